@@ -1,0 +1,360 @@
+// The engine's core vocabulary. Everything outside engine/ speaks these types; nothing here does I/O.
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export type Confidence = 'confirmed' | 'firm' | 'tentative';
+export type Depth = 'quick' | 'standard' | 'deep';
+
+export const RULE_IDS = [
+  'auth.missing',
+  'auth.admin-exposed',
+  'auth.alternate-path',
+  'auth.header-bypass',
+  'auth.insecure-default-key',
+  'auth.host-header',
+  'auth.path-confusion',
+  'auth.method-override',
+  'auth.brute-force',
+  'auth.weak-key-handling',
+  'auth.jwt',
+  'auth.credentials-ignored',
+  'transport.cleartext',
+  'cors.permissive',
+  'exposure.prompt-data',
+  'exposure.model-inventory',
+  'exposure.metrics',
+  'exposure.api-docs',
+  'exposure.verbose-errors',
+  'vuln.known-advisory',
+  'llm.template-injection',
+  'llm.template-leak',
+  'llm.system-prompt-exposure',
+  'cost.unbounded-generation',
+  'cost.no-rate-limit',
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** The products Gatecrash has a profile for. `unknown` when fingerprinting decides nothing. */
+export const PRODUCT_IDS = [
+  'fastapi',
+  'openai-compatible',
+  'vllm',
+  'tgi',
+  'ollama',
+  'llamacpp',
+  'sglang',
+  'litellm',
+  'localai',
+  'koboldcpp',
+  'textgen-webui',
+  'lmstudio',
+  'triton',
+] as const;
+export type ProductId = (typeof PRODUCT_IDS)[number];
+
+/** What the user asked to scan, normalized. Credentials live here and nowhere else. */
+export interface Target {
+  /** The URL exactly as given, normalized by WHATWG URL (no credentials in it: userinfo is refused). */
+  url: URL;
+  /** scheme://host:port */
+  origin: string;
+  /** The URL's path without a trailing slash ('' for the origin root), under which profile routes are also tried. */
+  basePath: string;
+  /** Headers the user supplied (credentials). Attached only to probes that ask for them; always redacted in output. */
+  credentials: Record<string, string>;
+}
+
+/** How a probe's request body is sent. */
+export type ProbeCredentials = 'none' | 'user';
+
+/** A request the engine wants answered. Identical probes (same method, path, headers, body, host) are sent once per scan. */
+export interface Probe {
+  method: string;
+  /** Path plus query, sent as-is on the wire (no normalization, so that path-confusion probes survive). Must start with '/'. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Why this request exists; shown in the report and in progress messages. */
+  purpose: string;
+  /** 'user' attaches the user's credential headers (unless the probe sets the same header itself). Default 'none'. */
+  credentials?: ProbeCredentials;
+  /** Overrides the Host header (Host-header confusion probes). The connection still goes to the pinned address. */
+  host?: string;
+  /** The request may run the model (counted and capped separately; one token at most unless `stream: 'first-event'`). */
+  inference?: boolean;
+  /** Read only until the first body chunk, then close the connection (never let a long generation run). */
+  stream?: 'first-event';
+  /** Further secret values derived from the user's credentials (a case-changed key, a prefix): redacted like the credentials. */
+  secrets?: string[];
+}
+
+export interface ExchangeRequest {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface ExchangeResponse {
+  status: number;
+  /** Lower-cased header names; repeated headers joined with ', ' (set-cookie with '\n'). */
+  headers: Record<string, string>;
+  /** Body as text, at most the read cap (default 256 KiB). Already redacted. */
+  body: string;
+  /** True when the body was longer than the read cap and was cut. */
+  truncated: boolean;
+  latencyMs: number;
+}
+
+/** A probe and what came back. The recorder keeps every exchange; findings carry redacted copies as evidence. */
+export interface Exchange {
+  /** Sequence number within the scan. */
+  id: number;
+  probe: Probe;
+  /** The request as sent, redacted. */
+  request: ExchangeRequest;
+  response?: ExchangeResponse;
+  /** Transport error, guard refusal, budget exhaustion or deadline, in one sentence. */
+  error?: string;
+  /** Set when the exchange was answered from the scan's dedup cache rather than sent again. */
+  cached?: boolean;
+}
+
+// ---------- surface ----------
+
+export type RouteKind = 'inference' | 'metadata' | 'management' | 'docs' | 'health' | 'tokenize' | 'other';
+export type RouteAccess = 'guarded' | 'open' | 'unknown';
+
+/** Request body families Gatecrash can build. */
+export type BodyShapeId =
+  | 'openai-chat'
+  | 'openai-completions'
+  | 'tgi-generate'
+  | 'ollama-generate'
+  | 'ollama-chat'
+  | 'llamacpp-completion'
+  | 'kobold-generate'
+  | 'kserve-v2'
+  | 'sglang-generate'
+  | 'wrapper';
+
+export interface RouteSpec {
+  method: string;
+  /** Absolute path; `{model}` and `{version}` are filled from the surface. */
+  path: string;
+  kind: RouteKind;
+  /** For inference routes: how to build the body. */
+  shape?: BodyShapeId;
+  /** For a wrapper: the prompt field name ('text', 'prompt', 'inputs', …). */
+  promptField?: string;
+  /** Human note: what this route reveals or does. */
+  note?: string;
+}
+
+export interface Route extends RouteSpec {
+  /** How Gatecrash learned of it: 'given-url', 'profile:<id>', 'openapi', 'learned-422'. */
+  source: string;
+  access: RouteAccess;
+  /** For wrappers learned from a 422 or OpenAPI: required body fields beyond the prompt. */
+  fields?: Record<string, 'string' | 'number' | 'boolean' | 'array' | 'object'>;
+  /** OpenAPI said this operation has a security requirement. */
+  declaredSecurity?: boolean;
+  /** Exchange ids that decided `access`. */
+  evidence?: number[];
+}
+
+export interface CredentialHeader {
+  name: string;
+  /** 'Bearer' when the value is `Bearer <key>`; null for a raw key header. */
+  scheme: 'Bearer' | null;
+  /** user | openapi | fastapi-422 | www-authenticate | profile | default */
+  source: string;
+}
+
+export interface Fingerprint {
+  product: ProductId | 'unknown';
+  /** Display name ('vLLM', 'Hugging Face TGI', …), null when unknown. */
+  productName: string | null;
+  version: string | null;
+  /** 0..1 */
+  confidence: number;
+  /** The observations that decided it, in words ("GET /v1/models owned_by=vllm"). */
+  signals: string[];
+  models: string[];
+  /** 'mistral', 'llama', … derived from model ids, templates and outputs; null when unknown. */
+  modelFamily: string | null;
+  /** Other products considered, best first. */
+  candidates: { product: ProductId; confidence: number }[];
+}
+
+/** The cheap-phase observations profiles decide on: GET exchanges keyed by path. Pure data. */
+export interface Signals {
+  /** Exchanges of the cheap phase by path ('/v1/models'); the given URL's own path is included. */
+  byPath: Record<string, Exchange>;
+  /** Every exchange of the cheap phase, in order. */
+  all: Exchange[];
+}
+
+export interface Surface {
+  target: { url: string; origin: string; basePath: string };
+  fingerprint: Fingerprint;
+  routes: Route[];
+  credentialHeader: CredentialHeader;
+  /** The OpenAPI document if the server published one (parsed JSON, untrusted). */
+  openapi?: unknown;
+  /** The signals fingerprinting decided on (kept so checks read cheap GETs without sending them again). */
+  signals: Signals;
+}
+
+// ---------- profiles ----------
+
+export interface ServerAuthModel {
+  /** No server-side authentication exists at all (Ollama). */
+  none?: boolean;
+  /** Credential headers the server reads, most usual first. */
+  headers: string[];
+  scheme: 'Bearer' | null;
+  schemeCaseSensitive: boolean;
+  /** Paths the server leaves open even with a key set (documented behaviour). */
+  openWithKey: string[];
+  /** Comparison: 'constant-time' | 'equality' | 'case-insensitive' | 'unknown'. */
+  compare: 'constant-time' | 'equality' | 'case-insensitive' | 'unknown';
+  notes?: string;
+}
+
+export interface ServerProfile {
+  id: ProductId;
+  name: string;
+  defaultPort: number;
+  /** 0..1 confidence that the signals come from this server, with the reasons. Pure. */
+  detect(signals: Signals): { confidence: number; signals: string[] };
+  /** Reads the version where the server states it (never guessed). Pure. */
+  version?(signals: Signals): string | null;
+  inferenceRoutes: RouteSpec[];
+  metadataRoutes: RouteSpec[];
+  managementRoutes: RouteSpec[];
+  auth: ServerAuthModel;
+}
+
+// ---------- findings and the report ----------
+
+export interface EvidenceMessage {
+  request: ExchangeRequest;
+  response?: { status: number; headers: Record<string, string>; body: string; latencyMs: number };
+  error?: string;
+}
+
+export interface Evidence {
+  request: ExchangeRequest;
+  response?: { status: number; headers: Record<string, string>; body: string; latencyMs: number };
+  /** The refused request, for differential findings. */
+  baseline?: EvidenceMessage;
+  /** Further exchanges that support the finding (each redacted and truncated). */
+  extra?: EvidenceMessage[];
+  /** Free-form facts ("accepted value: empty string"). */
+  notes?: string[];
+}
+
+export interface Finding {
+  /** Stable: hash of rule + method + normalized url + variant. */
+  id: string;
+  rule: RuleId;
+  check: string;
+  title: string;
+  severity: Severity;
+  confidence: Confidence;
+  description: string;
+  endpoint: { method: string; url: string };
+  evidence: Evidence;
+  remediation: string;
+  cwe: string[];
+  owasp: string[];
+  owaspLlm: string[];
+  pci: string[];
+  server: { product: string | null; version: string | null; modelFamily: string | null };
+  /** Distinguishes several findings of one rule on one endpoint (the accepted header value, the advisory id). */
+  variant?: string;
+  /** Ids of findings that corroborate this one (an advisory confirmed by a bypass). */
+  related?: string[];
+  /** For vuln.known-advisory: the advisory id. */
+  advisory?: string;
+}
+
+export type RuleStatus = 'fail' | 'pass' | 'inconclusive' | 'skipped' | 'error';
+
+export interface RuleResult {
+  rule: RuleId;
+  status: RuleStatus;
+  reason?: string;
+  findings: number;
+}
+
+export interface ScanError {
+  phase: string;
+  message: string;
+}
+
+export interface ScanReport {
+  schemaVersion: 1;
+  tool: { name: 'gatecrash'; version: string };
+  /** Random per scan, from the engine. */
+  scanId: string;
+  target: { url: string; origin: string };
+  depth: Depth;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** True when the deadline, the budget or a cancellation cut the scan short. */
+  partial: boolean;
+  score: number;
+  grade: 'A' | 'B' | 'C' | 'D' | 'F';
+  fingerprint: Fingerprint;
+  surface: {
+    credentialHeader: CredentialHeader;
+    routes: Pick<Route, 'method' | 'path' | 'kind' | 'access' | 'source' | 'shape'>[];
+  };
+  findings: Finding[];
+  rules: RuleResult[];
+  requests: {
+    sent: number;
+    deduplicated: number;
+    inference: number;
+    budget: number;
+    /** Requests refused because the budget was spent. */
+    overBudget: number;
+  };
+  timings: Record<string, number>;
+  errors: ScanError[];
+}
+
+export interface ScanOptions {
+  depth: Depth;
+  /** Request budget (default 150). */
+  budget: number;
+  /** Whole-scan deadline in ms (default 60 000). */
+  timeoutMs: number;
+  /** Per-host concurrency (default 8). */
+  concurrency: number;
+  /** Allow private-range targets (10/8, 172.16/12, 192.168/16, fc00::/7). */
+  allowPrivate: boolean;
+  /** Host allow-list: when non-empty, only these hosts may be scanned. */
+  allow: string[];
+  /** Skip fingerprinting and treat the target as this product. */
+  hint?: ProductId;
+  /** Only run these rules (verify_fix); all enabled rules when absent. */
+  rules?: RuleId[];
+  /** Per-response read cap in bytes (default 256 KiB). */
+  readCapBytes: number;
+  /** Evidence body cap in bytes (default 2 KiB). */
+  evidenceCapBytes: number;
+  /** Only the cheap phase: no inference and no checks (fingerprint_endpoint). */
+  surfaceOnly?: boolean;
+  /** Benign prompt for inference probes. */
+  prompt: string;
+}
+
+export interface ProgressEvent {
+  phase: 'guard' | 'surface' | 'checks' | 'report';
+  done: number;
+  planned: number;
+  message: string;
+}

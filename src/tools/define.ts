@@ -1,0 +1,57 @@
+// One MCP tool = one file exporting defineTool({...}). server.ts registers them all; tools are adapters, never probers.
+import type * as z from 'zod/v4';
+
+export interface ToolAnnotations {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+export interface ToolProgress {
+  (progress: number, total: number | undefined, message: string): void;
+}
+
+export interface ToolContext {
+  signal: AbortSignal;
+  /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
+  progress: ToolProgress;
+}
+
+export interface ToolContent {
+  type: 'text';
+  text: string;
+}
+
+export interface ResourceLinkContent {
+  type: 'resource_link';
+  uri: string;
+  name: string;
+  mimeType?: string;
+  description?: string;
+}
+
+export interface ToolResult<O> {
+  content: (ToolContent | ResourceLinkContent)[];
+  structuredContent?: O;
+  isError?: boolean;
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  name: string;
+  title: string;
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolResult<z.infer<O>>>;
+}
+
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return def;
+}
+
+/** A user-caused failure as a tool result: a sentence that says what to do, never a stack trace. */
+export function toolError(message: string): ToolResult<never> {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}

@@ -1,0 +1,112 @@
+// Common harness for target emulators: start on an ephemeral loopback port, record every request, stop cleanly.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  /** Raw request target as received (path + query, not normalized). */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  /** Set by the emulator when the request ran (emulated) inference. */
+  inference?: boolean;
+  /** Tokens the emulated model was asked to generate, when it ran. */
+  maxTokens?: number;
+}
+
+export interface EmulatorRequest extends RecordedRequest {
+  /** The path without query. */
+  path: string;
+  query: URLSearchParams;
+  /** Parsed JSON body, or undefined when absent or invalid (see `jsonError`). */
+  json?: unknown;
+  jsonError?: string;
+  /** Mark this request as having run inference (for "no inference sent" assertions). */
+  markInference(maxTokens?: number): void;
+}
+
+export type EmulatorHandler = (req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+
+export interface RunningTarget {
+  /** http://127.0.0.1:PORT (no trailing slash) */
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  inferenceCount(): number;
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Server response header added to every answer (e.g. 'uvicorn'); omitted when undefined. */
+  serverHeader?: string;
+  host?: string;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+export function sendText(res: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers });
+  res.end(body);
+}
+
+export async function startTarget(handler: EmulatorHandler, options: StartOptions = {}): Promise<RunningTarget> {
+  const requests: RecordedRequest[] = [];
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((raw, res) => {
+    const chunks: Buffer[] = [];
+    raw.on('data', (c: Buffer) => chunks.push(c));
+    raw.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const rawUrl = raw.url ?? '/';
+      const q = rawUrl.indexOf('?');
+      const record: RecordedRequest = { method: raw.method ?? 'GET', url: rawUrl, headers: { ...raw.headers }, body };
+      requests.push(record);
+      let json: unknown;
+      let jsonError: string | undefined;
+      if (body.length > 0) {
+        try {
+          json = JSON.parse(body);
+        } catch (e) {
+          jsonError = (e as Error).message;
+        }
+      }
+      const req: EmulatorRequest = {
+        ...record,
+        path: q === -1 ? rawUrl : rawUrl.slice(0, q),
+        query: new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)),
+        json,
+        ...(jsonError !== undefined ? { jsonError } : {}),
+        markInference(maxTokens?: number) {
+          record.inference = true;
+          if (maxTokens !== undefined) record.maxTokens = maxTokens;
+        },
+      };
+      if (options.serverHeader) res.setHeader('server', options.serverHeader);
+      Promise.resolve(handler(req, res, raw)).catch((e: unknown) => {
+        if (!res.headersSent) sendJson(res, 500, { error: `emulator error: ${(e as Error).message}` });
+        else res.destroy();
+      });
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, options.host ?? '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    requests,
+    inferenceCount: () => requests.filter((r) => r.inference).length,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  };
+}
