@@ -1,0 +1,183 @@
+// The ScanReport as a zod schema: the MCP `scan_endpoint` outputSchema and the source of the published JSON Schema
+// (schemas/scan-report.schema.json). It mirrors src/engine/types.ts exactly; the checks at the bottom fail the build
+// when the two drift apart, so change both together.
+import * as z from 'zod/v4';
+import { PRODUCT_IDS, RULE_IDS } from '../engine/types.js';
+import type {
+  CredentialHeader,
+  Evidence,
+  EvidenceMessage,
+  ExchangeRequest,
+  Finding,
+  Fingerprint,
+  RuleResult,
+  ScanError,
+  ScanReport,
+} from '../engine/types.js';
+
+const headers = z.record(z.string(), z.string());
+const nonNegativeInt = z.number().int().min(0);
+
+export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
+export const ConfidenceSchema = z.enum(['confirmed', 'firm', 'tentative']);
+export const DepthSchema = z.enum(['quick', 'standard', 'deep']);
+export const RuleIdSchema = z.enum(RULE_IDS);
+export const ProductIdSchema = z.enum(PRODUCT_IDS);
+export const RuleStatusSchema = z.enum(['fail', 'pass', 'inconclusive', 'skipped', 'error']);
+export const GradeSchema = z.enum(['A', 'B', 'C', 'D', 'F']);
+export const RouteKindSchema = z.enum(['inference', 'metadata', 'management', 'docs', 'health', 'tokenize', 'other']);
+export const RouteAccessSchema = z.enum(['guarded', 'open', 'unknown']);
+export const BodyShapeIdSchema = z.enum([
+  'openai-chat',
+  'openai-completions',
+  'tgi-generate',
+  'ollama-generate',
+  'ollama-chat',
+  'llamacpp-completion',
+  'kobold-generate',
+  'kserve-v2',
+  'sglang-generate',
+  'wrapper',
+]);
+
+export const ExchangeRequestSchema = z.object({
+  method: z.string(),
+  url: z.string(),
+  headers,
+  body: z.string().optional(),
+});
+
+export const EvidenceResponseSchema = z.object({
+  status: z.number().int(),
+  headers,
+  body: z.string(),
+  latencyMs: z.number().min(0),
+});
+
+export const EvidenceMessageSchema = z.object({
+  request: ExchangeRequestSchema,
+  response: EvidenceResponseSchema.optional(),
+  error: z.string().optional(),
+});
+
+export const EvidenceSchema = z.object({
+  request: ExchangeRequestSchema,
+  response: EvidenceResponseSchema.optional(),
+  baseline: EvidenceMessageSchema.optional(),
+  extra: z.array(EvidenceMessageSchema).optional(),
+  notes: z.array(z.string()).optional(),
+});
+
+export const FindingSchema = z.object({
+  id: z.string(),
+  rule: RuleIdSchema,
+  check: z.string(),
+  title: z.string(),
+  severity: SeveritySchema,
+  confidence: ConfidenceSchema,
+  description: z.string(),
+  endpoint: z.object({ method: z.string(), url: z.string() }),
+  evidence: EvidenceSchema,
+  remediation: z.string(),
+  cwe: z.array(z.string()),
+  owasp: z.array(z.string()),
+  owaspLlm: z.array(z.string()),
+  pci: z.array(z.string()),
+  server: z.object({
+    product: z.string().nullable(),
+    version: z.string().nullable(),
+    modelFamily: z.string().nullable(),
+  }),
+  variant: z.string().optional(),
+  related: z.array(z.string()).optional(),
+  advisory: z.string().optional(),
+});
+
+export const FingerprintSchema = z.object({
+  product: z.union([ProductIdSchema, z.literal('unknown')]),
+  productName: z.string().nullable(),
+  version: z.string().nullable(),
+  confidence: z.number().min(0).max(1),
+  signals: z.array(z.string()),
+  models: z.array(z.string()),
+  modelFamily: z.string().nullable(),
+  candidates: z.array(z.object({ product: ProductIdSchema, confidence: z.number().min(0).max(1) })),
+});
+
+export const CredentialHeaderSchema = z.object({
+  name: z.string(),
+  scheme: z.literal('Bearer').nullable(),
+  source: z.string(),
+});
+
+export const SurfaceRouteSchema = z.object({
+  method: z.string(),
+  path: z.string(),
+  kind: RouteKindSchema,
+  access: RouteAccessSchema,
+  source: z.string(),
+  shape: BodyShapeIdSchema.optional(),
+});
+
+export const RuleResultSchema = z.object({
+  rule: RuleIdSchema,
+  status: RuleStatusSchema,
+  reason: z.string().optional(),
+  findings: nonNegativeInt,
+});
+
+export const ScanErrorSchema = z.object({
+  phase: z.string(),
+  message: z.string(),
+});
+
+export const ScanReportSchema = z
+  .object({
+    schemaVersion: z.literal(1),
+    tool: z.object({ name: z.literal('gatecrash'), version: z.string() }),
+    scanId: z.string(),
+    target: z.object({ url: z.string(), origin: z.string() }),
+    depth: DepthSchema,
+    startedAt: z.string(),
+    finishedAt: z.string(),
+    durationMs: z.number().min(0),
+    partial: z.boolean(),
+    score: z.number().min(0).max(100),
+    grade: GradeSchema,
+    fingerprint: FingerprintSchema,
+    surface: z.object({
+      credentialHeader: CredentialHeaderSchema,
+      routes: z.array(SurfaceRouteSchema),
+    }),
+    findings: z.array(FindingSchema),
+    rules: z.array(RuleResultSchema),
+    requests: z.object({
+      sent: nonNegativeInt,
+      deduplicated: nonNegativeInt,
+      inference: nonNegativeInt,
+      budget: nonNegativeInt,
+      overBudget: nonNegativeInt,
+    }),
+    timings: z.record(z.string(), z.number()),
+    errors: z.array(ScanErrorSchema),
+  })
+  .meta({
+    id: 'ScanReport',
+    title: 'Gatecrash scan report',
+    description: 'The result of one Gatecrash scan of an LLM inference HTTP API (schemaVersion 1).',
+  });
+
+// ---------- compile-time agreement with src/engine/types.ts ----------
+// Both directions, so neither a missing nor an extra field (nor a widened enum) slips through.
+type Agree<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+
+export type _ScanReportAgrees = Assert<Agree<z.infer<typeof ScanReportSchema>, ScanReport>>;
+export type _FindingAgrees = Assert<Agree<z.infer<typeof FindingSchema>, Finding>>;
+export type _EvidenceAgrees = Assert<Agree<z.infer<typeof EvidenceSchema>, Evidence>>;
+export type _EvidenceMessageAgrees = Assert<Agree<z.infer<typeof EvidenceMessageSchema>, EvidenceMessage>>;
+export type _ExchangeRequestAgrees = Assert<Agree<z.infer<typeof ExchangeRequestSchema>, ExchangeRequest>>;
+export type _FingerprintAgrees = Assert<Agree<z.infer<typeof FingerprintSchema>, Fingerprint>>;
+export type _CredentialHeaderAgrees = Assert<Agree<z.infer<typeof CredentialHeaderSchema>, CredentialHeader>>;
+export type _RuleResultAgrees = Assert<Agree<z.infer<typeof RuleResultSchema>, RuleResult>>;
+export type _ScanErrorAgrees = Assert<Agree<z.infer<typeof ScanErrorSchema>, ScanError>>;
