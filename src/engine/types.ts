@@ -134,6 +134,7 @@ export type BodyShapeId =
   | 'llamacpp-completion'
   | 'kobold-generate'
   | 'kserve-v2'
+  | 'triton-generate'
   | 'sglang-generate'
   | 'wrapper';
 

@@ -161,8 +161,8 @@ export const ScanReportSchema = z
     timings: z.record(z.string(), z.number()),
     errors: z.array(ScanErrorSchema),
   })
+  // No `id` here: an id would turn the top level into a $ref, and MCP wants outputSchema to be `type: object` inline.
   .meta({
-    id: 'ScanReport',
     title: 'Gatecrash scan report',
     description: 'The result of one Gatecrash scan of an LLM inference HTTP API (schemaVersion 1).',
   });
