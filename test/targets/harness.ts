@@ -12,6 +12,8 @@ export interface RecordedRequest {
   inference?: boolean;
   /** Tokens the emulated model was asked to generate, when it ran. */
   maxTokens?: number;
+  /** Set by the emulator when a management handler (pull, update weights, slot save…) was reached with a body that could act. */
+  management?: boolean;
 }
 
 export interface EmulatorRequest extends RecordedRequest {
@@ -23,6 +25,8 @@ export interface EmulatorRequest extends RecordedRequest {
   jsonError?: string;
   /** Mark this request as having run inference (for "no inference sent" assertions). */
   markInference(maxTokens?: number): void;
+  /** Mark this request as a management invocation (for "the target was never changed" assertions). */
+  markManagement(): void;
 }
 
 export type EmulatorHandler = (req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
@@ -33,6 +37,8 @@ export interface RunningTarget {
   port: number;
   requests: RecordedRequest[];
   inferenceCount(): number;
+  /** Requests that reached a management handler in a way that could act. */
+  managementCount(): number;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,9 @@ export async function startTarget(handler: EmulatorHandler, options: StartOption
           record.inference = true;
           if (maxTokens !== undefined) record.maxTokens = maxTokens;
         },
+        markManagement() {
+          record.management = true;
+        },
       };
       if (options.serverHeader) res.setHeader('server', options.serverHeader);
       Promise.resolve(handler(req, res, raw)).catch((e: unknown) => {
@@ -103,6 +112,7 @@ export async function startTarget(handler: EmulatorHandler, options: StartOption
     port,
     requests,
     inferenceCount: () => requests.filter((r) => r.inference).length,
+    managementCount: () => requests.filter((r) => r.management).length,
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
