@@ -1,0 +1,18 @@
+// The report layer: pure functions of a ScanReport (no I/O, no clock). The CLI, the MCP tools and the Action render through here.
+export { ScanReportSchema, FindingSchema, FingerprintSchema, EvidenceSchema, EvidenceMessageSchema, RuleResultSchema } from './schema.js';
+export { toJson, parseScanReport, scanReportJsonSchema, scanReportJsonSchemaText, SCAN_REPORT_SCHEMA_PATH } from './json.js';
+export {
+  toSarif,
+  toSarifJson,
+  sarifLevel,
+  defaultRuleHelp,
+  FINGERPRINT_KEY,
+  GATECRASH_INFORMATION_URI,
+  type SarifLog,
+  type SarifOptions,
+  type RuleHelp,
+  type HelpProvider,
+} from './sarif.js';
+export { toMarkdown, escapeMarkdown, type MarkdownOptions } from './markdown.js';
+export { toPretty, type PrettyOptions } from './pretty.js';
+export { SECURITY_SEVERITY, findingSecurityScore, neutralizeControls } from './format.js';

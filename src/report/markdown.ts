@@ -1,0 +1,199 @@
+// The Markdown face: what a person pastes in a pull request. Pure.
+//
+// Everything the scanned server chose (bodies, headers, model names, paths, error text) is untrusted: in prose and
+// table cells it is escaped (Markdown punctuation, pipes, backticks, `@` mentions, `#` references, control characters),
+// and in evidence it sits in fenced blocks whose fence is longer than any backtick run inside.
+import type { EvidenceMessage, Finding, ScanReport } from '../engine/types.js';
+import {
+  RULE_STATUSES,
+  SEVERITIES,
+  countBySeverity,
+  countByStatus,
+  formatDuration,
+  httpRequestText,
+  httpResponseText,
+  neutralizeControls,
+  plural,
+  serverLabel,
+  sortFindings,
+} from './format.js';
+
+export interface MarkdownOptions {
+  /** Level of the title heading (1 → `#`). Sections use the next levels. Default 1. */
+  headingLevel?: number;
+}
+
+/** Escapes untrusted text for Markdown inline use (prose, table cells): one line, no live syntax. */
+export function escapeMarkdown(text: string): string {
+  return neutralizeControls(text.replace(/\r?\n|\r/g, ' ')).replace(/[\\`*_[\]<>|~@&$#]/g, (c) => `\\${c}`);
+}
+
+/** As escapeMarkdown, for text that starts a paragraph or a list item, where `-`, `+`, `>`, `=` and `1.` would open a block. */
+export function escapeMarkdownBlock(text: string): string {
+  return escapeMarkdown(text)
+    .replace(/^(\s*)([-+=>])/, '$1\\$2')
+    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
+}
+
+/** A fenced code block that no content can close early. */
+export function fenced(text: string, info = ''): string {
+  const body = neutralizeControls(text, true);
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}${info}\n${body}${body.endsWith('\n') ? '' : '\n'}${fence}`;
+}
+
+function heading(level: number, text: string): string {
+  return `${'#'.repeat(Math.min(6, Math.max(1, level)))} ${text}`;
+}
+
+function table(head: string[], align: ('l' | 'r')[], rows: string[][]): string {
+  const sep = align.map((a) => (a === 'r' ? '---:' : '---'));
+  return [head, sep, ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+}
+
+function severityCounts(findings: readonly Finding[]): string {
+  const counts = countBySeverity(findings);
+  return SEVERITIES.map((s) => `${counts[s]} ${s}`).join(' · ');
+}
+
+function exchangeBlocks(msg: EvidenceMessage): string[] {
+  const out = [`Request:\n\n${fenced(httpRequestText(msg.request), 'http')}`];
+  if (msg.response) out.push(`Response (${formatDuration(msg.response.latencyMs)}):\n\n${fenced(httpResponseText(msg.response), 'http')}`);
+  else out.push(`Response: none (${escapeMarkdown(msg.error ?? 'no response')}).`);
+  return out;
+}
+
+function findingSection(f: Finding, n: number, level: number): string {
+  const parts: string[] = [];
+  parts.push(heading(level, `${n}. ${escapeMarkdown(f.title)}`));
+  parts.push(
+    [
+      `**${f.severity}**`,
+      f.confidence,
+      `\`${f.rule}\` (${escapeMarkdown(f.check)})`,
+      `${escapeMarkdown(f.endpoint.method)} ${escapeMarkdown(f.endpoint.url)}`,
+      `id ${escapeMarkdown(f.id)}`,
+    ].join(' · '),
+  );
+  parts.push(escapeMarkdownBlock(f.description));
+
+  parts.push('**Evidence**');
+  const ev = f.evidence;
+  parts.push(...exchangeBlocks(ev));
+  if (ev.baseline) parts.push('Baseline (the same request without the trick):', ...exchangeBlocks(ev.baseline));
+  for (const [i, extra] of (ev.extra ?? []).entries()) parts.push(`Supporting exchange ${i + 1}:`, ...exchangeBlocks(extra));
+  if (ev.notes?.length) parts.push(`Notes:\n\n${ev.notes.map((note) => `- ${escapeMarkdownBlock(note)}`).join('\n')}`);
+
+  parts.push(`**Remediation:** ${escapeMarkdown(f.remediation)}`);
+
+  const maps: string[] = [];
+  if (f.cwe.length) maps.push(f.cwe.map(escapeMarkdown).join(', '));
+  if (f.owasp.length) maps.push(`OWASP ${f.owasp.map(escapeMarkdown).join(', ')}`);
+  if (f.owaspLlm.length) maps.push(`OWASP ${f.owaspLlm.map(escapeMarkdown).join(', ')}`);
+  if (f.pci.length) maps.push(`PCI DSS ${f.pci.map(escapeMarkdown).join(', ')}`);
+  if (f.advisory) maps.push(`advisory ${escapeMarkdown(f.advisory)}`);
+  if (f.related?.length) maps.push(`related ${f.related.map(escapeMarkdown).join(', ')}`);
+  if (maps.length) parts.push(`**Mappings:** ${maps.join(' · ')}`);
+  return parts.join('\n\n');
+}
+
+function fingerprintLine(report: ScanReport): string {
+  const fp = report.fingerprint;
+  const bits = [`**Server:** ${escapeMarkdown(serverLabel(report))}`];
+  if (fp.product !== 'unknown') bits[0] += ` (confidence ${Math.round(fp.confidence * 100)}%)`;
+  if (fp.modelFamily) bits.push(`model family ${escapeMarkdown(fp.modelFamily)}`);
+  if (fp.models.length) bits.push(`models: ${fp.models.map(escapeMarkdown).join(', ')}`);
+  const ch = report.surface.credentialHeader;
+  bits.push(`credential header: ${escapeMarkdown(ch.name)}${ch.scheme ? ` (${ch.scheme})` : ''}, from ${escapeMarkdown(ch.source)}`);
+  return bits.join(' · ');
+}
+
+function reportBody(report: ScanReport, level: number): string {
+  const parts: string[] = [];
+  parts.push(heading(level, `Gatecrash scan of ${escapeMarkdown(report.target.url)}`));
+
+  const gradeLine = [`**Grade ${report.grade}**`, `score ${report.score}/100`, `depth ${report.depth}`];
+  if (report.partial) gradeLine.push('**partial scan** (deadline, budget or cancellation cut it short)');
+  parts.push(gradeLine.join(' · '));
+
+  const r = report.requests;
+  parts.push(
+    [
+      `**${plural(report.findings.length, 'finding')}:** ${severityCounts(report.findings)}`,
+      `**requests:** ${r.sent} sent (${r.deduplicated} deduplicated, ${r.inference} inference, budget ${r.budget}${r.overBudget ? `, ${r.overBudget} over budget` : ''})`,
+      `**duration:** ${formatDuration(report.durationMs)}`,
+    ].join(' · '),
+  );
+  parts.push(fingerprintLine(report));
+  parts.push(
+    `Scan ${escapeMarkdown(report.scanId)} · ${escapeMarkdown(report.startedAt)} → ${escapeMarkdown(report.finishedAt)} · Gatecrash ${escapeMarkdown(report.tool.version)}`,
+  );
+
+  const findings = sortFindings(report.findings);
+  parts.push(heading(level + 1, 'Findings'));
+  if (findings.length === 0) {
+    parts.push('No findings.');
+  } else {
+    parts.push(
+      table(
+        ['#', 'Severity', 'Rule', 'Endpoint', 'Confidence'],
+        ['r', 'l', 'l', 'l', 'l'],
+        findings.map((f, i) => [
+          String(i + 1),
+          f.severity,
+          `\`${f.rule}\` ${escapeMarkdown(f.title)}`,
+          `${escapeMarkdown(f.endpoint.method)} ${escapeMarkdown(f.endpoint.url)}`,
+          f.confidence,
+        ]),
+      ),
+    );
+    for (const [i, f] of findings.entries()) parts.push(findingSection(f, i + 1, level + 2));
+  }
+
+  parts.push(heading(level + 1, 'Rules'));
+  const counts = countByStatus(report);
+  parts.push(RULE_STATUSES.map((s) => `${counts[s]} ${s}`).join(' · '));
+  if (report.rules.length) {
+    parts.push(
+      table(
+        ['Rule', 'Status', 'Findings', 'Reason'],
+        ['l', 'l', 'r', 'l'],
+        report.rules.map((rr) => [`\`${rr.rule}\``, rr.status === 'fail' || rr.status === 'error' ? `**${rr.status}**` : rr.status, String(rr.findings), escapeMarkdown(rr.reason ?? '')]),
+      ),
+    );
+  }
+
+  if (report.errors.length) {
+    parts.push(heading(level + 1, 'Errors'));
+    parts.push(report.errors.map((e) => `- **${escapeMarkdown(e.phase)}:** ${escapeMarkdown(e.message)}`).join('\n'));
+  }
+  return parts.join('\n\n');
+}
+
+function batchBody(reports: readonly ScanReport[], level: number): string {
+  const parts: string[] = [heading(level, `Gatecrash batch scan of ${plural(reports.length, 'target')}`)];
+  const all = reports.flatMap((r) => r.findings);
+  parts.push(`**${plural(all.length, 'finding')}:** ${severityCounts(all)}`);
+  if (reports.length) {
+    parts.push(
+      table(
+        ['Target', 'Grade', 'Score', 'Critical', 'High', 'Medium', 'Low', 'Info', 'Errors'],
+        ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+        reports.map((r) => {
+          const c = countBySeverity(r.findings);
+          return [escapeMarkdown(r.target.url), r.grade, String(r.score), ...SEVERITIES.map((s) => String(c[s])), String(r.errors.length)];
+        }),
+      ),
+    );
+  }
+  for (const r of reports) parts.push(reportBody(r, level + 1));
+  return parts.join('\n\n');
+}
+
+/** One report, or a batch (a summary table, then each report one heading level down). Newline-terminated. */
+export function toMarkdown(input: ScanReport | readonly ScanReport[], options: MarkdownOptions = {}): string {
+  const level = options.headingLevel ?? 1;
+  const body = Array.isArray(input) ? batchBody(input, level) : reportBody(input as ScanReport, level);
+  return `${body}\n`;
+}
