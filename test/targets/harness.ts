@@ -59,6 +59,18 @@ export function sendText(res: ServerResponse, status: number, body: string, head
   res.end(body);
 }
 
+/**
+ * The first value of a request header as the wire carried it (Starlette's `headers.get`, axum's `HeaderMap::get` and
+ * cpp-httplib's `get_header_value` all return the first occurrence, while Node joins repeats with ', ').
+ */
+export function firstHeader(raw: IncomingMessage, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  for (let i = 0; i + 1 < raw.rawHeaders.length; i += 2) {
+    if ((raw.rawHeaders[i] as string).toLowerCase() === lower) return raw.rawHeaders[i + 1];
+  }
+  return undefined;
+}
+
 export async function startTarget(handler: EmulatorHandler, options: StartOptions = {}): Promise<RunningTarget> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
