@@ -12,8 +12,18 @@ export interface ToolProgress {
   (progress: number, total: number | undefined, message: string): void;
 }
 
+/** Operator settings, fixed when the server starts. A model calling a tool can never lift them (SSRF guard). */
+export interface ToolSettings {
+  allowPrivate: boolean;
+  allow: string[];
+  /** Defaults for scans the model does not size itself. */
+  budget: number;
+  timeoutMs: number;
+}
+
 export interface ToolContext {
   signal: AbortSignal;
+  settings: ToolSettings;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress: ToolProgress;
 }

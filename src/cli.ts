@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// gatecrash scan | checks | mcp | serve | demo | verify — arguments in, engine and server out.
+// Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import * as z from 'zod/v4';
+import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
+import { severityAtLeast } from './engine/findings.js';
+import { GuardError } from './engine/http/guard.js';
+import { RULES } from './engine/rules.js';
+import { scan, GATECRASH_VERSION } from './engine/scan.js';
+import { TargetError, parseHeaderLine } from './engine/target.js';
+import type { ScanReport, Severity } from './engine/types.js';
+import { toJson } from './report/json.js';
+import { toMarkdown } from './report/markdown.js';
+import { toPretty } from './report/pretty.js';
+import { toSarif } from './report/sarif.js';
+
+const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
+
+Usage:
+  gatecrash scan <url> [options]     scan one endpoint (read-only toward the target)
+  gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
+  gatecrash checks [--format json]   list the rule catalog
+  gatecrash mcp                      serve MCP over stdio
+  gatecrash serve [--host H] [--port P] [--token T]   serve MCP over Streamable HTTP
+
+Scan options:
+  --format pretty|json|sarif|markdown   output format (default: pretty on a terminal, json otherwise)
+  --output FILE                         write the report to FILE instead of stdout
+  --header 'Name: value'                credential header, repeatable (values are always redacted)
+  --bearer TOKEN                        shorthand for --header 'Authorization: Bearer TOKEN' (env GATECRASH_BEARER)
+  --depth quick|standard|deep           how far to go (default standard)
+  --budget N                            maximum requests (default 150)
+  --timeout DURATION                    whole-scan deadline: 60, 60s, 1500ms, 2m (default 60s)
+  --allow-private                       allow 10/8, 172.16/12, 192.168/16, fc00::/7 targets (env GATECRASH_ALLOW_PRIVATE=1)
+  --allow HOST[,HOST…]                  only these hosts, IPs or CIDRs may be scanned (env GATECRASH_ALLOW)
+  --hint PRODUCT                        skip fingerprinting (vllm, tgi, ollama, llamacpp, fastapi, …)
+  --fail-on critical|high|medium|low|none   exit 1 when a confirmed/firm finding is at or above it (default high)
+`;
+
+class UsageError extends Error {}
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (!m) throw new UsageError(`--timeout takes a duration like 60, 60s, 1500ms or 2m; got '${text}'.`);
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+}
+
+const SCAN_FLAGS = {
+  format: { type: 'string' },
+  output: { type: 'string', short: 'o' },
+  header: { type: 'string', short: 'H', multiple: true },
+  bearer: { type: 'string' },
+  depth: { type: 'string' },
+  budget: { type: 'string' },
+  timeout: { type: 'string' },
+  'allow-private': { type: 'boolean' },
+  allow: { type: 'string' },
+  hint: { type: 'string' },
+  'fail-on': { type: 'string' },
+  host: { type: 'string' },
+  port: { type: 'string' },
+  token: { type: 'string' },
+  'legacy-sse': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function configFrom(values: Record<string, unknown>): Config {
+  const raw: Record<string, unknown> = { ...configFromEnv() };
+  const headers: Record<string, string> = {};
+  for (const line of (values.header as string[] | undefined) ?? []) {
+    const [k, v] = parseHeaderLine(line);
+    headers[k] = v;
+  }
+  raw.headers = headers;
+  const map: [string, string, (v: string) => unknown][] = [
+    ['format', 'format', String], ['output', 'output', String], ['bearer', 'bearer', String], ['depth', 'depth', String],
+    ['budget', 'budget', String], ['timeout', 'timeoutMs', parseDuration], ['hint', 'hint', String], ['fail-on', 'failOn', String],
+    ['host', 'host', String], ['port', 'port', String], ['token', 'token', String],
+    ['allow', 'allow', (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
+  ];
+  for (const [flag, key, conv] of map) if (typeof values[flag] === 'string') raw[key] = conv(values[flag] as string);
+  if (values['allow-private']) raw.allowPrivate = true;
+  const parsed = ConfigSchema.safeParse(raw);
+  if (!parsed.success) throw new UsageError(describeConfigError(parsed.error));
+  return parsed.data;
+}
+
+function render(report: ScanReport, format: NonNullable<Config['format']>, color: boolean): string {
+  switch (format) {
+    case 'json':
+      return toJson(report);
+    case 'sarif':
+      return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+    case 'markdown':
+      return toMarkdown(report);
+    case 'pretty':
+      return toPretty(report, { color });
+  }
+}
+
+/** Only confirmed and firm findings fail the gate (CHECKS.md Principle 2). */
+export function gateFails(report: ScanReport, failOn: Config['failOn']): boolean {
+  if (failOn === 'none') return false;
+  return report.findings.some((f) => f.confidence !== 'tentative' && severityAtLeast(f.severity, failOn as Severity));
+}
+
+function progressLine(): ((e: { phase: string; done: number; message: string }) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (e) => process.stderr.write(`\r\x1b[2K${e.phase} · ${e.done} requests · ${e.message.slice(0, 60)}`);
+}
+
+async function runAndPrint(url: string, config: Config): Promise<number> {
+  const onProgress = progressLine();
+  const report = await scan(
+    { url, headers: credentialHeaders(config) },
+    { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow, ...(config.hint ? { hint: config.hint } : {}) },
+    onProgress ? { onProgress } : {},
+  );
+  if (onProgress) process.stderr.write('\r\x1b[2K');
+  const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
+  const text = render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
+  if (config.output) writeFileSync(config.output, text);
+  else process.stdout.write(text);
+  const unreachable = report.errors.find((e) => e.phase === 'reach');
+  if (unreachable) {
+    process.stderr.write(`gatecrash: ${unreachable.message}\n`);
+    return 2;
+  }
+  return gateFails(report, config.failOn) ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${GATECRASH_VERSION}\n`);
+    return 0;
+  }
+  const { values, positionals } = parseArgs({ args: rest, options: SCAN_FLAGS, allowPositionals: true, strict: true });
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const config = configFrom(values);
+  switch (command) {
+    case 'scan': {
+      const url = positionals[0];
+      if (!url) throw new UsageError('scan needs a URL, e.g. gatecrash scan http://127.0.0.1:8000/generate');
+      return runAndPrint(url, config);
+    }
+    case 'demo': {
+      const { startDemoTarget } = await import('./demo/target.js');
+      const demo = await startDemoTarget();
+      process.stderr.write(`Started the built-in DEMO target (deliberately vulnerable) at ${demo.url}\n`);
+      try {
+        const code = await runAndPrint(demo.url, { ...config, format: config.format ?? 'pretty' });
+        // The demo is meant to find something; its exit code says whether the scan worked.
+        return code === 2 ? 2 : 0;
+      } finally {
+        await demo.close();
+      }
+    }
+    case 'checks': {
+      const rules = Object.values(RULES);
+      if (config.format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
+      else for (const r of rules) process.stdout.write(`${r.id.padEnd(28)} ${r.severity.padEnd(9)} ${r.depth.padEnd(9)} ${r.title}\n`);
+      return 0;
+    }
+    case 'mcp': {
+      const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
+      const { createServer } = await import('./server.js');
+      serveStdio(() => createServer({ settings: { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs } }));
+      return new Promise<number>(() => undefined); // serves until stdin closes
+    }
+    default:
+      throw new UsageError(`Unknown command '${command}'. Run gatecrash --help.`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    const known = e instanceof UsageError || e instanceof TargetError || e instanceof GuardError || e instanceof z.ZodError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`gatecrash: ${known ? (e as Error).message : `unexpected error: ${(e as Error).message}`}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,51 @@
+// auth.missing — the seed's case: an inference route returns model output to a request with no credentials.
+import type { Finding, Route } from '../types.js';
+import { DEPTH_ORDER } from '../rules.js';
+import { describeServer, probeInference } from '../surface/inference.js';
+import { defineCheck } from './define.js';
+
+/** At quick depth, one route per body family; at standard, every open route (each is its own finding). */
+function routesToProbe(routes: Route[], quick: boolean): Route[] {
+  const open = routes.filter((r) => r.kind === 'inference' && r.access !== 'guarded');
+  if (!quick) return open;
+  const seen = new Set<string>();
+  return open.filter((r) => {
+    const family = r.shape ?? 'wrapper';
+    if (seen.has(family)) return false;
+    seen.add(family);
+    return true;
+  });
+}
+
+export default defineCheck({
+  id: 'auth-missing',
+  rules: ['auth.missing'],
+  depth: 'quick',
+  async run(ctx) {
+    const quick = DEPTH_ORDER[ctx.options.depth] === 0;
+    const routes = routesToProbe(ctx.surface.routes, quick);
+    const { family, server } = describeServer(ctx.surface);
+    const results = await Promise.all(routes.map((route) => probeInference(ctx.send, route, ctx.surface, { prompt: ctx.options.prompt })));
+    const findings: Finding[] = [];
+    results.forEach(({ exchange, output }, i) => {
+      if (!output) return;
+      const route = routes[i]!;
+      findings.push(
+        ctx.finding({
+          rule: 'auth.missing',
+          confidence: 'confirmed',
+          title: `Missing authentication on ${family}inference endpoint`,
+          description:
+            `Missing authentication on ${family}inference endpoint${server}: ${route.method} ${new URL(exchange.request.url).pathname} ` +
+            `returned model output (${JSON.stringify(output.text.slice(0, 60))}) to a request that carried no credentials.`,
+          exchange,
+          notes: [`route learned from ${route.source}`, `body shape: ${route.shape ?? 'wrapper'}${route.promptField ? ` (prompt field '${route.promptField}')` : ''}`],
+        }),
+      );
+    });
+    if (routes.length === 0 && !ctx.surface.routes.some((r) => r.kind === 'inference')) {
+      ctx.mark('auth.missing', 'inconclusive', 'No inference route was found; pass the inference URL itself (e.g. http://host:8000/generate) or a --hint.');
+    }
+    return findings;
+  },
+});

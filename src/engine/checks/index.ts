@@ -1,0 +1,5 @@
+// Every rule family the scan runs. Adding a family is adding its file and one line here.
+import type { Check } from './define.js';
+import authMissing from './auth-missing.js';
+
+export const ALL_CHECKS: Check[] = [authMissing];

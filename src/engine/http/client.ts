@@ -1,0 +1,251 @@
+// The only code that opens sockets. One undici Agent per scan, pinned to the address the guard resolved;
+// every request goes through the budget, the deadline, the per-host limit, the dedup cache and the recorder.
+import { Agent, type Dispatcher } from 'undici';
+import type { Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
+import type { PinnedAddress } from './guard.js';
+import { Semaphore } from './limits.js';
+import { Redactor, secretsFromCredentials } from './redact.js';
+
+export interface ClientOptions {
+  target: Target;
+  pinned: PinnedAddress;
+  budget: number;
+  concurrency: number;
+  readCapBytes: number;
+  /** Aborts every request (deadline or cancellation). */
+  signal: AbortSignal;
+  connectTimeoutMs?: number;
+  /** Time to wait for response headers, and between body chunks. */
+  ioTimeoutMs?: number;
+}
+
+export interface RequestCounts {
+  sent: number;
+  deduplicated: number;
+  inference: number;
+  overBudget: number;
+}
+
+const USER_AGENT = 'gatecrash/0.1 (+https://github.com/gatecrash; authorized security scan)';
+
+export class ScanClient {
+  readonly exchanges: Exchange[] = [];
+  readonly counts: RequestCounts = { sent: 0, deduplicated: 0, inference: 0, overBudget: 0 };
+  readonly redactor: Redactor;
+  private readonly agent: Agent;
+  private readonly limiter: Semaphore;
+  private readonly inflight = new Map<string, Promise<Exchange>>();
+  private nextId = 1;
+  private listeners: ((ex: Exchange) => void)[] = [];
+
+  constructor(private readonly opts: ClientOptions) {
+    this.redactor = new Redactor(secretsFromCredentials(opts.target.credentials));
+    this.limiter = new Semaphore(Math.max(1, opts.concurrency));
+    const { address, family } = opts.pinned;
+    const io = opts.ioTimeoutMs ?? 15_000;
+    this.agent = new Agent({
+      connect: {
+        timeout: opts.connectTimeoutMs ?? 5_000,
+        // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
+        lookup: (_hostname, options, callback) => {
+          if ((options as { all?: boolean }).all) callback(null, [{ address, family }] as never, family);
+          else callback(null, address, family);
+        },
+      },
+      headersTimeout: io,
+      bodyTimeout: io,
+      connections: Math.max(1, opts.concurrency),
+      maxRedirections: 0,
+    } as Agent.Options);
+  }
+
+  /** Called for every exchange as it completes (progress accounting). */
+  onExchange(listener: (ex: Exchange) => void): void {
+    this.listeners.push(listener);
+  }
+
+  get budgetLeft(): number {
+    return Math.max(0, this.opts.budget - this.counts.sent);
+  }
+
+  async close(): Promise<void> {
+    await this.agent.destroy().catch(() => undefined);
+  }
+
+  /** Sends a probe unless an identical one was already sent in this scan, in which case its exchange is returned. */
+  send(probe: Probe): Promise<Exchange> {
+    const headers = this.headersFor(probe);
+    const key = dedupKey(probe, headers);
+    const existing = this.inflight.get(key);
+    if (existing) {
+      this.counts.deduplicated++;
+      return existing.then((ex) => ({ ...ex, cached: true }));
+    }
+    const p = this.perform(probe, headers);
+    this.inflight.set(key, p);
+    return p;
+  }
+
+  private headersFor(probe: Probe): Record<string, string> {
+    const headers: Record<string, string> = { 'user-agent': USER_AGENT, accept: '*/*' };
+    if (probe.credentials === 'user') {
+      for (const [k, v] of Object.entries(this.opts.target.credentials)) headers[k.toLowerCase()] = v;
+    }
+    for (const [k, v] of Object.entries(probe.headers ?? {})) headers[k.toLowerCase()] = v;
+    if (probe.body !== undefined && !('content-type' in headers)) headers['content-type'] = 'application/json';
+    if (probe.host !== undefined) headers.host = probe.host;
+    return headers;
+  }
+
+  private record(probe: Probe, request: ExchangeRequest, outcome: { response?: ExchangeResponse; error?: string }): Exchange {
+    const ex: Exchange = { id: this.nextId++, probe, request, ...outcome };
+    this.exchanges.push(ex);
+    for (const l of this.listeners) l(ex);
+    return ex;
+  }
+
+  private async perform(probe: Probe, headers: Record<string, string>): Promise<Exchange> {
+    for (const s of probe.secrets ?? []) this.redactor.add(s);
+    const url = this.opts.target.origin + probe.path;
+    const request: ExchangeRequest = {
+      method: probe.method,
+      url: this.redactor.redact(url),
+      headers: this.redactor.redactHeaders(headers),
+      ...(probe.body !== undefined ? { body: this.redactor.redact(probe.body) } : {}),
+    };
+    if (this.opts.signal.aborted) return this.record(probe, request, { error: abortMessage(this.opts.signal) });
+    if (this.counts.sent >= this.opts.budget) {
+      this.counts.overBudget++;
+      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.` });
+    }
+    let release: () => void;
+    try {
+      release = await this.limiter.acquire(this.opts.signal);
+    } catch {
+      return this.record(probe, request, { error: abortMessage(this.opts.signal) });
+    }
+    // Counted when it really leaves: the budget is a promise about traffic, not about intentions.
+    if (this.counts.sent >= this.opts.budget) {
+      release();
+      this.counts.overBudget++;
+      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.` });
+    }
+    this.counts.sent++;
+    if (probe.inference) this.counts.inference++;
+    const started = performance.now();
+    try {
+      const res = await this.agent.request({
+        origin: this.opts.target.origin,
+        path: probe.path,
+        method: probe.method as Dispatcher.HttpMethod,
+        headers,
+        body: probe.body,
+        signal: this.opts.signal,
+      });
+      const { text, truncated } = await readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event');
+      const response: ExchangeResponse = {
+        status: res.statusCode,
+        headers: this.redactor.redactHeaders(flattenHeaders(res.headers)),
+        body: this.redactor.redact(text),
+        truncated,
+        latencyMs: Math.round(performance.now() - started),
+      };
+      return this.record(probe, request, { response });
+    } catch (e) {
+      return this.record(probe, request, { error: this.redactor.redact(describeError(e, this.opts.signal)) });
+    } finally {
+      release();
+    }
+  }
+}
+
+function dedupKey(probe: Probe, headers: Record<string, string>): string {
+  const h = Object.keys(headers)
+    .sort()
+    .map((k) => `${k}:${headers[k]}`)
+    .join('\n');
+  return `${probe.method}\n${probe.path}\n${h}\n${probe.body ?? ''}\n${probe.stream ?? ''}`;
+}
+
+function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) {
+    if (v === undefined) continue;
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(k.toLowerCase() === 'set-cookie' ? '\n' : ', ') : v;
+  }
+  return out;
+}
+
+/**
+ * Reads at most `capBytes` (or only the first chunk) and then destroys the stream, so a huge or endless body
+ * costs the cap and no more. Bytes are decoded leniently: invalid UTF-8 becomes U+FFFD, never an exception.
+ */
+async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: number, firstChunkOnly: boolean): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  try {
+    for await (const chunk of body) {
+      const buf = chunk as Buffer;
+      chunks.push(buf);
+      size += buf.length;
+      if (firstChunkOnly) {
+        truncated = true;
+        break;
+      }
+      if (size > capBytes) {
+        truncated = true;
+        break;
+      }
+    }
+  } finally {
+    if (truncated) body.destroy();
+  }
+  let all = Buffer.concat(chunks);
+  if (!firstChunkOnly && all.length > capBytes) all = all.subarray(0, capBytes);
+  return { text: new TextDecoder('utf-8', { fatal: false }).decode(all), truncated };
+}
+
+function abortMessage(signal: AbortSignal): string {
+  const reason = signal.reason as unknown;
+  if (reason instanceof Error && reason.message) return `Not completed: ${reason.message}`;
+  return 'Not completed: the scan was cancelled.';
+}
+
+function describeError(e: unknown, signal: AbortSignal): string {
+  if (signal.aborted) return abortMessage(signal);
+  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.code ?? err.cause?.code;
+  switch (code) {
+    case 'ECONNREFUSED':
+      return 'Connection refused: nothing is listening on that port.';
+    case 'ECONNRESET':
+    case 'UND_ERR_SOCKET':
+      return 'The server closed or reset the connection before the response was complete.';
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return 'Connecting timed out: the host did not accept the connection in time.';
+    case 'UND_ERR_HEADERS_TIMEOUT':
+      return 'The server sent no response headers in time.';
+    case 'UND_ERR_BODY_TIMEOUT':
+      return 'The server stopped sending the response body (body timeout).';
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_INVALID_VERSION':
+    case 'HPE_INVALID_STATUS':
+    case 'HPE_INVALID_HEADER_TOKEN':
+    case 'UND_ERR_INFO':
+      return 'The server answered with something that is not valid HTTP.';
+    case 'UND_ERR_RES_CONTENT_LENGTH_MISMATCH':
+      return 'The server sent a body that does not match its Content-Length.';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'The host is unreachable from here.';
+    case 'CERT_HAS_EXPIRED':
+    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
+    case 'SELF_SIGNED_CERT_IN_CHAIN':
+    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
+    case 'ERR_TLS_CERT_ALTNAME_INVALID':
+      return `The TLS certificate was not accepted (${code}).`;
+    default:
+      return code?.startsWith('HPE_') ? 'The server answered with something that is not valid HTTP.' : `Request failed: ${err.message ?? String(e)}${code ? ` (${code})` : ''}.`;
+  }
+}

@@ -1,0 +1,155 @@
+// SSRF guard: decides which addresses a scan may connect to, resolves the host once, and pins the answer.
+// A tool that fetches URLs on behalf of a language model is a pivot into the user's network; the guard is the wall.
+import { lookup as dnsLookup } from 'node:dns/promises';
+import ipaddr from 'ipaddr.js';
+
+export class GuardError extends Error {
+  override readonly name = 'GuardError';
+}
+
+export interface GuardPolicy {
+  allowPrivate: boolean;
+  /** Host allow-list: hostnames (exact, case-insensitive, trailing dot ignored), IP addresses or CIDR ranges. Empty = no list. */
+  allow: string[];
+}
+
+export interface PinnedAddress {
+  address: string;
+  family: 4 | 6;
+}
+
+export type Resolver = (hostname: string) => Promise<PinnedAddress[]>;
+
+export const systemResolver: Resolver = async (hostname) => {
+  const answers = await dnsLookup(hostname, { all: true, verbatim: true });
+  return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+};
+
+/** Cloud metadata services that ipaddr.js does not already place in a refused range. */
+const METADATA_ADDRESSES = [
+  'fd00:ec2::254', // AWS IMDS over IPv6
+  '100.100.100.200', // Alibaba Cloud metadata
+  '168.63.129.16', // Azure wireserver
+];
+
+export type AddressClass = 'loopback' | 'public' | 'private' | 'metadata' | 'forbidden';
+
+/** Classifies one address. IPv4-mapped IPv6 is judged as the IPv4 address it carries. */
+export function classifyAddress(address: string): { cls: AddressClass; range: string } {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.parse(address);
+  } catch {
+    return { cls: 'forbidden', range: 'unparseable' };
+  }
+  if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
+    addr = (addr as ipaddr.IPv6).toIPv4Address();
+  }
+  const normalized = addr.toNormalizedString();
+  for (const m of METADATA_ADDRESSES) {
+    const meta = ipaddr.parse(m);
+    if (meta.kind() === addr.kind() && meta.toNormalizedString() === normalized) return { cls: 'metadata', range: 'cloud metadata' };
+  }
+  const range = addr.range();
+  switch (range) {
+    case 'loopback':
+      return { cls: 'loopback', range };
+    case 'unicast':
+      return { cls: 'public', range };
+    case 'linkLocal': // 169.254.0.0/16 (every cloud's IMDS) and fe80::/10
+      return { cls: 'metadata', range };
+    case 'private':
+    case 'uniqueLocal':
+    case 'carrierGradeNat':
+      return { cls: 'private', range };
+    default:
+      // unspecified (0.0.0.0, ::), multicast, broadcast, reserved, 6to4/teredo tunnels and the like
+      return { cls: 'forbidden', range };
+  }
+}
+
+function hostMatchesAllowList(hostname: string, address: string, allow: string[]): boolean {
+  const host = hostname.replace(/\.$/, '').toLowerCase();
+  for (const entry of allow) {
+    const e = entry.trim().replace(/\.$/, '').toLowerCase();
+    if (!e) continue;
+    if (e === host) return true;
+    try {
+      if (e.includes('/')) {
+        const [range, bits] = ipaddr.parseCIDR(e);
+        const a = ipaddr.parse(address);
+        if (a.kind() === range.kind() && a.match([range, bits])) return true;
+      } else if (ipaddr.isValid(e) && ipaddr.parse(e).toNormalizedString() === ipaddr.parse(address).toNormalizedString()) {
+        return true;
+      }
+    } catch {
+      // an unparseable entry matches nothing
+    }
+  }
+  return false;
+}
+
+function refusalFor(cls: AddressClass, range: string, hostname: string, address: string): string | null {
+  const where = hostname === address ? address : `${hostname} (${address})`;
+  switch (cls) {
+    case 'metadata':
+      return `Refused to scan ${where}: it is a cloud metadata or link-local address (${range}), which Gatecrash never contacts.`;
+    case 'forbidden':
+      return `Refused to scan ${where}: the address is in a ${range} range that is not a scannable host.`;
+    default:
+      return null;
+  }
+}
+
+/** Checks a URL's form before any lookup. Returns the hostname to resolve, brackets removed. */
+export function checkUrlForm(url: URL): string {
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new GuardError(`Only http:// and https:// URLs can be scanned, not ${url.protocol}//.`);
+  }
+  if (url.username || url.password) {
+    throw new GuardError('The URL carries credentials (user:password@). Pass credentials with --header or the headers input instead, so that they are redacted.');
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!host) throw new GuardError('The URL has no host.');
+  return host;
+}
+
+/**
+ * Resolves the URL's host once and returns the address every connection of the scan will use.
+ * Every resolved address must pass: a name that answers both a public and a forbidden address is refused.
+ */
+export async function resolveAndPin(url: URL, policy: GuardPolicy, resolver: Resolver = systemResolver): Promise<PinnedAddress> {
+  const host = checkUrlForm(url);
+  let answers: PinnedAddress[];
+  if (ipaddr.isValid(host)) {
+    answers = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }];
+  } else {
+    try {
+      answers = await resolver(host);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new GuardError(
+        code === 'ENOTFOUND' || code === 'ENODATA'
+          ? `The host ${host} does not resolve. Check the spelling of the URL.`
+          : `Looking up ${host} failed (${code ?? (e as Error).message}).`,
+      );
+    }
+  }
+  if (answers.length === 0) throw new GuardError(`The host ${host} does not resolve. Check the spelling of the URL.`);
+  for (const a of answers) {
+    const { cls, range } = classifyAddress(a.address);
+    const refusal = refusalFor(cls, range, host, a.address);
+    if (refusal) throw new GuardError(refusal);
+    if (cls === 'private' && !policy.allowPrivate && !(policy.allow.length && hostMatchesAllowList(host, a.address, policy.allow))) {
+      throw new GuardError(
+        `Refused to scan ${host === a.address ? host : `${host} (${a.address})`}: it is a private-network address (${range}). ` +
+          'Pass --allow-private (or GATECRASH_ALLOW_PRIVATE=1) if you mean to scan your own network.',
+      );
+    }
+    if (policy.allow.length && !hostMatchesAllowList(host, a.address, policy.allow)) {
+      throw new GuardError(`Refused to scan ${host}: it is not on the allow-list (--allow / GATECRASH_ALLOW).`);
+    }
+  }
+  const pinned = answers[0]!;
+  return { address: pinned.address, family: pinned.family };
+}

@@ -1,0 +1,9 @@
+// Gatecrash as a library: scan an endpoint, read the catalog. Nothing here knows about MCP, the CLI or reports.
+export { scan, GATECRASH_VERSION, type ScanInput, type ScanHooks } from './scan.js';
+export { RULES, ruleRunsAt, type RuleMeta } from './rules.js';
+export { DEFAULT_SCAN_OPTIONS, LIMITS, resolveScanOptions } from './options.js';
+export { TargetError, parseHeaderLine } from './target.js';
+export { GuardError } from './http/guard.js';
+export { REDACTED } from './http/redact.js';
+export { severityAtLeast } from './findings.js';
+export * from './types.js';

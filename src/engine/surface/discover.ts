@@ -1,0 +1,183 @@
+// Discovery: what exists, what it is, and which routes are guarded, learned without spending a token.
+// Round 1: a fixed set of cheap GETs in parallel. Round 2 (the only follow-up): an empty JSON body to each candidate
+// inference route, which tells guarded (401/403) from open (400/422/2xx) and names required fields and headers.
+import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
+import { ALL_PROFILES, cheapPhasePaths, profileById } from '../profiles/index.js';
+import { fingerprint } from './fingerprint.js';
+import { routesFromOpenApi } from './openapi.js';
+import { parseJson } from './model-output.js';
+import { PROMPT_LIKE_FIELDS } from './body-shapes.js';
+import { learnFrom422 } from './validation-errors.js';
+
+export type Send = (probe: Probe) => Promise<Exchange>;
+
+const OPENAPI_PATHS = ['/openapi.json', '/api-doc/openapi.json'];
+/** More candidates than this would spend the budget on guessing; OpenAPI or a fingerprint narrows them first. */
+const MAX_CANDIDATES = 14;
+
+export function routeKey(r: { method: string; path: string }): string {
+  return `${r.method.toUpperCase()} ${r.path}`;
+}
+
+export async function cheapPhase(target: Target, send: Send): Promise<Signals> {
+  const givenPath = target.url.pathname + target.url.search;
+  const paths = [...new Set([givenPath, ...cheapPhasePaths()])];
+  const exchanges = await Promise.all(paths.map((path) => send({ method: 'GET', path, purpose: path === givenPath ? 'the URL as given' : `fingerprint: GET ${path}` })));
+  const byPath: Record<string, Exchange> = {};
+  for (const ex of exchanges) byPath[ex.probe.path] = ex;
+  return { byPath, all: exchanges };
+}
+
+/** The profiles whose routes are worth trying: the identified product, or the generic families when unsure. */
+function profilesToTry(fp: Fingerprint): ServerProfile[] {
+  if (fp.product !== 'unknown' && fp.confidence >= 0.5) {
+    const p = profileById(fp.product);
+    // A wrapper's own routes are unknown; it often fronts an OpenAI-style API too.
+    if (fp.product === 'fastapi') return [p, profileById('openai-compatible')];
+    return [p];
+  }
+  return [profileById('openai-compatible'), profileById('fastapi')];
+}
+
+function specToRoute(spec: RouteSpec, prefix: string, source: string, models: string[]): Route {
+  const model = models[0] ?? 'model';
+  const path = prefix + spec.path.replace('{model}', encodeURIComponent(model)).replace('{version}', '1');
+  return { ...spec, path, source, access: 'unknown' };
+}
+
+function givenUrlRoute(target: Target, profiles: ServerProfile[]): Route | null {
+  const path = target.url.pathname;
+  if (path === '/' || path === '') return null;
+  for (const p of ALL_PROFILES) {
+    for (const spec of [...p.metadataRoutes, ...p.managementRoutes]) if (spec.path === path) return null;
+  }
+  for (const p of profiles) {
+    for (const spec of p.inferenceRoutes) {
+      if (path.endsWith(spec.path)) return { ...spec, path: path + target.url.search, source: 'given-url', access: 'unknown' };
+    }
+  }
+  return { method: 'POST', path: path + target.url.search, kind: 'inference', shape: 'wrapper', source: 'given-url', access: 'unknown' };
+}
+
+/** What an empty-body POST says about a route. */
+function classifyEmptyPost(ex: Exchange): { access: Route['access']; exists: boolean } {
+  const s = ex.response?.status;
+  if (s === undefined) return { access: 'unknown', exists: true };
+  if (s === 401 || s === 403 || s === 407) return { access: 'guarded', exists: true };
+  if (s === 404 || s === 405 || s === 501) return { access: 'unknown', exists: false };
+  if (s === 422 && learnFrom422(ex.response!.body).headers.length) return { access: 'guarded', exists: true };
+  if (s < 500) return { access: 'open', exists: true };
+  return { access: 'unknown', exists: true };
+}
+
+function headerCredential(name: string, source: string): CredentialHeader {
+  return { name, scheme: name.toLowerCase() === 'authorization' ? 'Bearer' : null, source };
+}
+
+/** CHECKS.md Principle 5: the user's credentials, OpenAPI, FastAPI's 422, WWW-Authenticate, the profile, the common names. */
+function learnCredentialHeader(target: Target, openapiCred: CredentialHeader | null, learned422: string[], exchanges: Exchange[], fp: Fingerprint): CredentialHeader {
+  const userHeader = Object.keys(target.credentials)[0];
+  if (userHeader) {
+    const value = target.credentials[userHeader] ?? '';
+    return { name: userHeader, scheme: /^bearer\s/i.test(value) ? 'Bearer' : null, source: 'user' };
+  }
+  if (openapiCred) return openapiCred;
+  if (learned422[0]) return headerCredential(learned422[0], 'fastapi-422');
+  for (const ex of exchanges) {
+    const wa = ex.response?.headers['www-authenticate'];
+    if (wa) return { name: 'Authorization', scheme: /^bearer/i.test(wa) ? 'Bearer' : null, source: 'www-authenticate' };
+  }
+  if (fp.product !== 'unknown') {
+    const auth = profileById(fp.product).auth;
+    if (auth.headers[0]) return { name: auth.headers[0], scheme: auth.scheme, source: 'profile' };
+  }
+  return { name: 'Authorization', scheme: 'Bearer', source: 'default' };
+}
+
+export interface DiscoverOptions {
+  hint?: ProductId;
+}
+
+export async function discoverSurface(target: Target, send: Send, opts: DiscoverOptions = {}): Promise<Surface> {
+  const signals = await cheapPhase(target, send);
+  let fp = fingerprint(signals, opts.hint);
+
+  const openapiEx = OPENAPI_PATHS.map((p) => signals.byPath[p]).find((ex) => ex?.response?.status === 200);
+  const openapi = openapiEx ? parseJson(openapiEx.response!.body) : undefined;
+  const fromOpenApi = openapi ? routesFromOpenApi(openapi) : null;
+
+  const profiles = profilesToTry(fp);
+  const candidates = new Map<string, Route>();
+  const add = (r: Route) => {
+    const k = routeKey(r);
+    if (!candidates.has(k)) candidates.set(k, r);
+  };
+  const given = givenUrlRoute(target, profiles);
+  if (given) add(given);
+  for (const r of fromOpenApi?.routes ?? []) if (r.kind === 'inference') add(r);
+  // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes.
+  const trustOpenApi = fromOpenApi && fp.product === 'fastapi' && fromOpenApi.routes.some((r) => r.kind === 'inference');
+  if (!trustOpenApi) {
+    const prefixes = target.basePath ? [target.basePath, ''] : [''];
+    for (const prefix of prefixes) {
+      for (const p of profiles) for (const spec of p.inferenceRoutes) add(specToRoute(spec, prefix, `profile:${p.id}`, fp.models));
+    }
+  }
+  // A profile's shape beats OpenAPI's generic 'wrapper' reading of the same path.
+  for (const p of profiles) {
+    for (const spec of p.inferenceRoutes) {
+      const r = candidates.get(routeKey(spec));
+      if (r && r.source === 'openapi' && spec.shape) Object.assign(r, { shape: spec.shape, promptField: spec.promptField });
+    }
+  }
+  const inference = [...candidates.values()].slice(0, MAX_CANDIDATES);
+
+  const followUps = await Promise.all(
+    inference.map((r) => send({ method: r.method, path: r.path, body: '{}', purpose: `discovery: empty body to ${r.method} ${r.path} (guarded or open, required fields)` })),
+  );
+  const learnedHeaders: string[] = [...(fromOpenApi?.requiredHeaders ?? [])];
+  const routes: Route[] = [];
+  inference.forEach((route, i) => {
+    const ex = followUps[i]!;
+    const { access, exists } = classifyEmptyPost(ex);
+    if (!exists && route.source !== 'given-url') return;
+    const r: Route = { ...route, access: exists ? access : 'unknown', evidence: [ex.id] };
+    if (ex.response?.status === 422) {
+      const learned = learnFrom422(ex.response.body);
+      learnedHeaders.push(...learned.headers);
+      if (r.shape === 'wrapper' && learned.bodyFields.length) {
+        const prompt = learned.bodyFields.find((f) => PROMPT_LIKE_FIELDS.includes(f.toLowerCase()));
+        r.promptField = r.promptField ?? prompt ?? learned.bodyFields[0];
+        const fields: NonNullable<Route['fields']> = { ...(r.fields ?? {}) };
+        for (const f of learned.bodyFields) if (f !== r.promptField && !(f in fields)) fields[f] = 'string';
+        if (Object.keys(fields).length) r.fields = fields;
+        r.source = r.source === 'given-url' ? r.source : 'learned-422';
+      }
+    }
+    routes.push(r);
+  });
+
+  // Error shapes of the follow-ups are fingerprints too (a 401 with an empty body is TGI's).
+  const enriched: Signals = { byPath: signals.byPath, all: [...signals.all, ...followUps] };
+  fp = fingerprint(enriched, opts.hint);
+
+  for (const p of fp.product !== 'unknown' ? [profileById(fp.product)] : []) {
+    for (const spec of [...p.metadataRoutes, ...p.managementRoutes]) {
+      const r = specToRoute(spec, '', `profile:${p.id}`, fp.models);
+      const seen = signals.byPath[r.path];
+      const s = seen?.response?.status;
+      const access: Route['access'] = s === undefined || spec.method !== 'GET' ? 'unknown' : s === 401 || s === 403 ? 'guarded' : s < 300 ? 'open' : 'unknown';
+      if (!routes.some((x) => routeKey(x) === routeKey(r))) routes.push({ ...r, access, ...(seen ? { evidence: [seen.id] } : {}) });
+    }
+  }
+  for (const r of fromOpenApi?.routes ?? []) if (r.kind !== 'inference' && !routes.some((x) => routeKey(x) === routeKey(r))) routes.push(r);
+
+  return {
+    target: { url: target.url.href, origin: target.origin, basePath: target.basePath },
+    fingerprint: fp,
+    routes,
+    credentialHeader: learnCredentialHeader(target, fromOpenApi?.credentialHeader ?? null, learnedHeaders, enriched.all, fp),
+    ...(openapi !== undefined && openapi !== null ? { openapi } : {}),
+    signals: enriched,
+  };
+}

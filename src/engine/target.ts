@@ -1,0 +1,56 @@
+// Turning what the user typed into a Target, with a sentence for every way it can be wrong.
+import type { Target } from './types.js';
+
+export class TargetError extends Error {
+  override readonly name = 'TargetError';
+}
+
+/** Header names are tokens; values must not carry line breaks (header injection). */
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export function parseHeaderLine(line: string): [string, string] {
+  const i = line.indexOf(':');
+  if (i <= 0) throw new TargetError(`A header must look like 'Name: value'; got '${line.length > 40 ? `${line.slice(0, 40)}…` : line}' (value hidden if present).`);
+  const name = line.slice(0, i).trim();
+  const value = line.slice(i + 1).trim();
+  return checkHeader(name, value);
+}
+
+export function checkHeader(name: string, value: string): [string, string] {
+  if (!HEADER_NAME.test(name)) throw new TargetError(`'${name.slice(0, 40)}' is not a valid header name.`);
+  if (/[\r\n\0]/.test(value)) throw new TargetError(`The value of header ${name} contains a line break or NUL, which is not allowed.`);
+  if (value.length > 8192) throw new TargetError(`The value of header ${name} is longer than 8 KiB.`);
+  return [name, value];
+}
+
+/**
+ * Where profile routes are tried besides the origin root. A trailing slash marks a base (`/api/` → `/api`);
+ * a path that ends in a known route name is that route, and its base is what comes before it.
+ */
+export function basePathOf(pathname: string, knownRoutePaths: string[]): string {
+  if (pathname === '/' || pathname === '') return '';
+  if (pathname.endsWith('/')) return pathname.replace(/\/+$/, '');
+  for (const route of [...knownRoutePaths].sort((a, b) => b.length - a.length)) {
+    if (route !== '/' && pathname.endsWith(route)) return pathname.slice(0, pathname.length - route.length).replace(/\/+$/, '');
+  }
+  return pathname.slice(0, pathname.lastIndexOf('/'));
+}
+
+export function createTarget(rawUrl: string, credentials: Record<string, string> = {}, knownRoutePaths: string[] = []): Target {
+  const trimmed = rawUrl.trim();
+  if (!trimmed) throw new TargetError('No URL was given. Pass the endpoint, e.g. http://127.0.0.1:8000/generate.');
+  if (trimmed.length > 2048) throw new TargetError('The URL is longer than 2048 characters.');
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`);
+  } catch {
+    throw new TargetError(`'${trimmed.slice(0, 80)}' is not a valid URL. Use the form http://host:port/path.`);
+  }
+  url.hash = '';
+  const creds: Record<string, string> = {};
+  for (const [k, v] of Object.entries(credentials)) {
+    const [name, value] = checkHeader(k, v);
+    creds[name] = value;
+  }
+  return { url, origin: url.origin, basePath: basePathOf(url.pathname, knownRoutePaths), credentials: creds };
+}

@@ -1,0 +1,35 @@
+// list_checks: the rule catalog (ids, severities, mappings, depth). Pure, local.
+import * as z from 'zod/v4';
+import { RULES } from '../engine/rules.js';
+import { defineTool } from './define.js';
+
+const RuleOut = z.object({
+  id: z.string(),
+  check: z.string(),
+  title: z.string(),
+  severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
+  depth: z.enum(['quick', 'standard', 'deep']),
+  needs: z.enum(['key', 'jwt']).optional(),
+  summary: z.string(),
+  cwe: z.array(z.string()),
+  owasp: z.array(z.string()),
+  owaspLlm: z.array(z.string()),
+  pci: z.array(z.string()),
+});
+
+export default defineTool({
+  name: 'list_checks',
+  title: 'List Gatecrash checks',
+  description: 'The rule catalog: every rule id with its category, severity, depth, what it finds and its CWE / OWASP API 2023 / OWASP LLM 2025 / PCI DSS mappings.',
+  input: z.object({}),
+  output: z.object({ rules: z.array(RuleOut) }),
+  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  async handler() {
+    const rules = Object.values(RULES).map((r) => ({
+      id: r.id, check: r.check, title: r.title, severity: r.severity, depth: r.depth, ...(r.needs ? { needs: r.needs } : {}),
+      summary: r.summary, cwe: r.cwe, owasp: r.owasp, owaspLlm: r.owaspLlm, pci: r.pci,
+    }));
+    const text = rules.map((r) => `${r.id} (${r.severity}, ${r.depth}): ${r.title}`).join('\n');
+    return { content: [{ type: 'text', text }], structuredContent: { rules } };
+  },
+});

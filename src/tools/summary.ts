@@ -1,0 +1,19 @@
+// The short human-readable text that accompanies a scan's structuredContent.
+import type { ScanReport } from '../engine/types.js';
+
+export function scanSummary(report: ScanReport): string {
+  const counts: Record<string, number> = {};
+  for (const f of report.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
+  const countText = ['critical', 'high', 'medium', 'low', 'info'].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ') || 'no findings';
+  const fp = report.fingerprint;
+  const server = fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server';
+  const lines = [
+    `Gatecrash scan of ${report.target.url}: grade ${report.grade} (score ${report.score}/100), ${countText}.`,
+    `Server: ${server}${fp.models.length ? `, model ${fp.models[0]}` : ''}. ${report.requests.sent} requests (${report.requests.inference} inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
+  ];
+  for (const f of report.findings.slice(0, 5)) lines.push(`- [${f.severity}/${f.confidence}] ${f.rule}: ${f.endpoint.method} ${f.endpoint.url} — ${f.title}`);
+  if (report.findings.length > 5) lines.push(`- … and ${report.findings.length - 5} more (see structuredContent.findings).`);
+  for (const e of report.errors) lines.push(`! ${e.phase}: ${e.message}`);
+  if (report.findings.length) lines.push('Next: explain_finding or suggest_remediation with a finding, then verify_fix after the change.');
+  return lines.join('\n');
+}
