@@ -1,0 +1,52 @@
+// FastAPI / Starlette wrapper (the seed's case). The fallback when nothing more specific matches: every FastAPI app,
+// including vLLM, SGLang, LiteLLM and text-generation-webui, shows these traits, so they only ever score low.
+import type { ServerProfile, Signals } from '../types.js';
+import { Evidence, fastapiDetailPath, isObject, openapiPaths, parseBody, responses, serverHeader } from '../surface/signals-read.js';
+import { FASTAPI_DOCS, wrapper } from './common.js';
+
+function detect(signals: Signals) {
+  const ev = new Evidence();
+  // Every response carries `server: uvicorn` (seen).
+  if (/^uvicorn/i.test(serverHeader(signals) ?? '')) ev.add(0.3, 'server: uvicorn');
+  // Unknown path: 404 {"detail":"Not Found"}; wrong method: 405 {"detail":"Method Not Allowed"} (seen).
+  const detailPath = fastapiDetailPath(signals);
+  if (detailPath) ev.add(0.3, `${detailPath} answered a FastAPI {"detail":…} error`);
+  // A 422 whose `loc` names the body or a header is pydantic validation (seen).
+  for (const { where, res } of responses(signals)) {
+    const j = parseBody(res);
+    if (res.status === 422 && isObject(j) && Array.isArray(j['detail']) && isObject(j['detail'][0]) && Array.isArray(j['detail'][0]['loc'])) {
+      ev.add(0.35, `${where} answered a pydantic 422 with loc`);
+      break;
+    }
+  }
+  if (openapiPaths(signals)) ev.add(0.3, 'GET /openapi.json serves an OpenAPI document');
+  return ev.result();
+}
+
+export const fastapiProfile: ServerProfile = {
+  id: 'fastapi',
+  name: 'FastAPI application',
+  defaultPort: 8000,
+  detect,
+  // The app's own version in /openapi.json `info.version` is not the server's: never report it.
+  version: () => null,
+  // Typical wrapper bodies: {"text"} (the seed), {"prompt"}, {"inputs"}, {"messages"}, {"query"}, {"input"}.
+  inferenceRoutes: [
+    wrapper('/generate', 'text', 'the seed: {"text": …} → {"generated": …}'),
+    wrapper('/v1/generate', 'prompt'),
+    wrapper('/chat', 'message'),
+  ],
+  // The app's own routes come from the given URL, /openapi.json and FastAPI's 422s, not from guessing.
+  metadataRoutes: FASTAPI_DOCS,
+  managementRoutes: [],
+  auth: {
+    headers: ['X-API-Key', 'Authorization'],
+    scheme: null,
+    schemeCaseSensitive: true,
+    openWithKey: ['/docs', '/redoc', '/openapi.json'],
+    compare: 'equality',
+    notes:
+      'Whatever the author wrote (Depends, middleware, decorator), usually `!=`. A missing required header is a 422 whose loc names it. ' +
+      'Keys read with os.getenv(…, "") or f"Bearer {os.getenv(…)}" fail open to "" or "Bearer None" when unset.',
+  },
+};

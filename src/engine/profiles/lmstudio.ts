@@ -1,0 +1,59 @@
+// LM Studio's local server. TARGETS.md knows little: owned_by=organization_owner, Bearer tokens off by default.
+import type { ServerProfile, Signals } from '../types.js';
+import { Evidence, asString, findHeader, isObject, okObjectAt, ownedBy, responses } from '../surface/signals-read.js';
+import { get, openAiInference, post } from './common.js';
+
+function detect(signals: Signals) {
+  const ev = new Evidence();
+  if (ownedBy(signals).includes('organization_owner')) ev.add(0.9, 'GET /v1/models owned_by=organization_owner');
+  const v0 = okObjectAt(signals, '/api/v0/models')?.['data'];
+  if (Array.isArray(v0) && v0.some((m) => isObject(m) && ('publisher' in m || 'compatibility_type' in m))) {
+    ev.add(0.9, 'GET /api/v0/models → publisher / compatibility_type');
+  }
+  // Public LM Studio bug reports (not TARGETS.md): unknown routes get 200 {"error":"Unexpected endpoint or method. (GET /x)"}
+  // from an Express server.
+  for (const { where, res } of responses(signals)) {
+    const e = asString((parseError(res.body) ?? {})['error']);
+    if (e && e.startsWith('Unexpected endpoint or method.')) {
+      ev.add(0.85, `${where} → {"error":"Unexpected endpoint or method. …"}`);
+      break;
+    }
+  }
+  if (ev.result().confidence > 0 && /express/i.test(findHeader(signals, 'x-powered-by')?.value ?? '')) ev.add(0.3, 'x-powered-by: Express');
+  return ev.result();
+}
+
+function parseError(body: string): Record<string, unknown> | null {
+  if (!body.includes('Unexpected endpoint')) return null;
+  try {
+    const j: unknown = JSON.parse(body);
+    return isObject(j) ? j : null;
+  } catch {
+    return null;
+  }
+}
+
+export const lmstudioProfile: ServerProfile = {
+  id: 'lmstudio',
+  name: 'LM Studio',
+  defaultPort: 1234,
+  detect,
+  version: () => null,
+  inferenceRoutes: [
+    ...openAiInference('/v1'),
+    post('/api/v0/chat/completions', 'openai-chat', 'REST API v0'),
+  ],
+  metadataRoutes: [
+    get('/v1/models', 'metadata', 'owned_by=organization_owner'),
+    get('/api/v0/models', 'metadata', 'publisher, arch, quantization, state, max_context_length'),
+  ],
+  managementRoutes: [],
+  auth: {
+    headers: ['Authorization'],
+    scheme: 'Bearer',
+    schemeCaseSensitive: true,
+    openWithKey: [],
+    compare: 'unknown',
+    notes: 'Authentication is off by default; "Require Authentication" (0.4.0+) accepts API tokens as Bearer. Routes left open are unknown.',
+  },
+};
