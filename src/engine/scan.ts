@@ -1,5 +1,6 @@
 // One scan: guard → surface → checks (concurrently, one shared budgeted client) → findings, score, rule statuses.
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { ALL_CHECKS } from './checks/index.js';
 import type { Check, CheckContext } from './checks/define.js';
 import { buildFinding, dedupFindings } from './findings.js';
@@ -63,6 +64,8 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   timings.guardMs = Math.round(performance.now() - t0);
 
   const deadline = new AbortController();
+  // Every in-flight request listens on the deadline; a scan legitimately has more than ten.
+  setMaxListeners(0, deadline.signal);
   const timer = setTimeout(() => deadline.abort(new Error(`the scan deadline of ${options.timeoutMs} ms passed`)), options.timeoutMs);
   const onUserAbort = () => deadline.abort(new Error('the scan was cancelled'));
   if (hooks.signal?.aborted) onUserAbort();
