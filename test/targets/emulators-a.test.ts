@@ -1,0 +1,184 @@
+// Proof that the part-A emulators behave like the real servers on the wire, fact by fact from TARGETS.md.
+import { request } from 'node:http';
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import type { RunningTarget } from './harness.js';
+import { TEST_KEY } from './mistral-model.js';
+import { startFastapiWrapper, KEYED as FASTAPI_KEYED } from './fastapi-wrapper.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+  json(): any;
+}
+
+/** A raw HTTP request (fetch cannot set Host or send a path unnormalized). */
+function send(target: RunningTarget, method: string, path: string, opts: { headers?: Record<string, string>; body?: string; host?: string } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    const req = request({ host: '127.0.0.1', port: target.port, method, path, headers: { ...(opts.host ? { host: opts.host } : {}), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+      });
+    });
+    req.on('error', reject);
+    if (opts.body !== undefined) req.write(opts.body);
+    req.end();
+  });
+}
+
+const postJson = (t: RunningTarget, path: string, body: unknown, headers: Record<string, string> = {}, host?: string) =>
+  send(t, 'POST', path, { body: JSON.stringify(body), headers, ...(host ? { host } : {}) });
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('FastAPI wrapper (the seed)', () => {
+  let open: RunningTarget;
+  let keyed: RunningTarget;
+  beforeAll(async () => {
+    open = await startFastapiWrapper();
+    keyed = await startFastapiWrapper(FASTAPI_KEYED);
+  });
+  afterAll(async () => {
+    await open.close();
+    await keyed.close();
+  });
+
+  it('answers the seed request with model output and server: uvicorn', async () => {
+    const r = await postJson(open, '/generate', { text: 'Hello' });
+    expect(r.status).toBe(200);
+    expect(r.headers.server).toBe('uvicorn');
+    expect(r.headers['content-type']).toBe('application/json');
+    expect(r.headers.date).toBeDefined();
+    expect(r.json().generated).toMatch(/^Hello! How can I assist you today\?/);
+    expect(open.inferenceCount()).toBe(1);
+  });
+
+  it("gives FastAPI's 404 and 405 (with allow) shapes", async () => {
+    const nf = await send(open, 'GET', '/nope');
+    expect(nf.status).toBe(404);
+    expect(nf.json()).toEqual({ detail: 'Not Found' });
+    const na = await send(open, 'GET', '/generate');
+    expect(na.status).toBe(405);
+    expect(na.headers.allow).toBe('POST');
+    expect(na.json()).toEqual({ detail: 'Method Not Allowed' });
+  });
+
+  it('validates the body with pydantic 2 and pydantic 1 shapes', async () => {
+    const v2 = await postJson(open, '/generate', {});
+    expect(v2.status).toBe(422);
+    expect(v2.json()).toEqual({ detail: [{ type: 'missing', loc: ['body', 'text'], msg: 'Field required', input: {} }] });
+    const t1 = await startFastapiWrapper({ pydantic: 1, promptField: 'prompt' });
+    try {
+      const v1 = await postJson(t1, '/generate', {});
+      expect(v1.json()).toEqual({ detail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'value_error.missing' }] });
+    } finally {
+      await t1.close();
+    }
+  });
+
+  it('names the credential header in the 422 loc when a Header(...) dependency is missing', async () => {
+    const r = await postJson(keyed, '/generate', { text: 'hi' });
+    expect(r.status).toBe(422);
+    expect(r.json().detail[0]).toMatchObject({ loc: ['header', 'x-api-key'] });
+    const wrong = await postJson(keyed, '/generate', { text: 'hi' }, { 'X-API-Key': 'wrong' });
+    expect(wrong.status).toBe(401);
+    expect(wrong.json()).toEqual({ detail: 'Invalid API key' });
+    const right = await postJson(keyed, '/generate', { text: 'hi' }, { 'X-API-Key': TEST_KEY });
+    expect(right.status).toBe(200);
+    // auth runs after routing: a wrong method is a 405 even without a key (CHECKS.md principle 4 calibration)
+    expect((await send(keyed, 'GET', '/generate')).status).toBe(405);
+  });
+
+  it('publishes /docs, /redoc and /openapi.json with every route and the header parameter', async () => {
+    expect((await send(keyed, 'GET', '/docs')).body).toContain('SwaggerUIBundle');
+    expect((await send(keyed, 'GET', '/redoc')).body).toContain('<redoc spec-url="/openapi.json">');
+    const doc = (await send(keyed, 'GET', '/openapi.json')).json();
+    const op = doc.paths['/generate'].post;
+    expect(op.operationId).toBe('generate_generate_post');
+    expect(op.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/Prompt');
+    expect(doc.components.schemas.Prompt.required).toEqual(['text']);
+    expect(op.parameters[0]).toMatchObject({ name: 'x-api-key', in: 'header', required: true });
+    const off = await startFastapiWrapper({ docs: false });
+    try {
+      expect((await send(off, 'GET', '/docs')).status).toBe(404);
+    } finally {
+      await off.close();
+    }
+  });
+
+  it('declares APIKeyHeader as a security scheme and refuses a missing key with 403', async () => {
+    const t = await startFastapiWrapper({ auth: { mode: 'api-key-header', key: TEST_KEY } });
+    try {
+      const doc = (await send(t, 'GET', '/openapi.json')).json();
+      expect(doc.components.securitySchemes.APIKeyHeader).toEqual({ type: 'apiKey', in: 'header', name: 'X-API-Key' });
+      expect(doc.paths['/generate'].post.security).toEqual([{ APIKeyHeader: [] }]);
+      expect((await postJson(t, '/generate', { text: 'hi' })).json()).toEqual({ detail: 'Not authenticated' });
+      expect((await postJson(t, '/generate', { text: 'hi' }, { 'X-API-Key': TEST_KEY })).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("fails open on an unset key: os.getenv(..., '') accepts an empty header; f'Bearer {None}' accepts 'Bearer None'", async () => {
+    const empty = await startFastapiWrapper({ auth: { mode: 'depends-header', key: null } });
+    const none = await startFastapiWrapper({ auth: { mode: 'bearer-decorator', key: null } });
+    try {
+      expect((await postJson(empty, '/generate', { text: 'hi' }, { 'X-API-Key': '' })).status).toBe(200);
+      expect((await postJson(empty, '/generate', { text: 'hi' }, { 'X-API-Key': 'x' })).status).toBe(401);
+      expect((await postJson(none, '/generate', { text: 'hi' })).status).toBe(401);
+      expect((await postJson(none, '/generate', { text: 'hi' }, { Authorization: 'Bearer None' })).status).toBe(200);
+      // the decorator runs inside the endpoint, after body validation
+      expect((await postJson(none, '/generate', {})).status).toBe(422);
+    } finally {
+      await empty.close();
+      await none.close();
+    }
+  });
+
+  it('can guard /v1/generate and forget /generate, with a custom header name', async () => {
+    const t = await startFastapiWrapper({ paths: ['/v1/generate', '/generate'], auth: { mode: 'depends-header', header: 'X-Token', key: TEST_KEY, guarded: ['/v1/generate'] } });
+    try {
+      const guarded = await postJson(t, '/v1/generate', { text: 'hi' });
+      expect(guarded.json().detail[0].loc).toEqual(['header', 'x-token']);
+      expect((await postJson(t, '/generate', { text: 'hi' })).status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('middleware refuses before routing, and its public-path check trusts the Host header', async () => {
+    const t = await startFastapiWrapper({ health: true, auth: { mode: 'middleware', key: TEST_KEY, publicPaths: ['/health'] } });
+    try {
+      expect((await send(t, 'GET', '/unknown')).status).toBe(401);
+      expect((await postJson(t, '/generate', { text: 'hi' })).json()).toEqual({ detail: 'Unauthorized' });
+      expect((await send(t, 'GET', '/health')).status).toBe(200);
+      const bypass = await postJson(t, '/generate', { text: 'hi' }, {}, 'x/health?');
+      expect(bypass.status).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('can echo the raw [INST] template in its output, and redirects a trailing slash with 307', async () => {
+    const t = await startFastapiWrapper({ rawTemplate: true });
+    try {
+      expect((await postJson(t, '/generate', { text: 'Hi' })).json().generated).toMatch(/^\[INST\] Hi \[\/INST\] Hello!/);
+      const r = await postJson(t, '/generate/', { text: 'Hi' });
+      expect(r.status).toBe(307);
+      expect(r.headers.location).toBe(`http://127.0.0.1:${t.port}/generate`);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('rejects malformed JSON with a 422 before any auth dependency', async () => {
+    const r = await send(keyed, 'POST', '/generate', { body: '{bad', headers: { 'content-type': 'application/json' } });
+    expect(r.status).toBe(422);
+    expect(r.json().detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 1], ctx: { error: 'Expecting property name enclosed in double quotes' } });
+  });
+});
