@@ -2,10 +2,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AjvDraft04 from 'ajv-draft-04';
-import Ajv2020 from 'ajv/dist/2020.js';
+import AjvDraft04Module from 'ajv-draft-04';
+import Ajv2020Module from 'ajv/dist/2020.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { parseScanReport } from '../../src/report/json.js';
+
+// CommonJS classes: under NodeNext the default import is module.exports, whose `.default` is the class (in Node and in vitest alike).
+const AjvDraft04 = AjvDraft04Module.default;
+const Ajv2020 = Ajv2020Module.default;
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -31,7 +35,7 @@ export function loadFixture(name: FixtureName): ScanReport {
  */
 export function sarifSchemaPath(): string {
   const shared = path.resolve(repoRoot, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
-  return existsSync(shared) ? shared : path.join(repoRoot, 'test', 'fixtures', 'sarif-schema-2.1.0.json');
+  return existsSync(shared) ? shared : VENDORED_SARIF_SCHEMA;
 }
 
 // ajv ships no format validators; these are the three the schemas use, written strictly enough to catch real mistakes.
@@ -44,12 +48,16 @@ const formats = {
 
 type Validate = ((data: unknown) => boolean) & { errors?: unknown };
 
+export const VENDORED_SARIF_SCHEMA = path.join(repoRoot, 'test', 'fixtures', 'sarif-schema-2.1.0.json');
+
+export function compileSarifSchema(schemaPath: string): Validate {
+  const ajv = new AjvDraft04({ allErrors: true, strict: false, formats });
+  return ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8'))) as Validate;
+}
+
 let sarifValidator: Validate | undefined;
 export function validateSarif(log: unknown): { valid: boolean; errors: unknown } {
-  if (!sarifValidator) {
-    const ajv = new AjvDraft04({ allErrors: true, strict: false, formats });
-    sarifValidator = ajv.compile(JSON.parse(readFileSync(sarifSchemaPath(), 'utf8'))) as Validate;
-  }
+  sarifValidator ??= compileSarifSchema(sarifSchemaPath());
   const valid = sarifValidator(log);
   return { valid, errors: sarifValidator.errors };
 }

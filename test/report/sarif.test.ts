@@ -2,7 +2,9 @@ import { describe, expect, test } from 'vitest';
 import { RULE_IDS, type Finding, type ScanReport } from '../../src/engine/types.js';
 import { RULES } from '../../src/engine/rules.js';
 import { FINGERPRINT_KEY, toSarif, toSarifJson, type SarifLog } from '../../src/report/sarif.js';
-import { FIXTURES, loadFixture, validateSarif } from './helpers.js';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { FIXTURES, VENDORED_SARIF_SCHEMA, compileSarifSchema, loadFixture, repoRoot, validateSarif } from './helpers.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
@@ -35,6 +37,12 @@ describe('SARIF validates against the official 2.1.0 schema', () => {
     log.runs[0]!.results[0]!.level = 'fatal';
     expect(validateSarif(log).valid).toBe(false);
     expect(validateSarif({ version: '2.1.0' }).valid).toBe(false);
+  });
+  test('the vendored fallback schema is the shared one and validates on its own', () => {
+    const shared = path.resolve(repoRoot, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
+    if (existsSync(shared)) expect(readFileSync(VENDORED_SARIF_SCHEMA, 'utf8')).toBe(readFileSync(shared, 'utf8'));
+    const validate = compileSarifSchema(VENDORED_SARIF_SCHEMA);
+    expect(validate(toSarif(FIXTURES.map(loadFixture)))).toBe(true);
   });
   test('an empty batch', () => {
     const log = toSarif([], { toolVersion: '0.1.0' });
