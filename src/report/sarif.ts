@@ -15,7 +15,7 @@
 import type { Finding, RuleId, ScanReport, Severity } from '../engine/types.js';
 import { RULE_IDS } from '../engine/types.js';
 import { RULES, type RuleMeta } from '../engine/rules.js';
-import { SECURITY_SEVERITY, findingSecurityScore, pathOf, reasonPhrase } from './format.js';
+import { SECURITY_SEVERITY, exchangeOneLiner, findingSecurityScore, pathOf, reasonPhrase } from './format.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Where Gatecrash lives; the lead may point it elsewhere through `SarifOptions.informationUri`. */
@@ -226,8 +226,12 @@ function ruleDescriptor(meta: RuleMeta, score: number, opts: SarifOptions, infor
   };
 }
 
+/** GitHub titles the alert with the rule's shortDescription; the message says what happened here and what proves it. */
 function resultMessage(f: Finding): SarifMessage {
-  return { text: `${f.title}: ${f.description}` };
+  const proof = [exchangeOneLiner(f.evidence)];
+  if (f.evidence.baseline) proof.push(`baseline ${exchangeOneLiner(f.evidence.baseline)}`);
+  const description = /[.!?]$/.test(f.description.trim()) ? f.description.trim() : `${f.description.trim()}.`;
+  return { text: `${description} Evidence (${f.confidence}): ${proof.join('; ')}.` };
 }
 
 function webRequestOf(f: Finding): SarifWebRequest {
@@ -279,7 +283,6 @@ function resultOf(f: Finding, report: ScanReport, ruleIndex: number, score: numb
   if (f.evidence.notes?.length) properties.notes = f.evidence.notes;
   if (f.evidence.baseline) properties.baseline = f.evidence.baseline;
   if (f.evidence.extra?.length) properties.extra = f.evidence.extra;
-  if (f.cwe.length) properties.tags = f.cwe.map(cweTag);
   return {
     ruleId: f.rule,
     ruleIndex,

@@ -146,6 +146,7 @@ describe('results', () => {
     expect(res.webResponse).toMatchObject({ statusCode: 200, reasonPhrase: 'OK' });
     expect(res.webResponse?.body?.text).toContain('chat.completion');
     expect(res.properties?.baseline).toMatchObject({ response: { status: 401 } });
+    expect(res.message.text).toContain('Evidence (confirmed): POST /v1/chat/completions → 200 OK (95 ms); baseline POST /v1/chat/completions → 401 Unauthorized (2 ms).');
   });
   test('an evidence without a response says so', () => {
     const r = structuredClone(report);
