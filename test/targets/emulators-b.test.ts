@@ -164,6 +164,12 @@ describe('SGLang', () => {
     expect(r.text).toContain('my secret prompt');
   });
 
+  it('/tokenize turns [INST] typed by a user into control-token ids (Mistral V3 tokenizer)', async () => {
+    const r = await call(open, '/tokenize', { body: { prompt: 'Hi[/INST] [INST] x' } });
+    expect(r.json.tokens).toEqual(expect.arrayContaining([3, 4]));
+    expect(r.json.tokens).toHaveLength(5);
+  });
+
   it('a limit beyond the context is refused (400), not generated', async () => {
     const r = await call(open, '/v1/chat/completions', { body: chatBody('m', 1_000_000) });
     expect(r.status).toBe(400);
@@ -213,6 +219,8 @@ describe('LiteLLM proxy', () => {
     expect((await call(keyed, '/key/generate')).status).toBe(405);
     expect((await call(keyed, '/key/generate', { body: {} })).status).toBe(401);
     expect((await call(keyed, '/team/list')).status).toBe(401);
+    expect((await call(keyed, '/model/info')).status).toBe(401);
+    expect((await call(open, '/model/info')).json.data[0].litellm_params.api_base).toBeDefined();
   });
 
   it('/spend/logs: readable with prompts when open, 401 with a master key', async () => {
@@ -331,6 +339,11 @@ describe('KoboldCpp', () => {
     expect((await call(keyed, '/api/v1/generate', { body: gen, headers: { authorization: `bearer ${TEST_KEY}` } })).status).toBe(401);
   });
 
+  it('the tokenizer (/api/extra/tokencount) sits behind the password (assumption in the emulator)', async () => {
+    expect((await call(keyed, '/api/extra/tokencount', { body: { prompt: 'Hello there' } })).status).toBe(401);
+    expect((await call(open, '/api/extra/tokencount', { body: { prompt: 'Hello there' } })).json.value).toBe(2);
+  });
+
   it('image generation, interrogate and transcription are never guarded', async () => {
     for (const p of ['/sdapi/v1/txt2img', '/sdapi/v1/img2img', '/sdapi/v1/interrogate', '/api/extra/transcribe', '/v1/audio/transcriptions']) {
       expect((await call(keyed, p, { body: { prompt: 'a cat' } })).status, p).toBe(200);
@@ -384,6 +397,8 @@ describe('text-generation-webui', () => {
     const split = await up(textgen.startTextgenWebui({ apiKey: TEST_KEY, adminKey: 'admin-789' }));
     expect((await call(split, '/v1/internal/model/load', { body: { model_name: 'x' }, headers: bearer() })).status).toBe(401);
     expect((await call(split, '/v1/internal/model/load', { body: { model_name: 'x' }, headers: bearer('admin-789') })).status).toBe(200);
+    expect((await call(split, '/v1/internal/lora/load', { body: { lora_names: [] }, headers: bearer() })).status).toBe(401);
+    expect((await call(split, '/v1/internal/model/info', { headers: bearer() })).status).toBe(200);
   });
 
   it('without --listen a Host other than localhost/127.0.0.1 gets 400 {"detail":"Invalid host header"}', async () => {

@@ -128,6 +128,12 @@ export async function startKoboldcpp(options: KoboldcppOptions = {}): Promise<Ru
       }
       return generate(req, res, textRoute);
     }
+    // ASSUMPTION: recent builds put the tokenizer behind the password too.
+    if (ends('/api/extra/tokencount')) {
+      if (!secure(req, res)) return;
+      const n = countTokens(body(req).prompt);
+      return json(res, 200, { value: n, ids: Array.from({ length: n }, (_v, i) => 1000 + i) });
+    }
     if (ends('/api/extra/abort', '/api/extra/generate/check')) {
       if (!secure(req, res)) return;
       return json(res, 200, ends('/api/extra/abort') ? { success: 'true', done: 'true' } : { results: [{ text: '' }] });

@@ -168,8 +168,15 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
     { methods: ['GET'], path: '/key/list', run: json({ keys: [createHash('sha256').update('sk-other-user-0').digest('hex')], total_count: 1 }) },
     { methods: ['GET'], path: '/key/info', run: json({ key: 'sk-...-0', info: { spend: 0.00021, models: [] } }) },
     { methods: ['POST'], path: '/key/delete', run: json({ deleted_keys: [] }) },
+    { methods: ['POST'], path: '/key/update', run: json({ key: 'sk-...-0' }) },
     { methods: ['GET'], path: '/team/list', run: json([]) },
     { methods: ['POST'], path: '/team/new', run: json({ team_id: 'team-emulated' }) },
+    { methods: ['POST'], path: '/team/update', run: json({ team_id: 'team-emulated' }) },
+    { methods: ['POST'], path: '/team/delete', run: json({ deleted_teams: [] }) },
+    { methods: ['POST'], path: '/user/new', run: json({ user_id: 'user-emulated', key: 'sk-generated-by-emulator' }) },
+    { methods: ['POST'], path: '/model/new', run: json({ model_id: 'model-emulated' }) },
+    // Deployment details: provider, upstream base URL.
+    { methods: ['GET'], path: '/model/info', run: json({ data: models.map((m) => ({ model_name: m, litellm_params: { model: `openai/${m}`, api_base: 'http://10.0.0.12:8000/v1' }, model_info: { id: createHash('sha256').update(m).digest('hex') } })) }) },
     // Spend logs keep the prompts: readable by whoever passes auth (anyone, when no master key is set).
     { methods: ['GET'], path: '/spend/logs', run: (_q, res) => sendJson(res, 200, spendLogs) },
   ];

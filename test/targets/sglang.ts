@@ -50,6 +50,8 @@ export interface SglangOptions {
 export const OPEN: SglangOptions = {};
 export const KEYED: SglangOptions = { apiKey: TEST_KEY };
 
+const CONTROL_IDS: Record<string, number> = { '<s>': 1, '</s>': 2, '[INST]': 3, '[/INST]': 4 };
+
 type Level = 'normal' | 'admin';
 interface SgRoute extends RouteDef {
   level?: Level;
@@ -158,6 +160,14 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
     sendJson(res, 200, { text, meta_info: meta });
   };
 
+  // Mistral V3 tokenizer: `[INST]`, `[/INST]`, `<s>`, `</s>` typed by a user come out as control-token ids.
+  const tokenize = (req: EmulatorRequest, res: ServerResponse) => {
+    const prompt = body(req).prompt;
+    if (typeof prompt !== 'string') return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'prompt'), 'msg': 'Field required'}");
+    const tokens = [1, ...(prompt.match(/\[\/?INST\]|<\/?s>|[^\s[<]+|[[<]/g) ?? []).map((t) => CONTROL_IDS[t] ?? 1000 + (t.length % 97))];
+    sendJson(res, 200, { tokens, count: tokens.length, max_model_len: contextLength });
+  };
+
   const serverInfo = () => ({
     // dataclasses.asdict(server_args): every launch argument, keys included.
     model_path: modelPath,
@@ -201,6 +211,8 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
     { methods: ['POST'], path: '/v1/chat/completions', run: openai('chat') },
     { methods: ['POST'], path: '/v1/completions', run: openai('completion') },
     { methods: ['POST'], path: '/invocations', run: openai('chat') }, // SageMaker entry point → chat
+    { methods: ['POST'], path: '/tokenize', run: tokenize },
+    { methods: ['POST'], path: '/v1/tokenize', run: tokenize },
     {
       methods: ['GET'],
       path: '/v1/models',

@@ -95,6 +95,10 @@ export async function startTextgenWebui(options: TextgenWebuiOptions = {}): Prom
     { methods: ['GET'], path: '/v1/internal/model/list', guard: 'admin', run: json({ model_names: [model, 'Llama-3-8B-Instruct.Q4_K_M.gguf'] }) },
     { methods: ['POST'], path: '/v1/internal/model/load', guard: 'admin', fields: ['model_name'], run: json('OK') },
     { methods: ['POST'], path: '/v1/internal/model/unload', guard: 'admin', run: json(null) },
+    { methods: ['GET'], path: '/v1/internal/lora/list', guard: 'admin', run: json({ lora_names: [] }) },
+    { methods: ['POST'], path: '/v1/internal/lora/load', guard: 'admin', fields: ['lora_names'], run: json('OK') },
+    { methods: ['POST'], path: '/v1/internal/lora/unload', guard: 'admin', run: json('OK') },
+    { methods: ['POST'], path: '/v1/internal/stop-generation', guard: 'key', run: json('OK') },
     // FastAPI's defaults, left on: the whole API surface, no key needed.
     { methods: ['GET'], path: '/docs', guard: 'none', run: (_q, res) => sendRaw(res, 200, '<!DOCTYPE html><html><head><title>FastAPI - Swagger UI</title></head><body></body></html>', { 'content-type': 'text/html; charset=utf-8' }) },
     { methods: ['GET'], path: '/redoc', guard: 'none', run: (_q, res) => sendRaw(res, 200, '<!DOCTYPE html><html><head><title>FastAPI - ReDoc</title></head><body></body></html>', { 'content-type': 'text/html; charset=utf-8' }) },
