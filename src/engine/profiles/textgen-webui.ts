@@ -1,6 +1,6 @@
 // oobabooga text-generation-webui, OpenAI-compatible API extension (TARGETS.md, "text-generation-webui").
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, isObject, openapiPaths, ownedBy, parseBody, refusedWith, responses } from '../surface/signals-read.js';
+import { Evidence, isObject, openapiPaths, ownedBy, parseBody, refusedWith, responses, statusAt } from '../surface/signals-read.js';
 import { get, manage, openAiInference, post, wrapper } from './common.js';
 
 function detect(signals: Signals) {
@@ -19,10 +19,12 @@ function detect(signals: Signals) {
       break;
     }
   }
-  // The OpenAPI document is open even with a key: when it is there and lists none of the API's routes, this is another app.
+  // The OpenAPI document is open even with a key: when it lists none of the API's routes, or is refused, this is another app.
   if (paths && !paths.some((p) => p.startsWith('/v1/internal/') || p === '/v1/models')) {
     ev.penalize(0.5, 'GET /openapi.json lists no text-generation-webui route');
   }
+  const docs = statusAt(signals, '/openapi.json');
+  if (docs === 401 || docs === 403) ev.penalize(0.5, `GET /openapi.json refused (${docs}); text-generation-webui leaves it open`);
   return ev.result();
 }
 

@@ -1,7 +1,7 @@
 // NVIDIA Triton Inference Server, KServe v2 protocol (TARGETS.md summary: no auth by default, opt-in shared-secret headers).
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, isObject, okObjectAt, parseBody, responses } from '../surface/signals-read.js';
-import { get, manage, post, wrapper } from './common.js';
+import { get, manage, post } from './common.js';
 
 /** `GET /v2` is the KServe v2 server metadata: {"name","version","extensions":[…]}. */
 function serverMetadata(signals: Signals) {
@@ -38,7 +38,7 @@ export const tritonProfile: ServerProfile = {
   },
   inferenceRoutes: [
     post('/v2/models/{model}/infer', 'kserve-v2'),
-    wrapper('/v2/models/{model}/generate', 'text_input', 'generate extension: {"text_input"} → {"text_output"}'),
+    post('/v2/models/{model}/generate', 'triton-generate', 'generate extension: {"text_input"} → {"text_output"}'),
   ],
   metadataRoutes: [
     get('/v2', 'metadata', 'server metadata: name, version, extensions'),
