@@ -132,9 +132,20 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
 
   const counts = countByStatus(report);
   out.push(`Rules: ${RULE_STATUSES.map((s) => paint(`${counts[s]} ${s}`, ...(counts[s] ? STATUS_STYLE[s] : ['dim' as const]))).join(' · ')}`);
-  const shown = report.rules.filter((r) => verbose || (r.status !== 'pass' && r.status !== 'fail'));
-  for (const r of shown) {
-    out.push(`  ${paint(r.status.padEnd(12), ...STATUS_STYLE[r.status])} ${r.rule}${r.reason ? paint(` ${safe(r.reason)}`, 'dim') : ''}`);
+  const ruleLine = (status: RuleStatus, text: string, reason?: string) =>
+    `  ${paint(status.padEnd(12), ...STATUS_STYLE[status])} ${text}${reason ? paint(` ${safe(reason)}`, 'dim') : ''}`;
+  if (verbose) {
+    for (const r of report.rules) out.push(ruleLine(r.status, r.rule, r.reason));
+  } else {
+    // Inconclusive and errored rules one by one (they say something about this target); skipped ones grouped by reason.
+    for (const r of report.rules) if (r.status === 'inconclusive' || r.status === 'error') out.push(ruleLine(r.status, r.rule, r.reason));
+    const skipped = new Map<string, string[]>();
+    for (const r of report.rules) {
+      if (r.status !== 'skipped') continue;
+      const reason = r.reason ?? '';
+      skipped.set(reason, [...(skipped.get(reason) ?? []), r.rule]);
+    }
+    for (const [reason, rules] of skipped) out.push(ruleLine('skipped', `${rules.join(', ')}${reason ? ':' : ''}`, reason || undefined));
   }
 
   if (report.errors.length) {
