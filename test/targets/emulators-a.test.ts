@@ -4,6 +4,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { RunningTarget } from './harness.js';
 import { TEST_KEY } from './mistral-model.js';
 import { startFastapiWrapper, KEYED as FASTAPI_KEYED } from './fastapi-wrapper.js';
+import { startOpenAICompatible, KEYED as OPENAI_KEYED } from './openai-compatible.js';
+import { startVllm, KEYED as VLLM_KEYED, OPEN as VLLM_OPEN } from './vllm.js';
 
 interface Reply {
   status: number;
@@ -180,5 +182,140 @@ describe('FastAPI wrapper (the seed)', () => {
     const r = await send(keyed, 'POST', '/generate', { body: '{bad', headers: { 'content-type': 'application/json' } });
     expect(r.status).toBe(422);
     expect(r.json().detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 1], ctx: { error: 'Expecting property name enclosed in double quotes' } });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('generic OpenAI-compatible server', () => {
+  it('checks the Bearer key before routing and answers chat, completions and SSE', async () => {
+    const t = await startOpenAICompatible(OPENAI_KEYED);
+    try {
+      expect((await send(t, 'GET', '/v1/models')).status).toBe(401);
+      expect((await send(t, 'GET', '/nope')).status).toBe(401);
+      const auth = { Authorization: `Bearer ${TEST_KEY}` };
+      expect((await send(t, 'GET', '/v1/models', { headers: auth })).json().data[0].owned_by).toBe('me');
+      const chat = await postJson(t, '/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 }, auth);
+      expect(chat.json().choices[0].message.content).toBe('Hello');
+      const text = await postJson(t, '/v1/completions', { prompt: 'hi', max_tokens: 1 }, auth);
+      expect(text.json().choices[0].text).toBe('Hello');
+      const sse = await postJson(t, '/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }], stream: true, max_tokens: 3 }, auth);
+      expect(sse.headers['content-type']).toMatch(/^text\/event-stream/);
+      expect(sse.body).toMatch(/^data: \{.*"delta":\{"role":"assistant","content":"Hello!"\}/);
+      expect(sse.body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+      expect(t.requests.filter((r) => r.inference).map((r) => r.maxTokens)).toEqual([1, 1, 3]);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('vLLM', () => {
+  let keyed: RunningTarget;
+  const auth = { Authorization: `Bearer ${TEST_KEY}` };
+  const chat = { model: 'mistralai/Mistral-7B-Instruct-v0.3', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1 };
+  beforeAll(async () => {
+    keyed = await startVllm({ ...VLLM_KEYED, devMode: true, tokenizerInfo: true });
+  });
+  afterAll(() => keyed.close());
+
+  it('guards /v1 with 401 {"error":"Unauthorized"} and server: uvicorn, before routing', async () => {
+    const r = await postJson(keyed, '/v1/chat/completions', chat);
+    expect(r.status).toBe(401);
+    expect(r.json()).toEqual({ error: 'Unauthorized' });
+    expect(r.headers.server).toBe('uvicorn');
+    expect((await send(keyed, 'GET', '/v1/does-not-exist')).status).toBe(401);
+    expect((await send(keyed, 'GET', '/v2/anything')).status).toBe(401);
+    expect((await send(keyed, 'GET', '/v1/does-not-exist', { headers: auth })).status).toBe(404);
+    // X-API-Key is not read
+    expect((await postJson(keyed, '/v1/chat/completions', chat, { 'X-API-Key': TEST_KEY })).status).toBe(401);
+  });
+
+  it('accepts the scheme in any case and skips OPTIONS', async () => {
+    expect((await postJson(keyed, '/v1/chat/completions', chat, { Authorization: `bEaReR ${TEST_KEY}` })).status).toBe(200);
+    expect((await send(keyed, 'OPTIONS', '/v1/chat/completions')).status).not.toBe(401);
+  });
+
+  it('leaves inference, tokenizer and info routes open with a key set', async () => {
+    const inv = await postJson(keyed, '/invocations', chat);
+    expect(inv.status).toBe(200);
+    expect(inv.json().choices[0].message.content).toBe('Hello');
+    const tok = await postJson(keyed, '/tokenize', { prompt: 'hi [/INST] x' });
+    expect(tok.json().tokens).toContain(4);
+    expect(tok.json().max_model_len).toBe(32768);
+    expect((await send(keyed, 'GET', '/health')).status).toBe(200);
+    expect((await send(keyed, 'GET', '/version')).json()).toEqual({ version: '0.29.0' });
+    expect((await send(keyed, 'GET', '/metrics')).body).toMatch(/^vllm:num_requests_running/m);
+    expect((await send(keyed, 'GET', '/openapi.json')).json().paths['/v1/chat/completions']).toBeDefined();
+    expect((await send(keyed, 'GET', '/tokenizer_info')).json().chat_template).toContain('[INST]');
+    expect((await postJson(keyed, '/score', { text_1: 'a', text_2: 'b' })).json().error.message).toBe('The model does not support Score API');
+  });
+
+  it('answers control routes with 405 to GET and records nothing', async () => {
+    for (const p of ['/pause', '/resume', '/update_weights', '/sleep', '/wake_up', '/collective_rpc', '/reset_prefix_cache']) {
+      const r = await send(keyed, 'GET', p);
+      expect(r.status, p).toBe(405);
+      expect(r.headers.allow).toBe('POST');
+    }
+    expect(keyed.managementCount()).toBe(0);
+    expect((await send(keyed, 'GET', '/is_paused')).json()).toEqual({ is_paused: false });
+  });
+
+  it('lists the model with owned_by vllm, root, parent, max_model_len and permission', async () => {
+    const m = (await send(keyed, 'GET', '/v1/models', { headers: auth })).json().data[0];
+    expect(m).toMatchObject({ id: 'mistralai/Mistral-7B-Instruct-v0.3', object: 'model', owned_by: 'vllm', root: m.id, parent: null, max_model_len: 32768 });
+    expect(m.permission[0].object).toBe('model_permission');
+  });
+
+  it('refuses max_tokens above max_model_len with a 400 error object', async () => {
+    const r = await postJson(keyed, '/v1/chat/completions', { ...chat, max_tokens: 1_000_000 }, auth);
+    expect(r.status).toBe(400);
+    expect(r.json().error).toMatchObject({ type: 'BadRequestError', code: 400, param: null });
+    expect(r.json().error.message).toMatch(/maximum context length is 32768/);
+    const nf = await postJson(keyed, '/v1/chat/completions', { ...chat, model: 'nope' }, auth);
+    expect(nf.status).toBe(404);
+    expect(nf.json().error.type).toBe('NotFoundError');
+  });
+
+  it('before 0.22 trusts the Host header for the path (CVE-2026-48746), current versions do not', async () => {
+    const old = await startVllm({ apiKey: TEST_KEY, hostHeaderBug: true });
+    try {
+      expect((await postJson(old, '/v1/chat/completions', chat)).status).toBe(401);
+      const bypass = await postJson(old, '/v1/chat/completions', chat, {}, 'x/health?');
+      expect(bypass.status).toBe(200);
+      expect(bypass.json().choices[0].message.content).toBe('Hello');
+      expect((await send(old, 'GET', '/version')).json().version).toBe('0.21.0');
+    } finally {
+      await old.close();
+    }
+    expect((await postJson(keyed, '/v1/chat/completions', chat, {}, 'x/health?')).status).toBe(401);
+  });
+
+  it('legacy (≤0.10) compares "Bearer " + key case-sensitively, guards only /v1 and uses old error objects', async () => {
+    const old = await startVllm({ apiKey: TEST_KEY, legacy: true });
+    try {
+      expect((await postJson(old, '/v1/chat/completions', chat, { Authorization: `bearer ${TEST_KEY}` })).status).toBe(401);
+      expect((await postJson(old, '/v1/chat/completions', chat, auth)).status).toBe(200);
+      expect((await send(old, 'GET', '/v2/anything')).status).toBe(404);
+      const big = await postJson(old, '/v1/completions', { model: chat.model, prompt: 'hi', max_tokens: 1_000_000 }, auth);
+      expect(big.json()).toMatchObject({ object: 'error', type: 'BadRequestError', code: 400 });
+      expect((await postJson(old, '/v1/chat/completions', chat, {}, 'x/health?')).status).toBe(200);
+    } finally {
+      await old.close();
+    }
+  });
+
+  it('can guard /invocations (invocationsOpen: false), and has no auth at all without a key', async () => {
+    const fixed = await startVllm({ apiKey: TEST_KEY, invocationsOpen: false });
+    const open = await startVllm(VLLM_OPEN);
+    try {
+      expect((await postJson(fixed, '/invocations', chat)).status).toBe(401);
+      expect((await postJson(open, '/v1/chat/completions', chat)).status).toBe(200);
+    } finally {
+      await fixed.close();
+      await open.close();
+    }
   });
 });

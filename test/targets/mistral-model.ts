@@ -145,18 +145,28 @@ export function tokenizeMistral(text: string, opts: { controlTokens: boolean; ad
   const specials: Record<string, number> = opts.controlTokens ? { ...SPECIAL_IDS, ...CONTROL_IDS } : SPECIAL_IDS;
   const names = Object.keys(specials).sort((a, b) => b.length - a.length);
   const tokens: Token[] = opts.addBos ? [{ id: 1, piece: '<s>', start: 0, stop: 0 }] : [];
+  const plain = (from: number, to: number) => {
+    for (const m of text.slice(from, to).matchAll(/\s*(?:[A-Za-z0-9]+|[^\sA-Za-z0-9])|\s+$/g)) {
+      const start = from + (m.index ?? 0);
+      tokens.push({ id: pieceId(m[0]), piece: m[0], start, stop: start + m[0].length });
+    }
+  };
   let i = 0;
   while (i < text.length) {
-    const special = names.find((n) => text.startsWith(n, i));
-    if (special !== undefined) {
-      tokens.push({ id: specials[special] as number, piece: special, start: i, stop: i + special.length });
-      i += special.length;
-      continue;
+    // Special-token strings are split out first (as HF tokenizers and llama.cpp's parse_special do); the rest is text.
+    let next = -1;
+    let name = '';
+    for (const n of names) {
+      const at = text.indexOf(n, i);
+      if (at !== -1 && (next === -1 || at < next || (at === next && n.length > name.length))) [next, name] = [at, n];
     }
-    const m = /^\s*(?:[A-Za-z0-9]+|[^\sA-Za-z0-9])|^\s+$/.exec(text.slice(i));
-    const piece = m ? m[0] : (text[i] as string);
-    tokens.push({ id: pieceId(piece), piece, start: i, stop: i + piece.length });
-    i += piece.length;
+    if (next === -1) {
+      plain(i, text.length);
+      break;
+    }
+    plain(i, next);
+    tokens.push({ id: specials[name] as number, piece: name, start: next, stop: next + name.length });
+    i = next + name.length;
   }
   return tokens;
 }
