@@ -61,6 +61,8 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   const target = createTarget(input.url, input.headers ?? {}, KNOWN_ROUTE_PATHS);
   progress('guard', 0, options.budget, `resolving ${target.url.hostname}`);
   const pinned = await resolveAndPin(target.url, { allowPrivate: options.allowPrivate, allow: options.allow }, hooks.resolver);
+  // Checks judge where the traffic really goes (transport.cleartext: a name that resolves to loopback never leaves the host).
+  target.address = pinned.address;
   timings.guardMs = Math.round(performance.now() - t0);
 
   const deadline = new AbortController();

@@ -61,6 +61,8 @@ export interface Target {
   basePath: string;
   /** Headers the user supplied (credentials). Attached only to probes that ask for them; always redacted in output. */
   credentials: Record<string, string>;
+  /** The address the guard resolved and pinned (set by the scan before any request; absent before that). */
+  address?: string;
 }
 
 /** How a probe's request body is sent. */
