@@ -1,6 +1,6 @@
 // LM Studio's local server. TARGETS.md knows little: owned_by=organization_owner, Bearer tokens off by default.
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, findHeader, isObject, okObjectAt, ownedBy, responses } from '../surface/signals-read.js';
+import { Evidence, asString, findHeader, isObject, okObjectAt, ownedBy, refusedWith, responses } from '../surface/signals-read.js';
 import { get, openAiInference, post } from './common.js';
 
 function detect(signals: Signals) {
@@ -19,7 +19,14 @@ function detect(signals: Signals) {
       break;
     }
   }
-  if (ev.result().confidence > 0 && /express/i.test(findHeader(signals, 'x-powered-by')?.value ?? '')) ev.add(0.3, 'x-powered-by: Express');
+  // LM Studio's server is an Express app (`X-Powered-By: Express` in public bug reports). With tokens required, every route is
+  // refused with an OpenAI-style error: Express plus that refusal is the best a keyed LM Studio gives away (an inference).
+  const express = findHeader(signals, 'x-powered-by');
+  if (express && /express/i.test(express.value)) {
+    const refused = refusedWith(signals, 'openai-error');
+    if (refused) ev.add(0.45, `${refused} refused with an OpenAI-style error by an Express server (x-powered-by: Express)`);
+    else ev.add(0.3, `x-powered-by: Express (${express.where})`);
+  }
   return ev.result();
 }
 
