@@ -292,6 +292,12 @@ const lmstudioOpen = signalsFor(
 const lmstudioKeyed = signalsFor(
   table({ '/v1/models': { status: 401, headers: { 'x-powered-by': 'Express' }, body: { error: { message: 'Invalid API token', type: 'invalid_request_error' } } } }, lmUnexpected),
 );
+// Tokens required and checked before routing: every path refused alike; only the Express header is LM Studio's.
+const lmstudioKeyedEverywhere = signalsFor(() => ({
+  status: 401,
+  headers: { 'x-powered-by': 'Express' },
+  body: { error: { message: 'Invalid or missing API token', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } },
+}));
 
 // Triton: KServe v2 server metadata at /v2; keyed → the metadata group restricted with a shared-secret header.
 const tritonMeta: FakeAnswer = {
@@ -341,6 +347,7 @@ const CASES: Case[] = [
   { name: 'text-generation-webui, keyed', signals: textgenKeyed, product: 'textgen-webui' },
   { name: 'LM Studio, open', signals: lmstudioOpen, product: 'lmstudio', family: 'mistral' },
   { name: 'LM Studio, tokens required', signals: lmstudioKeyed, product: 'lmstudio' },
+  { name: 'LM Studio, tokens required, every path refused', signals: lmstudioKeyedEverywhere, product: 'lmstudio' },
   { name: 'Triton, open', signals: tritonOpen, product: 'triton', version: '2.41.0' },
   { name: 'Triton, model-repository group restricted', signals: tritonKeyedRepoOnly, product: 'triton', version: '2.41.0' },
   { name: 'Triton, metadata group restricted', signals: tritonKeyedMetadata, product: 'triton', version: null },
