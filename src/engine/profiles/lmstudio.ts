@@ -24,7 +24,7 @@ function detect(signals: Signals) {
   const express = findHeader(signals, 'x-powered-by');
   if (express && /express/i.test(express.value)) {
     const refused = refusedWith(signals, 'openai-error');
-    if (refused) ev.add(0.45, `${refused} refused with an OpenAI-style error by an Express server (x-powered-by: Express)`);
+    if (refused) ev.add(0.5, `${refused} refused with an OpenAI-style error by an Express server (x-powered-by: Express)`);
     else ev.add(0.3, `x-powered-by: Express (${express.where})`);
   }
   return ev.result();
