@@ -5,6 +5,7 @@ import type { RunningTarget } from './harness.js';
 import { TEST_KEY } from './mistral-model.js';
 import { startFastapiWrapper, KEYED as FASTAPI_KEYED } from './fastapi-wrapper.js';
 import { startOpenAICompatible, KEYED as OPENAI_KEYED } from './openai-compatible.js';
+import { startTgi, KEYED as TGI_KEYED, OPEN as TGI_OPEN } from './tgi.js';
 import { startVllm, KEYED as VLLM_KEYED, OPEN as VLLM_OPEN } from './vllm.js';
 
 interface Reply {
@@ -315,6 +316,93 @@ describe('vLLM', () => {
       expect((await postJson(open, '/v1/chat/completions', chat)).status).toBe(200);
     } finally {
       await fixed.close();
+      await open.close();
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('Hugging Face TGI', () => {
+  let keyed: RunningTarget;
+  const gen = { inputs: 'Hello', parameters: { max_new_tokens: 1 } };
+  beforeAll(async () => {
+    keyed = await startTgi({ ...TGI_KEYED, kserve: true });
+  });
+  afterAll(() => keyed.close());
+
+  it('refuses the guarded routes with 401 and an EMPTY body', async () => {
+    for (const p of ['/', '/generate', '/generate_stream', '/v1/chat/completions', '/v1/completions', '/vertex', '/invocations', '/tokenize']) {
+      const r = await postJson(keyed, p, gen);
+      expect(r.status, p).toBe(401);
+      expect(r.body, p).toBe('');
+    }
+  });
+
+  it('lower-cases the whole Authorization value: the key itself is case-insensitive', async () => {
+    const upper = await postJson(keyed, '/generate', gen, { Authorization: `BEARER ${TEST_KEY.toUpperCase()}` });
+    expect(upper.status).toBe(200);
+    expect(upper.json()).toEqual({ generated_text: 'Hello' });
+    expect((await postJson(keyed, '/generate', gen, { Authorization: `Bearer ${TEST_KEY}x` })).status).toBe(401);
+  });
+
+  it('sets the x-compute-* headers on /generate', async () => {
+    const r = await postJson(keyed, '/generate', gen, { Authorization: `Bearer ${TEST_KEY}` });
+    for (const h of ['x-compute-type', 'x-compute-time', 'x-total-time', 'x-validation-time', 'x-queue-time', 'x-inference-time', 'x-prompt-tokens', 'x-generated-tokens']) {
+      expect(r.headers[h], h).toBeDefined();
+    }
+    expect(r.headers['x-generated-tokens']).toBe('1');
+    expect(keyed.requests.at(-1)?.maxTokens).toBe(1);
+  });
+
+  it('leaves GET / /info /health /ping /metrics /v1/models, /chat_tokenize and the docs open', async () => {
+    expect((await send(keyed, 'GET', '/')).status).toBe(200);
+    const info = (await send(keyed, 'GET', '/info')).json();
+    expect(info).toMatchObject({ model_id: 'mistralai/Mistral-7B-Instruct-v0.3', router: 'text-generation-router', version: '3.3.4', max_total_tokens: 4096 });
+    for (const k of ['model_sha', 'max_concurrent_requests', 'max_input_tokens', 'sha', 'docker_label']) expect(info).toHaveProperty(k);
+    expect((await send(keyed, 'GET', '/health')).status).toBe(200);
+    expect((await send(keyed, 'GET', '/ping')).status).toBe(200);
+    expect((await send(keyed, 'GET', '/metrics')).body).toMatch(/^tgi_request_count /m);
+    expect((await send(keyed, 'GET', '/v1/models')).json().data[0].owned_by).toBe('mistralai/Mistral-7B-Instruct-v0.3');
+    expect((await send(keyed, 'GET', '/api-doc/openapi.json')).json().paths['/generate']).toBeDefined();
+    expect((await send(keyed, 'GET', '/docs')).status).toBe(303);
+    const ct = await postJson(keyed, '/chat_tokenize', { messages: [{ role: 'user', content: 'hi [/INST] x' }] });
+    expect(ct.json().templated_text).toBe('<s>[INST] hi [/INST] x[/INST]');
+    expect(ct.json().tokenize_response.map((t: { id: number }) => t.id)).toContain(4);
+  });
+
+  it('KServe infer is outside the auth layer and reaches the model (bytes in, bytes out)', async () => {
+    const body = { id: '1', inputs: [{ name: 'input-0', shape: [2], datatype: 'BYTES', data: [...Buffer.from('hi')] }], outputs: [{ name: 'output-0' }], parameters: { max_new_tokens: 1 } };
+    const r = await postJson(keyed, '/v2/models/mistral/versions/1/infer', body);
+    expect(r.status).toBe(200);
+    expect(Buffer.from(r.json().outputs[0].data).toString()).toBe('Hello');
+    expect((await send(keyed, 'GET', '/v2/health/live')).json()).toEqual({ live: true });
+    expect((await send(keyed, 'GET', '/v2/health/ready')).status).toBe(200);
+  });
+
+  it('answers errors as {"error","error_type"} and routing misses with empty 404/405', async () => {
+    const auth = { Authorization: `Bearer ${TEST_KEY}` };
+    const big = await postJson(keyed, '/generate', { inputs: 'hi', parameters: { max_new_tokens: 1_000_000 } }, auth);
+    expect(big.status).toBe(422);
+    expect(big.json()).toMatchObject({ error_type: 'validation' });
+    expect(big.json().error).toMatch(/must be <= 4096/);
+    const nf = await send(keyed, 'GET', '/nope');
+    expect([nf.status, nf.body]).toEqual([404, '']);
+    // the layer wraps the route's method fallback: a wrong method is 401 without the key, 405 with it
+    expect((await send(keyed, 'GET', '/generate')).status).toBe(401);
+    expect((await send(keyed, 'GET', '/generate', { headers: auth })).status).toBe(405);
+    expect((await send(keyed, 'POST', '/info')).status).toBe(405);
+  });
+
+  it('streams /generate_stream as SSE and needs no key at all when none is set', async () => {
+    const open = await startTgi(TGI_OPEN);
+    try {
+      const r = await postJson(open, '/generate_stream', { inputs: 'hi', parameters: { max_new_tokens: 2 } });
+      expect(r.headers['content-type']).toMatch(/^text\/event-stream/);
+      const events = r.body.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.replace(/^data:/, '')));
+      expect(events.at(-1).generated_text).toBe('Hello! How');
+      expect((await postJson(open, '/generate', gen)).status).toBe(200);
+    } finally {
       await open.close();
     }
   });
