@@ -87,6 +87,11 @@ export interface Probe {
   stream?: 'first-event';
   /** Further secret values derived from the user's credentials (a case-changed key, a prefix): redacted like the credentials. */
   secrets?: string[];
+  /**
+   * Header fields sent once per value, in this order (duplicate-header probes: which occurrence does the auth layer read?).
+   * The recorded request shows them joined with ', '.
+   */
+  repeatedHeaders?: Record<string, string[]>;
 }
 
 export interface ExchangeRequest {

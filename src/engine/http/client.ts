@@ -92,6 +92,7 @@ export class ScanClient {
       for (const [k, v] of Object.entries(this.opts.target.credentials)) headers[k.toLowerCase()] = v;
     }
     for (const [k, v] of Object.entries(probe.headers ?? {})) headers[k.toLowerCase()] = v;
+    for (const [k, v] of Object.entries(probe.repeatedHeaders ?? {})) headers[k.toLowerCase()] = v.join(', ');
     if (probe.body !== undefined && !('content-type' in headers)) headers['content-type'] = 'application/json';
     if (probe.host !== undefined) headers.host = probe.host;
     return headers;
@@ -138,7 +139,7 @@ export class ScanClient {
         origin: this.opts.target.origin,
         path: probe.path,
         method: probe.method as Dispatcher.HttpMethod,
-        headers,
+        headers: wireHeaders(probe, headers),
         body: probe.body,
         signal: this.opts.signal,
       });
@@ -164,7 +165,16 @@ function dedupKey(probe: Probe, headers: Record<string, string>): string {
     .sort()
     .map((k) => `${k}:${headers[k]}`)
     .join('\n');
-  return `${probe.method}\n${probe.path}\n${h}\n${probe.body ?? ''}\n${probe.stream ?? ''}`;
+  const repeated = probe.repeatedHeaders ? JSON.stringify(probe.repeatedHeaders) : '';
+  return `${probe.method}\n${probe.path}\n${h}\n${probe.body ?? ''}\n${probe.stream ?? ''}\n${repeated}`;
+}
+
+/** The headers as undici sends them: a repeated header is an array, which undici writes as one field line per value. */
+function wireHeaders(probe: Probe, headers: Record<string, string>): Record<string, string | string[]> {
+  if (!probe.repeatedHeaders) return headers;
+  const out: Record<string, string | string[]> = { ...headers };
+  for (const [k, v] of Object.entries(probe.repeatedHeaders)) out[k.toLowerCase()] = v;
+  return out;
 }
 
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
