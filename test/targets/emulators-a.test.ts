@@ -5,6 +5,7 @@ import type { RunningTarget } from './harness.js';
 import { TEST_KEY } from './mistral-model.js';
 import { startFastapiWrapper, KEYED as FASTAPI_KEYED } from './fastapi-wrapper.js';
 import { startOpenAICompatible, KEYED as OPENAI_KEYED } from './openai-compatible.js';
+import { startOllama, OPEN as OLLAMA_OPEN } from './ollama.js';
 import { startTgi, KEYED as TGI_KEYED, OPEN as TGI_OPEN } from './tgi.js';
 import { startVllm, KEYED as VLLM_KEYED, OPEN as VLLM_OPEN } from './vllm.js';
 
@@ -20,6 +21,8 @@ function send(target: RunningTarget, method: string, path: string, opts: { heade
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    // Node sends no framing for a DELETE body unless told its length.
+    if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
     const req = request({ host: '127.0.0.1', port: target.port, method, path, headers: { ...(opts.host ? { host: opts.host } : {}), ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
@@ -405,5 +408,86 @@ describe('Hugging Face TGI', () => {
     } finally {
       await open.close();
     }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('Ollama', () => {
+  let t: RunningTarget;
+  beforeAll(async () => {
+    t = await startOllama({ version: '0.1.33' });
+  });
+  afterAll(() => t.close());
+
+  it('has no auth: the banner, version, tags, ps and inference answer anyone', async () => {
+    const root = await send(t, 'GET', '/');
+    expect([root.status, root.body]).toEqual([200, 'Ollama is running']);
+    expect((await send(t, 'GET', '/api/version')).json()).toEqual({ version: '0.1.33' });
+    const tags = (await send(t, 'GET', '/api/tags')).json().models[0];
+    for (const k of ['name', 'model', 'modified_at', 'size', 'digest', 'details']) expect(tags).toHaveProperty(k);
+    expect((await send(t, 'GET', '/api/ps')).status).toBe(200);
+    const gen = await postJson(t, '/api/generate', { model: 'mistral', prompt: 'Hello', stream: false, options: { num_predict: 1 } });
+    expect(gen.json()).toMatchObject({ model: 'mistral', response: 'Hello', done: true });
+    expect(t.requests.at(-1)).toMatchObject({ inference: true, maxTokens: 1 });
+    const chat = await postJson(t, '/api/chat', { model: 'mistral', messages: [{ role: 'user', content: 'hi' }], stream: false, options: { num_predict: 1 } });
+    expect(chat.json().message).toEqual({ role: 'assistant', content: 'Hello' });
+    expect((await postJson(t, '/api/embed', { model: 'mistral', input: 'hi' })).json().embeddings).toHaveLength(1);
+  });
+
+  it('streams NDJSON unless stream is false, and only loads the model on an empty prompt', async () => {
+    const s = await postJson(t, '/api/generate', { model: 'mistral', prompt: 'hi', options: { num_predict: 2 } });
+    expect(s.headers['content-type']).toBe('application/x-ndjson');
+    expect(s.body.trim().split('\n').map((l) => JSON.parse(l).done)).toEqual([false, false, true]);
+    const before = t.inferenceCount();
+    expect((await postJson(t, '/api/generate', { model: 'mistral' })).json().done_reason).toBe('load');
+    expect(t.inferenceCount()).toBe(before);
+  });
+
+  it('serves OpenAI routes with owned_by library and system_fingerprint fp_ollama', async () => {
+    expect((await send(t, 'GET', '/v1/models')).json().data[0]).toMatchObject({ id: 'mistral:latest', owned_by: 'library' });
+    const c = await postJson(t, '/v1/chat/completions', { model: 'mistral', messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 });
+    expect(c.json()).toMatchObject({ system_fingerprint: 'fp_ollama', choices: [{ message: { content: 'Hello' } }] });
+  });
+
+  it("answers management routes' wrong methods with gin's 405 and never records them", async () => {
+    for (const p of ['/api/pull', '/api/push', '/api/create', '/api/copy', '/api/delete', `/api/blobs/sha256:${'a'.repeat(64)}`]) {
+      const r = await send(t, 'GET', p);
+      expect(r.status, p).toBe(405);
+      expect(r.body).toBe('405 method not allowed');
+    }
+    const empty = await send(t, 'POST', '/api/pull');
+    expect([empty.status, empty.json()]).toEqual([400, { error: 'missing request body' }]);
+    expect((await send(t, 'HEAD', `/api/blobs/sha256:${'a'.repeat(64)}`)).status).toBe(404);
+    expect(t.managementCount()).toBe(0);
+    const nf = await send(t, 'GET', '/api/nothing');
+    expect([nf.status, nf.body]).toEqual([404, '404 page not found']);
+  });
+
+  it('records a management call that carries a body', async () => {
+    const m = await startOllama(OLLAMA_OPEN);
+    try {
+      await send(m, 'DELETE', '/api/delete', { body: JSON.stringify({ model: 'mistral' }) });
+      expect(m.managementCount()).toBe(1);
+    } finally {
+      await m.close();
+    }
+  });
+
+  it('on loopback refuses a non-local Host with 403; bound to 0.0.0.0 accepts it', async () => {
+    expect((await send(t, 'GET', '/api/tags', { host: 'evil.example' })).status).toBe(403);
+    expect((await send(t, 'GET', '/api/tags', { host: 'localhost:11434' })).status).toBe(200);
+    const wide = await startOllama({ loopbackOnly: false });
+    try {
+      expect((await send(wide, 'GET', '/api/tags', { host: 'evil.example' })).status).toBe(200);
+    } finally {
+      await wide.close();
+    }
+  });
+
+  it('rejects foreign browser origins with 403 and echoes allowed local ones', async () => {
+    expect((await send(t, 'GET', '/api/tags', { headers: { Origin: 'https://evil.example' } })).status).toBe(403);
+    const ok = await send(t, 'GET', '/api/tags', { headers: { Origin: 'http://localhost:3000' } });
+    expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:3000');
   });
 });
