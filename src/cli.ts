@@ -20,10 +20,14 @@ const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference en
 
 Usage:
   gatecrash scan <url> [options]     scan one endpoint (read-only toward the target)
+  gatecrash scan --targets FILE [--parallel N] [options]
+                                     scan many endpoints, write one combined report
   gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
   gatecrash checks [--format json]   list the rule catalog
   gatecrash mcp                      serve MCP over stdio
-  gatecrash serve [--host H] [--port P] [--token T]   serve MCP over Streamable HTTP
+  gatecrash serve [--host H] [--port P] [--token T] [--legacy-sse] [--allow-remote]
+                                     serve MCP over Streamable HTTP at /mcp (loopback, bearer token;
+                                     env GATECRASH_TOKEN; generated and printed once when absent)
 
 Scan options:
   --format pretty|json|sarif|markdown   output format (default: pretty on a terminal, json otherwise)
@@ -37,6 +41,11 @@ Scan options:
   --allow HOST[,HOST…]                  only these hosts, IPs or CIDRs may be scanned (env GATECRASH_ALLOW)
   --hint PRODUCT                        skip fingerprinting (vllm, tgi, ollama, llamacpp, fastapi, …)
   --fail-on critical|high|medium|low|none   exit 1 when a confirmed/firm finding is at or above it (default high)
+
+Batch options (scan --targets):
+  --targets FILE                        one URL per line (# comments), or a JSON/YAML list of URLs or { url, headers }
+  --parallel N                          scans at once, 1-16 (default 4; env GATECRASH_PARALLEL)
+  Exit 2 when any target could not be scanned, else 1 when any report fails --fail-on, else 0.
 `;
 
 class UsageError extends Error {}
@@ -60,10 +69,13 @@ const SCAN_FLAGS = {
   allow: { type: 'string' },
   hint: { type: 'string' },
   'fail-on': { type: 'string' },
+  targets: { type: 'string' },
+  parallel: { type: 'string' },
   host: { type: 'string' },
   port: { type: 'string' },
   token: { type: 'string' },
   'legacy-sse': { type: 'boolean' },
+  'allow-remote': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -132,6 +144,38 @@ async function runAndPrint(url: string, config: Config): Promise<number> {
   return gateFails(report, config.failOn) ? 1 : 0;
 }
 
+/** scan --targets: the batch runner and the renderers do the work; this only wires flags, signals and output. */
+async function runBatchAndPrint(file: string, parallelText: string | undefined, config: Config): Promise<number> {
+  const { DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema, TargetsFileError, readTargetsFile, runBatch } = await import('./batch.js');
+  const { batchExitCode, renderBatch } = await import('./report/batch.js');
+  const parallel = ParallelSchema.safeParse(parallelText ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
+  if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
+  let targets;
+  try {
+    targets = readTargetsFile(file);
+  } catch (e) {
+    throw e instanceof TargetsFileError ? new UsageError(e.message) : e;
+  }
+  // Ctrl-C stops the running scans (their partial reports are kept) and skips the rest; the report is still written.
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const batch = await runBatch(targets, {
+    parallel: parallel.data,
+    defaultHeaders: credentialHeaders(config),
+    signal: controller.signal,
+    scanOptions: { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow, ...(config.hint ? { hint: config.hint } : {}) },
+    onTargetDone: (p) =>
+      process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? `grade ${p.report.grade} (${p.report.score}), ${p.report.findings.length} finding(s)` : `not scanned: ${p.error?.message}`}\n`),
+  }).finally(() => process.off('SIGINT', onSigint));
+  const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
+  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY) });
+  if (config.output) writeFileSync(config.output, text);
+  else process.stdout.write(text);
+  if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${targets.length} target(s) could not be scanned.\n`);
+  return batchExitCode(batch, (r) => gateFails(r, config.failOn));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -150,6 +194,11 @@ async function main(argv: string[]): Promise<number> {
   const config = configFrom(values);
   switch (command) {
     case 'scan': {
+      if (values.targets !== undefined) {
+        if (positionals.length) throw new UsageError('Give either a URL or --targets FILE, not both.');
+        return runBatchAndPrint(values.targets, values.parallel, config);
+      }
+      if (values.parallel !== undefined) throw new UsageError('--parallel only applies to a batch: gatecrash scan --targets FILE --parallel N.');
       const url = positionals[0];
       if (!url) throw new UsageError('scan needs a URL, e.g. gatecrash scan http://127.0.0.1:8000/generate');
       return runAndPrint(url, config);
@@ -177,6 +226,20 @@ async function main(argv: string[]): Promise<number> {
       const { createServer } = await import('./server.js');
       serveStdio(() => createServer({ settings: { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs } }));
       return new Promise<number>(() => undefined); // serves until stdin closes
+    }
+    case 'serve': {
+      const { serveHttp, ServeError } = await import('./transport/http.js');
+      const { LegacySseUnavailable } = await import('./transport/legacy-sse.js');
+      try {
+        const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']) });
+        const stop = () => void running.close().then(() => process.exit(0));
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      } catch (e) {
+        if (e instanceof ServeError || e instanceof LegacySseUnavailable) throw new UsageError(e.message);
+        throw e;
+      }
+      return new Promise<number>(() => undefined); // serves until a signal
     }
     default:
       throw new UsageError(`Unknown command '${command}'. Run gatecrash --help.`);
