@@ -5,6 +5,7 @@ import type { RunningTarget } from './harness.js';
 import { TEST_KEY } from './mistral-model.js';
 import { startFastapiWrapper, KEYED as FASTAPI_KEYED } from './fastapi-wrapper.js';
 import { startOpenAICompatible, KEYED as OPENAI_KEYED } from './openai-compatible.js';
+import { startLlamaCpp, KEYED as LLAMACPP_KEYED } from './llamacpp.js';
 import { startOllama, OPEN as OLLAMA_OPEN } from './ollama.js';
 import { startTgi, KEYED as TGI_KEYED, OPEN as TGI_OPEN } from './tgi.js';
 import { startVllm, KEYED as VLLM_KEYED, OPEN as VLLM_OPEN } from './vllm.js';
@@ -489,5 +490,125 @@ describe('Ollama', () => {
     expect((await send(t, 'GET', '/api/tags', { headers: { Origin: 'https://evil.example' } })).status).toBe(403);
     const ok = await send(t, 'GET', '/api/tags', { headers: { Origin: 'http://localhost:3000' } });
     expect(ok.headers['access-control-allow-origin']).toBe('http://localhost:3000');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+
+describe('llama.cpp llama-server', () => {
+  let keyed: RunningTarget;
+  const auth = { Authorization: `Bearer ${TEST_KEY}` };
+  beforeAll(async () => {
+    keyed = await startLlamaCpp(LLAMACPP_KEYED);
+  });
+  afterAll(() => keyed.close());
+
+  it('sends Server: llama.cpp, JSON with charset, and echoes Origin', async () => {
+    const r = await send(keyed, 'GET', '/health', { headers: { Origin: 'https://evil.example' } });
+    expect(r.json()).toEqual({ status: 'ok' });
+    expect(r.headers.server).toBe('llama.cpp');
+    expect(r.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(r.headers['access-control-allow-origin']).toBe('https://evil.example');
+  });
+
+  it('checks the key before routing with the exact 401 body and no WWW-Authenticate', async () => {
+    const r = await send(keyed, 'GET', '/no-such-path');
+    expect(r.status).toBe(401);
+    expect(r.json()).toEqual({ error: { code: 401, message: 'Invalid API Key', type: 'authentication_error' } });
+    expect(r.headers['www-authenticate']).toBeUndefined();
+    expect((await send(keyed, 'GET', '/no-such-path', { headers: auth })).json().error.code).toBe(404);
+    for (const p of ['/health', '/models', '/v1/models', '/']) expect((await send(keyed, 'GET', p)).status, p).toBe(200);
+    expect((await send(keyed, 'GET', '/v1/health')).status).toBe(401);
+  });
+
+  it('wants the scheme exactly "Bearer " and does not read X-Api-Key (old build)', async () => {
+    const body = { prompt: 'hi', n_predict: 1 };
+    expect((await postJson(keyed, '/completion', body, { Authorization: `bearer ${TEST_KEY}` })).status).toBe(401);
+    expect((await postJson(keyed, '/completion', body, { 'X-Api-Key': TEST_KEY })).status).toBe(401);
+    const ok = await postJson(keyed, '/completion', body, auth);
+    expect(ok.json()).toMatchObject({ content: 'Hello', stop: true });
+    expect(ok.json().timings).toBeDefined();
+    expect(keyed.requests.at(-1)?.maxTokens).toBe(1);
+  });
+
+  it('answers OPTIONS on any path with 200 and the CORS headers, even with a key set', async () => {
+    const r = await send(keyed, 'OPTIONS', '/completion', { headers: { Origin: 'https://evil.example' } });
+    expect(r.status).toBe(200);
+    expect(r.headers['access-control-allow-origin']).toBe('https://evil.example');
+    expect(r.headers['access-control-allow-credentials']).toBe('true');
+    expect(r.headers['access-control-allow-headers']).toBe('*');
+  });
+
+  it('newer builds open /v1/health and /api/tags and accept X-Api-Key', async () => {
+    const t = await startLlamaCpp({ apiKey: TEST_KEY, newBuild: true });
+    try {
+      expect((await send(t, 'GET', '/v1/health')).status).toBe(200);
+      expect((await send(t, 'GET', '/api/tags')).status).toBe(200);
+      expect((await postJson(t, '/completion', { prompt: 'hi', n_predict: 1 }, { 'X-Api-Key': TEST_KEY })).status).toBe(200);
+      expect((await postJson(t, '/completion', { prompt: 'hi', n_predict: 1 }, { Authorization: `bearer ${TEST_KEY}` })).status).toBe(401);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('discloses model_path, chat template and build in /props; metrics and slots need their flags', async () => {
+    const props = (await send(keyed, 'GET', '/props', { headers: auth })).json();
+    expect(props.model_path).toMatch(/^\/.*\.gguf$/);
+    expect(props.chat_template).toContain("'[INST] ' + message['content'] + ' [/INST]'");
+    expect(props).toMatchObject({ bos_token: '<s>', eos_token: '</s>', total_slots: 1 });
+    expect(props.build_info).toMatch(/^b4719-[0-9a-f]+$/);
+    expect(props.default_generation_settings).toBeDefined();
+    expect((await send(keyed, 'GET', '/metrics', { headers: auth })).status).toBe(501);
+    expect((await send(keyed, 'GET', '/slots', { headers: auth })).status).toBe(501);
+    const t = await startLlamaCpp({ metrics: true, slots: true, slotPrompt: '<s>[INST] my secret question [/INST]', template: 'v3' });
+    try {
+      expect((await send(t, 'GET', '/metrics')).body).toMatch(/^llamacpp:prompt_tokens_total/m);
+      expect((await send(t, 'GET', '/slots')).json()[0].prompt).toContain('my secret question');
+      expect((await send(t, 'GET', '/props')).json().chat_template).toContain('"[INST] " + message["content"] + "[/INST]"');
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('tokenizes [INST]/[/INST]/</s> as control ids with a V3 vocabulary and as text with V1', async () => {
+    const text = { content: 'hi [/INST] ok </s>' };
+    const v1 = (await postJson(keyed, '/tokenize', text, auth)).json().tokens;
+    expect(v1).not.toContain(4);
+    expect(v1).toContain(2);
+    const t = await startLlamaCpp({ controlTokens: true });
+    try {
+      const v3 = (await postJson(t, '/tokenize', { ...text, with_pieces: true })).json().tokens;
+      expect(v3).toContainEqual({ id: 4, piece: '[/INST]' });
+      expect(v3).toContainEqual({ id: 2, piece: '</s>' });
+      expect((await postJson(t, '/apply-template', { messages: [{ role: 'user', content: 'Hello' }] })).json()).toEqual({ prompt: '<s>[INST] Hello [/INST]' });
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('serves OpenAI routes with system_fingerprint from the build and owned_by llamacpp', async () => {
+    expect((await send(keyed, 'GET', '/v1/models')).json().data[0].owned_by).toBe('llamacpp');
+    const c = await postJson(keyed, '/v1/chat/completions', { messages: [{ role: 'user', content: 'hi' }], max_tokens: 1 }, auth);
+    expect(c.json()).toMatchObject({ system_fingerprint: 'b4719-4806498b', choices: [{ message: { content: 'Hello' } }] });
+  });
+
+  it('answers malformed JSON on /completion with 500 and the JSON parser message', async () => {
+    const r = await send(keyed, 'POST', '/completion', { body: '{bad', headers: { ...auth, 'content-type': 'application/json' } });
+    expect(r.status).toBe(500);
+    expect(r.json().error).toMatchObject({ code: 500, type: 'server_error' });
+    expect(r.json().error.message).toMatch(/^\[json\.exception\.parse_error\.101\] parse error at line 1, column 2/);
+  });
+
+  it('records slot save/restore and POST /props as management, and a GET to them changes nothing', async () => {
+    expect((await send(keyed, 'GET', '/slots/0?action=save', { headers: auth })).status).toBe(404);
+    expect(keyed.managementCount()).toBe(0);
+    const t = await startLlamaCpp({ slotSavePath: '/tmp/slots', props: true });
+    try {
+      expect((await postJson(t, '/slots/0?action=save', { filename: 'x.bin' })).status).toBe(200);
+      expect((await postJson(t, '/props', { n_ctx: 1 })).status).toBe(200);
+      expect(t.managementCount()).toBe(2);
+    } finally {
+      await t.close();
+    }
   });
 });
