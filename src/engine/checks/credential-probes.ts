@@ -1,0 +1,240 @@
+// What the credential-varying auth rules share (header bypass, unset-key defaults, brute force, weak key handling, JWT,
+// ignored credentials): per-scan wrong keys, the header a credential travels in, the user's own credential, and a guarded
+// route on which the user's credential is accepted. Route-level proof (refusal, model reached, refused baselines) comes from
+// differential.ts; this file only adds what is about the credential itself.
+import { randomBytes } from 'node:crypto';
+import type { CredentialHeader, Exchange, Probe, Route, Surface, Target } from '../types.js';
+import { profileById } from '../profiles/index.js';
+import { probeInference } from '../surface/inference.js';
+import { parseJson } from '../surface/model-output.js';
+import { learnFrom422 } from '../surface/validation-errors.js';
+import type { CheckContext } from './define.js';
+import { handlerAnswered, isRefusal, line, modelReached, refusedBaselines, type GuardedBaseline, type Proof } from './differential.js';
+
+export { isRefusal, line };
+export type { GuardedBaseline, Proof };
+
+type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
+
+// ---------- wrong keys ----------
+
+/**
+ * One random seed per scan, shared by every check through the surface object (the same for all checks of a scan): a wrong
+ * key is then the same string in every check that needs "a random wrong key", so the client sends that probe once.
+ */
+const scanSeeds = new WeakMap<Surface, string>();
+
+/**
+ * The `index`-th random wrong key of this scan. Shaped like `like` when given (same length, same short prefix such as `sk-`),
+ * so that a server that first checks the key's format still judges its value.
+ */
+export function wrongKey(surface: Surface, index: number, like?: string): string {
+  let seed = scanSeeds.get(surface);
+  if (!seed) {
+    seed = randomBytes(24).toString('hex');
+    scanSeeds.set(surface, seed);
+  }
+  const body = `${seed.slice(index % 8, index % 8 + 24)}${index.toString(16).padStart(4, '0')}${seed}`;
+  if (!like) return `gc-wrong-${body.slice(0, 28)}`;
+  const prefix = /^[A-Za-z]{1,6}[-_]/.exec(like)?.[0] ?? '';
+  const len = Math.max(prefix.length + 8, like.length);
+  return (prefix + body + seed + seed).slice(0, len);
+}
+
+// ---------- credential headers ----------
+
+/** A header that can carry a credential, with the scheme its values use. */
+export interface CredentialSlot {
+  name: string;
+  scheme: 'Bearer' | null;
+}
+
+/** `Bearer <token>` for a Bearer header, the bare token otherwise. */
+export function credentialValue(slot: Pick<CredentialSlot, 'scheme'>, token: string): string {
+  return slot.scheme ? `${slot.scheme} ${token}` : token;
+}
+
+/** Learned from the user, OpenAPI, FastAPI's 422 or WWW-Authenticate: the server told us; a profile or default is a guess. */
+export function headerIsKnown(h: CredentialHeader): boolean {
+  return ['user', 'openapi', 'fastapi-422', 'www-authenticate'].includes(h.source);
+}
+
+const COMMON_HEADERS: CredentialSlot[] = [
+  { name: 'Authorization', scheme: 'Bearer' },
+  { name: 'X-API-Key', scheme: null },
+  { name: 'api-key', scheme: null },
+];
+
+function slotFor(name: string): CredentialSlot {
+  return { name, scheme: name.toLowerCase() === 'authorization' ? 'Bearer' : null };
+}
+
+/**
+ * Where the credential probes go. `primary`: the learned header, plus, when it is only a guess (profile or default), the
+ * usual two (Authorization, X-API-Key) so that a wrapper whose profile guess is wrong is still tested. `alternates`: other
+ * credential headers the server might read (the profile's and the common ones), probed with a wrong key only.
+ */
+export function credentialSlots(surface: Surface): { primary: CredentialSlot[]; alternates: CredentialSlot[] } {
+  const learned = surface.credentialHeader;
+  const primary: CredentialSlot[] = [{ name: learned.name, scheme: learned.scheme ?? (learned.name.toLowerCase() === 'authorization' ? 'Bearer' : null) }];
+  const has = (list: CredentialSlot[], name: string) => list.some((s) => s.name.toLowerCase() === name.toLowerCase());
+  if (!headerIsKnown(learned)) for (const s of COMMON_HEADERS.slice(0, 2)) if (!has(primary, s.name)) primary.push(s);
+  const product = surface.fingerprint.product;
+  const profileHeaders = product === 'unknown' ? [] : (profileById(product).auth.headers ?? []);
+  const alternates: CredentialSlot[] = [];
+  for (const s of [...profileHeaders.map(slotFor), ...COMMON_HEADERS]) {
+    if (!has(primary, s.name) && !has(alternates, s.name)) alternates.push(s);
+  }
+  return { primary, alternates: alternates.slice(0, 4) };
+}
+
+// ---------- proof ----------
+
+/**
+ * A 422 that only complains about the body: validation behind the auth layer ran, so the request got past it (firm). Only
+ * meaningful against a baseline that carried the same body and was refused.
+ */
+export function validationReached(ex: Exchange | undefined): Proof | null {
+  const res = ex?.response;
+  if (res?.status !== 422) return null;
+  const learned = learnFrom422(res.body);
+  if (learned.headers.length || !learned.bodyFields.length) return null;
+  return { confidence: 'firm', summary: `got past authentication to body validation (422 naming ${learned.bodyFields.slice(0, 3).join(', ')})` };
+}
+
+const REFUSAL_WORDS = /unauthori[sz]ed|forbidden|not authenticated|invalid (api[ _-]?)?(key|token)|authentication/i;
+
+/** The request got past authentication: model output (confirmed), or the handler's own answer or validation (firm). */
+export function reached(ex: Exchange | undefined, prompt: string): Proof | null {
+  const model = modelReached(ex, prompt);
+  if (model) return model;
+  const handler = handlerAnswered(ex);
+  if (handler && !REFUSAL_WORDS.test(ex!.response!.body)) return handler;
+  return validationReached(ex);
+}
+
+// ---------- guarded routes ----------
+
+/**
+ * A guarded inference route with its refused one-token request. differential.ts picks routes discovery saw refused; when
+ * there is none, an inference route whose empty body got past (auth after body validation, as in a decorator inside the
+ * endpoint) is tried with the one-token request auth.missing sends too (the same probe, so it is sent once).
+ */
+export async function guardedBaseline(ctx: Ctx): Promise<GuardedBaseline | null> {
+  const [first] = await refusedBaselines(ctx, 1);
+  if (first) return first;
+  const others = ctx.surface.routes.filter((r) => r.kind === 'inference' && r.access === 'open');
+  const ordered = [...others.filter((r) => r.source === 'given-url'), ...others.filter((r) => r.source !== 'given-url')].slice(0, 2);
+  for (const route of ordered) {
+    const attempt = await probeInference(ctx.send, route, ctx.surface, { prompt: ctx.options.prompt });
+    if (isRefusal(attempt.exchange) && attempt.exchange.request.body !== undefined) {
+      return { route, baseline: attempt.exchange, body: attempt.exchange.probe.body! };
+    }
+  }
+  return null;
+}
+
+/** The baseline's one-token request with credential headers set (no user credentials unless `credentials` says so). */
+export function sendWithCredential(
+  ctx: Pick<CheckContext, 'send'>,
+  b: { route: Route; body: string },
+  o: { purpose: string; headers?: Record<string, string>; repeatedHeaders?: Record<string, string[]>; path?: string; secrets?: string[]; credentials?: Probe['credentials'] },
+): Promise<Exchange> {
+  return ctx.send({
+    method: b.route.method,
+    path: o.path ?? b.route.path,
+    body: b.body,
+    inference: true,
+    purpose: o.purpose,
+    ...(o.headers ? { headers: o.headers } : {}),
+    ...(o.repeatedHeaders ? { repeatedHeaders: o.repeatedHeaders } : {}),
+    ...(o.secrets?.length ? { secrets: o.secrets } : {}),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+  });
+}
+
+// ---------- the user's credential ----------
+
+export interface UserCredential {
+  /** The header as the user spelled it. */
+  header: string;
+  scheme: 'Bearer' | null;
+  /** The secret itself (the value without its scheme). Never put into text: findings show only `[REDACTED]`. */
+  token: string;
+  /** The user's other headers (cookies, a second key), sent unchanged with every variant. */
+  others: Record<string, string>;
+}
+
+/** The user's credential in `name` (default: the first header the user gave), split into scheme and token. */
+export function userCredential(target: Target, name?: string): UserCredential | null {
+  const entries = Object.entries(target.credentials);
+  const found = name ? entries.find(([k]) => k.toLowerCase() === name.toLowerCase()) : entries[0];
+  if (!found) return null;
+  const [header, value] = found;
+  const m = /^bearer\s+(.+)$/i.exec(value.trim());
+  const others = Object.fromEntries(entries.filter(([k]) => k !== header));
+  return { header, scheme: m ? 'Bearer' : null, token: (m ? m[1]! : value).trim(), others };
+}
+
+export interface KeyedRoute {
+  route: Route;
+  /** The one-token body that the route accepted with the user's credential. */
+  body: string;
+  /** The user's credential accepted. */
+  accepted: Exchange;
+  proof: Proof;
+  /** The same request without credentials, refused. */
+  refused: Exchange;
+  /** The same request with a random wrong key in the user's header, refused. */
+  wrong: Exchange;
+}
+
+export type KeyedResult = { ok: true; keyed: KeyedRoute } | { ok: false; reason: string; /** both with and without the key the route answered */ ignored?: { withKey: Exchange; withoutKey: Exchange; route: Route } };
+
+/**
+ * Finds an inference route where the user's credential makes the difference: refused without it, accepted with it, refused
+ * with a random wrong key in its place. Routes are tried in discovery's order (the given URL first), guarded ones first;
+ * the requests are the same in every check that asks, so they are sent once per scan.
+ */
+export async function keyedRoute(ctx: Ctx, cred: UserCredential): Promise<KeyedResult> {
+  const inference = ctx.surface.routes.filter((r) => r.kind === 'inference');
+  const rank = (r: Route) => (r.source === 'given-url' ? 0 : 1) + (r.access === 'guarded' ? 0 : 2);
+  const candidates = [...inference].sort((a, b) => rank(a) - rank(b)).slice(0, 3);
+  let ignored: NonNullable<Extract<KeyedResult, { ok: false }>['ignored']> | undefined;
+  let refusedWithKey: Exchange | undefined;
+  for (const route of candidates) {
+    const withKey = await probeInference(ctx.send, route, ctx.surface, {
+      prompt: ctx.options.prompt,
+      credentials: 'user',
+      purpose: `authenticated baseline: one-token request to ${route.method} ${route.path} with your credentials`,
+    });
+    const proof = reached(withKey.exchange, ctx.options.prompt);
+    if (!proof) {
+      if (isRefusal(withKey.exchange)) refusedWithKey ??= withKey.exchange;
+      continue;
+    }
+    const body = withKey.exchange.probe.body!;
+    const b = { route, body };
+    const refused = await sendWithCredential(ctx, b, { purpose: `authenticated baseline: the same request to ${route.method} ${route.path} without credentials` });
+    if (!isRefusal(refused)) {
+      if (reached(refused, ctx.options.prompt)) ignored ??= { withKey: withKey.exchange, withoutKey: refused, route };
+      continue;
+    }
+    const wrong = await sendWithCredential(ctx, b, {
+      purpose: `authenticated baseline: the same request with a random wrong key in ${cred.header}`,
+      headers: { ...cred.others, [cred.header]: credentialValue(cred, wrongKey(ctx.surface, 0, cred.token)) },
+    });
+    if (!isRefusal(wrong)) return { ok: false, reason: `${line(wrong)}: a random wrong key in ${cred.header} was not refused, so key variants prove nothing.` };
+    return { ok: true, keyed: { route, body, accepted: withKey.exchange, proof, refused, wrong } };
+  }
+  if (ignored) return { ok: false, reason: `${ignored.route.method} ${ignored.route.path} answers the same without your credentials.`, ignored };
+  if (refusedWithKey) return { ok: false, reason: `your credentials were refused (${line(refusedWithKey)}); check the header name and value.` };
+  return { ok: false, reason: candidates.length ? 'no inference route returned model output with your credentials.' : 'no inference route was found.' };
+}
+
+/** Text of a JSON error body, for matching words in it (null when the body is not JSON). */
+export function errorText(ex: Exchange | undefined): string {
+  const body = ex?.response?.body ?? '';
+  const json = parseJson(body);
+  return json === null ? body : JSON.stringify(json);
+}
