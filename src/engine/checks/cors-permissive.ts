@@ -1,0 +1,152 @@
+// cors.permissive — an inference route lets any web page read its answers: a preflight (or the request itself) is answered
+// with Access-Control-Allow-Origin echoing a foreign origin, or `*`. How much that matters depends on what a foreign page
+// can send: nothing is needed on an open route, a browser attaches cookies by itself when credentials are allowed,
+// but a header key is something the foreign page does not have.
+import type { Exchange, ExchangeResponse, Probe, Route, Severity, Surface } from '../types.js';
+import { normalizeUrlForId } from '../findings.js';
+import { profileById } from '../profiles/index.js';
+import { defineCheck, type CheckContext } from './define.js';
+
+/** An origin no deployment allows on purpose (RFC 2606 reserves .example). */
+export const PROBE_ORIGIN = 'https://gatecrash-cors-probe.example';
+
+export interface CorsGrant {
+  /** The origin header echoed our probe origin (any origin is allowed). */
+  echo: boolean;
+  wildcard: boolean;
+  credentials: boolean;
+}
+
+/** What a response grants a foreign origin, or null when it grants nothing. */
+export function corsGrant(res: ExchangeResponse | undefined, preflight: boolean): CorsGrant | null {
+  if (!res) return null;
+  // A browser treats a preflight with a non-2xx status as failed, whatever its headers say.
+  if (preflight && (res.status < 200 || res.status >= 300)) return null;
+  const acao = res.headers['access-control-allow-origin']?.trim();
+  if (!acao) return null;
+  const echo = acao === PROBE_ORIGIN;
+  const wildcard = acao === '*';
+  if (!echo && !wildcard) return null;
+  return { echo, wildcard, credentials: (res.headers['access-control-allow-credentials'] ?? '').trim().toLowerCase() === 'true' };
+}
+
+/** The route's discovery exchange answered (so the route exists and its access was decided). */
+function routeExists(route: Route, surface: Surface): boolean {
+  if (!route.evidence?.length) return false;
+  return surface.signals.all.some((ex) => route.evidence!.includes(ex.id) && ex.response && ex.response.status !== 404 && ex.response.status !== 405);
+}
+
+/** Cookie authentication: the user's credentials are a cookie, or the learned credential is one. */
+function cookieAuth(ctx: CheckContext): boolean {
+  if (ctx.surface.credentialHeader.name.toLowerCase() === 'cookie') return true;
+  return Object.keys(ctx.target.credentials).some((k) => k.toLowerCase() === 'cookie');
+}
+
+/**
+ * Whether a route needs no credentials: discovery saw it answer without them, auth.missing got model output from it
+ * (discovery cannot tell when the empty body is a 500, as on llama.cpp), or the server has no authentication at all.
+ */
+function needsNoCredentials(ctx: CheckContext, route: Route): boolean {
+  if (route.access === 'open') return true;
+  const product = ctx.surface.fingerprint.product;
+  if (product !== 'unknown' && profileById(product).auth.none) return true;
+  const url = normalizeUrlForId(ctx.surface.target.origin + route.path);
+  return ctx.settled.some((f) => f.rule === 'auth.missing' && normalizeUrlForId(f.endpoint.url) === url);
+}
+
+type Access = 'open' | 'guarded';
+
+interface Verdict {
+  route: Route;
+  access: Access;
+  exchange: Exchange;
+  grant: CorsGrant;
+  preflight: boolean;
+  severity: Severity;
+  why: string;
+}
+
+function judge(ctx: CheckContext, route: Route, access: Access, exchange: Exchange, grant: CorsGrant, preflight: boolean): Verdict {
+  const granted = grant.echo ? `echoes any Origin${grant.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}` : 'answers Access-Control-Allow-Origin: *';
+  if (access === 'open') {
+    return { route, access, exchange, grant, preflight, severity: 'medium', why: `it needs no credentials and ${granted}: any web page a visitor opens can drive the model from the visitor's browser and read the output` };
+  }
+  // `*` is never combined with credentials by a browser; only an echoed origin carries the cookie along.
+  if (cookieAuth(ctx) && grant.echo && grant.credentials) {
+    return { route, access, exchange, grant, preflight, severity: 'medium', why: `it authenticates with a cookie and ${granted}: any web page can use a signed-in visitor's session` };
+  }
+  return {
+    route, access, exchange, grant, preflight, severity: 'low',
+    why: `it ${granted}; it is guarded by the ${ctx.surface.credentialHeader.name} header, which a foreign page cannot supply, so this only matters once the key sits in browser code`,
+  };
+}
+
+const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+export default defineCheck({
+  id: 'cors-permissive',
+  rules: ['cors.permissive'],
+  depth: 'standard',
+  // auth.missing's proof that a route needs no credentials decides between medium and low.
+  after: ['auth-missing'],
+  async run(ctx) {
+    const existing = ctx.surface.routes.filter((r) => r.kind === 'inference' && routeExists(r, ctx.surface));
+    const open = existing.find((r) => needsNoCredentials(ctx, r));
+    const guarded = existing.find((r) => r.access === 'guarded' && r !== open);
+    // CORS is nearly always one server-wide policy: one open and one guarded route tell both cases apart.
+    const routes: [Route, Access][] = [];
+    if (open) routes.push([open, 'open']);
+    if (guarded) routes.push([guarded, 'guarded']);
+    if (routes.length === 0) {
+      ctx.mark('cors.permissive', 'inconclusive', 'No inference route with a known access level was found to test its CORS policy.');
+      return [];
+    }
+    const verdicts: Verdict[] = [];
+    for (const [route, access] of routes) {
+      const preflight: Probe = {
+        method: 'OPTIONS',
+        path: route.path,
+        headers: { origin: PROBE_ORIGIN, 'access-control-request-method': route.method, 'access-control-request-headers': 'content-type' },
+        purpose: `CORS preflight from a foreign origin to ${route.method} ${route.path}`,
+      };
+      const pre = await ctx.send(preflight);
+      let grant = corsGrant(pre.response, true);
+      if (grant) {
+        verdicts.push(judge(ctx, route, access, pre, grant, true));
+        continue;
+      }
+      // Some servers skip preflights but stamp every answer: the discovery request again, from a foreign origin (no model run).
+      const simple = await ctx.send({
+        method: route.method,
+        path: route.path,
+        body: '{}',
+        headers: { origin: PROBE_ORIGIN },
+        purpose: `CORS: empty body to ${route.method} ${route.path} from a foreign origin`,
+      });
+      grant = corsGrant(simple.response, false);
+      if (grant) verdicts.push(judge(ctx, route, access, simple, grant, false));
+    }
+    if (verdicts.length === 0) return [];
+    verdicts.sort((a, b) => RANK[a.severity] - RANK[b.severity]);
+    const best = verdicts[0]!;
+    const others = verdicts.slice(1).map((v) => v.exchange);
+    const path = new URL(best.exchange.request.url).pathname;
+    return [
+      ctx.finding({
+        rule: 'cors.permissive',
+        confidence: 'confirmed',
+        severity: best.severity,
+        description: `Permissive CORS on ${best.route.method} ${path}: ${best.why}.`,
+        exchange: best.exchange,
+        endpoint: { method: best.route.method, url: ctx.surface.target.origin + best.route.path },
+        ...(others.length ? { extra: others } : {}),
+        notes: [
+          `probe origin: ${PROBE_ORIGIN}`,
+          `${best.preflight ? 'preflight (OPTIONS)' : 'request'} answered Access-Control-Allow-Origin: ${best.exchange.response!.headers['access-control-allow-origin']}`,
+          `Access-Control-Allow-Credentials: ${best.exchange.response!.headers['access-control-allow-credentials'] ?? '(absent)'}`,
+          `route access: ${best.access}`,
+        ],
+      }),
+    ];
+  },
+});
