@@ -147,6 +147,20 @@ describe('FastAPI wrapper (the seed)', () => {
     }
   });
 
+  it('requires the extra fields too, reports every missing one, and reads a configured limit field', async () => {
+    const t = await startFastapiWrapper({ promptField: 'prompt', extraFields: { user_id: 'string', temperature: 'number' }, maxTokensField: 'max_new_tokens', outputField: 'response' });
+    try {
+      const r = await postJson(t, '/generate', { prompt: 'hi' });
+      expect(r.json().detail.map((e: { loc: string[] }) => e.loc)).toEqual([['body', 'user_id'], ['body', 'temperature']]);
+      const ok = await postJson(t, '/generate', { prompt: 'hi', user_id: 'u', temperature: 0.1, max_new_tokens: 1 });
+      expect(ok.json()).toEqual({ response: 'Hello' });
+      expect(t.requests.at(-1)?.maxTokens).toBe(1);
+      expect((await send(t, 'GET', '/openapi.json')).json().components.schemas.Prompt.required).toEqual(['prompt', 'user_id', 'temperature']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('can guard /v1/generate and forget /generate, with a custom header name', async () => {
     const t = await startFastapiWrapper({ paths: ['/v1/generate', '/generate'], auth: { mode: 'depends-header', header: 'X-Token', key: TEST_KEY, guarded: ['/v1/generate'] } });
     try {
@@ -310,6 +324,20 @@ describe('vLLM', () => {
     } finally {
       await old.close();
     }
+  });
+
+  it('has CORSMiddleware allowing any origin inside the auth middleware (vLLM defaults)', async () => {
+    const pre = await send(keyed, 'OPTIONS', '/v1/chat/completions', { headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' } });
+    expect([pre.status, pre.body]).toEqual([200, 'OK']);
+    expect(pre.headers['access-control-allow-origin']).toBe('*');
+    expect(pre.headers['access-control-allow-headers']).toBe('authorization');
+    const refused = await postJson(keyed, '/v1/chat/completions', chat, { Origin: 'https://evil.example' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+    const ok = await postJson(keyed, '/v1/chat/completions', chat, { ...auth, Origin: 'https://evil.example' });
+    expect(ok.headers['access-control-allow-origin']).toBe('*');
+    const scored = await postJson(keyed, '/generative_scoring', { query: 'q', items: ['a'] });
+    expect(scored.status).toBe(200);
   });
 
   it('can guard /invocations (invocationsOpen: false), and has no auth at all without a key', async () => {

@@ -38,6 +38,35 @@ export interface FastapiAppOptions {
   securitySchemes?: Record<string, unknown>;
   /** Starlette middleware: runs before routing; return true when it answered. */
   middleware?: (req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage) => boolean | Promise<boolean>;
+  /** Starlette's CORSMiddleware with allow_origins/methods/headers = ["*"] and no credentials, inside `middleware`. */
+  corsAllowAll?: boolean;
+}
+
+/**
+ * Starlette CORSMiddleware, everything allowed, credentials off: a preflight (OPTIONS + Origin +
+ * Access-Control-Request-Method) is answered `200 OK` here; other requests with an Origin get `ACAO: *`
+ * (the origin itself, plus `Vary: Origin`, when the request carries a cookie). Returns true when it answered.
+ */
+function starletteCorsAllowAll(req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage): boolean {
+  const origin = raw.headers.origin;
+  if (origin === undefined) return false;
+  if (req.method === 'OPTIONS' && raw.headers['access-control-request-method'] !== undefined) {
+    const requested = raw.headers['access-control-request-headers'];
+    sendText(res, 200, 'OK', {
+      'access-control-allow-origin': '*',
+      'access-control-allow-methods': 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT',
+      'access-control-max-age': '600',
+      ...(requested !== undefined ? { 'access-control-allow-headers': requested } : {}),
+    });
+    return true;
+  }
+  if (raw.headers.cookie !== undefined) {
+    res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'Origin');
+  } else {
+    res.setHeader('access-control-allow-origin', '*');
+  }
+  return false;
 }
 
 // ---------- uvicorn / Starlette request views ----------
@@ -344,6 +373,7 @@ export function createFastapiApp(routes: FastapiRoute[], options: FastapiAppOpti
   const table = [...docRoutes, ...routes].map((r) => ({ route: r, re: compile(r.path) }));
   return async (req, res, raw) => {
     if (options.middleware && (await options.middleware(req, res, raw))) return;
+    if (options.corsAllowAll && starletteCorsAllowAll(req, res, raw)) return;
     const path = uvicornPath(req.path);
     let partial: FastapiRoute | undefined;
     for (const { route, re } of table) {

@@ -219,6 +219,13 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
     r(['POST'], '/pooling', 'create_pooling', unsupported('Pooling', () => ({ id: 'pool-1', object: 'list', created: CREATED, model, data: [{ index: 0, object: 'pooling', data: [0.1, 0.2] }], usage }))),
     r(['POST'], '/classify', 'create_classify', unsupported('Classification', () => ({ id: 'classify-1', object: 'list', created: CREATED, model, data: [{ index: 0, label: 'LABEL_0', probs: [0.9, 0.1], num_classes: 2 }], usage }))),
     r(['POST'], '/score', 'create_score', unsupported('Score', () => ({ id: 'score-1', object: 'list', created: CREATED, model, data: [{ index: 0, object: 'score', score: 0.5 }], usage }))),
+    // Generative scoring runs the generative model itself (next-token probabilities; response shape inferred).
+    r(['POST'], '/generative_scoring', 'create_generative_scoring', (req, res) => {
+      const body = jsonBody(req, res);
+      if (!body) return;
+      req.markInference(1);
+      sendJson(res, 200, { id: 'genscore-1', object: 'list', created: CREATED, model, data: [{ index: 0, object: 'score', score: 0.5 }], usage });
+    }),
     r(['POST'], '/rerank', 'do_rerank', unsupported('Rerank', () => ({ id: 'rerank-1', model, usage: { total_tokens: 4 }, results: [{ index: 0, document: { text: '' }, relevance_score: 0.5 }] }))),
   ];
   if (!legacy) {
@@ -250,5 +257,7 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
       ),
     );
   }
-  return startTarget(createFastapiApp(routes, { middleware }), { serverHeader: 'uvicorn' });
+  // build_app adds CORSMiddleware (--allowed-origins/methods/headers default ["*"]) before the auth middleware, so auth
+  // is the outer layer: a refused request carries no CORS header, a preflight (OPTIONS, skipped by auth) gets 200.
+  return startTarget(createFastapiApp(routes, { middleware, corsAllowAll: true }), { serverHeader: 'uvicorn' });
 }
