@@ -2,11 +2,6 @@
 import type { Check } from './define.js';
 import authMissing from './auth-missing.js';
 import authHeaderBypass from './auth-header-bypass.js';
-import authAdminExposed from './auth-admin-exposed.js';
-import authAlternatePath from './auth-alternate-path.js';
-import authHostHeader from './auth-host-header.js';
-import authPathConfusion from './auth-path-confusion.js';
-import authMethodOverride from './auth-method-override.js';
 import transportCleartext from './transport-cleartext.js';
 import corsPermissive from './cors-permissive.js';
 import exposurePromptData from './exposure-prompt-data.js';
@@ -16,4 +11,4 @@ import exposureApiDocs from './exposure-api-docs.js';
 import exposureVerboseErrors from './exposure-verbose-errors.js';
 import knownAdvisory from './known-advisory.js';
 
-export const ALL_CHECKS: Check[] = [authMissing, authHeaderBypass, authAdminExposed, authAlternatePath, authHostHeader, authPathConfusion, authMethodOverride, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory];
+export const ALL_CHECKS: Check[] = [authMissing, authHeaderBypass, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory];
