@@ -627,6 +627,37 @@ describe('llama.cpp llama-server', () => {
     expect(r.json().error.message).toMatch(/^\[json\.exception\.parse_error\.101\] parse error at line 1, column 2/);
   });
 
+  it('with an empty key: old builds refuse everything (header values are trimmed), newer builds accept no key at all', async () => {
+    // Inference from source (TARGETS.md: "an empty key probably leaves the server open"): the new check falls back to
+    // X-Api-Key and compares "" == "", the old one needs the literal prefix "Bearer " that header trimming removes.
+    const oldBuild = await startLlamaCpp({ apiKey: '' });
+    const newBuild = await startLlamaCpp({ apiKey: '', newBuild: true });
+    try {
+      expect((await postJson(oldBuild, '/completion', { prompt: 'hi', n_predict: 1 }, { Authorization: 'Bearer ' })).status).toBe(401);
+      expect((await postJson(newBuild, '/completion', { prompt: 'hi', n_predict: 1 })).status).toBe(200);
+    } finally {
+      await oldBuild.close();
+      await newBuild.close();
+    }
+  });
+
+  it('accepts an unbounded n_predict and streams, so a client can stop after the first event', async () => {
+    const first = await new Promise<string>((resolve, reject) => {
+      const body = JSON.stringify({ prompt: 'hi', n_predict: 1_000_000, stream: true });
+      const req = request({ host: '127.0.0.1', port: keyed.port, method: 'POST', path: '/completion', headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        res.once('data', (c: Buffer) => {
+          resolve(c.toString());
+          req.destroy();
+        });
+      });
+      req.on('error', (e) => (e.message.includes('socket hang up') || e.message.includes('aborted') ? undefined : reject(e)));
+      req.end(body);
+    });
+    expect(first).toMatch(/^data: \{"index":0,"content":"Hello!"/);
+    expect(keyed.requests.at(-1)?.maxTokens).toBe(1_000_000);
+    expect((await send(keyed, 'GET', '/health')).status).toBe(200);
+  });
+
   it('records slot save/restore and POST /props as management, and a GET to them changes nothing', async () => {
     expect((await send(keyed, 'GET', '/slots/0?action=save', { headers: auth })).status).toBe(404);
     expect(keyed.managementCount()).toBe(0);
