@@ -1,0 +1,101 @@
+// auth.brute-force — wrong keys are never throttled. Twelve random wrong keys (twenty at deep) go one after another to a
+// guarded route that refused an empty body before any model could run; the finding needs every one refused with 401/403,
+// none answered 429, none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a throttle too).
+// The body is the empty `{}` discovery already saw refused, so that even a key the server wrongly accepted could not
+// generate text; the request is never an inference request.
+import type { Exchange, Route } from '../types.js';
+import { DEPTH_ORDER } from '../rules.js';
+import { describeServer } from '../surface/inference.js';
+import { defineCheck } from './define.js';
+import { credentialSlots, credentialValue, isRefusal, line, userCredential, wrongKey } from './credential-probes.js';
+
+const ATTEMPTS = { standard: 12, deep: 20 } as const;
+
+const RATE_LIMIT_HEADER = /^(retry-after|x-?rate-?limit.*|ratelimit.*|x-ratelimit.*)$/i;
+
+/** A guarded route whose empty-body discovery request was refused by the auth layer (so auth runs before the model). */
+function refusingRoute(routes: Route[], all: Exchange[]): { route: Route; seen: Exchange } | null {
+  const guarded = routes.filter((r) => r.kind === 'inference' && r.access === 'guarded');
+  for (const route of [...guarded.filter((r) => r.source === 'given-url'), ...guarded.filter((r) => r.source !== 'given-url')]) {
+    const seen = all.find((ex) => route.evidence?.includes(ex.id));
+    if (seen && isRefusal(seen) && seen.probe.body === '{}') return { route, seen };
+  }
+  return null;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? 0;
+}
+
+/**
+ * A delay that grows with the failures (a tarpit): the median of the last third is more than 100 ms and more than a quarter
+ * slower than the median of the first third. Medians of thirds keep one slow answer (network jitter) from deciding.
+ */
+export function latencyGrows(latencies: number[]): boolean {
+  const third = Math.max(1, Math.floor(latencies.length / 3));
+  const first = median(latencies.slice(0, third));
+  const last = median(latencies.slice(-third));
+  return last - first > Math.max(100, first / 4);
+}
+
+export default defineCheck({
+  id: 'auth-brute-force',
+  rules: ['auth.brute-force'],
+  depth: 'standard',
+  async run(ctx) {
+    const found = refusingRoute(ctx.surface.routes, ctx.surface.signals.all);
+    if (!found) {
+      ctx.mark('auth.brute-force', 'inconclusive', 'No guarded route refused an empty request before the model runs, so wrong keys were not tried.');
+      return [];
+    }
+    const { route, seen } = found;
+    const user = userCredential(ctx.target, ctx.surface.credentialHeader.source === 'user' ? ctx.surface.credentialHeader.name : undefined);
+    const slot = user ? { name: user.header, scheme: user.scheme } : credentialSlots(ctx.surface).primary[0]!;
+    const n = DEPTH_ORDER[ctx.options.depth] >= DEPTH_ORDER.deep ? ATTEMPTS.deep : ATTEMPTS.standard;
+    const attempts: Exchange[] = [];
+    // One after another: throttles count failures and tarpits show as growing latency, neither visible in parallel.
+    for (let i = 0; i < n; i++) {
+      const ex = await ctx.send({
+        method: route.method,
+        path: route.path,
+        body: '{}',
+        headers: { ...(user?.others ?? {}), [slot.name]: credentialValue(slot, wrongKey(ctx.surface, 100 + i, user?.token)) },
+        purpose: `brute force: wrong key ${i + 1} of ${n} to ${route.method} ${route.path} (empty body, refused before the model)`,
+      });
+      attempts.push(ex);
+      const res = ex.response;
+      if (!res) {
+        ctx.mark('auth.brute-force', 'inconclusive', `Wrong key ${i + 1} got no answer (${ex.error ?? 'no response'}); a server that drops connections may be throttling.`);
+        return [];
+      }
+      const limitHeader = Object.keys(res.headers).find((h) => RATE_LIMIT_HEADER.test(h));
+      if (res.status === 429 || limitHeader) return []; // throttled: the rule passes
+      if (!isRefusal(ex)) {
+        ctx.mark('auth.brute-force', 'inconclusive', `Wrong key ${i + 1} was answered ${res.status}, not refused; the burst stopped.`);
+        return [];
+      }
+    }
+    const latencies = attempts.map((ex) => ex.response!.latencyMs);
+    if (latencyGrows(latencies)) return [];
+    const { server } = describeServer(ctx.surface);
+    const statuses = [...new Set(attempts.map((ex) => ex.response!.status))].join('/');
+    return [
+      ctx.finding({
+        rule: 'auth.brute-force',
+        confidence: 'firm',
+        description:
+          `${route.method} ${route.path}${server} answered ${n} wrong keys in ${slot.name}, sent one after another, with ${statuses} every time: no 429, ` +
+          `no Retry-After or rate-limit header, and no growing delay (latency ${latencies[0]} ms first, ${latencies[latencies.length - 1]} ms last). ` +
+          'Keys can be guessed at full speed; PCI DSS 8.3.4 asks for lock-out after at most 10 failed attempts.',
+        exchange: attempts[attempts.length - 1]!,
+        baseline: attempts[0]!,
+        notes: [
+          `route refused an empty body before the model ran at discovery: ${line(seen)}`,
+          `${n} wrong keys in ${slot.name}: statuses ${attempts.map((ex) => ex.response!.status).join(', ')}`,
+          `latencies (ms): ${latencies.join(', ')}`,
+        ],
+      }),
+    ];
+  },
+});
