@@ -141,6 +141,8 @@ export type BodyShapeId =
   | 'llamacpp-completion'
   | 'kobold-generate'
   | 'kserve-v2'
+  /** TGI's KServe route (`kserve` feature): required `id` and `outputs`, BYTES data as UTF-8 byte values both ways. */
+  | 'tgi-kserve'
   | 'triton-generate'
   | 'sglang-generate'
   | 'wrapper';

@@ -36,6 +36,7 @@ export const BodyShapeIdSchema = z.enum([
   'llamacpp-completion',
   'kobold-generate',
   'kserve-v2',
+  'tgi-kserve',
   'triton-generate',
   'sglang-generate',
   'wrapper',

@@ -108,7 +108,7 @@ describe('profile catalogue', () => {
   it('inference routes carry the product\'s own body shape', () => {
     const shapeOf = (id: string, path: string) => profileById(id)!.inferenceRoutes.find((r) => r.path === path)?.shape;
     expect(shapeOf('tgi', '/generate')).toBe('tgi-generate');
-    expect(shapeOf('tgi', '/v2/models/{model}/versions/{version}/infer')).toBe('kserve-v2');
+    expect(shapeOf('tgi', '/v2/models/{model}/versions/{version}/infer')).toBe('tgi-kserve');
     expect(shapeOf('ollama', '/api/generate')).toBe('ollama-generate');
     expect(shapeOf('llamacpp', '/completion')).toBe('llamacpp-completion');
     expect(shapeOf('koboldcpp', '/api/v1/generate')).toBe('kobold-generate');

@@ -33,7 +33,7 @@ export const tgiProfile: ServerProfile = {
     post('/', 'tgi-generate', 'compat route'),
     ...openAiInference('/v1'),
     // With the kserve feature this inference route is not guarded at all.
-    post('/v2/models/{model}/versions/{version}/infer', 'kserve-v2', 'kserve feature: unguarded inference'),
+    post('/v2/models/{model}/versions/{version}/infer', 'tgi-kserve', 'kserve feature: unguarded inference; BYTES data as UTF-8 byte values'),
   ],
   metadataRoutes: [
     post('/chat_tokenize', 'openai-chat', 'renders the chat template; open with a key set', 'tokenize'),

@@ -47,6 +47,16 @@ export function buildBody(shape: BodyShapeId, o: BodyOptions, route?: Pick<Route
         inputs: [{ name: 'text_input', shape: [1], datatype: 'BYTES', data: [o.prompt] }],
         parameters: { max_tokens: n },
       };
+    case 'tgi-kserve': {
+      // TGI deserializes Input.data as Vec<u8> and requires `id` and one `outputs` entry per input (router/src/kserve.rs).
+      const bytes = [...Buffer.from(o.prompt, 'utf8')];
+      return {
+        id: 'gatecrash',
+        inputs: [{ name: 'input-0', shape: [bytes.length], datatype: 'BYTES', data: bytes }],
+        outputs: [{ name: 'output-0' }],
+        parameters: { max_new_tokens: n },
+      };
+    }
     case 'triton-generate':
       return { text_input: o.prompt, parameters: { max_tokens: n, stream } };
     case 'wrapper':

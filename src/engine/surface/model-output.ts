@@ -1,6 +1,9 @@
 // Recognising model output in a response: the proof that a request reached the model (CHECKS.md, auth.missing).
 // A 2xx without generated text (a health page, an error object, an echo of our own prompt) is not proof.
 
+/** Path step: the value here is an array of byte values (0–255) holding UTF-8 text. */
+const BYTES = '#bytes';
+
 /** Where servers put generated text, most specific first. */
 const OUTPUT_PATHS: string[][] = [
   ['choices', '*', 'message', 'content'],
@@ -19,6 +22,7 @@ const OUTPUT_PATHS: string[][] = [
   ['text_output'], // Triton generate extension
   ['results', '*', 'text'], // KoboldCpp
   ['outputs', '*', 'data', '*'], // KServe v2
+  ['outputs', '*', 'data', BYTES], // TGI's KServe route: BYTES as UTF-8 byte values
   ['token', 'text'], // TGI stream events
 ];
 
@@ -28,6 +32,12 @@ function collect(value: unknown, path: string[], out: string[]): void {
     return;
   }
   const [head, ...rest] = path;
+  if (head === BYTES) {
+    if (Array.isArray(value) && value.length > 0 && value.every((b) => Number.isInteger(b) && (b as number) >= 0 && (b as number) <= 255)) {
+      out.push(Buffer.from(value as number[]).toString('utf8'));
+    }
+    return;
+  }
   if (head === '*') {
     if (Array.isArray(value)) for (const v of value) collect(v, rest, out);
     return;
