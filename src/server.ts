@@ -3,6 +3,8 @@ import { McpServer } from '@modelcontextprotocol/server';
 import { GATECRASH_VERSION } from './engine/scan.js';
 import { DEFAULT_SCAN_OPTIONS } from './engine/options.js';
 import { log } from './log.js';
+import { registerPrompts } from './prompts/index.js';
+import { registerResources } from './resources/index.js';
 import type { ToolContext, ToolDefinition, ToolSettings } from './tools/define.js';
 import { ALL_TOOLS } from './tools/index.js';
 
@@ -61,5 +63,7 @@ export function createServer(options: ServerOptions = {}): McpServer {
     { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: SERVER_INSTRUCTIONS },
   );
   for (const tool of ALL_TOOLS) register(server, tool, settings);
+  registerResources(server);
+  registerPrompts(server);
   return server;
 }

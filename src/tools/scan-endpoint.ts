@@ -4,6 +4,7 @@ import { GuardError } from '../engine/http/guard.js';
 import { TargetError, checkHeader } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { ScanReportSchema } from '../report/schema.js';
+import { scanResourceLinks } from '../resources/scans.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, toolError } from './define.js';
 import { scanSummary } from './summary.js';
@@ -58,7 +59,8 @@ export default defineTool({
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');
       if (unreachable) return toolError(`${unreachable.message} Check that the server is running and the URL (host, port, scheme) is right.`);
-      return { content: [{ type: 'text', text: scanSummary(report) }], structuredContent: report };
+      // The report stays readable for the session: the links let a client fetch it again (JSON or Markdown).
+      return { content: [{ type: 'text', text: scanSummary(report) }, ...scanResourceLinks(report)], structuredContent: report };
     } catch (e) {
       if (e instanceof TargetError || e instanceof GuardError) return toolError(e.message);
       if (ctx.signal.aborted) return toolError('The scan was cancelled.');

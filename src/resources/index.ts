@@ -1,0 +1,15 @@
+// Every MCP resource. Resources read process-wide state (the scan history) or pure data (the rule catalog).
+import type { McpServer } from '@modelcontextprotocol/server';
+import { registerCheckResources } from './checks.js';
+import type { RulePageRenderer } from './rule-page.js';
+import { registerScanResources } from './scans.js';
+
+export interface ResourceOptions {
+  /** The page of a rule; the rule catalog's own by default (see rule-page.ts). */
+  renderRulePage?: RulePageRenderer;
+}
+
+export function registerResources(server: McpServer, options: ResourceOptions = {}): void {
+  registerScanResources(server);
+  registerCheckResources(server, options.renderRulePage);
+}

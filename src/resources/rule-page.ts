@@ -1,0 +1,28 @@
+// The page gatecrash://checks/{rule} serves: what the rule finds, how it is proven, the fix, the mappings.
+//
+// SEAM: the knowledge base (src/knowledge) is meant to own this text (an `explainRule(rule)` and its Markdown renderer).
+// Until it ships them, the page is rendered from the rule catalog (src/engine/rules.ts) with the same help SARIF carries.
+// To switch, pass the knowledge base's renderer to registerCheckResources(server, renderRulePage) in src/server.ts;
+// nothing else changes.
+import type { RuleMeta } from '../engine/rules.js';
+import { defaultRuleHelp } from '../report/sarif.js';
+
+export type RulePageRenderer = (rule: RuleMeta) => string;
+
+/** The catalog's own page for a rule: title, classification, summary, remediation, mappings, and where to go next. */
+export const catalogRulePage: RulePageRenderer = (meta) => {
+  const facts = [
+    `- Rule: \`${meta.id}\``,
+    `- Check: ${meta.check}`,
+    `- Default severity: ${meta.severity}`,
+    `- Runs at depth: ${meta.depth}${meta.depth === 'quick' ? ' (every scan)' : ''}`,
+    ...(meta.needs ? [`- Needs: ${meta.needs === 'key' ? 'your API key (--header / --bearer, or the headers argument)' : 'a JWT among your credentials'}`] : []),
+  ];
+  const next = [
+    '## With Gatecrash',
+    `- \`explain_finding\` with \`{ "rule": "${meta.id}" }\` (or a finding) for the long explanation and manual checks.`,
+    `- \`suggest_remediation\` with the finding and your framework for a fix that fails closed.`,
+    `- \`verify_fix\` after the change, to prove the finding is gone.`,
+  ];
+  return `# ${meta.title}\n\n${facts.join('\n')}\n\n${defaultRuleHelp(meta).markdown}\n\n${next.join('\n')}\n`;
+};
