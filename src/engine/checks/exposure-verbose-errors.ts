@@ -6,7 +6,8 @@ import { defineCheck } from './define.js';
 /** What a careless error handler leaks, with a name for the report. A terse `{"error":"Invalid JSON"}` matches none. */
 const LEAKS: [RegExp, string][] = [
   [/Traceback \(most recent call last\)/, 'a Python traceback'],
-  [/File "[^"\n]+\.py", line \d+/, 'Python source file paths with line numbers'],
+  // Quotes may arrive HTML-escaped (Werkzeug's debugger page).
+  [/File (?:"|&quot;)[^"\n&]+\.py(?:"|&quot;), line \d+/, 'Python source file paths with line numbers'],
   [/\[json\.exception\.[a-z_]+\.\d+\]/, "the JSON parser's exception text (nlohmann::json, as llama.cpp forwards it)"],
   [/\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)/, 'a Java stack trace'],
   [/\bat (?:[\w$.<>\[\] ]+ \()?(?:file:\/\/|\/|[A-Za-z]:\\)[^\s)]+\.[cm]?[jt]s:\d+:\d+\)?/, 'a JavaScript stack trace'],
