@@ -44,7 +44,8 @@ function skipReason(rule: RuleId, options: ScanOptions, credentials: Record<stri
   if (options.rules && !options.rules.includes(rule)) return 'not selected for this scan';
   if (DEPTH_ORDER[meta.depth] > DEPTH_ORDER[options.depth]) return `runs at ${meta.depth} depth (--depth ${meta.depth})`;
   if (meta.needs === 'key' && Object.keys(credentials).length === 0) return 'needs your credentials (--header or --bearer)';
-  if (meta.needs === 'jwt' && !Object.values(credentials).some(looksLikeJwt)) return 'needs a JWT among your credentials (--bearer <jwt>)';
+  // auth.jwt also runs without a user JWT when the server's refusals reveal JWT use; its check marks itself skipped otherwise.
+  if (meta.needs === 'jwt' && !Object.values(credentials).some(looksLikeJwt) && !implemented.has(rule)) return 'needs a JWT among your credentials (--bearer <jwt>)';
   if (!implemented.has(rule)) return 'not implemented in this version of Gatecrash';
   return null;
 }
