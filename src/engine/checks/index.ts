@@ -1,8 +1,11 @@
 // Every rule family the scan runs. Adding a family is adding its file and one line here.
 import type { Check } from './define.js';
 import authMissing from './auth-missing.js';
-import authBruteForce from './auth-brute-force.js';
 import authHeaderBypass from './auth-header-bypass.js';
+import authBruteForce from './auth-brute-force.js';
+import authWeakKey from './auth-weak-key.js';
+import authJwt from './auth-jwt.js';
+import authCredentialsIgnored from './auth-credentials-ignored.js';
 import transportCleartext from './transport-cleartext.js';
 import corsPermissive from './cors-permissive.js';
 import exposurePromptData from './exposure-prompt-data.js';
@@ -12,4 +15,4 @@ import exposureApiDocs from './exposure-api-docs.js';
 import exposureVerboseErrors from './exposure-verbose-errors.js';
 import knownAdvisory from './known-advisory.js';
 
-export const ALL_CHECKS: Check[] = [authMissing, authBruteForce, authHeaderBypass, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory];
+export const ALL_CHECKS: Check[] = [authMissing, authHeaderBypass, authBruteForce, authWeakKey, authJwt, authCredentialsIgnored, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory];

@@ -1,0 +1,127 @@
+// auth.weak-key-handling — with the user's key: is it compared loosely? On a route where the key makes the difference (refused
+// without it and with a random wrong key of the same shape, accepted with it), the same one-token request is sent with:
+// the key in changed case (TGI lower-cases both sides), the key in the query string (?api_key=, ?key=) instead of the header,
+// the key minus its last character (a prefix compare), and the bare key without `Bearer ` where the user sends Bearer.
+// One finding per behaviour. Every derived value is registered through Probe.secrets, so it is redacted like the key itself.
+import type { Exchange, Finding } from '../types.js';
+import { describeServer } from '../surface/inference.js';
+import { defineCheck } from './define.js';
+import { credentialValue, keyedRoute, line, reached, sendWithCredential, userCredential, type KeyedRoute, type UserCredential } from './credential-probes.js';
+
+/** Upper-case letters lower-cased and the other way round: differs from the key whenever the key has a letter. */
+function swapCase(s: string): string {
+  return [...s].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
+}
+
+function withQuery(path: string, name: string, value: string): string {
+  return `${path}${path.includes('?') ? '&' : '?'}${name}=${encodeURIComponent(value)}`;
+}
+
+interface Variant {
+  /** The behaviour, one finding each. */
+  behaviour: 'case' | 'query' | 'prefix' | 'no-scheme';
+  title: string;
+  /** What was sent, in words (never the key). */
+  sent: string;
+  why: string;
+  send: () => Promise<Exchange>;
+}
+
+function variants(ctx: Parameters<typeof keyedRoute>[0], k: KeyedRoute, cred: UserCredential): Variant[] {
+  const b = { route: k.route, body: k.body };
+  const inHeader = (value: string, secret: string, purpose: string) =>
+    sendWithCredential(ctx, b, { purpose, headers: { ...cred.others, [cred.header]: value }, secrets: [secret] });
+  const out: Variant[] = [];
+  // A JWT is not compared as a string: a changed case or a cut signature is auth.jwt's business (tampered token), not this rule's.
+  const isJwt = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/.test(cred.token);
+  const swapped = swapCase(cred.token);
+  if (swapped !== cred.token && !isJwt) {
+    out.push({
+      behaviour: 'case',
+      title: 'API key accepted with changed case',
+      sent: `your key with its letters' case swapped in ${cred.header}`,
+      why: 'the comparison ignores case (both sides lower-cased), which shrinks the key space an attacker has to search',
+      send: () => inHeader(credentialValue(cred, swapped), swapped, `weak key: your key with swapped case in ${cred.header}`),
+    });
+  }
+  for (const param of ['api_key', 'key']) {
+    out.push({
+      behaviour: 'query',
+      title: 'API key accepted in the query string',
+      sent: `your key as ?${param}= and no ${cred.header} header`,
+      why: 'keys in URLs end up in access logs, proxy logs, browser history and Referer headers',
+      send: () =>
+        sendWithCredential(ctx, b, {
+          purpose: `weak key: your key as ?${param}= instead of ${cred.header}`,
+          path: withQuery(k.route.path, param, cred.token),
+          headers: { ...cred.others },
+        }),
+    });
+  }
+  if (cred.token.length >= 8 && !isJwt) {
+    const prefix = cred.token.slice(0, -1);
+    out.push({
+      behaviour: 'prefix',
+      title: 'A prefix of the API key is accepted',
+      sent: `your key without its last character in ${cred.header}`,
+      why: 'the comparison stops early (a prefix or length-bounded compare), so the key can be guessed a character at a time',
+      send: () => inHeader(credentialValue(cred, prefix), prefix, `weak key: your key minus its last character in ${cred.header}`),
+    });
+  }
+  if (cred.scheme === 'Bearer' && cred.header.toLowerCase() === 'authorization') {
+    out.push({
+      behaviour: 'no-scheme',
+      title: 'API key accepted without the Bearer scheme',
+      sent: `your key alone in ${cred.header}, without "Bearer "`,
+      why: 'the server accepts credentials in a form it does not document, a sign that the header is parsed loosely',
+      send: () => inHeader(cred.token, cred.token, `weak key: your key without the Bearer scheme in ${cred.header}`),
+    });
+  }
+  return out;
+}
+
+export default defineCheck({
+  id: 'auth-weak-key',
+  rules: ['auth.weak-key-handling'],
+  depth: 'standard',
+  async run(ctx) {
+    const cred = userCredential(ctx.target, ctx.surface.credentialHeader.source === 'user' ? ctx.surface.credentialHeader.name : undefined);
+    if (!cred) {
+      ctx.mark('auth.weak-key-handling', 'skipped', 'needs your credentials (--header or --bearer)');
+      return [];
+    }
+    const result = await keyedRoute(ctx, cred);
+    if (!result.ok) {
+      ctx.mark('auth.weak-key-handling', 'inconclusive', `No route to compare key variants on: ${result.reason}`);
+      return [];
+    }
+    const k = result.keyed;
+    const list = variants(ctx, k, cred);
+    const sent = await Promise.all(list.map((v) => v.send()));
+    const { server } = describeServer(ctx.surface);
+    const findings: Finding[] = [];
+    const reported = new Set<Variant['behaviour']>();
+    list.forEach((v, i) => {
+      const ex = sent[i]!;
+      const proof = reached(ex, ctx.options.prompt);
+      if (!proof || reported.has(v.behaviour)) return;
+      reported.add(v.behaviour);
+      findings.push(
+        ctx.finding({
+          rule: 'auth.weak-key-handling',
+          confidence: proof.confidence,
+          title: v.title,
+          description:
+            `${k.route.method} ${k.route.path}${server} refuses requests without a key (${line(k.refused)}) and with a random wrong key (${line(k.wrong)}), ` +
+            `but with ${v.sent} it ${proof.summary}: ${v.why}.`,
+          exchange: ex,
+          baseline: k.wrong,
+          extra: [k.refused, k.accepted],
+          variant: v.behaviour,
+          notes: [`behaviour: ${v.behaviour}`, `your key accepted: ${line(k.accepted)}`],
+        }),
+      );
+    });
+    return findings;
+  },
+});
