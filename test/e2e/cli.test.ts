@@ -1,0 +1,176 @@
+// The built CLI as a user and a CI job see it: formats, --output, exit codes (also when SARIF is written), usage errors,
+// the rule catalog. Emulated FastAPI wrappers on loopback stand in for the seed's app.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { severityAtLeast } from '../../src/engine/findings.js';
+import { RULES } from '../../src/engine/rules.js';
+import type { Severity } from '../../src/engine/types.js';
+import { ScanReportSchema } from '../../src/report/schema.js';
+import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
+import type { RunningTarget } from '../targets/harness.js';
+import { TEST_KEY } from '../targets/mistral-model.js';
+import { CLI } from './mcp-client.js';
+
+interface CliRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** One `gatecrash: …` sentence on stderr, no stack trace. */
+function expectSentence(run: CliRun, pattern: RegExp): void {
+  expect(run.code, run.stderr).toBe(2);
+  expect(run.stderr).toMatch(/^gatecrash: /);
+  expect(run.stderr).toMatch(pattern);
+  expect(run.stderr).not.toMatch(/\n\s+at |Error:|node:internal/);
+  expect(run.stderr.trim().split('\n')).toHaveLength(1);
+}
+
+/** What the gate should say for a report: the rule the README states, computed independently of the CLI. */
+function expectedGate(findings: { severity: Severity; confidence: string }[], failOn: Severity): number {
+  return findings.some((f) => f.confidence !== 'tentative' && severityAtLeast(f.severity, failOn)) ? 1 : 0;
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+describe('gatecrash scan', () => {
+  let open: RunningTarget;
+  let keyed: RunningTarget;
+  let dir: string;
+
+  beforeAll(async () => {
+    [open, keyed] = await Promise.all([startFastapiWrapper(OPEN), startFastapiWrapper(KEYED)]);
+    dir = mkdtempSync(join(tmpdir(), 'gatecrash-cli-'));
+  });
+  afterAll(async () => {
+    await Promise.all([open?.close(), keyed?.close()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('--format json is exactly a ScanReport, and exit 1 when a proven finding reaches --fail-on', async () => {
+    const run = await runCli(['scan', `${open.url}/generate`, '--format', 'json']);
+    expect(run.code, run.stderr).toBe(1);
+    const raw = JSON.parse(run.stdout);
+    // parse() drops unknown keys: equality proves there are none, at any depth.
+    expect(ScanReportSchema.parse(raw)).toEqual(raw);
+    expect(raw.findings.some((f: { rule: string; confidence: string }) => f.rule === 'auth.missing' && f.confidence === 'confirmed')).toBe(true);
+  }, 60_000);
+
+  it('exits 0 on a guarded wrapper scanned with its key, and the key appears in no format', async () => {
+    for (const format of ['json', 'sarif', 'markdown', 'pretty']) {
+      const run = await runCli(['scan', `${keyed.url}/generate`, '--header', `X-API-Key: ${TEST_KEY}`, '--format', format]);
+      expect(run.code, `${format}: ${run.stderr}`).toBe(0);
+      expect(run.stdout.length).toBeGreaterThan(100);
+      expect(`${run.stdout}${run.stderr}`).not.toContain(TEST_KEY);
+    }
+  }, 120_000);
+
+  it('exits 2 with a sentence when the target is down, refused or not a URL', async () => {
+    const down = await runCli(['scan', `http://127.0.0.1:${await closedPort()}/generate`, '--format', 'json']);
+    expect(down.code).toBe(2);
+    expect(down.stderr).toMatch(/Could not reach/);
+    expect(down.stderr).not.toMatch(/\n\s+at /);
+    expectSentence(await runCli(['scan', 'http://169.254.169.254/latest/meta-data/']), /metadata/i);
+    expectSentence(await runCli(['scan', 'http://[bad']), /not a valid URL/);
+  }, 60_000);
+
+  it('keeps the exit code when SARIF is written to a file (the gate does not depend on the format)', async () => {
+    const file = join(dir, 'open.sarif');
+    const run = await runCli(['scan', `${open.url}/generate`, '--format', 'sarif', '--output', file]);
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toBe('');
+    const sarif = JSON.parse(readFileSync(file, 'utf8'));
+    expect(sarif.version).toBe('2.1.0');
+    const results = sarif.runs[0].results as { ruleId: string; properties: { severity: Severity; confidence: string } }[];
+    expect(results.some((r) => r.ruleId === 'auth.missing')).toBe(true);
+
+    const findings = results.map((r) => r.properties);
+    for (const failOn of ['critical', 'high', 'medium', 'low'] as const) {
+      const gated = await runCli(['scan', `${open.url}/generate`, '--format', 'sarif', '--output', file, '--fail-on', failOn]);
+      expect(gated.code, `--fail-on ${failOn}`).toBe(expectedGate(findings, failOn));
+    }
+    const none = await runCli(['scan', `${open.url}/generate`, '--format', 'sarif', '--output', file, '--fail-on', 'none']);
+    expect(none.code).toBe(0);
+    expect(JSON.parse(readFileSync(file, 'utf8')).runs[0].results.length).toBeGreaterThan(0);
+
+    const keyedFile = join(dir, 'keyed.sarif');
+    const clean = await runCli(['scan', `${keyed.url}/generate`, '--header', `X-API-Key: ${TEST_KEY}`, '--format', 'sarif', '--output', keyedFile]);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(readFileSync(keyedFile, 'utf8')).not.toContain(TEST_KEY);
+  }, 120_000);
+
+  it('writes Markdown a person can paste in a pull request', async () => {
+    const file = join(dir, 'open.md');
+    const run = await runCli(['scan', `${open.url}/generate`, '--format', 'markdown', '--output', file, '--fail-on', 'none']);
+    expect(run.code).toBe(0);
+    const md = readFileSync(file, 'utf8');
+    expect(md).toMatch(/^# Gatecrash scan of /);
+    expect(md).toMatch(/## Findings/);
+    expect(md).toContain('`auth.missing`');
+  }, 60_000);
+});
+
+describe('usage errors', () => {
+  it('exit 2 with one sentence and no stack trace', async () => {
+    expectSentence(await runCli(['scan']), /scan needs a URL/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--bogus']), /bogus/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--depth', 'abyss']), /depth/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--format', 'xml']), /format/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--fail-on', 'everything']), /failOn|fail-on/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--timeout', 'soon']), /--timeout takes a duration/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--header', 'no-colon']), /Name: value/);
+    expectSentence(await runCli(['frobnicate']), /Unknown command 'frobnicate'/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--parallel', '3']), /--parallel only applies/);
+    expectSentence(await runCli(['scan', '--targets', '/nonexistent/targets.txt']), /does not exist/);
+    expectSentence(await runCli(['scan', 'http://127.0.0.1:9/', '--targets', '/nonexistent/targets.txt']), /either a URL or --targets/);
+    expectSentence(await runCli(['scan', '--targets', '/dev/null', '--parallel', '99']), /--parallel takes a whole number/);
+  }, 60_000);
+
+  it('no arguments prints the usage and exits 2; --help exits 0', async () => {
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toMatch(/^gatecrash .* — /);
+    expect(none.stdout).toContain('--targets FILE');
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toBe(none.stdout);
+  });
+});
+
+describe('gatecrash checks', () => {
+  it('lists every rule of the catalog, as text and as JSON', async () => {
+    const text = await runCli(['checks']);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines).toHaveLength(Object.keys(RULES).length);
+    for (const [i, meta] of Object.values(RULES).entries()) {
+      expect(lines[i]!.startsWith(meta.id)).toBe(true);
+      expect(lines[i]).toContain(meta.title);
+    }
+    const json = await runCli(['checks', '--format', 'json']);
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(Object.values(RULES));
+  });
+});
