@@ -228,6 +228,11 @@ export interface ServerAuthModel {
   openWithKey: string[];
   /** Comparison: 'constant-time' | 'equality' | 'case-insensitive' | 'unknown'. */
   compare: 'constant-time' | 'equality' | 'case-insensitive' | 'unknown';
+  /**
+   * The key is checked before routing (middleware), so a body-less GET to an inference route answers 401 when guarded and
+   * 404/405 when open: discovery learns access without sending a body that a server could fill with defaults and run.
+   */
+  checksBeforeRouting?: boolean;
   notes?: string;
 }
 
@@ -239,6 +244,8 @@ export interface ServerProfile {
   detect(signals: Signals): { confidence: number; signals: string[] };
   /** Reads the version where the server states it (never guessed). Pure. */
   version?(signals: Signals): string | null;
+  /** Whether the server says itself that it is guarded (KoboldCpp's `protected`), so discovery need not probe. Pure. */
+  accessFromSignals?(signals: Signals): RouteAccess | null;
   inferenceRoutes: RouteSpec[];
   metadataRoutes: RouteSpec[];
   managementRoutes: RouteSpec[];

@@ -56,18 +56,19 @@ export function profileSpecificity(id: ProductId): number {
  *                         with a key set, the 401 body shape
  * - `/version`            vLLM (open with a key), LocalAI
  * - `/info`               TGI (open with a key)
- * - `/health/liveliness`  LiteLLM (open with a master key)
+ * - `/health/readiness`   LiteLLM (open with a master key; states litellm_version)
  * - `/api/version`        Ollama's version (advisories)
  * - `/api/tags`           Ollama and its imitators (KoboldCpp, Open WebUI); auth.admin-exposed's read-only sibling
  * - `/props`              llama.cpp: build_info, model_path, chat_template; the 401 shape with a key
  * - `/get_model_info`     SGLang; with a key, 401 on SGLang but an unguarded 404 on vLLM
  * - `/api/extra/version`  KoboldCpp (says whether a password is set)
  * - `/v2`                 Triton (KServe v2 server metadata); 401 on vLLM with a key (guarded prefix)
- * That is 12 paths, plus the given URL: the follow-ups of discovery (an empty body to each inference route of the identified
+ * - `/v2/models/stats`    Triton's model names: its inference routes embed the model, and nothing else lists it read-only
+ * That is 13 paths, plus the given URL: the follow-ups of discovery (an empty body to each inference route of the identified
  * profile, at most 5 for any profile) keep the whole phase within 20 requests.
  * Left out (still in the profiles' metadata routes; profiles read them when present): `/metrics` (vllm:* / sglang:* / tgi_* /
  * llamacpp:* names, but other signals already separate those), `/health` (every product, tells nothing apart), `/api/v0/models`
- * (LM Studio's owned_by suffices), `/v2/models/stats`, `/get_server_info` and `/slots` (large, prompt data), and
+ * (LM Studio's owned_by suffices), `/get_server_info` and `/slots` (large, prompt data), and
  * SGLang's `/health_generate` which runs a generation.
  */
 const CHEAP_PHASE_PATHS = [
@@ -76,13 +77,14 @@ const CHEAP_PHASE_PATHS = [
   '/v1/models',
   '/version',
   '/info',
-  '/health/liveliness',
+  '/health/readiness',
   '/api/version',
   '/api/tags',
   '/props',
   '/get_model_info',
   '/api/extra/version',
   '/v2',
+  '/v2/models/stats',
 ] as const;
 
 export function cheapPhasePaths(): string[] {

@@ -23,6 +23,11 @@ export const koboldcppProfile: ServerProfile = {
   defaultPort: 5001,
   detect,
   version: (signals) => asString(okObjectAt(signals, '/api/extra/version')?.['version']) ?? null,
+  // KoboldCpp says itself whether a password is set; probing its generate route with an empty body would run the model.
+  accessFromSignals: (signals) => {
+    const p = okObjectAt(signals, '/api/extra/version')?.['protected'];
+    return p === true ? 'guarded' : p === false ? 'open' : null;
+  },
   inferenceRoutes: [
     post('/api/v1/generate', 'kobold-generate', '{"prompt","max_length":1} → {"results":[{"text"}]}'),
     ...openAiInference('/v1'),

@@ -1,7 +1,11 @@
 // LiteLLM proxy (TARGETS.md, "LiteLLM proxy"). It fronts any backend, so its own markers win over the backend's.
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, findHeader, findHeaderMatching, okTextAt, openapiPaths, openapiTitle, refusedWith } from '../surface/signals-read.js';
+import { asString, Evidence, findHeader, findHeaderMatching, okObjectAt, openapiPaths, openapiTitle, refusedWith } from '../surface/signals-read.js';
 import { get, manage, openAiInference } from './common.js';
+
+function readinessVersion(signals: Signals): string | null {
+  return asString(okObjectAt(signals, '/health/readiness')?.['litellm_version']) ?? null;
+}
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -10,9 +14,9 @@ function detect(signals: Signals) {
   // 401 {"error":{"message":"Authentication Error, …","type":"auth_error","param":"None","code":"401"}}: code is a string.
   const refused = refusedWith(signals, 'litellm');
   if (refused) ev.add(0.9, `${refused} refused with "type":"auth_error", "code":"401" (string)`);
-  // Open even with a master key: /health/liveliness answers "I'm alive!".
-  const alive = okTextAt(signals, '/health/liveliness');
-  if (alive && /I'm alive/i.test(alive)) ev.add(0.9, `GET /health/liveliness → ${alive.slice(0, 40)}`);
+  // Open even with a master key: /health/readiness states the proxy and its version ({"status","db","litellm_version",…}).
+  const ready = readinessVersion(signals);
+  if (ready) ev.add(0.95, `GET /health/readiness litellm_version=${ready}`);
   const title = openapiTitle(signals);
   if (title && /litellm/i.test(title)) ev.add(0.9, `GET /openapi.json title "${title}"`);
   const paths = openapiPaths(signals) ?? [];
@@ -25,7 +29,7 @@ export const litellmProfile: ServerProfile = {
   name: 'LiteLLM proxy',
   defaultPort: 4000,
   detect,
-  version: (signals) => findHeader(signals, 'x-litellm-version')?.value ?? null,
+  version: (signals) => findHeader(signals, 'x-litellm-version')?.value ?? readinessVersion(signals),
   inferenceRoutes: [...openAiInference(''), ...openAiInference('/v1')],
   metadataRoutes: [
     get('/v1/models', 'metadata'),

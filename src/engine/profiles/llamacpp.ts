@@ -59,6 +59,7 @@ export const llamacppProfile: ServerProfile = {
     schemeCaseSensitive: true,
     openWithKey: ['/health', '/v1/health', '/models', '/v1/models', '/api/tags', '/'],
     compare: 'equality',
+    checksBeforeRouting: true, // the key check runs before routing: an unknown path is 401 with a key set
     notes:
       'Key check before routing: with a key set an unknown path gives 401, not 404. OPTIONS answered 200 without a key, echoing Origin with credentials allowed. ' +
       'X-Api-Key in newer builds only. An empty --api-key probably leaves the server open (inference from source).',

@@ -61,6 +61,9 @@ export const lmstudioProfile: ServerProfile = {
     schemeCaseSensitive: true,
     openWithKey: [],
     compare: 'unknown',
+    // Assumption (TARGETS.md: unknown): tokens are checked before routing, like the emulator; a body-less GET then tells
+    // guarded from open, where a prompt-less POST would let LM Studio fill default messages and generate.
+    checksBeforeRouting: true,
     notes: 'Authentication is off by default; "Require Authentication" (0.4.0+) accepts API tokens as Bearer. Routes left open are unknown.',
   },
 };

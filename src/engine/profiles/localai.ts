@@ -46,6 +46,7 @@ export const localaiProfile: ServerProfile = {
     schemeCaseSensitive: false,
     openWithKey: ['/healthz', '/readyz', '/swagger', '/'],
     compare: 'constant-time',
+    checksBeforeRouting: true, // echo middleware runs before the router
     notes: 'Authorization accepts "Bearer <key>" or the raw key; also a `token` cookie. 401 carries WWW-Authenticate: Bearer.',
   },
 };

@@ -57,6 +57,7 @@ export const sglangProfile: ServerProfile = {
     schemeCaseSensitive: false,
     openWithKey: ['/health', '/health_generate', '/ready', '/metrics'],
     compare: 'constant-time',
+    checksBeforeRouting: true, // ASGI middleware keyed on the path
     notes:
       '--api-key and --admin-api-key; 401 {"error":"Unauthorized"} (same as vLLM); admin routes without an admin key → 403 {"error":"Forbidden"}. ' +
       'Paths starting /health, /ready, /metrics always open; path from request.url.path (Host-header confusion suspected).',

@@ -92,6 +92,7 @@ export const vllmProfile: ServerProfile = {
       '/health', '/ping', '/version', '/load', '/metrics', '/docs', '/openapi.json', '/redoc',
     ],
     compare: 'constant-time',
+    checksBeforeRouting: true, // ASGI middleware keyed on the path prefix, before routing
     notes:
       'Guards only paths under /v1, /v2, /inference, /cohere; OPTIONS skipped; X-API-Key not read. 401 {"error":"Unauthorized"}. ' +
       'Before 0.11: only /v1 and a plain != compare (CVE-2025-59425). Before 0.22: path read from a URL built with the Host header (CVE-2026-48746).',

@@ -88,3 +88,32 @@ function fillerFor(name: string, type: FieldType, o: BodyOptions): unknown {
       return name === 'model' && o.model ? o.model : o.prompt;
   }
 }
+
+/**
+ * The discovery body: no prompt, so a server can only refuse (401/403), validate (400/422) or route (404/405) it; and the
+ * generation limit at one token, so a server that fills a missing prompt with a default still cannot run long. A wrapper
+ * gets `{}`, whose 422 names the required fields and headers.
+ */
+export function validationProbeBody(shape: BodyShapeId | undefined): Record<string, unknown> {
+  switch (shape) {
+    case 'openai-chat':
+    case 'openai-completions':
+      return { max_tokens: 1 };
+    case 'tgi-generate':
+      return { parameters: { max_new_tokens: 1 } };
+    case 'ollama-generate':
+    case 'ollama-chat':
+      return { options: { num_predict: 1 } };
+    case 'llamacpp-completion':
+      return { n_predict: 1 };
+    case 'kobold-generate':
+      return { max_length: 1 };
+    case 'sglang-generate':
+      return { sampling_params: { max_new_tokens: 1 } };
+    case 'kserve-v2':
+    case 'triton-generate':
+      return { parameters: { max_tokens: 1 } };
+    default:
+      return {};
+  }
+}

@@ -6,7 +6,7 @@ import { ALL_PROFILES, cheapPhasePaths, profileById } from '../profiles/index.js
 import { fingerprint } from './fingerprint.js';
 import { routesFromOpenApi } from './openapi.js';
 import { parseJson } from './model-output.js';
-import { PROMPT_LIKE_FIELDS } from './body-shapes.js';
+import { PROMPT_LIKE_FIELDS, validationProbeBody } from './body-shapes.js';
 import { learnFrom422 } from './validation-errors.js';
 
 export type Send = (probe: Probe) => Promise<Exchange>;
@@ -59,15 +59,23 @@ function givenUrlRoute(target: Target, profiles: ServerProfile[]): Route | null 
   return { method: 'POST', path: path + target.url.search, kind: 'inference', shape: 'wrapper', source: 'given-url', access: 'unknown' };
 }
 
-/** What an empty-body POST says about a route. */
-function classifyEmptyPost(ex: Exchange): { access: Route['access']; exists: boolean } {
+/** What a prompt-less POST says about a route. A 500 is the handler failing: it was reached, so nothing guarded it. */
+function classifyValidationProbe(ex: Exchange): { access: Route['access']; exists: boolean } {
   const s = ex.response?.status;
   if (s === undefined) return { access: 'unknown', exists: true };
   if (s === 401 || s === 403 || s === 407) return { access: 'guarded', exists: true };
   if (s === 404 || s === 405 || s === 501) return { access: 'unknown', exists: false };
   if (s === 422 && learnFrom422(ex.response!.body).headers.length) return { access: 'guarded', exists: true };
-  if (s < 500) return { access: 'open', exists: true };
+  if (s <= 500) return { access: 'open', exists: true };
   return { access: 'unknown', exists: true };
+}
+
+/** For servers that check the key before routing, a body-less GET: 401/403 guarded; any routing answer means auth let it by. */
+function classifyPreRoutingGet(ex: Exchange): { access: Route['access']; exists: boolean } {
+  const s = ex.response?.status;
+  if (s === undefined || s >= 502) return { access: 'unknown', exists: true };
+  if (s === 401 || s === 403 || s === 407) return { access: 'guarded', exists: true };
+  return { access: 'open', exists: true };
 }
 
 function headerCredential(name: string, source: string): CredentialHeader {
@@ -132,14 +140,25 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   }
   const inference = [...candidates.values()].slice(0, MAX_CANDIDATES);
 
+  // How to learn each route's access without running the model: the server may say so itself (KoboldCpp), a server that
+  // checks keys before routing answers a body-less GET, anything else gets a prompt-less body capped at one token.
+  const product = fp.product !== 'unknown' && fp.confidence >= 0.5 ? profileById(fp.product) : null;
+  const stated = product?.accessFromSignals?.(signals) ?? null;
+  const probeWithGet = Boolean(product?.auth.checksBeforeRouting);
+  const probed = stated ? [] : inference;
   const followUps = await Promise.all(
-    inference.map((r) => send({ method: r.method, path: r.path, body: '{}', purpose: `discovery: empty body to ${r.method} ${r.path} (guarded or open, required fields)` })),
+    probed.map((r) =>
+      probeWithGet
+        ? send({ method: 'GET', path: r.path, purpose: `discovery: GET ${r.path} (the key is checked before routing: 401 when guarded)` })
+        : send({ method: r.method, path: r.path, body: JSON.stringify(validationProbeBody(r.shape)), purpose: `discovery: prompt-less body to ${r.method} ${r.path} (guarded or open, required fields)` }),
+    ),
   );
   const learnedHeaders: string[] = [...(fromOpenApi?.requiredHeaders ?? [])];
   const routes: Route[] = [];
-  inference.forEach((route, i) => {
+  if (stated) for (const route of inference) routes.push({ ...route, access: stated });
+  probed.forEach((route, i) => {
     const ex = followUps[i]!;
-    const { access, exists } = classifyEmptyPost(ex);
+    const { access, exists } = probeWithGet ? classifyPreRoutingGet(ex) : classifyValidationProbe(ex);
     if (!exists && route.source !== 'given-url') return;
     const r: Route = { ...route, access: exists ? access : 'unknown', evidence: [ex.id] };
     if (ex.response?.status === 422) {
