@@ -1,8 +1,9 @@
 // auth.brute-force — wrong keys are never throttled. Twelve random wrong keys (twenty at deep) go one after another to a
-// guarded route that refused an empty body before any model could run; the finding needs every one refused with 401/403,
-// none answered 429, none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a throttle too).
-// The body is the empty `{}` discovery already saw refused, so that even a key the server wrongly accepted could not
-// generate text; the request is never an inference request.
+// guarded route that refused discovery's request before any model could run; the finding needs every one refused with
+// 401/403, none answered 429, none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a throttle
+// too). Each attempt repeats discovery's own refused request — a body-less GET where the key is checked before routing, else
+// a prompt-less body capped at one token — so that even a key the server wrongly accepted could not generate text; it is
+// never an inference request.
 import type { Exchange, Route } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import { describeServer } from '../surface/inference.js';
@@ -13,12 +14,12 @@ const ATTEMPTS = { standard: 12, deep: 20 } as const;
 
 const RATE_LIMIT_HEADER = /^(retry-after|x-?rate-?limit.*|ratelimit.*|x-ratelimit.*)$/i;
 
-/** A guarded route whose empty-body discovery request was refused by the auth layer (so auth runs before the model). */
+/** A guarded route whose prompt-less discovery request was refused by the auth layer (so auth runs before the model). */
 function refusingRoute(routes: Route[], all: Exchange[]): { route: Route; seen: Exchange } | null {
   const guarded = routes.filter((r) => r.kind === 'inference' && r.access === 'guarded');
   for (const route of [...guarded.filter((r) => r.source === 'given-url'), ...guarded.filter((r) => r.source !== 'given-url')]) {
     const seen = all.find((ex) => route.evidence?.includes(ex.id));
-    if (seen && isRefusal(seen) && seen.probe.body === '{}') return { route, seen };
+    if (seen && isRefusal(seen) && !seen.probe.inference && seen.probe.credentials !== 'user') return { route, seen };
   }
   return null;
 }
@@ -46,7 +47,7 @@ export default defineCheck({
   async run(ctx) {
     const found = refusingRoute(ctx.surface.routes, ctx.surface.signals.all);
     if (!found) {
-      ctx.mark('auth.brute-force', 'inconclusive', 'No guarded route refused an empty request before the model runs, so wrong keys were not tried.');
+      ctx.mark('auth.brute-force', 'inconclusive', 'No guarded route refused a prompt-less request before the model runs, so wrong keys were not tried.');
       return [];
     }
     const { route, seen } = found;
@@ -57,11 +58,11 @@ export default defineCheck({
     // One after another: throttles count failures and tarpits show as growing latency, neither visible in parallel.
     for (let i = 0; i < n; i++) {
       const ex = await ctx.send({
-        method: route.method,
-        path: route.path,
-        body: '{}',
+        method: seen.probe.method,
+        path: seen.probe.path,
+        ...(seen.probe.body !== undefined ? { body: seen.probe.body } : {}),
         headers: { ...(user?.others ?? {}), [slot.name]: credentialValue(slot, wrongKey(ctx.surface, 100 + i, user?.token)) },
-        purpose: `brute force: wrong key ${i + 1} of ${n} to ${route.method} ${route.path} (empty body, refused before the model)`,
+        purpose: `brute force: wrong key ${i + 1} of ${n} to ${seen.probe.method} ${seen.probe.path} (discovery's prompt-less request, refused before the model)`,
       });
       attempts.push(ex);
       const res = ex.response;
@@ -85,13 +86,13 @@ export default defineCheck({
         rule: 'auth.brute-force',
         confidence: 'firm',
         description:
-          `${route.method} ${route.path}${server} answered ${n} wrong keys in ${slot.name}, sent one after another, with ${statuses} every time: no 429, ` +
+          `${seen.probe.method} ${seen.probe.path}${server} answered ${n} wrong keys in ${slot.name}, sent one after another, with ${statuses} every time: no 429, ` +
           `no Retry-After or rate-limit header, and no growing delay (latency ${latencies[0]} ms first, ${latencies[latencies.length - 1]} ms last). ` +
           'Keys can be guessed at full speed; PCI DSS 8.3.4 asks for lock-out after at most 10 failed attempts.',
         exchange: attempts[attempts.length - 1]!,
         baseline: attempts[0]!,
         notes: [
-          `route refused an empty body before the model ran at discovery: ${line(seen)}`,
+          `route ${route.method} ${route.path} refused discovery's prompt-less request: ${line(seen)}`,
           `${n} wrong keys in ${slot.name}: statuses ${attempts.map((ex) => ex.response!.status).join(', ')}`,
           `latencies (ms): ${latencies.join(', ')}`,
         ],

@@ -24,6 +24,7 @@ import {
   guardedBaseline,
   isRefusal,
   line,
+  markRateLimited,
   reached,
   sendWithCredential,
   wrongKey,
@@ -213,12 +214,7 @@ export default defineCheck({
       }
     }
     // Probes answered 429 were not judged: without a finding, say so rather than pass.
-    const all = [...wrongBy.values(), ...placeholders.flatMap((p) => [...p.single, p.twice])];
-    const limited = all.filter((ex) => ex.response?.status === 429).length;
-    if (limited > 0) {
-      const reason = `${limited} of ${all.length} credential probes were answered 429 (rate limited), so they prove nothing either way.`;
-      for (const rule of ['auth.header-bypass', 'auth.insecure-default-key'] as const) if (!findings.some((f) => f.rule === rule)) ctx.mark(rule, 'inconclusive', reason);
-    }
+    markRateLimited(ctx, ['auth.header-bypass', 'auth.insecure-default-key'], [...wrongBy.values(), ...placeholders.flatMap((p) => [...p.single, p.twice])], findings);
     return findings;
   },
 });

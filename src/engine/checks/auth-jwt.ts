@@ -21,6 +21,7 @@ import {
   isRefusal,
   keyedRoute,
   line,
+  markRateLimited,
   reached,
   sendWithCredential,
   userCredential,
@@ -144,6 +145,7 @@ async function withUserJwt(ctx: CheckContext, cred: UserCredential, token: strin
     const proof = reached(sent[i], ctx.options.prompt);
     if (proof) findings.push(finding(ctx, f.behaviour, sent[i]!, k.refused, k.wrong, where, proof.summary, proof.confidence));
   });
+  markRateLimited(ctx, ['auth.jwt'], sent, findings);
   if (typeof claims.exp === 'number' && claims.exp * 1000 < Date.now()) {
     findings.push(
       finding(ctx, 'expired', k.accepted, k.refused, k.wrong, where, k.proof.summary, k.proof.confidence, [
@@ -177,6 +179,7 @@ async function withoutUserJwt(ctx: CheckContext): Promise<Finding[] | null> {
     const proof = reached(sent[i], ctx.options.prompt);
     if (proof) findings.push(finding(ctx, f.behaviour, sent[i]!, b.baseline, wrong, where, proof.summary, proof.confidence, ['no token was given: the server\'s refusals revealed JWT use']));
   });
+  markRateLimited(ctx, ['auth.jwt'], sent, findings);
   return findings;
 }
 

@@ -6,7 +6,7 @@
 import type { Exchange, Finding } from '../types.js';
 import { describeServer } from '../surface/inference.js';
 import { defineCheck } from './define.js';
-import { credentialValue, keyedRoute, line, reached, sendWithCredential, userCredential, type KeyedRoute, type UserCredential } from './credential-probes.js';
+import { credentialValue, keyedRoute, line, markRateLimited, reached, sendWithCredential, userCredential, type KeyedRoute, type UserCredential } from './credential-probes.js';
 
 /** Upper-case letters lower-cased and the other way round: differs from the key whenever the key has a letter. */
 function swapCase(s: string): string {
@@ -122,6 +122,7 @@ export default defineCheck({
         }),
       );
     });
+    markRateLimited(ctx, ['auth.weak-key-handling'], sent, findings);
     return findings;
   },
 });

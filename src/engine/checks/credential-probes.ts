@@ -3,7 +3,7 @@
 // route on which the user's credential is accepted. Route-level proof (refusal, model reached, refused baselines) comes from
 // differential.ts; this file only adds what is about the credential itself.
 import { randomBytes } from 'node:crypto';
-import type { CredentialHeader, Exchange, Probe, Route, Surface, Target } from '../types.js';
+import type { CredentialHeader, Exchange, Finding, Probe, Route, RuleId, Surface, Target } from '../types.js';
 import { profileById } from '../profiles/index.js';
 import { probeInference } from '../surface/inference.js';
 import { parseJson } from '../surface/model-output.js';
@@ -224,12 +224,26 @@ export async function keyedRoute(ctx: Ctx, cred: UserCredential): Promise<KeyedR
       purpose: `authenticated baseline: the same request with a random wrong key in ${cred.header}`,
       headers: { ...cred.others, [cred.header]: credentialValue(cred, wrongKey(ctx.surface, 0, cred.token)) },
     });
-    if (!isRefusal(wrong)) return { ok: false, reason: `${line(wrong)}: a random wrong key in ${cred.header} was not refused, so key variants prove nothing.` };
+    // 429 is a refusal here: a limiter of failed keys answered instead of the key check, and it did not let the request in.
+    if (!isRefusal(wrong) && wrong.response?.status !== 429) {
+      return { ok: false, reason: `${line(wrong)}: a random wrong key in ${cred.header} was not refused, so key variants prove nothing.` };
+    }
     return { ok: true, keyed: { route, body, accepted: withKey.exchange, proof, refused, wrong } };
   }
   if (ignored) return { ok: false, reason: `${ignored.route.method} ${ignored.route.path} answers the same without your credentials.`, ignored };
   if (refusedWithKey) return { ok: false, reason: `your credentials were refused (${line(refusedWithKey)}); check the header name and value.` };
   return { ok: false, reason: candidates.length ? 'no inference route returned model output with your credentials.' : 'no inference route was found.' };
+}
+
+/**
+ * Marks `rules` inconclusive when some of their probes were answered 429 and none proved anything: a rate-limited probe was
+ * not judged, so "pass" would overclaim.
+ */
+export function markRateLimited(ctx: Pick<CheckContext, 'mark'>, rules: readonly RuleId[], probes: (Exchange | undefined)[], findings: readonly Finding[]): void {
+  const limited = probes.filter((ex) => ex?.response?.status === 429).length;
+  if (limited === 0) return;
+  const reason = `${limited} of ${probes.length} credential probes were answered 429 (rate limited), so they prove nothing either way.`;
+  for (const rule of rules) if (!findings.some((f) => f.rule === rule)) ctx.mark(rule, 'inconclusive', reason);
 }
 
 /** Text of a JSON error body, for matching words in it (null when the body is not JSON). */
