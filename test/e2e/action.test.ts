@@ -1,0 +1,165 @@
+// The GitHub Action's script (scripts/action.sh) run locally, as the runner would: inputs in INPUT_*, outputs in the
+// GITHUB_OUTPUT file, the built CLI in place of the published one (GATECRASH_CLI), emulated FastAPI wrappers as targets.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
+import type { RunningTarget } from '../targets/harness.js';
+import { TEST_KEY } from '../targets/mistral-model.js';
+import { CLI } from './mcp-client.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SCRIPT = join(ROOT, 'scripts/action.sh');
+
+interface ActionRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+let counter = 0;
+
+async function runAction(dir: string, inputs: Record<string, string>): Promise<ActionRun> {
+  counter += 1;
+  const outputFile = join(dir, `output-${counter}.txt`);
+  const summaryFile = join(dir, `summary-${counter}.md`);
+  writeFileSync(outputFile, '');
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_OUTPUT: outputFile,
+    GITHUB_STEP_SUMMARY: summaryFile,
+    GATECRASH_CLI: `${process.execPath} ${CLI}`,
+    GATECRASH_LOG_LEVEL: 'silent',
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase().replace(/-/g, '_')}`] = v;
+  const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+    const child = spawn('bash', [SCRIPT], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    child.on('error', reject);
+    child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+  });
+  const outputs: Record<string, string> = {};
+  for (const line of readFileSync(outputFile, 'utf8').split('\n')) {
+    const i = line.indexOf('=');
+    if (i > 0) outputs[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return { code, stdout, stderr, outputs, summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '' };
+}
+
+/** The secret may appear only inside the ::add-mask:: commands that hide it. */
+function expectMaskedOnly(run: ActionRun, secret: string): void {
+  expect(run.stdout).toContain(`::add-mask::${secret}`);
+  const rest = `${run.stdout}\n${run.stderr}`
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
+  expect(rest).not.toContain(secret);
+}
+
+describe('scripts/action.sh (the GitHub Action)', () => {
+  let open: RunningTarget;
+  let keyed: RunningTarget;
+  let dir: string;
+
+  beforeAll(async () => {
+    [open, keyed] = await Promise.all([startFastapiWrapper(OPEN), startFastapiWrapper(KEYED)]);
+    dir = mkdtempSync(join(tmpdir(), 'gatecrash-action-'));
+  });
+  afterAll(async () => {
+    await Promise.all([open?.close(), keyed?.close()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('fails the step (exit 1) on the open wrapper, with outputs and a SARIF file, and masks every header value', async () => {
+    const other = 'tok-action-secret-77';
+    const run = await runAction(dir, {
+      url: `${open.url}/generate`,
+      headers: `X-API-Key: ${TEST_KEY}\r\n\n# a comment line\nAuthorization: Bearer ${other}\n`,
+      'sarif-file': 'reports/gatecrash.sarif',
+    });
+    expect(run.code, run.stderr).toBe(1);
+    const sarifPath = join(dir, 'reports/gatecrash.sarif');
+    const sarif = JSON.parse(readFileSync(sarifPath, 'utf8'));
+    const results = sarif.runs[0].results as { ruleId: string }[];
+    expect(results.some((r) => r.ruleId === 'auth.missing')).toBe(true);
+    expect(run.outputs).toEqual({
+      score: String(sarif.runs[0].invocations[0].properties.score),
+      grade: sarif.runs[0].invocations[0].properties.grade,
+      findings: String(results.length),
+      'sarif-file': 'reports/gatecrash.sarif',
+    });
+    expect(Number(run.outputs.score)).toBeLessThan(100);
+    expect(run.stdout).toMatch(/::error title=Gatecrash::A confirmed or firm finding/);
+    expect(run.summary).toMatch(/^### Gatecrash: grade [A-F] \(\d+\/100\)/);
+    for (const secret of [TEST_KEY, other, `Bearer ${other}`]) expectMaskedOnly(run, secret);
+    expect(readFileSync(sarifPath, 'utf8')).not.toContain(TEST_KEY);
+    expect(readFileSync(sarifPath, 'utf8')).not.toContain(other);
+    expect(run.summary).not.toContain(TEST_KEY);
+  }, 60_000);
+
+  it('passes (exit 0) on the guarded wrapper scanned with its key, and honours fail-on none', async () => {
+    const run = await runAction(dir, { url: `${keyed.url}/generate`, headers: `X-API-Key: ${TEST_KEY}`, 'sarif-file': 'keyed.sarif' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.outputs.grade).toMatch(/^[A-F]$/);
+    expect(run.outputs.findings).toMatch(/^\d+$/);
+    expectMaskedOnly(run, TEST_KEY);
+    const none = await runAction(dir, { url: `${open.url}/generate`, 'fail-on': 'none', depth: 'quick', 'sarif-file': 'none.sarif' });
+    expect(none.code, none.stderr).toBe(0);
+    expect(Number(none.outputs.findings)).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('scans a targets file as one batch: the lowest score, the worst grade, every finding', async () => {
+    writeFileSync(join(dir, 'targets.txt'), `# both wrappers\n${open.url}/generate\n${keyed.url}/generate\n`);
+    const run = await runAction(dir, { targets: 'targets.txt', 'sarif-file': 'batch.sarif' });
+    expect(run.code, run.stderr).toBe(1);
+    const run0 = JSON.parse(readFileSync(join(dir, 'batch.sarif'), 'utf8')).runs[0];
+    expect(run0.invocations).toHaveLength(2);
+    const scores = run0.invocations.map((i: { properties: { score: number } }) => i.properties.score);
+    expect(run.outputs.score).toBe(String(Math.min(...scores)));
+    expect(run.outputs.findings).toBe(String(run0.results.length));
+    expect(run.summary.split('\n').filter((l) => l.startsWith('| http://'))).toHaveLength(2);
+  }, 60_000);
+
+  it('exits 2 with an annotation when the target is down or the inputs are wrong, never printing a header line', async () => {
+    const down = await runAction(dir, { url: 'http://127.0.0.1:9/generate', 'sarif-file': 'down.sarif' });
+    expect(down.code).toBe(2);
+    expect(down.stderr).toMatch(/Could not reach/);
+    expect(down.outputs.score).toBe('');
+    expect(down.outputs.grade).toBe('');
+    expect(down.stdout).toMatch(/::error title=Gatecrash::The scan did not complete/);
+
+    const both = await runAction(dir, { url: `${open.url}/generate`, targets: 'targets.txt' });
+    expect(both.code).toBe(2);
+    expect(both.stdout).toMatch(/::error title=Gatecrash::Give either/);
+    const neither = await runAction(dir, {});
+    expect(neither.code).toBe(2);
+
+    const pasted = 'sk-pasted-without-a-name-123';
+    const bad = await runAction(dir, { url: `${open.url}/generate`, headers: `X-API-Key: ${TEST_KEY}\n${pasted}` });
+    expect(bad.code).toBe(2);
+    expect(bad.stdout).toMatch(/Line 2 of the 'headers' input has no colon/);
+    expect(`${bad.stdout}${bad.stderr}`).not.toContain(pasted);
+
+    const wrongFlag = await runAction(dir, { url: `${open.url}/generate`, 'allow-private': 'maybe' });
+    expect(wrongFlag.code).toBe(2);
+  }, 60_000);
+
+  it('action.yml declares the inputs and outputs the script serves and runs it with inputs only in the environment', () => {
+    const yml = readFileSync(join(ROOT, 'action.yml'), 'utf8');
+    for (const input of ['url', 'targets', 'headers', 'fail-on', 'depth', 'sarif-file']) expect(yml).toMatch(new RegExp(`^  ${input}:\\n`, 'm'));
+    for (const output of ['score', 'grade', 'findings']) expect(yml).toContain(`${output}:\n    description:`);
+    expect(yml).toMatch(/using: composite/);
+    expect(yml).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/action.sh"');
+    // No input is spliced into a run line (script injection); they arrive as INPUT_* variables.
+    for (const line of yml.split('\n').filter((l) => l.includes('run:'))) expect(line).not.toContain('${{');
+  });
+});
