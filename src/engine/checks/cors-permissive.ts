@@ -30,10 +30,11 @@ export function corsGrant(res: ExchangeResponse | undefined, preflight: boolean)
   return { echo, wildcard, credentials: (res.headers['access-control-allow-credentials'] ?? '').trim().toLowerCase() === 'true' };
 }
 
-/** The route's discovery exchange answered (so the route exists and its access was decided). */
+/** Discovery decided the route's access (so it exists), or its discovery exchange was answered by something but a routing miss. */
 function routeExists(route: Route, surface: Surface): boolean {
+  if (route.access !== 'unknown') return true;
   if (!route.evidence?.length) return false;
-  return surface.signals.all.some((ex) => route.evidence!.includes(ex.id) && ex.response && ex.response.status !== 404 && ex.response.status !== 405);
+  return surface.signals.all.some((ex) => route.evidence!.includes(ex.id) && ex.response && ![404, 405, 501].includes(ex.response.status));
 }
 
 /** Cookie authentication: the user's credentials are a cookie, or the learned credential is one. */
@@ -42,16 +43,22 @@ function cookieAuth(ctx: CheckContext): boolean {
   return Object.keys(ctx.target.credentials).some((k) => k.toLowerCase() === 'cookie');
 }
 
+/** Rules whose findings are model output obtained without credentials. */
+const NO_CREDENTIAL_PROOFS = new Set(['auth.missing', 'auth.alternate-path']);
+
 /**
- * Whether a route needs no credentials: discovery saw it answer without them, auth.missing got model output from it
- * (discovery cannot tell when the empty body is a 500, as on llama.cpp), or the server has no authentication at all.
+ * Whether a page could drive the model through this route without credentials: auth.missing (or auth.alternate-path)
+ * got model output from it, or the server has no authentication at all. Discovery's "open" (an empty body answered 400/422) is not enough when
+ * auth.missing ran: a tokenizer route answers that way too, and it does not run the model. Only when auth.missing was
+ * left out of the scan does discovery's word stand.
  */
 function needsNoCredentials(ctx: CheckContext, route: Route): boolean {
-  if (route.access === 'open') return true;
   const product = ctx.surface.fingerprint.product;
   if (product !== 'unknown' && profileById(product).auth.none) return true;
   const url = normalizeUrlForId(ctx.surface.target.origin + route.path);
-  return ctx.settled.some((f) => f.rule === 'auth.missing' && normalizeUrlForId(f.endpoint.url) === url);
+  if (ctx.settled.some((f) => NO_CREDENTIAL_PROOFS.has(f.rule) && f.confidence === 'confirmed' && normalizeUrlForId(f.endpoint.url) === url)) return true;
+  const authMissingRan = !ctx.options.rules || ctx.options.rules.includes('auth.missing');
+  return !authMissingRan && route.access === 'open';
 }
 
 type Access = 'open' | 'guarded';
@@ -87,8 +94,8 @@ export default defineCheck({
   id: 'cors-permissive',
   rules: ['cors.permissive'],
   depth: 'standard',
-  // auth.missing's proof that a route needs no credentials decides between medium and low.
-  after: ['auth-missing'],
+  // Their proof that a route needs no credentials decides between medium and low.
+  after: ['auth-missing', 'auth-alternate-path'],
   async run(ctx) {
     const existing = ctx.surface.routes.filter((r) => r.kind === 'inference' && routeExists(r, ctx.surface));
     const open = existing.find((r) => needsNoCredentials(ctx, r));

@@ -18,26 +18,32 @@ export function isLoopbackTarget(hostname: string, address?: string): boolean {
   return literal.range !== 'unparseable' && literal.cls === 'loopback';
 }
 
-/** A route whose discovery exchange was answered by the handler or its auth layer (not a redirect, not "no such route"). */
-function answered(ex: Exchange | undefined): boolean {
+/** Not a redirect (a plain-HTTP listener that only redirects to https carries nothing sensitive). */
+function answeredInPlace(ex: Exchange | undefined): boolean {
   const s = ex?.response?.status;
-  return s !== undefined && !(s >= 300 && s < 400) && s !== 404 && s !== 405 && s !== 501;
+  return s !== undefined && !(s >= 300 && s < 400);
 }
 
-/** Inference routes first (prompts travel there), then any guarded route (keys travel there). */
+/**
+ * Inference routes whose access discovery decided first (prompts travel there), then any guarded route (keys travel
+ * there); the proof is the discovery exchange of that route, answered over plain HTTP. A route whose access the server
+ * stated itself (no exchange of its own) is proven by the cheap-phase answer that stated it.
+ */
 function provingExchange(surface: Surface): { route: Route; exchange: Exchange } | null {
   const byId = new Map(surface.signals.all.map((ex) => [ex.id, ex]));
   const ranked = [
-    ...surface.routes.filter((r) => r.kind === 'inference'),
+    ...surface.routes.filter((r) => r.kind === 'inference' && r.access !== 'unknown'),
     ...surface.routes.filter((r) => r.kind !== 'inference' && r.access === 'guarded'),
   ];
   for (const route of ranked) {
     for (const id of route.evidence ?? []) {
       const ex = byId.get(id);
-      if (answered(ex)) return { route, exchange: ex! };
+      if (answeredInPlace(ex)) return { route, exchange: ex! };
     }
   }
-  return null;
+  const stated = ranked.find((r) => !r.evidence?.length);
+  const answer = surface.signals.all.find((ex) => ex.response && ex.response.status >= 200 && ex.response.status < 300);
+  return stated && answer ? { route: stated, exchange: answer } : null;
 }
 
 export default defineCheck({
@@ -63,7 +69,7 @@ export default defineCheck({
         confidence: 'confirmed',
         description:
           `The API${server} answers over plain HTTP on ${where}, which is not this machine: ${what} sent to ` +
-          `${route.method} ${new URL(exchange.request.url).pathname} cross the network unencrypted (status ${exchange.response!.status}).`,
+          `${route.method} ${route.path} cross the network unencrypted (${exchange.request.method} ${new URL(exchange.request.url).pathname} was answered ${exchange.response!.status} over http://).`,
         exchange,
         notes: [`target scheme: http:`, `resolved address: ${ctx.target.address ?? 'unknown'}`, `route learned from ${route.source}`],
       }),
