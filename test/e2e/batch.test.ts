@@ -21,6 +21,7 @@ import * as sglang from '../targets/sglang.js';
 import * as textgen from '../targets/textgen-webui.js';
 import * as triton from '../targets/triton.js';
 import * as vllm from '../targets/vllm.js';
+import { compileReportJsonSchema, sarifSchemaPath, validateSarif } from '../report/helpers.js';
 import { CLI } from './mcp-client.js';
 
 describe('targets file', () => {
@@ -268,6 +269,29 @@ describe('gatecrash scan --targets over 20 emulators', () => {
     expect(sarif.runs[0].results.some((r: { ruleId: string }) => r.ruleId === 'auth.missing')).toBe(true);
     const none = await runCli(['scan', '--targets', join(dir, 'reachable.json'), '--format', 'sarif', '--output', file, '--fail-on', 'none']);
     expect(none.code, none.stderr).toBe(0);
+  }, 180_000);
+
+  it('writes batch SARIF (with the unscanned targets) that validates against the official SARIF 2.1.0 schema, and JSON that validates against the batch JSON Schema', async () => {
+    const file = join(dir, 'all.sarif');
+    const run = await runCli(['scan', '--targets', join(dir, 'targets.yaml'), '--format', 'sarif', '--output', file, '--parallel', '8'], { GC_BATCH_KEY: TEST_KEY });
+    expect(run.code).toBe(2);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(TEST_KEY);
+    const sarif = JSON.parse(text);
+    const { valid, errors } = validateSarif(sarif);
+    expect(errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+    const invocations = sarif.runs[0].invocations as { executionSuccessful: boolean }[];
+    expect(invocations).toHaveLength(EMULATORS.length + 2);
+    expect(invocations.filter((i) => !i.executionSuccessful).length).toBeGreaterThanOrEqual(2);
+    console.log(
+      `SARIF 2.1.0 validation (ajv draft-04, ${sarifSchemaPath().includes('shared') ? '../shared/schemas' : 'vendored'} sarif-schema-2.1.0.json): ${valid ? 'valid' : 'INVALID'}; ` +
+        `1 run, ${invocations.length} invocations (2 not scanned), ${sarif.runs[0].results.length} results`,
+    );
+
+    const json = await runCli(['scan', '--targets', join(dir, 'targets.yaml'), '--format', 'json', '--parallel', '8'], { GC_BATCH_KEY: TEST_KEY });
+    const validate = compileReportJsonSchema(batchReportJsonSchema());
+    expect(validate(JSON.parse(json.stdout)), JSON.stringify(validate.errors)).toBe(true);
   }, 180_000);
 
   it('renders the batch as Markdown with a section for the targets it could not scan', async () => {
