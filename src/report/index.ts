@@ -16,3 +16,19 @@ export {
 export { toMarkdown, escapeMarkdown, type MarkdownOptions } from './markdown.js';
 export { toPretty, type PrettyOptions } from './pretty.js';
 export { SECURITY_SEVERITY, findingSecurityScore, neutralizeControls } from './format.js';
+export {
+  BatchReportSchema,
+  BatchErrorSchema,
+  toBatchJson,
+  toBatchSarif,
+  toBatchSarifJson,
+  toBatchMarkdown,
+  toBatchPretty,
+  renderBatch,
+  batchExitCode,
+  parseBatchReport,
+  batchReportJsonSchema,
+  type BatchReport,
+  type BatchError,
+  type BatchFormat,
+} from './batch.js';
