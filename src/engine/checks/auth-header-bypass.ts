@@ -2,7 +2,7 @@
 //
 // The probes (CHECKS.md): an empty value of the credential header, `Bearer ` with an empty token (which is also the scheme
 // alone on the wire: HTTP strips trailing whitespace from field values), the placeholders None, null, undefined, false, 0,
-// [object Object], Bearer None/null/undefined, the header sent twice (a wrong key, then an empty value), and other credential
+// [object Object] (in a Bearer header both bare and after `Bearer `), the header sent twice (a wrong key, then an empty value), and other credential
 // headers with a random wrong key. Each goes to the same one-token request that was refused without credentials; a random
 // wrong key in the same header must be refused too, or the variants prove nothing.
 //
@@ -36,8 +36,10 @@ import {
 /** Values an unset variable renders as; an accepted one of these means the server falls back to it. */
 export const UNSET_RENDERINGS = ['', 'None', 'null', 'undefined'];
 
-const RAW_PLACEHOLDERS = ['', 'None', 'null', 'undefined', 'false', '0', '[object Object]'];
-const BEARER_PLACEHOLDERS = ['', 'Bearer ', 'None', 'null', 'undefined', 'false', '0', '[object Object]', 'Bearer None', 'Bearer null', 'Bearer undefined'];
+const PLACEHOLDERS = ['None', 'null', 'undefined', 'false', '0', '[object Object]'];
+const RAW_PLACEHOLDERS = ['', ...PLACEHOLDERS];
+/** In a Bearer header each placeholder goes both bare and after the scheme (`Bearer ${undefined}` is the usual source). */
+const BEARER_PLACEHOLDERS = ['', 'Bearer ', ...PLACEHOLDERS, ...PLACEHOLDERS.map((p) => `Bearer ${p}`)];
 
 /** The token a server compares after taking the scheme off. */
 export function serverToken(value: string): string {

@@ -1,0 +1,59 @@
+// A small Node gateway in front of a Mistral model whose key check is loose, for auth.header-bypass. Not a product from
+// TARGETS.md: the JavaScript shapes of the mistakes CHECKS.md lists, each a one-line bug an author really writes.
+// - `strict`: `Authorization === \`Bearer ${KEY}\`` — the fixed twin.
+// - `object-key`: the key comes from a config object (`config.apiKey = { value: … }`) and is compared as
+//   `\`Bearer ${config.apiKey}\``, so the expected value is "Bearer [object Object]".
+// - `boolean-key`: `API_KEY=false` in the environment parsed as a boolean and compared as `String(apiKey)`, so the raw
+//   value "false" passes (the placeholder, with or without the scheme, in any credential header the gateway reads).
+// - `presence-only`: `if (!req.headers.authorization) return 401` — any value of the header gets in.
+// - `trusted-alt-header`: Authorization is checked strictly, but an `X-API-Key` header is trusted without validation
+//   ("set by our internal proxy").
+// With a key the user holds (authenticated mode, auth.weak-key-handling):
+// - `query-key`: also reads `?api_key=` / `?key=` (Google-style), so the key travels in URLs.
+// - `prefix-compare`: `KEY.startsWith(token)` for a non-empty token — a length-bounded compare.
+import type { ServerResponse } from 'node:http';
+import { firstHeader, sendJson, startTarget, type RunningTarget } from './harness.js';
+import { answerOpenAI } from './openai-compatible.js';
+import { chatMessages, CREATED, isRecord, TEST_KEY } from './mistral-model.js';
+
+export type LooseMode = 'strict' | 'object-key' | 'boolean-key' | 'presence-only' | 'trusted-alt-header' | 'query-key' | 'prefix-compare';
+
+const MODEL = 'mistral-7b-instruct-v0.3';
+
+const unauthorized = (res: ServerResponse) => sendJson(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } });
+
+function allowed(mode: LooseMode, auth: string | undefined, altKey: string | undefined, query: URLSearchParams): boolean {
+  switch (mode) {
+    case 'strict':
+      return auth === `Bearer ${TEST_KEY}`;
+    case 'object-key': {
+      const config = { apiKey: { value: TEST_KEY } };
+      return auth === `Bearer ${String(config.apiKey)}`;
+    }
+    case 'boolean-key': {
+      const apiKey: boolean = false; // API_KEY=false, parsed by a config loader that turns "false" into a boolean
+      return auth !== undefined && auth.replace(/^Bearer /, '') === String(apiKey);
+    }
+    case 'presence-only':
+      return auth !== undefined && auth !== '';
+    case 'trusted-alt-header':
+      return altKey !== undefined || auth === `Bearer ${TEST_KEY}`;
+    case 'query-key':
+      return (query.get('api_key') ?? query.get('key')) === TEST_KEY || auth === `Bearer ${TEST_KEY}`;
+    case 'prefix-compare': {
+      const token = auth?.startsWith('Bearer ') ? auth.slice(7) : '';
+      return token !== '' && TEST_KEY.startsWith(token);
+    }
+  }
+}
+
+export async function startLooseAuthGateway(mode: LooseMode = 'strict'): Promise<RunningTarget> {
+  return startTarget(async (req, res, raw) => {
+    if (!allowed(mode, firstHeader(raw, 'authorization'), firstHeader(raw, 'x-api-key'), req.query)) return unauthorized(res);
+    if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
+    if (req.path !== '/v1/chat/completions') return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.path}.`, type: 'invalid_request_error', code: 'unknown_url' } });
+    if (req.method !== 'POST') return sendJson(res, 405, { error: { message: 'Method Not Allowed', type: 'invalid_request_error', code: null } });
+    if (!isRecord(req.json) || chatMessages(req.json) === undefined) return sendJson(res, 400, { error: { message: "'messages' is a required property", type: 'invalid_request_error', code: null } });
+    return answerOpenAI(req, res, req.json, { kind: 'chat', model: MODEL, defaultMaxTokens: Infinity });
+  });
+}
