@@ -45,6 +45,14 @@ export function classifyAddress(address: string): { cls: AddressClass; range: st
   if (addr.kind() === 'ipv6' && (addr as ipaddr.IPv6).isIPv4MappedAddress()) {
     addr = (addr as ipaddr.IPv6).toIPv4Address();
   }
+  if (addr.kind() === 'ipv6') {
+    const parts = (addr as ipaddr.IPv6).parts;
+    // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291) is 'unicast' to ipaddr.js, yet stacks with SIIT/NAT64 or
+    // automatic tunnels deliver it to the IPv4 host it carries (::169.254.169.254 would reach IMDS). Never scannable.
+    if (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1)) return { cls: 'forbidden', range: 'IPv4-compatible IPv6 (deprecated)' };
+    // fec0::/10: deprecated site-local, still routed as a private network where it is configured; ipaddr.js calls it unicast.
+    if (((parts[0] ?? 0) & 0xffc0) === 0xfec0) return { cls: 'private', range: 'siteLocal' };
+  }
   const normalized = addr.toNormalizedString();
   for (const m of METADATA_ADDRESSES) {
     const meta = ipaddr.parse(m);
