@@ -10,14 +10,17 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export function parseHeaderLine(line: string): [string, string] {
   const i = line.indexOf(':');
-  if (i <= 0) throw new TargetError(`A header must look like 'Name: value'; got '${line.length > 40 ? `${line.slice(0, 40)}…` : line}' (value hidden if present).`);
+  // Never echo the text: a header given without its name ("Bearer sk-…") is the credential itself.
+  if (i <= 0) throw new TargetError("A header must look like 'Name: value'; the one given has no name before ':' (its text is not shown, as it may hold a credential).");
   const name = line.slice(0, i).trim();
   const value = line.slice(i + 1).trim();
   return checkHeader(name, value);
 }
 
 export function checkHeader(name: string, value: string): [string, string] {
-  if (!HEADER_NAME.test(name)) throw new TargetError(`'${name.slice(0, 40)}' is not a valid header name.`);
+  if (!HEADER_NAME.test(name)) {
+    throw new TargetError("A header name is not a valid header name (letters, digits and !#$%&'*+.^_`|~- only); it is not shown, as it may hold a credential.");
+  }
   if (/[\r\n\0]/.test(value)) throw new TargetError(`The value of header ${name} contains a line break or NUL, which is not allowed.`);
   if (value.length > 8192) throw new TargetError(`The value of header ${name} is longer than 8 KiB.`);
   return [name, value];
