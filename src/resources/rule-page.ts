@@ -20,9 +20,11 @@ export const catalogRulePage: RulePageRenderer = (meta) => {
   ];
   const next = [
     '## With Gatecrash',
-    `- \`explain_finding\` with \`{ "rule": "${meta.id}" }\` (or a finding) for the long explanation and manual checks.`,
+    `- \`explain_finding\` with a finding of this rule for the long explanation and the manual checks.`,
     `- \`suggest_remediation\` with the finding and your framework for a fix that fails closed.`,
     `- \`verify_fix\` after the change, to prove the finding is gone.`,
   ];
-  return `# ${meta.title}\n\n${facts.join('\n')}\n\n${defaultRuleHelp(meta).markdown}\n\n${next.join('\n')}\n`;
+  // The catalog help opens with a bold title line the facts above already carry; the rest is summary, fix and mappings.
+  const help = defaultRuleHelp(meta).markdown.split('\n\n').slice(1).join('\n\n');
+  return `# ${meta.title}\n\n${facts.join('\n')}\n\n${help}\n\n${next.join('\n')}\n`;
 };
