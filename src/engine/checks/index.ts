@@ -6,6 +6,11 @@ import authBruteForce from './auth-brute-force.js';
 import authWeakKey from './auth-weak-key.js';
 import authJwt from './auth-jwt.js';
 import authCredentialsIgnored from './auth-credentials-ignored.js';
+import authAdminExposed from './auth-admin-exposed.js';
+import authAlternatePath from './auth-alternate-path.js';
+import authHostHeader from './auth-host-header.js';
+import authPathConfusion from './auth-path-confusion.js';
+import authMethodOverride from './auth-method-override.js';
 import transportCleartext from './transport-cleartext.js';
 import corsPermissive from './cors-permissive.js';
 import exposurePromptData from './exposure-prompt-data.js';
@@ -15,4 +20,4 @@ import exposureApiDocs from './exposure-api-docs.js';
 import exposureVerboseErrors from './exposure-verbose-errors.js';
 import knownAdvisory from './known-advisory.js';
 
-export const ALL_CHECKS: Check[] = [authMissing, authHeaderBypass, authBruteForce, authWeakKey, authJwt, authCredentialsIgnored, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory];
+export const ALL_CHECKS: Check[] = [authMissing, authHeaderBypass, authBruteForce, authWeakKey, authJwt, authCredentialsIgnored, authAdminExposed, authAlternatePath, authHostHeader, authPathConfusion, authMethodOverride, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory];
