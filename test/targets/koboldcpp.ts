@@ -121,6 +121,12 @@ export async function startKoboldcpp(options: KoboldcppOptions = {}): Promise<Ru
                 : null;
     if (textRoute) {
       if (!secure(req, res)) return;
+      // koboldcpp.py: `json.loads(body)` fails → "Body Err" logged, bare 503; nothing is generated.
+      if (req.jsonError !== undefined) {
+        res.writeHead(503, { 'content-length': 0, ...cors });
+        res.end();
+        return;
+      }
       if (textRoute === 'chat' || textRoute === 'completion') {
         totalGens += 1;
         // koboldcpp forwards max_tokens as max_length; the model field is ignored.

@@ -35,6 +35,8 @@ export async function startLmstudio(options: LmstudioOptions = {}): Promise<Runn
   ];
 
   const chat = (kind: 'chat' | 'completion', rest: boolean) => (req: EmulatorRequest, res: ServerResponse) => {
+    // ASSUMPTION: a body that is not JSON is refused by the body parser before the model runs (error shape assumed).
+    if (req.jsonError !== undefined) return json(res, 400, { error: 'Unexpected end of JSON input' });
     const b = body(req);
     // ASSUMPTION: the loaded model answers whatever `model` names; no limit means "until EOS" (-1), counted here as the context.
     const extra = rest

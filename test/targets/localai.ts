@@ -57,6 +57,8 @@ export async function startLocalai(options: LocalaiOptions = {}): Promise<Runnin
   };
 
   const chat = (kind: 'chat' | 'completion') => (req: EmulatorRequest, res: ServerResponse) => {
+    // Binding the request fails on a body that is not JSON, before any model is loaded (assumption: the error shape).
+    if (req.jsonError !== undefined) return sendJson(res, 400, { error: { code: 400, message: 'unexpected end of JSON input', type: '' } });
     const b = body(req);
     // Assumption: with no model named, LocalAI takes the first configured one; an unknown name fails to load.
     const model = typeof b.model === 'string' && b.model !== '' ? b.model : models[0]!;
