@@ -4,6 +4,8 @@
 // - 'wildcard': `allow_origins=["*"]` without credentials: `Access-Control-Allow-Origin: *`;
 // - 'strict': `allow_origins=["https://app.example.com"]`: a foreign preflight gets 400 "Disallowed CORS origin" and
 //   requests from it carry no CORS header;
+// - 'stamp-wildcard': no CORS middleware, but a proxy in front adds `Access-Control-Allow-Origin: *` to every answer
+//   (nginx `add_header`); preflights reach the app and fail with 405, simple requests are readable from any page;
 // - 'none': no CORS middleware at all (OPTIONS is a 405 from the router).
 // Auth is a route dependency (inside the CORS layer, as when CORSMiddleware is added last): none, a header key, or a
 // session cookie. Semantics follow starlette/middleware/cors.py.
@@ -13,7 +15,7 @@ import { createFastapiApp, sendDetail, type FastapiRoute } from './fastapi-app.j
 import { answerOpenAI } from './openai-compatible.js';
 import { isRecord, TEST_KEY } from './mistral-model.js';
 
-export type CorsMode = 'reflect-credentials' | 'wildcard' | 'strict' | 'none';
+export type CorsMode = 'reflect-credentials' | 'wildcard' | 'strict' | 'stamp-wildcard' | 'none';
 
 export type CorsAuth = { kind: 'none' } | { kind: 'header'; header: string; key: string } | { kind: 'cookie'; name: string; value: string };
 
@@ -30,7 +32,7 @@ export const SESSION_COOKIE = { name: 'session', value: TEST_KEY };
 const PREFLIGHT_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT';
 
 /** Starlette's CORSMiddleware for the three configured modes; returns true when it answered (a preflight). */
-function corsMiddleware(mode: Exclude<CorsMode, 'none'>, req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage): boolean {
+function corsMiddleware(mode: Exclude<CorsMode, 'none' | 'stamp-wildcard'>, req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage): boolean {
   const origin = raw.headers.origin;
   if (origin === undefined) return false;
   const allowAll = mode === 'wildcard';
@@ -91,8 +93,16 @@ export async function startCorsServer(options: CorsServerOptions): Promise<Runni
     },
   ];
   const mode = options.cors;
+  const app = createFastapiApp(routes, {
+    docs: false,
+    ...(mode !== 'none' && mode !== 'stamp-wildcard' ? { middleware: (req, res, raw) => corsMiddleware(mode, req, res, raw) } : {}),
+  });
   return startTarget(
-    createFastapiApp(routes, { docs: false, ...(mode !== 'none' ? { middleware: (req, res, raw) => corsMiddleware(mode, req, res, raw) } : {}) }),
+    (req, res, raw) => {
+      // nginx `add_header … always` in front of the app.
+      if (mode === 'stamp-wildcard') res.setHeader('access-control-allow-origin', '*');
+      return app(req, res, raw);
+    },
     { serverHeader: 'uvicorn', ...(options.host ? { host: options.host } : {}) },
   );
 }

@@ -43,6 +43,14 @@ function cookieAuth(ctx: CheckContext): boolean {
   return Object.keys(ctx.target.credentials).some((k) => k.toLowerCase() === 'cookie');
 }
 
+/** The request discovery learned the route's access with, to repeat with an Origin; null when the server stated it. */
+function discoveryProbe(route: Route, surface: Surface): Probe | null {
+  const ex = surface.signals.all.find((e) => route.evidence?.includes(e.id));
+  if (!ex || ex.probe.credentials === 'user') return null;
+  const { method, path, body, headers } = ex.probe;
+  return { method, path, purpose: '', ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) };
+}
+
 /** Rules whose findings are model output obtained without credentials. */
 const NO_CREDENTIAL_PROOFS = new Set(['auth.missing', 'auth.alternate-path']);
 
@@ -122,13 +130,15 @@ export default defineCheck({
         verdicts.push(judge(ctx, route, access, pre, grant, true));
         continue;
       }
-      // Some servers skip preflights but stamp every answer: the discovery request again, from a foreign origin (no model run).
+      // Some servers skip preflights but stamp every answer: discovery's own request to the route again, from a foreign
+      // origin. Discovery chose it so that it never runs the model (a prompt-less, one-token-capped body or a body-less
+      // GET); an invented body could (KoboldCpp and LocalAI generate from `{}` with their default prompt).
+      const discovery = discoveryProbe(route, ctx.surface);
+      if (!discovery) continue;
       const simple = await ctx.send({
-        method: route.method,
-        path: route.path,
-        body: '{}',
-        headers: { origin: PROBE_ORIGIN },
-        purpose: `CORS: empty body to ${route.method} ${route.path} from a foreign origin`,
+        ...discovery,
+        headers: { ...discovery.headers, origin: PROBE_ORIGIN },
+        purpose: `CORS: discovery's ${discovery.method} ${route.path} again from a foreign origin`,
       });
       grant = corsGrant(simple.response, false);
       if (grant) verdicts.push(judge(ctx, route, access, simple, grant, false));

@@ -35,6 +35,8 @@ interface Case {
   headers?: Record<string, string>;
   /** null: no finding (fixed form). */
   severity: Severity | null;
+  /** The method of the proving request: OPTIONS (preflight) unless said otherwise. */
+  proof?: string;
 }
 
 const cors = (o: CorsServerOptions) => () => startCorsServer(o);
@@ -50,6 +52,8 @@ const CASES: Case[] = [
   { emulator: 'wildcard, no auth', start: cors({ cors: 'wildcard' }), path: CHAT, severity: 'medium' },
   // `*` never carries a cookie: a foreign page cannot ride the session.
   { emulator: 'wildcard, cookie session', start: cors({ cors: 'wildcard', auth: cookie }), path: CHAT, headers: cookieHeader, severity: 'low' },
+  // Preflights fail (405) but every answer says `*`: simple requests are readable from any page (found by the request path).
+  { emulator: 'proxy stamps * on every answer, no auth', start: cors({ cors: 'stamp-wildcard' }), path: CHAT, severity: 'medium', proof: 'POST' },
   { emulator: 'strict allow-list, no auth', start: cors({ cors: 'strict' }), path: CHAT, severity: null },
   { emulator: 'strict allow-list, cookie session', start: cors({ cors: 'strict', auth: cookie }), path: CHAT, headers: cookieHeader, severity: null },
   { emulator: 'no CORS middleware, no auth', start: cors({ cors: 'none' }), path: CHAT, severity: null },
@@ -82,6 +86,7 @@ describe('cors.permissive × emulators', () => {
       const acao = f.evidence.response?.headers['access-control-allow-origin'];
       expect([PROBE_ORIGIN, '*']).toContain(acao);
       expect(f.evidence.request.headers['origin']).toBe(PROBE_ORIGIN);
+      expect(f.evidence.request.method).toBe(c.proof ?? 'OPTIONS');
       // The session cookie the user supplied is redacted in the evidence like any credential.
       if (c.headers) expect(JSON.stringify(f)).not.toContain(SESSION_COOKIE.value);
     });
