@@ -20,6 +20,14 @@ fail() {
   exit 2
 }
 
+# Workflow-command data is %-escaped (%25, %0D, %0A): unescaped, a value holding "%25" would mask the wrong string.
+mask() {
+  local v=${1//%/%25}
+  v=${v//$'\r'/%0D}
+  v=${v//$'\n'/%0A}
+  printf '::add-mask::%s\n' "$v"
+}
+
 trim() {
   local s=$1
   s=${s#"${s%%[![:space:]]*}"}
@@ -42,9 +50,9 @@ while IFS= read -r line || [[ -n $line ]]; do
   name=$(trim "${line%%:*}")
   value=$(trim "${line#*:}")
   if [[ -n $value ]]; then
-    printf '::add-mask::%s\n' "$value"
+    mask "$value"
     # The token after a scheme ("Bearer abc") is masked on its own too, in case something prints it alone.
-    if [[ $value =~ ^[A-Za-z]+[[:space:]]+(.+)$ ]]; then printf '::add-mask::%s\n' "${BASH_REMATCH[1]}"; fi
+    if [[ $value =~ ^[A-Za-z]+[[:space:]]+(.+)$ ]]; then mask "${BASH_REMATCH[1]}"; fi
   fi
   header_args+=(--header "${name}: ${value}")
 done <<< "${INPUT_HEADERS:-}"

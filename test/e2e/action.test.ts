@@ -129,6 +129,14 @@ describe('scripts/action.sh (the GitHub Action)', () => {
     expect(run.summary.split('\n').filter((l) => l.startsWith('| http://'))).toHaveLength(2);
   }, 60_000);
 
+  it('escapes % in ::add-mask:: data, as the runner unescapes it', async () => {
+    const tricky = 'sk-50%25off-%0Aend';
+    const run = await runAction(dir, { url: `${keyed.url}/generate`, headers: `X-Other: ${tricky}`, 'fail-on': 'none', depth: 'quick' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain('::add-mask::sk-50%2525off-%250Aend\n');
+    expect(run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(tricky);
+  }, 60_000);
+
   it('exits 2 with an annotation when the target is down or the inputs are wrong, never printing a header line', async () => {
     const down = await runAction(dir, { url: 'http://127.0.0.1:9/generate', 'sarif-file': 'down.sarif' });
     expect(down.code).toBe(2);
