@@ -157,6 +157,12 @@ describe('scripts/action.sh (the GitHub Action)', () => {
     expect(bad.stdout).toMatch(/Line 2 of the 'headers' input has no colon/);
     expect(`${bad.stdout}${bad.stderr}`).not.toContain(pasted);
 
+    const empty = await runAction(dir, { url: `${keyed.url}/generate`, headers: 'X-API-Key: \nAuthorization:   ', 'fail-on': 'none', depth: 'quick' });
+    expect(empty.code, empty.stderr).toBe(0);
+    expect(empty.stdout).toMatch(/::warning title=Gatecrash::The header X-API-Key has an empty value/);
+    expect(empty.stdout).toMatch(/::warning title=Gatecrash::The header Authorization has an empty value/);
+    expect(empty.stdout).not.toContain('::add-mask::');
+
     const wrongFlag = await runAction(dir, { url: `${open.url}/generate`, 'allow-private': 'maybe' });
     expect(wrongFlag.code).toBe(2);
   }, 60_000);
