@@ -25,8 +25,9 @@ type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
 const scanSeeds = new WeakMap<Surface, string>();
 
 /**
- * The `index`-th random wrong key of this scan. Shaped like `like` when given (same length, same short prefix such as `sk-`),
- * so that a server that first checks the key's format still judges its value.
+ * The `index`-th random wrong key of this scan. With `like` (the user's key) it keeps that key's short conventional prefix
+ * (`sk-`, `hf_`), so that a server that first checks the prefix still judges the value; never its length, which would be
+ * a fact about the secret written into the report.
  */
 export function wrongKey(surface: Surface, index: number, like?: string): string {
   let seed = scanSeeds.get(surface);
@@ -37,8 +38,7 @@ export function wrongKey(surface: Surface, index: number, like?: string): string
   const body = `${seed.slice(index % 8, index % 8 + 24)}${index.toString(16).padStart(4, '0')}${seed}`;
   if (!like) return `gc-wrong-${body.slice(0, 28)}`;
   const prefix = /^[A-Za-z]{1,6}[-_]/.exec(like)?.[0] ?? '';
-  const len = Math.max(prefix.length + 8, like.length);
-  return (prefix + body + seed + seed).slice(0, len);
+  return `${prefix}${body.slice(0, 32)}`;
 }
 
 // ---------- credential headers ----------
