@@ -17,7 +17,7 @@ export function docsKind(ex: Exchange | undefined): DocsKind | null {
   }
   const body = ex!.response!.body.slice(0, 64 * 1024);
   if (!/<html|<!doctype html/i.test(body)) return null;
-  if (/SwaggerUIBundle|swagger-ui/i.test(body)) return 'swagger-ui';
+  if (/SwaggerUIBundle|swagger-ui|<title>\s*Swagger UI/i.test(body)) return 'swagger-ui';
   if (/<redoc[\s>]|redoc\.standalone/i.test(body)) return 'redoc';
   return null;
 }

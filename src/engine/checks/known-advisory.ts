@@ -17,6 +17,7 @@ const VERSION_PATHS: Record<string, string> = {
   llamacpp: '/props',
   koboldcpp: '/api/extra/version',
   sglang: '/get_server_info',
+  litellm: '/health/readiness', // or the x-litellm-version header of any answer
 };
 
 /** The exchange that stated the version: the product's own source, else the first answer whose header or body carries it. */

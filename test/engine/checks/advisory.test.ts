@@ -12,6 +12,7 @@ import type { RunningTarget } from '../../targets/harness.js';
 import { startVllm } from '../../targets/vllm.js';
 import { startOllama } from '../../targets/ollama.js';
 import { startTgi } from '../../targets/tgi.js';
+import { startLitellm, KEYED_VULNERABLE } from '../../targets/litellm.js';
 import { TEST_KEY } from '../../targets/mistral-model.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
@@ -60,6 +61,9 @@ const CASES: Case[] = [
   { emulator: 'Ollama 0.1.33', start: () => startOllama({ version: '0.1.33' }), advisories: ['CVE-2024-37032', 'CVE-2024-45436', 'CVE-2025-51471', 'CVE-2026-7482'] },
   { emulator: 'Ollama 0.14.3', start: () => startOllama({ version: '0.14.3' }), advisories: ['CVE-2026-7482'] },
   { emulator: 'Ollama 0.17.1', start: () => startOllama({ version: '0.17.1' }), advisories: [] },
+  { emulator: 'LiteLLM 1.83.0', start: () => startLitellm({ version: '1.83.0' }), advisories: ['CVE-2026-42208', 'CVE-2026-49468'] },
+  { emulator: 'LiteLLM 1.83.7', start: () => startLitellm({ version: '1.83.7' }), advisories: ['CVE-2026-49468'] },
+  { emulator: 'LiteLLM 1.84.0', start: () => startLitellm({}), advisories: [] },
   { emulator: 'TGI 3.3.4 (no advisory in the table)', start: () => startTgi({}), advisories: [] },
 ];
 
@@ -99,6 +103,19 @@ describe('vuln.known-advisory × emulators', () => {
     }
     expect(advisory!.confidence).not.toBe('tentative');
     expect(advisory!.related).toContain(bypass[0]!.id);
+  });
+
+  it('LiteLLM 1.83.0 with a master key and the Host-header bug: CVE-2026-49468 confirmed and linked, CVE-2026-42208 stays tentative', async () => {
+    const out = await scanEmulator(() => startLitellm(KEYED_VULNERABLE));
+    const found = findingsOf(out.report, 'vuln.known-advisory');
+    rows.push({ emulator: 'LiteLLM 1.83.0 --master-key, Host-header bug', rule: 'vuln.known-advisory', form: 'flawed', result: describeResult(found), requests: out.report.requests.sent });
+    expect(found.map((f) => f.advisory).sort()).toEqual(['CVE-2026-42208', 'CVE-2026-49468']);
+    expect(found.find((f) => f.advisory === 'CVE-2026-42208')!.confidence).toBe('tentative');
+    const bypass = findingsOf(out.report, 'auth.host-header');
+    const hostAdvisory = found.find((f) => f.advisory === 'CVE-2026-49468')!;
+    if (bypass.length === 0) return expect(hostAdvisory.confidence).toBe('tentative');
+    expect(hostAdvisory.confidence).not.toBe('tentative');
+    expect(hostAdvisory.related).toContain(bypass[0]!.id);
   });
 });
 

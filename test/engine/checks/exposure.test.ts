@@ -10,6 +10,7 @@ import { startVllm } from '../../targets/vllm.js';
 import { startOllama } from '../../targets/ollama.js';
 import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import { startVerboseErrorsServer } from '../../targets/verbose-errors.js';
+import { startLocalai } from '../../targets/localai.js';
 import { TEST_KEY } from '../../targets/mistral-model.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
@@ -119,6 +120,7 @@ const CASES: Case[] = [
   },
   { emulator: 'FastAPI wrapper, docs off', rule: 'exposure.api-docs', form: 'fixed', path: '/generate', start: () => startFastapiWrapper({ docs: false }) },
   { emulator: 'TGI', rule: 'exposure.api-docs', form: 'flawed', start: () => startTgi({}), expect: (f) => expect(new URL(f.endpoint.url).pathname).toBe('/api-doc/openapi.json') },
+  { emulator: 'LocalAI --api-keys (/swagger stays open)', rule: 'exposure.api-docs', form: 'flawed', start: () => startLocalai({ apiKeys: [TEST_KEY] }) },
   { emulator: 'llama.cpp', rule: 'exposure.api-docs', form: 'fixed', start: () => startLlamaCpp({}) },
 
   // ---- exposure.verbose-errors
