@@ -67,6 +67,8 @@ function expandEnv(value: string, where: string, env: NodeJS.ProcessEnv): string
   return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, name: string) => {
     const v = env[name];
     if (v === undefined) throw new TargetsFileError(`${where} refers to \${${name}}, which is not set in the environment.`);
+    // An empty secret (say, one a fork's pull request cannot read) would scan with an empty key: not what was meant.
+    if (v === '') throw new TargetsFileError(`${where} refers to \${${name}}, which is empty.`);
     return v;
   });
 }

@@ -55,12 +55,13 @@ describe('targets file', () => {
       ['# nothing\n', 'x.txt', /lists no targets/],
       ['[{"url": "http://a", "headers": {"X-Key": "Bearer ${GC_MISSING_VAR}"}}]', 'x.json', /GC_MISSING_VAR.*not set/],
       ['[{"url": "http://a", "headers": {"bad name": "secret-value-1"}}]', 'x.json', /not a valid header name/],
+      ['[{"url": "http://a", "headers": {"X-Key": "${GC_EMPTY_VAR}"}}]', 'x.json', /GC_EMPTY_VAR.*empty/],
       ['[{"url": "http://a", "headers": {"X-Key": "secret-value-2\\r\\nX: y"}}]', 'x.json', /line break/],
     ];
     for (const [text, name, message] of bad) {
       let error: unknown;
       try {
-        parseTargets(text, name, {});
+        parseTargets(text, name, { GC_EMPTY_VAR: '' });
       } catch (e) {
         error = e;
       }
