@@ -153,8 +153,11 @@ describe('credential redaction in every output', () => {
       }
     }, 60_000);
 
-    it('scan with GATECRASH_BEARER: the key given through the environment is redacted as well', async () => {
-      const run = await runCli(['scan', url(), '--format', 'json'], { GATECRASH_BEARER: KEY });
+    it.each([
+      ['GATECRASH_BEARER', [], { GATECRASH_BEARER: KEY }],
+      ['--bearer', ['--bearer', KEY], {}],
+    ] as const)('scan with %s: the key is used (key findings) and redacted', async (_how, args, env) => {
+      const run = await runCli(['scan', url(), '--format', 'json', ...args], env);
       expect(run.code, run.stderr).not.toBe(2);
       const parsed = JSON.parse(run.stdout) as ScanReport;
       expect(parsed.findings.some((f) => f.rule === 'auth.weak-key-handling')).toBe(true);
