@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { isLoopbackTarget } from '../../../src/engine/checks/transport-cleartext.js';
 import { classifyAddress } from '../../../src/engine/http/guard.js';
 import { startCorsServer } from '../../targets/cors-server.js';
+import { startTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
 import { TEST_KEY } from '../../targets/mistral-model.js';
 import { findingsOf, scanEmulator } from './exposure-scan.js';
@@ -84,5 +85,18 @@ describe('transport.cleartext end to end', () => {
     expect(found).toHaveLength(1);
     expect(found[0]).toMatchObject({ severity: 'medium', confidence: 'confirmed', cwe: ['CWE-319'] });
     expect(found[0]!.evidence.request.url.startsWith(`http://${literal}:`)).toBe(true);
+  });
+
+  it.skipIf(!external)('is not reported for a plain-HTTP listener that only redirects to https', async () => {
+    const host = external!.address;
+    const literal = external!.family === 6 ? `[${host}]` : host;
+    const redirector = () =>
+      startTarget((req, res) => {
+        res.writeHead(301, { location: `https://${literal}${req.url}`, 'content-length': 0 });
+        res.end();
+      }, { host, serverHeader: 'nginx' });
+    const out = await scanEmulator(redirector, { url: (t) => `http://${literal}:${t.port}/v1/chat/completions`, options: { allowPrivate: true } });
+    expect(out.report.requests.sent).toBeGreaterThan(0);
+    expect(findingsOf(out.report, 'transport.cleartext')).toHaveLength(0);
   });
 });
