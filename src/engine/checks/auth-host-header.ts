@@ -4,7 +4,7 @@
 // (vLLM 0.3–0.21 CVE-2026-48746, LiteLLM before 1.84 CVE-2026-49468, suspected in SGLang; TARGETS.md).
 import type { Exchange, Finding, ProductId } from '../types.js';
 import { defineCheck, type CheckContext } from './define.js';
-import { line, modelReached, noBaseline, proveVariant, refusedBaselines, type GuardedBaseline, type VariantProof } from './differential.js';
+import { isRefusal, line, modelReached, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type VariantProof } from './differential.js';
 import { parseJson } from '../surface/model-output.js';
 import { describeServer } from '../surface/inference.js';
 
@@ -33,16 +33,13 @@ async function withModelFromList(ctx: CheckContext, base: GuardedBaseline, hostV
   const data = (parseJson(list.response?.body) as { data?: { id?: unknown }[] } | null)?.data;
   const model = list.response?.status === 200 && Array.isArray(data) ? data.map((m) => m?.id).find((id): id is string => typeof id === 'string') : undefined;
   if (!model) return null;
-  const retry = await ctx.send({
-    method: base.route.method,
-    path: base.route.path,
-    host: hostValue,
-    body: JSON.stringify({ model, ...body }),
-    inference: true,
-    purpose: `Host-header path confusion: Host: ${hostValue} on ${base.route.path} with model ${model}`,
-  });
+  const withModel: GuardedBaseline = { ...base, body: JSON.stringify({ model, ...body }) };
+  const retry = await sendVariant(ctx, withModel, { host: hostValue, purpose: `Host-header path confusion: Host: ${hostValue} on ${base.route.path} with model ${model}` });
   const proof = modelReached(retry, ctx.options.prompt);
-  return proof ? { ex: retry, proof, baseline: base.baseline, steps: [first, list] } : null;
+  if (!proof) return null;
+  // The baseline again with the same body, so that the two requests still differ by the Host header alone.
+  const refused = await sendVariant(ctx, withModel, { purpose: `bypass baseline: ${base.route.method} ${base.route.path} with model ${model}, without credentials (must be refused)` });
+  return isRefusal(refused) ? { ex: retry, proof, baseline: refused, steps: [first, list] } : null;
 }
 
 export default defineCheck({
@@ -51,13 +48,14 @@ export default defineCheck({
   depth: 'standard',
   async run(ctx) {
     const fp = ctx.surface.fingerprint;
-    if (fp.product !== 'unknown' && fp.confidence >= 0.5 && NOT_ASGI.includes(fp.product)) return [];
     const [base] = await refusedBaselines(ctx);
     if (!base) {
       const why = noBaseline(ctx.surface);
       ctx.mark('auth.host-header', why.status, why.reason);
       return [];
     }
+    // Not ASGI: the auth layer reads the request line's path, never a URL rebuilt from Host (the rule passes by design).
+    if (fp.product !== 'unknown' && fp.confidence >= 0.5 && NOT_ASGI.includes(fp.product)) return [];
     const host = new URL(ctx.target.origin).host;
     // Sequential: the first public path that works is the proof; the others would only repeat it.
     for (const pub of PUBLIC_PATHS) {
