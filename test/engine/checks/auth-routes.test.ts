@@ -18,6 +18,7 @@ import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import { startOllama, OPEN as OLLAMA_OPEN } from '../../targets/ollama.js';
 import { startLitellm, KEYED as LITELLM_KEYED, KEYED_VULNERABLE as LITELLM_VULNERABLE } from '../../targets/litellm.js';
 import { startTextgenWebui, KEYED as TEXTGEN_KEYED } from '../../targets/textgen-webui.js';
+import { startSglang, KEYED as SGLANG_KEYED } from '../../targets/sglang.js';
 import * as express from '../../targets/express-wrapper.js';
 import { startAuthProxy, type AuthProxyOptions } from '../../targets/auth-proxy.js';
 
@@ -94,7 +95,16 @@ const ROWS: Row[] = [
     },
     alsoAllowed: ['auth.missing'],
   },
-  // Fixed twin of both: the same server behind a deny-by-default gateway (what the remediation asks for).
+  {
+    name: 'vLLM 0.10 with --api-key: only /v1 guarded, "Bearer " compared with !=, Host-header path confusion',
+    start: alone(startVllm({ ...VLLM_KEYED, legacy: true })),
+    expect: {
+      'auth.host-header': { confidence: confirmed, endpoints: ['/v1/chat/completions'] },
+      'auth.alternate-path': { confidence: proven, endpoints: ['/tokenize'] },
+    },
+    alsoAllowed: ['auth.missing'],
+  },
+  // Fixed twin of these: the same server behind a deny-by-default gateway (what the remediation asks for).
   { name: 'vLLM 0.29 with --api-key behind a deny-by-default gateway', start: behindGateway(() => startVllm(VLLM_KEYED), DENY_BY_DEFAULT) },
   { name: 'vLLM 0.21 with --api-key behind a deny-by-default gateway', start: behindGateway(() => startVllm({ ...VLLM_KEYED, hostHeaderBug: true }), DENY_BY_DEFAULT) },
 
@@ -141,6 +151,17 @@ const ROWS: Row[] = [
     name: 'FastAPI wrapper: auth middleware with no exemption',
     start: alone(startFastapiWrapper({ paths: ['/generate'], health: true, auth: { mode: 'middleware', header: 'X-API-Key', key: TEST_KEY } }), '/generate'),
   },
+
+  // ---- SGLang (TARGETS.md "SGLang": the same Host-built path, suspected) ----
+  {
+    name: 'SGLang with --api-key whose middleware reads a Host-built path; /health_generate always open',
+    start: alone(startSglang({ ...SGLANG_KEYED, hostHeaderBug: true })),
+    expect: {
+      'auth.host-header': { confidence: confirmed, endpoints: ['/generate'] },
+      'auth.alternate-path': { confidence: firm, endpoints: ['/health_generate'] },
+    },
+  },
+  { name: 'SGLang with --api-key behind a deny-by-default gateway', start: behindGateway(() => startSglang({ ...SGLANG_KEYED, hostHeaderBug: true }), DENY_BY_DEFAULT) },
 
   // ---- LiteLLM and text-generation-webui: per-route dependencies (auth after routing) ----
   {
