@@ -1,0 +1,23 @@
+// The knowledge base: per rule, an explanation and remediation snippets per framework. Pure: no I/O, no clock, no
+// randomness. Used by explain_finding, suggest_remediation, the Markdown report and SARIF help (ruleHelp).
+export type {
+  AppFramework, Explanation, FindingLike, Framework, Link, ManualCheck, ProxyFramework, Reference, References,
+  RemediationContext, RemediationSnippet, ServerFramework, SnippetLanguage,
+} from './types.js';
+export { FRAMEWORKS } from './types.js';
+export {
+  FRAMEWORK_INFO, PRODUCT_FACTS, frameworkForFinding, isFramework, productFacts, type FrameworkInfo,
+} from './frameworks.js';
+export {
+  ADVISORY_FIXED_VERSIONS, canonicalHeaderName, contextFromFinding, credentialHeaderFromFinding, defaultContext, safeVersionFor,
+  type ContextOptions,
+} from './context.js';
+export { explainRule, referencesFor } from './explain.js';
+export {
+  NotApplicableError, UnknownRuleError, applicableFrameworks, defaultFrameworkFor, frameworkKind, isApplicable, isRuleId,
+  remediationFor, remediationForRules, type RemediationOptions,
+} from './remediation.js';
+export { renderExplanationMarkdown, renderExplanationText, renderRemediationMarkdown, ruleHelp } from './markdown.js';
+export { renderSeedApp, seedContext, type SeedAppOptions, type SeedFramework } from './seed.js';
+export { nginxTestMainConfig } from './templates/nginx.js';
+export type { AppFeature, ModelCall } from './templates/features.js';
