@@ -22,7 +22,7 @@ export function secretsFromCredentials(credentials: Record<string, string>): str
 
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private pattern: RegExp | null = null;
+  private patterns: RegExp[] | null = null;
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
@@ -33,9 +33,14 @@ export class Redactor {
     if (!secret) return;
     const before = this.secrets.size;
     this.secrets.add(secret);
-    const encoded = encodeURIComponent(secret);
+    let encoded = secret;
+    try {
+      encoded = encodeURIComponent(secret);
+    } catch {
+      // A lone surrogate has no URL-encoded spelling (URIError); the raw spelling is still redacted.
+    }
     if (encoded !== secret) this.secrets.add(encoded);
-    if (this.secrets.size !== before) this.pattern = null;
+    if (this.secrets.size !== before) this.patterns = null;
   }
 
   get size(): number {
@@ -46,12 +51,21 @@ export class Redactor {
   redact(text: string | undefined): string | undefined;
   redact(text: string | undefined): string | undefined {
     if (text === undefined || this.secrets.size === 0) return text;
-    if (!this.pattern) {
-      // Longest first, so that a secret containing another is replaced whole.
-      const alts = [...this.secrets].sort((a, b) => b.length - a.length).map(escapeRegExp);
-      this.pattern = new RegExp(alts.join('|'), 'gi');
-    }
-    return text.replace(this.pattern, REDACTED);
+    // One pattern per secret, longest first, so that a secret containing another is replaced whole. Not one
+    // alternation: a long non-ASCII credential (8 KiB of emoji, URL-encoded sixfold) makes V8 refuse the combined
+    // pattern as too large, and a redactor that throws would take the scan down with it.
+    this.patterns ??= [...this.secrets].sort((a, b) => b.length - a.length).flatMap((s) => {
+      try {
+        return [new RegExp(escapeRegExp(s), 'gi')];
+      } catch {
+        return [];
+      }
+    });
+    let out = text;
+    for (const p of this.patterns) out = out.replace(p, REDACTED);
+    // A secret whose pattern V8 refused is still removed, case-sensitively.
+    if (this.patterns.length < this.secrets.size) for (const s of this.secrets) out = out.split(s).join(REDACTED);
+    return out;
   }
 
   redactHeaders(headers: Record<string, string>): Record<string, string> {
