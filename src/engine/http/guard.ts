@@ -158,6 +158,8 @@ export async function resolveAndPin(url: URL, policy: GuardPolicy, resolver: Res
       throw new GuardError(`Refused to scan ${host}: it is not on the allow-list (--allow / GATECRASH_ALLOW).`);
     }
   }
-  const pinned = answers[0]!;
-  return { address: pinned.address, family: pinned.family };
+  // Pin the canonical spelling of the address that was judged: a resolver may answer `0x7f.1` or `::FFFF:7F00:1`,
+  // and what the socket connects to must be exactly what was classified above.
+  const judged = ipaddr.parse(answers[0]!.address);
+  return { address: judged.toString(), family: judged.kind() === 'ipv6' ? 6 : 4 };
 }
