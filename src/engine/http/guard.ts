@@ -79,7 +79,8 @@ export function classifyAddress(address: string): { cls: AddressClass; range: st
 function hostMatchesAllowList(hostname: string, address: string, allow: string[]): boolean {
   const host = hostname.replace(/\.$/, '').toLowerCase();
   for (const entry of allow) {
-    const e = entry.trim().replace(/\.$/, '').toLowerCase();
+    // `[::1]` is how users write an IPv6 host (as in a URL); the brackets are not part of the address.
+    const e = entry.trim().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
     if (!e) continue;
     if (e === host) return true;
     try {
