@@ -22,7 +22,7 @@ export function secretsFromCredentials(credentials: Record<string, string>): str
 
 export class Redactor {
   private readonly secrets = new Set<string>();
-  private patterns: RegExp[] | null = null;
+  private patterns: { secret: string; re: RegExp }[] | null = null;
 
   constructor(secrets: Iterable<string> = []) {
     for (const s of secrets) this.add(s);
@@ -53,18 +53,16 @@ export class Redactor {
     if (text === undefined || this.secrets.size === 0) return text;
     // One pattern per secret, longest first, so that a secret containing another is replaced whole. Not one
     // alternation: a long non-ASCII credential (8 KiB of emoji, URL-encoded sixfold) makes V8 refuse the combined
-    // pattern as too large, and a redactor that throws would take the scan down with it.
-    this.patterns ??= [...this.secrets].sort((a, b) => b.length - a.length).flatMap((s) => {
-      try {
-        return [new RegExp(escapeRegExp(s), 'gi')];
-      } catch {
-        return [];
-      }
-    });
+    // pattern as too large — at first use, not at construction — and a redactor that throws takes the scan down.
+    this.patterns ??= [...this.secrets].sort((a, b) => b.length - a.length).map((s) => ({ secret: s, re: new RegExp(escapeRegExp(s), 'gi') }));
     let out = text;
-    for (const p of this.patterns) out = out.replace(p, REDACTED);
-    // A secret whose pattern V8 refused is still removed, case-sensitively.
-    if (this.patterns.length < this.secrets.size) for (const s of this.secrets) out = out.split(s).join(REDACTED);
+    for (const { secret, re } of this.patterns) {
+      try {
+        out = out.replace(re, REDACTED);
+      } catch {
+        out = out.split(secret).join(REDACTED); // V8 refused the pattern: still removed, case-sensitively
+      }
+    }
     return out;
   }
 
