@@ -3,7 +3,8 @@
 // inference route, which tells guarded (401/403) from open (400/422/2xx) and names required fields and headers.
 import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
 import { ALL_PROFILES, cheapPhasePaths, profileById } from '../profiles/index.js';
-import { fingerprint } from './fingerprint.js';
+import { fingerprint, modelIdsFrom } from './fingerprint.js';
+import { detectModelFamily } from './model-family.js';
 import { routesFromOpenApi } from './openapi.js';
 import { parseJson } from './model-output.js';
 import { PROMPT_LIKE_FIELDS, validationProbeBody } from './body-shapes.js';
@@ -106,9 +107,34 @@ export interface DiscoverOptions {
   hint?: ProductId;
 }
 
+/** Where servers list their models (fingerprint.ts modelIdsFrom reads these paths). */
+const MODEL_LIST_PATHS = ['/v1/models', '/models', '/info', '/api/tags', '/api/v0/models', '/v2/models/stats', '/get_model_info', '/v1/internal/model/info'];
+
+/**
+ * Authenticated mode: when the model list is refused without credentials, ask for it again with the user's (a guarded
+ * server names its models only to a caller with a key, and inference bodies need the name). The answers stay out of
+ * `signals`, which record what is readable without credentials and feed the exposure rules.
+ */
+async function modelsWithUserCredentials(target: Target, send: Send, signals: Signals): Promise<string[]> {
+  if (Object.keys(target.credentials).length === 0) return [];
+  const refused = MODEL_LIST_PATHS.filter((p) => [401, 403].includes(signals.byPath[p]?.response?.status ?? 0));
+  if (refused.length === 0) return [];
+  const exchanges = await Promise.all(refused.map((path) => send({ method: 'GET', path, credentials: 'user', purpose: `discovery: GET ${path} with your credentials (the model list is guarded)` })));
+  const byPath: Record<string, Exchange> = {};
+  for (const ex of exchanges) byPath[ex.probe.path] = ex;
+  return modelIdsFrom({ byPath, all: exchanges });
+}
+
+function withModels(fp: Fingerprint, models: string[]): Fingerprint {
+  if (fp.models.length > 0 || models.length === 0) return fp;
+  return { ...fp, models, modelFamily: fp.modelFamily ?? detectModelFamily({ modelIds: models, chatTemplate: null }) };
+}
+
 export async function discoverSurface(target: Target, send: Send, opts: DiscoverOptions = {}): Promise<Surface> {
   const signals = await cheapPhase(target, send);
   let fp = fingerprint(signals, opts.hint);
+  const userModels = fp.models.length ? [] : await modelsWithUserCredentials(target, send, signals);
+  fp = withModels(fp, userModels);
 
   const openapiEx = OPENAPI_PATHS.map((p) => signals.byPath[p]).find((ex) => ex?.response?.status === 200);
   const openapi = openapiEx ? parseJson(openapiEx.response!.body) : undefined;
@@ -178,7 +204,7 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
 
   // Error shapes of the follow-ups are fingerprints too (a 401 with an empty body is TGI's).
   const enriched: Signals = { byPath: signals.byPath, all: [...signals.all, ...followUps] };
-  fp = fingerprint(enriched, opts.hint);
+  fp = withModels(fingerprint(enriched, opts.hint), userModels);
 
   for (const p of fp.product !== 'unknown' ? [profileById(fp.product)] : []) {
     for (const spec of [...p.metadataRoutes, ...p.managementRoutes]) {
