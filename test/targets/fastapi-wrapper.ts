@@ -64,6 +64,8 @@ export interface FastapiWrapperOptions {
   pydantic?: Pydantic;
   /** The output decodes the whole sequence of `f"[INST] {prompt} [/INST]"`, so the raw markers come back. */
   rawTemplate?: boolean;
+  /** With rawTemplate: the handler strips `[INST]`/`[/INST]` and `<s>`/`</s>` from the prompt before concatenating (the usual fix). */
+  stripMarkers?: boolean;
   /** A `GET /health` route answering `{"status":"ok"}`. */
   health?: boolean;
 }
@@ -111,7 +113,8 @@ export async function startFastapiWrapper(options: FastapiWrapperOptions = {}): 
     const limit = typeof asked === 'number' ? asked : (options.maxNewTokens ?? 128);
     req.markInference(limit);
     const reply = mistralReply(limit);
-    const text = options.rawTemplate ? `[INST] ${String(obj[promptField])} [/INST] ${reply}` : reply;
+    const userText = options.stripMarkers ? String(obj[promptField]).replace(/\[\/?INST\]|<\/?s>/g, '') : String(obj[promptField]);
+    const text = options.rawTemplate ? `[INST] ${userText} [/INST] ${reply}` : reply;
     sendJson(res, 200, { [outputField]: text });
   };
 
