@@ -19,5 +19,10 @@ import exposureMetrics from './exposure-metrics.js';
 import exposureApiDocs from './exposure-api-docs.js';
 import exposureVerboseErrors from './exposure-verbose-errors.js';
 import knownAdvisory from './known-advisory.js';
+import llmTemplateLeak from './llm-template-leak.js';
+import llmTemplateInjection from './llm-template-injection.js';
+import llmSystemPrompt from './llm-system-prompt.js';
+import costUnbounded from './cost-unbounded.js';
+import costRateLimit from './cost-rate-limit.js';
 
-export const ALL_CHECKS: Check[] = [authMissing, authHeaderBypass, authBruteForce, authWeakKey, authJwt, authCredentialsIgnored, authAdminExposed, authAlternatePath, authHostHeader, authPathConfusion, authMethodOverride, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory];
+export const ALL_CHECKS: Check[] = [authMissing, authHeaderBypass, authBruteForce, authWeakKey, authJwt, authCredentialsIgnored, authAdminExposed, authAlternatePath, authHostHeader, authPathConfusion, authMethodOverride, transportCleartext, corsPermissive, exposurePromptData, exposureModelInventory, exposureMetrics, exposureApiDocs, exposureVerboseErrors, knownAdvisory, llmTemplateLeak, llmTemplateInjection, llmSystemPrompt, costUnbounded, costRateLimit];
