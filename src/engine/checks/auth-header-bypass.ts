@@ -120,7 +120,7 @@ export default defineCheck({
     // A wrong key accepted where no header is refused: the header is read, its value is not checked.
     for (const slot of [...primary, ...alternates]) {
       const ex = wrongBy.get(slot)!;
-      const proof = reached(ex, prompt);
+      const proof = reached(ex, prompt, b.baseline);
       if (!proof) continue;
       const alternate = alternates.includes(slot);
       findings.push(
@@ -143,7 +143,7 @@ export default defineCheck({
       const wrong = wrongBy.get(slot)!;
       const accepted: Accepted[] = [];
       values.forEach((value, i) => {
-        const proof = reached(single[i], prompt);
+        const proof = reached(single[i], prompt, b.baseline);
         if (proof) accepted.push({ slot, value, exchange: single[i]!, proof });
       });
       const groups = new Map<string, Accepted[]>();
@@ -195,8 +195,8 @@ export default defineCheck({
       }
       // The duplicate counts only when its empty value alone was refused: otherwise it is the empty-value finding again.
       const emptyAlone = single[values.indexOf('')];
-      const dupProof = reached(twice, prompt);
-      if (dupProof && !reached(emptyAlone, prompt)) {
+      const dupProof = reached(twice, prompt, b.baseline);
+      if (dupProof && !reached(emptyAlone, prompt, b.baseline)) {
         findings.push(
           ctx.finding({
             rule: 'auth.header-bypass',

@@ -142,7 +142,7 @@ async function withUserJwt(ctx: CheckContext, cred: UserCredential, token: strin
   const where = `${k.route.method} ${k.route.path}`;
   const findings: Finding[] = [];
   forged.forEach((f, i) => {
-    const proof = reached(sent[i], ctx.options.prompt);
+    const proof = reached(sent[i], ctx.options.prompt, k.refused);
     if (proof) findings.push(finding(ctx, f.behaviour, sent[i]!, k.refused, k.wrong, where, proof.summary, proof.confidence));
   });
   markRateLimited(ctx, ['auth.jwt'], sent, findings);
@@ -176,7 +176,7 @@ async function withoutUserJwt(ctx: CheckContext): Promise<Finding[] | null> {
   const where = `${b.route.method} ${b.route.path}`;
   const findings: Finding[] = [];
   forged.forEach((f, i) => {
-    const proof = reached(sent[i], ctx.options.prompt);
+    const proof = reached(sent[i], ctx.options.prompt, b.baseline);
     if (proof) findings.push(finding(ctx, f.behaviour, sent[i]!, b.baseline, wrong, where, proof.summary, proof.confidence, ['no token was given: the server\'s refusals revealed JWT use']));
   });
   markRateLimited(ctx, ['auth.jwt'], sent, findings);

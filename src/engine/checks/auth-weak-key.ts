@@ -103,7 +103,7 @@ export default defineCheck({
     const reported = new Set<Variant['behaviour']>();
     list.forEach((v, i) => {
       const ex = sent[i]!;
-      const proof = reached(ex, ctx.options.prompt);
+      const proof = reached(ex, ctx.options.prompt, k.refused);
       if (!proof || reported.has(v.behaviour)) return;
       reported.add(v.behaviour);
       findings.push(

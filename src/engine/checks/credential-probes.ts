@@ -104,13 +104,20 @@ export function validationReached(ex: Exchange | undefined): Proof | null {
 
 const REFUSAL_WORDS = /unauthori[sz]ed|forbidden|not authenticated|invalid (api[ _-]?)?(key|token)|authentication/i;
 
-/** The request got past authentication: model output (confirmed), or the handler's own answer or validation (firm). */
-export function reached(ex: Exchange | undefined, prompt: string): Proof | null {
+/**
+ * The request got past authentication: model output (confirmed), or the handler's own answer (firm). Body validation counts
+ * (firm) only against a `refused` baseline that carried the same body and got 401/403/407: auth then ran before validation,
+ * so reaching validation means passing auth. Against FastAPI's 422 for a missing header it would prove nothing (a present
+ * header passes parameter validation whether or not the endpoint's own check would accept it).
+ */
+export function reached(ex: Exchange | undefined, prompt: string, refused?: Exchange): Proof | null {
   const model = modelReached(ex, prompt);
   if (model) return model;
   const handler = handlerAnswered(ex);
   if (handler && !REFUSAL_WORDS.test(ex!.response!.body)) return handler;
-  return validationReached(ex);
+  const s = refused?.response?.status;
+  if (refused && (s === 401 || s === 403 || s === 407) && refused.request.body === ex?.request.body) return validationReached(ex);
+  return null;
 }
 
 // ---------- guarded routes ----------

@@ -3,8 +3,12 @@
 // budget, never reaches a management handler, and never shows the user's key in the report. The table printed at the end
 // is the closing note's emulator × rule result with each scan's request count.
 import { afterAll, describe, expect, it } from 'vitest';
+import { latencyGrows } from '../../../src/engine/checks/auth-brute-force.js';
+import { ruleForAcceptedValue, serverToken } from '../../../src/engine/checks/auth-header-bypass.js';
+import { jwtOf, revealsJwt } from '../../../src/engine/checks/auth-jwt.js';
+import { reached } from '../../../src/engine/checks/credential-probes.js';
 import { scan } from '../../../src/engine/scan.js';
-import type { RuleId, ScanReport } from '../../../src/engine/types.js';
+import type { Exchange, RuleId, ScanReport } from '../../../src/engine/types.js';
 import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../../targets/harness.js';
 import { issueToken, startJwtService } from '../../targets/jwt-service.js';
@@ -132,4 +136,59 @@ describe('credential rules × emulators (standard depth, default budget)', () =>
     const text = JSON.stringify(report).toLowerCase();
     for (const s of secretsOf(headers)) expect(text.includes(s.toLowerCase()), 'the key appears in the report').toBe(false);
   }, 60_000);
+});
+
+// ---------- the judgements the rules rest on ----------
+
+function exchange(status: number, body: string, headers: Record<string, string> = {}, requestBody = '{"text":"Say hello."}'): Exchange {
+  return {
+    id: 1,
+    probe: { method: 'POST', path: '/generate', purpose: 'test', body: requestBody },
+    request: { method: 'POST', url: 'http://127.0.0.1:1/generate', headers: {}, body: requestBody },
+    response: { status, headers, body, truncated: false, latencyMs: 1 },
+  };
+}
+
+describe('credential judgements', () => {
+  it('one accepted value → one rule: unset-variable renderings are insecure-default-key, the rest header-bypass', () => {
+    for (const v of ['', 'Bearer ', 'Bearer', 'None', 'Bearer None', 'null', 'Bearer null', 'undefined', 'Bearer undefined']) {
+      expect(ruleForAcceptedValue(v), JSON.stringify(v)).toBe('auth.insecure-default-key');
+    }
+    for (const v of ['false', '0', '[object Object]', 'Bearer [object Object]', 'Bearer false', 'none', 'NULL']) {
+      expect(ruleForAcceptedValue(v), JSON.stringify(v)).toBe('auth.header-bypass');
+    }
+    expect(serverToken('Bearer None')).toBe(serverToken('None'));
+    expect(serverToken('Bearer ')).toBe(serverToken(''));
+  });
+
+  it('model output proves a bypass; body validation only behind a 401/403 baseline with the same body', () => {
+    const prompt = 'Say hello.';
+    expect(reached(exchange(200, '{"generated":"Hello"}'), prompt)?.confidence).toBe('confirmed');
+    expect(reached(exchange(200, '{"detail":"Unauthorized"}'), prompt)).toBeNull();
+    expect(reached(exchange(200, '{"status":"unauthorized","reason":"invalid api key"}'), prompt)).toBeNull();
+    const bodyError = exchange(422, '{"detail":[{"loc":["body","prompt"],"msg":"Field required","type":"missing"}]}');
+    // Auth before validation refused the same body: reaching validation means passing auth.
+    expect(reached(bodyError, prompt, exchange(401, '{"detail":"Invalid API key"}'))?.confidence).toBe('firm');
+    // FastAPI's missing-header 422: a present header passes parameter validation whatever the endpoint's own check says.
+    expect(reached(bodyError, prompt, exchange(422, '{"detail":[{"loc":["header","x-api-key"],"msg":"Field required","type":"missing"}]}'))).toBeNull();
+    expect(reached(bodyError, prompt)).toBeNull();
+    expect(reached(bodyError, prompt, exchange(401, '{}', {}, '{"other":1}'))).toBeNull();
+  });
+
+  it('a tarpit is a throttle: growing latency, not jitter', () => {
+    expect(latencyGrows([5, 6, 5, 7, 5, 6, 80, 5, 6, 5, 7, 6])).toBe(false);
+    expect(latencyGrows([40, 42, 41, 40, 43, 41, 42, 40, 44, 41, 40, 42])).toBe(false);
+    expect(latencyGrows([100, 200, 300, 400, 500, 600, 700, 800, 900, 1000, 1100, 1200])).toBe(true);
+  });
+
+  it('JWTs are recognised in a credential value, and JWT use in refusals', () => {
+    const t = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJlLXNpZ25hdHVyZQ';
+    expect(jwtOf(`Bearer ${t}`)).toBe(t);
+    expect(jwtOf('sk-test-gatecrash-key-123')).toBeNull();
+    expect(jwtOf('a.b.c')).toBeNull();
+    expect(revealsJwt(exchange(401, '{"detail":"Invalid token: Not enough segments"}'))).toBe(true);
+    expect(revealsJwt(exchange(401, '{}', { 'www-authenticate': 'Bearer error="invalid_token"' }))).toBe(true);
+    expect(revealsJwt(exchange(401, '{"detail":"Invalid API key"}'))).toBe(false);
+    expect(revealsJwt(exchange(200, '{"note":"jwt"}'))).toBe(false);
+  });
 });
