@@ -238,8 +238,10 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
       methods: ['GET', 'POST'],
       path: '/flush_cache',
       level: 'admin',
-      run: (_q, res) =>
-        sendRaw(res, 200, 'Cache flushed.\nPlease check backend logs for more details. (When there are running or waiting requests, the operation will not be performed.)\n'),
+      run: (req, res) => {
+        req.markManagement(); // the cache is dropped, whatever the method
+        sendRaw(res, 200, 'Cache flushed.\nPlease check backend logs for more details. (When there are running or waiting requests, the operation will not be performed.)\n');
+      },
     },
     {
       methods: ['POST'],
@@ -247,10 +249,19 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
       level: 'admin',
       run: (req, res) => {
         if (typeof body(req).model_path !== 'string') return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'model_path'), 'msg': 'Field required'}");
+        req.markManagement();
         sendJson(res, 200, { success: true, message: 'Succeeded to update model weights.', num_paused_requests: 0 });
       },
     },
-    { methods: ['POST'], path: '/abort_request', level: 'admin', run: (_q, res) => sendRaw(res, 200, '') },
+    {
+      methods: ['POST'],
+      path: '/abort_request',
+      level: 'admin',
+      run: (req, res) => {
+        req.markManagement();
+        sendRaw(res, 200, '');
+      },
+    },
   ];
 
   return startTarget(
