@@ -15,6 +15,7 @@ import { toJson } from './report/json.js';
 import { toMarkdown } from './report/markdown.js';
 import { toPretty } from './report/pretty.js';
 import { toSarif } from './report/sarif.js';
+import { ruleHelp } from './knowledge/index.js';
 
 const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
 
@@ -105,7 +106,8 @@ function render(report: ScanReport, format: NonNullable<Config['format']>, color
     case 'json':
       return toJson(report);
     case 'sarif':
-      return `${JSON.stringify(toSarif(report), null, 2)}\n`;
+      // Rule help in SARIF (GitHub shows it beside each alert) comes from the knowledge base.
+      return `${JSON.stringify(toSarif(report, { help: ruleHelp }), null, 2)}\n`;
     case 'markdown':
       return toMarkdown(report);
     case 'pretty':
@@ -169,7 +171,7 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
       process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? `grade ${p.report.grade} (${p.report.score}), ${p.report.findings.length} finding(s)` : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
-  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY) });
+  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
   if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${targets.length} target(s) could not be scanned.\n`);

@@ -1,22 +1,14 @@
 // audit_inference_endpoint: walks an assistant through scan → explain → fix → verify with Gatecrash's tools.
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
-
-/**
- * What suggest_remediation can write fixes for. Only suggestions for completion: the tool validates the value itself.
- * (Mirrors the knowledge base's framework list; kept here so the prompt does not depend on its internals.)
- */
-export const FRAMEWORK_SUGGESTIONS = [
-  'fastapi', 'starlette', 'flask', 'express',
-  'vllm', 'tgi', 'ollama', 'llamacpp', 'sglang', 'litellm', 'localai', 'koboldcpp',
-  'nginx', 'caddy',
-] as const;
+import { FRAMEWORKS } from '../knowledge/index.js';
 
 export const auditArgs = z.object({
   url: z.string().min(1).max(2048).describe('The inference endpoint or server base URL, e.g. http://127.0.0.1:8000/generate'),
   framework: completable(
     z.string().max(64).regex(/^[A-Za-z0-9_.-]+$/, 'a framework name such as fastapi, vllm or nginx').describe('What serves the endpoint (fastapi, vllm, tgi, ollama, llamacpp, nginx, …), if known'),
-    (value) => FRAMEWORK_SUGGESTIONS.filter((f) => f.startsWith(value.toLowerCase())),
+    // Suggestions only: suggest_remediation validates the value itself.
+    (value) => FRAMEWORKS.filter((f) => f.startsWith(value.toLowerCase())),
   ).optional(),
 });
 

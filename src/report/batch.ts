@@ -107,16 +107,16 @@ export function toBatchPretty(batch: BatchReport, options: { color: boolean }): 
 
 export type BatchFormat = 'pretty' | 'json' | 'sarif' | 'markdown';
 
-export function renderBatch(batch: BatchReport, format: BatchFormat, options: { color: boolean } = { color: false }): string {
+export function renderBatch(batch: BatchReport, format: BatchFormat, options: { color: boolean; sarif?: SarifOptions } = { color: false }): string {
   switch (format) {
     case 'json':
       return toBatchJson(batch);
     case 'sarif':
-      return toBatchSarifJson(batch);
+      return toBatchSarifJson(batch, options.sarif);
     case 'markdown':
       return toBatchMarkdown(batch);
     case 'pretty':
-      return toBatchPretty(batch, options);
+      return toBatchPretty(batch, { color: options.color });
   }
 }
 

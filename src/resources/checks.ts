@@ -2,14 +2,14 @@
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import { RULES } from '../engine/rules.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
-import { catalogRulePage, type RulePageRenderer } from './rule-page.js';
+import { knowledgeRulePage, type RulePageRenderer } from './rule-page.js';
 
 export const CHECK_URI_TEMPLATE = 'gatecrash://checks/{rule}';
 export const checkUri = (rule: RuleId): string => `gatecrash://checks/${rule}`;
 
 const isRuleId = (value: string): value is RuleId => (RULE_IDS as readonly string[]).includes(value);
 
-export function registerCheckResources(server: McpServer, renderRulePage: RulePageRenderer = catalogRulePage): void {
+export function registerCheckResources(server: McpServer, renderRulePage: RulePageRenderer = knowledgeRulePage): void {
   server.registerResource(
     'check',
     new ResourceTemplate(CHECK_URI_TEMPLATE, {

@@ -5,7 +5,7 @@ import type { RulePageRenderer } from './rule-page.js';
 import { registerScanResources } from './scans.js';
 
 export interface ResourceOptions {
-  /** The page of a rule; the rule catalog's own by default (see rule-page.ts). */
+  /** The page of a rule; the knowledge base's explanation by default (see rule-page.ts). */
   renderRulePage?: RulePageRenderer;
 }
 

@@ -1,10 +1,9 @@
-// The page gatecrash://checks/{rule} serves: what the rule finds, how it is proven, the fix, the mappings.
-//
-// SEAM: the knowledge base (src/knowledge) is meant to own this text (an `explainRule(rule)` and its Markdown renderer).
-// Until it ships them, the page is rendered from the rule catalog (src/engine/rules.ts) with the same help SARIF carries.
-// To switch, pass the knowledge base's renderer to registerCheckResources(server, renderRulePage) in src/server.ts;
-// nothing else changes.
+// The page gatecrash://checks/{rule} serves: what the rule finds, why it matters, how it is proven, when it may be wrong,
+// the fix, manual checks and references. The knowledge base (src/knowledge) owns that text; the rule catalog's own
+// page (src/engine/rules.ts, the help SARIF falls back to) stands in for a rule the knowledge base cannot explain.
+// registerCheckResources(server, renderRulePage) takes any other renderer.
 import type { RuleMeta } from '../engine/rules.js';
+import { explainRule, renderExplanationMarkdown } from '../knowledge/index.js';
 import { defaultRuleHelp } from '../report/sarif.js';
 
 export type RulePageRenderer = (rule: RuleMeta) => string;
@@ -27,4 +26,13 @@ export const catalogRulePage: RulePageRenderer = (meta) => {
   // The catalog help opens with a bold title line the facts above already carry; the rest is summary, fix and mappings.
   const help = defaultRuleHelp(meta).markdown.split('\n\n').slice(1).join('\n\n');
   return `# ${meta.title}\n\n${facts.join('\n')}\n\n${help}\n\n${next.join('\n')}\n`;
+};
+
+/** The knowledge base's explanation of the rule, or the catalog page when it has none. */
+export const knowledgeRulePage: RulePageRenderer = (meta) => {
+  try {
+    return renderExplanationMarkdown(explainRule(meta.id));
+  } catch {
+    return catalogRulePage(meta);
+  }
 };
