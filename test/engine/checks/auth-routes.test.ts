@@ -222,12 +222,16 @@ const ROWS: Row[] = [
 /** Management paths of every profile as patterns (`{id}`-style parameters match one segment; the query is not part of it). */
 const MANAGEMENT = ALL_PROFILES.flatMap((p) => p.managementRoutes).map((r) => new RegExp(`^${r.path.split('?')[0]!.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`));
 
+/** Management routes that act on GET as well (SGLang declares /flush_cache for GET and POST). */
+const ACTS_ON_GET = ['/flush_cache'];
+
 /** Requests that reached a management path with a method or body that could act. */
 function actingManagementCalls(requests: RecordedRequest[]): RecordedRequest[] {
   return requests.filter((r) => {
     const path = r.url.split('?')[0]!;
     if (!MANAGEMENT.some((re) => re.test(path))) return false;
-    return !['GET', 'OPTIONS'].includes(r.method) || r.body.length > 0;
+    const harmless = r.method === 'OPTIONS' || (r.method === 'GET' && !ACTS_ON_GET.includes(path));
+    return !harmless || r.body.length > 0;
   });
 }
 
