@@ -8,21 +8,31 @@
 // - `presence-only`: `if (!req.headers.authorization) return 401` — any value of the header gets in.
 // - `trusted-alt-header`: Authorization is checked strictly, but an `X-API-Key` header is trusted without validation
 //   ("set by our internal proxy").
+// - `duplicate-last`: two layers read different occurrences of a repeated Authorization header: the front one refuses an
+//   empty first occurrence, the app compares the last one (Python's `dict(scope["headers"])` keeps the last) with a key
+//   variable that is unset (""). Neither an empty header nor a wrong key gets in; both together do.
 // With a key the user holds (authenticated mode, auth.weak-key-handling):
 // - `query-key`: also reads `?api_key=` / `?key=` (Google-style), so the key travels in URLs.
 // - `prefix-compare`: `KEY.startsWith(token)` for a non-empty token — a length-bounded compare.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstHeader, sendJson, startTarget, type RunningTarget } from './harness.js';
 import { answerOpenAI } from './openai-compatible.js';
 import { chatMessages, CREATED, isRecord, TEST_KEY } from './mistral-model.js';
 
-export type LooseMode = 'strict' | 'object-key' | 'boolean-key' | 'presence-only' | 'trusted-alt-header' | 'query-key' | 'prefix-compare';
+export type LooseMode = 'strict' | 'object-key' | 'boolean-key' | 'presence-only' | 'trusted-alt-header' | 'duplicate-last' | 'query-key' | 'prefix-compare';
 
 const MODEL = 'mistral-7b-instruct-v0.3';
 
 const unauthorized = (res: ServerResponse) => sendJson(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } });
 
-function allowed(mode: LooseMode, auth: string | undefined, altKey: string | undefined, query: URLSearchParams): boolean {
+/** The last occurrence of a request header as the wire carried it. */
+function lastHeader(raw: IncomingMessage, name: string): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i + 1 < raw.rawHeaders.length; i += 2) if ((raw.rawHeaders[i] as string).toLowerCase() === name) found = raw.rawHeaders[i + 1];
+  return found;
+}
+
+function allowed(mode: LooseMode, auth: string | undefined, altKey: string | undefined, query: URLSearchParams, lastAuth: string | undefined): boolean {
   switch (mode) {
     case 'strict':
       return auth === `Bearer ${TEST_KEY}`;
@@ -38,6 +48,11 @@ function allowed(mode: LooseMode, auth: string | undefined, altKey: string | und
       return auth !== undefined && auth !== '';
     case 'trusted-alt-header':
       return altKey !== undefined || auth === `Bearer ${TEST_KEY}`;
+    case 'duplicate-last': {
+      if (!auth) return false; // the front layer: an empty or missing first occurrence is refused
+      const unsetKey = ''; // API_KEY = os.getenv("API_KEY", "")
+      return lastAuth === unsetKey; // the app compares the raw last value
+    }
     case 'query-key':
       return (query.get('api_key') ?? query.get('key')) === TEST_KEY || auth === `Bearer ${TEST_KEY}`;
     case 'prefix-compare': {
@@ -49,7 +64,7 @@ function allowed(mode: LooseMode, auth: string | undefined, altKey: string | und
 
 export async function startLooseAuthGateway(mode: LooseMode = 'strict'): Promise<RunningTarget> {
   return startTarget(async (req, res, raw) => {
-    if (!allowed(mode, firstHeader(raw, 'authorization'), firstHeader(raw, 'x-api-key'), req.query)) return unauthorized(res);
+    if (!allowed(mode, firstHeader(raw, 'authorization'), firstHeader(raw, 'x-api-key'), req.query, lastHeader(raw, 'authorization'))) return unauthorized(res);
     if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
     if (req.path !== '/v1/chat/completions') return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.path}.`, type: 'invalid_request_error', code: 'unknown_url' } });
     if (req.method !== 'POST') return sendJson(res, 405, { error: { message: 'Method Not Allowed', type: 'invalid_request_error', code: null } });

@@ -56,6 +56,7 @@ const ROWS: Row[] = [
   { name: 'gateway, API_KEY=false', start: () => startLooseAuthGateway('boolean-key'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['authorization="false"'], 'auth.brute-force': [] } },
   { name: 'gateway, presence-only check', start: () => startLooseAuthGateway('presence-only'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['authorization=<random>'] } },
   { name: 'gateway, trusted X-API-Key', start: () => startLooseAuthGateway('trusted-alt-header'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['x-api-key=<random>'], 'auth.brute-force': [] } },
+  { name: 'gateway, layers read different duplicates', start: () => startLooseAuthGateway('duplicate-last'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['authorization=<twice>'], 'auth.brute-force': [] } },
   { name: 'gateway, strict (twin)', start: () => startLooseAuthGateway('strict'), path: '/v1/chat/completions', expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
   // auth.brute-force
   { name: 'gateway, never throttles', start: () => startThrottleGateway(NEVER_THROTTLES), path: '/v1/chat/completions', expect: { 'auth.brute-force': [] } },
