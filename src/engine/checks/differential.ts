@@ -206,7 +206,7 @@ export interface VariantProof {
  * hid the 422) may answer the variant 400/422 for our guess: the other usual field names are tried, like probeInference
  * does, and the baseline is sent again with the body that worked, which must be refused too, so the two sides still differ
  * by the trick alone. `upgrade` may turn a validation answer into model output (the Host-header check reads the model list
- * through the same trick). Last, the handler's own validation of our body is a firm proof.
+ * through the same trick). Last, the handler's own validation of our body is a firm proof when the baseline was a 401/403.
  */
 export async function proveVariant(
   ctx: SendContext,
@@ -235,7 +235,10 @@ export async function proveVariant(
   }
   const upgraded = upgrade ? await upgrade(first) : null;
   if (upgraded) return upgraded;
-  const firm = handlerValidated(first, b.body);
+  // Only behind a 401/403: FastAPI's missing-header 422 already shows the body's validation state, so a body error on the
+  // variant would say nothing new (or come from another handler).
+  const status = b.baseline.response?.status;
+  const firm = status === 401 || status === 403 || status === 407 ? handlerValidated(first, b.body) : null;
   return firm ? { ex: first, proof: firm, baseline: b.baseline, steps: [] } : null;
 }
 
