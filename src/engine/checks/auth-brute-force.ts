@@ -51,7 +51,7 @@ export default defineCheck({
       return [];
     }
     const { route, seen } = found;
-    const user = userCredential(ctx.target, ctx.surface.credentialHeader.source === 'user' ? ctx.surface.credentialHeader.name : undefined);
+    const user = userCredential(ctx.target);
     const slot = user ? { name: user.header, scheme: user.scheme } : credentialSlots(ctx.surface).primary[0]!;
     const n = DEPTH_ORDER[ctx.options.depth] >= DEPTH_ORDER.deep ? ATTEMPTS.deep : ATTEMPTS.standard;
     const attempts: Exchange[] = [];

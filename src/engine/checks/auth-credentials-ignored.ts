@@ -11,7 +11,7 @@ export default defineCheck({
   rules: ['auth.credentials-ignored'],
   depth: 'standard',
   async run(ctx) {
-    const cred = userCredential(ctx.target, ctx.surface.credentialHeader.source === 'user' ? ctx.surface.credentialHeader.name : undefined);
+    const cred = userCredential(ctx.target);
     if (!cred) {
       ctx.mark('auth.credentials-ignored', 'skipped', 'needs your credentials (--header or --bearer)');
       return [];

@@ -85,7 +85,7 @@ export default defineCheck({
   rules: ['auth.weak-key-handling'],
   depth: 'standard',
   async run(ctx) {
-    const cred = userCredential(ctx.target, ctx.surface.credentialHeader.source === 'user' ? ctx.surface.credentialHeader.name : undefined);
+    const cred = userCredential(ctx.target);
     if (!cred) {
       ctx.mark('auth.weak-key-handling', 'skipped', 'needs your credentials (--header or --bearer)');
       return [];

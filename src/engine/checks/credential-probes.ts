@@ -172,10 +172,16 @@ export interface UserCredential {
   others: Record<string, string>;
 }
 
-/** The user's credential in `name` (default: the first header the user gave), split into scheme and token. */
+/** Header names that carry a credential, so that a user's extra headers (`X-Org: acme`) are not taken for the key. */
+const CREDENTIAL_NAME = /^(proxy-)?authorization$|key|token|secret|auth|session|cookie|password/i;
+
+/**
+ * The user's credential in `name` (default: the first header the user gave whose name looks like a credential's, else the
+ * first one), split into scheme and token.
+ */
 export function userCredential(target: Target, name?: string): UserCredential | null {
   const entries = Object.entries(target.credentials);
-  const found = name ? entries.find(([k]) => k.toLowerCase() === name.toLowerCase()) : entries[0];
+  const found = name ? entries.find(([k]) => k.toLowerCase() === name.toLowerCase()) : (entries.find(([k]) => CREDENTIAL_NAME.test(k)) ?? entries[0]);
   if (!found) return null;
   const [header, value] = found;
   const m = /^bearer\s+(.+)$/i.exec(value.trim());

@@ -71,7 +71,7 @@ const ROWS: Row[] = [
   { name: 'JWT verified, expired token (twin)', start: () => startJwtService('strict'), path: '/v1/chat/completions', headers: async () => bearer(await issueToken({ expired: true })), expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
   { name: 'JWT verified, no token (twin)', start: () => startJwtService('strict'), path: '/v1/chat/completions', expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
   // auth.weak-key-handling (the user's key)
-  { name: 'TGI keyed, case-insensitive key', start: () => startTgi({ apiKey: TEST_KEY }), path: '/generate', headers: () => bearer(TEST_KEY), expect: { 'auth.weak-key-handling': ['case'], 'auth.brute-force': [] }, othersTrue: ['auth.alternate-path'] },
+  { name: 'TGI keyed, case-insensitive key', start: () => startTgi({ apiKey: TEST_KEY }), path: '/generate', headers: () => ({ 'X-Request-Source': 'gatecrash-ci', ...bearer(TEST_KEY) }), expect: { 'auth.weak-key-handling': ['case'], 'auth.brute-force': [] }, othersTrue: ['auth.alternate-path'] },
   { name: 'LocalAI keyed, bare key accepted', start: () => startLocalai({ apiKeys: [TEST_KEY] }), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.weak-key-handling': ['no-scheme'], 'auth.brute-force': [] } },
   { name: 'gateway, key in the query string', start: () => startLooseAuthGateway('query-key'), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.weak-key-handling': ['query'], 'auth.brute-force': [] } },
   { name: 'gateway, prefix compare', start: () => startLooseAuthGateway('prefix-compare'), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.weak-key-handling': ['prefix'], 'auth.brute-force': [] } },
@@ -136,6 +136,23 @@ describe('credential rules × emulators (standard depth, default budget)', () =>
     expect(target.managementCount()).toBe(0);
     const text = JSON.stringify(report).toLowerCase();
     for (const s of secretsOf(headers)) expect(text.includes(s.toLowerCase()), 'the key appears in the report').toBe(false);
+  }, 60_000);
+});
+
+describe('auth.brute-force at deep depth', () => {
+  it('sends 20 wrong keys one after another and still reports a server that never throttles', async () => {
+    const target = await startThrottleGateway(NEVER_THROTTLES);
+    try {
+      const report = await scan({ url: `${target.url}/v1/chat/completions` }, { depth: 'deep', budget: 300 });
+      const f = report.findings.find((x) => x.rule === 'auth.brute-force');
+      expect(f, JSON.stringify(report.rules.find((x) => x.rule === 'auth.brute-force'))).toBeDefined();
+      expect(f!.description).toMatch(/answered 20 wrong keys/);
+      const statuses = f!.evidence.notes?.find((n) => n.includes('statuses'))?.split('statuses ')[1]?.split(', ');
+      expect(statuses).toEqual(Array(20).fill('401'));
+      expect(target.managementCount()).toBe(0);
+    } finally {
+      await target.close();
+    }
   }, 60_000);
 });
 
