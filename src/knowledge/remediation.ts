@@ -285,7 +285,7 @@ function buildProxy(rules: RuleId[], framework: ProxyFramework, ctx: Remediation
     const code = renderNginx(input);
     const apply = [
       'Save the code as /etc/nginx/conf.d/llm-api.conf (it belongs in the http context, which conf.d files are).',
-      `Create the keys file and print the key to hand to clients: KEY="$(openssl rand -hex 32)"; printf '"${bearer ? 'Bearer ' : ''}%s" 1;\\n' "$KEY" | sudo tee ${ctx.keysFile} >/dev/null; sudo chmod 640 ${ctx.keysFile}; sudo chgrp www-data ${ctx.keysFile}; echo "$KEY"`,
+      `Create the keys file and print the key to hand to clients (32 lower-case hex characters; other shapes never match): KEY="$(openssl rand -hex 16)"; printf '"%s" 1;\\n' "$KEY" | sudo tee ${ctx.keysFile} >/dev/null; sudo chmod 640 ${ctx.keysFile}; sudo chgrp www-data ${ctx.keysFile}; echo "$KEY"`,
       bind,
     ];
     if (features.has('tls')) apply.push(`Put the certificate and its private key at ${ctx.tlsCertFile} and ${ctx.tlsKeyFile}.`);
@@ -297,7 +297,11 @@ function buildProxy(rules: RuleId[], framework: ProxyFramework, ctx: Remediation
       file: '/etc/nginx/conf.d/llm-api.conf',
       code,
       apply,
-      notes: [...notes, 'nginx compares the key through a hash lookup, not a byte-by-byte compare, so its timing does not reveal the key.'],
+      notes: [
+        ...notes,
+        'nginx compares the key through a hash lookup, not a byte-by-byte compare, so its timing does not reveal the key.',
+        'If the server behind keeps its own key check on the same header (defence in depth), give it the same 32-hex-character key.',
+      ],
       verifyExtra: ['sudo nginx -t  # expect: "syntax is ok" and "test is successful"'],
     };
   }

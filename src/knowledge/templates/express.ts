@@ -253,8 +253,9 @@ app.use((req, res, next) => {
   if (jwtMode) {
     app.push(`// First of all: every path, every method, before body parsing. Reads only the credential header.
 app.use(async (req, res, next) => {
-${lockPre}  const claims = await verifyJwt(req.headersDistinct.authorization);
-  if (claims === null) {${lockout ? '\n    AUTH_FAILURES.failed(client);' : ''}${www}
+${lockPre}  const values = req.headersDistinct.authorization;
+  const claims = await verifyJwt(values);
+  if (claims === null) {${lockout ? '\n    if (values) AUTH_FAILURES.failed(client); // a request without a token guesses nothing' : ''}${www}
     res.status(401).json({ detail: 'Unauthorized' });
     return;
   }${lockout ? '\n  AUTH_FAILURES.succeeded(client);' : ''}
@@ -264,7 +265,8 @@ ${lockPre}  const claims = await verifyJwt(req.headersDistinct.authorization);
   } else {
     app.push(`// First of all: every path, every method, before body parsing. Reads only the credential header.
 app.use((req, res, next) => {
-${lockPre}  if (!credentialMatches(req.headersDistinct[API_KEY_HEADER], API_KEY_DIGEST, API_KEY_IS_BEARER)) {${lockout ? '\n    AUTH_FAILURES.failed(client);' : ''}${www}
+${lockPre}  const values = req.headersDistinct[API_KEY_HEADER];
+  if (!credentialMatches(values, API_KEY_DIGEST, API_KEY_IS_BEARER)) {${lockout ? '\n    if (values) AUTH_FAILURES.failed(client); // a request without the header guesses nothing' : ''}${www}
     res.status(401).json({ detail: 'Unauthorized' });
     return;
   }${lockout ? '\n  AUTH_FAILURES.succeeded(client);' : ''}

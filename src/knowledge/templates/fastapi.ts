@@ -86,8 +86,13 @@ app.add_middleware(
 
 @app.exception_handler(RequestValidationError)
 async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
-    # Field locations and messages only: no parser internals, no echo of the body.
-    errors = [{"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "invalid"))} for e in exc.errors()]
+    # Field locations and messages only: no parser internals (a JSON decoder's message), no echo of the body.
+    errors = [
+        {"loc": ["body"], "msg": "Request body must be valid JSON"}
+        if "json" in str(e.get("type", ""))
+        else {"loc": list(e.get("loc", [])), "msg": str(e.get("msg", "invalid"))}
+        for e in exc.errors()
+    ]
     return JSONResponse({"detail": errors}, status_code=422)
 
 
@@ -216,11 +221,12 @@ function fastapiKeyDependency(f: ReadonlySet<string>, bearer: boolean): string {
         raise HTTPException(status_code=429, detail="Too Many Requests", headers={"Retry-After": str(wait)})
 `
     : '';
-  const fail = f.has('authLockout') ? '        AUTH_FAILURES.failed(client)\n' : '';
+  const fail = f.has('authLockout') ? '        if values:  # a wrong key is a guess; a request without the header guesses nothing\n            AUTH_FAILURES.failed(client)\n' : '';
   const ok = f.has('authLockout') ? '    AUTH_FAILURES.succeeded(client)\n' : '';
   return `async def require_api_key(request: Request) -> None:
     """Runs before every route. Reads only the credential header: never the path, never the Host header."""
-${lockoutPre}    if not credential_matches(request.headers.getlist(API_KEY_HEADER), API_KEY_DIGEST, API_KEY_IS_BEARER):
+${lockoutPre}    values = request.headers.getlist(API_KEY_HEADER)
+    if not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER):
 ${fail}        raise HTTPException(status_code=401, detail="Unauthorized"${www})
 ${ok}`.replace(/\n+$/, '');
 }
@@ -235,8 +241,9 @@ function fastapiJwtDependency(f: ReadonlySet<string>): string {
     : '';
   return `async def require_jwt(request: Request) -> None:
     """Runs before every route: a verified, unexpired token or 401."""
-${lockoutPre}    claims = verify_jwt(request.headers.getlist("Authorization"))
-    if claims is None:
+${lockoutPre}    values = request.headers.getlist("Authorization")
+    claims = verify_jwt(values)
+    if claims is None:${f.has('authLockout') ? '\n        if values:\n            AUTH_FAILURES.failed(client)' : ''}
         raise HTTPException(status_code=401, detail="Unauthorized", headers={"WWW-Authenticate": "Bearer"})
     request.state.claims = claims`;
 }

@@ -75,9 +75,10 @@ def require_credential() -> Any:
   }
   const www = a.bearer || jwtMode ? ', {"WWW-Authenticate": "Bearer"}' : '';
   const check = jwtMode
-    ? 'verify_jwt(request.headers.getlist("Authorization")) is None'
-    : 'not credential_matches(request.headers.getlist(API_KEY_HEADER), API_KEY_DIGEST, API_KEY_IS_BEARER)';
-  hook.push(`    if ${check}:${lockout ? '\n        AUTH_FAILURES.failed(client)' : ''}
+    ? 'verify_jwt(values) is None'
+    : 'not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER)';
+  hook.push(`    values = request.headers.getlist(${jwtMode ? '"Authorization"' : 'API_KEY_HEADER'})
+    if ${check}:${lockout ? '\n        if values:  # a wrong credential is a guess; a request without one guesses nothing\n            AUTH_FAILURES.failed(client)' : ''}
         return jsonify(detail="Unauthorized"), 401${www}`);
   if (f.has('admin')) {
     hook.push(`    if request.blueprint == "admin" and not credential_matches(
@@ -105,6 +106,8 @@ def cors_headers(response: Any) -> Any:
   h.push(`@app.post(${lit(route)})
 def generate() -> Any:
     payload = request.get_json(silent=True)
+    if payload is None:
+        return jsonify(detail="Request body must be JSON"), 400
     text = payload.get(${lit(field)}) if isinstance(payload, dict) else None
     if not isinstance(text, str):
         return jsonify(detail=[{"loc": ["body", ${lit(field)}], "msg": "field required"}]), 422`);

@@ -35,34 +35,32 @@ export function renderNginx(input: ProxyRenderInput): string {
   L(`# on 127.0.0.1:${ctx.upstreamPort} only, then: nginx -t && systemctl reload nginx`);
   L('# The variable and zone names are shared by every Gatecrash nginx snippet: keep one such file per nginx.');
   L('');
-  L(`# ${ctx.keysFile} holds the accepted keys, one per line, written as:   "${bearer ? 'Bearer ' : ''}<key>" 1;`);
-  L('# A key is 64 lower-case hex characters (openssl rand -hex 32). chmod 640, owner root, group of the nginx workers.');
-  L('# Fails closed: without the file nginx does not start; an empty file refuses every request; an entry "" clashes');
-  L('# with the one below and stops nginx from starting.');
-  L(`map ${headerVar} $llm_api_key_known {`);
+  L(`# ${ctx.keysFile} holds the accepted keys, one per line, written as:   "<key>" 1;`);
+  L('# A key is 32 lower-case hex characters (openssl rand -hex 16: 128 random bits); any other shape never matches.');
+  L('# chmod 640, owner root, group of the nginx workers. Fails closed: without the file nginx does not start; an empty');
+  L('# file refuses every request; an entry "" clashes with the one below and stops nginx from starting.');
+  L('');
+  L(`# The presented key: exactly ${bearer ? '"Bearer <key>"' : 'the key'}, as lower-case hex, or nothing. nginx compares map strings without`);
+  L('# regard to case; this pattern (which does not involve the key) makes the comparison below exact.');
+  L(`map ${headerVar} $llm_presented_key {`);
+  L('    default "";');
+  L(`    "~^${bearer ? 'Bearer ' : ''}(?<llm_key>${KEY_SHAPE})$" $llm_key;`);
+  L('}');
+  L('');
+  L('# A hash lookup, not a byte-by-byte comparison: its time does not follow how much of the key a guess got right.');
+  L('map $llm_presented_key $llm_api_key_ok {');
   L('    default 0;');
   L('    ""      0;');
   L(`    include ${ctx.keysFile};`);
-  L('}');
-  L('');
-  L('# nginx compares map strings without regard to case (and through a hash, so its time does not follow the key);');
-  L('# this shape check, which does not involve the key, makes the comparison exact: only the lower-case key passes.');
-  L(`map ${headerVar} $llm_api_key_shape {`);
-  L('    default 0;');
-  L(`    "~^${bearer ? 'Bearer ' : ''}${KEY_SHAPE}$" 1;`);
-  L('}');
-  L('');
-  L('map "$llm_api_key_shape:$llm_api_key_known" $llm_api_key_ok {');
-  L('    default 0;');
-  L('    "1:1"   1;');
   L('}');
   if (f.has('authRateLimit')) {
     L('');
     L('# Wrong keys are throttled per client address: a burst of 10, then 10 a minute, answered 429 with Retry-After.');
     L('# nginx cannot lock a client out for 30 minutes as PCI DSS 8.3.4 asks: fail2ban on 401s in the access log can.');
-    L('map $llm_api_key_ok $llm_failed_auth_client {');
-    L('    1       "";');
-    L('    default $binary_remote_addr;');
+    L('# Only a wrong key counts (a request without the header guesses nothing); the right key is never counted.');
+    L(`map "$llm_api_key_ok:${headerVar}" $llm_failed_auth_client {`);
+    L('    default  "";');
+    L('    "~^0:."  $binary_remote_addr;');
     L('}');
     L('limit_req_zone $llm_failed_auth_client zone=llm_failed_auth:10m rate=10r/m;');
   }
@@ -161,10 +159,12 @@ export function renderNginx(input: ProxyRenderInput): string {
       L('            return 204;');
       L('        }');
     }
-    L('        auth_request /_gatecrash_llm_auth;');
-    L(`        limit_except ${method} {`);
-    L('            deny all;');
+    // Not limit_except: for other methods it swaps in its own nested configuration, where the preflight `if` above
+    // would never run. A rewrite-phase `if` that only returns is safe.
+    L(`        if ($request_method !~ ^(${method === 'GET' ? 'GET|HEAD' : method})$) {`);
+    L(`            return 405 '{"error":"method not allowed"}\\n';`);
     L('        }');
+    L('        auth_request /_gatecrash_llm_auth;');
     if (f.has('authRateLimit')) L('        limit_req zone=llm_failed_auth burst=10 nodelay;');
     if (f.has('rateLimit') && method === 'POST') L('        limit_req zone=llm_inference burst=5 nodelay;');
     L(`        proxy_pass ${up}${path};`);
@@ -196,11 +196,12 @@ export function renderNginx(input: ProxyRenderInput): string {
     L('        allow 127.0.0.1;');
     L('        allow ::1;');
     L('        deny all;');
-    L('        limit_except GET {');
-    L('            deny all;');
+    L('        if ($request_method !~ ^(GET|HEAD)$) {');
+    L(`            return 405 '{"error":"method not allowed"}\\n';`);
     L('        }');
     L(`        proxy_pass ${up}/metrics;`);
     L('        proxy_set_header Host $proxy_host;');
+    if (f.has('cors')) L('        proxy_hide_header Access-Control-Allow-Origin;');
     L('    }');
   }
   if (input.deny.length) {

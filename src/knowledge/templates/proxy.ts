@@ -121,5 +121,8 @@ export function methodFor(path: string): 'GET' | 'POST' {
   return /(?:^|\/)(?:models|tags)$/.test(path) ? 'GET' : 'POST';
 }
 
-/** 64 lower-case hex characters: what `openssl rand -hex 32` prints, and the only key shape the proxies accept. */
-export const KEY_SHAPE = '[0-9a-f]{64}';
+/**
+ * 32 lower-case hex characters (128 random bits, `openssl rand -hex 16`): the only key shape the nginx snippet accepts.
+ * Longer map keys would need a larger map_hash_bucket_size, an http-level setting a conf.d file cannot safely change.
+ */
+export const KEY_SHAPE = '[0-9a-f]{32}';
