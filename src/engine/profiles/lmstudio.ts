@@ -25,7 +25,8 @@ function detect(signals: Signals) {
   if (express && /express/i.test(express.value)) {
     const refused = refusedWith(signals, 'openai-error');
     if (refused) ev.add(0.5, `${refused} refused with an OpenAI-style error by an Express server (x-powered-by: Express)`);
-    else ev.add(0.3, `x-powered-by: Express (${express.where})`);
+    // Express alone is every Node API: below the naming threshold, it only supports the stronger signals above.
+    else ev.add(0.2, `x-powered-by: Express (${express.where})`);
   }
   return ev.result();
 }

@@ -148,7 +148,9 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   };
   const given = givenUrlRoute(target, profiles);
   if (given) add(given);
-  for (const r of fromOpenApi?.routes ?? []) if (r.kind === 'inference') add(r);
+  // A route a profile knows as a tokenizer or template renderer stays that, whatever prompt-like field its schema has.
+  const knownNonInference = new Set(ALL_PROFILES.flatMap((p) => p.metadataRoutes.filter((m) => m.method === 'POST').map(routeKey)));
+  for (const r of fromOpenApi?.routes ?? []) if (r.kind === 'inference' && !knownNonInference.has(routeKey(r))) add(r);
   // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes.
   const trustOpenApi = fromOpenApi && fp.product === 'fastapi' && fromOpenApi.routes.some((r) => r.kind === 'inference');
   if (!trustOpenApi) {
