@@ -134,16 +134,22 @@ export class ScanClient {
     this.counts.sent++;
     if (probe.inference) this.counts.inference++;
     const started = performance.now();
+    let res: Dispatcher.ResponseData | undefined;
     try {
-      const res = await this.agent.request({
-        origin: this.opts.target.origin,
-        path: probe.path,
-        method: probe.method as Dispatcher.HttpMethod,
-        headers: wireHeaders(probe, headers),
-        body: probe.body,
-        signal: this.opts.signal,
-      });
-      const { text, truncated } = await readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event');
+      // undici only honours an abort once the request is on a socket: while it is still connecting (a TLS handshake the
+      // server never answers, a SYN into the void) it would wait for the connect timeout. The deadline must always win.
+      res = await untilAborted(
+        this.agent.request({
+          origin: this.opts.target.origin,
+          path: probe.path,
+          method: probe.method as Dispatcher.HttpMethod,
+          headers: wireHeaders(probe, headers),
+          body: probe.body,
+          signal: this.opts.signal,
+        }),
+        this.opts.signal,
+      );
+      const { text, truncated } = await untilAborted(readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event'), this.opts.signal);
       const response: ExchangeResponse = {
         status: res.statusCode,
         headers: this.redactor.redactHeaders(flattenHeaders(res.headers)),
@@ -153,11 +159,32 @@ export class ScanClient {
       };
       return this.record(probe, request, { response });
     } catch (e) {
+      res?.body.destroy();
       return this.record(probe, request, { error: this.redactor.redact(describeError(e, this.opts.signal)) });
     } finally {
       release();
     }
   }
+}
+
+/** Settles with `p`, or rejects with the signal's reason as soon as it aborts (a late outcome of `p` is ignored). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  p.catch(() => undefined);
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e as Error);
+      },
+    );
+  });
 }
 
 function dedupKey(probe: Probe, headers: Record<string, string>): string {
