@@ -38,9 +38,13 @@ export interface RunningHttpServer {
   close(): Promise<void>;
 }
 
+const bracket = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
+const unbracket = (h: string) => h.replace(/^\[|\]$/g, '');
+const isUnspecified = (h: string) => ipaddr.isValid(unbracket(h)) && ipaddr.parse(unbracket(h)).range() === 'unspecified';
+
 /** localhost, 127.0.0.0/8, ::1 (and IPv4-mapped loopback). */
 export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  const h = unbracket(host).toLowerCase();
   if (h === 'localhost') return true;
   if (!ipaddr.isValid(h)) return false;
   let a = ipaddr.parse(h);
@@ -48,13 +52,11 @@ export function isLoopbackHost(host: string): boolean {
   return a.range() === 'loopback';
 }
 
-const bracket = (h: string) => (h.includes(':') && !h.startsWith('[') ? `[${h}]` : h);
-
 /** Host names a client may put in Host/Origin when we bind `host` on purpose beyond loopback. */
 function remoteHostnames(host: string): string[] {
   const names = new Set<string>(localhostAllowedHostnames());
-  const h = host.replace(/^\[|\]$/g, '');
-  if (ipaddr.isValid(h) && ipaddr.parse(h).range() === 'unspecified') {
+  const h = unbracket(host);
+  if (isUnspecified(h)) {
     // 0.0.0.0 / ::: every interface address and the machine's name.
     for (const list of Object.values(networkInterfaces())) for (const i of list ?? []) names.add(bracket(i.address.split('%')[0]!));
     names.add(osHostname().toLowerCase());
@@ -130,8 +132,8 @@ export async function serveHttp(config: Config, options: ServeHttpOptions = {}):
     server.listen(config.port, config.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const shownHost = allowed && ipaddr.isValid(config.host.replace(/^\[|\]$/g, '')) && ipaddr.parse(config.host.replace(/^\[|\]$/g, '')).range() === 'unspecified' ? '127.0.0.1' : bracket(config.host);
-  const url = `http://${shownHost}:${port}${MCP_PATH}`;
+  // A wildcard bind (0.0.0.0, ::) is reachable locally as 127.0.0.1; any other host is shown as given.
+  const url = `http://${isUnspecified(config.host) ? '127.0.0.1' : bracket(config.host)}:${port}${MCP_PATH}`;
 
   if (remote) print(`gatecrash: WARNING: serving MCP on ${config.host}, beyond loopback. Anyone who can reach port ${port} and holds the token can make this machine send requests; put TLS in front.`);
   if (config.token === undefined) print(`gatecrash: generated bearer token (shown once; set GATECRASH_TOKEN to choose your own): ${token}`);
