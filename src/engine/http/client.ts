@@ -251,7 +251,9 @@ function abortMessage(signal: AbortSignal): string {
 
 function describeError(e: unknown, signal: AbortSignal): string {
   if (signal.aborted) return abortMessage(signal);
-  const err = e as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  const err = e as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
+  // undici 7 raises HTTPParserError without a code when the answer does not even start like HTTP (a banner, binary noise).
+  if (err.name === 'HTTPParserError' && !err.code) return 'The server answered with something that is not valid HTTP.';
   const code = err.code ?? err.cause?.code;
   switch (code) {
     case 'ECONNREFUSED':
