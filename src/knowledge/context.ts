@@ -70,9 +70,11 @@ export function canonicalHeaderName(name: string): string {
 export function defaultContext(framework: Framework, overrides: Partial<RemediationContext> = {}): RemediationContext {
   const product = overrides.product ?? productForFramework(framework);
   const facts = productFacts(product);
-  const wrapperLike = framework === 'wrapper' || framework === 'fastapi' || framework === 'starlette' || framework === 'flask' || framework === 'express';
-  const headerName = wrapperLike && !overrides.product ? 'X-API-Key' : facts.headerName;
-  const scheme = wrapperLike && !overrides.product ? null : facts.scheme;
+  const appLike = framework === 'fastapi' || framework === 'starlette' || framework === 'flask' || framework === 'express';
+  // The seed's own choices: X-API-Key for its FastAPI fix, Authorization: Bearer for its decorator.
+  const ownChoice = !overrides.product && (appLike || framework === 'wrapper');
+  const headerName = ownChoice ? (framework === 'wrapper' ? 'Authorization' : 'X-API-Key') : facts.headerName;
+  const scheme = ownChoice ? (framework === 'wrapper' ? 'Bearer' : null) : facts.scheme;
   const port = facts.port;
   const path = facts.inferencePaths[0] ?? '/generate';
   const origin = `http://127.0.0.1:${port}`;
@@ -294,8 +296,10 @@ export interface ContextOptions {
  */
 export function contextFromFinding(finding: FindingLike, options: ContextOptions = {}): RemediationContext {
   const framework = options.framework ?? frameworkForFinding(finding);
-  const product = finding.server?.product && finding.server.product !== 'unknown' ? finding.server.product : null;
-  const base = defaultContext(framework, product ? { product } : {});
+  const stated = finding.server?.product && finding.server.product !== 'unknown' ? finding.server.product : null;
+  const base = defaultContext(framework, stated ? { product: stated } : {});
+  // Without a fingerprint, the framework's own product (vllm → vLLM's routes and header; apps → the seed's wrapper).
+  const product = base.product;
   const o: Partial<RemediationContext> = {};
   const rule = finding.rule as RuleId;
   const endpointUrl = finding.endpoint?.url ?? finding.evidence?.request?.url;
@@ -314,9 +318,6 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
   if (cred) {
     o.headerName = cred.name;
     o.scheme = cred.scheme;
-  } else if (!product || product === 'fastapi') {
-    o.headerName = 'X-API-Key';
-    o.scheme = null;
   }
 
   const reqBody = finding.evidence?.request?.body ?? finding.evidence?.baseline?.request?.body;

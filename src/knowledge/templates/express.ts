@@ -171,7 +171,7 @@ const INFERENCE_LIMIT = new RateLimiter();`);
   }
   if (f.has('neutralizeInput') || f.has('cleanOutput')) {
     parts.push(`// Mistral-style chat-template markers. User text must never carry them into a prompt, and output must not leak them.
-const TEMPLATE_MARKERS = /${TEMPLATE_MARKER_PATTERN}/gi;
+const TEMPLATE_MARKERS = /${TEMPLATE_MARKER_PATTERN.replace(/\//g, '\\/')}/gi;
 
 /** Removes template markers until none is left, so "[[INST]INST]" cannot reassemble into one. */
 function stripTemplateMarkers(text) {

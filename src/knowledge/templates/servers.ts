@@ -247,7 +247,7 @@ grep -Eq '^[[:space:]]*master_key:[[:space:]]*os\\.environ/LITELLM_MASTER_KEY[[:
     if (min) pre.push(`${VERSION_FN}
 require_version litellm "$(python3 -c 'import importlib.metadata as m; print(m.version("litellm"))' 2>/dev/null || true)" ${min}`);
     if (a.has('noDocs')) pre.push('# Swagger and ReDoc off.\nexport NO_DOCS=True NO_REDOC=True');
-    if (a.has('noManagement')) pre.push('# /key/*, /team/*, /user/* and /spend/* answer only the master key (kept out of clients\' hands: give each\n# client its own virtual key from /key/generate) — and the proxy in front refuses them from outside.');
+    if (a.has('noManagement')) pre.push('# /key/*, /team/*, /user/* and /spend/* answer only the master key (kept out of clients\' hands: give each\n# client its own virtual key from /key/generate); the nginx snippet in front can refuse them from outside as well.');
     void ctx;
     return { pre, command: ['exec litellm', '--config "$CONFIG"', `--host ${bindHost}`, `--port ${port}`], post: [] };
   },
