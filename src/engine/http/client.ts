@@ -135,6 +135,7 @@ export class ScanClient {
     if (probe.inference) this.counts.inference++;
     const started = performance.now();
     let res: Dispatcher.ResponseData | undefined;
+    const read = { bytes: 0 };
     try {
       // undici only honours an abort once the request is on a socket: while it is still connecting (a TLS handshake the
       // server never answers, a SYN into the void) it would wait for the connect timeout. The deadline must always win.
@@ -149,7 +150,7 @@ export class ScanClient {
         }),
         this.opts.signal,
       );
-      const { text, truncated } = await untilAborted(readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event'), this.opts.signal);
+      const { text, truncated } = await untilAborted(readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event', read), this.opts.signal);
       const response: ExchangeResponse = {
         status: res.statusCode,
         headers: this.redactor.redactHeaders(flattenHeaders(res.headers)),
@@ -160,7 +161,9 @@ export class ScanClient {
       return this.record(probe, request, { response });
     } catch (e) {
       res?.body.destroy();
-      return this.record(probe, request, { error: this.redactor.redact(describeError(e, this.opts.signal)) });
+      // Say how far the exchange got: a server that trickles its body and one that never answers look alike otherwise.
+      const stage = res ? `HTTP ${res.statusCode} received, body cut after ${read.bytes} bytes` : this.opts.signal.aborted ? 'no response headers had arrived' : '';
+      return this.record(probe, request, { error: this.redactor.redact(withStage(describeError(e, this.opts.signal), stage)) });
     } finally {
       release();
     }
@@ -217,7 +220,7 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  * Reads at most `capBytes` (or only the first chunk) and then destroys the stream, so a huge or endless body
  * costs the cap and no more. Bytes are decoded leniently: invalid UTF-8 becomes U+FFFD, never an exception.
  */
-async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: number, firstChunkOnly: boolean): Promise<{ text: string; truncated: boolean }> {
+async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: number, firstChunkOnly: boolean, read: { bytes: number }): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   let truncated = false;
@@ -226,6 +229,7 @@ async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: numbe
       const buf = chunk as Buffer;
       chunks.push(buf);
       size += buf.length;
+      read.bytes = size;
       if (firstChunkOnly) {
         truncated = true;
         break;
@@ -241,6 +245,12 @@ async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: numbe
   let all = Buffer.concat(chunks);
   if (!firstChunkOnly && all.length > capBytes) all = all.subarray(0, capBytes);
   return { text: new TextDecoder('utf-8', { fatal: false }).decode(all), truncated };
+}
+
+/** `message (stage).`: the stage goes inside the sentence. */
+function withStage(message: string, stage: string): string {
+  if (!stage) return message;
+  return message.endsWith('.') ? `${message.slice(0, -1)} (${stage}).` : `${message} (${stage})`;
 }
 
 function abortMessage(signal: AbortSignal): string {
