@@ -27,9 +27,10 @@ export const isSafeEnvVar = (v: string): boolean => ENV_VAR.test(v);
 export const isStrictPath = (v: string): boolean => STRICT_PATH.test(v) && v.length <= 200;
 export const isLoosePath = (v: string): boolean => LOOSE_PATH.test(v);
 
-/** A JSON body safe inside a single-quoted shell word: parseable, short, printable ASCII, no single quote. */
+/** A JSON body safe inside a quoted shell word: parseable, short, printable ASCII, no shell-active character. */
 function safeBody(body: string | undefined): string | null {
-  if (!body || body.length > 1500 || !/^[\x20-\x26\x28-\x7e]+$/.test(body)) return null;
+  // Printable ASCII without quote, backslash, backtick or `$`: inert in any shell quoting a user may paste it into.
+  if (!body || body.length > 1500 || !/^[\x20-\x23\x25\x26\x28-\x5b\x5d-\x5f\x61-\x7e]+$/.test(body)) return null;
   try {
     const parsed: unknown = JSON.parse(body);
     return parsed !== null && typeof parsed === 'object' ? body : null;
@@ -297,7 +298,9 @@ export interface ContextOptions {
 export function contextFromFinding(finding: FindingLike, options: ContextOptions = {}): RemediationContext {
   const framework = options.framework ?? frameworkForFinding(finding);
   const stated = finding.server?.product && finding.server.product !== 'unknown' ? finding.server.product : null;
-  const base = defaultContext(framework, stated ? { product: stated } : {});
+  // A server framework's fix is for that server, whatever the fingerprint said; apps and proxies follow the fingerprint.
+  const isServer = FRAMEWORK_INFO[framework].kind === 'server';
+  const base = defaultContext(framework, isServer ? {} : stated ? { product: stated } : {});
   // Without a fingerprint, the framework's own product (vllm → vLLM's routes and header; apps → the seed's wrapper).
   const product = base.product;
   const o: Partial<RemediationContext> = {};

@@ -54,7 +54,7 @@ const OWASP_LLM_2025: Record<string, { name: string; url: string }> = {
 
 const PCI_DSS_4: Record<string, string> = {
   '2.2': 'System components are configured and managed securely',
-  '3.x': 'Requirement 3: Protect stored account data',
+  '3.x': 'Protect stored account data (all of requirement 3)',
   '4.2.1': 'Strong cryptography and security protocols safeguard PAN during transmission over open, public networks',
   '6.2.4': 'Software engineering techniques prevent or mitigate common software attacks and related vulnerabilities',
   '6.3.3': 'System components are protected from known vulnerabilities by installing applicable security patches and updates',

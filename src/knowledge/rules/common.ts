@@ -75,6 +75,19 @@ export function hugeLimitBody(ctx: RemediationContext): string {
   }
 }
 
+/** The context's request body with its prompt replaced by `text` (chat messages, a prompt field, or the wrapper's field). */
+export function bodyWithPrompt(ctx: RemediationContext, text: string): string {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(ctx.body) as Record<string, unknown>;
+  } catch {
+    return JSON.stringify({ [ctx.promptField]: text });
+  }
+  if (Array.isArray(parsed['messages'])) return JSON.stringify({ ...parsed, messages: [{ role: 'user', content: text }] });
+  const field = [ctx.promptField, 'prompt', 'inputs', 'text', 'input', 'query'].find((k) => typeof parsed[k] === 'string');
+  return JSON.stringify({ ...parsed, [field ?? ctx.promptField]: text });
+}
+
 /** base64url of a JSON value (pure: no Buffer needed for ASCII JSON). */
 export function b64url(value: unknown): string {
   const bytes = new TextEncoder().encode(JSON.stringify(value));

@@ -17,7 +17,7 @@ const VERSION_SOURCES: Record<string, { path?: string; header?: string; field: s
 function versionCheck(ctx: RemediationContext) {
   const src = ctx.product ? VERSION_SOURCES[ctx.product] : undefined;
   const want = ctx.fixedVersion ? `${ctx.fixedVersion} or later` : 'the fixed version named in the advisory, or later';
-  if (!src) return [];
+  if (!src) return [check('The version the server states in its headers', `curl -sS -D - -o /dev/null ${sq(ctx.url)} | grep -iE '^(server|x-.*version):'`, want)];
   if (src.header) {
     return [check('The version the server states', `curl -sS -D - -o /dev/null ${sq(ctx.url)} | grep -i '^${src.header}'`, want)];
   }

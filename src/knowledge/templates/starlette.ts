@@ -59,7 +59,7 @@ ADMIN_KEY_DIGEST = require_secret("ADMIN_API_KEY")`);
   const middlewareClass = `class RequireCredential:
     """Pure ASGI middleware: every HTTP and WebSocket request must carry the credential before routing, so no route,
     path spelling, method or mounted app is reached without it (deny by default). It reads only the credential
-    header: never the path, never the Host header (Starlette builds request.url from Host)."""
+    header: never the path, never the Host header (Starlette builds a request's URL from Host)."""
 
     def __init__(
         self,
