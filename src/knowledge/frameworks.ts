@@ -18,7 +18,8 @@ export const FRAMEWORK_INFO: Record<Framework, FrameworkInfo> = {
   express: { id: 'express', name: 'Express', kind: 'app', language: 'javascript', envVar: 'API_KEY' },
   vllm: { id: 'vllm', name: 'vLLM', kind: 'server', language: 'bash', envVar: 'VLLM_API_KEY' },
   tgi: { id: 'tgi', name: 'Hugging Face TGI', kind: 'server', language: 'bash', envVar: 'API_KEY' },
-  ollama: { id: 'ollama', name: 'Ollama', kind: 'server', language: 'bash', envVar: 'OLLAMA_HOST' },
+  // Ollama has no key of its own: the variable names the key the proxy in front checks.
+  ollama: { id: 'ollama', name: 'Ollama', kind: 'server', language: 'bash', envVar: 'LLM_API_KEY' },
   llamacpp: { id: 'llamacpp', name: 'llama.cpp llama-server', kind: 'server', language: 'bash', envVar: 'LLAMA_API_KEY' },
   sglang: { id: 'sglang', name: 'SGLang', kind: 'server', language: 'bash', envVar: 'SGLANG_API_KEY' },
   litellm: { id: 'litellm', name: 'LiteLLM proxy', kind: 'server', language: 'bash', envVar: 'LITELLM_MASTER_KEY' },
