@@ -52,16 +52,22 @@ export default defineCheck({
     }
     const { route, seen } = found;
     const user = userCredential(ctx.target);
-    const slot = user ? { name: user.header, scheme: user.scheme } : credentialSlots(ctx.surface).primary[0]!;
+    // Without the user's credential, the learned header may be a guess (a profile's or the default): a wrong key in a header
+    // the server never reads is no attempt at all. Every primary slot then carries a wrong key in the same request, so the
+    // server meets a wrong key in whichever of them it reads (a FastAPI app reading X-API-Key mistaken for another product).
+    // When that first combined request is not refused (a server that trusts one of those headers: header-bypass territory),
+    // the burst starts over in the learned header alone, as a single-header burst always did.
+    const learned = user ? [{ name: user.header, scheme: user.scheme }] : credentialSlots(ctx.surface).primary;
+    let slots = learned;
     const n = DEPTH_ORDER[ctx.options.depth] >= DEPTH_ORDER.deep ? ATTEMPTS.deep : ATTEMPTS.standard;
-    const attempts: Exchange[] = [];
+    let attempts: Exchange[] = [];
     // One after another: throttles count failures and tarpits show as growing latency, neither visible in parallel.
     for (let i = 0; i < n; i++) {
       const ex = await ctx.send({
         method: seen.probe.method,
         path: seen.probe.path,
         ...(seen.probe.body !== undefined ? { body: seen.probe.body } : {}),
-        headers: { ...(user?.others ?? {}), [slot.name]: credentialValue(slot, wrongKey(ctx.surface, 100 + i, user?.token)) },
+        headers: { ...(user?.others ?? {}), ...Object.fromEntries(slots.map((slot) => [slot.name, credentialValue(slot, wrongKey(ctx.surface, 100 + i, user?.token))])) },
         purpose: `brute force: wrong key ${i + 1} of ${n} to ${seen.probe.method} ${seen.probe.path} (discovery's prompt-less request, refused before the model)`,
       });
       attempts.push(ex);
@@ -73,10 +79,17 @@ export default defineCheck({
       const limitHeader = Object.keys(res.headers).find((h) => RATE_LIMIT_HEADER.test(h));
       if (res.status === 429 || limitHeader) return []; // throttled: the rule passes
       if (!isRefusal(ex)) {
+        if (i === 0 && slots.length > 1) {
+          slots = [learned[0]!];
+          attempts = [];
+          i = -1;
+          continue;
+        }
         ctx.mark('auth.brute-force', 'inconclusive', `Wrong key ${i + 1} was answered ${res.status}, not refused; the burst stopped.`);
         return [];
       }
     }
+    const slotNames = slots.map((s) => s.name).join(' and ');
     const latencies = attempts.map((ex) => ex.response!.latencyMs);
     if (latencyGrows(latencies)) return [];
     const { server } = describeServer(ctx.surface);
@@ -86,14 +99,14 @@ export default defineCheck({
         rule: 'auth.brute-force',
         confidence: 'firm',
         description:
-          `${seen.probe.method} ${seen.probe.path}${server} answered ${n} wrong keys in ${slot.name}, sent one after another, with ${statuses} every time: no 429, ` +
+          `${seen.probe.method} ${seen.probe.path}${server} answered ${n} wrong keys in ${slotNames}, sent one after another, with ${statuses} every time: no 429, ` +
           `no Retry-After or rate-limit header, and no growing delay (latency ${latencies[0]} ms first, ${latencies[latencies.length - 1]} ms last). ` +
           'Keys can be guessed at full speed; PCI DSS 8.3.4 asks for lock-out after at most 10 failed attempts.',
         exchange: attempts[attempts.length - 1]!,
         baseline: attempts[0]!,
         notes: [
           `route ${route.method} ${route.path} refused discovery's prompt-less request: ${line(seen)}`,
-          `${n} wrong keys in ${slot.name}: statuses ${attempts.map((ex) => ex.response!.status).join(', ')}`,
+          `${n} wrong keys in ${slotNames}: statuses ${attempts.map((ex) => ex.response!.status).join(', ')}`,
           `latencies (ms): ${latencies.join(', ')}`,
         ],
       }),
