@@ -25,7 +25,7 @@ const NON_TEXT_FIELDS = ['tokens'];
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-function generationWords(gen: MistralTokenizerGeneration | null): string {
+function generationWords(gen: MistralTokenizerGeneration | null, mistral = true): string {
   switch (gen) {
     case 'v1':
       return 'the Mistral V1 tokenizer (Mistral-7B-Instruct v0.1/v0.2, Mixtral-8x7B): "[INST]" and "[/INST]" are plain text';
@@ -36,7 +36,7 @@ function generationWords(gen: MistralTokenizerGeneration | null): string {
     case 'v7':
       return 'a Mistral V7+ control-token vocabulary ([SYSTEM_PROMPT] markers)';
     default:
-      return 'a control-token vocabulary (Mistral V3 or later)';
+      return mistral ? 'a control-token vocabulary (Mistral V3 or later)' : `a vocabulary where "${CLOSING_MARKER}" is a control token`;
   }
 }
 
@@ -173,7 +173,7 @@ export default defineCheck({
         description =
           `The ${family}model's tokenizer${server} turns "${CLOSING_MARKER}" typed in user text into a single control-token id (${t.id}) on ${t.route.path}: ` +
           `the plain prompt tokenizes to ${tokenIds(t.plain.response!.body)!.length} ids, the same prompt followed by "${CLOSING_MARKER}" to exactly one more. ` +
-          `The evidence points to ${generationWords(stated)}; a caller can close the user turn and write a fake assistant or system turn.`;
+          `The evidence points to ${generationWords(stated, ctx.surface.fingerprint.modelFamily === 'mistral' || ctx.surface.fingerprint.modelFamily === null)}; a caller can close the user turn and write a fake assistant or system turn.`;
         notes.push(`tokenizer generation: ${stated ?? 'control tokens (v3 or later)'}`);
       }
       for (const t of tokenizers) {
