@@ -3,5 +3,6 @@ import type { ToolDefinition } from './define.js';
 import fingerprintEndpoint from './fingerprint-endpoint.js';
 import listChecks from './list-checks.js';
 import scanEndpoint from './scan-endpoint.js';
+import verifyFix from './verify-fix.js';
 
-export const ALL_TOOLS: ToolDefinition[] = [scanEndpoint, fingerprintEndpoint, listChecks] as unknown as ToolDefinition[];
+export const ALL_TOOLS: ToolDefinition[] = [scanEndpoint, fingerprintEndpoint, listChecks, verifyFix] as unknown as ToolDefinition[];
