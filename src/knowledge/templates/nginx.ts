@@ -105,6 +105,24 @@ export function renderNginx(input: ProxyRenderInput): string {
     L(`        return 400 '{"error":"bad request"}\\n';`);
     L('    }');
   }
+  if (f.has('cors')) {
+    const methods = [...new Set(ctx.paths.map(methodFor))].join(', ');
+    L('');
+    L('    # CORS for the listed origin only, answered by nginx: the server\'s own CORS headers never reach a browser.');
+    L('    # Preflights carry no credentials by design: answered here for every route, never forwarded. (Locations below');
+    L('    # add no headers of their own, so they inherit these.)');
+    L('    if ($request_method = OPTIONS) {');
+    L('        return 204;');
+    L('    }');
+    L('    add_header Access-Control-Allow-Origin $llm_cors_origin always;');
+    L(`    add_header Access-Control-Allow-Methods "${methods}" always;`);
+    L(`    add_header Access-Control-Allow-Headers "Content-Type, ${ctx.headerName}" always;`);
+    L('    add_header Vary Origin always;');
+    L('    proxy_hide_header Access-Control-Allow-Origin;');
+    L('    proxy_hide_header Access-Control-Allow-Credentials;');
+    L('    proxy_hide_header Access-Control-Allow-Methods;');
+    L('    proxy_hide_header Access-Control-Allow-Headers;');
+  }
   L('');
   L('    error_page 401 = @llm_unauthorized;');
   if (f.has('authRateLimit') || f.has('rateLimit')) {
@@ -149,22 +167,11 @@ export function renderNginx(input: ProxyRenderInput): string {
   for (const path of ctx.paths) {
     const method = methodFor(path);
     L(`    location = ${path} {`);
-    if (f.has('cors')) {
-      L('        add_header Access-Control-Allow-Origin $llm_cors_origin always;');
-      L(`        add_header Access-Control-Allow-Methods "${method}" always;`);
-      L(`        add_header Access-Control-Allow-Headers "Content-Type, ${ctx.headerName}" always;`);
-      L('        add_header Vary Origin always;');
-      L('        # Preflights carry no credentials by design: answered here, never forwarded.');
-      L('        if ($request_method = OPTIONS) {');
-      L('            return 204;');
-      L('        }');
-    }
-    // Not limit_except: for other methods it swaps in its own nested configuration, where the preflight `if` above
-    // would never run. A rewrite-phase `if` that only returns is safe.
-    L(`        if ($request_method !~ ^(${method === 'GET' ? 'GET|HEAD' : method})$) {`);
-    L(`            return 405 '{"error":"method not allowed"}\\n';`);
-    L('        }');
+    // Both access-phase checks: another method without the key is refused (401/403), never routed first (405).
     L('        auth_request /_gatecrash_llm_auth;');
+    L(`        limit_except ${method} {`);
+    L('            deny all;');
+    L('        }');
     if (f.has('authRateLimit')) L('        limit_req zone=llm_failed_auth burst=10 nodelay;');
     if (f.has('rateLimit') && method === 'POST') L('        limit_req zone=llm_inference burst=5 nodelay;');
     L(`        proxy_pass ${up}${path};`);
@@ -176,12 +183,6 @@ export function renderNginx(input: ProxyRenderInput): string {
       L('        proxy_set_header X-HTTP-Method-Override "";');
       L('        proxy_set_header X-HTTP-Method "";');
       L('        proxy_set_header X-Method-Override "";');
-    }
-    if (f.has('cors')) {
-      L('        proxy_hide_header Access-Control-Allow-Origin;');
-      L('        proxy_hide_header Access-Control-Allow-Credentials;');
-      L('        proxy_hide_header Access-Control-Allow-Methods;');
-      L('        proxy_hide_header Access-Control-Allow-Headers;');
     }
     if (method === 'POST') {
       L('        proxy_buffering off;  # streamed tokens go out as they come');
@@ -196,12 +197,11 @@ export function renderNginx(input: ProxyRenderInput): string {
     L('        allow 127.0.0.1;');
     L('        allow ::1;');
     L('        deny all;');
-    L('        if ($request_method !~ ^(GET|HEAD)$) {');
-    L(`            return 405 '{"error":"method not allowed"}\\n';`);
+    L('        limit_except GET {');
+    L('            deny all;');
     L('        }');
     L(`        proxy_pass ${up}/metrics;`);
     L('        proxy_set_header Host $proxy_host;');
-    if (f.has('cors')) L('        proxy_hide_header Access-Control-Allow-Origin;');
     L('    }');
   }
   if (input.deny.length) {
