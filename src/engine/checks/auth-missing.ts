@@ -1,21 +1,9 @@
 // auth.missing — the seed's case: an inference route returns model output to a request with no credentials.
-import type { Finding, Route } from '../types.js';
+import type { Finding } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
-import { describeServer, probeInference } from '../surface/inference.js';
+import { describeServer } from '../surface/inference.js';
+import { authMissingAttempts, authMissingRoutes } from '../surface/inference-reuse.js';
 import { defineCheck } from './define.js';
-
-/** At quick depth, one route per body family; at standard, every open route (each is its own finding). */
-function routesToProbe(routes: Route[], quick: boolean): Route[] {
-  const open = routes.filter((r) => r.kind === 'inference' && r.access !== 'guarded');
-  if (!quick) return open;
-  const seen = new Set<string>();
-  return open.filter((r) => {
-    const family = r.shape ?? 'wrapper';
-    if (seen.has(family)) return false;
-    seen.add(family);
-    return true;
-  });
-}
 
 export default defineCheck({
   id: 'auth-missing',
@@ -23,9 +11,10 @@ export default defineCheck({
   depth: 'quick',
   async run(ctx) {
     const quick = DEPTH_ORDER[ctx.options.depth] === 0;
-    const routes = routesToProbe(ctx.surface.routes, quick);
+    // The same selection and probes the LLM and cost rules reuse from the dedup cache (surface/inference-reuse.ts).
+    const routes = authMissingRoutes(ctx.surface.routes, quick);
     const { family, server } = describeServer(ctx.surface);
-    const results = await Promise.all(routes.map((route) => probeInference(ctx.send, route, ctx.surface, { prompt: ctx.options.prompt })));
+    const results = await authMissingAttempts(ctx.send, ctx.surface, routes, ctx.options.prompt);
     const findings: Finding[] = [];
     results.forEach(({ exchange, output }, i) => {
       if (!output) return;

@@ -9,7 +9,7 @@ type Send = (probe: Probe) => Promise<Exchange>;
 
 /**
  * The open inference routes auth.missing probes: at quick depth one route per body family, at standard and deep every route
- * not refused in discovery. Must stay the same selection as auth-missing.ts, or reusing its probes would send new inference.
+ * not refused in discovery. auth.missing uses this very function, so every reuse of its probes hits the dedup cache.
  */
 export function authMissingRoutes(routes: Route[], quick: boolean): Route[] {
   const open = routes.filter((r) => r.kind === 'inference' && r.access !== 'guarded');
