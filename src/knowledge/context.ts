@@ -251,6 +251,11 @@ const SERVED_ROUTE_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
   'cors.permissive', 'cost.unbounded-generation', 'cost.no-rate-limit', 'llm.template-injection', 'llm.template-leak',
 ]);
 
+/** Whether the rule's finding sits on an inference route that stays (true) or on a route the fix closes (false). */
+export function isServedRouteRule(rule: RuleId): boolean {
+  return SERVED_ROUTE_RULES.has(rule);
+}
+
 /** Fixed versions of the advisories in CHECKS.md (first version without the flaw). */
 export const ADVISORY_FIXED_VERSIONS: Record<string, { product: string; fixed: string }> = {
   'CVE-2025-59425': { product: 'vllm', fixed: '0.11.0' },

@@ -1,7 +1,7 @@
 // Shell lines for manual checks and re-scans, built from validated context values only.
 import { RULES } from '../engine/rules.js';
 import type { RuleId } from '../engine/types.js';
-import { sq } from './context.js';
+import { isServedRouteRule, sq } from './context.js';
 import type { ManualCheck, RemediationContext } from './types.js';
 
 export interface CurlOptions {
@@ -54,7 +54,10 @@ export const check = (description: string, command: string, expect: string): Man
 /** The re-scan: `npx gatecrash scan <url> --fail-on high`, plus what the rule needs (depth, the user's key or token). */
 export function rescanCommand(rule: RuleId, ctx: RemediationContext): string {
   const meta = RULES[rule];
-  const url = /^[A-Za-z0-9:/._~%-]+$/.test(ctx.url) ? ctx.url : sq(ctx.url);
+  // Scan from the inference route: discovery then finds the route the finding was on (an exposed or closed route
+  // given as the URL would only serve as a base path).
+  const target = isServedRouteRule(rule) ? ctx.url : `${ctx.origin}${ctx.paths[0] ?? ctx.path}`;
+  const url = /^[A-Za-z0-9:/._~%-]+$/.test(target) ? target : sq(target);
   const parts = [`npx gatecrash scan ${url} --fail-on high`];
   if (meta.depth === 'deep') parts.push('--depth deep');
   if (meta.needs === 'key') parts.push(`--header "${ctx.headerName}: ${ctx.scheme === 'Bearer' ? 'Bearer ' : ''}$${ctx.envVar}"`);

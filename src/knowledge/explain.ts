@@ -1,9 +1,9 @@
 // Explanations: the long form of a rule, for explain_finding, the Markdown report and SARIF help.
 import { RULES } from '../engine/rules.js';
 import type { RuleId } from '../engine/types.js';
-import { contextFromFinding, defaultContext } from './context.js';
+import { contextFromFinding } from './context.js';
 import { COMMON_LINKS, cweReference, owaspApiReference, owaspLlmReference, pciReference } from './references.js';
-import { applicableFrameworks, defaultFrameworkFor, knowledgeFor } from './remediation.js';
+import { applicableFrameworks, defaultContextForRule, defaultFrameworkFor, knowledgeFor } from './remediation.js';
 import type { Explanation, FindingLike, References } from './types.js';
 
 export function referencesFor(rule: RuleId): References {
@@ -31,7 +31,7 @@ export function explainRule(rule: string, finding?: FindingLike | null): Explana
   const k = knowledgeFor(rule);
   const meta = RULES[k.rule];
   const recommendedFramework = defaultFrameworkFor(k.rule, finding ?? null);
-  const ctx = finding ? contextFromFinding(finding, { framework: recommendedFramework }) : defaultContext(recommendedFramework);
+  const ctx = finding ? contextFromFinding(finding, { framework: recommendedFramework }) : defaultContextForRule(k.rule, recommendedFramework);
   return {
     rule: k.rule,
     title: meta.title,

@@ -14,8 +14,8 @@ export {
 } from './context.js';
 export { explainRule, referencesFor } from './explain.js';
 export {
-  NotApplicableError, UnknownRuleError, applicableFrameworks, defaultFrameworkFor, frameworkKind, isApplicable, isRuleId,
-  remediationFor, remediationForRules, type RemediationOptions,
+  NotApplicableError, UnknownRuleError, applicableFrameworks, defaultContextForRule, defaultFrameworkFor, frameworkKind, isApplicable,
+  isRuleId, remediationFor, remediationForRules, typicalFindingRoute, type RemediationOptions,
 } from './remediation.js';
 export { renderExplanationMarkdown, renderExplanationText, renderRemediationMarkdown, ruleHelp } from './markdown.js';
 export { renderSeedApp, seedContext, type SeedAppOptions, type SeedFramework } from './seed.js';

@@ -15,7 +15,7 @@ import type { AppFeature, AppRenderInput, ModelCall } from './templates/features
 import { appRoute } from './templates/features.js';
 import { renderFlask } from './templates/flask.js';
 import { renderNginx } from './templates/nginx.js';
-import { denyRoutes, type DenyRoute, type ProxyFeature } from './templates/proxy.js';
+import { ROUTE_FAMILIES, denyRoutes, type DenyRoute, type ProxyFeature, type RouteFamily } from './templates/proxy.js';
 import { renderServerScript, type ServerAspect } from './templates/servers.js';
 import { renderStarlette } from './templates/starlette.js';
 import { renderWrapper } from './templates/wrapper.js';
@@ -85,8 +85,53 @@ export interface RemediationOptions {
   model?: ModelCall;
 }
 
-function resolveContext(framework: Framework, context?: Partial<RemediationContext>): RemediationContext {
-  if (!context) return defaultContext(framework);
+const RULE_ROUTE_FAMILY: Partial<Record<RuleId, RouteFamily>> = {
+  'auth.admin-exposed': 'management',
+  'auth.alternate-path': 'alternate',
+  'exposure.prompt-data': 'promptData',
+  'llm.system-prompt-exposure': 'template',
+};
+const LISTING_PATH: Record<string, string> = {
+  ollama: '/api/tags', tgi: '/info', sglang: '/get_model_info', koboldcpp: '/api/v1/model',
+};
+const VERSION_PATH: Record<string, string> = {
+  vllm: '/version', tgi: '/info', ollama: '/api/version', llamacpp: '/props', koboldcpp: '/api/extra/version',
+};
+
+/**
+ * Without a finding, the route a rule is typically found on for the product (vLLM's /invocations for an alternate path,
+ * Ollama's /api/pull for an exposed management route, …), so manual checks probe something meaningful.
+ */
+export function typicalFindingRoute(rule: RuleId, product: string | null): { path: string; method: string } | null {
+  const p = product ?? 'fastapi';
+  switch (rule) {
+    case 'exposure.model-inventory':
+      return { path: LISTING_PATH[p] ?? '/v1/models', method: 'GET' };
+    case 'exposure.metrics':
+      return { path: '/metrics', method: 'GET' };
+    case 'exposure.api-docs':
+      return { path: p === 'tgi' ? '/api-doc/openapi.json' : p === 'localai' ? '/swagger/index.html' : '/docs', method: 'GET' };
+    case 'vuln.known-advisory':
+      return VERSION_PATH[p] ? { path: VERSION_PATH[p]!, method: 'GET' } : null;
+    default: {
+      const family = RULE_ROUTE_FAMILY[rule];
+      const path = family ? ROUTE_FAMILIES[p]?.[family]?.[0] : undefined;
+      if (!path) return null;
+      const get = family === 'promptData' || (family === 'template' && p !== 'tgi');
+      return { path: path.replace(/\/$/, ''), method: get ? 'GET' : 'POST' };
+    }
+  }
+}
+
+/** The defaults for a rule on a framework when there is no finding: the product's usual route for the rule. */
+export function defaultContextForRule(rule: RuleId, framework: Framework): RemediationContext {
+  const base = defaultContext(framework);
+  const route = typicalFindingRoute(rule, base.product);
+  return route ? applyOverrides(base, { path: route.path, method: route.method }) : base;
+}
+
+function resolveContext(framework: Framework, context: Partial<RemediationContext> | undefined, rule: RuleId): RemediationContext {
+  if (!context) return defaultContextForRule(rule, framework);
   // A full context (from contextFromFinding) is taken as is, revalidated; a partial one fills the framework defaults.
   return applyOverrides(defaultContext(framework, context.product ? { product: context.product } : {}), context);
 }
@@ -118,7 +163,7 @@ export function remediationForRules(
   const usable = ids.filter((r) => isApplicable(r, framework));
   const skipped = ids.filter((r) => !usable.includes(r));
   if (!usable.length) throw new NotApplicableError(ids[0]!, framework, applicableFrameworks(ids[0]!));
-  const ctx = resolveContext(framework, context);
+  const ctx = resolveContext(framework, context, usable[0]!);
   const primary = usable[0]!;
   const title = usable.length === 1 ? RULES[primary].title : `Fixes for ${usable.length} rules (${usable.join(', ')})`;
   const kind = FRAMEWORK_INFO[framework].kind;
