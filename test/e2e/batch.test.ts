@@ -1,6 +1,6 @@
+import { runCli } from './cli-run.js';
 // gatecrash scan --targets: the targets file formats, the bounded runner, and the built CLI over 20 emulators on loopback
 // plus a target that is down and one the guard refuses.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -22,7 +22,6 @@ import * as textgen from '../targets/textgen-webui.js';
 import * as triton from '../targets/triton.js';
 import * as vllm from '../targets/vllm.js';
 import { compileReportJsonSchema, sarifSchemaPath, validateSarif } from '../report/helpers.js';
-import { CLI } from './mcp-client.js';
 
 describe('targets file', () => {
   it('reads one URL per line with # comments (a # inside a URL is kept)', () => {
@@ -185,25 +184,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  const t0 = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: performance.now() - t0 }));
-  });
-}
 
 describe('gatecrash scan --targets over 20 emulators', () => {
   let targets: RunningTarget[] = [];

@@ -1,6 +1,6 @@
+import { runCli, type CliRun } from './cli-run.js';
 // The built CLI as a user and a CI job see it: formats, --output, exit codes (also when SARIF is written), usage errors,
 // the rule catalog. Emulated FastAPI wrappers on loopback stand in for the seed's app.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,25 +13,8 @@ import { ScanReportSchema } from '../../src/report/schema.js';
 import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
-import { CLI } from './mcp-client.js';
 
-interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 /** One `gatecrash: …` sentence on stderr, no stack trace. */
 function expectSentence(run: CliRun, pattern: RegExp): void {

@@ -1,12 +1,11 @@
 // End to end over Streamable HTTP: the built CLI's `serve`, the real SDK client in both protocol eras, the front door
 // (token, Host, Origin, body cap), the global scan limit under 20 concurrent calls, and cancellation.
-import { request as httpRequest, createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import type { Client } from '@modelcontextprotocol/client';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanReportSchema } from '../../src/report/schema.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import { sendJson, startTarget, type RunningTarget } from '../targets/harness.js';
+import { startSilentServer } from '../targets/silent.js';
 import { connectHttp, connectSse, startServe, type ServeProcess } from './serve-process.js';
 
 const KEY = 'sk-e2e-http-secret-value-7';
@@ -39,21 +38,6 @@ function raw(url: string, opts: { method?: string; headers?: Record<string, stri
 
 const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
 
-/** Accepts connections and never answers: a scan against it ends only by deadline or cancellation. */
-async function startSilentServer(): Promise<{ url: string; open: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer(() => undefined);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    open: () => sockets.size,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-  };
-}
 
 const until = async (cond: () => boolean, ms: number) => {
   const t0 = Date.now();

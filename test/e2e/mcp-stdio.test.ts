@@ -1,30 +1,14 @@
 // End to end over stdio: the built CLI, the real SDK client, emulated targets.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanReportSchema } from '../../src/report/schema.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
+import { startSilentServer } from '../targets/silent.js';
 import { connectStdio } from './mcp-client.js';
 
 const KEY = 'sk-e2e-secret-value-42';
 
-/** A server that accepts connections and never answers: scans against it only end by deadline or cancellation. */
-async function startSilentServer(): Promise<{ url: string; open: () => number; close: () => Promise<void> }> {
-  const sockets = new Set<Socket>();
-  const server: Server = createServer(() => undefined);
-  server.on('connection', (s) => {
-    sockets.add(s);
-    s.on('close', () => sockets.delete(s));
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    open: () => sockets.size,
-    close: () => new Promise((r) => { for (const s of sockets) s.destroy(); server.close(() => r()); }),
-  };
-}
 
 describe('MCP over stdio', () => {
   let client: Client;

@@ -33,7 +33,7 @@ function fakeExchange(method: string, path: string, a: FakeAnswer, defaults: Rec
 /** Signals for a fake server: every cheap-phase path plus the given URL's path, each a GET. */
 function signalsFor(server: FakeServer, opts: { givenPath?: string; serverHeader?: string; extra?: [string, string][] } = {}): Signals {
   const paths = [...new Set([opts.givenPath ?? '/', ...cheapPhasePaths()])];
-  const defaults = opts.serverHeader ? { server: opts.serverHeader } : {};
+  const defaults: Record<string, string> = opts.serverHeader ? { server: opts.serverHeader } : {};
   const all = paths.map((p) => fakeExchange('GET', p, server(p, 'GET'), defaults));
   for (const [method, p] of opts.extra ?? []) all.push(fakeExchange(method, p, server(p, method), defaults));
   const byPath: Record<string, Exchange> = {};

@@ -1,10 +1,10 @@
+import { runCli as runCliQuiet } from '../e2e/cli-run.js';
 // Credentials never appear in any output (CHECKS.md; issue 4): a scan with a key against a server that echoes whatever it
 // is sent, and that accepts the key's derived variants (changed case, query string, prefix), so that the key and every
 // value derived from it travel in requests, responses, headers and evidence. Every output is then searched: the engine's
 // exchanges and report, toJson, toSarif, toMarkdown, the terminal renderer, the built CLI's stdout, stderr and --output file
 // in every format (with --header and with GATECRASH_BEARER), the CLI's error messages, and the MCP scan_endpoint result.
 // Needs `npm run build` first (npm test does it) for the CLI and MCP parts.
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,9 @@ import { toSarif } from '../../src/report/sarif.js';
 import { firstHeader, sendJson, startTarget, type RunningTarget } from '../targets/harness.js';
 import { answerOpenAI } from '../targets/openai-compatible.js';
 import { chatMessages, isRecord } from '../targets/mistral-model.js';
+
+/** Debug logging on: the key must stay out of the logs too. */
+const runCliLoud = (args: string[], env: Record<string, string> = {}) => runCliQuiet(args, { GATECRASH_LOG_LEVEL: 'debug', ...env });
 
 /** '+', '/' and '=' make the query-string spelling differ from the header spelling (URL encoding). */
 const KEY = 'sk-Redact+Me/0123456789abcdefXYZ=';
@@ -61,23 +64,7 @@ async function startLeakyGateway(): Promise<RunningTarget> {
   });
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
-function runCli(args: string[], env: Record<string, string> = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, GATECRASH_LOG_LEVEL: 'debug', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('credential redaction in every output', () => {
   let target: RunningTarget;
@@ -143,8 +130,8 @@ describe('credential redaction in every output', () => {
 
     it.each(['json', 'sarif', 'markdown', 'pretty'])('scan --header … --format %s: stdout, stderr and --output', async (format) => {
       const out = join(dir, `report.${format}`);
-      const printed = await runCli(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format]);
-      const written = await runCli(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format, '--output', out]);
+      const printed = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format]);
+      const written = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format, '--output', out]);
       expect(printed.code, printed.stderr).not.toBe(2);
       expect(printed.stdout).toContain('[REDACTED]');
       const file = readFileSync(out, 'utf8');
@@ -157,7 +144,7 @@ describe('credential redaction in every output', () => {
       ['GATECRASH_BEARER', [], { GATECRASH_BEARER: KEY }],
       ['--bearer', ['--bearer', KEY], {}],
     ] as const)('scan with %s: the key is used (key findings) and redacted', async (_how, args, env) => {
-      const run = await runCli(['scan', url(), '--format', 'json', ...args], env);
+      const run = await runCliLoud(['scan', url(), '--format', 'json', ...args], env);
       expect(run.code, run.stderr).not.toBe(2);
       const parsed = JSON.parse(run.stdout) as ScanReport;
       expect(parsed.findings.some((f) => f.rule === 'auth.weak-key-handling')).toBe(true);
@@ -168,10 +155,10 @@ describe('credential redaction in every output', () => {
     it('error messages: an unreachable target, a header without a name, a malformed header name', async () => {
       const closed = 'http://127.0.0.1:1/v1/chat/completions'; // nothing listens on port 1
       const runs = await Promise.all([
-        runCli(['scan', closed, '--header', `Authorization: Bearer ${KEY}`, '--format', 'json', '--timeout', '5s']),
-        runCli(['scan', url(), '--header', `Bearer ${KEY}`]),
-        runCli(['scan', url(), '--header', `Bearer ${KEY}: x`]),
-        runCli(['scan', url(), '--bearer', `${KEY}\nX-Injected: 1`]),
+        runCliLoud(['scan', closed, '--header', `Authorization: Bearer ${KEY}`, '--format', 'json', '--timeout', '5s']),
+        runCliLoud(['scan', url(), '--header', `Bearer ${KEY}`]),
+        runCliLoud(['scan', url(), '--header', `Bearer ${KEY}: x`]),
+        runCliLoud(['scan', url(), '--bearer', `${KEY}\nX-Injected: 1`]),
       ]);
       for (const run of runs) {
         expect(leaks(run.stdout + run.stderr), run.stderr).toEqual([]);

@@ -29,7 +29,8 @@ export interface EmulatorRequest extends RecordedRequest {
   markManagement(): void;
 }
 
-export type EmulatorHandler = (req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage) => void | Promise<void>;
+// Handlers may return whatever their last write returns (often `return sendJson(…)`); the harness ignores it.
+export type EmulatorHandler = (req: EmulatorRequest, res: ServerResponse, raw: IncomingMessage) => unknown;
 
 export interface RunningTarget {
   /** http://127.0.0.1:PORT (no trailing slash) */

@@ -49,7 +49,7 @@ export async function startInferenceLimiter(options: InferenceLimiterOptions = {
       return openaiError(res, 429, 'Rate limit reached for requests. Please try again later.', 'rate_limit_exceeded', { 'retry-after': String(resetSeconds) });
     }
     used++;
-    const headers = options.announce
+    const headers: Record<string, string> = options.announce
       ? { 'x-ratelimit-limit-requests': String(limit), 'x-ratelimit-remaining-requests': String(limit - used), 'x-ratelimit-reset-requests': `${resetSeconds}s` }
       : {};
     return answerOpenAI(req, res, req.json, { kind, model: MODEL, defaultMaxTokens: kind === 'chat' ? Infinity : 16, headers });

@@ -2,7 +2,7 @@
 // `--http-restricted-api=<api>[,<api>…]:<header>=<value>` makes a group of APIs demand one header (TARGETS.md).
 // Errors are `{"error":"…"}`; facts not in TARGETS.md come from Triton's http_server.cc and are marked.
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
+import { sendJson, startTarget, type RunningTarget } from './harness.js';
 import { TEST_KEY, body, firstNumber, header, mistralText, sendRaw, sendSse } from './emulator-kit-b.js';
 
 export type TritonApi = 'health' | 'metadata' | 'inference' | 'shared-memory' | 'model-config' | 'model-repository' | 'statistics' | 'trace' | 'logging';
