@@ -11,6 +11,8 @@ import { ALL_PROFILES } from './profiles/index.js';
 import { DEPTH_ORDER, RULES } from './rules.js';
 import { gradeFor, scoreFindings } from './score.js';
 import { discoverSurface } from './surface/discover.js';
+import { detectModelFamily } from './surface/model-family.js';
+import { extractModelOutput } from './surface/model-output.js';
 import { createTarget } from './target.js';
 import type { Exchange, Finding, ProgressEvent, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface } from './types.js';
 import { RULE_IDS } from './types.js';
@@ -171,6 +173,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   timings.totalMs = Math.round(performance.now() - t0);
 
   const fp = surface?.fingerprint ?? { product: 'unknown' as const, productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [] };
+  refineModelFamily(fp, client.exchanges, unique);
   return {
     schemaVersion: 1,
     tool: { name: 'gatecrash', version: GATECRASH_VERSION },
@@ -194,4 +197,18 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     timings,
     errors,
   };
+}
+
+/**
+ * The cheap phase names the family from model ids and templates; when it could not, the outputs the checks obtained may
+ * (Mistral's plain-text [INST] markers). The report's fingerprint and its findings then say so, with the signal.
+ */
+function refineModelFamily(fp: ScanReport['fingerprint'], exchanges: Exchange[], findings: Finding[]): void {
+  if (fp.modelFamily) return;
+  const outputs = exchanges.filter((ex) => ex.probe.inference && ex.response).flatMap((ex) => extractModelOutput(ex.response!.body)?.text ?? []);
+  const family = detectModelFamily({ modelIds: [], outputs });
+  if (!family) return;
+  fp.modelFamily = family;
+  fp.signals = [...fp.signals, `model output carries ${family} chat-template markers`];
+  for (const f of findings) f.server.modelFamily = family;
 }

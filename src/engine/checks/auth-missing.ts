@@ -2,6 +2,7 @@
 import type { Finding } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import { describeServer } from '../surface/inference.js';
+import { detectModelFamily } from '../surface/model-family.js';
 import { authMissingAttempts, authMissingRoutes } from '../surface/inference-reuse.js';
 import { defineCheck } from './define.js';
 
@@ -13,8 +14,11 @@ export default defineCheck({
     const quick = DEPTH_ORDER[ctx.options.depth] === 0;
     // The same selection and probes the LLM and cost rules reuse from the dedup cache (surface/inference-reuse.ts).
     const routes = authMissingRoutes(ctx.surface.routes, quick);
-    const { family, server } = describeServer(ctx.surface);
     const results = await authMissingAttempts(ctx.send, ctx.surface, routes, ctx.options.prompt);
+    const { server } = describeServer(ctx.surface);
+    // When no model id named the family, the output may: Mistral's [INST] markers in generated text are proof enough.
+    const familyId = ctx.surface.fingerprint.modelFamily ?? detectModelFamily({ modelIds: [], outputs: results.flatMap((r) => (r.output ? [r.output.text] : [])) });
+    const family = familyId ? `${familyId.charAt(0).toUpperCase()}${familyId.slice(1)} ` : '';
     const findings: Finding[] = [];
     results.forEach(({ exchange, output }, i) => {
       if (!output) return;
