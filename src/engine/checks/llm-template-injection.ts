@@ -106,7 +106,8 @@ function concatenates(text: string, prompt: string): boolean {
   return new RegExp(`\\[INST\\]\\s*${escapeRe(prompt.trim())}\\s*\\[/INST\\]`).test(text);
 }
 
-async function wrapperProofs(ctx: CheckContext): Promise<WrapperProof[]> {
+/** The proofs, and whether any open route gave output to judge at all (a guarded route shows nothing either way). */
+async function wrapperProofs(ctx: CheckContext): Promise<{ proofs: WrapperProof[]; judged: boolean }> {
   const prompt = ctx.options.prompt;
   const attempts = await authMissingAttempts(ctx.send, ctx.surface, authMissingRoutes(ctx.surface.routes, false), prompt);
   const echoing = attempts.filter((a) => a.output && concatenates(a.output.text, prompt));
@@ -132,7 +133,7 @@ async function wrapperProofs(ctx: CheckContext): Promise<WrapperProof[]> {
       return inside ? { attempt, marked, injected } : null;
     }),
   );
-  return proofs.filter((p): p is WrapperProof => p !== null);
+  return { proofs: proofs.filter((p): p is WrapperProof => p !== null), judged: attempts.some((a) => a.output) };
 }
 
 export default defineCheck({
@@ -141,11 +142,19 @@ export default defineCheck({
   depth: 'standard',
   async run(ctx) {
     const prompt = ctx.options.prompt;
-    const [readings, tokenizerResults, wrappers] = await Promise.all([
+    const tokenizerTargets = tokenizerRoutes(ctx);
+    const [readings, tokenizerResults, wrapperResult] = await Promise.all([
       readChatTemplates(ctx.send, ctx.surface, prompt),
-      Promise.all(tokenizerRoutes(ctx).map(({ route, credentials }) => tokenizerProof(ctx, route, credentials))),
+      Promise.all(tokenizerTargets.map(({ route, credentials }) => tokenizerProof(ctx, route, credentials))),
       wrapperProofs(ctx),
     ]);
+    const wrappers = wrapperResult.proofs;
+    // Nothing to judge (no template readable, no tokenizer route, no open route's output): not a pass. A route that now
+    // refuses callers without a key hides its template handling; verify_fix must not count that as the injection fixed.
+    if (readings.length === 0 && tokenizerTargets.length === 0 && !wrapperResult.judged) {
+      ctx.mark('llm.template-injection', 'inconclusive', 'No chat template, tokenizer route or open inference output was readable without credentials to judge template handling from.');
+      return [];
+    }
     const tokenizers = tokenizerResults.filter((p): p is TokenizerProof => p !== null);
     const v1 = v1Template(readings);
     const stated = readings.map((r) => mistralTokenizerGeneration(r.template ?? r.rendered)).find((g) => g !== null) ?? null;
