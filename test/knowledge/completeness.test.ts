@@ -123,3 +123,28 @@ describe('remediation coverage', () => {
     expect(() => remediationFor('nope', 'fastapi')).toThrow(UnknownRuleError);
   });
 });
+
+describe('purity', () => {
+  it('src/knowledge imports nothing but itself, the engine\'s types and rule catalog, and zod', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const root = new URL('../../src/knowledge/', import.meta.url).pathname;
+    const files: string[] = [];
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d)) {
+        const p = join(d, e);
+        if (statSync(p).isDirectory()) walk(p);
+        else if (p.endsWith('.ts')) files.push(p);
+      }
+    };
+    walk(root);
+    expect(files.length).toBeGreaterThan(20);
+    for (const f of files) {
+      const specs = [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
+      for (const s of specs) {
+        const ok = s === 'zod/v4' || (s.startsWith('.') && !/\/(tools|report|server|cli)\b/.test(s) && (!s.includes('/engine/') || /\/engine\/(types|rules)\.js$/.test(s)));
+        expect(ok, `${f} imports ${s}`).toBe(true);
+      }
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import { renderSeedApp, type SeedFramework } from '../../src/knowledge/index.js';
@@ -40,11 +41,20 @@ async function start(framework: SeedFramework): Promise<Started> {
   return { framework, dir, server, header: bearer ? 'Authorization' : 'X-API-Key', value: bearer ? `Bearer ${KEY}` : KEY };
 }
 
+// No keep-alive: uvicorn closes idle connections after 5 s, and a pooled socket reused just then fails the request.
+const fresh = new Agent({ pipelining: 0 });
+
 async function post(s: Started, headers: [string, string][]): Promise<{ status: number; body: string }> {
-  const h = new Headers({ 'content-type': 'application/json' });
-  for (const [k, v] of headers) h.append(k, v);
-  const r = await fetch(`${s.server.url}/generate`, { method: 'POST', headers: h, body: JSON.stringify({ text: 'Hello' }) });
-  return { status: r.status, body: await r.text() };
+  // A flat list keeps repeated headers apart (a Headers object would join them).
+  const flat = ['content-type', 'application/json', ...headers.flat()];
+  const r = await request(`${s.server.url}/generate`, { method: 'POST', headers: flat, body: JSON.stringify({ text: 'Hello' }), dispatcher: fresh });
+  return { status: r.statusCode, body: await r.body.text() };
+}
+
+async function getStatus(url: string): Promise<number> {
+  const r = await request(url, { dispatcher: fresh });
+  await r.body.dump();
+  return r.statusCode;
 }
 
 describe.runIf(run)('fixed seed apps under real servers', () => {
@@ -55,6 +65,7 @@ describe.runIf(run)('fixed seed apps under real servers', () => {
   }, 60_000);
 
   afterAll(async () => {
+    await fresh.close();
     await Promise.all(started.map((s) => s.server.stop()));
     for (const s of started) rmSync(s.dir, { recursive: true, force: true });
   });
@@ -82,10 +93,9 @@ describe.runIf(run)('fixed seed apps under real servers', () => {
     const ok = await post(s, [[s.header, s.value]]);
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ generated: 'Hello! How can I assist you today?' });
-    const docs = await fetch(`${s.server.url}/docs`);
-    expect(docs.status).not.toBe(200);
-    const openapi = await fetch(`${s.server.url}/openapi.json`);
-    expect(openapi.status).not.toBe(200);
+    expect((await post(s, [[s.header, s.value], [s.header, s.value]])).status).toBe(401);
+    expect(await getStatus(`${s.server.url}/docs`)).not.toBe(200);
+    expect(await getStatus(`${s.server.url}/openapi.json`)).not.toBe(200);
   });
 
   // Last: the scan's wrong keys lock 127.0.0.1 out of these apps for 30 minutes.

@@ -1,6 +1,6 @@
 // Information exposure: exposure.*
 import { COMMON_LINKS } from '../references.js';
-import { check, curl } from '../curl.js';
+import { check, curl, keyHeaderArg } from '../curl.js';
 import type { RuleKnowledge } from '../model.js';
 import { ALL_APPS, keyedStart, ollamaBehindProxy, withAspects } from './common.js';
 import { sq } from '../context.js';
@@ -186,7 +186,7 @@ export const EXPOSURE_RULES: RuleKnowledge[] = [
     manualChecks: (ctx) => [
       check(
         'Malformed JSON',
-        `curl -sS -X POST ${sq(ctx.url)} -H 'Content-Type: application/json' -d '{"broken' | grep -Ei 'traceback|exception|\\.py\\b|\\.cpp\\b|/home/|/usr/|/opt/|line [0-9]+|parse error'`,
+        `curl -sS -X POST ${sq(ctx.url)} ${keyHeaderArg(ctx)} -H 'Content-Type: application/json' -d '{"broken' | grep -Ei 'traceback|exception|\\.py\\b|\\.cpp\\b|/home/|/usr/|/opt/|line [0-9]+|parse error'`,
         'no output',
       ),
     ],
