@@ -72,7 +72,8 @@ function tokenizerRoutes(ctx: CheckContext): { route: Route; credentials: boolea
   return out.slice(0, MAX_TOKENIZERS);
 }
 
-async function tokenizerProof(ctx: CheckContext, route: Route, credentials: boolean): Promise<TokenizerProof | null> {
+/** The proof, else whether the route tokenized at all (a 404 or 401 judges nothing either way). */
+async function tokenizerProof(ctx: CheckContext, route: Route, credentials: boolean): Promise<TokenizerProof | { answered: boolean }> {
   const prompt = ctx.options.prompt;
   const send = (text: string, purpose: string) =>
     ctx.send({
@@ -85,12 +86,12 @@ async function tokenizerProof(ctx: CheckContext, route: Route, credentials: bool
   // The plain tokenization is byte for byte auth.alternate-path's request to the same route (sent once).
   const plain = await send(prompt, `template injection: tokenize the plain prompt on ${route.path}`);
   const plainIds = plain.response && plain.response.status < 300 ? tokenIds(plain.response.body) : null;
-  if (!plainIds) return null;
+  if (!plainIds) return { answered: false };
   const marked = await send(prompt + CLOSING_MARKER, `template injection: tokenize the prompt followed by ${CLOSING_MARKER} on ${route.path}`);
   const markedIds = marked.response && marked.response.status < 300 ? tokenIds(marked.response.body) : null;
-  if (!markedIds) return null;
+  if (!markedIds) return { answered: true };
   const added = addedIds(plainIds, markedIds);
-  return added && added.length === 1 ? { route, plain, marked, id: added[0]! } : null;
+  return added && added.length === 1 ? { route, plain, marked, id: added[0]! } : { answered: true };
 }
 
 // ---------- 3. a wrapper concatenates the prompt into the template ----------
@@ -142,20 +143,20 @@ export default defineCheck({
   depth: 'standard',
   async run(ctx) {
     const prompt = ctx.options.prompt;
-    const tokenizerTargets = tokenizerRoutes(ctx);
     const [readings, tokenizerResults, wrapperResult] = await Promise.all([
       readChatTemplates(ctx.send, ctx.surface, prompt),
-      Promise.all(tokenizerTargets.map(({ route, credentials }) => tokenizerProof(ctx, route, credentials))),
+      Promise.all(tokenizerRoutes(ctx).map(({ route, credentials }) => tokenizerProof(ctx, route, credentials))),
       wrapperProofs(ctx),
     ]);
     const wrappers = wrapperResult.proofs;
-    // Nothing to judge (no template readable, no tokenizer route, no open route's output): not a pass. A route that now
+    // Nothing to judge (no template readable, no tokenizer answering, no open route's output): not a pass. A route that now
     // refuses callers without a key hides its template handling; verify_fix must not count that as the injection fixed.
-    if (readings.length === 0 && tokenizerTargets.length === 0 && !wrapperResult.judged) {
+    const tokenized = tokenizerResults.some((p) => 'id' in p || p.answered);
+    if (readings.length === 0 && !tokenized && !wrapperResult.judged) {
       ctx.mark('llm.template-injection', 'inconclusive', 'No chat template, tokenizer route or open inference output was readable without credentials to judge template handling from.');
       return [];
     }
-    const tokenizers = tokenizerResults.filter((p): p is TokenizerProof => p !== null);
+    const tokenizers = tokenizerResults.filter((p): p is TokenizerProof => 'id' in p);
     const v1 = v1Template(readings);
     const stated = readings.map((r) => mistralTokenizerGeneration(r.template ?? r.rendered)).find((g) => g !== null) ?? null;
     const { family, server } = describeServer(ctx.surface);
