@@ -110,7 +110,7 @@ export function planVerification(previous: ScanReport, request: Pick<VerifyReque
   const rules = [...new Set(findings.map((f) => f.rule))];
   const fp = previous.fingerprint;
   // The same route families as before: a fix that hides the server's banner (a proxy) must not shrink what is re-checked.
-  const hint = fp.product !== 'unknown' && fp.confidence >= 0.5 ? fp.product : null;
+  const hint = fp.product !== 'unknown' ? fp.product : null;
   return { previous, findings, rules, url: request.url, depth: previous.depth, hint };
 }
 
@@ -185,6 +185,8 @@ export function judge(prior: Finding, endpoint: { method: string; url: string },
   }
   const seen = reached.get(normalizeUrlForId(endpoint.url));
   if (!seen) return { status: 'inconclusive', reason: `the re-scan never reached ${where}`, unreached: true };
+  // A route that only ever answered 429 was not judged: a lock-out (perhaps earned by this very scan's wrong keys) hides it.
+  if ([...seen].every((s) => s === 429)) return { status: 'inconclusive', reason: `every request of the re-scan to ${where} was answered 429 (rate limited or locked out), so it shows nothing` };
   const elsewhere = status === 'fail' ? `; ${prior.rule} still fails elsewhere (see the new findings)` : '';
   return { status: 'fixed', reason: `${prior.rule} no longer fires on ${where}, which the re-scan reached (answered ${codes(seen)})${elsewhere}` };
 }
