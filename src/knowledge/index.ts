@@ -17,7 +17,7 @@ export {
   NotApplicableError, UnknownRuleError, applicableFrameworks, defaultContextForRule, defaultFrameworkFor, frameworkKind, isApplicable,
   isRuleId, remediationFor, remediationForRules, typicalFindingRoute, type RemediationOptions,
 } from './remediation.js';
-export { renderExplanationMarkdown, renderExplanationText, renderRemediationMarkdown, ruleHelp } from './markdown.js';
+export { coverageTableMarkdown, renderExplanationMarkdown, renderExplanationText, renderRemediationMarkdown, ruleHelp } from './markdown.js';
 export { renderSeedApp, seedContext, type SeedAppOptions, type SeedFramework } from './seed.js';
 export { nginxTestMainConfig } from './templates/nginx.js';
 export type { AppFeature, ModelCall } from './templates/features.js';

@@ -1,8 +1,10 @@
 // Markdown and plain-text renderings of explanations and snippets (pure).
 import { RULES } from '../engine/rules.js';
-import type { RuleId } from '../engine/types.js';
+import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { FRAMEWORK_INFO } from './frameworks.js';
 import { explainRule } from './explain.js';
+import { applicableFrameworks } from './remediation.js';
+import { FRAMEWORKS } from './types.js';
 import type { Explanation, Reference, RemediationSnippet } from './types.js';
 
 /** A fence longer than any backtick run in the code, so code with ``` inside still renders. */
@@ -91,4 +93,15 @@ export function ruleHelp(rule: RuleId | { id: RuleId }): { text: string; markdow
 /** One line per rule for listings: id, title, the frameworks with a fix. */
 export function ruleOneLiner(rule: RuleId): string {
   return `${rule}: ${RULES[rule].title}`;
+}
+
+/** The rule × framework coverage as a Markdown table (✓ where the knowledge base has a fix). */
+export function coverageTableMarkdown(): string {
+  const head = `| rule | ${FRAMEWORKS.join(' | ')} |`;
+  const sep = `|---|${FRAMEWORKS.map(() => ':-:').join('|')}|`;
+  const rows = RULE_IDS.map((r) => {
+    const fws = new Set(applicableFrameworks(r));
+    return `| \`${r}\` | ${FRAMEWORKS.map((f) => (fws.has(f) ? '✓' : '')).join(' | ')} |`;
+  });
+  return [head, sep, ...rows].join('\n') + '\n';
 }
