@@ -1,6 +1,6 @@
 // The only code that opens sockets. One undici Agent per scan, pinned to the address the guard resolved;
 // every request goes through the budget, the deadline, the per-host limit, the dedup cache and the recorder.
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
 import type { PinnedAddress } from './guard.js';
 import { Semaphore } from './limits.js';
@@ -28,11 +28,16 @@ export interface RequestCounts {
 
 const USER_AGENT = 'gatecrash/0.1 (+https://github.com/gatecrash; authorized security scan)';
 
+// undici takes ~150 ms to load, nearly half of `gatecrash mcp`'s cold start to tools/list: it is loaded by the first
+// request of the first scan instead, once per process.
+let undici: Promise<typeof import('undici')> | undefined;
+const loadUndici = () => (undici ??= import('undici'));
+
 export class ScanClient {
   readonly exchanges: Exchange[] = [];
   readonly counts: RequestCounts = { sent: 0, deduplicated: 0, inference: 0, overBudget: 0 };
   readonly redactor: Redactor;
-  private readonly agent: Agent;
+  private agent: Promise<Agent> | undefined;
   private readonly limiter: Semaphore;
   private readonly inflight = new Map<string, Promise<Exchange>>();
   private nextId = 1;
@@ -41,22 +46,29 @@ export class ScanClient {
   constructor(private readonly opts: ClientOptions) {
     this.redactor = new Redactor(secretsFromCredentials(opts.target.credentials));
     this.limiter = new Semaphore(Math.max(1, opts.concurrency));
-    const { address, family } = opts.pinned;
-    const io = opts.ioTimeoutMs ?? 15_000;
-    this.agent = new Agent({
-      connect: {
-        timeout: opts.connectTimeoutMs ?? 5_000,
-        // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
-        lookup: (_hostname, options, callback) => {
-          if ((options as { all?: boolean }).all) callback(null, [{ address, family }] as never, family);
-          else callback(null, address, family);
-        },
-      },
-      headersTimeout: io,
-      bodyTimeout: io,
-      connections: Math.max(1, opts.concurrency),
-      maxRedirections: 0,
-    } as Agent.Options);
+  }
+
+  private agentFor(): Promise<Agent> {
+    const { address, family } = this.opts.pinned;
+    const io = this.opts.ioTimeoutMs ?? 15_000;
+    this.agent ??= loadUndici().then(
+      ({ Agent }) =>
+        new Agent({
+          connect: {
+            timeout: this.opts.connectTimeoutMs ?? 5_000,
+            // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
+            lookup: (_hostname, options, callback) => {
+              if ((options as { all?: boolean }).all) callback(null, [{ address, family }] as never, family);
+              else callback(null, address, family);
+            },
+          },
+          headersTimeout: io,
+          bodyTimeout: io,
+          connections: Math.max(1, this.opts.concurrency),
+          maxRedirections: 0,
+        } as Agent.Options),
+    );
+    return this.agent;
   }
 
   /** Called for every exchange as it completes (progress accounting). */
@@ -69,7 +81,8 @@ export class ScanClient {
   }
 
   async close(): Promise<void> {
-    await this.agent.destroy().catch(() => undefined);
+    if (!this.agent) return;
+    await this.agent.then((agent) => agent.destroy()).catch(() => undefined);
   }
 
   /** Sends a probe unless an identical one was already sent in this scan, in which case its exchange is returned. */
@@ -139,8 +152,9 @@ export class ScanClient {
     try {
       // undici only honours an abort once the request is on a socket: while it is still connecting (a TLS handshake the
       // server never answers, a SYN into the void) it would wait for the connect timeout. The deadline must always win.
+      const agent = await untilAborted(this.agentFor(), this.opts.signal);
       res = await untilAborted(
-        this.agent.request({
+        agent.request({
           origin: this.opts.target.origin,
           path: probe.path,
           method: probe.method as Dispatcher.HttpMethod,
