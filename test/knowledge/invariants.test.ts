@@ -166,6 +166,7 @@ describe('nginx and Caddy snippets', () => {
       expect(code, where(r)).toMatch(/not expression `size\("\{\$LLM_API_KEY\}"\) >= 32 && \{header\.[A-Za-z-]+\} == "(Bearer )?\{\$LLM_API_KEY\}"`/);
       expect(code, where(r)).toMatch(/# Deny by default: anything not listed above\.\n\thandle \{\n\t\trespond `\{"error":"not found"\}` 404/);
       expect(code, where(r)).toMatch(/header_up Host \{upstream_hostport\}/);
+      expect(code, where(r)).not.toMatch(/@llm_denied path\s*\n/);
     }
   });
 });

@@ -35,9 +35,10 @@ export function renderCaddy(input: ProxyRenderInput): string {
       : `\t# Automatic HTTPS for ${ctx.host}; or: tls ${ctx.tlsCertFile} ${ctx.tlsKeyFile}`);
   }
   L('');
-  if (input.deny.length) {
+  const denied = input.deny.map((d) => (d.prefix ? `${d.path}*` : d.path)).filter((p) => !(f.has('metricsInternal') && p === '/metrics'));
+  if (denied.length) {
     L('\t# Never forwarded, even with a key.');
-    L(`\t@llm_denied path ${input.deny.map((d) => (d.prefix ? `${d.path}*` : d.path)).filter((p) => !(f.has('metricsInternal') && p === '/metrics')).join(' ')}`);
+    L(`\t@llm_denied path ${denied.join(' ')}`);
     L('\thandle @llm_denied {');
     L('\t\trespond `{"error":"not found"}` 404');
     L('\t}');

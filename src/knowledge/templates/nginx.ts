@@ -204,11 +204,11 @@ export function renderNginx(input: ProxyRenderInput): string {
     L('        proxy_set_header Host $proxy_host;');
     L('    }');
   }
-  if (input.deny.length) {
+  const denied = input.deny.filter((d) => !(f.has('metricsInternal') && d.path === '/metrics'));
+  if (denied.length) {
     L('');
     L('    # Never forwarded, even with a key.');
-    for (const d of input.deny) {
-      if (f.has('metricsInternal') && d.path === '/metrics') continue;
+    for (const d of denied) {
       L(`    location ${d.prefix ? '^~ ' : '= '}${d.path} {`);
       L(`        ${NOT_FOUND}`);
       L('    }');
