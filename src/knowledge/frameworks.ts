@@ -165,7 +165,7 @@ const PRODUCT_TO_FRAMEWORK: Record<string, Framework> = {
  * The framework a finding's fingerprint points at: the product itself when the knowledge base has start-up knobs for it,
  * nginx for servers it only knows from the outside, FastAPI (the seed's case) when the product is FastAPI or unknown.
  */
-export function frameworkForFinding(finding: Pick<FindingLike, 'server'> | null | undefined): Framework {
+export function frameworkForFinding(finding: Partial<FindingLike> | null | undefined): Framework {
   const product = finding?.server?.product ?? null;
   return (product && PRODUCT_TO_FRAMEWORK[product]) || 'fastapi';
 }

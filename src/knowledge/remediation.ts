@@ -70,7 +70,7 @@ export function isApplicable(rule: RuleId, framework: string): boolean {
  * The framework suggest_remediation uses when none is named: the finding's product when it has a fix for the rule;
  * otherwise a proxy for servers (their own flags cannot fix it), or the app frameworks for apps and unknown servers.
  */
-export function defaultFrameworkFor(rule: RuleId, finding?: Pick<FindingLike, 'server'> | null): Framework {
+export function defaultFrameworkFor(rule: RuleId, finding?: Partial<FindingLike> | null): Framework {
   const valid = applicableFrameworks(rule);
   const preferred = frameworkForFinding(finding);
   if (valid.includes(preferred)) return preferred;
