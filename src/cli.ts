@@ -24,6 +24,10 @@ Usage:
   gatecrash scan --targets FILE [--parallel N] [options]
                                      scan many endpoints, write one combined report
   gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
+  gatecrash verify --report FILE [url] [--header …]
+                                     re-run only the rules a saved JSON report failed, on the same endpoints:
+                                     exit 0 when every finding is proven fixed, 1 otherwise (url: where the
+                                     fixed service answers now; default: the report's target)
   gatecrash checks [--format json]   list the rule catalog
   gatecrash mcp                      serve MCP over stdio
   gatecrash serve [--host H] [--port P] [--token T] [--legacy-sse] [--allow-remote]
@@ -69,6 +73,7 @@ const SCAN_FLAGS = {
   'allow-private': { type: 'boolean' },
   allow: { type: 'string' },
   hint: { type: 'string' },
+  report: { type: 'string' },
   'fail-on': { type: 'string' },
   targets: { type: 'string' },
   parallel: { type: 'string' },
@@ -215,6 +220,39 @@ async function main(argv: string[]): Promise<number> {
         return code === 2 ? 2 : 0;
       } finally {
         await demo.close();
+      }
+    }
+    case 'verify': {
+      // Same judgement as the MCP tool (src/verify.ts); the previous scan comes from a saved JSON report.
+      const { readFileSync } = await import('node:fs');
+      const { parseScanReport } = await import('./report/json.js');
+      const { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyExitCode, verifyFix } = await import('./verify.js');
+      if (!values.report) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url]');
+      if (positionals.length > 1) throw new UsageError('verify takes at most one URL (where the fixed service answers now).');
+      if (config.format && config.format !== 'json' && config.format !== 'pretty') throw new UsageError('verify writes --format pretty or json.');
+      let previous: ScanReport;
+      try {
+        previous = parseScanReport(readFileSync(values.report, 'utf8'));
+      } catch (e) {
+        const why = e instanceof z.ZodError ? 'it is not a Gatecrash JSON report (scan --format json)' : (e as Error).message;
+        throw new UsageError(`Cannot read the report ${values.report}: ${why}.`);
+      }
+      const onProgress = progressLine();
+      try {
+        const result = await verifyFix(
+          previous,
+          { url: positionals[0] ?? previous.target.url, headers: credentialHeaders(config) },
+          (input, options, onExchange) =>
+            scan(input, { ...options, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow }, { onExchange, ...(onProgress ? { onProgress } : {}) }),
+        );
+        if (onProgress) process.stderr.write('\r\x1b[2K');
+        const text = config.format === 'json' || (!config.format && (config.output || !process.stdout.isTTY)) ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerifyResult(result)}\n`;
+        if (config.output) writeFileSync(config.output, text);
+        else process.stdout.write(text);
+        return verifyExitCode(result);
+      } catch (e) {
+        if (e instanceof VerifyInputError || e instanceof VerifyUnreachableError) throw new UsageError(e.message);
+        throw e;
       }
     }
     case 'checks': {

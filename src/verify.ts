@@ -209,7 +209,7 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
     const reached: Reached = new Map();
     const report = await runScan({ ...input, url }, { ...base, rules }, (ex) => recordReached(reached, ex));
     const unreachable = report.errors.find((e) => e.phase === 'reach');
-    if (unreachable) throw new VerifyUnreachableError(`${unreachable.message}. Nothing was verified: check that the fixed service is running and that ${url} is where it answers.`);
+    if (unreachable) throw new VerifyUnreachableError(`${unreachable.message.replace(/\.$/, '')}. Nothing was verified: check that the fixed service is running and that ${url} is where it answers.`);
     rescans.push({
       scanId: report.scanId,
       url: report.target.url,

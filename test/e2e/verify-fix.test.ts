@@ -1,0 +1,171 @@
+// verify_fix end to end: the built CLI as an MCP server over stdio (SDK client), and `gatecrash verify` as a process.
+// A scan of the seed's open wrapper, then verification against the unchanged target (every finding still-failing) and
+// against its fixed twin (key checked before routing, docs off: every finding fixed); errors are sentences, never throws.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Client } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ScanReportSchema } from '../../src/report/schema.js';
+import { toJson } from '../../src/report/json.js';
+import type { ScanReport } from '../../src/engine/types.js';
+import { VerifyResultSchema } from '../../src/tools/verify-fix.js';
+import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
+import type { RunningTarget } from '../targets/harness.js';
+import { TEST_KEY } from '../targets/mistral-model.js';
+import { CLI, connectStdio } from './mcp-client.js';
+import { freePort } from '../real/uvicorn.js';
+
+type CallResult = Awaited<ReturnType<Client['callTool']>>;
+const text = (r: CallResult) => (r.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
+
+describe('verify_fix over MCP stdio and gatecrash verify', () => {
+  let client: Client;
+  let open: RunningTarget;
+  let fixed: RunningTarget;
+  let previous: ScanReport;
+  let closedPort: number;
+  let dir: string;
+
+  beforeAll(async () => {
+    [client, open, fixed, closedPort] = await Promise.all([
+      connectStdio(),
+      startFastapiWrapper({}),
+      // The twin after the fix: the key checked for every path before routing, the docs routes off.
+      startFastapiWrapper({ auth: { mode: 'middleware', header: 'X-API-Key', key: TEST_KEY }, docs: false }),
+      freePort(),
+    ]);
+    const scanned = await client.callTool({ name: 'scan_endpoint', arguments: { url: `${open.url}/generate` } });
+    expect(scanned.isError).toBeFalsy();
+    previous = ScanReportSchema.parse(scanned.structuredContent);
+    dir = mkdtempSync(join(tmpdir(), 'gatecrash-verify-'));
+    writeFileSync(join(dir, 'report.json'), toJson(previous));
+  }, 60_000);
+
+  afterAll(async () => {
+    await client?.close();
+    await Promise.all([open?.close(), fixed?.close()]);
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('declares the tool with an output schema and honest annotations', async () => {
+    const { tools } = await client.listTools();
+    const tool = tools.find((t) => t.name === 'verify_fix');
+    expect(tool, 'verify_fix is listed').toBeDefined();
+    expect(tool!.outputSchema).toBeDefined();
+    expect(tool!.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: true });
+    expect(Object.keys((tool!.inputSchema as { properties: object }).properties)).toEqual(expect.arrayContaining(['url', 'previousScan', 'findingIds', 'headers']));
+  });
+
+  it('the scan had findings to verify', () => {
+    expect(previous.findings.map((f) => f.rule)).toEqual(expect.arrayContaining(['auth.missing', 'exposure.api-docs']));
+  });
+
+  it('on the unchanged target, every prior finding is still-failing (matched by its stable id)', async () => {
+    const r = await client.callTool({ name: 'verify_fix', arguments: { url: `${open.url}/generate`, previousScan: previous.scanId } });
+    expect(r.isError, text(r)).toBeFalsy();
+    const result = VerifyResultSchema.parse(r.structuredContent);
+    expect(result.verdicts.map((v) => [v.findingId, v.status, v.current?.matchedBy])).toEqual(previous.findings.map((f) => [f.id, 'still-failing', 'id']));
+    expect(result.allFixed).toBe(false);
+    expect(result.rules).toEqual([...new Set(previous.findings.map((f) => f.rule))]);
+    expect(text(r)).toMatch(/STILL FAILING/);
+    // Only the failed rules ran: the re-scan, kept in the session, skipped every other rule as not selected.
+    const rescan = await client.readResource({ uri: `gatecrash://scans/${result.rescans[0]!.scanId}` });
+    const report = ScanReportSchema.parse(JSON.parse((rescan.contents[0] as { text: string }).text));
+    for (const rule of report.rules) {
+      if (result.rules.includes(rule.rule)) expect(rule.status, rule.rule).toBe('fail');
+      else expect(rule, rule.rule).toMatchObject({ status: 'skipped', reason: 'not selected for this scan' });
+    }
+  });
+
+  it('on the fixed twin, every prior finding is fixed, and nothing new turned up', async () => {
+    const r = await client.callTool({ name: 'verify_fix', arguments: { url: `${fixed.url}/generate`, previousScan: previous.scanId, headers: {} } });
+    expect(r.isError, text(r)).toBeFalsy();
+    const result = VerifyResultSchema.parse(r.structuredContent);
+    const table = result.verdicts.map((v) => `${v.status} ${v.rule}: ${v.reason}`).join('\n');
+    expect(result.verdicts.map((v) => v.findingId)).toEqual(previous.findings.map((f) => f.id));
+    for (const v of result.verdicts) expect(v.status, table).toBe('fixed');
+    // The endpoints are the previous ones, moved onto the origin being verified.
+    expect(result.verdicts.map((v) => new URL(v.endpoint.url).pathname)).toEqual(previous.findings.map((f) => new URL(f.endpoint.url).pathname));
+    expect(result.verdicts.every((v) => v.endpoint.url.startsWith(fixed.url))).toBe(true);
+    expect(result.newFindings).toEqual([]);
+    expect(result.allFixed).toBe(true);
+    expect(result.summary).toEqual({ fixed: previous.findings.length, stillFailing: 0, inconclusive: 0, newFindings: 0 });
+    expect(text(r)).toMatch(/Every finding is proven fixed/);
+    expect(result.rescans).toHaveLength(1);
+  });
+
+  it('takes the full report object and a subset of finding ids, or finding ids alone (looked up in the session)', async () => {
+    const first = previous.findings.find((f) => f.rule === 'auth.missing')!;
+    const byObject = await client.callTool({ name: 'verify_fix', arguments: { url: `${fixed.url}/generate`, previousScan: previous, findingIds: [first.id] } });
+    expect(byObject.isError, text(byObject)).toBeFalsy();
+    const a = VerifyResultSchema.parse(byObject.structuredContent);
+    expect(a.rules).toEqual(['auth.missing']);
+    expect(a.verdicts.map((v) => [v.findingId, v.status])).toEqual([[first.id, 'fixed']]);
+    const byIds = await client.callTool({ name: 'verify_fix', arguments: { url: `${open.url}/generate`, findingIds: [first.id] } });
+    expect(byIds.isError, text(byIds)).toBeFalsy();
+    expect(VerifyResultSchema.parse(byIds.structuredContent).verdicts.map((v) => v.status)).toEqual(['still-failing']);
+  });
+
+  it('answers every user error with isError and a sentence', async () => {
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ url: `${fixed.url}/generate` }, /previousScan|findingIds/],
+      [{ url: `${fixed.url}/generate`, previousScan: 'no-such-scan' }, /No scan with that id/],
+      [{ url: `${fixed.url}/generate`, findingIds: ['GC-0000000000000000'] }, /finding ids? .*scan of this session/i],
+      [{ url: `${fixed.url}/generate`, previousScan: previous.scanId, findingIds: ['GC-0000000000000000'] }, /has no finding GC-0000000000000000/],
+      [{ url: `http://127.0.0.1:${closedPort}/generate`, previousScan: previous.scanId }, /Could not reach .*Nothing was verified/],
+      [{ url: 'http://169.254.169.254/latest/meta-data/', previousScan: previous.scanId }, /metadata|link-local/i],
+      [{ url: `${fixed.url}/generate`, previousScan: previous.scanId, headers: { 'Bad Header': 'x' } }, /header/i],
+    ];
+    for (const [args, message] of cases) {
+      const r = await client.callTool({ name: 'verify_fix', arguments: args });
+      expect(r.isError, JSON.stringify(args)).toBe(true);
+      expect(text(r), JSON.stringify(args)).toMatch(message);
+      expect(text(r)).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  describe('gatecrash verify --report FILE', () => {
+    // Asynchronous: the targets live in this process, and a synchronous spawn would stop them from answering.
+    const cli = (...args: string[]) =>
+      new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, [CLI, 'verify', ...args], { encoding: 'utf8', env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' } }, (error, stdout, stderr) =>
+          resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+        );
+      });
+
+    it('exit 0 when every finding is fixed, with the same verdicts as the tool (JSON)', async () => {
+      const r = await cli('--report', join(dir, 'report.json'), `${fixed.url}/generate`, '--format', 'json');
+      expect(r.status, r.stderr).toBe(0);
+      const result = VerifyResultSchema.parse(JSON.parse(r.stdout));
+      expect(result.allFixed).toBe(true);
+      expect(result.verdicts.map((v) => v.status)).toEqual(previous.findings.map(() => 'fixed'));
+    });
+
+    it('exit 1 when anything still fails; the URL defaults to the report\'s target', async () => {
+      const r = await cli('--report', join(dir, 'report.json'), '--format', 'pretty');
+      expect(r.status, r.stderr).toBe(1);
+      expect(r.stdout).toMatch(/STILL FAILING \[high\] auth\.missing POST/);
+      expect(r.stdout).toMatch(/Not fixed yet/);
+    });
+
+    it('exit 2 on usage errors and unreachable targets, with a sentence', async () => {
+      const bad = join(dir, 'not-a-report.json');
+      writeFileSync(bad, '{"hello":"world"}');
+      const cases: [string[], RegExp][] = [
+        [[], /verify needs the earlier scan/],
+        [['--report', join(dir, 'missing.json')], /Cannot read the report/],
+        [['--report', bad], /not a Gatecrash JSON report/],
+        [['--report', join(dir, 'report.json'), `http://127.0.0.1:${closedPort}/generate`], /Could not reach/],
+        [['--report', join(dir, 'report.json'), 'a', 'b'], /at most one URL/],
+      ];
+      for (const [args, message] of cases) {
+        const r = await cli(...args);
+        expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+        expect(r.stderr).toMatch(message);
+        expect(r.stderr).not.toMatch(/\n\s+at /);
+      }
+    });
+  });
+});
