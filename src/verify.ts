@@ -236,9 +236,13 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
     const url = endpoints.get(f.id)!.url;
     unreached.set(url, [...(unreached.get(url) ?? []), f]);
   }
+  const followedUp = new Set<string>();
   for (const [url, group] of [...unreached.entries()].slice(0, MAX_FOLLOW_UPS)) {
     const next = await run(url, [...new Set(group.map((f) => f.rule))]);
-    for (const f of group) decided.set(f.id, { ...judge(f, endpoints.get(f.id)!, next.report, next.reached), scanId: next.report.scanId });
+    for (const f of group) {
+      followedUp.add(f.id);
+      decided.set(f.id, { ...judge(f, endpoints.get(f.id)!, next.report, next.reached), scanId: next.report.scanId });
+    }
   }
 
   const verdicts: FindingVerdict[] = plan.findings.map((f) => {
@@ -251,8 +255,8 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
       confidence: f.confidence,
       endpoint: endpoints.get(f.id)!,
       status: j.status,
-      reason: j.unreached ? `${j.reason} (not scanned again: at most ${MAX_FOLLOW_UPS} follow-up scans)` : j.reason,
-      scanId: j.status === 'inconclusive' && j.unreached ? null : j.scanId,
+      reason: !j.unreached ? j.reason : followedUp.has(f.id) ? `${j.reason}, not even when scanned as the given URL` : `${j.reason} (not scanned again: at most ${MAX_FOLLOW_UPS} follow-up scans)`,
+      scanId: j.unreached && !followedUp.has(f.id) ? null : j.scanId,
     };
     if (j.current) v.current = j.current;
     return v;

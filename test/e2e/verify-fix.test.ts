@@ -9,8 +9,10 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanReportSchema } from '../../src/report/schema.js';
 import { toJson } from '../../src/report/json.js';
-import type { ScanReport } from '../../src/engine/types.js';
+import { stableFindingId } from '../../src/engine/findings.js';
+import { RULE_IDS, type Finding, type RuleResult, type ScanOptions, type ScanReport } from '../../src/engine/types.js';
 import { VerifyResultSchema } from '../../src/tools/verify-fix.js';
+import { MAX_FOLLOW_UPS, VerifyInputError, VerifyUnreachableError, planVerification, rebaseUrl, verifyExitCode, verifyFix, type VerifyScan } from '../../src/verify.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
@@ -167,5 +169,119 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
         expect(r.stderr).not.toMatch(/\n\s+at /);
       }
     });
+  });
+});
+
+// ---------- the judgement itself, with a scripted scan (no network) ----------
+
+const ORIGIN = 'http://127.0.0.1:9000';
+
+function finding(rule: Finding['rule'], method: string, url: string, variant?: string): Finding {
+  return {
+    id: stableFindingId(rule, method, url, variant ?? ''),
+    rule, check: 'Authentication', title: rule, severity: 'high', confidence: 'confirmed', description: `${rule} on ${url}`,
+    endpoint: { method, url }, evidence: { request: { method, url, headers: {} } }, remediation: '', cwe: [], owasp: [], owaspLlm: [], pci: [],
+    server: { product: 'fastapi', version: null, modelFamily: null }, ...(variant ? { variant } : {}),
+  };
+}
+
+function report(url: string, findings: Finding[], statuses: Partial<Record<Finding['rule'], RuleResult['status']>> = {}, extra: Partial<ScanReport> = {}): ScanReport {
+  return {
+    schemaVersion: 1, tool: { name: 'gatecrash', version: '0' }, scanId: `scan-${Math.random().toString(16).slice(2)}`,
+    target: { url, origin: new URL(url).origin }, depth: 'standard', startedAt: '', finishedAt: '', durationMs: 1, partial: false, score: 0, grade: 'F',
+    fingerprint: { product: 'fastapi', productName: 'FastAPI application', version: null, confidence: 0.4, signals: [], models: [], modelFamily: null, candidates: [] },
+    surface: { credentialHeader: { name: 'X-API-Key', scheme: null, source: 'profile' }, routes: [] },
+    findings,
+    rules: RULE_IDS.map((rule) => ({ rule, status: statuses[rule] ?? (findings.some((f) => f.rule === rule) ? 'fail' : 'pass'), findings: findings.filter((f) => f.rule === rule).length })),
+    requests: { sent: 1, deduplicated: 0, inference: 0, budget: 150, overBudget: 0 }, timings: {}, errors: [],
+    ...extra,
+  };
+}
+
+/** A scan that answers from a script: per call, the report to return and the URLs (with statuses) it "requested". */
+function scripted(steps: { report: (url: string) => ScanReport; reached: [string, number][] }[]): VerifyScan & { calls: { url: string; options: Partial<ScanOptions> }[] } {
+  const calls: { url: string; options: Partial<ScanOptions> }[] = [];
+  const fn = (async (input, options, onExchange) => {
+    const step = steps[calls.length];
+    calls.push({ url: input.url, options });
+    if (!step) throw new Error('unexpected extra scan');
+    step.reached.forEach(([url, status], i) =>
+      onExchange({ id: i, probe: { method: 'GET', path: new URL(url).pathname, purpose: 'test' }, request: { method: 'GET', url, headers: {} }, response: { status, headers: {}, body: '', truncated: false, latencyMs: 1 } }),
+    );
+    return step.report(input.url);
+  }) as VerifyScan & { calls: typeof calls };
+  fn.calls = calls;
+  return fn;
+}
+
+describe('verifyFix judgement (scripted scans)', () => {
+  const missing = finding('auth.missing', 'POST', `${ORIGIN}/generate`);
+  const docs = finding('exposure.api-docs', 'GET', `${ORIGIN}/openapi.json`);
+  const prev = report(`${ORIGIN}/`, [missing, docs]);
+
+  it('re-runs exactly the failed rules, with the previous product as hint and depth', async () => {
+    const scan = scripted([{ report: (u) => report(u, []), reached: [[`${ORIGIN}/generate`, 401], [`${ORIGIN}/openapi.json`, 404]] }]);
+    const r = await verifyFix(prev, { url: `${ORIGIN}/` }, scan);
+    expect(scan.calls[0]!.options).toMatchObject({ rules: ['auth.missing', 'exposure.api-docs'], hint: 'fastapi', depth: 'standard' });
+    expect(r.verdicts.map((v) => v.status)).toEqual(['fixed', 'fixed']);
+    expect(r.allFixed).toBe(true);
+    expect(verifyExitCode(r)).toBe(0);
+  });
+
+  it('an endpoint the re-scan never reached gets one follow-up scan of its own URL (discovery lost it: docs turned off)', async () => {
+    const scan = scripted([
+      { report: (u) => report(u, []), reached: [[`${ORIGIN}/`, 404], [`${ORIGIN}/openapi.json`, 404]] },
+      { report: (u) => report(u, []), reached: [[`${ORIGIN}/generate`, 401]] },
+    ]);
+    const r = await verifyFix(prev, { url: `${ORIGIN}/` }, scan);
+    expect(scan.calls.map((c) => [c.url, c.options.rules])).toEqual([[`${ORIGIN}/`, ['auth.missing', 'exposure.api-docs']], [`${ORIGIN}/generate`, ['auth.missing']]]);
+    expect(r.verdicts.map((v) => [v.rule, v.status, v.scanId])).toEqual([['auth.missing', 'fixed', r.rescans[1]!.scanId], ['exposure.api-docs', 'fixed', r.rescans[0]!.scanId]]);
+  });
+
+  it('never says fixed without proof: skipped rule, partial scan, only 429s, unreached endpoint', async () => {
+    const cases: [ScanReport, [string, number][], RegExp][] = [
+      [report(ORIGIN, [], { 'auth.missing': 'skipped' }), [[`${ORIGIN}/generate`, 401]], /auth\.missing was skipped/],
+      [report(ORIGIN, [], {}, { partial: true, errors: [{ phase: 'budget', message: 'The request budget of 1 was spent.' }] }), [[`${ORIGIN}/generate`, 401]], /cut short .*budget/],
+      [report(ORIGIN, []), [[`${ORIGIN}/generate`, 429]], /answered 429/],
+    ];
+    for (const [rescan, reached, why] of cases) {
+      const r = await verifyFix(prev, { url: ORIGIN, findingIds: [missing.id] }, scripted([{ report: () => rescan, reached }]));
+      expect(r.verdicts[0]!.status).toBe('inconclusive');
+      expect(r.verdicts[0]!.reason).toMatch(why);
+      expect(r.allFixed).toBe(false);
+      expect(verifyExitCode(r)).toBe(1);
+    }
+    const many = report(ORIGIN, ['/a', '/b', '/c', '/d', '/e', '/f'].map((p) => finding('auth.missing', 'POST', `${ORIGIN}${p}`)));
+    const steps = Array.from({ length: 1 + MAX_FOLLOW_UPS }, () => ({ report: (u: string) => report(u, []), reached: [] as [string, number][] }));
+    const r = await verifyFix(many, { url: ORIGIN }, scripted(steps));
+    expect(r.rescans).toHaveLength(1 + MAX_FOLLOW_UPS);
+    expect(r.verdicts.filter((v) => v.scanId === null).map((v) => v.reason)).toEqual([expect.stringMatching(/never reached .*at most 4 follow-up/), expect.stringMatching(/never reached/)]);
+  });
+
+  it('still-failing by stable id, else by rule and endpoint (another variant); a finding elsewhere is new', async () => {
+    const bypass = finding('auth.header-bypass', 'POST', `${ORIGIN}/generate`, 'x-api-key=""');
+    const before = report(ORIGIN, [missing, bypass]);
+    const after = report(ORIGIN, [missing, finding('auth.header-bypass', 'POST', `${ORIGIN}/generate`, 'x-api-key="None"'), finding('auth.missing', 'POST', `${ORIGIN}/v1/generate`)]);
+    const r = await verifyFix(before, { url: ORIGIN }, scripted([{ report: () => after, reached: [[`${ORIGIN}/generate`, 200]] }]));
+    expect(r.verdicts.map((v) => [v.status, v.current?.matchedBy])).toEqual([['still-failing', 'id'], ['still-failing', 'rule+endpoint']]);
+    expect(r.newFindings.map((f) => f.endpoint.url)).toEqual([`${ORIGIN}/v1/generate`]);
+    expect(r.summary).toEqual({ fixed: 0, stillFailing: 2, inconclusive: 0, newFindings: 1 });
+  });
+
+  it('a new origin (the proxy in front): the same paths are re-checked there, and ids are recomputed for it', async () => {
+    const proxy = 'http://127.0.0.1:9443';
+    expect(rebaseUrl(`${ORIGIN}/generate?x=1`, ORIGIN, `${proxy}/`)).toBe(`${proxy}/generate?x=1`);
+    expect(rebaseUrl('http://other:1/generate', ORIGIN, `${proxy}/`)).toBe('http://other:1/generate');
+    const still = report(proxy, [finding('auth.missing', 'POST', `${proxy}/generate`)]);
+    const r = await verifyFix(prev, { url: `${proxy}/`, findingIds: [missing.id] }, scripted([{ report: () => still, reached: [[`${proxy}/generate`, 200]] }]));
+    expect(r.verdicts[0]).toMatchObject({ status: 'still-failing', endpoint: { method: 'POST', url: `${proxy}/generate` }, current: { matchedBy: 'id' } });
+    expect(r.newFindings).toEqual([]);
+  });
+
+  it('refuses what cannot be verified, in a sentence', async () => {
+    expect(() => planVerification(report(ORIGIN, []), { url: ORIGIN })).toThrow(VerifyInputError);
+    expect(() => planVerification(prev, { url: ORIGIN, findingIds: ['GC-nope'] })).toThrow(/has no finding GC-nope\. Its findings: GC-/);
+    const unreachable = report(ORIGIN, [], {}, { errors: [{ phase: 'reach', message: `Could not reach ${ORIGIN}: connection refused.` }] });
+    await expect(verifyFix(prev, { url: ORIGIN }, scripted([{ report: () => unreachable, reached: [] }]))).rejects.toThrow(VerifyUnreachableError);
   });
 });
