@@ -1,7 +1,8 @@
 // Real servers for the snippet tests, beside uvicorn.ts: Flask's own server, Node, nginx and Caddy, each as a foreground child
 // process on an ephemeral loopback port with every file it writes in a temporary folder (never a system service, never port 80).
 // A missing binary skips loudly; with GATECRASH_REQUIRE_REAL_SERVERS=1 (CI) it fails instead.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -133,4 +134,50 @@ export async function startCaddy(dir: string, caddyfile: string, port: number, e
   if (v.status !== 0) return { validate, server: null };
   const server = await startProcess('caddy', ['run', ...args], dir, e, port);
   return { validate, server };
+}
+
+/**
+ * Like uvicorn.ts startProcess, but ready when the port accepts a TCP connection: for servers that speak TLS (an http://
+ * readiness probe would never succeed against them).
+ */
+export async function startProcessTcp(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, port: number, timeoutMs = 15_000): Promise<RealServer> {
+  let buf = '';
+  const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout?.on('data', (d: Buffer) => (buf += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (buf += d.toString()));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode}:\n${buf}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => (s.destroy(), resolve(true)));
+      s.once('error', () => resolve(false));
+    });
+    if (open) break;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`server did not listen on ${port} within ${timeoutMs} ms:\n${buf}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url: `https://127.0.0.1:${port}`,
+    port,
+    output: () => buf,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 3000).unref();
+      }),
+  };
+}
+
+/** A self-signed certificate for 127.0.0.1 (openssl), for the TLS snippets. Null when openssl is missing. */
+export function selfSignedCert(dir: string): { cert: string; key: string } | null {
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  return r.status === 0 ? { cert, key } : null;
 }
