@@ -222,7 +222,9 @@ export async function proveVariant(
   if (s !== 400 && s !== 422) return null;
   // A prompt field read from OpenAPI or a 422 is the handler's own; one taken from a profile's route of the same name is a guess.
   const guessed = b.route.shape === 'wrapper' && !(b.route.promptField && (b.route.source === 'openapi' || b.route.source === 'learned-422'));
-  if (guessed) {
+  // A 422 that names a missing header is FastAPI refusing the credential, not our body: other field names change nothing.
+  const refusedForHeader = s === 422 && learnFrom422(first.response!.body).headers.length > 0;
+  if (guessed && !refusedForHeader) {
     const used = Object.keys((parseJson(b.body) as Record<string, unknown> | null) ?? {});
     for (const field of PROMPT_FIELD_GUESSES.filter((f) => !used.includes(f))) {
       const body = JSON.stringify(bodyFor(b.route, ctx.surface, { prompt }, field));
