@@ -51,6 +51,14 @@ interface Case {
 /** What the proxy must leave readable from loopback by design (the metrics route for local scrapers). */
 const LOOPBACK_BY_DESIGN = new Set(['exposure.metrics']);
 
+/** Temporary folders of this file, removed once its servers have stopped. */
+const removals: (() => void)[] = [];
+function temp(label: string): string {
+  const t = tempDir(label);
+  removals.push(t.remove);
+  return t.dir;
+}
+
 async function setUp(proxy: Proxy, product: Product): Promise<Case> {
   const key = proxy === 'nginx' ? NGINX_KEY : CADDY_KEY;
   // vLLM keeps its own key behind the proxy (defence in depth): the proxy passes the client's header through, so the same key.
@@ -59,7 +67,7 @@ async function setUp(proxy: Proxy, product: Product): Promise<Case> {
   const covered = previous.findings.filter((f) => applicableFrameworks(f.rule).includes(proxy));
   const rules = [...new Set(covered.map((f) => f.rule))];
   const port = await freePort();
-  const { dir } = tempDir(`${proxy}-${product}`);
+  const dir = temp(`${proxy}-${product}`);
   // The context suggest_remediation would use: the most severe finding's, with the proxy taking the clients' port and the
   // server moved behind it (here the server stays where it is and the proxy gets a new port: the same thing on loopback).
   const ctx = contextFromFinding(previous.findings[0]!, {
@@ -78,7 +86,7 @@ async function setUp(proxy: Proxy, product: Product): Promise<Case> {
     expect(run.test.status, run.test.output).toBe(0);
     // Fail closed: the same file with an empty keys file.
     const kport = await freePort();
-    const kdir = tempDir(`${proxy}-${product}-keyless`).dir;
+    const kdir = temp(`${proxy}-${product}-keyless`);
     writeFileSync(`${kdir}/keys.map`, '');
     const keylessRun = await startNginx(kdir, conf.replace(`listen 127.0.0.1:${port};`, `listen 127.0.0.1:${kport};`).replaceAll(keysFile, `${kdir}/keys.map`), kport, nginxTestMainConfig);
     expect(keylessRun.test.status, keylessRun.test.output).toBe(0);
@@ -90,7 +98,7 @@ async function setUp(proxy: Proxy, product: Product): Promise<Case> {
   const run = await startCaddy(dir, CADDY_TEST_GLOBALS + snippet.code, port, env);
   expect(run.validate.status, run.validate.output).toBe(0);
   const kport = await freePort();
-  const kdir = tempDir(`${proxy}-${product}-keyless`).dir;
+  const kdir = temp(`${proxy}-${product}-keyless`);
   const keylessRun = await startCaddy(kdir, CADDY_TEST_GLOBALS + snippet.code.replace(site, `http://:${kport} {`), kport, {}, [ctx.envVar]);
   expect(keylessRun.validate.status, keylessRun.validate.output).toBe(0);
   return { proxy, product, upstream, previous, covered, snippet, front: run.server!, checked: run.validate.output, keyless: keylessRun.server! };
@@ -127,6 +135,7 @@ for (const proxy of ['nginx', 'caddy'] as const) {
 
     afterAll(async () => {
       for (const c of cases) await Promise.all([c.front.stop(), c.keyless.stop(), c.upstream.close()]);
+      for (const r of removals.splice(0)) r();
     });
 
     it.each(['ollama', 'vllm'] as const)(`the ${proxy} configuration for %s is valid`, (product) => {
