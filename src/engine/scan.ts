@@ -165,6 +165,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     if (mark) return { rule, status: mark.status, reason: mark.reason, findings: 0 };
     return { rule, status: 'pass', findings: 0 };
   });
+  if (!errors.some((e) => e.phase === 'reach')) errors.push(...transportErrors(client.exchanges));
   const partial = deadline.signal.aborted || client.counts.overBudget > 0;
   if (deadline.signal.aborted) errors.push({ phase: 'deadline', message: `Stopped early: ${(deadline.signal.reason as Error).message}; the report is partial.` });
   if (client.counts.overBudget > 0) errors.push({ phase: 'budget', message: `The request budget of ${options.budget} was spent; ${client.counts.overBudget} request(s) were not sent. Raise --budget for a complete scan.` });
@@ -211,4 +212,24 @@ function refineModelFamily(fp: ScanReport['fingerprint'], exchanges: Exchange[],
   fp.modelFamily = family;
   fp.signals = [...fp.signals, `model output carries ${family} chat-template markers`];
   for (const f of findings) f.server.modelFamily = family;
+}
+
+/**
+ * What went wrong on the wire, named once per kind (a trickling body, a reset, an answer that is not HTTP), so a partial
+ * report says why it is partial. Budget refusals are reported on their own; at most three kinds, most frequent first.
+ */
+function transportErrors(exchanges: Exchange[]): ScanError[] {
+  const kinds = new Map<string, { count: number; message: string }>();
+  for (const ex of exchanges) {
+    // Budget refusals, and requests the deadline stopped before they reached the wire, are the budget and deadline errors.
+    if (!ex.error || ex.error.startsWith('Not sent:') || (ex.error.startsWith('Not completed:') && !ex.error.includes('('))) continue;
+    const key = ex.error.replace(/\d+/g, 'N');
+    const k = kinds.get(key) ?? { count: 0, message: ex.error };
+    k.count++;
+    kinds.set(key, k);
+  }
+  return [...kinds.values()]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 3)
+    .map((k) => ({ phase: 'transport', message: `${k.count} request(s): ${k.message}` }));
 }

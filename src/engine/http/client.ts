@@ -148,7 +148,7 @@ export class ScanClient {
     if (probe.inference) this.counts.inference++;
     const started = performance.now();
     let res: Dispatcher.ResponseData | undefined;
-    const read = { bytes: 0 };
+    const read: ReadProgress = { bytes: 0, chunks: [] };
     try {
       // undici only honours an abort once the request is on a socket: while it is still connecting (a TLS handshake the
       // server never answers, a SYN into the void) it would wait for the connect timeout. The deadline must always win.
@@ -177,7 +177,16 @@ export class ScanClient {
       res?.body.destroy();
       // Say how far the exchange got: a server that trickles its body and one that never answers look alike otherwise.
       const stage = res ? `HTTP ${res.statusCode} received, body cut after ${read.bytes} bytes` : this.opts.signal.aborted ? 'no response headers had arrived' : '';
-      return this.record(probe, request, { error: this.redactor.redact(withStage(describeError(e, this.opts.signal), stage)) });
+      const error = this.redactor.redact(withStage(describeError(e, this.opts.signal), stage));
+      // Headers arrived: the server answered, and what it sent so far is evidence (the exchange carries the error too).
+      const partial: ExchangeResponse | undefined = res && {
+        status: res.statusCode,
+        headers: this.redactor.redactHeaders(flattenHeaders(res.headers)),
+        body: this.redactor.redact(decodeCapped(read.chunks, this.opts.readCapBytes)),
+        truncated: true,
+        latencyMs: Math.round(performance.now() - started),
+      };
+      return this.record(probe, request, { ...(partial ? { response: partial } : {}), error });
     } finally {
       release();
     }
@@ -234,8 +243,8 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  * Reads at most `capBytes` (or only the first chunk) and then destroys the stream, so a huge or endless body
  * costs the cap and no more. Bytes are decoded leniently: invalid UTF-8 becomes U+FFFD, never an exception.
  */
-async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: number, firstChunkOnly: boolean, read: { bytes: number }): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
+async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: number, firstChunkOnly: boolean, read: ReadProgress): Promise<{ text: string; truncated: boolean }> {
+  const chunks = read.chunks;
   let size = 0;
   let truncated = false;
   try {
@@ -256,9 +265,20 @@ async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: numbe
   } finally {
     if (truncated) body.destroy();
   }
+  return { text: decodeCapped(chunks, firstChunkOnly ? Infinity : capBytes), truncated };
+}
+
+/** What a body read got so far: kept by the caller, so a cut-off body still shows what arrived. */
+interface ReadProgress {
+  bytes: number;
+  chunks: Buffer[];
+}
+
+/** Bytes decoded leniently: invalid UTF-8 becomes U+FFFD, never an exception. */
+function decodeCapped(chunks: Buffer[], capBytes: number): string {
   let all = Buffer.concat(chunks);
-  if (!firstChunkOnly && all.length > capBytes) all = all.subarray(0, capBytes);
-  return { text: new TextDecoder('utf-8', { fatal: false }).decode(all), truncated };
+  if (all.length > capBytes) all = all.subarray(0, capBytes);
+  return new TextDecoder('utf-8', { fatal: false }).decode(all);
 }
 
 /** `message (stage).`: the stage goes inside the sentence. */
