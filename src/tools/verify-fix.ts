@@ -6,6 +6,7 @@ import { GuardError } from '../engine/http/guard.js';
 import { TargetError } from '../engine/target.js';
 import type { ScanReport } from '../engine/types.js';
 import { DepthSchema, FindingSchema, ProductIdSchema, RuleIdSchema, ScanReportSchema, SeveritySchema, ConfidenceSchema } from '../report/schema.js';
+import { scanResourceLinks } from '../resources/scans.js';
 import { recentScans, runScan, scanById } from '../scan-runner.js';
 import { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyFix, type VerifyResult } from '../verify.js';
 import { defineTool, toolError } from './define.js';
@@ -121,7 +122,12 @@ export default defineTool({
             { signal: ctx.signal, onExchange, onProgress: (e) => ctx.progress(e.done, e.planned, `verify ${e.phase}: ${e.message}`) },
           ),
       );
-      return { content: [{ type: 'text', text: formatVerifyResult(result) }], structuredContent: result };
+      // The re-scans are kept in the session like any scan: links to read them (JSON or Markdown) again.
+      const links = result.rescans.flatMap((r) => {
+        const report = scanById(r.scanId);
+        return report ? scanResourceLinks(report) : [];
+      });
+      return { content: [{ type: 'text', text: formatVerifyResult(result) }, ...links], structuredContent: result };
     } catch (e) {
       if (e instanceof VerifyInputError || e instanceof VerifyUnreachableError || e instanceof TargetError || e instanceof GuardError) return toolError(e.message);
       if (ctx.signal.aborted) return toolError('The verification was cancelled.');

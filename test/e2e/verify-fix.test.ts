@@ -96,6 +96,8 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
     expect(result.summary).toEqual({ fixed: previous.findings.length, stillFailing: 0, inconclusive: 0, newFindings: 0 });
     expect(text(r)).toMatch(/Every finding is proven fixed/);
     expect(result.rescans).toHaveLength(1);
+    // Each re-scan is linked as a resource of the session, like scan_endpoint's.
+    expect(r.content).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'resource_link', uri: `gatecrash://scans/${result.rescans[0]!.scanId}` })]));
   });
 
   it('takes the full report object and a subset of finding ids, or finding ids alone (looked up in the session)', async () => {
