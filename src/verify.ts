@@ -128,6 +128,14 @@ export function rebaseUrl(url: string, previousOrigin: string, newUrl: string): 
   return `${target.origin}${old.pathname}${old.search}`;
 }
 
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
 // ---------- judging ----------
 
 /** Status codes the re-scan got per endpoint (normalized like finding ids: no query, no trailing slash, lower case). */
@@ -231,9 +239,12 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
 
   // Follow-ups for endpoints the first re-scan never reached, grouped by URL.
   const unreached = new Map<string, Finding[]>();
+  const verifiedOrigin = originOf(plan.url);
   for (const f of plan.findings) {
     if (!decided.get(f.id)!.unreached) continue;
     const url = endpoints.get(f.id)!.url;
+    // Only the origin being verified is ever scanned: an endpoint elsewhere (a report edited by hand) stays unreached.
+    if (originOf(url) === null || originOf(url) !== verifiedOrigin) continue;
     unreached.set(url, [...(unreached.get(url) ?? []), f]);
   }
   const followedUp = new Set<string>();

@@ -280,6 +280,14 @@ describe('verifyFix judgement (scripted scans)', () => {
     expect(r.newFindings).toEqual([]);
   });
 
+  it('scans nothing but the origin being verified, whatever the report says', async () => {
+    const elsewhere = report(`${ORIGIN}/`, [finding('auth.missing', 'POST', 'http://10.9.8.7:8000/generate')]);
+    const scan = scripted([{ report: (u) => report(u, []), reached: [[`${ORIGIN}/generate`, 401]] }]);
+    const r = await verifyFix(elsewhere, { url: `${ORIGIN}/` }, scan);
+    expect(scan.calls.map((c) => c.url)).toEqual([`${ORIGIN}/`]);
+    expect(r.verdicts[0]).toMatchObject({ status: 'inconclusive', scanId: null });
+  });
+
   it('refuses what cannot be verified, in a sentence', async () => {
     expect(() => planVerification(report(ORIGIN, []), { url: ORIGIN })).toThrow(VerifyInputError);
     expect(() => planVerification(prev, { url: ORIGIN, findingIds: ['GC-nope'] })).toThrow(/has no finding GC-nope\. Its findings: GC-/);
