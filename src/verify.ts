@@ -240,11 +240,15 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
   // Follow-ups for endpoints the first re-scan never reached, grouped by URL.
   const unreached = new Map<string, Finding[]>();
   const verifiedOrigin = originOf(plan.url);
+  const offOrigin = new Set<string>();
   for (const f of plan.findings) {
     if (!decided.get(f.id)!.unreached) continue;
     const url = endpoints.get(f.id)!.url;
     // Only the origin being verified is ever scanned: an endpoint elsewhere (a report edited by hand) stays unreached.
-    if (originOf(url) === null || originOf(url) !== verifiedOrigin) continue;
+    if (originOf(url) === null || originOf(url) !== verifiedOrigin) {
+      offOrigin.add(f.id);
+      continue;
+    }
     unreached.set(url, [...(unreached.get(url) ?? []), f]);
   }
   const followedUp = new Set<string>();
@@ -266,7 +270,13 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
       confidence: f.confidence,
       endpoint: endpoints.get(f.id)!,
       status: j.status,
-      reason: !j.unreached ? j.reason : followedUp.has(f.id) ? `${j.reason}, not even when scanned as the given URL` : `${j.reason} (not scanned again: at most ${MAX_FOLLOW_UPS} follow-up scans)`,
+      reason: !j.unreached
+        ? j.reason
+        : followedUp.has(f.id)
+          ? `${j.reason}, not even when scanned as the given URL`
+          : offOrigin.has(f.id)
+            ? `${j.reason} (not scanned: it is not on the origin being verified)`
+            : `${j.reason} (not scanned again: at most ${MAX_FOLLOW_UPS} follow-up scans)`,
       scanId: j.unreached && !followedUp.has(f.id) ? null : j.scanId,
     };
     if (j.current) v.current = j.current;
