@@ -4,7 +4,7 @@ import { lit } from '../context.js';
 import { RULES } from '../../engine/rules.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
-  PyImports, authNames, docstring, exampleKeyExport, pyAllowedHosts, pyCorsOrigins, pyCredentialCheck, pyGenerateText, pyJwt,
+  PyImports, authNames, pyCredentialSettings, docstring, exampleKeyExport, pyAllowedHosts, pyCorsOrigins, pyCredentialCheck, pyGenerateText, pyJwt,
   pyLockout, pyOutputExpr, pyPromptExpr, pyRateLimiter, pySecretLoader, pyTemplateMarkers, pyTlsFiles, pyTokenLimits,
 } from './python.js';
 
@@ -35,17 +35,7 @@ export function renderFlask(input: AppRenderInput): string {
       : `    gunicorn --bind 127.0.0.1:${ctx.port} app:app      (or: flask --app app run --host 127.0.0.1 --port ${ctx.port})`,
   ]);
 
-  const settings: string[] = [];
-  if (!jwtMode) {
-    settings.push(`API_KEY_HEADER = ${lit(a.header)}
-API_KEY_IS_BEARER = ${a.bearer ? 'True' : 'False'}
-API_KEY_DIGEST = require_secret(${lit(a.envVar)})`);
-  }
-  if (f.has('admin')) {
-    settings.push(`# Management routes need a second, separate key on top of the API key.
-ADMIN_KEY_HEADER = "X-Admin-Key"
-ADMIN_KEY_DIGEST = require_secret("ADMIN_API_KEY")`);
-  }
+  const settings = pyCredentialSettings(a, jwtMode, f.has('admin'));
 
   const hook: string[] = [];
   hook.push(`@app.before_request

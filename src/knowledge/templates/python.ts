@@ -48,6 +48,22 @@ export function authNames(ctx: RemediationContext): PyAuthNames {
   return { header: ctx.headerName, bearer: ctx.scheme === 'Bearer', envVar: ctx.envVar };
 }
 
+/** The module-level credential settings every Python app template starts from: read at import, so no key means no app. */
+export function pyCredentialSettings(a: PyAuthNames, jwtMode: boolean, admin: boolean): string[] {
+  const settings: string[] = [];
+  if (!jwtMode) {
+    settings.push(`API_KEY_HEADER = ${lit(a.header)}
+API_KEY_IS_BEARER = ${a.bearer ? 'True' : 'False'}
+API_KEY_DIGEST = require_secret(${lit(a.envVar)})`);
+  }
+  if (admin) {
+    settings.push(`# Management routes need a second, separate key on top of the API key.
+ADMIN_KEY_HEADER = "X-Admin-Key"
+ADMIN_KEY_DIGEST = require_secret("ADMIN_API_KEY")`);
+  }
+  return settings;
+}
+
 /** The run line shown in docstrings and apply steps. */
 export function exampleKeyExport(envVar: string): string {
   return `export ${envVar}="$(openssl rand -hex 32)"`;
