@@ -174,7 +174,8 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
     const rows: string[] = [];
     for (const a of apps) {
       for (const [rule, r] of a.perRule) {
-        for (const v of r.verdicts) rows.push(`  ${rule.padEnd(26)} × ${a.framework.padEnd(9)} real ${RUNNER[a.framework].padEnd(7)} ${v.status.padEnd(13)} ${v.reason}`);
+        const sent = r.rescans.map((s) => s.requests.sent).join('+');
+        for (const v of r.verdicts) rows.push(`  ${rule.padEnd(26)} × ${a.framework.padEnd(9)} real ${RUNNER[a.framework].padEnd(7)} ${v.status.padEnd(13)} ${`${sent} req`.padEnd(8)} ${v.reason}`);
       }
     }
     console.log(`\nApplication snippets, each rule's own snippet verified against the seed scans (${prior.vulnerable.requests.sent} + ${prior.failOpen.requests.sent} requests before):\n${rows.join('\n')}`);
