@@ -85,7 +85,7 @@ async function refusals(framework: SeedFramework, dir: string): Promise<App['ref
   const port = await freePort();
   const out: App['refusals'] = [];
   for (const value of [undefined, '', '   ', 'None', 'undefined']) {
-    const env = value === undefined ? {} : { MISTRAL_API_KEY: value };
+    const env: Record<string, string> = value === undefined ? {} : { MISTRAL_API_KEY: value };
     const unset = value === undefined ? ['MISTRAL_API_KEY'] : [];
     if (RUNNER[framework] === 'node') {
       linkNodeModules(dir);
