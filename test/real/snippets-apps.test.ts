@@ -5,8 +5,8 @@
 // [/INST]" and decodes without skipping specials). Then:
 // - with MISTRAL_API_KEY unset, empty, blank or "None" each app refuses to start (non-zero exit, a clear sentence);
 // - with the key set, verifyFix re-runs exactly the failed rules on the same endpoints: every auth and exposure finding is
-//   fixed; the LLM template findings are inconclusive (their rules read only output a caller without a key can get, and the
-//   fixed route gives none), so the template fix is proven by a direct request with the key instead;
+//   fixed; without the key the LLM template findings are inconclusive (the fixed route gives a caller without a key no output
+//   to judge), and verified again WITH the key every finding, the template ones included, is fixed;
 // - with the key, the legitimate client is served and a scan with the key finds nothing.
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -64,6 +64,8 @@ interface App {
   keyedInstance: RealServer;
   /** The vulnerable scan (no wrong key among its rules) verified against the combined fix. */
   combined: VerifyResult;
+  /** The same, verified with the legitimate key: the template rules can read the fixed app's output again. */
+  combinedWithKey: VerifyResult;
   /** Each failed rule's own snippet (what suggest_remediation gives for one finding), run and verified alone. */
   perRule: Map<RuleId, VerifyResult>;
   refusals: { value: string | undefined; status: number | null; output: string }[];
@@ -118,7 +120,7 @@ function expectedVerdict(rule: RuleId, framework: SeedFramework): 'fixed' | 'inc
 }
 const INCONCLUSIVE_WHY: Partial<Record<RuleId, RegExp>> = {
   'llm.template-leak': /No open inference route/,
-  'llm.template-injection': /readable without credentials/,
+  'llm.template-injection': /pass your key/,
   'auth.brute-force': /No guarded route refused a prompt-less request/,
 };
 
@@ -156,6 +158,8 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
       const [combinedInstance, keyedInstance] = await Promise.all([startApp(framework, dir, { MISTRAL_API_KEY: KEY }), startApp(framework, dir, { MISTRAL_API_KEY: KEY })]);
       instances.push(combinedInstance, keyedInstance);
       const combined = await verifyFix(prior.vulnerable, { url: `${combinedInstance.url}/generate` }, engineScan);
+      const keyHeader: Record<string, string> = framework === 'wrapper' ? { Authorization: `Bearer ${KEY}` } : { 'X-API-Key': KEY };
+      const combinedWithKey = await verifyFix(prior.vulnerable, { url: `${combinedInstance.url}/generate`, headers: keyHeader }, engineScan);
       const perRule = new Map<RuleId, VerifyResult>();
       for (const rule of applicable) {
         const own = write([rule], rule.replace(/\W/g, '-'));
@@ -168,7 +172,7 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
       const bearer = framework === 'wrapper';
       apps.push({
         framework, snippet, dir, header: bearer ? 'Authorization' : 'X-API-Key', value: bearer ? `Bearer ${KEY}` : KEY,
-        keyedInstance, combined, perRule, refusals: refused,
+        keyedInstance, combined, combinedWithKey, perRule, refusals: refused,
       });
     }
     const rows: string[] = [];
@@ -226,6 +230,13 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
     expect(r.newFindings, table).toEqual([]);
     // exposure.api-docs is fixed on every framework: the FastAPI snippet turns the docs off, the others never serve any.
     for (const v of r.verdicts) expect(v.status, table).toBe(v.rule.startsWith('llm.') ? 'inconclusive' : 'fixed');
+  });
+
+  it.each(FRAMEWORKS)('%s: verified with the key, every finding of the vulnerable scan is fixed, the template ones included', (framework) => {
+    const r = apps.find((x) => x.framework === framework)!.combinedWithKey;
+    const table = r.verdicts.map((v) => `${v.status} ${v.rule}: ${v.reason}`).join('\n');
+    expect(r.newFindings.map((f) => `${f.rule} ${f.endpoint.url}`), table).toEqual([]);
+    for (const v of r.verdicts) expect(v.status, table).toBe('fixed');
   });
 
   it.each(FRAMEWORKS)('%s serves the legitimate client: the key works, template markers neither get in nor come out, and a scan with the key is clean', async (framework) => {

@@ -9,7 +9,7 @@
 //    request with `[/INST]` in the prompt shows the marker coming back unescaped inside the template (confirmed).
 import type { Exchange, Finding, Route } from '../types.js';
 import { bodyFor, describeServer } from '../surface/inference.js';
-import { authMissingAttempts, authMissingRoutes, variantProbe, type ReusedAttempt } from '../surface/inference-reuse.js';
+import { readableOutputAttempts, variantProbe, type ReusedAttempt } from '../surface/inference-reuse.js';
 import { addedIds, readChatTemplates, tokenIds, type TemplateReading } from '../surface/chat-template.js';
 import { mistralTokenizerGeneration, type MistralTokenizerGeneration } from '../surface/model-family.js';
 import { extractModelOutput } from '../surface/model-output.js';
@@ -110,7 +110,7 @@ function concatenates(text: string, prompt: string): boolean {
 /** The proofs, and whether any open route gave output to judge at all (a guarded route shows nothing either way). */
 async function wrapperProofs(ctx: CheckContext): Promise<{ proofs: WrapperProof[]; judged: boolean }> {
   const prompt = ctx.options.prompt;
-  const attempts = await authMissingAttempts(ctx.send, ctx.surface, authMissingRoutes(ctx.surface.routes, false), prompt);
+  const attempts = await readableOutputAttempts(ctx.send, ctx.surface, prompt, false, Object.keys(ctx.target.credentials).length > 0);
   const echoing = attempts.filter((a) => a.output && concatenates(a.output.text, prompt));
   // One route per body family: the extra request is at most one per route, and routes of one family share their template code.
   const seen = new Set<string>();
@@ -153,7 +153,7 @@ export default defineCheck({
     // refuses callers without a key hides its template handling; verify_fix must not count that as the injection fixed.
     const tokenized = tokenizerResults.some((p) => 'id' in p || p.answered);
     if (readings.length === 0 && !tokenized && !wrapperResult.judged) {
-      ctx.mark('llm.template-injection', 'inconclusive', 'No chat template, tokenizer route or open inference output was readable without credentials to judge template handling from.');
+      ctx.mark('llm.template-injection', 'inconclusive', 'No chat template, tokenizer route or inference output was readable to judge template handling from (pass your key to judge guarded routes).');
       return [];
     }
     const tokenizers = tokenizerResults.filter((p): p is TokenizerProof => 'id' in p);

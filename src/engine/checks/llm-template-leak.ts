@@ -1,10 +1,10 @@
 // llm.template-leak — generated output contains raw chat-template markers (TARGETS.md's regex): a raw concatenated prompt
 // decoded without skip_special_tokens, a missing tool parser, a fake next turn. Judged on auth.missing's own one-token answers
-// (the same probes, answered from the dedup cache): this rule never sends inference of its own.
+// (the same probes, answered from the dedup cache) and, with the user's key, on one-token answers of the guarded routes.
 import type { Finding } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import { describeServer } from '../surface/inference.js';
-import { authMissingAttempts, authMissingRoutes, type ReusedAttempt } from '../surface/inference-reuse.js';
+import { readableOutputAttempts, type ReusedAttempt } from '../surface/inference-reuse.js';
 import { findTemplateLeakMarkers, mistralTokenizerGeneration } from '../surface/model-family.js';
 import { defineCheck } from './define.js';
 
@@ -39,14 +39,16 @@ export default defineCheck({
   async run(ctx) {
     const quick = DEPTH_ORDER[ctx.options.depth] === 0;
     const prompt = ctx.options.prompt;
-    const routes = authMissingRoutes(ctx.surface.routes, quick);
-    if (routes.length === 0) {
-      ctx.mark('llm.template-leak', 'inconclusive', 'No open inference route returned output to read template markers from.');
-      return [];
-    }
-    const attempts = await authMissingAttempts(ctx.send, ctx.surface, routes, prompt);
+    const withKey = Object.keys(ctx.target.credentials).length > 0;
+    const attempts = await readableOutputAttempts(ctx.send, ctx.surface, prompt, quick, withKey);
     if (!attempts.some((a) => a.output)) {
-      ctx.mark('llm.template-leak', 'inconclusive', 'No open inference route returned model output (without credentials) to read template markers from.');
+      ctx.mark(
+        'llm.template-leak',
+        'inconclusive',
+        withKey
+          ? 'No inference route returned model output, with or without your credentials, to read template markers from.'
+          : 'No open inference route returned model output (without credentials) to read template markers from; pass your key (--header or --bearer) to judge guarded routes.',
+      );
       return [];
     }
     // Markers that our own prompt contains prove nothing (a custom --prompt may carry them).
@@ -80,7 +82,9 @@ export default defineCheck({
           notes: [
             `markers: ${markers.join(' ')}`,
             `tokenizer generation: ${mistralTokenizerGeneration(text) ?? 'unknown'}`,
-            'judged on the one-token request auth.missing sent (no request of its own)',
+            a.exchange.probe.credentials === 'user'
+              ? 'judged on a one-token request sent with your credentials (the route is guarded)'
+              : 'judged on the one-token request auth.missing sent (no request of its own)',
             ...others.map((o) => `also on ${o.a.route.method} ${new URL(o.a.exchange.request.url).pathname}: ${o.markers.join(' ')}`),
           ],
         }),

@@ -12,10 +12,13 @@ type Send = (probe: Probe) => Promise<Exchange>;
  * not refused in discovery. auth.missing uses this very function, so every reuse of its probes hits the dedup cache.
  */
 export function authMissingRoutes(routes: Route[], quick: boolean): Route[] {
-  const open = routes.filter((r) => r.kind === 'inference' && r.access !== 'guarded');
-  if (!quick) return open;
+  return onePerFamilyWhen(quick, routes.filter((r) => r.kind === 'inference' && r.access !== 'guarded'));
+}
+
+function onePerFamilyWhen(quick: boolean, routes: Route[]): Route[] {
+  if (!quick) return routes;
   const seen = new Set<string>();
-  return open.filter((r) => {
+  return routes.filter((r) => {
     const family = r.shape ?? 'wrapper';
     if (seen.has(family)) return false;
     seen.add(family);
@@ -31,6 +34,22 @@ export interface ReusedAttempt extends InferenceAttempt {
 export async function authMissingAttempts(send: Send, surface: Surface, routes: Route[], prompt: string): Promise<ReusedAttempt[]> {
   const attempts = await Promise.all(routes.map((route) => probeInference(send, route, surface, { prompt })));
   return attempts.map((a, i) => ({ ...a, route: routes[i]! }));
+}
+
+/**
+ * Every answer a rule can read model output from: auth.missing's credential-less probes of the open routes and, when the
+ * user gave credentials, the same one-token probes of the guarded routes sent with them. A server whose routes are now
+ * guarded still has a chat template and a decoder; with the key, its output can still be judged (verify_fix relies on it).
+ */
+export async function readableOutputAttempts(send: Send, surface: Surface, prompt: string, quick: boolean, withCredentials: boolean): Promise<ReusedAttempt[]> {
+  const open = await authMissingAttempts(send, surface, authMissingRoutes(surface.routes, quick), prompt);
+  if (!withCredentials) return open;
+  // Guarded routes, and "open" ones that refused the one-token request itself (a key checked after body validation).
+  const refused = open.filter((a) => [401, 403].includes(a.exchange.response?.status ?? 0)).map((a) => a.route);
+  const guarded = onePerFamilyWhen(quick, surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded'));
+  const withKey = [...guarded, ...refused];
+  const keyed = await Promise.all(withKey.map((route) => probeInference(send, route, surface, { prompt, credentials: 'user' })));
+  return [...open, ...keyed.map((a, i) => ({ ...a, route: withKey[i]! }))];
 }
 
 /** A copy of `value` with every string equal to `from` replaced by `to` (prompt fields, message contents). */
