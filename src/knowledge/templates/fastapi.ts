@@ -4,8 +4,8 @@ import { lit } from '../context.js';
 import { RULES } from '../../engine/rules.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
-  PyImports, authNames, pyCredentialSettings, docstring, exampleKeyExport, pyAllowedHosts, pyCorsOrigins, pyCredentialCheck, pyGenerateText, pyJwt,
-  pyLockout, pyOutputExpr, pyPromptExpr, pyRateLimiter, pySecretLoader, pyTemplateMarkers, pyTlsFiles, pyTokenLimits,
+  authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr,
+  pyPromptExpr, pyUvicornTlsMain,
 } from './python.js';
 
 export function renderFastApi(input: AppRenderInput): string {
@@ -151,32 +151,9 @@ app.include_router(admin)`);
         raise HTTPException(status_code=403, detail="Forbidden")`
     : null;
 
-  let main: string | null = null;
-  if (f.has('tls')) {
-    im.lib('uvicorn');
-    main = `if __name__ == "__main__":
-    # TLS in the app server itself; a reverse proxy terminating TLS is the usual alternative.
-    uvicorn.run(
-        app,
-        host="0.0.0.0",
-        port=${ctx.port},
-        ssl_certfile=require_file("TLS_CERT_FILE"),
-        ssl_keyfile=require_file("TLS_KEY_FILE"),
-    )`;
-  }
+  const main = pyUvicornTlsMain(im, f, ctx);
 
-  const helpers = [
-    pySecretLoader(im),
-    pyCredentialCheck(im),
-    jwtMode ? pyJwt(im) : null,
-    f.has('authLockout') ? pyLockout(im) : null,
-    f.has('rateLimit') ? pyRateLimiter(im) : null,
-    f.has('neutralizeInput') || f.has('cleanOutput') ? pyTemplateMarkers(im) : null,
-    f.has('cors') ? pyCorsOrigins(im) : null,
-    f.has('trustedHosts') ? pyAllowedHosts(im, ctx) : null,
-    f.has('tls') ? pyTlsFiles(im) : null,
-    pyTokenLimits(),
-  ];
+  const helpers = pyHelpers(im, f, ctx, jwtMode);
   const generate = pyGenerateText(im, model, ctx);
 
   return blocks([

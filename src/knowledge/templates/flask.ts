@@ -4,8 +4,8 @@ import { lit } from '../context.js';
 import { RULES } from '../../engine/rules.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
-  PyImports, authNames, pyCredentialSettings, docstring, exampleKeyExport, pyAllowedHosts, pyCorsOrigins, pyCredentialCheck, pyGenerateText, pyJwt,
-  pyLockout, pyOutputExpr, pyPromptExpr, pyRateLimiter, pySecretLoader, pyTemplateMarkers, pyTlsFiles, pyTokenLimits,
+  authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr,
+  pyPromptExpr,
 } from './python.js';
 
 export function renderFlask(input: AppRenderInput): string {
@@ -174,19 +174,7 @@ def internal_error(exc: Exception) -> Any:
     : `if __name__ == "__main__":
     app.run(host="127.0.0.1", port=${ctx.port})  # debug stays off: the debugger would expose a console`;
 
-  const helpers = [
-    pySecretLoader(im),
-    pyCredentialCheck(im),
-    jwtMode ? pyJwt(im) : null,
-    lockout ? pyLockout(im) : null,
-    f.has('rateLimit') ? pyRateLimiter(im) : null,
-    f.has('neutralizeInput') || f.has('cleanOutput') ? pyTemplateMarkers(im) : null,
-    f.has('cors') ? pyCorsOrigins(im) : null,
-    f.has('trustedHosts') ? pyAllowedHosts(im, ctx) : null,
-    hostHelper,
-    f.has('tls') ? pyTlsFiles(im) : null,
-    pyTokenLimits(),
-  ];
+  const helpers = pyHelpers(im, f, ctx, jwtMode, hostHelper);
   const generate = pyGenerateText(im, model, ctx);
 
   return blocks([

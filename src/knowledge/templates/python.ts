@@ -325,3 +325,38 @@ export function pyTlsFiles(im: PyImports): string {
         raise SystemExit(f"{name} must name a readable file: refusing to serve without TLS")
     return path`;
 }
+
+/**
+ * The module-level helpers a Python app template needs for its features, in the order they are printed. `extra` is a
+ * framework's own helper (Flask's host check), printed after the shared host allow-list.
+ */
+export function pyHelpers(im: PyImports, f: ReadonlySet<AppFeature>, ctx: RemediationContext, jwtMode: boolean, extra: string | null = null): (string | null)[] {
+  return [
+    pySecretLoader(im),
+    pyCredentialCheck(im),
+    jwtMode ? pyJwt(im) : null,
+    f.has('authLockout') ? pyLockout(im) : null,
+    f.has('rateLimit') ? pyRateLimiter(im) : null,
+    f.has('neutralizeInput') || f.has('cleanOutput') ? pyTemplateMarkers(im) : null,
+    f.has('cors') ? pyCorsOrigins(im) : null,
+    f.has('trustedHosts') ? pyAllowedHosts(im, ctx) : null,
+    extra,
+    f.has('tls') ? pyTlsFiles(im) : null,
+    pyTokenLimits(),
+  ];
+}
+
+/** With TLS in the app server itself, the ASGI templates start uvicorn from `__main__` with the certificate files. */
+export function pyUvicornTlsMain(im: PyImports, f: ReadonlySet<AppFeature>, ctx: RemediationContext): string | null {
+  if (!f.has('tls')) return null;
+  im.lib('uvicorn');
+  return `if __name__ == "__main__":
+    # TLS in the app server itself; a reverse proxy terminating TLS is the usual alternative.
+    uvicorn.run(
+        app,
+        host="0.0.0.0",
+        port=${ctx.port},
+        ssl_certfile=require_file("TLS_CERT_FILE"),
+        ssl_keyfile=require_file("TLS_KEY_FILE"),
+    )`;
+}
