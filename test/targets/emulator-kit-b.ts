@@ -4,8 +4,9 @@
 import type { ServerResponse } from 'node:http';
 import { sendJson, sendText, type EmulatorRequest } from './harness.js';
 
-/** The key every KEYED preset uses. */
-export const TEST_KEY = 'sk-test-gatecrash-key-123';
+// The key every KEYED preset uses and the fixed creation time of OpenAI answers: one definition for all emulators.
+import { CREATED } from './mistral-model.js';
+export { CREATED, TEST_KEY } from './mistral-model.js';
 
 // ---------- requests ----------
 
@@ -103,7 +104,6 @@ export function countTokens(text: unknown): number {
   return Math.max(1, s.split(/\s+/).filter(Boolean).length);
 }
 
-export const CREATED = 1735689600; // fixed timestamp keeps answers deterministic
 
 let sequence = 0;
 export function nextId(prefix: string): string {
