@@ -114,3 +114,15 @@ export function dedupFindings(findings: Finding[]): Finding[] {
 export function severityAtLeast(s: Severity, threshold: Severity): boolean {
   return SEVERITY_ORDER[s] <= SEVERITY_ORDER[threshold];
 }
+
+/** The prose of a finding through the redactor (evidence is already redacted when recorded). */
+export function redactFinding(f: Finding, redactor: { redact(text: string): string }): Finding {
+  const notes = f.evidence.notes?.map((n) => redactor.redact(n));
+  return {
+    ...f,
+    title: redactor.redact(f.title),
+    description: redactor.redact(f.description),
+    remediation: redactor.redact(f.remediation),
+    ...(notes ? { evidence: { ...f.evidence, notes } } : {}),
+  };
+}

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ALL_CHECKS } from './checks/index.js';
 import type { Check, CheckContext } from './checks/define.js';
-import { buildFinding, dedupFindings } from './findings.js';
+import { buildFinding, dedupFindings, redactFinding } from './findings.js';
 import { ScanClient } from './http/client.js';
 import { resolveAndPin, type Resolver } from './http/guard.js';
 import { resolveScanOptions } from './options.js';
@@ -134,8 +134,9 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
           if (!ex.response && ex.error?.startsWith('Not ')) cutShort = ex.error;
           return ex;
         },
-        finding: (fi) => buildFinding(fi, surface, options.evidenceCapBytes),
-        mark: (rule, status, reason) => marks.set(rule, { status, reason }),
+        // Evidence is redacted as it is recorded; the prose a check writes around it is redacted here, so no wording can leak.
+        finding: (fi) => redactFinding(buildFinding(fi, surface, options.evidenceCapBytes), client.redactor),
+        mark: (rule, status, reason) => marks.set(rule, { status, reason: client.redactor.redact(reason) }),
         get settled() {
           return findings;
         },

@@ -247,7 +247,10 @@ export async function proveVariant(
 /** "POST /v1/chat/completions → 401": the path exactly as sent (URL parsing would undo the tricks), status or error. */
 export function line(ex: Exchange): string {
   const host = ex.probe.host !== undefined ? ` with Host: ${ex.probe.host}` : '';
-  return `${ex.request.method} ${ex.probe.path}${host} → ${ex.response ? ex.response.status : (ex.error ?? 'no answer')}`;
+  // The recorded request, not the probe: it is redacted (a key in a query string shows as [REDACTED]), and its URL is the
+  // origin and the path concatenated as sent, so cutting the origin off gives the path unparsed, tricks intact.
+  const path = ex.request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '');
+  return `${ex.request.method} ${path}${host} → ${ex.response ? ex.response.status : (ex.error ?? 'no answer')}`;
 }
 
 /** A prefix no router knows: a suffix-matching router ignores it (`/x/api/v1/generate`), a normal one answers 404. */
