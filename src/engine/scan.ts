@@ -79,7 +79,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   const client = new ScanClient({ target, pinned, budget: options.budget, concurrency: options.concurrency, readCapBytes: options.readCapBytes, signal: deadline.signal });
   client.onExchange((ex) => {
     hooks.onExchange?.(ex);
-    progress(ex.probe.inference ? 'checks' : 'surface', client.counts.sent, options.budget, ex.probe.purpose);
+    progress(ex.probe.inference ? 'checks' : 'surface', client.counts.sent, options.budget, client.redactor.redact(ex.probe.purpose));
   });
 
   const implemented = new Set(ALL_CHECKS.flatMap((c) => c.rules));
