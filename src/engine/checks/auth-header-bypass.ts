@@ -27,6 +27,7 @@ import {
   markRateLimited,
   reached,
   sendWithCredential,
+  userCredential,
   wrongKey,
   type CredentialSlot,
   type GuardedBaseline,
@@ -75,7 +76,8 @@ interface Accepted {
 
 async function probeSlots(ctx: CheckContext, b: GuardedBaseline) {
   const { primary, alternates } = credentialSlots(ctx.surface);
-  const key = wrongKey(ctx.surface, 0);
+  // Shaped like the user's key when there is one: then it is the very wrong-key request the authenticated rules send too.
+  const key = wrongKey(ctx.surface, 0, userCredential(ctx.target)?.token);
   const send = (slot: CredentialSlot, value: string, purpose: string) =>
     sendWithCredential(ctx, b, { purpose, headers: { [slot.name]: value } });
   // Round 1: a random wrong key in every header. In a primary header it is the second baseline; in an alternate one it is the probe.

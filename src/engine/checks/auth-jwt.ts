@@ -162,7 +162,7 @@ async function withoutUserJwt(ctx: CheckContext): Promise<Finding[] | null> {
   // A wrong token is what makes a JWT server talk (a missing one often gets a bare "Not authenticated"); this is
   // auth.header-bypass's own wrong-key probe when Authorization is among its headers, so it is sent once.
   const slot = { name: 'Authorization', scheme: 'Bearer' as const };
-  const wrong = await sendWithCredential(ctx, b, { purpose: 'header bypass: random wrong key in Authorization', headers: { Authorization: credentialValue(slot, wrongKey(ctx.surface, 0)) } });
+  const wrong = await sendWithCredential(ctx, b, { purpose: 'header bypass: random wrong key in Authorization', headers: { Authorization: credentialValue(slot, wrongKey(ctx.surface, 0, userCredential(ctx.target)?.token)) } });
   if (![...ctx.surface.signals.all, b.baseline, wrong].some(revealsJwt)) return null;
   if (!isRefusal(wrong)) {
     ctx.mark('auth.jwt', 'inconclusive', `${line(wrong)}: a random wrong token was not refused, so forged tokens prove nothing.`);
