@@ -25,15 +25,25 @@ export function realServersAvailable(modules: string[], what: string): boolean {
   return false;
 }
 
+/**
+ * A port for a real server that binds it itself, some time after we chose it. Taken below the kernel's ephemeral range
+ * (32768–60999 here), where every emulator and client socket of the parallel test workers gets its port: a port released
+ * from that range can be handed to another worker's port-0 listener before the real server binds it, and then the
+ * readiness probe reaches the wrong server.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (await bindable(port)) return port;
+  }
+  throw new Error('no free port found between 20000 and 32000');
+}
+
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const addr = s.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
 }
 
@@ -77,6 +87,9 @@ export async function startProcess(cmd: string, args: string[], cwd: string, env
   const out = () => buf;
   try {
     await waitForPort(port, child, out);
+    // A server that lost the port to someone else exits ("address in use") while the probe got an answer from the other.
+    await new Promise((r) => setTimeout(r, 150));
+    if (child.exitCode !== null) throw new Error(`server exited with code ${child.exitCode} after the port answered:\n${out()}`);
   } catch (e) {
     child.kill('SIGKILL');
     throw e;
