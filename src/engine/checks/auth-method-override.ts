@@ -31,24 +31,27 @@ async function attempt(ctx: CheckContext, base: GuardedBaseline, t: Trick, varia
 }
 
 /**
- * Sends the override headers together (one request when the server ignores them all, the usual case); when that gets
- * through, one request per header names the one the server honours.
+ * Every override spelling in one request (the three headers and `_method=`), the usual case being a server that reads none
+ * of them; when that request gets through, one request per spelling names the one the server honours. The spellings agree
+ * on the method, so a server that reads any one of them (or several, as Express's method-override stacked twice does) is
+ * routed the same way as by that spelling alone.
  */
-async function tryOverrideHeaders(ctx: CheckContext, base: GuardedBaseline, method: string, override: string): Promise<Hit | null> {
-  const purpose = (h: string) => `method override: ${method} ${base.route.path} with ${h}: ${override}`;
-  const together = Object.fromEntries(OVERRIDE_HEADERS.map((h) => [h, override]));
-  const all = await attempt(ctx, base, { method, headers: together, purpose: purpose(OVERRIDE_HEADERS.join(', ')) }, `override headers: ${override}`, `${method} with ${OVERRIDE_HEADERS.map((h) => `${h}: ${override}`).join(', ')}`);
+async function tryOverrides(ctx: CheckContext, base: GuardedBaseline, method: string, override: string): Promise<Hit | null> {
+  const param = `_method=${override}`;
+  const spelling = (headers: string[], inQuery: boolean) => {
+    const path = inQuery ? withQuery(base.route.path, param) : base.route.path;
+    const named = [...headers.map((h) => `${h}: ${override}`), ...(inQuery ? [param] : [])].join(', ');
+    const trick: Trick = { method, path, headers: Object.fromEntries(headers.map((h) => [h, override])), purpose: `method override: ${method} ${path} with ${named}` };
+    return { trick, variant: named, how: `${method} ${path}${headers.length ? ` with ${headers.map((h) => `${h}: ${override}`).join(', ')}` : ''}` };
+  };
+  const tryOne = ({ trick, variant, how }: ReturnType<typeof spelling>) => attempt(ctx, base, trick, variant, how);
+  const all = await tryOne(spelling(OVERRIDE_HEADERS, true));
   if (!all) return null;
-  for (const h of OVERRIDE_HEADERS) {
-    const one = await attempt(ctx, base, { method, headers: { [h]: override }, purpose: purpose(h) }, `${h}: ${override}`, `${method} with ${h}: ${override}`);
-    if (one) return one;
+  for (const one of [...OVERRIDE_HEADERS.map((h) => spelling([h], false)), spelling([], true)]) {
+    const hit = await tryOne(one);
+    if (hit) return hit;
   }
   return all;
-}
-
-function tryMethodQuery(ctx: CheckContext, base: GuardedBaseline, method: string, override: string): Promise<Hit | null> {
-  const path = withQuery(base.route.path, `_method=${override}`);
-  return attempt(ctx, base, { method, path, purpose: `method override: ${method} ${path}` }, `_method=${override}`, `${method} ${path}`);
 }
 
 /** HEAD answered with a JSON entity (status 2xx, JSON content type, non-zero length): a handler ran and produced JSON. */
@@ -64,10 +67,14 @@ async function probeRoute(ctx: CheckContext, base: GuardedBaseline): Promise<Hit
   if (base.route.method.toUpperCase() !== 'POST') return [];
   const hits: Hit[] = [];
 
-  // 1. The same request as GET: an auth check that guards POST only, on a handler that also serves GET.
+  // 1. The same request as GET: an auth check that guards POST only, on a handler that also serves GET. Discovery already
+  // sent GET without a body (the same request, so it is not sent again): when the auth layer or the router turned that away,
+  // the body cannot change their answer, and the GET with the body is not sent.
+  const bare = await sendVariant(ctx, base, { method: 'GET', withBody: false, purpose: `method switch: GET ${base.route.path} without a body` });
   const getTrick: Trick = { method: 'GET', purpose: `method switch: GET ${base.route.path} with the same body` };
-  const get = await sendVariant(ctx, base, getTrick);
-  const viaGet = await attempt(ctx, base, getTrick, 'GET', 'GET with the same body'); // the first request is the one above, sent once
+  const decided = isRefusal(bare) || isRoutingMiss(bare);
+  const get = decided ? bare : await sendVariant(ctx, base, getTrick);
+  const viaGet = decided ? null : await attempt(ctx, base, getTrick, 'GET', 'GET with the same body'); // the request above, sent once
   if (viaGet) return [viaGet];
 
   // 2. HEAD, calibrated by GET being refused on the same route (else a 2xx HEAD could be anything).
@@ -81,12 +88,12 @@ async function probeRoute(ctx: CheckContext, base: GuardedBaseline): Promise<Hit
   }
 
   // 3. POST carrying an override to a method the auth layer lets through, while the router still sees POST.
-  const postOverride = (await tryOverrideHeaders(ctx, base, 'POST', 'GET')) ?? (await tryMethodQuery(ctx, base, 'POST', 'GET'));
+  const postOverride = await tryOverrides(ctx, base, 'POST', 'GET');
   if (postOverride) hits.push(postOverride);
 
   // 4. GET passed the auth layer and met the router (404/405): an override to POST may reach the POST handler behind it.
   if (isRoutingMiss(get)) {
-    const getOverride = (await tryOverrideHeaders(ctx, base, 'GET', 'POST')) ?? (await tryMethodQuery(ctx, base, 'GET', 'POST'));
+    const getOverride = await tryOverrides(ctx, base, 'GET', 'POST');
     if (getOverride) hits.push({ ...getOverride, steps: [get, ...getOverride.steps] });
   }
   return hits;

@@ -1,6 +1,6 @@
 // auth.weak-key-handling — with the user's key: is it compared loosely? On a route where the key makes the difference (refused
 // without it and with a random wrong key of the same shape, accepted with it), the same one-token request is sent with:
-// the key in changed case (TGI lower-cases both sides), the key in the query string (?api_key=, ?key=) instead of the header,
+// the key in changed case (TGI lower-cases both sides), the key in the query string (?api_key= and ?key=, in one request) instead of the header,
 // the key minus its last character (a prefix compare), and the bare key without `Bearer ` where the user sends Bearer.
 // One finding per behaviour. Every derived value is registered through Probe.secrets, so it is redacted like the key itself.
 import type { Exchange, Finding } from '../types.js';
@@ -25,7 +25,11 @@ interface Variant {
   sent: string;
   why: string;
   send: () => Promise<Exchange>;
+  /** When `send` combined several spellings and got through: one request per spelling, to name the one the server reads. */
+  narrow?: { sent: string; send: () => Promise<Exchange> }[];
 }
+
+const QUERY_PARAMS = ['api_key', 'key'];
 
 function variants(ctx: Parameters<typeof keyedRoute>[0], k: KeyedRoute, cred: UserCredential): Variant[] {
   const b = { route: k.route, body: k.body };
@@ -44,20 +48,22 @@ function variants(ctx: Parameters<typeof keyedRoute>[0], k: KeyedRoute, cred: Us
       send: () => inHeader(credentialValue(cred, swapped), swapped, `weak key: your key with swapped case in ${cred.header}`),
     });
   }
-  for (const param of ['api_key', 'key']) {
-    out.push({
-      behaviour: 'query',
-      title: 'API key accepted in the query string',
-      sent: `your key as ?${param}= and no ${cred.header} header`,
-      why: 'keys in URLs end up in access logs, proxy logs, browser history and Referer headers',
-      send: () =>
-        sendWithCredential(ctx, b, {
-          purpose: `weak key: your key as ?${param}= instead of ${cred.header}`,
-          path: withQuery(k.route.path, param, cred.token),
-          headers: { ...cred.others },
-        }),
+  // Both parameters in one request: each carries the valid key, so a server that reads either accepts it, and a server that
+  // reads neither (the usual case) costs one request instead of two. Which one it read is asked only after it accepted.
+  const inQuery = (params: string[]) => () =>
+    sendWithCredential(ctx, b, {
+      purpose: `weak key: your key as ${params.map((p) => `?${p}=`).join(' and ')} instead of ${cred.header}`,
+      path: params.reduce((path, p) => withQuery(path, p, cred.token), k.route.path),
+      headers: { ...cred.others },
     });
-  }
+  out.push({
+    behaviour: 'query',
+    title: 'API key accepted in the query string',
+    sent: `your key as ?${QUERY_PARAMS.join('= and ?')}= and no ${cred.header} header`,
+    why: 'keys in URLs end up in access logs, proxy logs, browser history and Referer headers',
+    send: inQuery(QUERY_PARAMS),
+    narrow: QUERY_PARAMS.map((p) => ({ sent: `your key as ?${p}= and no ${cred.header} header`, send: inQuery([p]) })),
+  });
   if (cred.token.length >= 8 && !isJwt) {
     const prefix = cred.token.slice(0, -1);
     out.push({
@@ -100,12 +106,19 @@ export default defineCheck({
     const sent = await Promise.all(list.map((v) => v.send()));
     const { server } = describeServer(ctx.surface);
     const findings: Finding[] = [];
-    const reported = new Set<Variant['behaviour']>();
-    list.forEach((v, i) => {
-      const ex = sent[i]!;
-      const proof = reached(ex, ctx.options.prompt, k.refused);
-      if (!proof || reported.has(v.behaviour)) return;
-      reported.add(v.behaviour);
+    for (const [i, v] of list.entries()) {
+      let ex = sent[i]!;
+      let proof = reached(ex, ctx.options.prompt, k.refused);
+      if (!proof) continue;
+      let what = v.sent;
+      for (const n of v.narrow ?? []) {
+        const one = await n.send();
+        const oneProof = reached(one, ctx.options.prompt, k.refused);
+        if (oneProof) {
+          [ex, proof, what] = [one, oneProof, n.sent];
+          break;
+        }
+      }
       findings.push(
         ctx.finding({
           rule: 'auth.weak-key-handling',
@@ -113,7 +126,7 @@ export default defineCheck({
           title: v.title,
           description:
             `${k.route.method} ${k.route.path}${server} refuses requests without a key (${line(k.refused)}) and with a random wrong key (${line(k.wrong)}), ` +
-            `but with ${v.sent} it ${proof.summary}: ${v.why}.`,
+            `but with ${what} it ${proof.summary}: ${v.why}.`,
           exchange: ex,
           baseline: k.wrong,
           extra: [k.refused, k.accepted],
@@ -121,7 +134,7 @@ export default defineCheck({
           notes: [`behaviour: ${v.behaviour}`, `your key accepted: ${line(k.accepted)}`],
         }),
       );
-    });
+    }
     markRateLimited(ctx, ['auth.weak-key-handling'], sent, findings);
     return findings;
   },

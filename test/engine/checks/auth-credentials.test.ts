@@ -156,6 +156,24 @@ describe('auth.brute-force at deep depth', () => {
   }, 60_000);
 });
 
+describe('auth.weak-key-handling names the query parameter the server reads', () => {
+  it('sends ?api_key= and ?key= together, then narrows to the one that was accepted', async () => {
+    const target = await startLooseAuthGateway('query-key');
+    try {
+      const report = await scan({ url: `${target.url}/v1/chat/completions`, headers: { Authorization: `Bearer ${TEST_KEY}` } });
+      const f = report.findings.find((x) => x.rule === 'auth.weak-key-handling' && x.variant === 'query');
+      expect(f, JSON.stringify(report.rules.find((x) => x.rule === 'auth.weak-key-handling'))).toBeDefined();
+      // The gateway reads api_key first: the finding names it alone, with the request that proves it.
+      expect(f!.description).toContain('your key as ?api_key= and no Authorization header');
+      expect(f!.evidence.request.url).toMatch(/\?api_key=\[REDACTED\]$/);
+      const combined = target.requests.filter((r) => /[?&]api_key=/.test(r.url) && /[?&]key=/.test(r.url));
+      expect(combined).toHaveLength(1);
+    } finally {
+      await target.close();
+    }
+  }, 60_000);
+});
+
 // ---------- the judgements the rules rest on ----------
 
 function exchange(status: number, body: string, headers: Record<string, string> = {}, requestBody = '{"text":"Say hello."}'): Exchange {

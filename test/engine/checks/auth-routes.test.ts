@@ -35,6 +35,8 @@ interface Expectation {
   confidence: Confidence[];
   /** Endpoint paths that must each carry a finding of the rule (URL path, query removed). */
   endpoints?: string[];
+  /** Variants that must each carry a finding of the rule (the spelling the server honoured, named after a combined probe). */
+  variants?: string[];
 }
 
 interface Started {
@@ -200,7 +202,12 @@ const ROWS: Row[] = [
   {
     name: 'Express wrapper: method-override (X-HTTP-Method-Override) registered after a POST-only guard',
     start: alone(express.startExpressWrapper(express.OVERRIDE_AFTER_GUARD), '/v1/generate'),
-    expect: { 'auth.method-override': { confidence: confirmed, endpoints: ['/v1/generate'] } },
+    expect: { 'auth.method-override': { confidence: confirmed, endpoints: ['/v1/generate'], variants: ['X-HTTP-Method-Override: POST'] } },
+  },
+  {
+    name: 'Express wrapper: method-override (_method query) registered after a POST-only guard',
+    start: alone(express.startExpressWrapper({ guard: 'post-only', methodOverride: { getter: '_method', methods: ['GET', 'POST'] } }), '/v1/generate'),
+    expect: { 'auth.method-override': { confidence: confirmed, endpoints: ['/v1/generate'], variants: ['_method=POST'] } },
   },
   { name: 'Express wrapper: route-level guard (POST only route)', start: alone(express.startExpressWrapper(express.FIXED), '/v1/generate') },
   { name: 'Express wrapper: route-level guard on GET and POST', start: alone(express.startExpressWrapper({ ...express.FIXED, getRoute: true }), '/v1/generate') },
@@ -292,6 +299,7 @@ describe('route-based auth bypasses: emulator × rule', () => {
             expect(f.evidence.response?.status).toBeDefined();
           }
           for (const endpoint of want.endpoints ?? []) expect(got.map((f) => pathOf(f.endpoint.url))).toContain(endpoint);
+          for (const variant of want.variants ?? []) expect(got.map((f) => f.variant)).toContain(variant);
         }
         const allowed = new Set<RuleId>([...MINE, ...NOT_A_BYPASS, ...(row.alsoAllowed ?? [])]);
         const strays = report.findings.filter((f) => f.rule.startsWith('auth.') && !allowed.has(f.rule));
