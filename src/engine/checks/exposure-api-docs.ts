@@ -3,7 +3,7 @@
 // (LiteLLM serves Swagger UI there); only when neither is docs are the usual docs paths asked for, once each.
 import type { Exchange } from '../types.js';
 import { defineCheck, type CheckContext } from './define.js';
-import { isRecord, ok, okJson, readWithoutCredentials } from './exposure-common.js';
+import { isRecord, notServedHere, ok, okJson, readWithoutCredentials } from './exposure-common.js';
 
 export type DocsKind = 'openapi' | 'swagger-ui' | 'redoc';
 
@@ -24,12 +24,22 @@ export function docsKind(ex: Exchange | undefined): DocsKind | null {
 
 /** Paths seen in the cheap phase first (free), then the usual docs locations of every known server. */
 const CHEAP_DOCS = ['/openapi.json', '/api-doc/openapi.json', '/'];
-const USUAL_DOCS = ['/docs', '/redoc', '/api-doc/openapi.json', '/swagger/index.html'];
+/**
+ * `/docs` and `/swagger/index.html` are where many stacks put their docs (FastAPI, swagger-ui-express, Swashbuckle, swaggo,
+ * LocalAI), so they are always asked for. `/redoc` is FastAPI's, rendered from `/openapi.json`, and `/api-doc/openapi.json`
+ * is TGI's, which always answers `/info`: each is skipped when its marker was not found.
+ */
+const USUAL_DOCS: { path: string; marker?: string }[] = [
+  { path: '/docs' },
+  { path: '/redoc', marker: '/openapi.json' },
+  { path: '/api-doc/openapi.json', marker: '/info' },
+  { path: '/swagger/index.html' },
+];
 
 /** Docs paths the identified server lists, or the usual ones when it lists none (or is unknown). */
 function docsPathsToAsk(ctx: CheckContext): string[] {
   const listed = ctx.surface.routes.filter((r) => r.method === 'GET' && r.kind === 'docs' && /docs|redoc|openapi|swagger|api-doc/i.test(r.path)).map((r) => r.path);
-  const paths = listed.length ? listed : USUAL_DOCS;
+  const paths = listed.length ? listed : USUAL_DOCS.filter((d) => !d.marker || !notServedHere(ctx, d.marker)).map((d) => d.path);
   return [...new Set(paths)].filter((p) => !ctx.surface.signals.byPath[p]);
 }
 

@@ -13,6 +13,15 @@ export async function readWithoutCredentials(ctx: CheckContext, path: string, pu
   return ctx.send({ method: 'GET', path, purpose });
 }
 
+/**
+ * Discovery's credential-less GET of `marker` was answered 404: the server that always serves `marker` is not behind this
+ * origin, so its other product-specific routes need not be asked for. An auth layer that refuses every path before routing
+ * (401) leaves every product possible; only "not found" rules one out.
+ */
+export function notServedHere(ctx: Pick<CheckContext, 'surface'>, marker: string): boolean {
+  return ctx.surface.signals.byPath[marker]?.response?.status === 404;
+}
+
 export function ok(ex: Exchange | undefined): boolean {
   const s = ex?.response?.status;
   return s !== undefined && s >= 200 && s < 300;

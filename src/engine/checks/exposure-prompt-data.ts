@@ -3,10 +3,12 @@
 // internal state), LiteLLM `/spend/logs` (request logs, with the prompts when prompt storage is on). One GET each, no body.
 import type { Exchange, Finding } from '../types.js';
 import { defineCheck, type CheckContext } from './define.js';
-import { isRecord, okJson, promptTexts, readWithoutCredentials } from './exposure-common.js';
+import { isRecord, notServedHere, okJson, promptTexts, readWithoutCredentials } from './exposure-common.js';
 
 interface Dump {
   path: string;
+  /** A cheap-phase path the same server always serves alongside this one; 404 there means the server is not here. */
+  marker: string;
   /** Decides whether the answer is this route's dump (not a SPA page, not an error), and what it reveals. */
   read(json: unknown): { what: string; prompts: string[]; secrets: string[]; secretValues?: string[] } | null;
 }
@@ -22,6 +24,7 @@ function masked(ex: Exchange, values: string[]): Exchange {
 const DUMPS: Dump[] = [
   {
     path: '/slots',
+    marker: '/props', // llama.cpp has served /props since before /slots existed
     read(json) {
       if (!Array.isArray(json) || json.length === 0) return null;
       if (!json.every((s) => isRecord(s) && 'id' in s && ('n_ctx' in s || 'is_processing' in s || 'state' in s))) return null;
@@ -30,6 +33,7 @@ const DUMPS: Dump[] = [
   },
   {
     path: '/get_server_info',
+    marker: '/get_model_info',
     read(json) {
       if (!isRecord(json) || typeof json['model_path'] !== 'string') return null;
       const argKeys = ['tp_size', 'port', 'host', 'mem_fraction_static', 'context_length', 'api_key', 'served_model_name'].filter((k) => k in json);
@@ -45,6 +49,7 @@ const DUMPS: Dump[] = [
   },
   {
     path: '/spend/logs',
+    marker: '/health/readiness',
     read(json) {
       if (!Array.isArray(json)) return null;
       if (!json.every((e) => isRecord(e) && ('request_id' in e || 'spend' in e || 'call_type' in e))) return null;
@@ -53,11 +58,14 @@ const DUMPS: Dump[] = [
   },
 ];
 
-/** The dumps worth asking for: those the identified server has, or all of them when the server is unknown. */
+/**
+ * The dumps worth asking for: those the identified server has; when the server is unknown, those of every server that may
+ * still be behind it (its marker path was not answered 404).
+ */
 function pathsToRead(ctx: CheckContext): Dump[] {
   const listed = new Set(ctx.surface.routes.filter((r) => r.method === 'GET').map((r) => r.path));
   const known = ctx.surface.fingerprint.product !== 'unknown';
-  return DUMPS.filter((d) => !known || listed.has(d.path) || ctx.surface.signals.byPath[d.path]);
+  return DUMPS.filter((d) => (known ? listed.has(d.path) || ctx.surface.signals.byPath[d.path] : !notServedHere(ctx, d.marker)));
 }
 
 export default defineCheck({

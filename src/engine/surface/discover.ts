@@ -103,6 +103,15 @@ function learnCredentialHeader(target: Target, openapiCred: CredentialHeader | n
   return { name: 'Authorization', scheme: 'Bearer', source: 'default' };
 }
 
+/**
+ * Every fingerprint GET was refused by an auth layer (401/403/407; none found, none missing): the key is checked before
+ * routing on every path, so a guessed route would be refused whether or not it exists. Guessing then teaches nothing.
+ */
+function refusesEveryPath(signals: Signals, givenPath: string): boolean {
+  const others = signals.all.filter((ex) => ex.probe.path !== givenPath);
+  return others.length > 0 && others.every((ex) => [401, 403, 407].includes(ex.response?.status ?? 0));
+}
+
 export interface DiscoverOptions {
   hint?: ProductId;
 }
@@ -151,9 +160,13 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   // A route a profile knows as a tokenizer or template renderer stays that, whatever prompt-like field its schema has.
   const knownNonInference = new Set(ALL_PROFILES.flatMap((p) => p.metadataRoutes.filter((m) => m.method === 'POST').map(routeKey)));
   for (const r of fromOpenApi?.routes ?? []) if (r.kind === 'inference' && !knownNonInference.has(routeKey(r))) add(r);
-  // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes.
+  // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes. Nor when the user
+  // named a route on a server that is not a known product (a wrapper, or unidentified) and that refuses every path before
+  // routing: a guessed route's 401 would not say that it exists. A product's own routes do exist, so they are still tried.
   const trustOpenApi = fromOpenApi && fp.product === 'fastapi' && fromOpenApi.routes.some((r) => r.kind === 'inference');
-  if (!trustOpenApi) {
+  const wrapperOrUnknown = fp.product === 'unknown' || fp.product === 'fastapi' || fp.confidence < 0.5;
+  const blind = given !== null && wrapperOrUnknown && refusesEveryPath(signals, target.url.pathname + target.url.search);
+  if (!trustOpenApi && !blind) {
     const prefixes = target.basePath ? [target.basePath, ''] : [''];
     for (const prefix of prefixes) {
       for (const p of profiles) for (const spec of p.inferenceRoutes) add(specToRoute(spec, prefix, `profile:${p.id}`, fp.models));
