@@ -1,28 +1,16 @@
-// auth.brute-force — wrong keys are never throttled. Twelve random wrong keys (twenty at deep) go one after another to a
-// guarded route that refused discovery's request before any model could run; the finding needs every one refused with
-// 401/403, none answered 429, none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a throttle
-// too). Each attempt repeats discovery's own refused request — a body-less GET where the key is checked before routing, else
-// a prompt-less body capped at one token — so that even a key the server wrongly accepted could not generate text; it is
-// never an inference request.
-import type { Exchange, Route } from '../types.js';
-import { DEPTH_ORDER } from '../rules.js';
+// auth.brute-force — wrong keys are never throttled. The scan's wrong-credential burst (credential-burst.ts: per credential
+// header a random wrong key, the crafted values of auth.header-bypass, the header sent twice, then random wrong keys up
+// to 12, 20 at deep) went one after another to a guarded route that refused discovery's request before any model could
+// run. The finding needs, in every header judged, at least that many wrong keys refused with 401/403, none answered 429,
+// none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a throttle too). The attempts repeat
+// discovery's prompt-less request, so even a key the server wrongly accepted could not generate text: this rule never
+// sends an inference request.
+import type { Exchange } from '../types.js';
 import { describeServer } from '../surface/inference.js';
 import { defineCheck } from './define.js';
-import { credentialSlots, credentialValue, isRefusal, line, userCredential, wrongKey } from './credential-probes.js';
-
-const ATTEMPTS = { standard: 12, deep: 20 } as const;
-
-const RATE_LIMIT_HEADER = /^(retry-after|x-?rate-?limit.*|ratelimit.*|x-ratelimit.*)$/i;
-
-/** A guarded route whose prompt-less discovery request was refused by the auth layer (so auth runs before the model). */
-function refusingRoute(routes: Route[], all: Exchange[]): { route: Route; seen: Exchange } | null {
-  const guarded = routes.filter((r) => r.kind === 'inference' && r.access === 'guarded');
-  for (const route of [...guarded.filter((r) => r.source === 'given-url'), ...guarded.filter((r) => r.source !== 'given-url')]) {
-    const seen = all.find((ex) => route.evidence?.includes(ex.id));
-    if (seen && isRefusal(seen) && !seen.probe.inference && seen.probe.credentials !== 'user') return { route, seen };
-  }
-  return null;
-}
+import { isRefusal, line } from './credential-probes.js';
+import { credentialBurst, type BurstAttempt, type CredentialBurst } from './credential-burst.js';
+import type { CredentialSlot } from './credential-probes.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -40,73 +28,68 @@ export function latencyGrows(latencies: number[]): boolean {
   return last - first > Math.max(100, first / 4);
 }
 
+/**
+ * The headers whose attempts count. A header in which a random wrong key got through is not checked for a key at all
+ * (header-bypass territory): when the learned header's random keys were all refused, it alone is judged, as a single-header
+ * burst would; otherwise there is no header to judge. When every header refused its random keys, all are judged.
+ */
+function judgedSlots(burst: CredentialBurst): CredentialSlot[] {
+  const refusesRandom = (slot: CredentialSlot) => burst.attempts.filter((a) => a.slot === slot && a.kind === 'random').every((a) => isRefusal(a.exchange));
+  const refusing = burst.slots.filter(refusesRandom);
+  if (refusing.length === burst.slots.length) return refusing;
+  return refusing.includes(burst.slots[0]!) ? [burst.slots[0]!] : [];
+}
+
 export default defineCheck({
   id: 'auth-brute-force',
   rules: ['auth.brute-force'],
   depth: 'standard',
   async run(ctx) {
-    const found = refusingRoute(ctx.surface.routes, ctx.surface.signals.all);
-    if (!found) {
+    const burst = await credentialBurst(ctx);
+    if (!burst) {
       ctx.mark('auth.brute-force', 'inconclusive', 'No guarded route refused a prompt-less request before the model runs, so wrong keys were not tried.');
       return [];
     }
-    const { route, seen } = found;
-    const user = userCredential(ctx.target);
-    // Without the user's credential, the learned header may be a guess (a profile's or the default): a wrong key in a header
-    // the server never reads is no attempt at all. Every primary slot then carries a wrong key in the same request, so the
-    // server meets a wrong key in whichever of them it reads (a FastAPI app reading X-API-Key mistaken for another product).
-    // When that first combined request is not refused (a server that trusts one of those headers: header-bypass territory),
-    // the burst starts over in the learned header alone, as a single-header burst always did.
-    const learned = user ? [{ name: user.header, scheme: user.scheme }] : credentialSlots(ctx.surface).primary;
-    let slots = learned;
-    const n = DEPTH_ORDER[ctx.options.depth] >= DEPTH_ORDER.deep ? ATTEMPTS.deep : ATTEMPTS.standard;
-    let attempts: Exchange[] = [];
-    // One after another: throttles count failures and tarpits show as growing latency, neither visible in parallel.
-    for (let i = 0; i < n; i++) {
-      const ex = await ctx.send({
-        method: seen.probe.method,
-        path: seen.probe.path,
-        ...(seen.probe.body !== undefined ? { body: seen.probe.body } : {}),
-        headers: { ...(user?.others ?? {}), ...Object.fromEntries(slots.map((slot) => [slot.name, credentialValue(slot, wrongKey(ctx.surface, 100 + i, user?.token))])) },
-        purpose: `brute force: wrong key ${i + 1} of ${n} to ${seen.probe.method} ${seen.probe.path} (discovery's prompt-less request, refused before the model)`,
-      });
-      attempts.push(ex);
-      const res = ex.response;
-      if (!res) {
-        ctx.mark('auth.brute-force', 'inconclusive', `Wrong key ${i + 1} got no answer (${ex.error ?? 'no response'}); a server that drops connections may be throttling.`);
-        return [];
-      }
-      const limitHeader = Object.keys(res.headers).find((h) => RATE_LIMIT_HEADER.test(h));
-      if (res.status === 429 || limitHeader) return []; // throttled: the rule passes
-      if (!isRefusal(ex)) {
-        if (i === 0 && slots.length > 1) {
-          slots = [learned[0]!];
-          attempts = [];
-          i = -1;
-          continue;
-        }
-        ctx.mark('auth.brute-force', 'inconclusive', `Wrong key ${i + 1} was answered ${res.status}, not refused; the burst stopped.`);
-        return [];
-      }
+    if (burst.stop?.kind === 'throttled') return []; // throttled: the rule passes
+    if (burst.stop) {
+      const n = burst.attempts.length;
+      ctx.mark('auth.brute-force', 'inconclusive', `Wrong key ${n} got no answer (${burst.stop.sign}); a server that drops connections may be throttling.`);
+      return [];
     }
-    const slotNames = slots.map((s) => s.name).join(' and ');
-    const latencies = attempts.map((ex) => ex.response!.latencyMs);
+    const slots = judgedSlots(burst);
+    if (slots.length === 0) {
+      const through = burst.attempts.find((a) => a.kind === 'random' && !isRefusal(a.exchange))!;
+      ctx.mark('auth.brute-force', 'inconclusive', `A random wrong key in ${through.slot.name} was not refused (${line(through.exchange)}), so there is no key check to guess against.`);
+      return [];
+    }
+    const runs = slots.map((slot) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefusal(a.exchange)) }));
+    const short = runs.find((r) => r.refused.length < burst.size);
+    if (short) {
+      ctx.mark('auth.brute-force', 'inconclusive', `Only ${short.refused.length} of the wrong keys in ${short.slot.name} were refused; the others got through (see auth.header-bypass).`);
+      return [];
+    }
+    const counted: BurstAttempt[] = runs.flatMap((r) => r.refused).sort((a, b) => a.exchange.id - b.exchange.id);
+    const latencies = counted.map((a) => a.exchange.response!.latencyMs);
     if (latencyGrows(latencies)) return [];
+    const { seen } = burst;
     const { server } = describeServer(ctx.surface);
-    const statuses = [...new Set(attempts.map((ex) => ex.response!.status))].join('/');
+    const statuses = [...new Set(counted.map((a) => a.exchange.response!.status))].join('/');
+    const perHeader = runs.map((r) => `${r.refused.length} in ${r.slot.name}`).join(', ');
+    const first: Exchange = counted[0]!.exchange;
+    const last: Exchange = counted[counted.length - 1]!.exchange;
     return [
       ctx.finding({
         rule: 'auth.brute-force',
         confidence: 'firm',
         description:
-          `${seen.probe.method} ${seen.probe.path}${server} answered ${n} wrong keys in ${slotNames}, sent one after another, with ${statuses} every time: no 429, ` +
+          `${seen.probe.method} ${seen.probe.path}${server} answered ${counted.length} wrong keys (${perHeader}), sent one after another, with ${statuses} every time: no 429, ` +
           `no Retry-After or rate-limit header, and no growing delay (latency ${latencies[0]} ms first, ${latencies[latencies.length - 1]} ms last). ` +
           'Keys can be guessed at full speed; PCI DSS 8.3.4 asks for lock-out after at most 10 failed attempts.',
-        exchange: attempts[attempts.length - 1]!,
-        baseline: attempts[0]!,
+        exchange: last,
+        baseline: first,
         notes: [
-          `route ${route.method} ${route.path} refused discovery's prompt-less request: ${line(seen)}`,
-          `${n} wrong keys in ${slotNames}: statuses ${attempts.map((ex) => ex.response!.status).join(', ')}`,
+          `route ${burst.route.method} ${burst.route.path} refused discovery's prompt-less request: ${line(seen)}`,
+          ...runs.map((r) => `${r.refused.length} wrong keys in ${r.slot.name}: statuses ${r.refused.map((a) => a.exchange.response!.status).join(', ')}`),
           `latencies (ms): ${latencies.join(', ')}`,
         ],
       }),

@@ -3,8 +3,10 @@
 // The probes (CHECKS.md): an empty value of the credential header, `Bearer ` with an empty token (which is also the scheme
 // alone on the wire: HTTP strips trailing whitespace from field values), the placeholders None, null, undefined, false, 0,
 // [object Object] (in a Bearer header both bare and after `Bearer `), the header sent twice (a wrong key, then an empty value), and other credential
-// headers with a random wrong key. Each goes to the same one-token request that was refused without credentials; a random
-// wrong key in the same header must be refused too, or the variants prove nothing.
+// headers with a random wrong key. Each is judged on the one-token request that was refused without credentials; a random
+// wrong key in the same header must be refused too, or the variants prove nothing. The crafted values are wrong keys as
+// well, so they first travel in the scan's wrong-credential burst (credential-burst.ts, shared with auth.brute-force); only
+// the ones it did not see refused are sent again with the one-token body.
 //
 // How the two rules split, so that one accepted value yields exactly one finding:
 // - The server-side token of a value is the value without a leading `Bearer` scheme ("Bearer None" → "None"; "" and
@@ -33,14 +35,10 @@ import {
   type GuardedBaseline,
   type Proof,
 } from './credential-probes.js';
+import { credentialBurst, placeholdersFor, refusedInBurst, twiceValues } from './credential-burst.js';
 
 /** Values an unset variable renders as; an accepted one of these means the server falls back to it. */
 export const UNSET_RENDERINGS = ['', 'None', 'null', 'undefined'];
-
-const PLACEHOLDERS = ['None', 'null', 'undefined', 'false', '0', '[object Object]'];
-const RAW_PLACEHOLDERS = ['', ...PLACEHOLDERS];
-/** In a Bearer header each placeholder goes both bare and after the scheme (`Bearer ${undefined}` is the usual source). */
-const BEARER_PLACEHOLDERS = ['', 'Bearer ', ...PLACEHOLDERS, ...PLACEHOLDERS.map((p) => `Bearer ${p}`)];
 
 /** The token a server compares after taking the scheme off. */
 export function serverToken(value: string): string {
@@ -81,20 +79,27 @@ async function probeSlots(ctx: CheckContext, b: GuardedBaseline) {
   const send = (slot: CredentialSlot, value: string, purpose: string) =>
     sendWithCredential(ctx, b, { purpose, headers: { [slot.name]: value } });
   // Round 1: a random wrong key in every header. In a primary header it is the second baseline; in an alternate one it is the probe.
-  const wrongs = await Promise.all(
-    [...primary, ...alternates].map((slot) => send(slot, credentialValue(slot, key), `header bypass: random wrong key in ${slot.name}`)),
-  );
+  const [wrongs, burst] = await Promise.all([
+    Promise.all([...primary, ...alternates].map((slot) => send(slot, credentialValue(slot, key), `header bypass: random wrong key in ${slot.name}`))),
+    credentialBurst(ctx),
+  ]);
   const wrongBy = new Map<CredentialSlot, Exchange>([...primary, ...alternates].map((s, i) => [s, wrongs[i]!]));
-  // Round 2: placeholders in each primary header whose wrong key was refused.
+  // Round 2: the crafted values in each primary header whose wrong key was refused. The wrong-credential burst already sent
+  // each of them with discovery's prompt-less body: a value it saw refused is refused (the key check runs before the body
+  // is read); a value that got through, or one the burst did not reach, goes with the one-token request to prove it.
   const tested = primary.filter((slot) => isRefusal(wrongBy.get(slot)));
   const placeholders = await Promise.all(
     tested.map(async (slot) => {
-      const values = slot.scheme ? BEARER_PLACEHOLDERS : RAW_PLACEHOLDERS;
-      const single = await Promise.all(values.map((v) => send(slot, v, `header bypass: ${slot.name}: ${show(v)}`)));
-      const twice = await sendWithCredential(ctx, b, {
-        purpose: `header bypass: ${slot.name} sent twice (a wrong key, then an empty value)`,
-        repeatedHeaders: { [slot.name]: [credentialValue(slot, key), ''] },
-      });
+      const values = placeholdersFor(slot);
+      const single = await Promise.all(
+        values.map((v) => refusedInBurst(burst, b.route, slot, 'placeholder', v) ?? send(slot, v, `header bypass: ${slot.name}: ${show(v)}`)),
+      );
+      const twice =
+        refusedInBurst(burst, b.route, slot, 'twice') ??
+        (await sendWithCredential(ctx, b, {
+          purpose: `header bypass: ${slot.name} sent twice (a wrong key, then an empty value)`,
+          repeatedHeaders: { [slot.name]: twiceValues(slot, key) },
+        }));
       return { slot, values, single, twice };
     }),
   );
