@@ -202,6 +202,8 @@ export interface Signals {
   byPath: Record<string, Exchange>;
   /** Every exchange of the cheap phase, in order. */
   all: Exchange[];
+  /** Fingerprint paths not asked because the first round showed no known product is served here (they would be 404). */
+  notAsked?: string[];
 }
 
 export interface Surface {

@@ -64,7 +64,7 @@ export function profileSpecificity(id: ProductId): number {
  * - `/api/extra/version`  KoboldCpp (says whether a password is set)
  * - `/v2`                 Triton (KServe v2 server metadata); 401 on vLLM with a key (guarded prefix)
  * - `/v2/models/stats`    Triton's model names: its inference routes embed the model, and nothing else lists it read-only
- * That is 13 paths, plus the given URL: the follow-ups of discovery (an empty body to each inference route of the identified
+ * That is 13 paths, plus the given URL, in two rounds (see FIRST_ROUND): the follow-ups of discovery (an empty body to each inference route of the identified
  * profile, at most 5 for any profile) keep the whole phase within 20 requests.
  * Left out (still in the profiles' metadata routes; profiles read them when present): `/metrics` (vllm:* / sglang:* / tgi_* /
  * llamacpp:* names, but other signals already separate those), `/health` (every product, tells nothing apart), `/api/v0/models`
@@ -87,6 +87,21 @@ const CHEAP_PHASE_PATHS = [
   '/v2/models/stats',
 ] as const;
 
+/**
+ * The first round of the cheap phase. Every product above answers at least one of these with something other than 404:
+ * TGI (GET / is its health route), Ollama, LocalAI, LM Studio, llama.cpp, KoboldCpp and LiteLLM at `/`; vLLM, SGLang,
+ * text-generation-webui and every OpenAI-compatible server at `/v1/models` (401 with a key); Triton answers a bare 400 to
+ * any path it does not know. When all three are 404, none of them is served at this origin, and the second round (each
+ * product's own path) is not sent: it could only be 404 too.
+ */
+const FIRST_ROUND = ['/', '/openapi.json', '/v1/models'] as const;
+
 export function cheapPhasePaths(): string[] {
   return [...new Set<string>(CHEAP_PHASE_PATHS)];
+}
+
+/** The cheap phase in two rounds: the paths that tell whether any known product is here, then the rest. */
+export function cheapPhaseRounds(): { first: string[]; second: string[] } {
+  const first: string[] = [...FIRST_ROUND];
+  return { first, second: cheapPhasePaths().filter((p) => !first.includes(p)) };
 }

@@ -11,10 +11,11 @@ function detect(signals: Signals) {
   const info = okObjectAt(signals, '/get_model_info');
   if (info && typeof info['model_path'] === 'string') ev.add(0.9, 'GET /get_model_info → model_path');
   if (/^sglang:/m.test(bodyAt(signals, '/metrics') ?? '')) ev.add(0.9, 'GET /metrics exposes sglang:* metrics');
-  // Same 401 body as vLLM; SGLang's middleware guards every path but /health*, /ready, /metrics, so a refused
-  // /get_model_info (a path vLLM leaves to its 404) is SGLang.
-  if (refusalShapeAt(signals, '/get_model_info') === 'error-unauthorized') {
-    ev.add(0.75, 'GET /get_model_info refused with {"error":"Unauthorized"}: SGLang guards every path (vLLM only /v1, /v2)');
+  // Same 401 body as vLLM; SGLang's middleware guards every path but /health*, /ready, /metrics, so a refused path that
+  // vLLM leaves open or to its 404 (/, /openapi.json, /get_model_info) is SGLang.
+  const refusedElsewhere = ['/get_model_info', '/', '/openapi.json'].find((p) => refusalShapeAt(signals, p) === 'error-unauthorized');
+  if (refusedElsewhere) {
+    ev.add(0.75, `GET ${refusedElsewhere} refused with {"error":"Unauthorized"}: SGLang guards every path (vLLM only /v1, /v2)`);
   }
   if (refusalShapeAt(signals, '/v1/models') === 'error-unauthorized') ev.add(0.5, 'GET /v1/models refused with {"error":"Unauthorized"} (vLLM or SGLang)');
   const paths = openapiPaths(signals) ?? [];

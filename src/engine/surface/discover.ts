@@ -2,7 +2,7 @@
 // Round 1: a fixed set of cheap GETs in parallel. Round 2 (the only follow-up): an empty JSON body to each candidate
 // inference route, which tells guarded (401/403) from open (400/422/2xx) and names required fields and headers.
 import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
-import { ALL_PROFILES, cheapPhasePaths, profileById } from '../profiles/index.js';
+import { ALL_PROFILES, cheapPhaseRounds, profileById } from '../profiles/index.js';
 import { fingerprint, modelIdsFrom } from './fingerprint.js';
 import { detectModelFamily } from './model-family.js';
 import { routesFromOpenApi } from './openapi.js';
@@ -22,11 +22,31 @@ export function routeKey(r: { method: string; path: string }): string {
 
 export async function cheapPhase(target: Target, send: Send): Promise<Signals> {
   const givenPath = target.url.pathname + target.url.search;
-  const paths = [...new Set([givenPath, ...cheapPhasePaths()])];
-  const exchanges = await Promise.all(paths.map((path) => send({ method: 'GET', path, purpose: path === givenPath ? 'the URL as given' : `fingerprint: GET ${path}` })));
+  const { first, second } = cheapPhaseRounds();
+  const ask = (paths: string[]) =>
+    Promise.all(paths.map((path) => send({ method: 'GET', path, purpose: path === givenPath ? 'the URL as given' : `fingerprint: GET ${path}` })));
   const byPath: Record<string, Exchange> = {};
-  for (const ex of exchanges) byPath[ex.probe.path] = ex;
-  return { byPath, all: exchanges };
+  const record = (exchanges: Exchange[]) => {
+    for (const ex of exchanges) byPath[ex.probe.path] = ex;
+    return exchanges;
+  };
+  const firstRound = record(await ask([...new Set([givenPath, ...first])]));
+  const rest = second.filter((p) => !(p in byPath));
+  if (secondRoundTellsNothing(first.map((p) => byPath[p]))) return { byPath, all: firstRound, notAsked: rest };
+  return { byPath, all: [...firstRound, ...record(await ask(rest))] };
+}
+
+/**
+ * The second round of the cheap phase would tell nothing new when every first-round path was answered 404 (no known
+ * product is served here: cheapPhaseRounds), or when every one was refused with the very same 401/403 answer (the key
+ * is checked before routing, so each product path would get that refusal too, and its shape is already known).
+ */
+function secondRoundTellsNothing(first: (Exchange | undefined)[]): boolean {
+  const answers = first.map((ex) => ex?.response);
+  if (answers.some((r) => r === undefined)) return false;
+  if (answers.every((r) => r!.status === 404)) return true;
+  const [one] = answers;
+  return (one!.status === 401 || one!.status === 403) && answers.every((r) => r!.status === one!.status && r!.body === one!.body);
 }
 
 /** The profiles whose routes are worth trying: the identified product, or the generic families when unsure. */
@@ -218,7 +238,7 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   });
 
   // Error shapes of the follow-ups are fingerprints too (a 401 with an empty body is TGI's).
-  const enriched: Signals = { byPath: signals.byPath, all: [...signals.all, ...followUps] };
+  const enriched: Signals = { ...signals, all: [...signals.all, ...followUps] };
   fp = withModels(fingerprint(enriched, opts.hint), userModels);
 
   for (const p of fp.product !== 'unknown' ? [profileById(fp.product)] : []) {

@@ -1,0 +1,95 @@
+// Request economy on a single-route target (issue 8: "≤ 60 requests against a single-route target" at standard depth;
+// issue 2: "≤ 40 requests" for the open case). One inference route, scanned without and with the user's key, through each
+// way a wrapper guards it. The ceiling holds for the scan with every check, so it is the sum of the catalog's probe sets
+// after sharing and deduplication; the table printed at the end is the closing note's request count per case.
+import { afterAll, describe, expect, it } from 'vitest';
+import { scan } from '../../src/engine/scan.js';
+import { startExpressWrapper, FIXED as EXPRESS_FIXED } from '../targets/express-wrapper.js';
+import { startFastapiWrapper, KEYED, OPEN, type FastapiWrapperOptions } from '../targets/fastapi-wrapper.js';
+import type { RunningTarget } from '../targets/harness.js';
+import { TEST_KEY } from '../targets/mistral-model.js';
+
+const SINGLE_ROUTE_CEILING = 60;
+const OPEN_CEILING = 40;
+
+const fastapi = (options: FastapiWrapperOptions) => () => startFastapiWrapper(options);
+const bearerDecorator: FastapiWrapperOptions = { auth: { mode: 'bearer-decorator', key: TEST_KEY } };
+const middleware: FastapiWrapperOptions = { auth: { mode: 'middleware', header: 'X-API-Key', key: TEST_KEY } };
+
+interface Case {
+  name: string;
+  start: () => Promise<RunningTarget>;
+  path: string;
+  headers?: Record<string, string>;
+  ceiling: number;
+}
+
+const CASES: Case[] = [
+  { name: 'FastAPI wrapper, no auth', start: fastapi(OPEN), path: '/generate', ceiling: OPEN_CEILING },
+  { name: 'FastAPI wrapper, Depends(X-API-Key), no key given', start: fastapi(KEYED), path: '/generate', ceiling: SINGLE_ROUTE_CEILING },
+  { name: 'FastAPI wrapper, Depends(X-API-Key), with the key', start: fastapi(KEYED), path: '/generate', headers: { 'X-API-Key': TEST_KEY }, ceiling: SINGLE_ROUTE_CEILING },
+  { name: 'FastAPI wrapper, middleware, no key given', start: fastapi(middleware), path: '/generate', ceiling: SINGLE_ROUTE_CEILING },
+  { name: 'FastAPI wrapper, middleware, with the key', start: fastapi(middleware), path: '/generate', headers: { 'X-API-Key': TEST_KEY }, ceiling: SINGLE_ROUTE_CEILING },
+  { name: 'FastAPI wrapper, Bearer check in the endpoint, with the key', start: fastapi(bearerDecorator), path: '/generate', headers: { Authorization: `Bearer ${TEST_KEY}` }, ceiling: SINGLE_ROUTE_CEILING },
+  { name: 'Express wrapper, route-level Bearer guard, no key given', start: () => startExpressWrapper(EXPRESS_FIXED), path: '/v1/generate', ceiling: SINGLE_ROUTE_CEILING },
+  { name: 'Express wrapper, route-level Bearer guard, with the key', start: () => startExpressWrapper(EXPRESS_FIXED), path: '/v1/generate', headers: { Authorization: `Bearer ${TEST_KEY}` }, ceiling: SINGLE_ROUTE_CEILING },
+];
+
+const table: string[] = [];
+afterAll(() => {
+  console.log(`\n| single-route target | requests sent | deduplicated | inference | ceiling |\n|---|---|---|---|---|\n${table.join('\n')}`);
+});
+
+describe('requests per standard-depth scan of a single-route target', () => {
+  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const target = await c.start();
+    try {
+      const report = await scan({ url: target.url + c.path, ...(c.headers ? { headers: c.headers } : {}) }, { depth: 'standard' });
+      const { sent, deduplicated, inference } = report.requests;
+      table.push(`| ${c.name} | ${sent} | ${deduplicated} | ${inference} | ≤ ${c.ceiling} |`);
+      // The emulator's own record agrees with the client's count: nothing was sent uncounted.
+      expect(target.requests.length).toBe(sent);
+      expect(report.errors).toEqual([]);
+      expect(sent).toBeLessThanOrEqual(c.ceiling);
+    } finally {
+      await target.close();
+    }
+  }, 60_000);
+});
+
+describe('the cheap phase asks for product paths only when a product may be there', () => {
+  const secondRound = ['/version', '/info', '/health/readiness', '/api/version', '/api/tags', '/props', '/get_model_info', '/api/extra/version', '/v2', '/v2/models/stats'];
+  const asked = (t: RunningTarget) => secondRound.filter((p) => t.requests.some((r) => r.method === 'GET' && r.url === p));
+
+  it('skips the second round when /, /openapi.json and /v1/models are all 404 (no known product is served there)', async () => {
+    const target = await startExpressWrapper(EXPRESS_FIXED);
+    try {
+      await scan({ url: `${target.url}/v1/generate` });
+      expect(asked(target)).toEqual([]);
+      // Nor are the dumps and docs of the products ruled out by it asked for.
+      for (const p of ['/slots', '/get_server_info', '/spend/logs', '/redoc', '/api-doc/openapi.json']) expect(target.requests.some((r) => r.url === p), p).toBe(false);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('skips it when every first-round path gets the same refusal (the key is checked before routing)', async () => {
+    const target = await startFastapiWrapper(middleware);
+    try {
+      await scan({ url: `${target.url}/generate` });
+      expect(asked(target)).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('sends it when a first-round path answered (an OpenAPI document here)', async () => {
+    const target = await startFastapiWrapper(KEYED);
+    try {
+      await scan({ url: `${target.url}/generate` });
+      expect(asked(target)).toEqual(secondRound);
+    } finally {
+      await target.close();
+    }
+  });
+});
