@@ -2,6 +2,8 @@
 // Values from a finding come from a scanned (possibly hostile) server, so each one must match a strict pattern before it
 // can appear in generated code; anything else falls back to the default.
 import type { RuleId } from '../engine/types.js';
+import { ADVISORIES } from '../engine/advisories.js';
+import { compareVersions } from '../engine/version.js';
 import { FRAMEWORK_INFO, frameworkForFinding, productFacts } from './frameworks.js';
 import type { FindingLike, Framework, RemediationContext } from './types.js';
 
@@ -256,36 +258,22 @@ export function isServedRouteRule(rule: RuleId): boolean {
   return SERVED_ROUTE_RULES.has(rule);
 }
 
-/** Fixed versions of the advisories in CHECKS.md (first version without the flaw). */
-export const ADVISORY_FIXED_VERSIONS: Record<string, { product: string; fixed: string }> = {
-  'CVE-2025-59425': { product: 'vllm', fixed: '0.11.0' },
-  'CVE-2026-48746': { product: 'vllm', fixed: '0.22.0' },
-  'CVE-2024-37032': { product: 'ollama', fixed: '0.1.34' },
-  'CVE-2024-45436': { product: 'ollama', fixed: '0.1.47' },
-  'CVE-2025-51471': { product: 'ollama', fixed: '0.14.3' },
-  'CVE-2026-7482': { product: 'ollama', fixed: '0.17.1' },
-  'CVE-2026-42208': { product: 'litellm', fixed: '1.83.7' },
-  'CVE-2026-49468': { product: 'litellm', fixed: '1.84.0' },
-};
-
-/** The first version past every advisory Gatecrash knows for a product. */
+/**
+ * The first version past every advisory Gatecrash knows for a product. The advisories are the engine's own table (pure
+ * data, like the rule catalog), so a fix never recommends a version the scan would still flag.
+ */
 export function safeVersionFor(product: string | null): string | null {
   let best: string | null = null;
-  for (const a of Object.values(ADVISORY_FIXED_VERSIONS)) {
+  for (const a of ADVISORIES) {
     if (a.product !== product) continue;
-    if (!best || compareVersions(a.fixed, best) > 0) best = a.fixed;
+    if (!best || (compareVersions(a.affected.fixed, best) ?? 0) > 0) best = a.affected.fixed;
   }
   return best;
 }
 
-export function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0) return d;
-  }
-  return 0;
+/** The version that fixes one advisory, by id (any case). */
+export function fixedVersionOf(advisory: string): string | null {
+  return ADVISORIES.find((a) => a.id === advisory.toUpperCase())?.affected.fixed ?? null;
 }
 
 export interface ContextOptions {
@@ -355,9 +343,8 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
   const advisory = finding.advisory ?? /\b(CVE-\d{4}-\d{4,7}|GHSA(?:-[a-z0-9]{4}){3})\b/i.exec(`${finding.variant ?? ''} ${finding.description ?? ''}`)?.[1];
   if (advisory) {
     o.advisory = advisory;
-    const known = ADVISORY_FIXED_VERSIONS[advisory.toUpperCase()];
     const stated = /\bfixed (?:in |version )?v?(\d+(?:\.\d+){1,3})/i.exec(`${finding.description ?? ''} ${finding.remediation ?? ''}`)?.[1];
-    o.fixedVersion = stated ?? known?.fixed ?? null;
+    o.fixedVersion = stated ?? fixedVersionOf(advisory);
   }
   return applyOverrides(applyOverrides(base, o), options.overrides ?? {});
 }

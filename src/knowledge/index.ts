@@ -9,7 +9,7 @@ export {
   FRAMEWORK_INFO, PRODUCT_FACTS, frameworkForFinding, isFramework, productFacts, type FrameworkInfo,
 } from './frameworks.js';
 export {
-  ADVISORY_FIXED_VERSIONS, canonicalHeaderName, contextFromFinding, credentialHeaderFromFinding, defaultContext, safeVersionFor,
+  canonicalHeaderName, contextFromFinding, credentialHeaderFromFinding, defaultContext, safeVersionFor,
   type ContextOptions,
 } from './context.js';
 export { explainRule, referencesFor } from './explain.js';
