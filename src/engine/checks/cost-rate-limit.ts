@@ -2,18 +2,13 @@
 // no rate-limit header. The burst is auth.missing's own one-token request (already sent, answered from the dedup cache) plus
 // nine copies whose prompt differs by a suffix, sent concurrently: distinct, so the client really sends them, and each
 // still asks for one token. Nine new requests: with the one of cost.unbounded-generation, a deep scan adds ten.
-import type { Exchange } from '../types.js';
 import { describeServer } from '../surface/inference.js';
 import { extractModelOutput } from '../surface/model-output.js';
 import { authMissingAttempts, authMissingRoutes, variantProbe } from '../surface/inference-reuse.js';
 import { defineCheck } from './define.js';
+import { rateLimitHeaders } from './throttle-signs.js';
 
 export const BURST_SIZE = 10;
-
-/** Headers by which a server announces a limit: `x-ratelimit-*` (OpenAI, Kong), IETF `ratelimit-*` / `ratelimit`, `retry-after`. */
-export function rateLimitHeaders(ex: Exchange | undefined): string[] {
-  return Object.keys(ex?.response?.headers ?? {}).filter((h) => /^(?:x-)?rate-?limit(?:-|$)/i.test(h) || h.toLowerCase() === 'retry-after');
-}
 
 export default defineCheck({
   id: 'cost-rate-limit',

@@ -13,12 +13,13 @@
 import type { Exchange, Route, Surface } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import type { CheckContext } from './define.js';
+import { throttleSign } from './throttle-signs.js';
 import { credentialSlots, credentialValue, isRefusal, userCredential, wrongKey, type CredentialSlot } from './credential-probes.js';
 
 type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
 
 /** Wrong keys per credential header: CHECKS.md asks for 12, 20 at deep. */
-export const BURST_SIZE = { standard: 12, deep: 20 } as const;
+const WRONG_KEYS = { standard: 12, deep: 20 } as const;
 
 const PLACEHOLDERS = ['None', 'null', 'undefined', 'false', '0', '[object Object]'];
 const RAW_PLACEHOLDERS = ['', ...PLACEHOLDERS];
@@ -33,16 +34,6 @@ export function placeholdersFor(slot: Pick<CredentialSlot, 'scheme'>): string[] 
 /** The duplicate-header probe: a wrong key, then an empty value, as two field lines. */
 export function twiceValues(slot: Pick<CredentialSlot, 'scheme'>, key: string): string[] {
   return [credentialValue(slot, key), ''];
-}
-
-const RATE_LIMIT_HEADER = /^(retry-after|x-?rate-?limit.*|ratelimit.*|x-ratelimit.*)$/i;
-
-/** A throttle answered: 429, or a Retry-After or rate-limit header. */
-export function throttleSign(ex: Exchange): string | null {
-  const res = ex.response;
-  if (!res) return null;
-  if (res.status === 429) return '429';
-  return Object.keys(res.headers).find((h) => RATE_LIMIT_HEADER.test(h)) ?? null;
 }
 
 export interface BurstAttempt {
@@ -67,7 +58,7 @@ export interface CredentialBurst {
 }
 
 /** A guarded inference route whose prompt-less discovery request the auth layer refused (so auth runs before the model). */
-export function refusingRoute(surface: Surface): { route: Route; seen: Exchange } | null {
+function refusingRoute(surface: Surface): { route: Route; seen: Exchange } | null {
   const guarded = surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded');
   for (const route of [...guarded.filter((r) => r.source === 'given-url'), ...guarded.filter((r) => r.source !== 'given-url')]) {
     const seen = surface.signals.all.find((ex) => route.evidence?.includes(ex.id));
@@ -96,7 +87,7 @@ async function sendBurst(ctx: Ctx): Promise<CredentialBurst | null> {
   if (!found) return null;
   const { route, seen } = found;
   const slots = burstSlots(ctx);
-  const size = DEPTH_ORDER[ctx.options.depth] >= DEPTH_ORDER.deep ? BURST_SIZE.deep : BURST_SIZE.standard;
+  const size = DEPTH_ORDER[ctx.options.depth] >= DEPTH_ORDER.deep ? WRONG_KEYS.deep : WRONG_KEYS.standard;
   const user = userCredential(ctx.target);
   const burst: CredentialBurst = { route, seen, slots, size, attempts: [] };
   let index = 100;

@@ -265,7 +265,19 @@ async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: numbe
   } finally {
     if (truncated) body.destroy();
   }
-  return { text: decodeCapped(chunks, firstChunkOnly ? Infinity : capBytes), truncated };
+  return { text: decodeCapped(chunks, firstChunkOnly ? firstEventLength(chunks) : capBytes), truncated };
+}
+
+/**
+ * Bytes up to the end of the first server-sent event (its blank line), or all of them: the first chunk may carry more than
+ * one event when the server writes faster than it is read, and the evidence shows the first one only.
+ */
+function firstEventLength(chunks: Buffer[]): number {
+  const all = Buffer.concat(chunks);
+  const end = [Buffer.from('\n\n'), Buffer.from('\r\n\r\n')].map((sep) => ({ at: all.indexOf(sep), len: sep.length })).filter((x) => x.at >= 0);
+  if (end.length === 0) return all.length;
+  const first = end.reduce((a, b) => (b.at < a.at ? b : a));
+  return first.at + first.len;
 }
 
 /** What a body read got so far: kept by the caller, so a cut-off body still shows what arrived. */

@@ -3,7 +3,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding, RuleId } from '../../../src/engine/types.js';
 import { oversizedLimit, OVERSIZED_LIMIT } from '../../../src/engine/checks/cost-unbounded.js';
-import { BURST_SIZE, rateLimitHeaders } from '../../../src/engine/checks/cost-rate-limit.js';
+import { BURST_SIZE } from '../../../src/engine/checks/cost-rate-limit.js';
+import { rateLimitHeaders } from '../../../src/engine/checks/throttle-signs.js';
 import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
 import { startVllm } from '../../targets/vllm.js';
