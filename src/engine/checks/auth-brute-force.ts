@@ -1,16 +1,15 @@
-// auth.brute-force — wrong keys are never throttled. The scan's wrong-credential burst (credential-burst.ts: per credential
-// header a random wrong key, the crafted values of auth.header-bypass, the header sent twice, then random wrong keys up
-// to 12, 20 at deep) went one after another to a guarded route that refused discovery's request before any model could
-// run. The finding needs, in every header judged, at least that many wrong keys refused with 401/403, none answered 429,
-// none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a throttle too). The attempts repeat
-// discovery's prompt-less request, so even a key the server wrongly accepted could not generate text: this rule never
-// sends an inference request.
+// auth.brute-force — wrong keys are never throttled. The scan's wrong-credential burst (credential-burst.ts: per
+// credential header a random wrong key, the crafted values of auth.header-bypass, the header sent twice, then random wrong
+// keys until 12, 20 at deep, were refused) went one after another to a guarded route that refused discovery's request
+// before any model could run. The finding needs, in every header judged, at least that many wrong keys refused with
+// 401/403, none answered 429, none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a
+// throttle too). The attempts repeat discovery's prompt-less request, so even a key the server wrongly accepted could not
+// generate text: this rule never sends an inference request.
 import type { Exchange } from '../types.js';
 import { describeServer } from '../surface/inference.js';
 import { defineCheck } from './define.js';
-import { isRefusal, line } from './credential-probes.js';
+import { isRefusal, line, type CredentialSlot } from './credential-probes.js';
 import { credentialBurst, type BurstAttempt, type CredentialBurst } from './credential-burst.js';
-import type { CredentialSlot } from './credential-probes.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -1,7 +1,8 @@
 // auth.weak-key-handling — with the user's key: is it compared loosely? On a route where the key makes the difference (refused
 // without it and with a random wrong key of the same shape, accepted with it), the same one-token request is sent with:
-// the key in changed case (TGI lower-cases both sides), the key in the query string (?api_key= and ?key=, in one request) instead of the header,
-// the key minus its last character (a prefix compare), and the bare key without `Bearer ` where the user sends Bearer.
+// the key in changed case (TGI lower-cases both sides), the key in the query string instead of the header (?api_key= and
+// ?key= in one request), the key minus its last character (a prefix compare), and the bare key without `Bearer ` where the
+// user sends Bearer.
 // One finding per behaviour. Every derived value is registered through Probe.secrets, so it is redacted like the key itself.
 import type { Exchange, Finding } from '../types.js';
 import { describeServer } from '../surface/inference.js';

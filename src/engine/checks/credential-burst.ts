@@ -3,10 +3,10 @@
 // Every crafted value of auth.header-bypass (an empty value, `None`, `[object Object]`, the header sent twice…) is also a
 // wrong key, and auth.brute-force needs a run of wrong keys sent one after another. So both read the same requests: per
 // credential header, a random wrong key, the crafted values, the header sent twice, then random wrong keys until 12 (20 at
-// deep) were refused in that header, sent one after another to the guarded route whose prompt-less request discovery saw refused before any model
-// could run. Each attempt repeats that request with the credential added, so even a value the server wrongly accepts
-// cannot generate text; auth.header-bypass proves such a value with the one-token request afterwards. An attempt the key
-// check refused is refused whatever the body: the check ran before the body was read (that is what discovery saw).
+// deep) were refused in that header. They go one after another to the guarded route whose prompt-less request discovery
+// saw refused before any model could run, each repeating that request with the credential added, so even a value the
+// server wrongly accepts cannot generate text; auth.header-bypass proves such a value with the one-token request
+// afterwards. An attempt the key check refused is refused whatever the body: the check ran before the body was read.
 //
 // The burst stops at the first sign of throttling (429, Retry-After or a rate-limit header) or at an attempt that got no
 // answer; what it did not reach, auth.header-bypass sends itself.
@@ -76,11 +76,7 @@ function burstSlots(ctx: Ctx): CredentialSlot[] {
   return user ? [{ name: user.header, scheme: user.scheme }] : credentialSlots(ctx.surface).primary;
 }
 
-interface Planned {
-  slot: CredentialSlot;
-  kind: BurstAttempt['kind'];
-  value: string | string[];
-}
+type Planned = Omit<BurstAttempt, 'exchange'>;
 
 async function sendBurst(ctx: Ctx): Promise<CredentialBurst | null> {
   const found = refusingRoute(ctx.surface);

@@ -15,9 +15,9 @@ export async function readWithoutCredentials(ctx: CheckContext, path: string, pu
 
 /**
  * Discovery's credential-less GET of `marker` was answered 404 (or not sent, because no known product answered the first
- * round of the cheap phase): the server that always serves `marker` is not behind this
- * origin, so its other product-specific routes need not be asked for. An auth layer that refuses every path before routing
- * (401) leaves every product possible; only "not found" rules one out.
+ * round of the cheap phase): the server that always serves `marker` is not behind this origin, so its other
+ * product-specific routes need not be asked for. An auth layer that refuses every path before routing (401) leaves every
+ * product possible; only "not found" rules one out.
  */
 export function notServedHere(ctx: Pick<CheckContext, 'surface'>, marker: string): boolean {
   const { byPath, notAsked } = ctx.surface.signals;

@@ -64,8 +64,8 @@ export function profileSpecificity(id: ProductId): number {
  * - `/api/extra/version`  KoboldCpp (says whether a password is set)
  * - `/v2`                 Triton (KServe v2 server metadata); 401 on vLLM with a key (guarded prefix)
  * - `/v2/models/stats`    Triton's model names: its inference routes embed the model, and nothing else lists it read-only
- * That is 13 paths, plus the given URL, in two rounds (see FIRST_ROUND): the follow-ups of discovery (an empty body to each inference route of the identified
- * profile, at most 5 for any profile) keep the whole phase within 20 requests.
+ * That is 13 paths, plus the given URL, in two rounds (see FIRST_ROUND): the follow-ups of discovery (an empty body to each
+ * inference route of the identified profile, at most 5 for any profile) keep the whole phase within 20 requests.
  * Left out (still in the profiles' metadata routes; profiles read them when present): `/metrics` (vllm:* / sglang:* / tgi_* /
  * llamacpp:* names, but other signals already separate those), `/health` (every product, tells nothing apart), `/api/v0/models`
  * (LM Studio's owned_by suffices), `/get_server_info` and `/slots` (large, prompt data), and

@@ -1,6 +1,7 @@
 // Discovery: what exists, what it is, and which routes are guarded, learned without spending a token.
-// Round 1: a fixed set of cheap GETs in parallel. Round 2 (the only follow-up): an empty JSON body to each candidate
-// inference route, which tells guarded (401/403) from open (400/422/2xx) and names required fields and headers.
+// Round 1: cheap GETs in parallel (three first; each product's own path only when those leave a product possible). Round 2
+// (the only follow-up): an empty JSON body to each candidate inference route, which tells guarded (401/403) from open
+// (400/422/2xx) and names required fields and headers.
 import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
 import { ALL_PROFILES, cheapPhaseRounds, profileById } from '../profiles/index.js';
 import { fingerprint, modelIdsFrom } from './fingerprint.js';
