@@ -1,42 +1,31 @@
 // `stream: 'first-event'` probes (cost.unbounded-generation's oversized request): the client reads the first body chunk,
 // hangs up, and keeps the first server-sent event only, even when the server wrote several in that chunk.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanClient } from '../../src/engine/http/client.js';
 import { createTarget } from '../../src/engine/target.js';
+import { startTarget, type RunningTarget } from '../targets/harness.js';
 
-let url = '';
+let target: RunningTarget;
 let closedEarly = 0;
-const open = new Set<ServerResponse>();
-const server = createServer((req, res) => {
-  open.add(res);
-  res.on('close', () => {
-    if (!res.writableEnded) closedEarly++;
-    open.delete(res);
-  });
-  res.writeHead(200, { 'content-type': 'text/event-stream' });
-  const crlf = req.url === '/crlf';
-  const sep = crlf ? '\r\n\r\n' : '\n\n';
-  // Two events in one write, then a stream that never ends on its own.
-  res.write(`data: {"content":"Hello"}${sep}data: {"content":" there"}${sep}`);
-  const timer = setInterval(() => res.write(`data: {"content":"."}${sep}`), 20);
-  res.on('close', () => clearInterval(timer));
-});
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  target = await startTarget((req, res) => {
+    res.on('close', () => {
+      if (!res.writableEnded) closedEarly++;
+    });
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const sep = req.path === '/crlf' ? '\r\n\r\n' : '\n\n';
+    // Two events in one write, then a stream that never ends on its own.
+    res.write(`data: {"content":"Hello"}${sep}data: {"content":" there"}${sep}`);
+    const timer = setInterval(() => res.write(`data: {"content":"."}${sep}`), 20);
+    res.on('close', () => clearInterval(timer));
+  });
 });
-afterAll(async () => {
-  for (const res of open) res.destroy();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => target.close());
 
 describe('first-event reads', () => {
   it.each(['/lf', '/crlf'])('keep the first event of %s and close the connection', async (path) => {
-    const target = createTarget(`${url}${path}`);
-    const client = new ScanClient({ target, pinned: { address: '127.0.0.1', family: 4 }, budget: 5, concurrency: 1, readCapBytes: 65536, signal: new AbortController().signal });
+    const client = new ScanClient({ target: createTarget(`${target.url}${path}`), pinned: { address: '127.0.0.1', family: 4 }, budget: 5, concurrency: 1, readCapBytes: 65536, signal: new AbortController().signal });
     try {
       const before = closedEarly;
       const ex = await client.send({ method: 'POST', path, body: '{}', stream: 'first-event', purpose: 'test' });
