@@ -35,6 +35,8 @@ export interface ZooApp {
   framework: Framework;
   /** Request → answer, in one line, for the tables. */
   shape: string;
+  /** Path of the URL a user types to scan it ('/' when they give only the server's address). */
+  urlPath: string;
   /** What makes the app hard for a scanner. */
   hard: string;
   /** How a visitor without the key is turned away by the guarded form: refused (401/403), or redirected to a login page. */
@@ -93,6 +95,7 @@ function app(e: Entry): ZooApp {
     name: e.name,
     framework: e.framework,
     shape: e.shape,
+    urlPath: e.url,
     hard: e.hard,
     anonymous: e.anonymous ?? 'refused',
     credential: e.credential,
@@ -127,7 +130,7 @@ export const ZOO: ZooApp[] = [
     name: 'fastapi-prompt',
     framework: 'FastAPI',
     shape: 'POST /generate {prompt, max_tokens} → {response}',
-    hard: 'the plain case, with `prompt` where the seed had `text`; key declared in OpenAPI',
+    hard: 'the plain case: a JSON `prompt`, pydantic 422s, the key declared in OpenAPI',
     url: '/generate',
     credential: X_API_KEY,
     scanWithKey: true,
