@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import { expect } from 'vitest';
-import { MODEL_WORDS, PROMPT, keyHeaders, type Sample, type ZooApp } from './catalog.js';
+import { MODEL_WORDS, keyHeaders, type Sample, type ZooApp } from './catalog.js';
 import type { Launched } from './launch.js';
 
 export interface Answer {
@@ -36,11 +36,10 @@ export async function send(l: Launched, sample: Sample, headers: Record<string, 
   }
 }
 
-/** The fake model's reply, cut to `words` words (the last asked-for word is there, the next one is not), never an echo. */
+/** The fake model's reply, cut to `words` words: the last asked-for word is there, the next one is not. */
 export function expectReply(a: Answer, words: number, context: string): void {
   expect(a.status, `${context}: ${a.status} ${a.body}`).toBeGreaterThanOrEqual(200);
   expect(a.status, `${context}: ${a.status} ${a.body}`).toBeLessThan(300);
-  expect(a.body, `${context}: an echo of the prompt`).not.toContain(PROMPT);
   expect(a.body, context).toContain(MODEL_WORDS[0]);
   expect(a.body, context).toContain(MODEL_WORDS[words - 1]);
   if (words < MODEL_WORDS.length) expect(a.body, `${context}: cut to ${words} words`).not.toContain(MODEL_WORDS[words]);

@@ -14,7 +14,7 @@ export type Form = 'open' | 'guarded';
 export const MODEL_REPLY = 'Hello! How can I help you today?';
 export const MODEL_WORDS = MODEL_REPLY.split(' ');
 
-/** The prompt of every sample request: an answer that contains it is an echo, not the model. */
+/** The prompt of every sample request. */
 export const PROMPT = 'Hi there';
 const QUERY_PROMPT = encodeURIComponent(PROMPT);
 

@@ -111,13 +111,23 @@ async function startFront(front: Front, dir: string, upstream: RealServer): Prom
   return { server: run.server, base: `https://127.0.0.1:${port}`, tls: { ca: readFileSync(pair.cert, 'utf8') } };
 }
 
+/** Every launch not yet stopped, so that a test cut short by its timeout leaves no process and no folder behind. */
+const live = new Set<() => Promise<void>>();
+
+/** Stops whatever is still running (for a suite's afterAll). */
+export async function stopEverything(): Promise<void> {
+  await Promise.all([...live].map((stop) => stop()));
+}
+
 export async function launch(spec: LaunchSpec): Promise<Launched> {
   const { dir, remove } = tempDir(`zoo-${spec.app}`);
   const running: RealServer[] = [];
   const stop = async () => {
-    await Promise.all(running.reverse().map((s) => s.stop()));
+    live.delete(stop);
+    await Promise.all(running.splice(0).map((s) => s.stop()));
     remove();
   };
+  live.add(stop);
   try {
     const appDir = join(dir, 'app');
     cpSync(join(APPS, spec.app), appDir, { recursive: true });

@@ -5,7 +5,7 @@ import { afterAll, describe, it } from 'vitest';
 import { binaryAvailable } from '../real/servers.js';
 import { realServersAvailable } from '../real/uvicorn.js';
 import { ZOO, type Framework, type ZooApp } from './catalog.js';
-import type { Front } from './launch.js';
+import { stopEverything, type Front } from './launch.js';
 import { proveGuarded, proveOpen, proveRefusesWithoutKey } from './behaviour.js';
 import { scanGuarded, scanGuardedWithKey, scanOpen, scanTlsInsecure, scanTlsWithoutOptions, scanWithoutTemplate, zooTable, type Row } from './scans.js';
 
@@ -46,7 +46,8 @@ export function zooSuite(framework: Framework): void {
   describe.runIf(serversAvailable(framework, apps))(`the wrapper zoo: ${framework}`, () => {
     const rows: Row[] = [];
     const slot = limiter(3);
-    afterAll(() => {
+    afterAll(async () => {
+      await stopEverything();
       if (rows.length) console.log(`\nThe wrapper zoo, ${framework} (${apps.length} apps)\n${zooTable(rows, ZOO)}\n`);
     });
 

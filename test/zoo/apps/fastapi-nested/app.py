@@ -1,6 +1,6 @@
 # An inference server with a KServe-flavoured envelope: POST /infer {"input": {"text", "max_length"}}
 # -> {"result": {"outputs": [{"text", "tokens"}]}, "model_version"}. No /docs and no /openapi.json in production.
-# Guarded unless ZOO_FORM=open: X-API-Key, checked by a dependency on the route.
+# Guarded unless ZOO_FORM=open: X-API-Key, checked by a dependency on each route.
 import os
 from typing import Optional
 
@@ -46,6 +46,6 @@ def infer(req: InferenceRequest):
     return {"result": {"outputs": [{"text": text, "tokens": len(text.split())}]}, "model_version": "2024-11"}
 
 
-@app.get("/healthz")
+@app.get("/healthz", dependencies=[Depends(authorize)])
 def healthz():
     return {"ok": True}
