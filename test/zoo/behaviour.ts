@@ -56,7 +56,8 @@ async function expectTurnedAway(app: ZooApp, l: Launched, a: Answer, context: st
   expect([302, 303], `${context}: ${a.status} ${a.body}`).toContain(a.status);
   const location = a.headers.get('location') ?? '';
   expect(location, context).toMatch(/login/);
-  const page = await send(l, app.sample, {}, { method: 'GET', path: new URL(location, l.url).pathname + new URL(location, l.url).search });
+  const login = new URL(location, l.url);
+  const page = await send(l, app.sample, {}, { method: 'GET', path: login.pathname + login.search });
   expect(page.status, `${context}: the login page`).toBe(200);
   expect(page.headers.get('content-type') ?? '', `${context}: the login page`).toContain('text/html');
   expect(page.body, `${context}: the login page`).toMatch(/<form[^>]*method="post"/i);
@@ -69,12 +70,16 @@ function withQuery(path: string, params: Record<string, string>): string {
   return `${path}${path.includes('?') ? '&' : '?'}${q}`;
 }
 
-/** The open form: anyone gets the model, cut to the sample's limit. */
+/** The open form: anyone gets the model, cut to the sample's limit (and the typed route, if another, is still guarded). */
 export async function proveOpen(app: ZooApp): Promise<void> {
   const l = await app.start('open');
   try {
     expectReply(await send(l, app.sample), app.sample.words, `${app.name} open form, no key`);
-    expect(l.generations(), l.log()).toBe(1);
+    if (app.typedRoute) {
+      expectRefused(await send(l, app.typedRoute), `${app.name} open form, the typed route without a key`);
+      expectReply(await send(l, app.typedRoute, keyHeaders(app)), app.typedRoute.words, `${app.name} open form, the typed route with the key`);
+    }
+    expect(l.generations(), l.log()).toBe(app.typedRoute ? 2 : 1);
   } finally {
     await l.stop();
   }

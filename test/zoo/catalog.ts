@@ -58,6 +58,11 @@ export interface ZooApp {
   /** Reached over https only, with a self-signed certificate: the scan needs its CA or `insecure`. */
   selfSignedTls: boolean;
   sample: Sample;
+  /**
+   * For an app whose open form leaks through another route than the one the user types: a request to the typed route, which
+   * the open form still guards (so the rule to fail is auth.alternate-path, not auth.missing).
+   */
+  typedRoute?: Sample;
   start(form: Form): Promise<Launched>;
   /** The guarded form with ZOO_API_KEY unset: its server must refuse to start. */
   startWithoutKey(): Promise<Launched>;
@@ -80,6 +85,7 @@ interface Entry {
   /** The open form keeps the guard configured (its hole is elsewhere), so it needs the key too. */
   openKeepsKey?: boolean;
   sample: Sample;
+  typedRoute?: Sample;
 }
 
 const RUNNER: Record<Framework, Runner> = { FastAPI: 'uvicorn', Flask: 'flask', Express: 'node', 'node:http': 'node', Django: 'django' };
@@ -107,6 +113,7 @@ function app(e: Entry): ZooApp {
     ...(e.front ? { front: e.front } : {}),
     selfSignedTls: e.front?.kind === 'nginx-tls',
     sample: e.sample,
+    ...(e.typedRoute ? { typedRoute: e.typedRoute } : {}),
     start: (form) => start(form === 'open' ? { ZOO_FORM: 'open', ...(e.openKeepsKey ? { ZOO_API_KEY: key } : {}) } : { ZOO_API_KEY: key }),
     startWithoutKey: () => start({}),
   };
@@ -308,6 +315,7 @@ export const ZOO: ZooApp[] = [
     openRule: 'auth.alternate-path',
     openKeepsKey: true,
     sample: { method: 'POST', path: '/generate', body: json({ prompt: PROMPT, max_tokens: 2 }), words: 2 },
+    typedRoute: { method: 'POST', path: '/api/chat', body: json({ message: PROMPT, max_tokens: 2 }), words: 2 },
   }),
   app({
     name: 'express-validator',

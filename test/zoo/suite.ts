@@ -9,14 +9,18 @@ import { stopEverything, type Front } from './launch.js';
 import { proveGuarded, proveOpen, proveRefusesWithoutKey } from './behaviour.js';
 import { scanGuarded, scanGuardedWithKey, scanOpen, scanTlsInsecure, scanTlsWithoutOptions, scanWithoutTemplate, zooTable, type Row } from './scans.js';
 
-const PYTHON_MODULES: Record<Framework, string[]> = { FastAPI: ['fastapi', 'uvicorn'], Flask: ['flask'], Django: ['django'], Express: [], 'node:http': [] };
-const APT: Record<Framework, string> = { FastAPI: 'python3-fastapi python3-uvicorn', Flask: 'python3-flask', Django: 'python3-django', Express: 'nodejs', 'node:http': 'nodejs' };
+/** The Python modules a framework's apps import, with the Debian packages that provide them. */
+const PYTHON: Partial<Record<Framework, { modules: string[]; apt: string }>> = {
+  FastAPI: { modules: ['fastapi', 'uvicorn'], apt: 'python3-fastapi python3-uvicorn' },
+  Flask: { modules: ['flask'], apt: 'python3-flask' },
+  Django: { modules: ['django'], apt: 'python3-django' },
+};
 
 /** Whether everything the framework's apps run on is installed (skips loudly, or throws under GATECRASH_REQUIRE_REAL_SERVERS=1). */
 function serversAvailable(framework: Framework, apps: ZooApp[]): boolean {
   const what = `the ${framework} apps of the zoo`;
-  const modules = PYTHON_MODULES[framework];
-  if (modules.length && !realServersAvailable(modules, `${what} (install ${APT[framework]})`)) return false;
+  const python = PYTHON[framework];
+  if (python && !realServersAvailable(python.modules, `${what} (install ${python.apt})`)) return false;
   const needed: Record<Front['kind'], string[]> = { 'nginx-prefix': ['nginx'], 'nginx-tls': ['nginx', 'openssl'], caddy: ['caddy'] };
   const binaries = new Set(apps.flatMap((a) => (a.front ? needed[a.front.kind] : [])));
   const version: Record<string, string[]> = { nginx: ['-v'], caddy: ['version'], openssl: ['version'] };
@@ -28,13 +32,15 @@ function limiter(n: number): <T>(body: () => Promise<T>) => Promise<T> {
   let running = 0;
   const waiting: (() => void)[] = [];
   return async (body) => {
-    if (running >= n) await new Promise<void>((resolve) => waiting.push(resolve));
-    running++;
+    // A finished body hands its slot to the next waiting one directly, so no newcomer can slip in between.
+    if (running < n) running++;
+    else await new Promise<void>((resolve) => waiting.push(resolve));
     try {
       return await body();
     } finally {
-      running--;
-      waiting.shift()?.();
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
     }
   };
 }
