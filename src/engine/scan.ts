@@ -6,6 +6,7 @@ import type { Check, CheckContext } from './checks/define.js';
 import { buildFinding, dedupFindings, redactFinding } from './findings.js';
 import { ScanClient } from './http/client.js';
 import { resolveAndPin, type Resolver } from './http/guard.js';
+import type { RateLimiter } from './http/limits.js';
 import { resolveScanOptions } from './options.js';
 import { ALL_PROFILES } from './profiles/index.js';
 import { DEPTH_ORDER, RULES } from './rules.js';
@@ -32,6 +33,10 @@ export interface ScanHooks {
   resolver?: Resolver;
   /** Every exchange, as it completes (redacted). */
   onExchange?: (exchange: Exchange) => void;
+  /** What discovery learned, once it has (fleet sweeps read a server's auth state from it). */
+  onSurface?: (surface: Surface) => void;
+  /** A pace for new connections shared with other scans (fleet sweeps: `--rate`). */
+  connectionRate?: RateLimiter;
 }
 
 const KNOWN_ROUTE_PATHS = [...new Set(ALL_PROFILES.flatMap((p) => [...p.inferenceRoutes, ...p.metadataRoutes].map((r) => r.path)))];
@@ -76,7 +81,15 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   if (hooks.signal?.aborted) onUserAbort();
   hooks.signal?.addEventListener('abort', onUserAbort, { once: true });
 
-  const client = new ScanClient({ target, pinned, budget: options.budget, concurrency: options.concurrency, readCapBytes: options.readCapBytes, signal: deadline.signal });
+  const client = new ScanClient({
+    target,
+    pinned,
+    budget: options.budget,
+    concurrency: options.concurrency,
+    readCapBytes: options.readCapBytes,
+    signal: deadline.signal,
+    ...(hooks.connectionRate ? { connectionRate: hooks.connectionRate } : {}),
+  });
   client.onExchange((ex) => {
     hooks.onExchange?.(ex);
     progress(ex.probe.inference ? 'checks' : 'surface', client.counts.sent, options.budget, client.redactor.redact(ex.probe.purpose));
@@ -97,6 +110,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     progress('surface', 0, options.budget, 'fingerprinting and route discovery');
     surface = await discoverSurface(target, (p) => client.send(p), options.hint ? { hint: options.hint } : {});
     timings.surfaceMs = Math.round(performance.now() - t1);
+    hooks.onSurface?.(surface);
 
     const reached = client.exchanges.some((ex) => ex.response);
     if (!reached) {

@@ -1,9 +1,9 @@
 // The only code that opens sockets. One undici Agent per scan, pinned to the address the guard resolved;
 // every request goes through the budget, the deadline, the per-host limit, the dedup cache and the recorder.
-import type { Agent, Dispatcher } from 'undici';
+import type { Agent, Dispatcher, buildConnector } from 'undici';
 import type { Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
 import type { PinnedAddress } from './guard.js';
-import { Semaphore } from './limits.js';
+import { Semaphore, type RateLimiter } from './limits.js';
 import { Redactor, secretsFromCredentials } from './redact.js';
 
 export interface ClientOptions {
@@ -17,6 +17,8 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Time to wait for response headers, and between body chunks. */
   ioTimeoutMs?: number;
+  /** A pace shared with other scans and port probes (fleet sweeps): each new connection waits for its turn. */
+  connectionRate?: RateLimiter;
 }
 
 export interface RequestCounts {
@@ -25,6 +27,9 @@ export interface RequestCounts {
   inference: number;
   overBudget: number;
 }
+
+/** How an exchange's error begins when the server's certificate was refused (fleet sweeps list such a service as HTTPS). */
+export const TLS_REJECTED = 'The TLS certificate was not accepted';
 
 const USER_AGENT = 'gatecrash/0.1 (+https://github.com/gatecrash; authorized security scan)';
 
@@ -51,24 +56,36 @@ export class ScanClient {
   private agentFor(): Promise<Agent> {
     const { address, family } = this.opts.pinned;
     const io = this.opts.ioTimeoutMs ?? 15_000;
-    this.agent ??= loadUndici().then(
-      ({ Agent }) =>
-        new Agent({
-          connect: {
-            timeout: this.opts.connectTimeoutMs ?? 5_000,
-            // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
-            lookup: (_hostname, options, callback) => {
-              if ((options as { all?: boolean }).all) callback(null, [{ address, family }] as never, family);
-              else callback(null, address, family);
-            },
-          },
-          headersTimeout: io,
-          bodyTimeout: io,
-          connections: Math.max(1, this.opts.concurrency),
-          maxRedirections: 0,
-        } as Agent.Options),
-    );
+    this.agent ??= loadUndici().then(({ Agent, buildConnector }) => {
+      const connect: buildConnector.BuildOptions = {
+        timeout: this.opts.connectTimeoutMs ?? 5_000,
+        // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
+        lookup: (_hostname, options, callback) => {
+          if ((options as { all?: boolean }).all) callback(null, [{ address, family }] as never, family);
+          else callback(null, address, family);
+        },
+      };
+      return new Agent({
+        connect: this.paced(buildConnector, connect),
+        headersTimeout: io,
+        bodyTimeout: io,
+        connections: Math.max(1, this.opts.concurrency),
+        maxRedirections: 0,
+      } as Agent.Options);
+    });
     return this.agent;
+  }
+
+  /** The connect options as they are, or, under a shared pace, a connector that waits for its turn before each new connection. */
+  private paced(build: typeof buildConnector, connect: buildConnector.BuildOptions): buildConnector.BuildOptions | buildConnector.connector {
+    const rate = this.opts.connectionRate;
+    if (!rate) return connect;
+    const base = build(connect);
+    return (options, callback) =>
+      void rate.take(this.opts.signal).then(
+        () => base(options, callback),
+        (e: unknown) => callback(e as Error, null),
+      );
   }
 
   /** Called for every exchange as it completes (progress accounting). */
@@ -339,7 +356,7 @@ function describeError(e: unknown, signal: AbortSignal): string {
     case 'SELF_SIGNED_CERT_IN_CHAIN':
     case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
     case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `The TLS certificate was not accepted (${code}).`;
+      return `${TLS_REJECTED} (${code}).`;
     default:
       return code?.startsWith('HPE_') ? 'The server answered with something that is not valid HTTP.' : `Request failed: ${err.message ?? String(e)}${code ? ` (${code})` : ''}.`;
   }
