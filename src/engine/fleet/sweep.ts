@@ -33,7 +33,6 @@ export const FLEET_DEFAULTS = {
 export const FLEET_LIMITS = {
   maxRate: 20_000,
   maxPerHost: 16,
-  maxPorts: 1_024,
   /** Hosts worked on at once: enough to keep the pace when every probe waits out its connect timeout, bounded for file descriptors. */
   maxHostsAtOnce: 512,
 } as const;
