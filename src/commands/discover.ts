@@ -134,6 +134,9 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
         : {}),
     });
     progress?.clear();
+    if (result.stats.hosts > 0 && result.stats.refused + result.stats.unresolved === result.stats.hosts) {
+      throw new UsageError(`No host of the scope could be swept. ${result.refusal ?? ''}`.trim());
+    }
     const seconds = (performance.now() - t0) / 1000;
     process.stderr.write(
       `gatecrash: ${result.stats.hosts} host(s) and ${result.stats.probes} port(s) probed in ${seconds.toFixed(1)} s (${rate.granted} connections, ${(rate.granted / Math.max(seconds, 0.001)).toFixed(0)}/s); ` +

@@ -74,13 +74,14 @@ interface SweepRun {
   stats: SweepStats;
   services: FleetService[];
   errors: SweepError[];
+  refusal?: string;
 }
 
 /**
  * Sweeps the scope. Throws a GuardError before any connection when a whole range is refused, and a LocalResourceError
  * when this machine runs out of descriptors or ports; a cancelled sweep returns what it had found with `partial: true`.
  */
-export async function sweep(scope: Scope, options: SweepOptions): Promise<SweepResult & { partial: boolean }> {
+export async function sweep(scope: Scope, options: SweepOptions): Promise<SweepResult> {
   for (const iv of scope.intervals) {
     const { first, last, label } = intervalBounds(iv);
     checkRange(label, first, last, options.policy);
@@ -125,7 +126,7 @@ export async function sweep(scope: Scope, options: SweepOptions): Promise<SweepR
   if (failure) throw failure;
   run.services.sort(compareServices);
   run.errors.sort((a, b) => (a.target < b.target ? -1 : a.target > b.target ? 1 : 0));
-  return { services: run.services, stats: run.stats, errors: run.errors, partial: stop.signal.aborted };
+  return { services: run.services, stats: run.stats, errors: run.errors, partial: stop.signal.aborted, ...(run.refusal ? { refusal: run.refusal } : {}) };
 }
 
 /** The guard's verdict on a host, resolving a name once; null (and the reason counted) when it is not to be touched. */
@@ -139,6 +140,7 @@ async function admit(host: ScopeHost, run: SweepRun): Promise<PinnedAddress | nu
     if (!(e instanceof GuardError)) throw e;
     if (e instanceof LookupError) run.stats.unresolved++;
     else run.stats.refused++;
+    run.refusal ??= e.message;
     // A refused address inside a range is only counted: a /16 would otherwise fill the report with one sentence.
     if (host.name !== undefined) run.errors.push({ target: host.name, message: e.message });
     return null;

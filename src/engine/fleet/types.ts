@@ -61,6 +61,10 @@ export interface SweepResult {
   stats: SweepStats;
   /** Sorted by target. */
   errors: SweepError[];
+  /** True when the sweep was cancelled before it visited every host. */
+  partial: boolean;
+  /** The guard's sentence for the first host it refused or could not resolve, if any (for a scope wholly refused). */
+  refusal?: string;
 }
 
 export interface SweepProgress {

@@ -145,7 +145,6 @@ const WHOLE_IPV6_RANGES = new Set(['linkLocal', 'multicast', 'uniqueLocal', 'dep
  * any work, not after sixteen million refusals. Other ranges pass here and each address is judged by checkAddress.
  */
 export function checkRange(label: string, first: string, last: string, policy: GuardPolicy): void {
-  if (policy.allow.length) return; // an allow-list may lift part of a private range: each address is judged alone
   const a = ipaddr.parse(first);
   const b = ipaddr.parse(last);
   if (a.kind() !== b.kind()) return;
@@ -155,6 +154,8 @@ export function checkRange(label: string, first: string, last: string, policy: G
     if (a.kind() === 'ipv4' ? name === 'loopback' : !WHOLE_IPV6_RANGES.has(name)) continue;
     const cidrs = (Array.isArray(value[0]) ? value : [value]) as [ipaddr.IPv4 | ipaddr.IPv6, number][];
     if (cidrs.some((cidr) => a.match(cidr) && b.match(cidr))) {
+      // An allow-list may lift part of a private range (each of its addresses is then judged alone), never a forbidden one.
+      if (policy.allow.length && classifyAddress(first).cls === 'private') return;
       checkAddress(label, first, policy);
       return;
     }
