@@ -30,5 +30,23 @@ export {
   batchReportJsonSchema,
   type BatchReport,
   type BatchError,
+  type BatchShard,
+  BatchShardSchema,
   type BatchFormat,
 } from './batch.js';
+export {
+  InventorySchema,
+  FleetServiceSchema,
+  buildInventory,
+  parseInventory,
+  inventoryJsonSchema,
+  toInventoryJson,
+  toInventoryCsv,
+  toInventoryMarkdown,
+  toInventoryPretty,
+  renderInventory,
+  productSummary,
+  type Inventory,
+  type InventoryFormat,
+} from './inventory.js';
+export { mergeBatches, mergeInventories, MergeError } from './merge.js';
