@@ -10,11 +10,11 @@ import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScope, sweep } from '../../src/engine/fleet/index.js';
 import type { FleetService } from '../../src/engine/fleet/types.js';
-import type { ScanReport } from '../../src/engine/types.js';
 import { BatchReportSchema, type BatchReport } from '../../src/report/batch.js';
 import { InventorySchema, type Inventory } from '../../src/report/inventory.js';
 import { validateSarif } from '../report/helpers.js';
 import { runCli } from './cli-run.js';
+import { batchVerdicts } from './verdicts.js';
 import { FLEET_KINDS, freePorts, random, startFleet, startIntranetPage, type Fleet } from '../targets/fleet.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
 import { createServer, type Server } from 'node:net';
@@ -243,21 +243,6 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
     expect(big.middle - small.middle).toBeLessThan(2 * MiB);
   }, 120_000);
 });
-
-/** A scan report without what differs from one run to the next (ids, clocks, latencies, server counters in evidence). */
-function verdicts(r: ScanReport) {
-  return {
-    target: r.target,
-    partial: r.partial,
-    score: r.score,
-    grade: r.grade,
-    fingerprint: r.fingerprint,
-    surface: r.surface,
-    findings: r.findings.map((f) => ({ id: f.id, rule: f.rule, severity: f.severity, confidence: f.confidence, endpoint: f.endpoint })),
-    rules: r.rules.map((x) => ({ rule: x.rule, status: x.status })),
-  };
-}
-const batchVerdicts = (b: BatchReport) => ({ reports: b.reports.map(verdicts), errors: b.errors, shard: b.shard });
 
 describe('sharded scans and merge', () => {
   it('discover --scan on 4 shards, merged, gives the single run: the same servers scanned in the same order with the same verdicts', async () => {

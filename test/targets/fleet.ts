@@ -152,12 +152,15 @@ export interface FleetLayout {
   /** Open slots of the non-LLM kinds (web page, banner). */
   others: number;
   seed: number;
+  /** The kinds to lay out (default: all of FLEET_KINDS). */
+  kinds?: FleetKind[];
 }
 
 /** Starts the fleet: one emulator per kind, then a listener per open slot handing its connections to that emulator. */
 export async function startFleet(layout: FleetLayout): Promise<Fleet> {
   const rnd = random(layout.seed);
-  const emulators = await Promise.all(FLEET_KINDS.map((k) => k.start()));
+  const kinds = layout.kinds ?? FLEET_KINDS;
+  const emulators = await Promise.all(kinds.map((k) => k.start()));
   const listeners: Server[] = [];
   const connections: Connection[] = [];
   const sockets = new Set<Socket>();
@@ -171,7 +174,7 @@ export async function startFleet(layout: FleetLayout): Promise<Fleet> {
       const j = Math.floor(rnd() * (i + 1));
       [slotIndexes[i], slotIndexes[j]] = [slotIndexes[j]!, slotIndexes[i]!];
     }
-    const plan: FleetKind[] = FLEET_KINDS.flatMap((k) => Array.from({ length: k.llm ? layout.perKind : layout.others }, () => k));
+    const plan: FleetKind[] = kinds.flatMap((k) => Array.from({ length: k.llm ? layout.perKind : layout.others }, () => k));
     const slots: FleetSlot[] = plan.map((kind, n) => {
       const i = slotIndexes[n]!;
       const host = Math.floor(i / ports.length);
@@ -179,7 +182,7 @@ export async function startFleet(layout: FleetLayout): Promise<Fleet> {
     });
     try {
       for (const slot of slots) {
-        const emulator = emulators[FLEET_KINDS.indexOf(slot.kind)]!;
+        const emulator = emulators[kinds.indexOf(slot.kind)]!;
         const server = createServer((socket) => {
           const c: Connection = { address: slot.address, port: slot.port, openedAt: performance.now() };
           connections.push(c);
