@@ -320,8 +320,9 @@ describe('discover refuses what it must never touch, in one sentence', () => {
       [['discover', 'not_a host!'], /neither an address/],
       [['merge', join(tmpdir(), 'gatecrash-no-such-file.json')], /does not exist/],
     ];
-    for (const [args, message] of cases) {
-      const run = await runCli(args);
+    const runs = await Promise.all(cases.map(([args]) => runCli(args)));
+    for (const [i, [args, message]] of cases.entries()) {
+      const run = runs[i]!;
       expect({ args, code: run.code }).toEqual({ args, code: 2 });
       expect(run.stderr).toMatch(message);
       expect(run.stderr.trim().split('\n')).toHaveLength(1);

@@ -152,6 +152,7 @@ describe('auth state', () => {
     routes,
     credentialHeader: { name: 'Authorization', scheme: 'Bearer', source: 'default' },
     signals: { byPath, all: Object.values(byPath) },
+    guessed: [],
   });
 
   it('lets inference routes decide: one open route makes the server open, all refused make it keyed', () => {
