@@ -9,7 +9,7 @@ import { ALL_PROFILES } from '../profiles/index.js';
 import { scan } from '../scan.js';
 import { TLS_REJECTED } from '../http/client.js';
 import { checkAddress, checkRange, GuardError, LookupError, pinHost, type GuardPolicy, type PinnedAddress, type Resolver } from '../http/guard.js';
-import { RateLimiter } from '../http/limits.js';
+import { RateLimiter, Semaphore } from '../http/limits.js';
 import { probePort, type PortState } from '../http/port-probe.js';
 import type { Surface } from '../types.js';
 import { authStateOf, isLlmServer } from './auth-state.js';
@@ -35,6 +35,11 @@ export const FLEET_LIMITS = {
   maxPerHost: 16,
   /** Hosts worked on at once: enough to keep the pace when every probe waits out its connect timeout, bounded for file descriptors. */
   maxHostsAtOnce: 512,
+  /**
+   * Fingerprints at once, whatever the number of hosts: a fingerprint is a dozen requests and its exchanges are held until
+   * it ends, where a probe is one handshake. More at once only makes them queue for the CPU (bench/fleet.mjs).
+   */
+  maxFingerprintsAtOnce: 32,
 } as const;
 
 export interface SweepOptions {
@@ -70,6 +75,7 @@ interface SweepRun {
   options: SweepOptions;
   rate: RateLimiter;
   perHost: number;
+  fingerprints: Semaphore;
   stop: AbortController;
   stats: SweepStats;
   services: FleetService[];
@@ -94,7 +100,7 @@ export async function sweep(scope: Scope, options: SweepOptions): Promise<SweepR
   const onAbort = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const run: SweepRun = { options, rate, perHost, stop, stats: emptyStats(), services: [], errors: [] };
+  const run: SweepRun = { options, rate, perHost, fingerprints: new Semaphore(FLEET_LIMITS.maxFingerprintsAtOnce), stop, stats: emptyStats(), services: [], errors: [] };
 
   const total = shardSize(scope.size, options.shard);
   const hosts = scopeHosts(scope, options.shard);
@@ -176,7 +182,13 @@ async function sweepHost(host: ScopeHost, run: SweepRun): Promise<void> {
   await Promise.all(Array.from({ length: Math.min(run.perHost, ports.length) }, prober));
   for (const port of open.sort((a, b) => a - b)) {
     if (run.stop.signal.aborted) return;
-    const service = await fingerprintService(host.name ?? null, pinned, port, run);
+    let release: () => void;
+    try {
+      release = await run.fingerprints.acquire(run.stop.signal);
+    } catch {
+      return; // cancelled while waiting its turn
+    }
+    const service = await fingerprintService(host.name ?? null, pinned, port, run).finally(release);
     if (run.stop.signal.aborted) return; // cut short: what it was is not known
     if (!service) {
       run.stats.notHttp++;
