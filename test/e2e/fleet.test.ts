@@ -304,6 +304,52 @@ describe('sharded scans and merge', () => {
   }, 180_000);
 });
 
+describe('discover by name, from a file, and cancelled', () => {
+  it('resolves each name once through the guard, pins it, and lists the service under its name', async () => {
+    const slot = fleet.slots.find((s) => s.kind.product === 'ollama')!;
+    const lookups: string[] = [];
+    const result = await sweep(parseScope(['ollama-box.lan', 'gone.lan', 'imds.lan']), {
+      ports: [slot.port],
+      policy: { allowPrivate: false, allow: [] },
+      rate: 1000,
+      resolver: async (name) => {
+        lookups.push(name);
+        if (name === 'gone.lan') throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+        return [{ address: name === 'imds.lan' ? '169.254.169.254' : slot.address, family: 4 }];
+      },
+    });
+    expect(lookups.sort()).toEqual(['gone.lan', 'imds.lan', 'ollama-box.lan']);
+    expect(result.services.map((s) => [s.host, s.address, s.url, s.product])).toEqual([['ollama-box.lan', slot.address, `http://ollama-box.lan:${slot.port}/`, 'ollama']]);
+    expect(result.stats).toMatchObject({ hosts: 3, unresolved: 1, refused: 1, probes: 1 });
+    expect(result.errors.map((e) => e.target)).toEqual(['gone.lan', 'imds.lan']);
+    expect(result.errors[1]!.message).toMatch(/metadata/);
+  });
+
+  it('reads the scope from --targets, and on Ctrl-C writes the partial inventory and exits 2', async () => {
+    writeFileSync(file('scope.txt'), `# the fleet, and a wide range swept slowly\n${fleet.cidr}\n127.${Number(fleet.cidr.split('.')[1])}.64.0/18  # closed\n`);
+    const { spawn } = await import('node:child_process');
+    const { CLI } = await import('./mcp-client.js');
+    const child = spawn(process.execPath, [CLI, 'discover', '--targets', file('scope.txt'), '--ports', fleet.ports.join(','), '--rate', '300', '--format', 'json'], {
+      env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    await new Promise((r) => setTimeout(r, 2500));
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    expect(code, stderr).toBe(2);
+    expect(stderr).toMatch(/cancelled; the inventory is partial/);
+    const partial = InventorySchema.parse(JSON.parse(stdout));
+    expect(partial.partial).toBe(true);
+    expect(partial.scope).toEqual([fleet.cidr, `127.${Number(fleet.cidr.split('.')[1])}.64.0/18`]);
+    expect(partial.stats.hosts).toBeGreaterThan(0);
+    expect(partial.stats.hosts).toBeLessThan(ADDRESSES + 16_384);
+  }, 30_000);
+});
+
 describe('discover refuses what it must never touch, in one sentence', () => {
   it('refuses metadata and link-local always, and private ranges without --allow-private, before any connection', async () => {
     const cases: [string[], RegExp][] = [
@@ -319,6 +365,7 @@ describe('discover refuses what it must never touch, in one sentence', () => {
       [['discover', '127.0.0.1', '--format', 'sarif'], /SARIF holds the findings of scans/],
       [['discover', 'not_a host!'], /neither an address/],
       [['merge', join(tmpdir(), 'gatecrash-no-such-file.json')], /does not exist/],
+      [['discover', '--targets', join(tmpdir(), 'gatecrash-no-such-scope.txt')], /scope file .* does not exist/],
     ];
     const runs = await Promise.all(cases.map(([args]) => runCli(args)));
     for (const [i, [args, message]] of cases.entries()) {
