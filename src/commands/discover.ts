@@ -139,7 +139,7 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
     }
     const seconds = (performance.now() - t0) / 1000;
     process.stderr.write(
-      `gatecrash: ${result.stats.hosts} host(s) and ${result.stats.probes} port(s) probed in ${seconds.toFixed(1)} s (${rate.granted} connections, ${(rate.granted / Math.max(seconds, 0.001)).toFixed(0)}/s); ` +
+      `gatecrash: ${result.stats.hosts} host(s), ${result.stats.probes} port probe(s) in ${seconds.toFixed(1)} s (${rate.granted} connections, ${(rate.granted / Math.max(seconds, 0.001)).toFixed(0)}/s); ` +
         `${result.stats.services} HTTP service(s), ${result.stats.llm} LLM server(s).\n`,
     );
     const scans = ctx.values.scan && !result.partial ? await scanServices(result.services, ctx, s, rate, controller.signal) : undefined;
