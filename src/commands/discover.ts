@@ -12,7 +12,7 @@ import { RateLimiter, Semaphore } from '../engine/http/limits.js';
 import { scan, GATECRASH_VERSION } from '../engine/scan.js';
 import { ruleHelp } from '../knowledge/index.js';
 import { batchExitCode, type BatchReport } from '../report/batch.js';
-import { buildInventory, InventoryFormatError, renderInventory, type InventoryFormat } from '../report/inventory.js';
+import { buildInventory, InventoryFormatError, renderInventory, SARIF_NEEDS_SCANS, type InventoryFormat } from '../report/inventory.js';
 import { chooseFormat, emit, progressLine, type CommandContext } from './context.js';
 import { UsageError } from './usage-error.js';
 
@@ -61,7 +61,7 @@ function settingsFrom(ctx: CommandContext): DiscoverSettings {
     if (connectTimeoutMs < 100 || connectTimeoutMs > 30_000) throw new UsageError('--connect-timeout takes 100ms to 30s.');
     const shard = flag('shard');
     const format = chooseFormat(values.format, FORMATS, config.output);
-    if (format === 'sarif' && !values.scan) throw new UsageError('SARIF holds the findings of scans: add --scan, or choose json, csv, markdown or pretty for the inventory alone.');
+    if (format === 'sarif' && !values.scan) throw new UsageError(SARIF_NEEDS_SCANS);
     return {
       scope: parseScope(items),
       ports: flag('ports') ? parsePorts(flag('ports')!) : [...DEFAULT_FLEET_PORTS],

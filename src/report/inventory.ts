@@ -143,7 +143,7 @@ export function toInventoryCsv(inventory: Inventory): string {
 export function productSummary(services: readonly FleetService[]): { product: string; open: number; keyed: number; unknown: number; total: number }[] {
   const byProduct = new Map<string, { product: string; open: number; keyed: number; unknown: number; total: number }>();
   for (const s of services) {
-    const name = s.productName ?? (s.product === 'unknown' ? 'not an LLM server (unknown)' : s.product);
+    const name = s.productName ?? s.product;
     const row = byProduct.get(name) ?? { product: name, open: 0, keyed: 0, unknown: 0, total: 0 };
     row[s.auth]++;
     row.total++;
@@ -177,12 +177,12 @@ export function toInventoryMarkdown(inventory: Inventory): string {
   out.push(`## Services (${inventory.services.length})`, '');
   if (inventory.services.length === 0) out.push('No HTTP service answered.', '');
   else {
-    out.push('| address | port | host | product | version | auth | LLM | models |', '|---|---:|---|---|---|---|---|---|');
+    out.push('| address | port | scheme | host | product | version | auth | LLM | models |', '|---|---:|---|---|---|---|---|---|---|');
     for (const s of inventory.services) {
       const product = s.productName ?? s.product;
       const models = s.models.map(escapeMarkdown).join(', ');
       const note = s.note ? ` (${escapeMarkdown(s.note)})` : '';
-      out.push(`| ${s.scheme}://${escapeMarkdown(s.address)} | ${s.port} | ${escapeMarkdown(s.host ?? '')} | ${escapeMarkdown(product)}${note} | ${escapeMarkdown(s.version ?? '')} | ${s.auth} | ${s.llm ? 'yes' : 'no'} | ${models} |`);
+      out.push(`| ${escapeMarkdown(s.address)} | ${s.port} | ${s.scheme} | ${escapeMarkdown(s.host ?? '')} | ${escapeMarkdown(product)}${note} | ${escapeMarkdown(s.version ?? '')} | ${s.auth} | ${s.llm ? 'yes' : 'no'} | ${models} |`);
     }
     out.push('');
   }
@@ -198,7 +198,7 @@ export function toInventoryMarkdown(inventory: Inventory): string {
 export function toInventoryPretty(inventory: Inventory): string {
   const lines = [`Fleet inventory: ${neutralizeControls(scopeLine(inventory))}`, countsLine(inventory.stats, inventory.partial), ''];
   const rows = inventory.services.map((s) => [
-    `${s.scheme}://${s.host ?? s.address}:${s.port}`,
+    s.url.replace(/\/$/, ''),
     s.productName ?? s.product,
     s.version ?? '',
     s.auth,
@@ -217,6 +217,9 @@ export class InventoryFormatError extends Error {
   override readonly name = 'InventoryFormatError';
 }
 
+/** Why an inventory without scans has no SARIF face (said before a sweep starts, and by renderInventory). */
+export const SARIF_NEEDS_SCANS = 'SARIF holds the findings of scans: add --scan, or choose json, csv, markdown or pretty for the inventory alone.';
+
 export function renderInventory(inventory: Inventory, format: InventoryFormat, options: { sarif?: SarifOptions } = {}): string {
   switch (format) {
     case 'json':
@@ -229,7 +232,7 @@ export function renderInventory(inventory: Inventory, format: InventoryFormat, o
       return toInventoryPretty(inventory);
     case 'sarif':
       // SARIF carries findings; an inventory alone has none to carry.
-      if (!inventory.scans) throw new InventoryFormatError('SARIF holds the findings of scans: add --scan, or choose json, csv, markdown or pretty for the inventory alone.');
+      if (!inventory.scans) throw new InventoryFormatError(SARIF_NEEDS_SCANS);
       return toBatchSarifJson(inventory.scans, options.sarif);
   }
 }
