@@ -1,16 +1,16 @@
 #!/usr/bin/env node
 // gatecrash scan | discover | merge | checks | mcp | serve | demo | verify — arguments in, engine and server out.
 // Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/v4';
 import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
-import { severityAtLeast } from './engine/findings.js';
 import { GuardError } from './engine/http/guard.js';
 import { RULES } from './engine/rules.js';
 import { scan, GATECRASH_VERSION } from './engine/scan.js';
 import { TargetError, parseHeaderLine } from './engine/target.js';
-import type { ScanReport, Severity } from './engine/types.js';
+import type { ScanOptions, ScanReport } from './engine/types.js';
+import { gateCode, gateLine } from './report/gate.js';
 import { toJson } from './report/json.js';
 import { toMarkdown } from './report/markdown.js';
 import { toPretty } from './report/pretty.js';
@@ -50,7 +50,12 @@ Scan options:
   --allow-private                       allow 10/8, 172.16/12, 192.168/16, fc00::/7 targets (env GATECRASH_ALLOW_PRIVATE=1)
   --allow HOST[,HOST…]                  only these hosts, IPs or CIDRs may be scanned (env GATECRASH_ALLOW)
   --hint PRODUCT                        skip fingerprinting (vllm, tgi, ollama, llamacpp, fastapi, …)
-  --fail-on critical|high|medium|low|none   exit 1 when a confirmed/firm finding is at or above it (default high)
+  --fail-on critical|high|medium|low|none   exit 1 when a confirmed/firm finding is at or above it (default high);
+                                        an incomplete scan (no grade) exits 2 unless none
+  --request 'METHOD /path [body]'       the request the inference route expects, {{prompt}} where the prompt goes,
+                                        e.g. 'POST /api/ask {"question": "{{prompt}}"}' (env GATECRASH_REQUEST)
+  --insecure                            scan https without verifying the certificate (env GATECRASH_INSECURE=1)
+  --ca FILE                             trust the CA certificates in FILE (PEM) for https (env GATECRASH_CA)
 
 Batch options (scan --targets):
   --targets FILE                        one URL per line (# comments), or a JSON/YAML list of URLs or { url, headers }
@@ -97,6 +102,9 @@ const SCAN_FLAGS = {
   token: { type: 'string' },
   'legacy-sse': { type: 'boolean' },
   'allow-remote': { type: 'boolean' },
+  request: { type: 'string' },
+  insecure: { type: 'boolean' },
+  ca: { type: 'string' },
   ports: { type: 'string' },
   rate: { type: 'string' },
   'per-host': { type: 'string' },
@@ -117,11 +125,12 @@ function configFrom(values: Record<string, unknown>): Config {
   const map: [string, string, (v: string) => unknown][] = [
     ['format', 'format', String], ['output', 'output', String], ['bearer', 'bearer', String], ['depth', 'depth', String],
     ['budget', 'budget', String], ['timeout', 'timeoutMs', parseDuration], ['hint', 'hint', String], ['fail-on', 'failOn', String],
-    ['host', 'host', String], ['port', 'port', String], ['token', 'token', String],
+    ['host', 'host', String], ['port', 'port', String], ['token', 'token', String], ['request', 'request', String], ['ca', 'ca', String],
     ['allow', 'allow', (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
   ];
   for (const [flag, key, conv] of map) if (typeof values[flag] === 'string') raw[key] = conv(values[flag] as string);
   if (values['allow-private']) raw.allowPrivate = true;
+  if (values.insecure) raw.insecure = true;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(describeConfigError(parsed.error));
   return parsed.data;
@@ -141,10 +150,28 @@ function render(report: ScanReport, format: NonNullable<Config['format']>, color
   }
 }
 
-/** Only confirmed and firm findings fail the gate (CHECKS.md Principle 2). */
-export function gateFails(report: ScanReport, failOn: Config['failOn']): boolean {
-  if (failOn === 'none') return false;
-  return report.findings.some((f) => f.confidence !== 'tentative' && severityAtLeast(f.severity, failOn as Severity));
+/** The scan options every command takes from the configuration (the CA file is read here, at the edge). */
+function scanOptionsOf(config: Config): Partial<ScanOptions> {
+  let ca: string | undefined;
+  if (config.ca) {
+    try {
+      ca = readFileSync(config.ca, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--ca ${config.ca}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(ca)) throw new UsageError(`--ca ${config.ca}: the file holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  }
+  return {
+    depth: config.depth,
+    budget: config.budget,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    allowPrivate: config.allowPrivate,
+    allow: config.allow,
+    ...(config.hint ? { hint: config.hint } : {}),
+    ...(config.request ? { request: config.request } : {}),
+    ...(config.insecure || ca ? { tls: { insecure: config.insecure, ...(ca ? { ca } : {}) } } : {}),
+  };
 }
 
 function progressLine(): ((e: { phase: string; done: number; message: string }) => void) | undefined {
@@ -154,22 +181,15 @@ function progressLine(): ((e: { phase: string; done: number; message: string }) 
 
 async function runAndPrint(url: string, config: Config): Promise<number> {
   const onProgress = progressLine();
-  const report = await scan(
-    { url, headers: credentialHeaders(config) },
-    { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow, ...(config.hint ? { hint: config.hint } : {}) },
-    onProgress ? { onProgress } : {},
-  );
+  const report = await scan({ url, headers: credentialHeaders(config) }, scanOptionsOf(config), onProgress ? { onProgress } : {});
   if (onProgress) process.stderr.write('\r\x1b[2K');
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
   const text = render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
-  const unreachable = report.errors.find((e) => e.phase === 'reach');
-  if (unreachable) {
-    process.stderr.write(`gatecrash: ${unreachable.message}\n`);
-    return 2;
-  }
-  return gateFails(report, config.failOn) ? 1 : 0;
+  // The reader of a file, or of a JSON pipe, still learns on stderr what happened and why the exit code is what it is.
+  if (config.output || format !== 'pretty' || report.verdict.status !== 'complete') process.stderr.write(`gatecrash: ${gateLine(report, config.failOn, config.output)}\n`);
+  return gateCode(report, config.failOn);
 }
 
 /** scan --targets: the batch runner and the renderers do the work; this only wires flags, signals and output. */
@@ -200,16 +220,15 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
     ...(shard ? { shard } : {}),
     defaultHeaders: credentialHeaders(config),
     signal: controller.signal,
-    scanOptions: { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow, ...(config.hint ? { hint: config.hint } : {}) },
-    onTargetDone: (p) =>
-      process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? `grade ${p.report.grade} (${p.report.score}), ${p.report.findings.length} finding(s)` : `not scanned: ${p.error?.message}`}\n`),
+    scanOptions: scanOptionsOf(config),
+    onTargetDone: (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
   const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
   if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${batch.reports.length + batch.errors.length} target(s) could not be scanned.\n`);
-  return batchExitCode(batch, (r) => gateFails(r, config.failOn));
+  return batchExitCode(batch, config.failOn);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -233,7 +252,7 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'discover':
     case 'merge': {
-      const ctx = { positionals, values, config, gateFails: (r: ScanReport) => gateFails(r, config.failOn), parseDuration };
+      const ctx = { positionals, values, config, scanOptions: () => scanOptionsOf(config), parseDuration };
       return command === 'discover' ? (await import('./commands/discover.js')).runDiscover(ctx) : (await import('./commands/merge.js')).runMerge(ctx);
     }
     case 'scan': {
@@ -261,7 +280,6 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'verify': {
       // Same judgement as the MCP tool (src/verify.ts); the previous scan comes from a saved JSON report.
-      const { readFileSync } = await import('node:fs');
       const { parseScanReport } = await import('./report/json.js');
       const { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyExitCode, verifyFix } = await import('./verify.js');
       if (!values.report) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url]');
@@ -280,7 +298,7 @@ async function main(argv: string[]): Promise<number> {
           previous,
           { url: positionals[0] ?? previous.target.url, headers: credentialHeaders(config) },
           (input, options, onExchange) =>
-            scan(input, { ...options, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow }, { onExchange, ...(onProgress ? { onProgress } : {}) }),
+            scan(input, { ...scanOptionsOf(config), ...options }, { onExchange, ...(onProgress ? { onProgress } : {}) }),
         );
         if (onProgress) process.stderr.write('\r\x1b[2K');
         const text = config.format === 'json' || (!config.format && (config.output || !process.stdout.isTTY)) ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerifyResult(result)}\n`;

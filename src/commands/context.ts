@@ -2,7 +2,7 @@
 // and the small things every command does the same way (choose a format, write the output, show progress).
 import { writeFileSync } from 'node:fs';
 import type { Config } from '../config.js';
-import type { ScanReport } from '../engine/types.js';
+import type { ScanOptions } from '../engine/types.js';
 import { UsageError } from './usage-error.js';
 
 export interface CommandContext {
@@ -10,8 +10,8 @@ export interface CommandContext {
   /** Every flag as parsed; `format` is the raw text (each command knows its own formats). */
   values: Record<string, unknown>;
   config: Config;
-  /** The --fail-on gate of a report. */
-  gateFails: (report: ScanReport) => boolean;
+  /** The scan options the flags ask for (reads --ca's file, so only when a scan will run). */
+  scanOptions: () => Partial<ScanOptions>;
   parseDuration: (text: string) => number;
 }
 

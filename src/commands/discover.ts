@@ -12,6 +12,7 @@ import { RateLimiter, Semaphore } from '../engine/http/limits.js';
 import { scan, GATECRASH_VERSION } from '../engine/scan.js';
 import { ruleHelp } from '../knowledge/index.js';
 import { batchExitCode, type BatchReport } from '../report/batch.js';
+import { gateLine } from '../report/gate.js';
 import { buildInventory, InventoryFormatError, renderInventory, SARIF_NEEDS_SCANS, type InventoryFormat } from '../report/inventory.js';
 import { chooseFormat, emit, progressLine, type CommandContext } from './context.js';
 import { UsageError } from './usage-error.js';
@@ -85,6 +86,8 @@ async function scanServices(services: FleetService[], ctx: CommandContext, s: Di
   const parallel = ParallelSchema.safeParse(ctx.values.parallel ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
   if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
   const { config } = ctx;
+  // Each server is scanned as what its fingerprint said: no --hint or --request, which name one server's ways.
+  const { depth, budget, timeoutMs, allowPrivate, allow, tls } = ctx.scanOptions();
   const hostSlots = new Map<string, Semaphore>();
   const llm = services.filter((svc) => svc.llm);
   return runBatch(
@@ -93,7 +96,7 @@ async function scanServices(services: FleetService[], ctx: CommandContext, s: Di
       parallel: parallel.data,
       defaultHeaders: credentialHeaders(config),
       signal,
-      scanOptions: { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: Math.min(config.concurrency, s.perHost), allowPrivate: config.allowPrivate, allow: config.allow },
+      scanOptions: { depth, budget, timeoutMs, allowPrivate, allow, ...(tls ? { tls } : {}), concurrency: Math.min(config.concurrency, s.perHost) },
       scanFn: async (input, options, hooks) => {
         const address = llm.find((svc) => svc.url === input.url)?.address ?? input.url;
         const slot = hostSlots.get(address) ?? new Semaphore(1);
@@ -106,7 +109,7 @@ async function scanServices(services: FleetService[], ctx: CommandContext, s: Di
         }
       },
       onTargetDone: (p) =>
-        process.stderr.write(`[scan ${p.done}/${p.total}] ${p.url} ${p.report ? `grade ${p.report.grade} (${p.report.score}), ${p.report.findings.length} finding(s)` : `not scanned: ${p.error?.message}`}\n`),
+        process.stderr.write(`[scan ${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
     },
   );
 }
@@ -114,6 +117,7 @@ async function scanServices(services: FleetService[], ctx: CommandContext, s: Di
 export async function runDiscover(ctx: CommandContext): Promise<number> {
   const s = settingsFrom(ctx);
   const { config } = ctx;
+  const { tls } = ctx.scanOptions();
   const rate = new RateLimiter(s.rate);
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('the sweep was cancelled'));
@@ -128,6 +132,7 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
       perHost: s.perHost,
       connectTimeoutMs: s.connectTimeoutMs,
       signal: controller.signal,
+      ...(tls ? { tls } : {}),
       ...(s.shard ? { shard: s.shard } : {}),
       ...(progress
         ? { onProgress: (p) => progress.show(`discover · ${p.done}/${p.total} hosts · ${p.probes} probes · ${p.services} services (${p.llm} LLM) · ${((rate.granted * 1000) / (performance.now() - t0)).toFixed(0)} conn/s`) }
@@ -158,7 +163,7 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
       process.stderr.write('gatecrash: the sweep was cancelled; the inventory is partial.\n');
       return 2;
     }
-    return scans ? batchExitCode(scans, ctx.gateFails) : 0;
+    return scans ? batchExitCode(scans, config.failOn) : 0;
   } catch (e) {
     progress?.clear();
     if (e instanceof LocalResourceError || e instanceof InventoryFormatError) throw new UsageError(e.message);

@@ -50,13 +50,13 @@ export async function runMerge(ctx: CommandContext): Promise<number> {
       const merged = mergeInventories(inventories);
       const format = chooseFormat<InventoryFormat>(ctx.values.format, ['json', 'csv', 'markdown', 'pretty', 'sarif'], config.output);
       emit(renderInventory(merged, format, { sarif: { help: ruleHelp } }), config.output);
-      return merged.scans ? batchExitCode(merged.scans, ctx.gateFails) : 0;
+      return merged.scans ? batchExitCode(merged.scans, config.failOn) : 0;
     }
     if (inventories.length > 0) throw new UsageError('merge takes inventories (discover) or scan results (scan, scan --targets), not both at once.');
     const merged = mergeBatches(inputs.map((i) => (i as Extract<Input, { kind: 'scans' }>).batch));
     const format = chooseFormat<BatchFormat>(ctx.values.format, ['json', 'sarif', 'markdown', 'pretty'], config.output);
     emit(renderBatch(merged, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } }), config.output);
-    return batchExitCode(merged, ctx.gateFails);
+    return batchExitCode(merged, config.failOn);
   } catch (e) {
     if (e instanceof MergeError || e instanceof InventoryFormatError) throw new UsageError(e.message);
     throw e;

@@ -50,3 +50,4 @@ export {
   type InventoryFormat,
 } from './inventory.js';
 export { mergeBatches, mergeInventories, MergeError } from './merge.js';
+export { gateCode, gateSentence, gateLine, gatingFindings, batchGateCode, type FailOn, type GateCode } from './gate.js';

@@ -3,6 +3,7 @@
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import type { ScanReport } from '../engine/types.js';
 import { toJson } from '../report/json.js';
+import { gradeHeadline } from '../report/format.js';
 import { toMarkdown } from '../report/markdown.js';
 import { recentScans, scanById } from '../scan-runner.js';
 import type { ResourceLinkContent } from '../tools/define.js';
@@ -17,7 +18,7 @@ export const scanMarkdownUri = (id: string): string => `${scanUri(id)}/report.md
 function describeScan(report: ScanReport): string {
   const n = report.findings.length;
   const server = report.fingerprint.productName ?? 'unidentified server';
-  return `${report.startedAt} · ${server} · grade ${report.grade} (${report.score}/100) · ${n} finding${n === 1 ? '' : 's'}${report.partial ? ' · partial' : ''}`;
+  return `${report.startedAt} · ${server} · ${gradeHeadline(report)} · ${n} finding${n === 1 ? '' : 's'}${report.partial ? ' · partial' : ''}`;
 }
 
 /** The resource links scan_endpoint returns next to its summary, so a client can re-read the report later. */

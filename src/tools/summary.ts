@@ -1,5 +1,6 @@
 // The short human-readable text that accompanies a scan's structuredContent.
 import type { ScanReport } from '../engine/types.js';
+import { gradeHeadline } from '../report/format.js';
 
 export function scanSummary(report: ScanReport): string {
   const counts: Record<string, number> = {};
@@ -8,7 +9,8 @@ export function scanSummary(report: ScanReport): string {
   const fp = report.fingerprint;
   const server = fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server';
   const lines = [
-    `Gatecrash scan of ${report.target.url}: grade ${report.grade} (score ${report.score}/100), ${countText}.`,
+    `Gatecrash scan of ${report.target.url}: ${gradeHeadline(report)}, ${countText}.`,
+    ...report.verdict.reasons.map((r) => `No grade: ${r}`),
     `Server: ${server}${fp.models.length ? `, model ${fp.models[0]}` : ''}. ${report.requests.sent} requests (${report.requests.inference} inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
   ];
   for (const f of report.findings.slice(0, 5)) lines.push(`- [${f.severity}/${f.confidence}] ${f.rule}: ${f.endpoint.method} ${f.endpoint.url} — ${f.title}`);

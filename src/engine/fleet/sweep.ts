@@ -7,10 +7,10 @@
 import { setMaxListeners } from 'node:events';
 import { ALL_PROFILES } from '../profiles/index.js';
 import { scan } from '../scan.js';
-import { TLS_REJECTED } from '../http/client.js';
 import { checkAddress, checkRange, GuardError, LookupError, pinHost, type GuardPolicy, type PinnedAddress, type Resolver } from '../http/guard.js';
 import { RateLimiter, Semaphore } from '../http/limits.js';
 import { probePort, type PortState } from '../http/port-probe.js';
+import { CERTIFICATE_REFUSED, type TlsSettings } from '../http/tls.js';
 import type { Surface } from '../types.js';
 import { authStateOf, isLlmServer } from './auth-state.js';
 import { intervalBounds, scopeHosts, shardSize, type Scope, type ScopeHost } from './scope.js';
@@ -57,6 +57,8 @@ export interface SweepOptions {
   signal?: AbortSignal;
   /** DNS resolver for host names (tests stub it). */
   resolver?: Resolver;
+  /** TLS toward HTTPS services: `insecure` fingerprints self-signed servers too, `ca` (PEM) adds trusted CAs. */
+  tls?: TlsSettings;
   onService?: (service: FleetService) => void;
   onProgress?: (progress: SweepProgress) => void;
 }
@@ -218,6 +220,7 @@ async function fingerprintService(name: string | null, pinned: PinnedAddress, po
         timeoutMs: run.options.fingerprintTimeoutMs ?? FLEET_DEFAULTS.fingerprintTimeoutMs,
         allowPrivate: run.options.policy.allowPrivate,
         allow: run.options.policy.allow,
+        ...(run.options.tls ? { tls: run.options.tls } : {}),
       },
       // The address the probe used, pinned: a name is never looked up a second time (no rebinding between probe and scan).
       { resolver: async () => [pinned], connectionRate: run.rate, signal: run.stop.signal, onSurface: (s) => (surface = s) },
@@ -239,7 +242,7 @@ async function fingerprintService(name: string | null, pinned: PinnedAddress, po
         ...(cut ? { note: cut.message } : {}),
       };
     }
-    if (unreachable.message.includes(TLS_REJECTED)) {
+    if (unreachable.message.includes(CERTIFICATE_REFUSED)) {
       return { ...base, product: 'unknown', productName: null, version: null, confidence: 0, auth: 'unknown', llm: false, models: [], note: unreachable.message };
     }
     if (report.errors.some((e) => e.phase === 'deadline')) return null;

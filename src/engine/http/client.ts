@@ -1,10 +1,13 @@
 // The only code that opens sockets. One undici Agent per scan, pinned to the address the guard resolved;
 // every request goes through the budget, the deadline, the per-host limit, the dedup cache and the recorder.
-import type { Agent, Dispatcher, buildConnector } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import type { Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
 import type { PinnedAddress } from './guard.js';
 import { Semaphore, type RateLimiter } from './limits.js';
 import { Redactor, secretsFromCredentials } from './redact.js';
+import { looksStreamed, streamHasOutput } from '../surface/model-output.js';
+import type { CertificateSeen } from '../types.js';
+import { certificateOf, certificateRefused, tlsConnectOptions, type TlsSettings } from './tls.js';
 
 export interface ClientOptions {
   target: Target;
@@ -17,6 +20,7 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Time to wait for response headers, and between body chunks. */
   ioTimeoutMs?: number;
+  tls?: TlsSettings;
   /** A pace shared with other scans and port probes (fleet sweeps): each new connection waits for its turn. */
   connectionRate?: RateLimiter;
 }
@@ -27,9 +31,6 @@ export interface RequestCounts {
   inference: number;
   overBudget: number;
 }
-
-/** How an exchange's error begins when the server's certificate was refused (fleet sweeps list such a service as HTTPS). */
-export const TLS_REJECTED = 'The TLS certificate was not accepted';
 
 const USER_AGENT = 'gatecrash/0.1 (+https://github.com/gatecrash; authorized security scan)';
 
@@ -47,6 +48,8 @@ export class ScanClient {
   private readonly inflight = new Map<string, Promise<Exchange>>();
   private nextId = 1;
   private listeners: ((ex: Exchange) => void)[] = [];
+  /** The certificate the server presented on the first TLS connection (https targets). */
+  certificate: CertificateSeen | null = null;
 
   constructor(private readonly opts: ClientOptions) {
     this.redactor = new Redactor(secretsFromCredentials(opts.target.credentials));
@@ -57,16 +60,27 @@ export class ScanClient {
     const { address, family } = this.opts.pinned;
     const io = this.opts.ioTimeoutMs ?? 15_000;
     this.agent ??= loadUndici().then(({ Agent, buildConnector }) => {
-      const connect: buildConnector.BuildOptions = {
+      const connector = buildConnector({
         timeout: this.opts.connectTimeoutMs ?? 5_000,
         // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
-        lookup: (_hostname, options, callback) => {
-          if ((options as { all?: boolean }).all) callback(null, [{ address, family }] as never, family);
+        lookup: (_hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+          if ((options as { all?: boolean }).all) callback(null, [{ address, family }], family);
           else callback(null, address, family);
         },
-      };
+        ...tlsConnectOptions(this.opts.tls),
+      } as Parameters<typeof buildConnector>[0]);
       return new Agent({
-        connect: this.paced(buildConnector, connect),
+        connect: (options, callback) => {
+          const open = () =>
+            connector(options, (err, socket) => {
+              if (!err) this.certificate ??= certificateOf(socket);
+              callback(err as Error, socket as never);
+            });
+          // Under a shared pace (fleet sweeps), each new connection waits for its turn first.
+          const rate = this.opts.connectionRate;
+          if (!rate) return open();
+          void rate.take(this.opts.signal).then(open, (e: unknown) => callback(e as Error, null as never));
+        },
         headersTimeout: io,
         bodyTimeout: io,
         connections: Math.max(1, this.opts.concurrency),
@@ -74,18 +88,6 @@ export class ScanClient {
       } as Agent.Options);
     });
     return this.agent;
-  }
-
-  /** The connect options as they are, or, under a shared pace, a connector that waits for its turn before each new connection. */
-  private paced(build: typeof buildConnector, connect: buildConnector.BuildOptions): buildConnector.BuildOptions | buildConnector.connector {
-    const rate = this.opts.connectionRate;
-    if (!rate) return connect;
-    const base = build(connect);
-    return (options, callback) =>
-      void rate.take(this.opts.signal).then(
-        () => base(options, callback),
-        (e: unknown) => callback(e as Error, null),
-      );
   }
 
   /** Called for every exchange as it completes (progress accounting). */
@@ -128,7 +130,7 @@ export class ScanClient {
     return headers;
   }
 
-  private record(probe: Probe, request: ExchangeRequest, outcome: { response?: ExchangeResponse; error?: string }): Exchange {
+  private record(probe: Probe, request: ExchangeRequest, outcome: Pick<Exchange, 'response' | 'error' | 'failure'>): Exchange {
     const ex: Exchange = { id: this.nextId++, probe, request, ...outcome };
     this.exchanges.push(ex);
     for (const l of this.listeners) l(ex);
@@ -144,22 +146,22 @@ export class ScanClient {
       headers: this.redactor.redactHeaders(headers),
       ...(probe.body !== undefined ? { body: this.redactor.redact(probe.body) } : {}),
     };
-    if (this.opts.signal.aborted) return this.record(probe, request, { error: abortMessage(this.opts.signal) });
+    if (this.opts.signal.aborted) return this.record(probe, request, { error: abortMessage(this.opts.signal), failure: 'stopped' });
     if (this.counts.sent >= this.opts.budget) {
       this.counts.overBudget++;
-      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.` });
+      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.`, failure: 'budget' });
     }
     let release: () => void;
     try {
       release = await this.limiter.acquire(this.opts.signal);
     } catch {
-      return this.record(probe, request, { error: abortMessage(this.opts.signal) });
+      return this.record(probe, request, { error: abortMessage(this.opts.signal), failure: 'stopped' });
     }
     // Counted when it really leaves: the budget is a promise about traffic, not about intentions.
     if (this.counts.sent >= this.opts.budget) {
       release();
       this.counts.overBudget++;
-      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.` });
+      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.`, failure: 'budget' });
     }
     this.counts.sent++;
     if (probe.inference) this.counts.inference++;
@@ -181,7 +183,13 @@ export class ScanClient {
         }),
         this.opts.signal,
       );
-      const { text, truncated } = await untilAborted(readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event', read), this.opts.signal);
+      // A streamed answer to an inference request is read to its first generated text and then hung up on: a model left
+      // streaming would run on for as long as the server lets it, and the first token is the proof.
+      const streamed = probe.inference === true && probe.stream !== 'first-event' && looksStreamed('', headerText(res.headers['content-type']));
+      const { text, truncated } = await untilAborted(
+        readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event', read, streamed ? streamHasOutput : undefined),
+        this.opts.signal,
+      );
       const response: ExchangeResponse = {
         status: res.statusCode,
         headers: this.redactor.redactHeaders(flattenHeaders(res.headers)),
@@ -203,7 +211,8 @@ export class ScanClient {
         truncated: true,
         latencyMs: Math.round(performance.now() - started),
       };
-      return this.record(probe, request, { ...(partial ? { response: partial } : {}), error });
+      const failure = this.opts.signal.aborted ? 'cut' : 'transport';
+      return this.record(probe, request, { ...(partial ? { response: partial } : {}), error, failure });
     } finally {
       release();
     }
@@ -247,6 +256,10 @@ function wireHeaders(probe: Probe, headers: Record<string, string>): Record<stri
   return out;
 }
 
+function headerText(v: string | string[] | undefined): string {
+  return Array.isArray(v) ? v.join(', ') : (v ?? '');
+}
+
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
@@ -260,7 +273,13 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  * Reads at most `capBytes` (or only the first chunk) and then destroys the stream, so a huge or endless body
  * costs the cap and no more. Bytes are decoded leniently: invalid UTF-8 becomes U+FFFD, never an exception.
  */
-async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: number, firstChunkOnly: boolean, read: ReadProgress): Promise<{ text: string; truncated: boolean }> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  capBytes: number,
+  firstChunkOnly: boolean,
+  read: ReadProgress,
+  enough?: (textSoFar: string) => boolean,
+): Promise<{ text: string; truncated: boolean }> {
   const chunks = read.chunks;
   let size = 0;
   let truncated = false;
@@ -275,6 +294,10 @@ async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: numbe
         break;
       }
       if (size > capBytes) {
+        truncated = true;
+        break;
+      }
+      if (enough?.(decodeCapped(chunks, capBytes))) {
         truncated = true;
         break;
       }
@@ -351,13 +374,8 @@ function describeError(e: unknown, signal: AbortSignal): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'The host is unreachable from here.';
-    case 'CERT_HAS_EXPIRED':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `${TLS_REJECTED} (${code}).`;
     default:
+      if (certificateRefused(code)) return certificateRefused(code)!;
       return code?.startsWith('HPE_') ? 'The server answered with something that is not valid HTTP.' : `Request failed: ${err.message ?? String(e)}${code ? ` (${code})` : ''}.`;
   }
 }

@@ -316,7 +316,7 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
       const r = specToRoute(spec, '', `profile:${p.id}`, fp.models);
       const seen = signals.byPath[r.path];
       const a = readAnswer(seen);
-      const access: Route['access'] = !seen || spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : seen.response!.status < 300 ? 'open' : 'unknown';
+      const access: Route['access'] = spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : a.status !== null && a.status < 300 ? 'open' : 'unknown';
       if (!routes.some((x) => routeKey(x) === routeKey(r))) routes.push({ ...r, access, ...(seen ? { evidence: [seen.id] } : {}) });
     }
   }
