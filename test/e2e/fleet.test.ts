@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import v8 from 'node:v8';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScope, sweep } from '../../src/engine/fleet/index.js';
@@ -158,8 +159,14 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
         }
       }
       const rate = 100;
+      // The servers share this process with others: a connection is timed when the event loop gets to it, so a late tick
+      // can bunch a few into one instant. The loop's worst delay during the sweep is measured and allowed for.
+      const lag = monitorEventLoopDelay({ resolution: 10 });
+      lag.enable();
       const run = await runCli(['discover', `127.${b}.7.0-127.${b}.7.47`, '--ports', `${port1},${port2}`, '--rate', String(rate), '--per-host', '2', '--format', 'json']);
       expect(run.code, run.stderr).toBe(0);
+      lag.disable();
+      const lagMs = lag.max / 1e6;
       const inventory = InventorySchema.parse(JSON.parse(run.stdout));
       expect(inventory.services).toHaveLength(96);
       const granted = Number(/\((\d+) connections/.exec(run.stderr)?.[1]);
@@ -181,13 +188,14 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
       console.log(
         [
           `Pace and per-host limit, measured at the servers (${seen.length} connections to 48 addresses × 2 ports, all listening)`,
-          '| --rate | busiest 1 s window | average over the sweep | --per-host | most connections open at once to one address |',
-          '|---:|---:|---:|---:|---:|',
-          `| ${rate}/s | ${worst} | ${(seen.length / span).toFixed(1)}/s | 2 | ${worstHost} |`,
+          '| --rate | busiest 1 s window | server event-loop lag (max) | average over the sweep | --per-host | most connections open at once to one address |',
+          '|---:|---:|---:|---:|---:|---:|',
+          `| ${rate}/s | ${worst} | ${lagMs.toFixed(0)} ms | ${(seen.length / span).toFixed(1)}/s | 2 | ${worstHost} |`,
         ].join('\n'),
       );
-      // The bucket holds a twentieth of a second's worth: no second ever sees more than the rate and that burst.
-      expect(worst).toBeLessThanOrEqual(rate + rate / 20 + 1);
+      // The bucket holds a twentieth of a second's worth: no second ever sees more than the rate and that burst (plus what
+      // the servers' late ticks may have pushed into it).
+      expect(worst).toBeLessThanOrEqual(Math.ceil((rate * (1000 + lagMs)) / 1000) + rate / 20 + 1);
       expect(seen.length / span).toBeLessThanOrEqual(rate * 1.05);
       expect(worstHost).toBeLessThanOrEqual(2);
     } finally {
