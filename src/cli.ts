@@ -11,6 +11,7 @@ import { scan, GATECRASH_VERSION } from './engine/scan.js';
 import { TargetError, parseHeaderLine } from './engine/target.js';
 import type { ScanOptions, ScanReport } from './engine/types.js';
 import { gateCode, gateLine } from './report/gate.js';
+import type { ToolSettings } from './tools/define.js';
 import { toJson } from './report/json.js';
 import { toMarkdown } from './report/markdown.js';
 import { toPretty } from './report/pretty.js';
@@ -174,6 +175,12 @@ function scanOptionsOf(config: Config): Partial<ScanOptions> {
   };
 }
 
+/** The MCP server's operator settings: fixed at start, never lifted by a tool call. */
+function toolSettingsOf(config: Config): ToolSettings {
+  const { tls } = scanOptionsOf(config);
+  return { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs, ...(tls ? { tls } : {}) };
+}
+
 function progressLine(): ((e: { phase: string; done: number; message: string }) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
   return (e) => process.stderr.write(`\r\x1b[2K${e.phase} · ${e.done} requests · ${e.message.slice(0, 60)}`);
@@ -319,14 +326,14 @@ async function main(argv: string[]): Promise<number> {
     case 'mcp': {
       const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
       const { createServer } = await import('./server.js');
-      serveStdio(() => createServer({ settings: { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs } }));
+      serveStdio(() => createServer({ settings: toolSettingsOf(config) }));
       return new Promise<number>(() => undefined); // serves until stdin closes
     }
     case 'serve': {
       const { serveHttp, ServeError } = await import('./transport/http.js');
       const { LegacySseUnavailable } = await import('./transport/legacy-sse.js');
       try {
-        const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']) });
+        const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']), settings: toolSettingsOf(config) });
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

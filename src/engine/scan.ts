@@ -281,7 +281,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   }
   timings.totalMs = Math.round(performance.now() - t0);
 
-  const fp = surface?.fingerprint ?? { product: 'unknown' as const, productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [] };
+  const fp: ScanReport['fingerprint'] = surface?.fingerprint ?? { product: 'unknown', productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null };
   refineModelFamily(fp, client.exchanges, unique, options.prompt);
   return {
     schemaVersion: 1,

@@ -37,6 +37,10 @@ export type RuleId = (typeof RULE_IDS)[number];
 /** The products Gatecrash has a profile for. `unknown` when fingerprinting decides nothing. */
 export const PRODUCT_IDS = [
   'fastapi',
+  'flask',
+  'express',
+  'node-http',
+  'django',
   'openai-compatible',
   'vllm',
   'tgi',
@@ -250,6 +254,8 @@ export interface Fingerprint {
   modelFamily: string | null;
   /** Other products considered, best first. */
   candidates: { product: ProductId; confidence: number }[];
+  /** A reverse proxy or gateway that answered in front of the server (nginx, Caddy, Envoy, …), null when none showed. */
+  servedThrough: string | null;
 }
 
 /** The cheap-phase observations profiles decide on: GET exchanges keyed by path. Pure data. */
@@ -299,6 +305,11 @@ export interface ServerAuthModel {
 export interface ServerProfile {
   id: ProductId;
   name: string;
+  /**
+   * 'server': an inference server product with its own routes. 'framework': a web framework someone wrote their own
+   * wrapper in; its routes are the author's (learned from OpenAPI, validation errors, the URL given, or guessed).
+   */
+  kind: 'server' | 'framework';
   defaultPort: number;
   /** 0..1 confidence that the signals come from this server, with the reasons. Pure. */
   detect(signals: Signals): { confidence: number; signals: string[] };

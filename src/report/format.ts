@@ -130,9 +130,10 @@ export function preview(text: string, max: number): string {
 
 export function serverLabel(report: ScanReport): string {
   const fp = report.fingerprint;
-  if (fp.product === 'unknown') return 'unknown server';
+  const through = fp.servedThrough ? `, served through ${fp.servedThrough}` : '';
+  if (fp.product === 'unknown') return `unknown server${through}`;
   const name = fp.productName ?? fp.product;
-  return fp.version ? `${name} ${fp.version}` : name;
+  return `${fp.version ? `${name} ${fp.version}` : name}${through}`;
 }
 
 /**

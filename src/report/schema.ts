@@ -105,6 +105,7 @@ export const FingerprintSchema = z.object({
   models: z.array(z.string()),
   modelFamily: z.string().nullable(),
   candidates: z.array(z.object({ product: ProductIdSchema, confidence: z.number().min(0).max(1) })),
+  servedThrough: z.string().nullable(),
 });
 
 export const CredentialHeaderSchema = z.object({

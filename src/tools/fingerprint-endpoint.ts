@@ -6,7 +6,7 @@ import { TargetError } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { FingerprintSchema, ScanReportSchema } from '../report/schema.js';
 import { runScan } from '../scan-runner.js';
-import { defineTool, toolError } from './define.js';
+import { defineTool, toolError, operatorOptions } from './define.js';
 import { validateHeaders } from './scan-endpoint.js';
 
 const output = z.object({
@@ -36,7 +36,7 @@ export default defineTool({
     try {
       const report = await runScan(
         { url: args.url, ...(args.headers ? { headers: args.headers } : {}) },
-        { surfaceOnly: true, budget: 20, timeoutMs: ctx.settings.timeoutMs, allowPrivate: ctx.settings.allowPrivate, allow: ctx.settings.allow, ...(args.hint ? { hint: args.hint } : {}) },
+        { surfaceOnly: true, budget: 20, timeoutMs: ctx.settings.timeoutMs, ...operatorOptions(ctx.settings), ...(args.hint ? { hint: args.hint } : {}) },
         { signal: ctx.signal },
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');

@@ -6,7 +6,7 @@ import { PRODUCT_IDS } from '../engine/types.js';
 import { ScanReportSchema } from '../report/schema.js';
 import { scanResourceLinks } from '../resources/scans.js';
 import { runScan } from '../scan-runner.js';
-import { defineTool, toolError } from './define.js';
+import { defineTool, toolError, operatorOptions } from './define.js';
 import { scanSummary } from './summary.js';
 
 export const scanInput = z.object({
@@ -19,6 +19,13 @@ export const scanInput = z.object({
   budget: z.number().int().min(1).max(2000).optional().describe('Maximum requests this scan may send (default 150).'),
   timeoutMs: z.number().int().min(1000).max(600000).optional().describe('Deadline for the whole scan in ms (default 60000).'),
   hint: z.enum(PRODUCT_IDS).optional().describe('Skip fingerprinting and treat the server as this product.'),
+  request: z
+    .string()
+    .max(16384)
+    .optional()
+    .describe(
+      'The request the inference route expects, when the scan cannot work it out: \'METHOD /path [body]\' with {{prompt}} where the prompt goes, e.g. \'POST /api/ask {"question": "{{prompt}}"}\'.',
+    ),
 });
 
 /** Checks header names and values before anything is sent; a sentence on failure. */
@@ -51,9 +58,9 @@ export default defineTool({
           depth: args.depth ?? 'standard',
           budget: args.budget ?? ctx.settings.budget,
           timeoutMs: args.timeoutMs ?? ctx.settings.timeoutMs,
-          allowPrivate: ctx.settings.allowPrivate,
-          allow: ctx.settings.allow,
+          ...operatorOptions(ctx.settings),
           ...(args.hint ? { hint: args.hint } : {}),
+          ...(args.request ? { request: args.request } : {}),
         },
         { signal: ctx.signal, onProgress: (e) => ctx.progress(e.done, e.planned, `${e.phase}: ${e.message}`) },
       );

@@ -7,7 +7,7 @@ export function scanSummary(report: ScanReport): string {
   for (const f of report.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
   const countText = ['critical', 'high', 'medium', 'low', 'info'].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ') || 'no findings';
   const fp = report.fingerprint;
-  const server = fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server';
+  const server = `${fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server'}${fp.servedThrough ? `, served through ${fp.servedThrough}` : ''}`;
   const lines = [
     `Gatecrash scan of ${report.target.url}: ${gradeHeadline(report)}, ${countText}.`,
     ...report.verdict.reasons.map((r) => `No grade: ${r}`),

@@ -9,7 +9,7 @@ import { DepthSchema, FindingSchema, ProductIdSchema, RuleIdSchema, ScanReportSc
 import { scanResourceLinks } from '../resources/scans.js';
 import { recentScans, runScan, scanById } from '../scan-runner.js';
 import { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyFix, type VerifyResult } from '../verify.js';
-import { defineTool, toolError } from './define.js';
+import { defineTool, toolError, operatorOptions } from './define.js';
 import { validateHeaders } from './scan-endpoint.js';
 
 const StatusSchema = z.enum(['fixed', 'still-failing', 'inconclusive']);
@@ -116,8 +116,7 @@ export default defineTool({
               ...options,
               budget: args.budget ?? ctx.settings.budget,
               timeoutMs: args.timeoutMs ?? ctx.settings.timeoutMs,
-              allowPrivate: ctx.settings.allowPrivate,
-              allow: ctx.settings.allow,
+              ...operatorOptions(ctx.settings),
             },
             { signal: ctx.signal, onExchange, onProgress: (e) => ctx.progress(e.done, e.planned, `verify ${e.phase}: ${e.message}`) },
           ),

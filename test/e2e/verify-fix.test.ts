@@ -191,7 +191,7 @@ function report(url: string, findings: Finding[], statuses: Partial<Record<Findi
   return {
     schemaVersion: 1, tool: { name: 'gatecrash', version: '0' }, scanId: `scan-${Math.random().toString(16).slice(2)}`,
     target: { url, origin: new URL(url).origin }, depth: 'standard', startedAt: '', finishedAt: '', durationMs: 1, partial: false, score: 0, grade: 'F',
-    fingerprint: { product: 'fastapi', productName: 'FastAPI application', version: null, confidence: 0.4, signals: [], models: [], modelFamily: null, candidates: [] },
+    fingerprint: { product: 'fastapi', productName: 'FastAPI application', version: null, confidence: 0.4, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null },
     verdict: { status: 'complete', reasons: [] },
     surface: { credentialHeader: { name: 'X-API-Key', scheme: null, source: 'profile' }, routes: [], guessed: [] },
     findings,
