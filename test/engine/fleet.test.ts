@@ -148,7 +148,7 @@ describe('auth state', () => {
   const exchange = (status: number, body = ''): Exchange => ({ id: 1, probe: { method: 'GET', path: '/', purpose: '' }, request: { method: 'GET', url: '', headers: {} }, response: { status, headers: {}, body, truncated: false, latencyMs: 1 } });
   const surface = (routes: Route[], byPath: Record<string, Exchange> = {}, product: Surface['fingerprint']['product'] = 'vllm'): Surface => ({
     target: { url: 'http://127.0.0.1/', origin: 'http://127.0.0.1', basePath: '' },
-    fingerprint: { product, productName: null, version: null, confidence: 0.9, signals: [], models: [], modelFamily: null, candidates: [] },
+    fingerprint: { product, productName: null, version: null, confidence: 0.9, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null },
     routes,
     credentialHeader: { name: 'Authorization', scheme: 'Bearer', source: 'default' },
     signals: { byPath, all: Object.values(byPath) },
@@ -172,6 +172,7 @@ describe('auth state', () => {
   it('calls a server an LLM server when Gatecrash names its product or an inference route exists', () => {
     expect(isLlmServer(surface([], {}, 'ollama'))).toBe(true);
     expect(isLlmServer(surface([], {}, 'fastapi'))).toBe(false);
+    expect(isLlmServer(surface([], {}, 'express'))).toBe(false);
     expect(isLlmServer(surface([route('guarded')], {}, 'fastapi'))).toBe(true);
     expect(isLlmServer(surface([route('unknown')], {}, 'unknown'))).toBe(false);
   });

@@ -1,6 +1,7 @@
 // What a fleet inventory says about each server it found, from the cheap phase alone (no credentials were sent):
 // its auth state, and whether it serves a language model at all.
 import { MODEL_LIST_PATHS } from '../surface/discover.js';
+import { profileById } from '../profiles/index.js';
 import { modelIdsFrom } from '../surface/fingerprint.js';
 import type { Surface } from '../types.js';
 
@@ -25,11 +26,12 @@ export function authStateOf(surface: Surface): AuthState {
 }
 
 /**
- * An LLM server: a product Gatecrash names (any but the generic FastAPI app), or any server where discovery found an
- * inference route that exists (it answered a prompt-less request with something other than 404/405).
+ * An LLM server: an inference server Gatecrash names (not a web framework such as FastAPI or Express, which serve
+ * anything), or any server where discovery found an inference route that exists (it answered a prompt-less request with
+ * something other than 404/405).
  */
 export function isLlmServer(surface: Surface): boolean {
   const product = surface.fingerprint.product;
-  if (product !== 'unknown' && product !== 'fastapi') return true;
+  if (product !== 'unknown' && profileById(product).kind === 'server') return true;
   return surface.routes.some((r) => r.kind === 'inference' && r.access !== 'unknown');
 }
