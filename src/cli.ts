@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// gatecrash scan | checks | mcp | serve | demo | verify — arguments in, engine and server out.
+// gatecrash scan | discover | merge | checks | mcp | serve | demo | verify — arguments in, engine and server out.
 // Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -17,6 +17,7 @@ import { toMarkdown } from './report/markdown.js';
 import { toPretty } from './report/pretty.js';
 import { toSarif } from './report/sarif.js';
 import { ruleHelp } from './knowledge/index.js';
+import { UsageError } from './commands/usage-error.js';
 
 const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
 
@@ -24,6 +25,10 @@ Usage:
   gatecrash scan <url> [options]     scan one endpoint (read-only toward the target)
   gatecrash scan --targets FILE [--parallel N] [options]
                                      scan many endpoints, write one combined report
+  gatecrash discover CIDR|HOST… [--ports LIST] [--scan] [options]
+                                     find the LLM servers of a network (cheap phase only) and write an
+                                     inventory (json, csv, markdown); --scan goes on to scan each one
+  gatecrash merge FILE…              join JSON outputs (the shards of one run) into one report, any format
   gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
   gatecrash verify --report FILE [url] [--header …]
                                      re-run only the rules a saved JSON report failed, on the same endpoints:
@@ -56,10 +61,20 @@ Scan options:
 Batch options (scan --targets):
   --targets FILE                        one URL per line (# comments), or a JSON/YAML list of URLs or { url, headers }
   --parallel N                          scans at once, 1-16 (default 4; env GATECRASH_PARALLEL)
+  --shard K/N                           scan only the K-th of N shares of the targets (join with merge)
   Exit 2 when any target could not be scanned, else 1 when any report fails --fail-on, else 0.
+
+Discover options (docs/fleet.md):
+  --ports LIST                          ports to probe: 8000,11434 or 8000-8010 (default: the profiles' ports)
+  --targets FILE                        scope items, one a line (# comments), besides those given as arguments
+  --rate N                              new connections a second, all of them (default 200; env GATECRASH_RATE)
+  --per-host N                          connections at once to one address (default 2)
+  --connect-timeout DURATION            port probe connect timeout (default 2s)
+  --shard K/N                           sweep only the K-th of N shares of the scope (join with merge)
+  --scan                                scan every LLM server found (--parallel, --depth, --header … apply)
+  --format json|csv|markdown|pretty|sarif   (sarif needs --scan)
 `;
 
-class UsageError extends Error {}
 
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
@@ -91,6 +106,12 @@ const SCAN_FLAGS = {
   request: { type: 'string' },
   insecure: { type: 'boolean' },
   ca: { type: 'string' },
+  ports: { type: 'string' },
+  rate: { type: 'string' },
+  'per-host': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  shard: { type: 'string' },
+  scan: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -179,8 +200,9 @@ async function runAndPrint(url: string, config: Config): Promise<number> {
 }
 
 /** scan --targets: the batch runner and the renderers do the work; this only wires flags, signals and output. */
-async function runBatchAndPrint(file: string, parallelText: string | undefined, config: Config): Promise<number> {
+async function runBatchAndPrint(file: string, parallelText: string | undefined, shardText: string | undefined, config: Config): Promise<number> {
   const { DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema, TargetsFileError, readTargetsFile, runBatch } = await import('./batch.js');
+  const { parseShard, ShardError } = await import('./engine/fleet/shard.js');
   const { batchExitCode, renderBatch } = await import('./report/batch.js');
   const parallel = ParallelSchema.safeParse(parallelText ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
   if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
@@ -190,12 +212,19 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
   } catch (e) {
     throw e instanceof TargetsFileError ? new UsageError(e.message) : e;
   }
+  let shard;
+  try {
+    shard = shardText === undefined ? undefined : parseShard(shardText);
+  } catch (e) {
+    throw e instanceof ShardError ? new UsageError(e.message) : e;
+  }
   // Ctrl-C stops the running scans (their partial reports are kept) and skips the rest; the report is still written.
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const batch = await runBatch(targets, {
     parallel: parallel.data,
+    ...(shard ? { shard } : {}),
     defaultHeaders: credentialHeaders(config),
     signal: controller.signal,
     scanOptions: scanOptionsOf(config),
@@ -205,7 +234,7 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
   const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
-  if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${targets.length} target(s) could not be scanned.\n`);
+  if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${batch.reports.length + batch.errors.length} target(s) could not be scanned.\n`);
   return batchExitCode(batch, config.failOn);
 }
 
@@ -224,14 +253,22 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const config = configFrom(values);
+  // discover and merge have formats of their own (csv); they check --format themselves.
+  const ownFormats = command === 'discover' || command === 'merge';
+  const config = configFrom(ownFormats ? { ...values, format: undefined } : values);
   switch (command) {
+    case 'discover':
+    case 'merge': {
+      const ctx = { positionals, values, config, scanOptions: () => scanOptionsOf(config), parseDuration };
+      return command === 'discover' ? (await import('./commands/discover.js')).runDiscover(ctx) : (await import('./commands/merge.js')).runMerge(ctx);
+    }
     case 'scan': {
       if (values.targets !== undefined) {
         if (positionals.length) throw new UsageError('Give either a URL or --targets FILE, not both.');
-        return runBatchAndPrint(values.targets, values.parallel, config);
+        return runBatchAndPrint(values.targets, values.parallel, values.shard, config);
       }
       if (values.parallel !== undefined) throw new UsageError('--parallel only applies to a batch: gatecrash scan --targets FILE --parallel N.');
+      if (values.shard !== undefined) throw new UsageError('--shard only applies to a batch: gatecrash scan --targets FILE --shard K/N.');
       const url = positionals[0];
       if (!url) throw new UsageError('scan needs a URL, e.g. gatecrash scan http://127.0.0.1:8000/generate');
       return runAndPrint(url, config);

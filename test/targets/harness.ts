@@ -40,6 +40,11 @@ export interface RunningTarget {
   inferenceCount(): number;
   /** Requests that reached a management handler in a way that could act. */
   managementCount(): number;
+  /**
+   * Serves a connection accepted by another listener, as if this emulator had accepted it: one emulator answers on many
+   * addresses and ports (fleet tests), with one handler and one request record.
+   */
+  serve(socket: Socket): void;
   close(): Promise<void>;
 }
 
@@ -126,6 +131,7 @@ export async function startTarget(handler: EmulatorHandler, options: StartOption
     requests,
     inferenceCount: () => requests.filter((r) => r.inference).length,
     managementCount: () => requests.filter((r) => r.management).length,
+    serve: (socket) => server.emit('connection', socket),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

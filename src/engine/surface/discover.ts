@@ -186,7 +186,7 @@ export interface DiscoverOptions {
 }
 
 /** Where servers list their models (fingerprint.ts modelIdsFrom reads these paths). */
-const MODEL_LIST_PATHS = ['/v1/models', '/models', '/info', '/api/tags', '/api/v0/models', '/v2/models/stats', '/get_model_info', '/v1/internal/model/info'];
+export const MODEL_LIST_PATHS = ['/v1/models', '/models', '/info', '/api/tags', '/api/v0/models', '/v2/models/stats', '/get_model_info', '/v1/internal/model/info'];
 
 /**
  * Authenticated mode: when the model list is refused without credentials, ask for it again with the user's (a guarded
