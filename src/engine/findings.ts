@@ -92,7 +92,7 @@ export function buildFinding(input: FindingInput, surface: Surface, evidenceCapB
     owasp: meta.owasp,
     owaspLlm: meta.owaspLlm,
     pci: meta.pci,
-    server: { product: fp.product === 'unknown' ? null : fp.product, version: fp.version, modelFamily: fp.modelFamily },
+    server: { product: fp.product === 'unknown' ? null : fp.product, version: fp.version, modelFamily: fp.modelFamily, confidence: fp.confidence },
   };
   if (input.variant) finding.variant = input.variant;
   if (input.advisory) finding.advisory = input.advisory;

@@ -82,6 +82,14 @@ export function renderRemediationMarkdown(s: RemediationSnippet): string {
   return out.join('\n\n') + '\n';
 }
 
+/** The snippet for a terminal: the code as it is (to copy or redirect), the steps numbered, the checks with what to expect. */
+export function renderRemediationText(s: RemediationSnippet): string {
+  const out = [`Fix: ${s.title}`, '', s.summary, '', `File: ${s.file}`, '', s.code.replace(/\n$/, ''), '', 'Apply:', ...s.apply.map((a, i) => `  ${i + 1}. ${a}`)];
+  out.push('', 'Verify:', ...s.verify.map((v) => `  ${v}`));
+  if (s.notes.length) out.push('', 'Notes:', ...s.notes.map((n) => `  - ${n}`));
+  return `${out.join('\n')}\n`;
+}
+
 /** Help for a SARIF rule descriptor / report section (matches src/report/sarif.ts's RuleHelp). */
 export function ruleHelp(rule: RuleId | { id: RuleId }): { text: string; markdown: string; uri?: string } {
   const id = typeof rule === 'string' ? rule : rule.id;

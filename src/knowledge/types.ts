@@ -184,7 +184,7 @@ export interface FindingLike {
     }[];
     notes?: string[];
   };
-  server?: { product?: string | null; version?: string | null; modelFamily?: string | null };
+  server?: { product?: string | null; version?: string | null; modelFamily?: string | null; confidence?: number };
   variant?: string;
   advisory?: string;
 }

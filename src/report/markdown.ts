@@ -67,6 +67,21 @@ function exchangeBlocks(msg: EvidenceMessage): string[] {
   return out;
 }
 
+/** The fix for the identified stack with its steps, when the report carries one; the rule's general advice otherwise. */
+function remediationParts(f: Finding): string[] {
+  const fix = f.fix;
+  if (!fix?.name) {
+    const out = [`**Remediation:** ${escapeMarkdown(f.remediation)}`];
+    if (fix) out.push(escapeMarkdownBlock(fix.summary));
+    return out;
+  }
+  return [
+    `**Remediation for ${escapeMarkdown(fix.name)}:** ${escapeMarkdown(fix.summary)}`,
+    fix.apply.map((step, i) => `${i + 1}. ${escapeMarkdown(step)}`).join('\n'),
+    `The code and how to check it: \`${fix.command.replace(/`/g, "'")}\``,
+  ];
+}
+
 function findingSection(f: Finding, n: number, level: number): string {
   const parts: string[] = [];
   parts.push(heading(level, `${n}. ${escapeMarkdown(f.title)}`));
@@ -88,7 +103,7 @@ function findingSection(f: Finding, n: number, level: number): string {
   for (const [i, extra] of (ev.extra ?? []).entries()) parts.push(`Supporting exchange ${i + 1}:`, ...exchangeBlocks(extra));
   if (ev.notes?.length) parts.push(`Notes:\n\n${ev.notes.map((note) => `- ${escapeMarkdownBlock(note)}`).join('\n')}`);
 
-  parts.push(`**Remediation:** ${escapeMarkdown(f.remediation)}`);
+  parts.push(...remediationParts(f));
 
   const maps: string[] = [];
   if (f.cwe.length) maps.push(f.cwe.map(escapeMarkdown).join(', '));

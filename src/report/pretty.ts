@@ -90,7 +90,14 @@ function findingBlock(f: Finding, paint: Paint, verbose: boolean): string[] {
   ];
   if (f.evidence.baseline) lines.push(`${indent}${paint('baseline', 'dim')} ${evidenceLine('', f.evidence.baseline, verbose).trimStart()}`);
   for (const note of f.evidence.notes ?? []) lines.push(`${indent}${paint('note', 'dim')} ${safe(note)}`);
-  lines.push(`${indent}${paint('fix', 'green')} ${safe(f.remediation)}`);
+  // The fix for the identified stack when the report carries one; the rule's general advice otherwise.
+  if (f.fix?.name) {
+    lines.push(`${indent}${paint('fix', 'green')} ${paint(`(${safe(f.fix.name)})`, 'bold')} ${safe(f.fix.summary)}`);
+    lines.push(`${indent}${paint('  →', 'dim')} ${safe(f.fix.command)}`);
+  } else {
+    lines.push(`${indent}${paint('fix', 'green')} ${safe(f.remediation)}`);
+    if (f.fix) lines.push(`${indent}${paint('  →', 'dim')} ${safe(f.fix.summary)}`);
+  }
   return lines;
 }
 

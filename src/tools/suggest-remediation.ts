@@ -3,7 +3,7 @@
 import * as z from 'zod/v4';
 import { RULE_IDS } from '../engine/types.js';
 import {
-  FRAMEWORKS, FRAMEWORK_INFO, applicableFrameworks, contextFromFinding, defaultFrameworkFor, isApplicable, isFramework,
+  FRAMEWORKS, FRAMEWORK_INFO, applicableFrameworks, chooseFramework, contextFromFinding, defaultFrameworkFor, isApplicable, isFramework,
   isRuleId, remediationFor, renderRemediationMarkdown,
 } from '../knowledge/index.js';
 import { FindingInputSchema, FrameworkSchema, RemediationSchema } from '../knowledge/schemas.js';
@@ -22,7 +22,7 @@ export default defineTool({
   input: z.object({
     rule: z.string().optional().describe(`A rule id: ${RULE_IDS.join(', ')}`),
     finding: FindingInputSchema.optional(),
-    framework: z.string().optional().describe(`One of: ${FRAMEWORKS.join(', ')}. Default: from the finding's fingerprint, else fastapi.`),
+    framework: z.string().optional().describe(`One of: ${FRAMEWORKS.join(', ')}. Default: from the finding's fingerprint when its confidence is at least 0.6 (else you are asked to name one), fastapi for a rule alone.`),
     url: z.string().optional().describe('The endpoint URL to fill in when no finding is given (e.g. http://10.0.0.5:8000/v1/chat/completions)'),
   }),
   output: RemediationSchema.extend({
@@ -39,7 +39,17 @@ export default defineTool({
       return toolError(`The rule "${args.rule}" and the finding's rule "${finding.rule}" differ: pass one of them, or make them agree.`);
     }
     const valid = applicableFrameworks(rule);
-    const framework = args.framework ?? defaultFrameworkFor(rule, finding ?? null);
+    // A finding's fingerprint chooses only when it is sure enough; a rule alone gets the documented default.
+    let framework = args.framework;
+    if (framework === undefined && finding?.server) {
+      const choice = chooseFramework(rule, { product: finding.server.product ?? null, confidence: finding.server.confidence ?? null });
+      if (!choice.framework) {
+        const names = choice.candidates.map((c) => `${c.framework}${c.confidence !== null ? ` (${Math.round(c.confidence * 100)}%)` : ''}`);
+        return toolError(`No framework was chosen for this finding: ${choice.reason}. Call suggest_remediation again with framework set to the one the server runs, e.g. one of: ${names.join(', ')}.`);
+      }
+      framework = choice.framework;
+    }
+    framework ??= defaultFrameworkFor(rule, finding ?? null);
     if (!isFramework(framework)) {
       return toolError(`Unknown framework "${framework}". Valid frameworks for ${rule}: ${valid.join(', ')}.`);
     }
