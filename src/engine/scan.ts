@@ -6,6 +6,7 @@ import { ALL_CHECKS } from './checks/index.js';
 import type { Check, CheckContext } from './checks/define.js';
 import { buildFinding, dedupFindings, redactFinding } from './findings.js';
 import { ScanClient } from './http/client.js';
+import { weakCredentialNotice } from './http/redact.js';
 import { resolveAndPin, type Resolver } from './http/guard.js';
 import type { RateLimiter } from './http/limits.js';
 import { resolveScanOptions } from './options.js';
@@ -281,6 +282,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   }
   timings.totalMs = Math.round(performance.now() - t0);
 
+  const notices = Object.entries(target.credentials).flatMap(([name, value]) => weakCredentialNotice(name, value) ?? []);
   const fp: ScanReport['fingerprint'] = surface?.fingerprint ?? { product: 'unknown', productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null };
   refineModelFamily(fp, client.exchanges, unique, options.prompt);
   return {
@@ -308,5 +310,6 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     requests: { sent: client.counts.sent, deduplicated: client.counts.deduplicated, inference: client.counts.inference, budget: options.budget, overBudget: client.counts.overBudget },
     timings,
     errors,
+    ...(notices.length ? { notices } : {}),
   };
 }

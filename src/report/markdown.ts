@@ -137,6 +137,7 @@ function reportBody(report: ScanReport, level: number): string {
   const reasons = verdictReasons(report);
   if (reasons.length) parts.push(['Gatecrash cannot vouch for this target: there is no grade, and every gate but `--fail-on none` fails:', ...reasons.map((r) => `- ${escapeMarkdown(r)}`)].join('\n'));
   if (report.verdict.gradeCap) parts.push(`The grade is ${escapeMarkdown(report.verdict.gradeCap)}.`);
+  for (const notice of report.notices ?? []) parts.push(`**Note:** ${escapeMarkdown(notice)}`);
 
   const r = report.requests;
   parts.push(

@@ -118,6 +118,7 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
   if (report.partial) out.push(paint('Partial scan: the deadline, the budget or a cancellation cut it short.', 'yellow'));
   for (const reason of verdictReasons(report)) out.push(paint(`No grade: ${safe(reason)}`, 'red'));
   if (report.verdict.gradeCap) out.push(paint(`The grade is ${safe(report.verdict.gradeCap)}.`, 'dim'));
+  for (const notice of report.notices ?? []) out.push(paint(`Note: ${safe(notice)}`, 'yellow'));
 
   const fp = report.fingerprint;
   const server = [`Server: ${safe(serverLabel(report))}${fp.product !== 'unknown' ? ` (${Math.round(fp.confidence * 100)}%)` : ''}`];

@@ -379,13 +379,16 @@ function invocationOf(report: ScanReport, ruleIndex: Map<RuleId, number>): Sarif
       message: { text: 'The scan was cut short (deadline, request budget or cancellation); rules that did not finish are listed as skipped or inconclusive.' },
     });
   }
-  const configuration: SarifNotification[] = report.rules
-    .filter((r) => r.status === 'skipped')
-    .map((r) => ({
-      level: 'note' as const,
-      message: { text: `Rule ${r.rule} was skipped${r.reason ? `: ${r.reason}` : '.'}` },
-      associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
-    }));
+  const configuration: SarifNotification[] = [
+    ...(report.notices ?? []).map((text) => ({ level: 'warning' as const, message: { text }, properties: { phase: 'credentials' } })),
+    ...report.rules
+      .filter((r) => r.status === 'skipped')
+      .map((r) => ({
+        level: 'note' as const,
+        message: { text: `Rule ${r.rule} was skipped${r.reason ? `: ${r.reason}` : '.'}` },
+        associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
+      })),
+  ];
   // An incomplete scan did not do its job: the gate cannot vouch for the target.
   const hadErrors = report.errors.length > 0 || report.rules.some((r) => r.status === 'error') || report.verdict.status !== 'complete';
   return {
