@@ -187,7 +187,7 @@ export default defineCheck({
     const [ref] = await refusedBaselines(ctx);
     if (ref) return methodDifferential(ctx, profile, ref.route);
     if (profile.auth.none && fp.confidence >= 0.5) return noAuthServer(ctx, profile);
-    const why = noBaseline(ctx.surface);
+    const why = await noBaseline(ctx);
     ctx.mark('auth.admin-exposed', why.status, `${why.reason} The calibrated method differential needs a guarded route to compare with.`);
     return [];
   },

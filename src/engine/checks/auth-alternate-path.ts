@@ -124,8 +124,8 @@ export default defineCheck({
   async run(ctx) {
     const [base] = await refusedBaselines(ctx);
     if (!base) {
-      const why = noBaseline(ctx.surface);
-      ctx.mark('auth.alternate-path', why.status, why.reason);
+      const why = await noBaseline(ctx);
+      ctx.mark('auth.alternate-path', why.status, why.reason, why.defersTo);
       return [];
     }
     const side = sideRouteCandidates(ctx);

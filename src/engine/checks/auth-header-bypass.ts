@@ -20,6 +20,7 @@
 import type { Exchange, Finding, RuleId } from '../types.js';
 import { describeServer } from '../surface/inference.js';
 import { defineCheck, type CheckContext } from './define.js';
+import { noBaseline } from './differential.js';
 import {
   credentialSlots,
   credentialValue,
@@ -113,7 +114,9 @@ export default defineCheck({
   async run(ctx) {
     const b = await guardedBaseline(ctx);
     if (!b) {
-      const reason = 'No inference route refused a one-token request without credentials, so there is no guard to bypass.';
+      // Guarded routes whose one-token request was not refused get the answer it got; otherwise there is no guard at all.
+      const why = await noBaseline(ctx);
+      const reason = why.status === 'inconclusive' ? why.reason : 'No inference route refused a one-token request without credentials, so there is no guard to bypass.';
       ctx.mark('auth.header-bypass', 'inconclusive', reason);
       ctx.mark('auth.insecure-default-key', 'inconclusive', reason);
       return [];

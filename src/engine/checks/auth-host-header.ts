@@ -50,8 +50,8 @@ export default defineCheck({
     const fp = ctx.surface.fingerprint;
     const [base] = await refusedBaselines(ctx);
     if (!base) {
-      const why = noBaseline(ctx.surface);
-      ctx.mark('auth.host-header', why.status, why.reason);
+      const why = await noBaseline(ctx);
+      ctx.mark('auth.host-header', why.status, why.reason, why.defersTo);
       return [];
     }
     // Not ASGI: the auth layer reads the request line's path, never a URL rebuilt from Host (the rule passes by design).

@@ -49,8 +49,8 @@ export default defineCheck({
   async run(ctx) {
     const [base] = await refusedBaselines(ctx);
     if (!base) {
-      const why = noBaseline(ctx.surface);
-      ctx.mark('auth.path-confusion', why.status, why.reason);
+      const why = await noBaseline(ctx);
+      ctx.mark('auth.path-confusion', why.status, why.reason, why.defersTo);
       return [];
     }
     // On a server known to route by suffix the prefixed spelling is a documented alternate route: auth.alternate-path reports it.
