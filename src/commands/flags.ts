@@ -160,10 +160,9 @@ export function parseFlags(command: Command, args: readonly string[]): ParsedArg
         value = next;
         i++;
       }
+      // A flag given again overrides the earlier value (a script's default, then the user's own), as in most CLIs.
       if (spec.multiple) out.values[flag] = [...((out.values[flag] as string[] | undefined) ?? []), value];
-      else if (out.values[flag] !== undefined && out.values[flag] !== value) {
-        throw new UsageError(`${typed} is given twice with different values; give it once.`);
-      } else out.values[flag] = value;
+      else out.values[flag] = value;
     }
     out.spelt[flag] = typed;
   }
