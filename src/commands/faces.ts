@@ -2,8 +2,8 @@
 // base), and for SARIF the rule help and, with --source or a target's `source`, the code each result is attached to.
 import type { BatchTarget } from '../batch.js';
 import { createTarget } from '../engine/target.js';
-import type { Finding, ScanReport } from '../engine/types.js';
-import { ruleHelp, stackFixFor, type FixCommand } from '../knowledge/index.js';
+import type { ScanReport } from '../engine/types.js';
+import { ruleHelp, withStackFixes, type FixCommand } from '../knowledge/index.js';
 import type { RenderOptions, ReportFormat } from '../report/render.js';
 import type { SourceLocation } from '../report/sarif.js';
 import type { CommandContext } from './context.js';
@@ -31,11 +31,6 @@ export function fixCommand(jsonFile: string | undefined): FixCommand {
       : `gatecrash fix ${finding.rule} --url ${word(finding.endpoint.url)} --framework ${framework ?? 'NAME'}`;
 }
 
-function attachFixes(report: ScanReport, command: FixCommand): ScanReport {
-  const findings: Finding[] = report.findings.map((f) => ({ ...f, fix: stackFixFor(f, report.fingerprint, command) }));
-  return { ...report, findings };
-}
-
 /** The canonical URL of a targets-file entry, as its report will name it (a bad URL has no report to attach to). */
 function canonicalUrl(url: string): string | undefined {
   try {
@@ -56,7 +51,7 @@ export function reportFaces(ctx: CommandContext, format: ReportFormat, targets?:
   const source = given || perTarget.size ? (r: ScanReport) => perTarget.get(r.target.url) ?? given : undefined;
   const command = fixCommand(format === 'json' ? config.output : undefined);
   return {
-    withFixes: (report) => attachFixes(report, command),
+    withFixes: (report) => withStackFixes(report, command),
     render: (color) => ({ color, sarif: { help: ruleHelp, ...(source ? { source } : {}) } }),
   };
 }

@@ -2,7 +2,7 @@
 //
 // A fix written for the wrong stack is worse than none (nginx in front of a server that is not there, an Ollama script
 // for a FastAPI app), so a guess never chooses: below FIX_MIN_CONFIDENCE the answer is the candidates and how to name one.
-import type { Finding, Fingerprint, RuleId, StackFix } from '../engine/types.js';
+import type { Finding, Fingerprint, RuleId, ScanReport, StackFix } from '../engine/types.js';
 import { contextFromFinding } from './context.js';
 import { FRAMEWORK_INFO, frameworkForFinding, PRODUCT_FACTS } from './frameworks.js';
 import { applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
@@ -82,3 +82,12 @@ export function stackFixFor(finding: Finding, fingerprint: Pick<Fingerprint, 'pr
     command: command(finding, choice.framework),
   };
 }
+
+/** The report with each finding's fix for the stack its scan identified (a copy; the report is not touched). */
+export function withStackFixes(report: ScanReport, command: FixCommand): ScanReport {
+  return { ...report, findings: report.findings.map((f) => ({ ...f, fix: stackFixFor(f, report.fingerprint, command) })) };
+}
+
+/** How an MCP client asks for a finding's code: suggest_remediation with the finding (and the framework, once chosen). */
+export const suggestRemediationCommand: FixCommand = (finding, framework) =>
+  `suggest_remediation with this finding (${finding.id})${framework ? '' : ' and the framework it runs'}`;

@@ -4,6 +4,7 @@ import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelc
 import type { ScanReport } from '../engine/types.js';
 import { toJson } from '../report/json.js';
 import { gradeHeadline } from '../report/format.js';
+import { withStackFixes, suggestRemediationCommand } from '../knowledge/index.js';
 import { toMarkdown } from '../report/markdown.js';
 import { recentScans, scanById } from '../scan-runner.js';
 import type { ResourceLinkContent } from '../tools/define.js';
@@ -97,6 +98,7 @@ export function registerScanResources(server: McpServer): void {
       description: 'A scan of this session as the Markdown report a person pastes in a pull request: grade, findings table, evidence and fixes.',
       mimeType: 'text/markdown',
     },
-    (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: toMarkdown(findScan(uri, variables)) }] }),
+    // The Markdown report shows the fix for the identified stack, as the CLI's does (the JSON resource stays the report as scanned).
+    (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: toMarkdown(withStackFixes(findScan(uri, variables), suggestRemediationCommand)) }] }),
   );
 }
