@@ -37,7 +37,9 @@ export function renderExplanationMarkdown(e: Explanation): string {
   out.push('### The fix', e.remediation);
   out.push(
     `Fixes exist for: ${e.applicableFrameworks.map((f) => `\`${f}\``).join(', ')}. ` +
-      `Ask \`suggest_remediation\` for one (default here: \`${e.recommendedFramework}\`, ${FRAMEWORK_INFO[e.recommendedFramework].name}).`,
+      (e.recommendedFramework
+        ? `Ask \`suggest_remediation\` for one (default here: \`${e.recommendedFramework}\`, ${FRAMEWORK_INFO[e.recommendedFramework].name}).`
+        : 'The scan could not tell the stack surely enough to choose one: name the framework when you ask `suggest_remediation`.'),
   );
   if (e.manualChecks.length) {
     out.push('### Check it by hand');

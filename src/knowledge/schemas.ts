@@ -75,7 +75,7 @@ export const ExplanationSchema = z.object({
   }),
   remediation: z.string(),
   applicableFrameworks: z.array(FrameworkSchema),
-  recommendedFramework: FrameworkSchema,
+  recommendedFramework: FrameworkSchema.nullable(),
   finding: z
     .object({
       id: z.string().nullable(),

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { buildFinding } from '../../src/engine/findings.js';
 import type { Exchange, Fingerprint, Surface } from '../../src/engine/types.js';
 import { FIX_MIN_CONFIDENCE, chooseFramework, stackFixFor, type FixCommand } from '../../src/knowledge/index.js';
+import explainFinding from '../../src/tools/explain-finding.js';
 import suggestRemediation from '../../src/tools/suggest-remediation.js';
 import type { ToolContext } from '../../src/tools/define.js';
 
@@ -97,5 +98,14 @@ describe('suggest_remediation given a finding', () => {
     expect((sure.structuredContent as { framework: string }).framework).toBe('fastapi');
     const named = await suggestRemediation.handler({ finding: { rule: 'auth.missing', server: { product: 'textgen-webui', confidence: 0.45 } }, framework: 'fastapi' }, ctx);
     expect((named.structuredContent as { framework: string }).framework).toBe('fastapi');
+  });
+});
+
+describe('explain_finding given a finding', () => {
+  it('recommends no framework when the fingerprint was unsure, and says to name one', async () => {
+    const r = await explainFinding.handler({ finding: { rule: 'auth.missing', server: { product: 'textgen-webui', confidence: 0.45 } } }, ctx);
+    expect(r.isError).toBeFalsy();
+    expect((r.structuredContent as { recommendedFramework: string | null }).recommendedFramework).toBeNull();
+    expect(r.content.map((c) => ('text' in c ? c.text : '')).join('')).toMatch(/could not tell the stack surely enough/);
   });
 });
