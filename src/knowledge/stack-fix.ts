@@ -5,8 +5,8 @@
 import type { Finding, Fingerprint, RuleId, ScanReport, StackFix } from '../engine/types.js';
 import { contextFromFinding } from './context.js';
 import { FRAMEWORK_INFO, frameworkForFinding, PRODUCT_FACTS } from './frameworks.js';
-import { applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
-import type { FindingLike, Framework } from './types.js';
+import { appFocus, applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
+import type { AppFramework, FindingLike, Framework } from './types.js';
 
 /** The fingerprint confidence a scan must reach before its product chooses the fix (README "Fixes for your stack"). */
 export const FIX_MIN_CONFIDENCE = 0.6;
@@ -73,13 +73,16 @@ export function stackFixFor(finding: Finding, fingerprint: Pick<Fingerprint, 'pr
       command: command(finding, null),
     };
   }
-  const snippet = remediationFor(finding.rule, choice.framework, contextFromFinding(finding as FindingLike, { framework: choice.framework }));
+  const framework = choice.framework;
+  const snippet = remediationFor(finding.rule, framework, contextFromFinding(finding as FindingLike, { framework }));
+  const kind = FRAMEWORK_INFO[framework].kind;
   return {
-    framework: choice.framework,
-    name: FRAMEWORK_INFO[choice.framework].name,
-    summary: snippet.summary,
+    framework,
+    name: FRAMEWORK_INFO[framework].name,
+    // An app's summary ends with what every app snippet does; one line per finding keeps what this rule's fix does.
+    summary: kind === 'app' || kind === 'wrapper' ? appFocus(finding.rule, framework as AppFramework | 'wrapper') : snippet.summary,
     apply: snippet.apply,
-    command: command(finding, choice.framework),
+    command: command(finding, framework),
   };
 }
 
