@@ -1,6 +1,6 @@
 // auth.header-bypass and auth.insecure-default-key — crafted credential values against a guarded route, no valid key known.
 //
-// The probes (CHECKS.md): an empty value of the credential header, `Bearer ` with an empty token (which is also the scheme
+// The probes: an empty value of the credential header, `Bearer ` with an empty token (which is also the scheme
 // alone on the wire: HTTP strips trailing whitespace from field values), the placeholders None, null, undefined, false, 0,
 // [object Object] (in a Bearer header both bare and after `Bearer `), the header sent twice (a wrong key, then an empty value), and other credential
 // headers with a random wrong key. Each is judged on the one-token request that was refused without credentials; a random

@@ -14,7 +14,7 @@ export interface Spelling {
 }
 
 /**
- * The spellings of a guarded path worth one request each (CHECKS.md auth.path-confusion). Each must still name the same
+ * The spellings of a guarded path worth one request each. Each must still name the same
  * route for a normalizing router, and differ from the path for a literal guard. The query, if any, is kept.
  */
 export function spellings(pathWithQuery: string): Spelling[] {

@@ -80,7 +80,7 @@ export function serverHeader(signals: Signals): string | null {
   return findHeader(signals, 'server')?.value ?? null;
 }
 
-// ---------- refusals (the "401 body shape" table of TARGETS.md) ----------
+// ---------- refusals: the body shapes of 401s, per product ----------
 
 export type RefusalShape =
   | 'error-unauthorized' // {"error":"Unauthorized"}: vLLM or SGLang
