@@ -35,8 +35,8 @@ export interface ToolContext {
   settings: ToolSettings;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress: ToolProgress;
-  /** Resolves host names for every scan and sweep of the call (localhost held to loopback; tests stub it). */
-  resolver: Resolver;
+  /** Resolves host names for every scan and sweep of the call (the server holds localhost to loopback; tests stub it). */
+  resolver?: Resolver;
 }
 
 export interface ToolContent {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { createTaskSessionFromClient, type RawClientDispatch, type TaskEnabledSession } from '@modelcontextprotocol/ext-tasks/client';
+import { taskId as toTaskId, type TaskId } from '@modelcontextprotocol/ext-tasks/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchSummarySchema, type BatchSummary } from '../../src/report/batch-summary.js';
 import { InventorySchema } from '../../src/report/inventory.js';
@@ -21,7 +22,7 @@ const TARGETS = 50;
 function httpDispatch(url: string, token: string): RawClientDispatch {
   let id = 0;
   return async (request, options) => {
-    const req = { jsonrpc: '2.0', id: `raw-${++id}`, ...(request as Record<string, unknown>) } as { id: string; method: string; params?: Record<string, unknown> };
+    const req = { jsonrpc: '2.0', id: `raw-${++id}`, ...(request as { method: string; params?: Record<string, unknown> }) };
     const name = req.method === 'tools/call' ? req.params?.name : req.method.startsWith('tasks/') ? req.params?.taskId : undefined;
     const response = await fetch(url, {
       method: 'POST',
@@ -142,7 +143,7 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
 
   it('cancelled half-way: the running scans stop, the finished ones are kept and can be read after a reconnect', async () => {
     const c = await connectTasks(serve);
-    let taskId = '';
+    let taskId: TaskId | undefined;
     try {
       const execution = await c.session.callTool('scan_targets', { targets: urls(), parallel: 2 });
       if (execution.kind !== 'task') throw new Error('not a task');
@@ -170,7 +171,7 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
     }
     const again = await connectTasks(serve);
     try {
-      const view = await again.session.task(taskId).snapshot();
+      const view = await again.session.task(taskId!).snapshot();
       expect(view.status).toBe('cancelled');
       const uri = /gatecrash:\/\/batches\/[\w-]+/.exec(view.statusMessage ?? '')![0];
       const partial = BatchSummarySchema.parse(JSON.parse(((await again.client.readResource({ uri })).contents[0] as { text: string }).text));
@@ -187,7 +188,7 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
   it('an unknown task id is a JSON-RPC error, and task methods need the extension declared', async () => {
     const c = await connectTasks(serve);
     try {
-      await expect(c.session.task('no-such-task').snapshot()).rejects.toThrow(/Task not found/);
+      await expect(c.session.task(toTaskId('no-such-task')).snapshot()).rejects.toThrow(/Task not found/);
       const bare = httpDispatch(serve.url, serve.token);
       const answer = await bare({ method: 'tasks/get', params: { taskId: 'no-such-task', _meta: { 'io.modelcontextprotocol/protocolVersion': PROTOCOL, 'io.modelcontextprotocol/clientInfo': { name: 'x', version: '0' }, 'io.modelcontextprotocol/clientCapabilities': {} } } });
       expect(answer).toMatchObject({ kind: 'error', error: { code: -32021 } });
