@@ -74,7 +74,7 @@ async function call(tool: ToolDefinition, args: unknown, ctx: CallContext, env: 
     const outcome = consentGate({
       tool: tool.name,
       args,
-      reach: tool.reach(args as never, env.settings),
+      reach: await tool.reach(args as never, env.settings),
       ledger: env.consent,
       policy: { allowPrivate: env.settings.allowPrivate, allow: env.settings.allow },
       canAsk: canAskForm(clientCapabilities(ctx.mcpReq, env.server)),

@@ -70,7 +70,7 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
    * operator did not (src/consent/) before the handler runs. Absent for tools that send nothing. Throws a TargetError,
    * GuardError or ScopeError for arguments that name no valid target.
    */
-  reach?(args: z.infer<I>, settings: ToolSettings): Reach;
+  reach?(args: z.infer<I>, settings: ToolSettings): Promise<Reach>;
   /** Long work: run as an MCP task when the client supports the Tasks extension (src/tasks/), blocking otherwise. */
   task?: boolean;
   handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolResult<z.infer<O>>>;

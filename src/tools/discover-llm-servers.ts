@@ -60,7 +60,7 @@ export default defineTool({
   output: InventorySchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
   task: true,
-  reach(args) {
+  async reach(args) {
     const scope = scopeOf(args);
     return { subjects: subjectsOfScope(scope).map((subject) => ({ subject, origins: [] })), actions: sweepActions(scope, portsOf(args), args.rate ?? FLEET_DEFAULTS.rate) };
   },

@@ -35,7 +35,7 @@ export default defineTool({
   }),
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
-  reach: (args, settings) => reachOfUrls([args.url], fingerprintActions(FINGERPRINT_BUDGET, settings.timeoutMs, headerNames(args.headers))),
+  reach: async (args, settings) => reachOfUrls([args.url], fingerprintActions(FINGERPRINT_BUDGET, settings.timeoutMs, headerNames(args.headers))),
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(headerError);

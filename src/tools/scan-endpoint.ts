@@ -57,10 +57,10 @@ export default defineTool({
   input: scanInput,
   output: ScanReportSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  reach: (args, settings) =>
+  reach: async (args, settings) =>
     reachOfUrls(
       [args.url],
-      scanActions({ depth: args.depth ?? 'standard', budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) }),
+      await scanActions({ depth: args.depth ?? 'standard', budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) }),
     ),
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);

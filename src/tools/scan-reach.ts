@@ -1,5 +1,4 @@
 // What a scan sends, in the words the person reads before approving a host (src/consent/question.ts).
-import { burstCeiling } from '../engine/checks/credential-burst.js';
 import type { Depth } from '../engine/types.js';
 
 export interface ScanPlan {
@@ -17,8 +16,9 @@ function credentialLine(names: string[]): string {
   return `It sends the credential header${names.length === 1 ? '' : 's'} ${names.join(', ')} (values hidden here) with the probes that need ${names.length === 1 ? 'it' : 'them'}.`;
 }
 
-/** A full scan (scan_endpoint, scan_targets, verify_fix), per target. */
-export function scanActions(plan: ScanPlan): string[] {
+/** A full scan (scan_endpoint, scan_targets, verify_fix), per target. The engine is loaded here: a scan is next. */
+export async function scanActions(plan: ScanPlan): Promise<string[]> {
+  const { burstCeiling } = await import('../engine/scan.js');
   const wrongKeys = Math.min(burstCeiling(plan.depth), plan.budget);
   return [
     `At most ${plan.budget} requests within ${seconds(plan.timeoutMs)} per target (${plan.depth} depth): GETs on the server's usual paths, prompt-less requests, and inference requests asking for one token with a benign prompt.`,

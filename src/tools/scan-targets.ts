@@ -47,13 +47,13 @@ export default defineTool({
   output: BatchSummarySchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
   task: true,
-  reach(args, settings) {
+  async reach(args, settings) {
     const targets = targetsOf(args);
     const names = [...new Set([...headerNames(args.headers), ...targets.flatMap((t) => headerNames(t.headers))])];
     const plan = { depth: args.depth ?? 'standard', budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: names };
     return reachOfUrls(
       targets.map((t) => t.url),
-      [`${targets.length} target${targets.length === 1 ? '' : 's'}, at most ${args.parallel ?? DEFAULT_PARALLEL} scanned at once.`, ...scanActions(plan)],
+      [`${targets.length} target${targets.length === 1 ? '' : 's'}, at most ${args.parallel ?? DEFAULT_PARALLEL} scanned at once.`, ...(await scanActions(plan))],
     );
   },
   async handler(args, ctx) {

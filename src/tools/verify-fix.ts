@@ -102,12 +102,12 @@ export default defineTool({
   input,
   output: VerifyResultSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
-  reach(args, settings) {
+  async reach(args, settings) {
     const previous = resolvePrevious(args.previousScan as ScanReport | string | undefined, args.findingIds);
     // Without an earlier scan nothing is sent (the handler says why): there is nothing to ask about.
     if (typeof previous === 'string') return { subjects: [], actions: [] };
     const plan = { depth: previous.depth, budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) };
-    return reachOfUrls([args.url], [`Up to ${1 + MAX_FOLLOW_UPS} re-scans of the rules that failed before, each:`, ...scanActions(plan)]);
+    return reachOfUrls([args.url], [`Up to ${1 + MAX_FOLLOW_UPS} re-scans of the rules that failed before, each:`, ...(await scanActions(plan))]);
   },
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
