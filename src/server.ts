@@ -41,8 +41,10 @@ const PROGRESS_INTERVAL_MS = 100;
 
 export const SERVER_INSTRUCTIONS =
   'Gatecrash scans LLM inference HTTP endpoints for missing or bypassable authentication and related exposures. ' +
-  'Start with scan_endpoint on the URL the user names; explain findings with explain_finding, propose fixes with suggest_remediation ' +
-  '(pick the framework the user runs), and prove a fix with verify_fix. Scans are read-only toward the target.';
+  'Start with scan_endpoint on the URL the user names (scan_targets for a list; discover_llm_servers to find servers on a network); ' +
+  'explain findings with explain_finding, propose fixes with suggest_remediation (pick the framework the user runs), and prove a fix with verify_fix. ' +
+  'Scans are read-only toward the target. Before the first request to a host the operator has not approved, the user is asked; ' +
+  'if they decline, do not call again for that host unless they ask.';
 
 function progressReporter(ctx: { mcpReq: { _meta?: { progressToken?: string | number }; notify: (n: { method: 'notifications/progress'; params: Record<string, unknown> }) => Promise<void> } }): ToolContext['progress'] {
   const token = ctx.mcpReq._meta?.progressToken;
