@@ -35,6 +35,14 @@ export type ConsentOutcome =
 
 const list = (labels: string[]) => (labels.length <= 3 ? labels.join(', ') : `${labels.slice(0, 3).join(', ')} and ${labels.length - 3} more`);
 
+/** What the operator does to approve hosts without a question (the sentence a client that cannot ask passes on). */
+function howToApprove(labels: string[]): string {
+  return (
+    `To approve, start the Gatecrash MCP server with --allow ${labels.join(',')} (or GATECRASH_ALLOW=…); the allow-list then limits every ` +
+    'scan to the hosts it names, so add localhost,127.0.0.1,::1 to keep scanning local servers.'
+  );
+}
+
 export function consentGate(req: ConsentRequest, now = Date.now()): ConsentOutcome {
   if (req.policy.allow.length > 0) return { kind: 'proceed' };
   for (const { subject } of req.reach.subjects) {
@@ -54,20 +62,21 @@ export function consentGate(req: ConsentRequest, now = Date.now()): ConsentOutco
       req.ledger.approve(subjects, rememberFor(answer.content), now);
       return { kind: 'proceed' };
     }
-    if (answer.kind === 'elicit') {
+    if (answer.kind === 'elicit' && answer.action === 'decline') {
       return {
         kind: 'refuse',
         message: `The user declined: Gatecrash sent nothing to ${hosts} (no lookup, no connection). Do not call it again for these hosts unless the user asks for it.`,
       };
     }
+    if (answer.kind === 'elicit') {
+      // Dismissed, or answered by a client that could not show the question: no approval, and no retry loop either.
+      return { kind: 'refuse', message: `The question was dismissed, so Gatecrash sent nothing to ${hosts}. ${howToApprove(subjects.map(subjectLabel))}` };
+    }
   }
   if (!req.canAsk) {
     return {
       kind: 'refuse',
-      message:
-        `Gatecrash did not scan ${hosts}: the operator has not approved ${subjects.length === 1 ? 'this host' : 'these hosts'}, and this MCP client cannot ask the user (it does not support elicitation). ` +
-        `Nothing was sent. To approve, start the Gatecrash MCP server with --allow ${subjects.map(subjectLabel).join(',')} (or GATECRASH_ALLOW=…); ` +
-        'the allow-list then limits every scan to the hosts it names, so add localhost,127.0.0.1,::1 to keep scanning local servers.',
+      message: `Gatecrash did not scan ${hosts}: the operator has not approved ${subjects.length === 1 ? 'this host' : 'these hosts'}, and this MCP client cannot ask the user (it does not support elicitation). Nothing was sent. ${howToApprove(subjects.map(subjectLabel))}`,
     };
   }
   const ticket = mintTicket(digest, now);

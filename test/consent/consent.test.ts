@@ -165,6 +165,13 @@ describe('the gate', () => {
     const k = Object.keys(again.result.inputRequests!)[0]!;
     const declined = consentGate(request({ requestState: again.result.requestState!, inputResponses: { [k]: { action: 'decline' } } }));
     expect(declined).toMatchObject({ kind: 'refuse', message: expect.stringMatching(/^The user declined/) });
+
+    // A client that cannot show the form may answer "cancel" at once: no approval, and the way to approve is said.
+    const third = consentGate(request({}));
+    if (third.kind !== 'ask') throw new Error('not asked');
+    const k3 = Object.keys(third.result.inputRequests!)[0]!;
+    const cancelled = consentGate(request({ requestState: third.result.requestState!, inputResponses: { [k3]: { action: 'cancel' } } }));
+    expect(cancelled).toMatchObject({ kind: 'refuse', message: expect.stringMatching(/^The question was dismissed, so Gatecrash sent nothing to a\.example\. To approve, start .* --allow a\.example/) });
   });
 
   it('an answer for another call, or with no ticket, is no answer: the question is asked again', () => {
