@@ -8,7 +8,8 @@
 import { inputRequired, inputResponse, type InputRequiredResult } from '@modelcontextprotocol/server';
 import type { GuardPolicy } from '../engine/http/guard.js';
 import type { ConsentLedger } from './ledger.js';
-import { consentQuestion, rememberFor, type Reach } from './question.js';
+import { consentQuestion, rememberFor } from './question.js';
+import type { Reach } from './reach.js';
 import { distinct, isLoopback, refusalWithoutLookup, subjectLabel } from './subjects.js';
 import { callDigest, mintTicket, redeemTicket } from './ticket.js';
 

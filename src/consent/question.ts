@@ -1,26 +1,8 @@
-// The question put to the person, and how their answer is read. Everything in it is either Gatecrash's own text or
-// a host as the URL or scope parser spells it (letters, digits, dots, dashes, colons, punycode for IDN): nothing a
-// model or a target wrote can dress the question up.
-import { subjectLabel, subjectOfUrl, subjectSize, type Subject } from './subjects.js';
-
-/** What a call will do, for the question: where (hosts with the origins it will contact) and what (one line each). */
-export interface Reach {
-  subjects: { subject: Subject; origins: string[] }[];
-  /** What the call sends there, one sentence each. */
-  actions: string[];
-}
-
-/** The reach of a call to these URLs: one entry per host, with the origins (scheme, host, port) it will contact there. */
-export function reachOfUrls(urls: readonly string[], actions: string[]): Reach {
-  const byHost = new Map<string, Reach['subjects'][number]>();
-  for (const url of urls) {
-    const { subject, origin } = subjectOfUrl(url);
-    const entry = byHost.get(subjectLabel(subject)) ?? { subject, origins: [] };
-    if (!entry.origins.includes(origin)) entry.origins.push(origin);
-    byHost.set(subjectLabel(subject), entry);
-  }
-  return { subjects: [...byHost.values()], actions };
-}
+// The question put to the person, and how their answer is read. Everything in it is Gatecrash's own text, numbers, or a
+// host or header name as the parsers accept them (letters, digits, dots, dashes, colons; an IDN as punycode): no free
+// text a model or a target wrote can dress the question up.
+import type { Reach } from './reach.js';
+import { subjectLabel, subjectSize, type Subject } from './subjects.js';
 
 export const REMEMBER_CHOICES = { session: 0, '24h': 24 * 60 * 60_000 } as const;
 export type RememberChoice = keyof typeof REMEMBER_CHOICES;

@@ -1,6 +1,6 @@
 // One MCP tool = one file exporting defineTool({...}). server.ts registers them all; tools are adapters, never probers.
 import type * as z from 'zod/v4';
-import type { Reach } from '../consent/question.js';
+import type { Reach } from '../consent/reach.js';
 import type { Resolver } from '../engine/http/guard.js';
 
 export interface ToolAnnotations {

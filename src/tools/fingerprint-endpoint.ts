@@ -5,7 +5,7 @@ import { GuardError } from '../engine/http/guard.js';
 import { TargetError } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { FingerprintSchema, ScanReportSchema } from '../report/schema.js';
-import { reachOfUrls } from '../consent/question.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
 import { headerNames, validateHeaders } from './scan-endpoint.js';

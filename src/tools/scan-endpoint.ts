@@ -4,7 +4,7 @@ import { GuardError } from '../engine/http/guard.js';
 import { TargetError, checkHeader } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { ScanReportSchema } from '../report/schema.js';
-import { reachOfUrls } from '../consent/question.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { scanResourceLinks } from '../resources/scans.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, toolError, operatorOptions } from './define.js';

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import * as z from 'zod/v4';
 import { batches } from '../batch-history.js';
 import { DEFAULT_PARALLEL, runBatch, type BatchTarget } from '../batch.js';
-import { reachOfUrls } from '../consent/question.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { batchSummaryText, BatchSummarySchema, summarizeBatch } from '../report/batch-summary.js';
 import { batchResourceLinks, batchUri } from '../resources/batches.js';

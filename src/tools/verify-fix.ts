@@ -9,7 +9,7 @@ import { DepthSchema, FindingSchema, ProductIdSchema, RuleIdSchema, ScanReportSc
 import { scanResourceLinks } from '../resources/scans.js';
 import { recentScans, runScan, scanById } from '../scan-runner.js';
 import { MAX_FOLLOW_UPS, VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyFix, type VerifyResult } from '../verify.js';
-import { reachOfUrls } from '../consent/question.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
 import { headerNames, validateHeaders } from './scan-endpoint.js';
 import { scanActions } from './scan-reach.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { consentGate, type ConsentRequest } from '../../src/consent/gate.js';
 import { ConsentLedger, MemoryApprovals } from '../../src/consent/ledger.js';
-import { reachOfUrls, type Reach } from '../../src/consent/question.js';
+import { reachOfUrls, type Reach } from '../../src/consent/reach.js';
 import { approvalsFile, FileApprovals, MAX_REMEMBER_MS } from '../../src/consent/remembered.js';
 import { localhostStaysLocal } from '../../src/consent/resolver.js';
 import { covers, distinct, isLoopback, refusalWithoutLookup, subjectLabel, subjectOfUrl, subjectsOfScope, type Subject } from '../../src/consent/subjects.js';
