@@ -5,7 +5,10 @@ import { createServer as createTcpServer, type Server as TcpServer } from 'node:
 import type { AddressInfo } from 'node:net';
 import type { Client, ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client as SdkClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { ConfigSchema } from '../../src/config.js';
 import { ConsentLedger, MemoryApprovals } from '../../src/consent/ledger.js';
+import { serveHttp } from '../../src/transport/http.js';
 import type { Resolver } from '../../src/engine/http/guard.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
@@ -233,6 +236,47 @@ describe.each<Era>(['legacy', 'modern'])('consent over MCP (%s era)', (era) => {
       expect(victim.connections).toBe(before);
     } finally {
       await poisoned.close();
+    }
+  });
+});
+
+describe('consent over Streamable HTTP (gatecrash serve)', () => {
+  const TOKEN = 'consent-token-0123456789abcdef';
+
+  it('2026-era requests share the approvals of the process (each is served by a new instance); a 2025-era session has its own', async () => {
+    const wrapper = await startFastapiWrapper({});
+    const victim = await countedTarget(wrapper);
+    const { resolver, lookups } = countingResolver();
+    const srv = await serveHttp(ConfigSchema.parse({ port: 0, token: TOKEN }), { print: () => undefined, resolver });
+    const asked: string[] = [];
+    const connect = async (mode: 'legacy' | { pin: string }) => {
+      const client = new SdkClient({ name: 'consent-http', version: '0' }, { capabilities: { elicitation: {} }, versionNegotiation: { mode } });
+      client.setRequestHandler('elicitation/create', async (r) => (asked.push(r.params.message), { action: 'accept', content: { remember: 'session' } }));
+      await client.connect(new StreamableHTTPClientTransport(new URL(srv.url), { authProvider: { token: async () => TOKEN } }));
+      return client;
+    };
+    const url = `http://${VICTIM}:${victim.port}/`;
+    const clients: SdkClient[] = [];
+    try {
+      const modern = await connect({ pin: '2026-07-28' });
+      clients.push(modern);
+      expect((await modern.callTool({ name: 'fingerprint_endpoint', arguments: { url } })).isError).toBeFalsy();
+      expect((await modern.callTool({ name: 'fingerprint_endpoint', arguments: { url } })).isError).toBeFalsy();
+      const other = await connect({ pin: '2026-07-28' });
+      clients.push(other);
+      expect((await other.callTool({ name: 'fingerprint_endpoint', arguments: { url } })).isError).toBeFalsy();
+      expect(asked).toHaveLength(1);
+      const legacy = await connect('legacy');
+      clients.push(legacy);
+      expect((await legacy.callTool({ name: 'fingerprint_endpoint', arguments: { url } })).isError).toBeFalsy();
+      expect((await legacy.callTool({ name: 'fingerprint_endpoint', arguments: { url } })).isError).toBeFalsy();
+      expect(asked).toHaveLength(2);
+      expect(lookups.every((h) => h === VICTIM)).toBe(true);
+    } finally {
+      await Promise.all(clients.map((c) => c.close()));
+      await srv.close();
+      await new Promise<void>((resolve) => victim.listener.close(() => resolve()));
+      await wrapper.close();
     }
   });
 });
