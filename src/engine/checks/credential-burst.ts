@@ -83,8 +83,9 @@ const MAX_BURST_SLOTS = 3;
 
 /**
  * The most wrong credentials the burst can send at this depth, whatever the server answers: per header a random key,
- * the crafted values, the header twice, and random keys until `size` were refused (crafted values count as refused).
- * What a person is told before approving a scan of someone's server.
+ * the crafted values (a Bearer header's list, the longer one), the header twice, then random keys until `size` attempts
+ * were refused; at worst only the random ones are, so `size - 1` more after the first. What a person is told before
+ * approving a scan of someone's server.
  */
 export function burstCeiling(depth: ScanOptions['depth']): number {
   if (DEPTH_ORDER[depth] < DEPTH_ORDER.standard) return 0;
