@@ -50,7 +50,10 @@ export function consentGate(req: ConsentRequest, now = Date.now()): ConsentOutco
     const refusal = refusalWithoutLookup(subject, req.policy);
     if (refusal) return { kind: 'refuse', message: refusal };
   }
-  const pending = req.reach.subjects.filter(({ subject }) => !isLoopback(subject) && !req.ledger.covers(subject, now));
+  const pending = req.ledger.unapproved(
+    req.reach.subjects.filter(({ subject }) => !isLoopback(subject)),
+    now,
+  );
   if (pending.length === 0) return { kind: 'proceed' };
   const subjects = distinct(pending.map((p) => p.subject));
   const hosts = list(subjects.map(subjectLabel));

@@ -35,7 +35,13 @@ export class ConsentLedger {
 
   /** True when the person approved this subject (or a range holding it) in this session or for a time that has not run out. */
   covers(subject: Subject, now = Date.now()): boolean {
-    return [...this.session, ...this.remembered.current(now)].some((a) => covers(a, subject));
+    return this.unapproved([{ subject }], now).length === 0;
+  }
+
+  /** The items whose subject nobody approved (remembered approvals are read once for the lot). */
+  unapproved<T extends { subject: Subject }>(items: readonly T[], now = Date.now()): T[] {
+    const approved = [...this.session, ...this.remembered.current(now)];
+    return items.filter(({ subject }) => !approved.some((a) => covers(a, subject)));
   }
 
   /** Records the person's approval, for the session and, when they asked, until `now + rememberForMs`. */
