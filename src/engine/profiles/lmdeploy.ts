@@ -4,10 +4,13 @@
 // - a product id: `lmdeploy` is not in PRODUCT_IDS, so the profile is typed here with its own id;
 // - the ASGI host-handling trait: the middleware reads the path from a URL Starlette rebuilds with the Host header, so
 //   on Starlette before 1.0.1 `Host: x/health?` passes every route (the construction vLLM had before 0.22);
+// - keys checked before routing only from 0.12.2: up to 0.12.1 (told by the dependency's refusal) a body-less GET to a
+//   generation route is a 405 whether it is guarded or not, so `checksBeforeRouting` depends on the release;
 // - `GET /terminate` is the acting method (it stops the server when `--allow-terminate-by-client` is on): a method
 //   differential must never send GET there;
-// - `/redoc` (open with keys) or `/metrics` (guarded) in the cheap phase: from 0.12.2 to 0.15.x the refusal is SGLang's
-//   `{"error":"Unauthorized"}` on every path, and only the skip list tells the two apart;
+// - `/redoc` (open with keys) asked even when the whole first round is refused alike (today the second round is then
+//   skipped): from 0.12.2 to 0.15.x the refusal is SGLang's `{"error":"Unauthorized"}` on every path, and only the skip
+//   list tells the two apart (`/redoc` open here, guarded there; `/metrics` the reverse);
 // - the Anthropic (`/v1/messages`, needs an `anthropic-version` header) and Responses (`/v1/responses`) routes have no
 //   body shape in the engine yet; they are guarded like the rest and left out of the inference routes.
 import type { ServerProfile, Signals } from '../types.js';
@@ -91,6 +94,7 @@ export const lmdeployProfile: Omit<ServerProfile, 'id'> & { id: 'lmdeploy' } = {
     wrapper('/v1/encode', 'input', 'tokenizer; do_preprocess renders the chat template', 'tokenize'),
     wrapper('/pooling', 'input', 'reward scores: a forward pass; open with keys up to 0.12.1', 'other'),
     wrapper('/get_ppl', 'input', 'perplexity: a forward pass', 'other'),
+    wrapper('/v1/embeddings', 'input', 'always 400 "Unsupported by turbomind."; open with keys up to 0.12.1', 'other'),
     get('/v1/models', 'metadata', 'owned_by=lmdeploy, root, permission'),
     get('/anthropic/v1/models', 'metadata', 'Anthropic-style model list'),
     get('/health', 'health', '{"status","message"}; open with keys'),

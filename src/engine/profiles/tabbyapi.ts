@@ -118,6 +118,7 @@ export const tabbyapiProfile: Omit<ServerProfile, 'id' | 'auth'> & { id: 'tabbya
   metadataRoutes: [
     wrapper('/v1/token/encode', 'text', 'tokenizer; chat messages are rendered with the chat template', 'tokenize'),
     wrapper('/api/extra/tokencount', 'prompt', 'Kobold tokenizer: {"value","ids"}', 'tokenize'),
+    wrapper('/v1/embeddings', 'input', 'OpenAI embeddings; 503 unless an embedding model is loaded', 'other'),
     get('/v1/models', 'metadata', 'owned_by=tabbyAPI; with the admin key, every folder of the model directory'),
     get('/v1/model/list', 'metadata', 'same as /v1/models'),
     get('/v1/model', 'metadata', 'loaded model card: max_seq_len, cache, prompt_template_content (the chat template)'),
