@@ -42,13 +42,21 @@ describe('TabbyAPI emulator: keys', () => {
   });
 
   it('takes X-API-Key or Bearer, every listed API key, and the admin key wherever the API key goes', async () => {
-    for (const headers of [API, { 'X-API-Key': 'second-user-key' }, { Authorization: `Bearer ${TEST_KEY}` }, { 'X-API-Key': ADMIN_KEY }, { Authorization: `Bearer ${ADMIN_KEY}` }]) {
+    for (const headers of [
+      API,
+      { 'X-API-Key': 'second-user-key' },
+      { Authorization: `Bearer ${TEST_KEY}` },
+      { 'X-API-Key': ADMIN_KEY },
+      { Authorization: `Bearer ${ADMIN_KEY}` },
+    ]) {
       expect((await postJson(t, '/v1/chat/completions', CHAT, headers)).status, JSON.stringify(headers)).toBe(200);
     }
   });
 
   it('lets a present X-API-Key decide alone; an empty one falls through to Authorization', async () => {
-    expect((await postJson(t, '/v1/chat/completions', CHAT, { 'X-API-Key': 'nope', Authorization: `Bearer ${TEST_KEY}` })).json()).toEqual({ detail: 'Invalid API key' });
+    expect((await postJson(t, '/v1/chat/completions', CHAT, { 'X-API-Key': 'nope', Authorization: `Bearer ${TEST_KEY}` })).json()).toEqual({
+      detail: 'Invalid API key',
+    });
     expect((await postJson(t, '/v1/chat/completions', CHAT, { 'X-API-Key': '', Authorization: `Bearer ${TEST_KEY}` })).status).toBe(200);
   });
 
@@ -79,20 +87,27 @@ describe('TabbyAPI emulator: keys', () => {
     expect(broken.json().detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 14], msg: 'JSON decode error' });
     expect((await postJson(t, '/v1/chat/completions', {})).status).toBe(401);
     const shape = await postJson(t, '/v1/chat/completions', {}, API);
-    expect([shape.status, shape.json()]).toEqual([422, { detail: [{ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: {} }] }]);
+    expect([shape.status, shape.json()]).toEqual([
+      422,
+      { detail: [{ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: {} }] },
+    ]);
     const text = await postJson(t, '/v1/completions', {}, API);
     expect(text.json().detail[0]).toMatchObject({ type: 'missing', loc: ['body', 'prompt'] });
     expect(t.inferenceCount()).toBe(generated);
   });
 
-  it('leaves health, service info, docs and the schema open; the schema declares each dependency\'s header parameters', async () => {
+  it("leaves health, service info, docs and the schema open; the schema declares each dependency's header parameters", async () => {
     expect((await send(t, 'GET', '/health')).json()).toEqual({ status: 'healthy', issues: [] });
     const info = (await send(t, 'GET', '/.well-known/serviceinfo')).json();
     expect(info.software.name).toBe('TabbyAPI');
     expect(info.api.openai.relative_url).toBe('/v1');
     expect((await send(t, 'GET', '/docs')).status).toBe(200);
     const doc = (await send(t, 'GET', '/openapi.json')).json();
-    expect(doc.info).toMatchObject({ title: 'TabbyAPI', summary: "An OAI compatible exllamav3 API that's both lightweight and fast", version: '0.1.0' });
+    expect(doc.info).toMatchObject({
+      title: 'TabbyAPI',
+      summary: "An OAI compatible exllamav3 API that's both lightweight and fast",
+      version: '0.1.0',
+    });
     expect(doc.paths['/v1/chat/completions'].post.parameters.map((p: { name: string }) => p.name)).toEqual(['x-api-key', 'authorization']);
     expect(doc.paths['/v1/model/load'].post.parameters).toEqual([
       { name: 'x-admin-key', in: 'header', required: false, schema: { type: 'string', title: 'X-Admin-Key' } },
@@ -133,15 +148,29 @@ describe('TabbyAPI emulator: the admin key', () => {
   });
 
   it('shows an admin every model folder and an API key only the loaded model; /v1/auth/permission names the key', async () => {
-    const ids = async (headers: Record<string, string>) => (await send(t, 'GET', '/v1/models', { headers })).json().data.map((m: { id: string }) => m.id);
+    const ids = async (headers: Record<string, string>) =>
+      (await send(t, 'GET', '/v1/models', { headers })).json().data.map((m: { id: string }) => m.id);
     expect(await ids(API)).toEqual(['Mistral-7B-Instruct-v0.3-exl3']);
     // API routes read X-API-Key and Authorization only: X-Admin-Key alone is no key there.
     expect((await send(t, 'GET', '/v1/models', { headers: ADMIN })).json()).toEqual({ detail: 'Please provide an API key' });
-    expect(await ids({ Authorization: `Bearer ${ADMIN_KEY}` })).toEqual(['Mistral-7B-Instruct-v0.3-exl3', 'Llama-3.1-8B-Instruct-exl3', 'Qwen2.5-14B-Instruct-exl3']);
+    expect(await ids({ Authorization: `Bearer ${ADMIN_KEY}` })).toEqual([
+      'Mistral-7B-Instruct-v0.3-exl3',
+      'Llama-3.1-8B-Instruct-exl3',
+      'Qwen2.5-14B-Instruct-exl3',
+    ]);
     const card = (await send(t, 'GET', '/v1/models', { headers: API })).json().data[0];
-    expect(card).toEqual({ id: 'Mistral-7B-Instruct-v0.3-exl3', object: 'model', created: expect.any(Number), owned_by: 'tabbyAPI', logging: null, parameters: null });
+    expect(card).toEqual({
+      id: 'Mistral-7B-Instruct-v0.3-exl3',
+      object: 'model',
+      created: expect.any(Number),
+      owned_by: 'tabbyAPI',
+      logging: null,
+      parameters: null,
+    });
     expect((await send(t, 'GET', '/v1/auth/permission', { headers: API })).json()).toEqual({ permission: 'api' });
-    expect((await send(t, 'GET', '/v1/auth/permission', { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).json()).toEqual({ permission: 'admin' });
+    expect((await send(t, 'GET', '/v1/auth/permission', { headers: { Authorization: `Bearer ${ADMIN_KEY}` } })).json()).toEqual({
+      permission: 'admin',
+    });
   });
 
   it('crashes a list route (500) when a passing X-API-Key comes with a wrong X-Admin-Key', async () => {
@@ -154,10 +183,16 @@ describe('TabbyAPI emulator: the admin key', () => {
   it('acts on a management route only with the admin key and what the route needs', async () => {
     const load = await postJson(t, '/v1/model/load', { model_name: 'Llama-3.1-8B-Instruct-exl3' }, ADMIN);
     expect(load.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-    expect(load.body).toBe('data: {"model_type":"model","module":1,"modules":1,"status":"processing"}\r\n\r\ndata: {"model_type":"model","module":1,"modules":1,"status":"finished"}\r\n\r\n');
-    expect((await postJson(t, '/v1/model/load', { model_name: 'missing' }, ADMIN)).json()).toEqual({ detail: 'Could not find the model path for load. Check model name or config.yml?' });
+    expect(load.body).toBe(
+      'data: {"model_type":"model","module":1,"modules":1,"status":"processing"}\r\n\r\ndata: {"model_type":"model","module":1,"modules":1,"status":"finished"}\r\n\r\n',
+    );
+    expect((await postJson(t, '/v1/model/load', { model_name: 'missing' }, ADMIN)).json()).toEqual({
+      detail: 'Could not find the model path for load. Check model name or config.yml?',
+    });
     expect((await postJson(t, '/v1/model/load', {}, ADMIN)).status).toBe(422);
-    expect((await postJson(t, '/v1/sampling/override/switch', {}, ADMIN)).json()).toEqual({ detail: "A sampler override preset or dictionary wasn't provided." });
+    expect((await postJson(t, '/v1/sampling/override/switch', {}, ADMIN)).json()).toEqual({
+      detail: "A sampler override preset or dictionary wasn't provided.",
+    });
     expect(t.managementCount()).toBe(1);
   });
 });
@@ -180,7 +215,9 @@ describe('TabbyAPI emulator: generation', () => {
       message: { role: 'assistant', content: 'Hello', reasoning_content: null, tool_calls: null, tool_call_id: null },
       logprobs: null,
     });
-    const withUsage = (await postJson(t, '/v1/completions', { prompt: 'Hi', max_tokens: 2, stream_options: { include_usage: true } }, API)).json();
+    const withUsage = (
+      await postJson(t, '/v1/completions', { prompt: 'Hi', max_tokens: 2, stream_options: { include_usage: true } }, API)
+    ).json();
     expect(withUsage.choices[0]).toMatchObject({ text: 'Hello! How', finish_reason: 'length' });
     expect(withUsage.usage).toMatchObject({ completion_tokens: 2, total_tokens: withUsage.usage.prompt_tokens + 2 });
   });
@@ -211,11 +248,22 @@ describe('TabbyAPI emulator: generation', () => {
 
   it("streams sse-starlette frames (CRLF) of Python's json.dumps, ending in [DONE]; completion chunks name model_name", async () => {
     const chat = await postJson(t, '/v1/chat/completions', { ...CHAT, max_tokens: 2, stream: true }, API);
-    expect(chat.headers).toMatchObject({ 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });
+    expect(chat.headers).toMatchObject({
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'x-accel-buffering': 'no',
+    });
     const frames = chat.body.split('\r\n\r\n').filter(Boolean);
     expect(frames.at(-1)).toBe('data: [DONE]');
-    expect(frames[0]).toMatch(/^data: \{"id": "chatcmpl-[0-9a-f]{32}", "object": "chat.completion.chunk", "created": \d+, "choices": \[\{"index": 0, "delta": \{"content": "Hello!"\}, "finish_reason": null\}\], "model": "Mistral-7B-Instruct-v0.3-exl3"\}$/);
-    expect(JSON.parse(frames[1]!.slice(6)).choices[0]).toEqual({ index: 0, delta: { content: ' How' }, finish_reason: 'length', eos_reason: 'max_new_tokens' });
+    expect(frames[0]).toMatch(
+      /^data: \{"id": "chatcmpl-[0-9a-f]{32}", "object": "chat.completion.chunk", "created": \d+, "choices": \[\{"index": 0, "delta": \{"content": "Hello!"\}, "finish_reason": null\}\], "model": "Mistral-7B-Instruct-v0.3-exl3"\}$/,
+    );
+    expect(JSON.parse(frames[1]!.slice(6)).choices[0]).toEqual({
+      index: 0,
+      delta: { content: ' How' },
+      finish_reason: 'length',
+      eos_reason: 'max_new_tokens',
+    });
     const text = await postJson(t, '/v1/completions', { prompt: 'Hi', max_tokens: 1, stream: true }, API);
     const chunk = JSON.parse(text.body.split('\r\n\r\n')[0]!.slice(6));
     expect(chunk).toMatchObject({ object: 'text_completion', model_name: 'Mistral-7B-Instruct-v0.3-exl3' });
@@ -234,9 +282,17 @@ describe('TabbyAPI emulator: generation', () => {
     expect((await postJson(t, '/v1/chat/completions', { ...CHAT, model: 'Qwen2.5-14B-Instruct-exl3' }, API)).status).toBe(200);
     const inline = await start({ ...KEYED, inlineModelLoading: true });
     const refused = await postJson(inline, '/v1/chat/completions', { ...CHAT, model: 'Qwen2.5-14B-Instruct-exl3' }, API);
-    expect([refused.status, refused.json()]).toEqual([401, { detail: "Unable to switch model to Qwen2.5-14B-Instruct-exl3 because an admin key isn't provided" }]);
+    expect([refused.status, refused.json()]).toEqual([
+      401,
+      { detail: "Unable to switch model to Qwen2.5-14B-Instruct-exl3 because an admin key isn't provided" },
+    ]);
     expect(inline.managementCount()).toBe(0);
-    const loaded = await postJson(inline, '/v1/chat/completions', { ...CHAT, model: 'Qwen2.5-14B-Instruct-exl3' }, { 'X-API-Key': ADMIN_KEY });
+    const loaded = await postJson(
+      inline,
+      '/v1/chat/completions',
+      { ...CHAT, model: 'Qwen2.5-14B-Instruct-exl3' },
+      { 'X-API-Key': ADMIN_KEY },
+    );
     expect(loaded.json().model).toBe('Qwen2.5-14B-Instruct-exl3');
     expect(inline.managementCount()).toBe(1);
   });
@@ -273,10 +329,15 @@ describe('TabbyAPI emulator: disable_auth and the Kobold API', () => {
 describe('TabbyAPI draft profile on the emulator', () => {
   const confidence = async (options: TabbyapiOptions, paths: readonly string[] = cheapPhasePaths()) => {
     const signals = await observe(await start(options), paths);
-    return { tabbyapi: tabbyapiProfile.detect(signals), llamacpp: llamacppProfile.detect(signals).confidence, fastapi: fastapiProfile.detect(signals).confidence, version: tabbyapiProfile.version?.(signals) };
+    return {
+      tabbyapi: tabbyapiProfile.detect(signals),
+      llamacpp: llamacppProfile.detect(signals).confidence,
+      fastapi: fastapiProfile.detect(signals).confidence,
+      version: tabbyapiProfile.version?.(signals),
+    };
   };
 
-  it('names an open TabbyAPI from today\'s cheap phase, above the llama.cpp profile its /props resembles', async () => {
+  it("names an open TabbyAPI from today's cheap phase, above the llama.cpp profile its /props resembles", async () => {
     const c = await confidence(OPEN);
     expect(c.tabbyapi.confidence, c.tabbyapi.signals.join('; ')).toBeGreaterThanOrEqual(0.95);
     expect(c.tabbyapi.confidence).toBeGreaterThan(c.llamacpp);
@@ -285,7 +346,9 @@ describe('TabbyAPI draft profile on the emulator', () => {
 
   it('names a keyed TabbyAPI from its OpenAPI document alone, above the FastAPI fallback', async () => {
     const c = await confidence(KEYED);
-    expect(c.tabbyapi.signals).toEqual(expect.arrayContaining([expect.stringContaining('x-admin-key'), expect.stringContaining('lists TabbyAPI routes')]));
+    expect(c.tabbyapi.signals).toEqual(
+      expect.arrayContaining([expect.stringContaining('x-admin-key'), expect.stringContaining('lists TabbyAPI routes')]),
+    );
     expect(c.tabbyapi.confidence).toBeGreaterThanOrEqual(0.9);
     expect(c.tabbyapi.confidence).toBeGreaterThan(c.fastapi);
   });

@@ -2,7 +2,9 @@
 // route dependencies — an API key for generation and reading, an admin key for loading, unloading and downloading.
 // Routing and JSON parsing come before the key; the key is read from X-API-Key (X-Admin-Key on admin routes) or
 // `Authorization: Bearer` (any-case scheme, only the second space-separated part), compared with plain equality; the
-// admin key passes wherever the API key does; `disable_auth` makes every caller an admin.
+// admin key passes wherever the API key does; `disable_auth` makes every caller an admin. Not emulated: an embedding
+// model (the embedding routes answer 503, as with none loaded), the SSE keep-alive comments (every stream here ends
+// within a second), real chat-template rendering of generation requests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 import {
@@ -94,7 +96,12 @@ class EndpointCrash extends Error {}
 class PermissionRefused extends Error {}
 
 const TITLE = 'TabbyAPI';
-const SSE_STARLETTE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' };
+const SSE_STARLETTE_HEADERS = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  connection: 'keep-alive',
+  'x-accel-buffering': 'no',
+};
 const SUMMARY = "An OAI compatible exllamav3 API that's both lightweight and fast";
 const DESCRIPTION = 'This docs page is not meant to send requests! Please use a service like Postman or a frontend UI.';
 
@@ -106,7 +113,13 @@ function samplerErrors(b: Record<string, unknown>): Record<string, unknown>[] {
     if (v === undefined || v === null) return;
     if (typeof v !== 'number' || !Number.isInteger(v)) errors.push(fieldError(2, 'integer', ['body', field], v));
     else if (v < ge) {
-      errors.push({ type: 'greater_than_equal', loc: ['body', field], msg: `Input should be greater than or equal to ${ge}`, input: v, ctx: { ge } });
+      errors.push({
+        type: 'greater_than_equal',
+        loc: ['body', field],
+        msg: `Input should be greater than or equal to ${ge}`,
+        input: v,
+        ctx: { ge },
+      });
     }
   };
   for (const f of ['max_tokens', 'max_completion_tokens', 'max_length', 'min_tokens', 'min_length']) bound(f, 0);
@@ -166,7 +179,14 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
 
   // ---------- shapes ----------
 
-  const card = (id: string, parameters: unknown = null) => ({ id, object: 'model', created: CREATED, owned_by: 'tabbyAPI', logging: null, parameters });
+  const card = (id: string, parameters: unknown = null) => ({
+    id,
+    object: 'model',
+    created: CREATED,
+    owned_by: 'tabbyAPI',
+    logging: null,
+    parameters,
+  });
   const loadedCard = () =>
     card(state.model as string, {
       max_seq_len: maxSeqLen,
@@ -181,7 +201,10 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
       use_vision: false,
       draft: null,
     });
-  const list = (all: string[], loaded: string | null) => ({ object: 'list', data: (all.length ? all : loaded ? [loaded] : []).map((id) => card(id)) });
+  const list = (all: string[], loaded: string | null) => ({
+    object: 'list',
+    data: (all.length ? all : loaded ? [loaded] : []).map((id) => card(id)),
+  });
 
   const contextError = (res: ServerResponse, required: number) =>
     sendJson(res, 400, {
@@ -197,11 +220,15 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
   const inlineModel = (c: Call): boolean => {
     const named = c.body.model;
     if (typeof named !== 'string' || named === '') {
-      if (state.model === null) return void sendDetail(c.res, 503, 'No models are currently loaded.'), false;
-      return true;
+      if (state.model !== null) return true;
+      sendDetail(c.res, 503, 'No models are currently loaded.');
+      return false;
     }
     if (named !== state.model && options.inlineModelLoading) {
-      if (permission(c.raw) !== 'admin') return void sendDetail(c.res, 401, `Unable to switch model to ${named} because an admin key isn't provided`), false;
+      if (permission(c.raw) !== 'admin') {
+        sendDetail(c.res, 401, `Unable to switch model to ${named} because an admin key isn't provided`);
+        return false;
+      }
       if (folders.includes(named)) {
         c.req.markManagement(); // an admin key loads the named model before answering
         state.model = named;
@@ -217,7 +244,10 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     const promptTokens = countWords(promptText) + 1;
     const asked = askedLimit(c.body);
     // validate_context_requirements: a limit of 0 means "fill the context", which always fits.
-    if (asked > 0 && promptTokens + asked > maxSeqLen) return contextError(c.res, promptTokens + asked), null;
+    if (asked > 0 && promptTokens + asked > maxSeqLen) {
+      contextError(c.res, promptTokens + asked);
+      return null;
+    }
     const limit = asked > 0 ? asked : maxSeqLen - promptTokens - 1;
     c.req.markInference(limit);
     return { text: mistralReply(asked > 0 ? asked : undefined), finish: finishReason(asked > 0 ? asked : undefined), promptTokens };
@@ -235,7 +265,13 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
   });
 
   /** sse-starlette's EventSourceResponse: each yielded string becomes `data: …\r\n\r\n`. */
-  const eventStream = (c: Call, data: string[]) => writeStream(c.res, 200, SSE_STARLETTE_HEADERS, data.map((d) => `data: ${d}\r\n\r\n`));
+  const eventStream = (c: Call, data: string[]) =>
+    writeStream(
+      c.res,
+      200,
+      SSE_STARLETTE_HEADERS,
+      data.map((d) => `data: ${d}\r\n\r\n`),
+    );
 
   const complete = (kind: 'chat' | 'text') => async (c: Call) => {
     if (!inlineModel(c)) return;
@@ -249,16 +285,42 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
       const chunk = (piece: string, last: boolean) => {
         const finish = last && !withUsage ? { finish_reason: out.finish, eos_reason: eos } : { finish_reason: null };
         return kind === 'chat'
-          ? { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: CREATED, choices: [{ index: 0, delta: { content: piece }, ...finish }], model: state.model }
-          : { id: `chatcmpl-${id}`, object: 'text_completion', choices: [{ index: 0, text: piece, ...finish }], created: CREATED, model_name: state.model };
+          ? {
+              id: `chatcmpl-${id}`,
+              object: 'chat.completion.chunk',
+              created: CREATED,
+              choices: [{ index: 0, delta: { content: piece }, ...finish }],
+              model: state.model,
+            }
+          : {
+              id: `chatcmpl-${id}`,
+              object: 'text_completion',
+              choices: [{ index: 0, text: piece, ...finish }],
+              created: CREATED,
+              model_name: state.model,
+            };
       };
       const events: unknown[] = pieces.map((p, i) => chunk(p, i === pieces.length - 1));
       if (withUsage) {
         const u = usage(out.promptTokens, out.text);
         events.push(
           kind === 'chat'
-            ? { id: `chatcmpl-${id}`, object: 'chat.completion.chunk', created: CREATED, choices: [{ index: 0, delta: {}, finish_reason: out.finish }], usage: u, model: state.model }
-            : { id: `chatcmpl-${id}`, object: 'text_completion', choices: [{ index: 0, text: '', finish_reason: out.finish }], created: CREATED, usage: u, model_name: state.model },
+            ? {
+                id: `chatcmpl-${id}`,
+                object: 'chat.completion.chunk',
+                created: CREATED,
+                choices: [{ index: 0, delta: {}, finish_reason: out.finish }],
+                usage: u,
+                model: state.model,
+              }
+            : {
+                id: `chatcmpl-${id}`,
+                object: 'text_completion',
+                choices: [{ index: 0, text: '', finish_reason: out.finish }],
+                created: CREATED,
+                usage: u,
+                model_name: state.model,
+              },
         );
       }
       return eventStream(c, [...events.map(pyDumps), '[DONE]']);
@@ -266,7 +328,12 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     const common = { index: 0, finish_reason: out.finish, eos_reason: eos };
     const choice =
       kind === 'chat'
-        ? { ...common, stop_str: null, message: { role: 'assistant', content: out.text, reasoning_content: null, tool_calls: null, tool_call_id: null }, logprobs: null }
+        ? {
+            ...common,
+            stop_str: null,
+            message: { role: 'assistant', content: out.text, reasoning_content: null, tool_calls: null, tool_call_id: null },
+            logprobs: null,
+          }
         : { ...common, logprobs: null, text: out.text };
     sendJson(c.res, 200, {
       id: `cmpl-${id}`,
@@ -288,7 +355,9 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
   };
 
   const encode = (c: Call) => {
-    const text = Array.isArray(c.body.text) ? renderMistral(chatMessages({ messages: c.body.text }) ?? [], 'v3').replace(/^<s>/, '') : String(c.body.text);
+    const text = Array.isArray(c.body.text)
+      ? renderMistral(chatMessages({ messages: c.body.text }) ?? [], 'v3').replace(/^<s>/, '')
+      : String(c.body.text);
     const tokens = tokenizeMistral(text, { controlTokens: c.body.encode_special_tokens !== false, addBos: c.body.add_bos_token !== false });
     for (const t of tokens) vocabulary.set(t.id, t.piece);
     sendJson(c.res, 200, { tokens: tokens.map((t) => t.id), length: tokens.length });
@@ -303,7 +372,8 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
   const loadModel = (c: Call) => {
     const name = c.body.model_name;
     if (!name) return sendDetail(c.res, 400, 'A model name was not provided for load.');
-    if (!folders.includes(String(name))) return sendDetail(c.res, 400, 'Could not find the model path for load. Check model name or config.yml?');
+    if (!folders.includes(String(name)))
+      return sendDetail(c.res, 400, 'Could not find the model path for load. Check model name or config.yml?');
     c.req.markManagement();
     // `stream_model_load`: pydantic's compact JSON per module, the last one "finished"; no [DONE].
     const progress = (status: string) => JSON.stringify({ model_type: 'model', module: 1, modules: 1, status });
@@ -318,8 +388,19 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
   // ---------- routes ----------
 
   const chatBody: BodySpec = { model: { name: 'ChatCompletionRequest', fields: { messages: 'array' } }, check: samplerErrors };
-  const textBody: BodySpec = { model: { name: 'CompletionRequest', fields: { prompt: 'string' } }, unions: ['prompt'], check: samplerErrors };
-  const r = (methods: string[], path: string, name: string, key: Dependency, handle: TabbyRoute['handle'], extra: Partial<TabbyRoute> = {}): TabbyRoute => ({
+  const textBody: BodySpec = {
+    model: { name: 'CompletionRequest', fields: { prompt: 'string' } },
+    unions: ['prompt'],
+    check: samplerErrors,
+  };
+  const r = (
+    methods: string[],
+    path: string,
+    name: string,
+    key: Dependency,
+    handle: TabbyRoute['handle'],
+    extra: Partial<TabbyRoute> = {},
+  ): TabbyRoute => ({
     methods,
     path,
     name,
@@ -332,7 +413,8 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     if (which === 'model') return sendJson(c.res, 200, list(admin ? folders : [], state.model));
     if (which === 'draft') return sendJson(c.res, 200, list([], null));
     if (which === 'lora') return sendJson(c.res, 200, { object: 'list', data: [] });
-    if (which === 'template') return sendJson(c.res, 200, { object: 'list', data: admin ? ['alpaca', 'chatml', 'mistral_v3'] : ['mistral_v3'] });
+    if (which === 'template')
+      return sendJson(c.res, 200, { object: 'list', data: admin ? ['alpaca', 'chatml', 'mistral_v3'] : ['mistral_v3'] });
     sendJson(c.res, 200, { presets: admin ? ['safe_defaults', 'sample_preset'] : [], selected_preset: null, overrides: {} });
   };
 
@@ -341,7 +423,11 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     r(['GET'], '/.well-known/serviceinfo', 'service_info', 'none', (c) =>
       sendJson(c.res, 200, {
         version: 0.1,
-        software: { name: 'TabbyAPI', repository: 'https://github.com/theroyallab/tabbyAPI', homepage: 'https://github.com/theroyallab/tabbyAPI' },
+        software: {
+          name: 'TabbyAPI',
+          repository: 'https://github.com/theroyallab/tabbyAPI',
+          homepage: 'https://github.com/theroyallab/tabbyAPI',
+        },
         api: {
           openai: { name: 'OpenAI API', relative_url: '/v1', documentation: 'https://theroyallab.github.io/tabbyAPI', version: 1 },
           koboldai: { name: 'KoboldAI API', relative_url: '/api', documentation: 'https://theroyallab.github.io/tabbyAPI', version: 1 },
@@ -351,39 +437,75 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     r(['GET'], '/v1/models', 'list_models', 'api', listed('model')),
     r(['GET'], '/v1/model/list', 'list_models', 'api', listed('model')),
     r(['GET'], '/v1/model', 'current_model', 'api', (c) => sendJson(c.res, 200, loadedCard()), { needs: 'model' }),
-    r(['GET'], '/props', 'model_props', 'api', (c) => sendJson(c.res, 200, { total_slots: 256, chat_template: CHAT_TEMPLATES.v3, default_generation_settings: { n_ctx: maxSeqLen } }), {
-      needs: 'model',
-    }),
+    r(
+      ['GET'],
+      '/props',
+      'model_props',
+      'api',
+      (c) =>
+        sendJson(c.res, 200, { total_slots: 256, chat_template: CHAT_TEMPLATES.v3, default_generation_settings: { n_ctx: maxSeqLen } }),
+      {
+        needs: 'model',
+      },
+    ),
     r(['GET'], '/v1/model/draft/list', 'list_draft_models', 'api', listed('draft')),
     r(['POST'], '/v1/model/load', 'load_model', 'admin', loadModel, {
       body: { model: { name: 'ModelLoadRequest', fields: { model_name: 'string' } } },
     }),
     r(['POST'], '/v1/model/unload', 'unload_model', 'admin', acts(nullBody), { needs: 'model' }),
-    r(['POST'], '/v1/download', 'download_model', 'admin', acts((c) => sendJson(c.res, 200, { download_path: `models/${String(c.body.repo_id).split('/').pop()}` })), {
-      body: { model: { name: 'DownloadRequest', fields: { repo_id: 'string' } } },
-    }),
+    r(
+      ['POST'],
+      '/v1/download',
+      'download_model',
+      'admin',
+      acts((c) => sendJson(c.res, 200, { download_path: `models/${String(c.body.repo_id).split('/').pop()}` })),
+      {
+        body: { model: { name: 'DownloadRequest', fields: { repo_id: 'string' } } },
+      },
+    ),
     r(['GET'], '/v1/loras', 'list_all_loras', 'api', listed('lora')),
     r(['GET'], '/v1/lora/list', 'list_all_loras', 'api', listed('lora')),
     r(['GET'], '/v1/lora', 'active_loras', 'api', (c) => sendJson(c.res, 200, { object: 'list', data: [] }), { needs: 'model' }),
-    r(['POST'], '/v1/lora/load', 'load_lora', 'admin', acts((c) => sendJson(c.res, 200, { success: [], failure: [] })), {
-      needs: 'model',
-      body: { model: { name: 'LoraLoadRequest', fields: { loras: 'array' } } },
-    }),
+    r(
+      ['POST'],
+      '/v1/lora/load',
+      'load_lora',
+      'admin',
+      acts((c) => sendJson(c.res, 200, { success: [], failure: [] })),
+      {
+        needs: 'model',
+        body: { model: { name: 'LoraLoadRequest', fields: { loras: 'array' } } },
+      },
+    ),
     r(['POST'], '/v1/lora/unload', 'unload_loras', 'admin', acts(nullBody), { needs: 'model' }),
     r(['GET'], '/v1/model/embedding/list', 'list_embedding_models', 'api', (c) => sendJson(c.res, 200, list([], null))),
     r(['GET'], '/v1/model/embedding', 'get_embedding_model', 'api', (c) => sendJson(c.res, 200, list([], null)), { needs: 'embedding' }),
-    r(['POST'], '/v1/model/embedding/load', 'load_embedding_model', 'admin', acts((c) => sendJson(c.res, 200, { model_type: 'embedding_model', module: 1, modules: 1, status: 'finished' })), {
-      body: { model: { name: 'EmbeddingModelLoadRequest', fields: { embedding_model_name: 'string' } } },
-    }),
+    r(
+      ['POST'],
+      '/v1/model/embedding/load',
+      'load_embedding_model',
+      'admin',
+      acts((c) => sendJson(c.res, 200, { model_type: 'embedding_model', module: 1, modules: 1, status: 'finished' })),
+      {
+        body: { model: { name: 'EmbeddingModelLoadRequest', fields: { embedding_model_name: 'string' } } },
+      },
+    ),
     r(['POST'], '/v1/model/embedding/unload', 'unload_embedding_model', 'admin', acts(nullBody), { needs: 'embedding' }),
     r(['POST'], '/v1/token/encode', 'encode_tokens', 'api', encode, {
       needs: 'model',
       body: { model: { name: 'TokenEncodeRequest', fields: { text: 'string' } }, unions: ['text'] },
     }),
-    r(['POST'], '/v1/token/decode', 'decode_tokens', 'api', (c) => sendJson(c.res, 200, { text: (c.body.tokens as number[]).map((t) => vocabulary.get(t) ?? '').join('') }), {
-      needs: 'model',
-      body: { model: { name: 'TokenDecodeRequest', fields: { tokens: 'array' } } },
-    }),
+    r(
+      ['POST'],
+      '/v1/token/decode',
+      'decode_tokens',
+      'api',
+      (c) => sendJson(c.res, 200, { text: (c.body.tokens as number[]).map((t) => vocabulary.get(t) ?? '').join('') }),
+      {
+        needs: 'model',
+        body: { model: { name: 'TokenDecodeRequest', fields: { tokens: 'array' } } },
+      },
+    ),
     r(['GET'], '/v1/auth/permission', 'key_permission', 'api', (c) => {
       try {
         sendJson(c.res, 200, { permission: permission(c.raw) });
@@ -420,12 +542,25 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
       const inSchema = prefix === '/api/v1';
       routes.push(
         r(['POST'], `${prefix}/generate`, 'generate', 'api', koboldGenerate(false), { needs: 'model', body: koboldBody, inSchema }),
-        r(['GET'], `${prefix}/model`, 'current_model', 'api', (c) => sendJson(c.res, 200, { result: `tabbyAPI/${state.model}` }), { needs: 'model', inSchema }),
-        r(['GET'], `${prefix}/config/max_length`, 'get_max_length', 'api', (c) => sendJson(c.res, 200, { value: maxSeqLen }), { needs: 'model', inSchema }),
-        r(['GET'], `${prefix}/config/max_context_length`, 'get_max_length', 'api', (c) => sendJson(c.res, 200, { value: maxSeqLen }), { needs: 'model', inSchema }),
+        r(['GET'], `${prefix}/model`, 'current_model', 'api', (c) => sendJson(c.res, 200, { result: `tabbyAPI/${state.model}` }), {
+          needs: 'model',
+          inSchema,
+        }),
+        r(['GET'], `${prefix}/config/max_length`, 'get_max_length', 'api', (c) => sendJson(c.res, 200, { value: maxSeqLen }), {
+          needs: 'model',
+          inSchema,
+        }),
+        r(['GET'], `${prefix}/config/max_context_length`, 'get_max_length', 'api', (c) => sendJson(c.res, 200, { value: maxSeqLen }), {
+          needs: 'model',
+          inSchema,
+        }),
         r(['GET'], `${prefix}/info/version`, 'get_version', 'none', (c) => sendJson(c.res, 200, { result: '1.2.5' }), { inSchema }),
-        r(['GET'], `${prefix}/config/soft_prompts_list`, 'get_available_softprompts', 'none', (c) => sendJson(c.res, 200, { values: [] }), { inSchema }),
-        r(['GET'], `${prefix}/config/soft_prompt`, 'get_current_softprompt', 'none', (c) => sendJson(c.res, 200, { value: '' }), { inSchema }),
+        r(['GET'], `${prefix}/config/soft_prompts_list`, 'get_available_softprompts', 'none', (c) => sendJson(c.res, 200, { values: [] }), {
+          inSchema,
+        }),
+        r(['GET'], `${prefix}/config/soft_prompt`, 'get_current_softprompt', 'none', (c) => sendJson(c.res, 200, { value: '' }), {
+          inSchema,
+        }),
         r(['PUT'], `${prefix}/config/soft_prompt`, 'set_current_softprompt', 'none', (c) => sendJson(c.res, 200, {}), { inSchema }),
       );
     }
@@ -439,11 +574,20 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
         needs: 'model',
         body: { model: { name: 'CheckGenerateRequest', fields: { genkey: 'string' } } },
       }),
-      r(['POST'], '/api/extra/tokencount', 'get_tokencount', 'api', (c) => {
-        const ids = tokenizeMistral(String(c.body.prompt), { controlTokens: true, addBos: true }).map((t) => t.id);
-        sendJson(c.res, 200, { value: ids.length, ids });
-      }, { needs: 'model', body: { model: { name: 'TokenCountRequest', fields: { prompt: 'string' } } } }),
-      r(['GET'], '/api/extra/true_max_context_length', 'get_max_length', 'api', (c) => sendJson(c.res, 200, { value: maxSeqLen }), { needs: 'model' }),
+      r(
+        ['POST'],
+        '/api/extra/tokencount',
+        'get_tokencount',
+        'api',
+        (c) => {
+          const ids = tokenizeMistral(String(c.body.prompt), { controlTokens: true, addBos: true }).map((t) => t.id);
+          sendJson(c.res, 200, { value: ids.length, ids });
+        },
+        { needs: 'model', body: { model: { name: 'TokenCountRequest', fields: { prompt: 'string' } } } },
+      ),
+      r(['GET'], '/api/extra/true_max_context_length', 'get_max_length', 'api', (c) => sendJson(c.res, 200, { value: maxSeqLen }), {
+        needs: 'model',
+      }),
       r(['GET'], '/api/extra/version', 'get_extra_version', 'none', (c) => sendJson(c.res, 200, { result: 'KoboldCpp', version: '1.74' })),
     );
   }
@@ -480,7 +624,10 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
 
   /** FastAPI documents each dependency's Header(None) parameters on the operation, optional. */
   const openapi = () => {
-    const doc = openapiDocument(fastapiRoutes, { title: TITLE }) as { info: Record<string, unknown>; paths: Record<string, Record<string, Record<string, unknown>>> };
+    const doc = openapiDocument(fastapiRoutes, { title: TITLE }) as {
+      info: Record<string, unknown>;
+      paths: Record<string, Record<string, Record<string, unknown>>>;
+    };
     doc.info = { title: TITLE, summary: SUMMARY, description: DESCRIPTION, version: '0.1.0' };
     for (const t of routes) {
       if (t.key === 'none' || t.inSchema === false) continue;
@@ -492,7 +639,13 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
           name,
           in: 'header',
           required: false,
-          schema: { type: 'string', title: name.split('-').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('-') },
+          schema: {
+            type: 'string',
+            title: name
+              .split('-')
+              .map((w) => w[0]!.toUpperCase() + w.slice(1))
+              .join('-'),
+          },
         }));
         (op.responses as Record<string, unknown>)['422'] = {
           description: 'Validation Error',
@@ -507,8 +660,9 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     title: TITLE,
     middleware: (req, res, raw) => {
       if (starletteCorsWithCredentials(req, res, raw)) return true;
-      if (uvicornPath(req.path) === '/openapi.json' && (req.method === 'GET' || req.method === 'HEAD')) return sendJson(res, 200, openapi()), true;
-      return false;
+      const schema = uvicornPath(req.path) === '/openapi.json' && (req.method === 'GET' || req.method === 'HEAD');
+      if (schema) sendJson(res, 200, openapi());
+      return schema;
     },
   });
   return startTarget(app, { serverHeader: 'uvicorn' });

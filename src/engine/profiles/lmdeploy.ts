@@ -14,7 +14,18 @@
 // - the Anthropic (`/v1/messages`, needs an `anthropic-version` header) and Responses (`/v1/responses`) routes have no
 //   body shape in the engine yet; they are guarded like the rest and left out of the inference routes.
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, isObject, okTextAt, openAiModelList, openapiPaths, ownedBy, parseBody, refusalShapeAt, responses, statusAt } from '../surface/signals-read.js';
+import {
+  Evidence,
+  isObject,
+  okTextAt,
+  openAiModelList,
+  openapiPaths,
+  ownedBy,
+  parseBody,
+  refusalShapeAt,
+  responses,
+  statusAt,
+} from '../surface/signals-read.js';
 import { get, manage, openAiInference, wrapper } from './common.js';
 
 /** Routes only LMDeploy's OpenAPI document lists. */
@@ -26,7 +37,8 @@ function flatRefusals(signals: Signals): string[] {
   for (const r of responses(signals)) {
     if (r.res.status !== 401) continue;
     const j = parseBody(r.res);
-    if (isObject(j) && j['object'] === 'error' && j['code'] === 401 && j['type'] === 'authentication_error' && !('error' in j)) where.push(r.where);
+    const flat = isObject(j) && j['object'] === 'error' && j['code'] === 401 && !('error' in j);
+    if (flat && j['type'] === 'authentication_error') where.push(r.where);
   }
   return where;
 }
@@ -46,7 +58,9 @@ function detect(signals: Signals) {
   const owners = ownedBy(signals);
   if (owners.includes('lmdeploy')) ev.add(0.95, 'GET /v1/models owned_by=lmdeploy');
   else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${owners.join(',')}`);
-  if ((openAiModelList(signals) ?? []).some((m) => Array.isArray(m.raw['permission']) && 'root' in m.raw)) ev.add(0.3, 'GET /v1/models entries carry root and permission');
+  const cards = openAiModelList(signals) ?? [];
+  if (cards.some((m) => Array.isArray(m.raw['permission']) && 'root' in m.raw))
+    ev.add(0.3, 'GET /v1/models entries carry root and permission');
 
   const marks = OWN_ROUTES.filter((p) => (openapiPaths(signals) ?? []).includes(p));
   if (marks.length >= 2) ev.add(0.85, `GET /openapi.json lists LMDeploy routes (${marks.join(', ')})`);
@@ -56,9 +70,13 @@ function detect(signals: Signals) {
   const flat = flatRefusals(signals);
   if (flat.length > 0) {
     const rootToo = flat.some((w) => w === 'GET /' || w === 'GET /openapi.json');
-    ev.add(rootToo ? 0.85 : 0.6, `${flat[0]} refused with a flat error object (object=error, code=401, authentication_error)${rootToo ? ' on / too' : ''}`);
-    const health = statusAt(signals, '/health/readiness');
-    if (health === 404) ev.add(0.3, 'GET /health/readiness reaches the router (404) while other paths are refused: the /health prefix is skipped');
+    ev.add(
+      rootToo ? 0.85 : 0.6,
+      `${flat[0]} refused with a flat error object (object=error, code=401, authentication_error)${rootToo ? ' on / too' : ''}`,
+    );
+    if (statusAt(signals, '/health/readiness') === 404) {
+      ev.add(0.3, 'GET /health/readiness reaches the router (404) while other paths are refused: the /health prefix is skipped');
+    }
   }
 
   // 0.12.2–0.15.x answer like SGLang; only the skip list differs (/redoc open, /metrics guarded here; the reverse there).
@@ -67,12 +85,18 @@ function detect(signals: Signals) {
     const redocOpen = statusAt(signals, '/redoc') === 200;
     const metricsRefused = refusalShapeAt(signals, '/metrics') === 'error-unauthorized';
     if (redocOpen || metricsRefused) {
-      ev.add(0.85, `every path refused with {"error":"Unauthorized"} but ${redocOpen ? 'GET /redoc open' : 'GET /metrics refused'}: LMDeploy's skip list`);
+      ev.add(
+        0.85,
+        `every path refused with {"error":"Unauthorized"} but ${redocOpen ? 'GET /redoc open' : 'GET /metrics refused'}: LMDeploy's skip list`,
+      );
     }
   }
 
   if (dependencyRefusal(signals)) {
-    ev.add(swaggerAtRoot(signals) ? 0.8 : 0.4, `GET /v1/models refused with {"detail":{"error":{…"code":"invalid_api_key"}}}${swaggerAtRoot(signals) ? ', Swagger UI at /' : ''}`);
+    ev.add(
+      swaggerAtRoot(signals) ? 0.8 : 0.4,
+      `GET /v1/models refused with {"detail":{"error":{…"code":"invalid_api_key"}}}${swaggerAtRoot(signals) ? ', Swagger UI at /' : ''}`,
+    );
   }
   return ev.result();
 }
@@ -107,14 +131,14 @@ export const lmdeployProfile: Omit<ServerProfile, 'id'> & { id: 'lmdeploy' } = {
   ],
   managementRoutes: [
     manage('POST', '/update_weights', 'replaces model weights'),
-    manage('POST', '/init_weights_update_group', 'joins a trainer\'s process group (PyTorch backend)'),
+    manage('POST', '/init_weights_update_group', "joins a trainer's process group (PyTorch backend)"),
     manage('POST', '/update_weights_from_distributed', 'loads weights broadcast by a trainer (PyTorch backend)'),
     manage('POST', '/destroy_weights_update_group', 'leaves the process group (PyTorch backend)'),
     manage('POST', '/sleep', 'offloads the model; inference answers 503 until /wakeup'),
     manage('POST', '/wakeup', 'reloads the model'),
     manage('POST', '/abort_request', 'aborts requests (--enable-abort-handling); open with keys up to 0.12.1'),
     manage('GET', '/terminate', 'stops the server (--allow-terminate-by-client); GET is the acting method; open with keys up to 0.12.1'),
-    manage('POST', '/distserve/free_cache', 'frees a session\'s KV cache; open with keys up to 0.12.1'),
+    manage('POST', '/distserve/free_cache', "frees a session's KV cache; open with keys up to 0.12.1"),
     manage('POST', '/distserve/p2p_initialize', 'PD disaggregation; open with keys up to 0.12.1'),
     manage('POST', '/distserve/p2p_connect', 'PD disaggregation; open with keys up to 0.12.1'),
     manage('POST', '/distserve/p2p_drop_connect', 'PD disaggregation; open with keys up to 0.12.1'),
@@ -130,7 +154,7 @@ export const lmdeployProfile: Omit<ServerProfile, 'id'> & { id: 'lmdeploy' } = {
       'ASGI middleware before routing on every path except those starting with /health, /docs, /redoc, /nodes; OPTIONS ' +
       'skipped; only Authorization (partition on the first space, any-case bearer); SHA-256 digests compared with ' +
       'compare_digest. Path from URL(scope=scope): Host-header bypass on Starlette < 1.0.1 (CVE-2026-48710). 401 in the ' +
-      "route's protocol from 0.16.0, {\"error\":\"Unauthorized\"} from 0.12.2, a per-route HTTPBearer dependency before " +
+      'route\'s protocol from 0.16.0, {"error":"Unauthorized"} from 0.12.2, a per-route HTTPBearer dependency before ' +
       '(/pooling, /abort_request, /distserve/*, /terminate open). Listens on 0.0.0.0 by default.',
   },
 };

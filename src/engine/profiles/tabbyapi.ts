@@ -16,7 +16,14 @@ import { Evidence, isObject, jsonAt, okObjectAt, openapiPaths, ownedBy, serverHe
 import { FASTAPI_DOCS, get, manage, openAiInference, post, wrapper } from './common.js';
 
 /** Routes only TabbyAPI's OpenAPI document lists. */
-const OWN_ROUTES = ['/v1/auth/permission', '/v1/model/load', '/v1/token/encode', '/v1/template/switch', '/.well-known/serviceinfo', '/v1/sampling/override/switch'];
+const OWN_ROUTES = [
+  '/v1/auth/permission',
+  '/v1/model/load',
+  '/v1/token/encode',
+  '/v1/template/switch',
+  '/.well-known/serviceinfo',
+  '/v1/sampling/override/switch',
+];
 
 /** Header parameters the OpenAPI document declares (FastAPI lists each dependency's `Header(None)`). */
 function headerParameters(doc: Json | undefined): Set<string> {
@@ -53,10 +60,15 @@ function detect(signals: Signals) {
   const paths = openapiPaths(signals) ?? [];
   const marks = OWN_ROUTES.filter((p) => paths.includes(p));
   if (marks.length >= 2) ev.add(0.9, `GET /openapi.json lists TabbyAPI routes (${marks.join(', ')})`);
-  if (headerParameters(okObjectAt(signals, '/openapi.json')).has('x-admin-key')) ev.add(0.85, 'GET /openapi.json declares an x-admin-key header parameter');
+  if (headerParameters(okObjectAt(signals, '/openapi.json')).has('x-admin-key')) {
+    ev.add(0.85, 'GET /openapi.json declares an x-admin-key header parameter');
+  }
 
   const service = serviceInfo(signals);
-  if (service) ev.add(service.name === 'TabbyAPI' ? 0.95 : 0.5, `GET /.well-known/serviceinfo → software, api.*.relative_url${service.name === 'TabbyAPI' ? ' (TabbyAPI)' : ''}`);
+  if (service) {
+    const named = service.name === 'TabbyAPI';
+    ev.add(named ? 0.95 : 0.5, `GET /.well-known/serviceinfo → software, api.*.relative_url${named ? ' (TabbyAPI)' : ''}`);
+  }
 
   // {"status":"healthy"|"unhealthy","issues":[…]}: exactly these two fields.
   const health = jsonAt(signals, '/health');
@@ -69,7 +81,10 @@ function detect(signals: Signals) {
   if (kobold && kobold['result'] === 'KoboldCpp' && Object.keys(kobold).length === 2 && 'version' in kobold) {
     const united = okObjectAt(signals, '/api/v1/info/version');
     const alsoUnited = united !== undefined && Object.keys(united).length === 1 && typeof united['result'] === 'string';
-    ev.add(alsoUnited ? 0.8 : 0.5, `GET /api/extra/version imitates KoboldCpp without "protected"${alsoUnited ? ', next to /api/v1/info/version' : ''}`);
+    ev.add(
+      alsoUnited ? 0.8 : 0.5,
+      `GET /api/extra/version imitates KoboldCpp without "protected"${alsoUnited ? ', next to /api/v1/info/version' : ''}`,
+    );
   }
 
   // Open, /props answers in llama.cpp's shape but without build_info, from uvicorn.
@@ -142,8 +157,15 @@ export const tabbyapiProfile: Omit<ServerProfile, 'id' | 'auth'> & { id: 'tabbya
     scheme: 'Bearer',
     schemeCaseSensitive: false,
     openWithKey: [
-      '/health', '/.well-known/serviceinfo', '/openapi.json', '/docs', '/redoc',
-      '/api/extra/version', '/api/v1/info/version', '/api/v1/config/soft_prompts_list', '/api/v1/config/soft_prompt',
+      '/health',
+      '/.well-known/serviceinfo',
+      '/openapi.json',
+      '/docs',
+      '/redoc',
+      '/api/extra/version',
+      '/api/v1/info/version',
+      '/api/v1/config/soft_prompts_list',
+      '/api/v1/config/soft_prompt',
     ],
     compare: 'equality',
     checksBeforeRouting: false,
