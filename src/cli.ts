@@ -13,10 +13,11 @@ import type { ScanOptions, ScanReport } from './engine/types.js';
 import { gateCode, gateLine } from './report/gate.js';
 import type { ToolSettings } from './tools/define.js';
 import { toJson } from './report/json.js';
+import { toHtml, type HtmlOptions } from './report/html.js';
 import { toMarkdown } from './report/markdown.js';
 import { toPretty } from './report/pretty.js';
 import { toSarif } from './report/sarif.js';
-import { ruleHelp } from './knowledge/index.js';
+import { knowledgeFixes, ruleHelp } from './knowledge/index.js';
 import { UsageError } from './commands/usage-error.js';
 
 const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
@@ -41,8 +42,10 @@ Usage:
                                      env GATECRASH_TOKEN; generated and printed once when absent)
 
 Scan options:
-  --format pretty|json|sarif|markdown   output format (default: pretty on a terminal, json otherwise)
+  --format pretty|json|sarif|markdown|html   output format (default: pretty on a terminal, json otherwise);
+                                        html is one self-contained page (no network) with the fixes for each finding
   --output FILE                         write the report to FILE instead of stdout
+  --html FILE                           also write the HTML report to FILE, whatever --format is
   --header 'Name: value'                credential header, repeatable (values are always redacted)
   --bearer TOKEN                        shorthand for --header 'Authorization: Bearer TOKEN' (env GATECRASH_BEARER)
   --depth quick|standard|deep           how far to go (default standard)
@@ -86,6 +89,7 @@ export function parseDuration(text: string): number {
 const SCAN_FLAGS = {
   format: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  html: { type: 'string' },
   header: { type: 'string', short: 'H', multiple: true },
   bearer: { type: 'string' },
   depth: { type: 'string' },
@@ -124,7 +128,7 @@ function configFrom(values: Record<string, unknown>): Config {
   }
   raw.headers = headers;
   const map: [string, string, (v: string) => unknown][] = [
-    ['format', 'format', String], ['output', 'output', String], ['bearer', 'bearer', String], ['depth', 'depth', String],
+    ['format', 'format', String], ['output', 'output', String], ['html', 'html', String], ['bearer', 'bearer', String], ['depth', 'depth', String],
     ['budget', 'budget', String], ['timeout', 'timeoutMs', parseDuration], ['hint', 'hint', String], ['fail-on', 'failOn', String],
     ['host', 'host', String], ['port', 'port', String], ['token', 'token', String], ['request', 'request', String], ['ca', 'ca', String],
     ['allow', 'allow', (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
@@ -137,8 +141,13 @@ function configFrom(values: Record<string, unknown>): Config {
   return parsed.data;
 }
 
+/** The HTML report's fixes come from the knowledge base, filled from each finding as suggest_remediation fills them. */
+const HTML_OPTIONS: HtmlOptions = { fixes: knowledgeFixes };
+
 function render(report: ScanReport, format: NonNullable<Config['format']>, color: boolean): string {
   switch (format) {
+    case 'html':
+      return toHtml(report, HTML_OPTIONS);
     case 'json':
       return toJson(report);
     case 'sarif':
@@ -194,6 +203,7 @@ async function runAndPrint(url: string, config: Config): Promise<number> {
   const text = render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
+  if (config.html) writeFileSync(config.html, toHtml(report, HTML_OPTIONS));
   // The reader of a file, or of a JSON pipe, still learns on stderr what happened and why the exit code is what it is.
   if (config.output || format !== 'pretty' || report.verdict.status !== 'complete') process.stderr.write(`gatecrash: ${gateLine(report, config.failOn, config.output)}\n`);
   return gateCode(report, config.failOn);
@@ -231,9 +241,10 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
     onTargetDone: (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
-  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
+  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp }, html: HTML_OPTIONS });
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
+  if (config.html) writeFileSync(config.html, renderBatch(batch, 'html', { color: false, html: HTML_OPTIONS }));
   if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${batch.reports.length + batch.errors.length} target(s) could not be scanned.\n`);
   return batchExitCode(batch, config.failOn);
 }
@@ -256,6 +267,7 @@ async function main(argv: string[]): Promise<number> {
   // discover and merge have formats of their own (csv); they check --format themselves.
   const ownFormats = command === 'discover' || command === 'merge';
   const config = configFrom(ownFormats ? { ...values, format: undefined } : values);
+  if (values.html !== undefined && command !== 'scan' && command !== 'demo') throw new UsageError('--html applies to scan (and demo): gatecrash scan URL --html report.html');
   switch (command) {
     case 'discover':
     case 'merge': {

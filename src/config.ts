@@ -4,7 +4,7 @@ import { PRODUCT_IDS } from './engine/types.js';
 
 export const DepthSchema = z.enum(['quick', 'standard', 'deep']);
 export const FailOnSchema = z.enum(['critical', 'high', 'medium', 'low', 'none']);
-export const FormatSchema = z.enum(['pretty', 'json', 'sarif', 'markdown']);
+export const FormatSchema = z.enum(['pretty', 'json', 'sarif', 'markdown', 'html']);
 
 export const ConfigSchema = z.object({
   depth: DepthSchema.default('standard'),
@@ -16,6 +16,8 @@ export const ConfigSchema = z.object({
   failOn: FailOnSchema.default('high'),
   format: FormatSchema.optional(),
   output: z.string().optional(),
+  /** Also write the self-contained HTML report here (`--html`), whatever --format says. */
+  html: z.string().optional(),
   hint: z.enum(PRODUCT_IDS).optional(),
   headers: z.record(z.string(), z.string()).default({}),
   /** Bearer credential; becomes `Authorization: Bearer <value>`. */

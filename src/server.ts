@@ -1,5 +1,6 @@
 // createServer(): one McpServer with every tool, resource and prompt. Built per connection (stdio) or per request (HTTP).
 import { McpServer } from '@modelcontextprotocol/server';
+import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import { GATECRASH_VERSION } from './engine/scan.js';
 import { DEFAULT_SCAN_OPTIONS } from './engine/options.js';
 import { log } from './log.js';
@@ -36,19 +37,19 @@ function progressReporter(ctx: { mcpReq: { _meta?: { progressToken?: string | nu
 }
 
 function register(server: McpServer, tool: ToolDefinition, settings: ToolSettings): void {
-  server.registerTool(
-    tool.name,
-    { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
-    (async (args: unknown, ctx: Parameters<typeof progressReporter>[0] & { mcpReq: { signal: AbortSignal } }) => {
-      try {
-        return await tool.handler(args as never, { signal: ctx.mcpReq.signal, settings, progress: progressReporter(ctx) });
-      } catch (e) {
-        // An unexpected failure is still a sentence for the user, never a stack trace on the wire.
-        log.error({ tool: tool.name, err: (e as Error).message }, 'tool failed');
-        return { content: [{ type: 'text', text: `${tool.name} failed unexpectedly: ${(e as Error).message}` }], isError: true };
-      }
-    }) as never,
-  );
+  const config = { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations };
+  const handler = (async (args: unknown, ctx: Parameters<typeof progressReporter>[0] & { mcpReq: { signal: AbortSignal } }) => {
+    try {
+      return await tool.handler(args as never, { signal: ctx.mcpReq.signal, settings, progress: progressReporter(ctx) });
+    } catch (e) {
+      // An unexpected failure is still a sentence for the user, never a stack trace on the wire.
+      log.error({ tool: tool.name, err: (e as Error).message }, 'tool failed');
+      return { content: [{ type: 'text', text: `${tool.name} failed unexpectedly: ${(e as Error).message}` }], isError: true };
+    }
+  }) as never;
+  // A tool shown in the scan view goes through the MCP Apps helper, which writes the view's URI in both spellings hosts read.
+  if (tool.ui) registerAppTool(server, tool.name, { ...config, _meta: { ui: tool.ui } }, handler);
+  else server.registerTool(tool.name, config, handler);
 }
 
 export function createServer(options: ServerOptions = {}): McpServer {

@@ -3,6 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/server';
 import { registerCheckResources } from './checks.js';
 import type { RulePageRenderer } from './rule-page.js';
 import { registerScanResources } from './scans.js';
+import { registerViewResource } from './view.js';
 
 export interface ResourceOptions {
   /** The page of a rule; the knowledge base's explanation by default (see rule-page.ts). */
@@ -12,4 +13,5 @@ export interface ResourceOptions {
 export function registerResources(server: McpServer, options: ResourceOptions = {}): void {
   registerScanResources(server);
   registerCheckResources(server, options.renderRulePage);
+  registerViewResource(server);
 }

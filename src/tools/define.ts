@@ -61,6 +61,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /** The MCP Apps view a host shows the result in (`_meta.ui.resourceUri`); hosts without MCP Apps show the text. */
+  ui?: { resourceUri: string };
   handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolResult<z.infer<O>>>;
 }
 

@@ -6,6 +6,7 @@ import { PRODUCT_IDS } from '../engine/types.js';
 import { ScanReportSchema } from '../report/schema.js';
 import { scanResourceLinks } from '../resources/scans.js';
 import { runScan } from '../scan-runner.js';
+import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
 import { scanSummary } from './summary.js';
 
@@ -48,6 +49,7 @@ export default defineTool({
   input: scanInput,
   output: ScanReportSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  ui: { resourceUri: VIEW_RESOURCE_URI },
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(`${headerError} Fix the headers argument and call scan_endpoint again.`);

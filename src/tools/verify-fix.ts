@@ -9,6 +9,7 @@ import { DepthSchema, FindingSchema, ProductIdSchema, RuleIdSchema, ScanReportSc
 import { scanResourceLinks } from '../resources/scans.js';
 import { recentScans, runScan, scanById } from '../scan-runner.js';
 import { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyFix, type VerifyResult } from '../verify.js';
+import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
 import { validateHeaders } from './scan-endpoint.js';
 
@@ -100,6 +101,7 @@ export default defineTool({
   input,
   output: VerifyResultSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  ui: { resourceUri: VIEW_RESOURCE_URI },
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(`${headerError} Fix the headers argument and call verify_fix again.`);
