@@ -17,7 +17,7 @@ function bundleHostPage(): Promise<string> {
     platform: 'browser',
     write: false,
     logLevel: 'warn',
-    output: { format: 'iife', minify: false },
+    output: { format: 'iife', name: 'gatecrashTestHost', minify: false },
   }).then((out) => out.output[0].code.replace(/<\/script/gi, '<\\/script'));
   return hostScript;
 }
