@@ -18,11 +18,15 @@ export interface HtmlFixProvider {
 
 export interface HtmlOptions {
   fixes?: HtmlFixProvider;
-  /** Beyond this many bytes of fixes, only each finding's own stack is included (default 512 KiB). */
+  /** Beyond this many bytes of fixes, only each finding's own stack is included (default 256 KiB). */
   fixBudgetBytes?: number;
 }
 
-const DEFAULT_FIX_BUDGET = 512 * 1024;
+/**
+ * A fix is 3–10 KB (a whole app, a proxy configuration). Every finding's own stack is always in the file; the other
+ * frameworks only while the file stays small enough to attach and mail: a dozen findings get all of theirs.
+ */
+export const DEFAULT_FIX_BUDGET = 256 * 1024;
 
 /** The view as the MCP App resource serves it: the page without data (the host brings the report). */
 export function viewHtml(): string {

@@ -59,3 +59,11 @@ export function heading(level: number, attrs: Attrs, ...children: Child[]): HTML
   const n = Math.min(6, Math.max(1, level)) as 1 | 2 | 3 | 4 | 5 | 6;
   return h(`h${n}`, attrs, ...children);
 }
+
+/**
+ * A block of text as it was (a request, a response, code): preformatted, scrolling when long, so reachable by keyboard
+ * (tabindex) and named for screen readers (a labelled region).
+ */
+export function textBlock(label: string, text: string, attrs: Attrs = {}): HTMLPreElement {
+  return h('pre', { ...attrs, tabindex: 0, role: 'region', 'aria-label': label }, text);
+}

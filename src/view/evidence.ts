@@ -3,7 +3,7 @@
 // it is the target's, so it is text and nothing else.
 import type { EvidenceMessage, Finding } from '../engine/types.js';
 import { exchangeOneLiner, httpRequestText, httpResponseText } from '../report/format.js';
-import { h, heading, uid, untrusted } from './dom.js';
+import { h, heading, textBlock, uid, untrusted } from './dom.js';
 
 function pane(title: string, msg: EvidenceMessage, level: number, kind: string): HTMLElement {
   const id = uid('exchange');
@@ -12,9 +12,9 @@ function pane(title: string, msg: EvidenceMessage, level: number, kind: string):
     { class: 'exchange', 'data-kind': kind, 'aria-labelledby': id },
     heading(level, { id }, title),
     h('p', { class: 'oneliner' }, untrusted(exchangeOneLiner(msg))),
-    h('pre', { class: 'http', tabindex: 0, 'aria-label': `${title}: request`, 'data-part': 'request' }, untrusted(httpRequestText(msg.request), true)),
+    textBlock(`${title}: request`, untrusted(httpRequestText(msg.request), true), { class: 'http', 'data-part': 'request' }),
     msg.response
-      ? h('pre', { class: 'http', tabindex: 0, 'aria-label': `${title}: response`, 'data-part': 'response' }, untrusted(httpResponseText(msg.response), true))
+      ? textBlock(`${title}: response`, untrusted(httpResponseText(msg.response), true), { class: 'http', 'data-part': 'response' })
       : h('p', { class: 'no-response', 'data-part': 'response' }, `No response: ${untrusted(msg.error ?? 'nothing came back')}.`),
   );
 }

@@ -5,12 +5,12 @@
 import type { Finding } from '../engine/types.js';
 import type { ViewFix } from '../report/view-payload.js';
 import type { FixAnswer, ViewActions } from './actions.js';
-import { clear, h, heading, uid, untrusted } from './dom.js';
+import { clear, h, heading, textBlock, uid, untrusted } from './dom.js';
 
 function fixOutput(fix: ViewFix, level: number): HTMLElement {
   const codeId = uid('fix-code');
   const status = h('p', { class: 'copy-status', role: 'status', 'aria-live': 'polite' });
-  const code = h('pre', { class: 'code', id: codeId, tabindex: 0, 'aria-label': `Code for ${fix.frameworkName}: ${fix.file}`, 'data-language': fix.language }, untrusted(fix.code, true));
+  const code = textBlock(`Code for ${untrusted(fix.frameworkName)}: ${untrusted(fix.file)}`, untrusted(fix.code, true), { class: 'code', id: codeId, 'data-language': fix.language });
   const copy = h('button', { type: 'button', class: 'secondary', 'aria-controls': codeId }, 'Copy the code');
   copy.addEventListener('click', () => {
     const done = (text: string) => (status.textContent = text);
