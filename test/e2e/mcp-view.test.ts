@@ -32,7 +32,7 @@ describe('the scan view over MCP (stdio)', () => {
     const { resources } = await client.listResources();
     expect(resources.find((r) => r.uri === VIEW_RESOURCE_URI)).toMatchObject({ mimeType: 'text/html;profile=mcp-app' });
     const read = await client.readResource({ uri: VIEW_RESOURCE_URI });
-    const content = read.contents[0] as { mimeType: string; text: string; _meta: { ui: { csp: Record<string, string[]>; prefersBorder: boolean } } };
+    const content = read.contents[0] as unknown as { mimeType: string; text: string; _meta: { ui: { csp: Record<string, string[]>; prefersBorder: boolean } } };
     expect(content.mimeType).toBe('text/html;profile=mcp-app');
     expect(content.text).toBe(viewHtml());
     expect(Object.values(content._meta.ui.csp).flat()).toEqual([]);
