@@ -6,13 +6,15 @@
 //   3. A batch of 200 loopback targets: targets per second and peak RSS, against a sequential batch → the gain.
 //   4. Fleet discovery: addresses probed per second (a /16 of closed loopback addresses) and servers fingerprinted per
 //      second (256 loopback addresses each serving an LLM endpoint), at the highest --rate and at a polite one.
+//   5. The scan view in Chromium: HTML reports of 10, 100 and 1,000 findings, time to screen and the longest task.
 // Environment: BENCH_LATENCIES=500,2000,5000 (ms), BENCH_BATCH=200, BENCH_COLD_RUNS=5, BENCH_FLEET_BITS=16,
-// BENCH_FLEET_SERVERS=256, BENCH_ONLY=scans,cold,batch,fleet (a subset, comma-separated).
+// BENCH_FLEET_SERVERS=256, BENCH_VIEW_FINDINGS=10,100,1000, BENCH_ONLY=scans,cold,batch,fleet,view (a subset, comma-separated).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { BENCH_KEY, startSlowTarget } from './slow-target.mjs';
+import { benchView } from './view.mjs';
 
 const DIST = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('engine/scan.js', DIST))) {
@@ -29,7 +31,7 @@ const BATCH_SIZE = Number(process.env.BENCH_BATCH ?? 200);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const FLEET_BITS = Number(process.env.BENCH_FLEET_BITS ?? 16);
 const FLEET_SERVERS = Number(process.env.BENCH_FLEET_SERVERS ?? 256);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'scans,cold,batch,fleet').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'scans,cold,batch,fleet,view').split(',').map((s) => s.trim()));
 const MIB = 1024 * 1024;
 
 const ok = (pass) => (pass ? '✓' : '✗');
@@ -221,6 +223,7 @@ const worst = ONLY.has('scans') ? await benchScans() : undefined;
 const cold = ONLY.has('cold') ? await coldStart() : undefined;
 if (ONLY.has('batch')) await benchBatch();
 if (ONLY.has('fleet')) await benchFleet();
+if (ONLY.has('view')) await benchView({ table, ok, dist: DIST });
 if (worst && cold !== undefined) {
   table('Issue targets (shown, not asserted)', ['target', 'measured', 'met'], [
     ['standard-depth scan wall time ≤ 1.5 × L at L = 5 s', LATENCIES.includes(5000) ? `${worst.ratio.toFixed(2)} × L (worst target)` : 'not measured', LATENCIES.includes(5000) ? ok(worst.ratio <= 1.5) : '—'],
