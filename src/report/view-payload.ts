@@ -43,6 +43,10 @@ export interface ViewPayload {
 /** verify_fix's verdict on one finding, as the view reads it from the tool's result (src/verify.ts has the whole shape). */
 export interface ViewVerdict {
   findingId: string;
+  rule: string;
+  title: string;
+  severity: Severity;
+  endpoint: { method: string; url: string };
   status: 'fixed' | 'still-failing' | 'inconclusive';
   reason: string;
 }

@@ -12,6 +12,7 @@ import { BridgeError, PROTOCOL_VERSION, connectHost, type Bridge } from './bridg
 import { h, untrusted } from './dom.js';
 import { renderReport } from './report.js';
 import { applyHostContext, reportSize } from './theme.js';
+import { renderVerdictsOnly } from './verify-panel.js';
 
 declare const __GATECRASH_VERSION__: string;
 
@@ -114,8 +115,8 @@ async function showResult(root: HTMLElement, session: HostSession, result: ToolR
   try {
     if (isVerifyResult(sc)) {
       status(root, 'Reading the scan that was verified…');
-      const report = await session.readScan(sc.previousScanId);
-      root.replaceChildren(renderReport(report, 1, { actions: session.actions(), verified: sc }));
+      const report = await session.readScan(sc.previousScanId).catch(() => null);
+      root.replaceChildren(report ? renderReport(report, 1, { actions: session.actions(), verified: sc }) : renderVerdictsOnly(sc));
       return;
     }
     if (!isRecord(sc) || typeof sc.scanId !== 'string') return status(root, textOf(result) || 'This result holds no scan to show.');

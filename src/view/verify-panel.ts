@@ -117,3 +117,28 @@ export function renderFindingVerify(findingId: string, controls: VerifyControls 
   });
   return h('div', { class: 'verify-finding' }, controls ? controls.button('Verify this fix', [findingId]) : h('p', { class: 'hint' }, hint ?? ''), verdict);
 }
+
+/**
+ * The verdicts alone, for a verify_fix result whose earlier scan the host cannot hand over (it came from a file, or the
+ * session no longer keeps it): each finding's line with its verdict and reason, and the summary.
+ */
+export function renderVerdictsOnly(result: ViewVerifyResult): HTMLElement {
+  return h(
+    'article',
+    { class: 'report verdicts-only' },
+    h('h1', { class: 'title' }, 'Gatecrash verify of ', h('span', { class: 'target' }, untrusted(result.target))),
+    h('p', { class: 'status' }, summaryText(result)),
+    h(
+      'ul',
+      { class: 'finding-list' },
+      ...result.verdicts.map((v) =>
+        h(
+          'li',
+          { class: 'finding', 'data-finding-id': untrusted(v.findingId), 'data-rule': untrusted(v.rule) },
+          h('p', {}, h('span', { class: 'badge', 'data-severity': v.severity }, v.severity), ' ', h('span', { class: 'finding-title' }, untrusted(v.title)), ' ', h('span', { class: 'where' }, untrusted(`${v.endpoint.method} ${v.endpoint.url}`)), ' ', h('span', { class: 'verdict-badge', 'data-status': v.status }, LABEL[v.status])),
+          h('p', { class: 'verdict', 'data-status': v.status }, untrusted(v.reason)),
+        ),
+      ),
+    ),
+  );
+}

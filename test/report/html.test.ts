@@ -6,8 +6,13 @@ import { describe, expect, test } from 'vitest';
 import type { Finding, ScanReport } from '../../src/engine/types.js';
 import { fixForFinding, fixFrameworksFor, knowledgeFixes } from '../../src/knowledge/index.js';
 import { DEFAULT_FIX_BUDGET, scriptSafeJson, toHtml, viewHtml } from '../../src/report/html.js';
-import { VIEW_DATA_ELEMENT_ID, type ViewPayload } from '../../src/report/view-payload.js';
+import { VIEW_DATA_ELEMENT_ID, type ViewPayload, type ViewVerifyResult } from '../../src/report/view-payload.js';
+import type { VerifyResult } from '../../src/verify.js';
 import { loadFixture } from './helpers.js';
+
+// verify_fix's result is what the view reads: a compile-time check that the tool's shape has every field the view uses.
+const _verifyResultFitsTheView: (v: VerifyResult) => ViewVerifyResult = (v) => v;
+void _verifyResultFitsTheView;
 
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 

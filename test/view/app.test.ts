@@ -188,8 +188,6 @@ describe.runIf(run)('verify the fix from the view (Chromium, MCP server)', () =>
   });
 
   it('a verify_fix call by the assistant opens the view with its verdicts', async () => {
-    const scanned = (await host.page.evaluate(() => window.testHost.lastResult)) as { structuredContent: { scanId: string } };
-    void scanned;
     const fromScan = (await host.fromView()).find((m) => m.method === 'resources/read');
     const previousScan = fromScan!.target!.replace('gatecrash://scans/', '');
     await host.show('verify_fix', { url: `${fixed.url}/generate`, previousScan }, { theme: 'dark' });
@@ -198,5 +196,17 @@ describe.runIf(run)('verify the fix from the view (Chromium, MCP server)', () =>
     await view.locator('.verify-controls .status', { hasText: 'fixed' }).waitFor();
     expect(new Set(await view.locator('li.finding .verdict-badge').allTextContents())).toEqual(new Set(['fixed']));
     expect(await view.getByLabel('Where the fixed service answers').inputValue()).toBe(`${fixed.url}/generate`);
+  });
+
+  it('verdicts on a report the session does not keep (a saved file) are shown on their own', async () => {
+    const read = (await host.fromView()).find((m) => m.method === 'resources/read')!.target!;
+    const saved = JSON.parse(await host.page.evaluate((uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text), read)) as ScanReport;
+    const fromFile = { ...saved, scanId: '00000000-0000-4000-8000-000000000000' };
+    await host.show('verify_fix', { url: `${fixed.url}/generate`, previousScan: fromFile }, { theme: 'light' });
+    const view = host.view();
+    await view.locator('article.verdicts-only').waitFor();
+    expect(await view.locator('h1').textContent()).toBe(`Gatecrash verify of ${fixed.url}/generate`);
+    expect(await view.locator('li.finding').count()).toBe(saved.findings.length);
+    expect(new Set(await view.locator('li.finding .verdict-badge').allTextContents())).toEqual(new Set(['fixed']));
   });
 });
