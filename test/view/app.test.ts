@@ -198,6 +198,19 @@ describe.runIf(run)('verify the fix from the view (Chromium, MCP server)', () =>
     expect(await view.getByLabel('Where the fixed service answers').inputValue()).toBe(`${fixed.url}/generate`);
   });
 
+  it('a scan cut short by its budget shows "incomplete" and why, not a grade', async () => {
+    const result = await host.show('scan_endpoint', { url: `${open.url}/generate`, budget: 5 }, { theme: 'light' });
+    const sc = result.structuredContent as { verdict: { status: string; reasons: string[] }; grade: string | null };
+    expect(sc.grade).toBeNull();
+    const view = host.view();
+    await view.locator('article.report').waitFor();
+    expect(await view.locator('.grade-headline').textContent()).toBe('Incomplete: no grade');
+    expect(await view.locator('.grade').getAttribute('data-grade')).toBe('incomplete');
+    expect(await view.locator('.grade-letter').textContent()).toBe('?');
+    expect(await view.locator('ul.reasons li').allTextContents()).toEqual(sc.verdict.reasons);
+    expect(sc.verdict.reasons.join(' ')).toMatch(/budget/);
+  });
+
   it('verdicts on a report the session does not keep (a saved file) are shown on their own', async () => {
     const read = (await host.fromView()).find((m) => m.method === 'resources/read')!.target!;
     const saved = JSON.parse(await host.page.evaluate((uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text), read)) as ScanReport;
