@@ -56,7 +56,8 @@ export interface ViewVerifyResult {
   target: string;
   previousScanId: string;
   verdicts: ViewVerdict[];
-  newFindings: { id: string; rule: string; title: string; severity: Severity; endpoint: { method: string; url: string } }[];
+  /** New findings in full (a report's) or in brief (`endpoint` as one 'METHOD url' string). */
+  newFindings: { id: string; rule: string; title?: string; severity?: Severity; endpoint: string | { method: string; url: string } }[];
   summary: { fixed: number; stillFailing: number; inconclusive: number; newFindings: number };
   allFixed: boolean;
 }

@@ -85,7 +85,10 @@ export class VerifyControls {
     this.verdicts.apply(result);
     this.status.textContent = summaryText(result);
     this.added.replaceChildren(
-      ...result.newFindings.map((f) => h('li', {}, `New ${f.severity}: ${untrusted(f.title)} (${f.rule}) at ${untrusted(f.endpoint.method)} ${untrusted(f.endpoint.url)}`)),
+      ...result.newFindings.map((f) => {
+        const where = typeof f.endpoint === 'string' ? f.endpoint : `${f.endpoint.method} ${f.endpoint.url}`;
+        return h('li', {}, `New${f.severity ? ` ${f.severity}` : ''}: ${untrusted(f.title ?? f.rule)} (${untrusted(f.rule)}) at ${untrusted(where)}`);
+      }),
     );
     this.added.hidden = result.newFindings.length === 0;
   }
