@@ -203,7 +203,7 @@ async function runAndPrint(url: string, config: Config): Promise<number> {
   const text = render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
-  if (config.html) writeFileSync(config.html, toHtml(report, HTML_OPTIONS));
+  if (config.html) writeFileSync(config.html, render(report, 'html', false));
   // The reader of a file, or of a JSON pipe, still learns on stderr what happened and why the exit code is what it is.
   if (config.output || format !== 'pretty' || report.verdict.status !== 'complete') process.stderr.write(`gatecrash: ${gateLine(report, config.failOn, config.output)}\n`);
   return gateCode(report, config.failOn);

@@ -43,7 +43,7 @@ describe('the scan view over MCP (stdio)', () => {
     const r = await client.callTool({ name: 'scan_endpoint', arguments: { url: `${target.url}/generate` } });
     const content = r.content as { type: string; text?: string; uri?: string }[];
     expect(content[0]).toMatchObject({ type: 'text' });
-    expect(content[0]!.text).toMatch(/^Gatecrash scan of /);
+    expect(content[0]!.text).toMatch(/^Gatecrash scan /);
     expect(content.filter((c) => c.type === 'resource_link').map((c) => c.uri)).toContain(`gatecrash://scans/${(r.structuredContent as { scanId: string }).scanId}`);
   });
 });
