@@ -104,6 +104,13 @@ describe.runIf(run)('the scan view in an MCP Apps host (Chromium)', () => {
     await select.selectOption('nginx');
     await item.locator('.fix-output[data-framework="nginx"]').waitFor();
     expect(await code.first().textContent()).toMatch(/location|server \{/);
+    // In the sandboxed frame the copy goes to the clipboard the host allowed (clipboard-write), or the code is selected.
+    await item.getByRole('button', { name: 'Copy the code' }).click();
+    await item.locator('.copy-status').waitFor({ state: 'visible' });
+    const said = await item.locator('.copy-status').textContent();
+    expect(said).toMatch(/^(Copied\.|Copying is not allowed here: the code is selected, copy it with your keyboard\.)$/);
+    // (A selection's text drops the block's last newline.)
+    if (said !== 'Copied.') expect((await view.evaluate(() => window.getSelection()?.toString()))?.trimEnd()).toBe((await code.textContent())?.trimEnd());
     const calls = (await host.fromView()).filter((m) => m.method === 'tools/call');
     expect(calls.map((c) => c.target)).toEqual(['suggest_remediation', 'suggest_remediation']);
     expect(calls[1]!.arguments).toMatchObject({ framework: 'nginx' });

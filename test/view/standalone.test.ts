@@ -114,7 +114,18 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
     expect(await select.inputValue()).toBe(offered[0]);
     await select.selectOption('caddy');
     await item.locator('.fix-output[data-framework="caddy"]').waitFor();
-    expect(await item.locator('.fix-output pre.code').textContent()).toBe(knowledgeFixes.fix(finding, 'caddy').code);
+    const code = knowledgeFixes.fix(finding, 'caddy').code;
+    expect(await item.locator('.fix-output pre.code').textContent()).toBe(code);
+    // Copy: to the clipboard where the page may write it, else the code is selected for the keyboard.
+    await item.getByRole('button', { name: 'Copy the code' }).click();
+    await item.locator('.copy-status').waitFor({ state: 'visible' });
+    const said = await item.locator('.copy-status').textContent();
+    expect(said).toMatch(/^(Copied\.|Copying is not allowed here: the code is selected, copy it with your keyboard\.)$/);
+    if (said === 'Copied.') {
+      await context.grantPermissions(['clipboard-read']);
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+    }
+    else expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(code);
     expect(await page.getByRole('button', { name: /Verify/ }).count()).toBe(0);
     expect(await page.locator('.findings > .hint').textContent()).toContain('gatecrash verify --report');
     await context.close();
