@@ -34,6 +34,8 @@ export function launchChromium(): Promise<Browser> {
 export async function screenshot(page: Page, name: string, fullPage = true): Promise<{ path: string; bytes: number }> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
+  // A frame in its own process paints on its own schedule: let every frame draw twice so the picture is of now.
+  for (const frame of page.frames()) await frame.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null))))).catch(() => undefined);
   await page.screenshot({ path, fullPage });
   const bytes = statSync(path).size;
   console.log(`screenshot ${relative(REPO, path)}: ${bytes} bytes`);
