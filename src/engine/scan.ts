@@ -116,6 +116,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     clearTimeout(timer);
     hooks.signal?.removeEventListener('abort', onUserAbort);
     await client.close();
+    Object.assign(timings, client.connectionTimings());
   }
 
   async function runChecks(surface: Surface): Promise<void> {
