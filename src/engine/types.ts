@@ -87,11 +87,23 @@ export interface Probe {
   stream?: 'first-event';
   /** Further secret values derived from the user's credentials (a case-changed key, a prefix): redacted like the credentials. */
   secrets?: string[];
+  /** For a request that tries a route's request shape: which route, which attempt, and why it was built that way. */
+  attempt?: ShapeAttempt;
   /**
    * Header fields sent once per value, in this order (duplicate-header probes: which occurrence does the auth layer read?).
    * The recorded request shows them joined with ', '.
    */
   repeatedHeaders?: Record<string, string[]>;
+}
+
+/** One try at calling an inference route the way it wants (listed in the report under its route). */
+export interface ShapeAttempt {
+  /** The route's key as discovery listed it ('POST /generate'). */
+  route: string;
+  /** 1-based, per route and per way of asking (without credentials, with yours, with a trick). */
+  n: number;
+  /** Why this request was built this way ("the 400 answer named the field 'prompt'"). */
+  why: string;
 }
 
 export interface ExchangeRequest {
@@ -145,7 +157,31 @@ export type BodyShapeId =
   | 'tgi-kserve'
   | 'triton-generate'
   | 'sglang-generate'
-  | 'wrapper';
+  /** A wrapper of its own design: the body is built from what the route taught (fields, encoding, method). */
+  | 'wrapper'
+  /** The user's explicit request template (`--request`). */
+  | 'template';
+
+/** How a wrapper takes its request: a JSON body, a form body, the query string of a GET, or the prompt as plain text. */
+export type BodyEncoding = 'json' | 'form' | 'query' | 'text';
+
+/** What a route's schema or validator says about one field of its request. */
+export interface FieldSpec {
+  type?: 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
+  /** The values allowed (an enum or a literal); the first is sent. */
+  enum?: (string | number | boolean)[];
+  minimum?: number;
+  maximum?: number;
+}
+
+/** The user's explicit request (`--request 'POST /api/ask {"question": "{{prompt}}"}'`): used as given, never guessed at. */
+export interface RequestTemplate {
+  method: string;
+  /** Path and query; may hold `{{prompt}}` (URL-encoded when filled). */
+  path: string;
+  /** Body text; `{{prompt}}` is filled JSON-escaped when the body is JSON, as is otherwise; `{{max_tokens}}` with the limit. */
+  body?: string;
+}
 
 export interface RouteSpec {
   method: string;
@@ -154,18 +190,29 @@ export interface RouteSpec {
   kind: RouteKind;
   /** For inference routes: how to build the body. */
   shape?: BodyShapeId;
-  /** For a wrapper: the prompt field name ('text', 'prompt', 'inputs', …). */
+  /**
+   * For a wrapper: the prompt field name ('text', 'prompt', 'inputs', 'messages' for a chat array; dotted when nested,
+   * 'input.text'). Absent when unknown: the prompt is then offered under every usual name at once.
+   */
   promptField?: string;
   /** Human note: what this route reveals or does. */
   note?: string;
+  /** For wrappers: the request's fields are known exactly (a server's own API, an OpenAPI schema): no usual name is added. */
+  exactSchema?: boolean;
 }
 
 export interface Route extends RouteSpec {
-  /** How Gatecrash learned of it: 'given-url', 'profile:<id>', 'openapi', 'learned-422'. */
+  /** How Gatecrash learned of it: 'given-url', 'profile:<id>', 'openapi', 'learned-422', 'common-path', 'template'. */
   source: string;
   access: RouteAccess;
-  /** For wrappers learned from a 422 or OpenAPI: required body fields beyond the prompt. */
-  fields?: Record<string, 'string' | 'number' | 'boolean' | 'array' | 'object'>;
+  /** For wrappers: how the request is encoded (default 'json'). */
+  encoding?: BodyEncoding;
+  /** For wrappers: fields beyond the prompt, learned from OpenAPI or validation errors (dotted names for nested fields). */
+  fields?: Record<string, FieldSpec>;
+  /** For wrappers: fields the route refused to be sent (a strict validator). */
+  forbidden?: string[];
+  /** For the user's template route: the request as given. */
+  template?: RequestTemplate;
   /** OpenAPI said this operation has a security requirement. */
   declaredSecurity?: boolean;
   /** Exchange ids that decided `access`. */
@@ -215,6 +262,8 @@ export interface Surface {
   openapi?: unknown;
   /** The signals fingerprinting decided on (kept so checks read cheap GETs without sending them again). */
   signals: Signals;
+  /** Paths guessed for a base URL of a server no profile names (the usual wrapper routes, sent prompt-less). */
+  guessed: string[];
 }
 
 // ---------- profiles ----------

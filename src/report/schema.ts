@@ -40,6 +40,7 @@ export const BodyShapeIdSchema = z.enum([
   'triton-generate',
   'sglang-generate',
   'wrapper',
+  'template',
 ]);
 
 export const ExchangeRequestSchema = z.object({

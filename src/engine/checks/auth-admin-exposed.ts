@@ -8,10 +8,10 @@
 import type { Exchange, Finding, Route, RouteSpec, ServerProfile, Surface } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import { profileById } from '../profiles/index.js';
-import { parseJson } from '../surface/model-output.js';
+import { parseJson } from '../surface/json.js';
 import { exchangeAt } from '../surface/signals-read.js';
 import { defineCheck, type CheckContext } from './define.js';
-import { isRefusal, line, noBaseline, refusedBaselines } from './differential.js';
+import { isRefused, line, noBaseline, refusedBaselines } from './differential.js';
 
 /** Management routes probed at standard depth (the profile lists the most consequential first); deep probes all. */
 const MAX_MANAGEMENT_ROUTES = 6;
@@ -64,7 +64,7 @@ async function calibrate(ctx: CheckContext, guarded: Route): Promise<Calibration
   for (const method of HARMLESS) {
     const ex = await ctx.send({ method, path: guarded.path, purpose: `admin exposure calibration: ${method} ${guarded.path} (a guarded route) must be refused` });
     tried.push(ex);
-    if (isRefusal(ex)) return { method, ex, tried };
+    if (isRefused(ex)) return { method, ex, tried };
   }
   return { method: null, ex: null, tried };
 }
@@ -107,7 +107,7 @@ async function methodDifferential(ctx: CheckContext, profile: ServerProfile, gua
   answers.forEach((ex, i) => {
     const spec = specs[i]!;
     const s = ex.response?.status;
-    if (s === undefined || isRefusal(ex)) return;
+    if (s === undefined || isRefused(ex)) return;
     const reached =
       s === 405 ||
       s === 400 ||

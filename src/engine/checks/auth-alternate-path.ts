@@ -6,7 +6,8 @@
 import type { Exchange, Finding, Route, Severity } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import { profileById } from '../profiles/index.js';
-import { bodyFor, describeServer, probeInference } from '../surface/inference.js';
+import { describeServer, probeInference } from '../surface/inference.js';
+import { probeOf, requestFor } from '../surface/route-request.js';
 import { defineCheck, type CheckContext } from './define.js';
 import {
   IGNORED_PREFIX,
@@ -82,8 +83,9 @@ async function sideRoutes(ctx: CheckContext, candidates: Route[]): Promise<Alter
   const sent = await Promise.all(
     probed.map((route) => {
       const extra = CHEAP_EXTRAS.find((c) => route.path.endsWith(c.suffix))?.extra ?? {};
-      const body = JSON.stringify({ ...bodyFor(route, ctx.surface, { prompt: ctx.options.prompt }), ...extra });
-      return ctx.send({ method: 'POST', path: route.path, body, inference: true, purpose: `alternate route: ${route.path} without credentials (${route.note ?? route.kind})` });
+      const request = requestFor(route, ctx.surface, { prompt: ctx.options.prompt });
+      const body = JSON.stringify({ ...(JSON.parse(request.body ?? '{}') as object), ...extra });
+      return ctx.send(probeOf({ ...request, body }, { inference: true, purpose: `alternate route: ${route.path} without credentials (${route.note ?? route.kind})` }));
     }),
   );
   const out: Alternate[] = [];

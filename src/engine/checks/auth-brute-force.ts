@@ -8,7 +8,7 @@
 import type { Exchange } from '../types.js';
 import { describeServer } from '../surface/inference.js';
 import { defineCheck } from './define.js';
-import { isRefusal, line, type CredentialSlot } from './credential-probes.js';
+import { isRefused, line, type CredentialSlot } from './credential-probes.js';
 import { credentialBurst, type BurstAttempt, type CredentialBurst } from './credential-burst.js';
 
 function median(xs: number[]): number {
@@ -33,7 +33,7 @@ export function latencyGrows(latencies: number[]): boolean {
  * burst would; otherwise there is no header to judge. When every header refused its random keys, all are judged.
  */
 function judgedSlots(burst: CredentialBurst): CredentialSlot[] {
-  const refusesRandom = (slot: CredentialSlot) => burst.attempts.filter((a) => a.slot === slot && a.kind === 'random').every((a) => isRefusal(a.exchange));
+  const refusesRandom = (slot: CredentialSlot) => burst.attempts.filter((a) => a.slot === slot && a.kind === 'random').every((a) => isRefused(a.exchange));
   const refusing = burst.slots.filter(refusesRandom);
   if (refusing.length === burst.slots.length) return refusing;
   return refusing.includes(burst.slots[0]!) ? [burst.slots[0]!] : [];
@@ -57,11 +57,11 @@ export default defineCheck({
     }
     const slots = judgedSlots(burst);
     if (slots.length === 0) {
-      const through = burst.attempts.find((a) => a.kind === 'random' && !isRefusal(a.exchange))!;
+      const through = burst.attempts.find((a) => a.kind === 'random' && !isRefused(a.exchange))!;
       ctx.mark('auth.brute-force', 'inconclusive', `A random wrong key in ${through.slot.name} was not refused (${line(through.exchange)}), so there is no key check to guess against.`);
       return [];
     }
-    const runs = slots.map((slot) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefusal(a.exchange)) }));
+    const runs = slots.map((slot) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefused(a.exchange)) }));
     const short = runs.find((r) => r.refused.length < burst.size);
     if (short) {
       ctx.mark('auth.brute-force', 'inconclusive', `Only ${short.refused.length} of the wrong keys in ${short.slot.name} were refused; the others got through (see auth.header-bypass).`);

@@ -24,7 +24,7 @@ import {
   credentialSlots,
   credentialValue,
   guardedBaseline,
-  isRefusal,
+  isRefused,
   line,
   markRateLimited,
   reached,
@@ -87,7 +87,7 @@ async function probeSlots(ctx: CheckContext, b: GuardedBaseline) {
   // Round 2: the crafted values in each primary header whose wrong key was refused. The wrong-credential burst already sent
   // each of them with discovery's prompt-less body: a value it saw refused is refused (the key check runs before the body
   // is read); a value that got through, or one the burst did not reach, goes with the one-token request to prove it.
-  const tested = primary.filter((slot) => isRefusal(wrongBy.get(slot)));
+  const tested = primary.filter((slot) => isRefused(wrongBy.get(slot)));
   const placeholders = await Promise.all(
     tested.map(async (slot) => {
       const values = placeholdersFor(slot);

@@ -4,8 +4,8 @@
 // (vLLM 0.3–0.21 CVE-2026-48746, LiteLLM before 1.84 CVE-2026-49468, suspected in SGLang; TARGETS.md).
 import type { Exchange, Finding, ProductId } from '../types.js';
 import { defineCheck, type CheckContext } from './define.js';
-import { isRefusal, line, modelReached, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type VariantProof } from './differential.js';
-import { parseJson } from '../surface/model-output.js';
+import { isRefused, line, modelReached, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type VariantProof } from './differential.js';
+import { isObject, parseJson } from '../surface/json.js';
 import { describeServer } from '../surface/inference.js';
 
 /** Public paths the affected middlewares let through, most common first. */
@@ -26,20 +26,20 @@ const ADVISORY: Partial<Record<ProductId, string>> = {
  * the model, for model output.
  */
 async function withModelFromList(ctx: CheckContext, base: GuardedBaseline, hostValue: string, first: Exchange): Promise<VariantProof | null> {
-  const body = parseJson(base.body) as Record<string, unknown> | null;
-  if (!body || typeof body !== 'object' || 'model' in body || !('messages' in body || 'prompt' in body)) return null;
+  const body = parseJson(base.request.body);
+  if (!isObject(body) || 'model' in body || !('messages' in body || 'prompt' in body)) return null;
   if (!/\bmodel\b/i.test(first.response?.body ?? '')) return null;
   const list = await ctx.send({ method: 'GET', path: '/v1/models', host: hostValue, purpose: `Host-header path confusion: GET /v1/models with Host: ${hostValue} (the model the handler asked for)` });
   const data = (parseJson(list.response?.body) as { data?: { id?: unknown }[] } | null)?.data;
   const model = list.response?.status === 200 && Array.isArray(data) ? data.map((m) => m?.id).find((id): id is string => typeof id === 'string') : undefined;
   if (!model) return null;
-  const withModel: GuardedBaseline = { ...base, body: JSON.stringify({ model, ...body }) };
+  const withModel: GuardedBaseline = { ...base, request: { ...base.request, body: JSON.stringify({ model, ...body }) } };
   const retry = await sendVariant(ctx, withModel, { host: hostValue, purpose: `Host-header path confusion: Host: ${hostValue} on ${base.route.path} with model ${model}` });
   const proof = modelReached(retry, ctx.options.prompt);
   if (!proof) return null;
   // The baseline again with the same body, so that the two requests still differ by the Host header alone.
   const refused = await sendVariant(ctx, withModel, { purpose: `bypass baseline: ${base.route.method} ${base.route.path} with model ${model}, without credentials (must be refused)` });
-  return isRefusal(refused) ? { ex: retry, proof, baseline: refused, steps: [first, list] } : null;
+  return isRefused(refused) ? { ex: retry, proof, baseline: refused, steps: [first, list] } : null;
 }
 
 export default defineCheck({

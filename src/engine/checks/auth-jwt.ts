@@ -18,7 +18,7 @@ import {
   credentialValue,
   errorText,
   guardedBaseline,
-  isRefusal,
+  isRefused,
   keyedRoute,
   line,
   markRateLimited,
@@ -46,7 +46,7 @@ export function jwtOf(value: string): string | null {
 const JWT_WORDS = /\b(jwt|jws|json web token)s?\b|not enough segments|signature verification failed|invalid_token|jwt malformed|invalid signature/i;
 
 export function revealsJwt(ex: Exchange | undefined): boolean {
-  if (!ex?.response || !isRefusal(ex)) return false;
+  if (!ex?.response || !isRefused(ex)) return false;
   return JWT_WORDS.test(ex.response.headers['www-authenticate'] ?? '') || JWT_WORDS.test(errorText(ex));
 }
 
@@ -129,7 +129,7 @@ async function withUserJwt(ctx: CheckContext, cred: UserCredential, token: strin
   // The forged tokens carry the user's claims and signature: redact those segments wherever they appear.
   const secrets = [payloadSeg!, signatureSeg!].filter((s) => s.length >= 8);
   const forged = await forgeFrom(claims, token);
-  const b = { route: k.route, body: k.body };
+  const b = { request: k.request };
   const sent = await Promise.all(
     forged.map((f) =>
       sendWithCredential(ctx, b, {
@@ -164,7 +164,7 @@ async function withoutUserJwt(ctx: CheckContext): Promise<Finding[] | null> {
   const slot = { name: 'Authorization', scheme: 'Bearer' as const };
   const wrong = await sendWithCredential(ctx, b, { purpose: 'header bypass: random wrong key in Authorization', headers: { Authorization: credentialValue(slot, wrongKey(ctx.surface, 0, userCredential(ctx.target)?.token)) } });
   if (![...ctx.surface.signals.all, b.baseline, wrong].some(revealsJwt)) return null;
-  if (!isRefusal(wrong)) {
+  if (!isRefused(wrong)) {
     ctx.mark('auth.jwt', 'inconclusive', `${line(wrong)}: a random wrong token was not refused, so forged tokens prove nothing.`);
     return [];
   }

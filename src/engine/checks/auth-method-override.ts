@@ -7,7 +7,7 @@
 // route refuses GET (calibrated) yet answers HEAD with a JSON entity.
 import type { Exchange, Finding } from '../types.js';
 import { defineCheck, type CheckContext } from './define.js';
-import { isRefusal, isRoutingMiss, line, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type Proof, type Trick } from './differential.js';
+import { isRefused, isNotRouted, line, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type Proof, type Trick } from './differential.js';
 import { describeServer } from '../surface/inference.js';
 
 const OVERRIDE_HEADERS = ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override'];
@@ -72,13 +72,13 @@ async function probeRoute(ctx: CheckContext, base: GuardedBaseline): Promise<Hit
   // the body cannot change their answer, and the GET with the body is not sent.
   const bare = await sendVariant(ctx, base, { method: 'GET', withBody: false, purpose: `method switch: GET ${base.route.path} without a body` });
   const getTrick: Trick = { method: 'GET', purpose: `method switch: GET ${base.route.path} with the same body` };
-  const decided = isRefusal(bare) || isRoutingMiss(bare);
+  const decided = isRefused(bare) || isNotRouted(bare);
   const get = decided ? bare : await sendVariant(ctx, base, getTrick);
   const viaGet = decided ? null : await attempt(ctx, base, getTrick, 'GET', 'GET with the same body'); // the request above, sent once
   if (viaGet) return [viaGet];
 
   // 2. HEAD, calibrated by GET being refused on the same route (else a 2xx HEAD could be anything).
-  if (isRefusal(get)) {
+  if (isRefused(get)) {
     const head = await sendVariant(ctx, base, { method: 'HEAD', withBody: false, purpose: `method switch: HEAD ${base.route.path}` });
     if (headAnswered(head)) {
       const res = head.response!;
@@ -92,7 +92,7 @@ async function probeRoute(ctx: CheckContext, base: GuardedBaseline): Promise<Hit
   if (postOverride) hits.push(postOverride);
 
   // 4. GET passed the auth layer and met the router (404/405): an override to POST may reach the POST handler behind it.
-  if (isRoutingMiss(get)) {
+  if (isNotRouted(get)) {
     const getOverride = await tryOverrides(ctx, base, 'GET', 'POST');
     if (getOverride) hits.push({ ...getOverride, steps: [get, ...getOverride.steps] });
   }

@@ -33,7 +33,7 @@ interface Variant {
 const QUERY_PARAMS = ['api_key', 'key'];
 
 function variants(ctx: Parameters<typeof keyedRoute>[0], k: KeyedRoute, cred: UserCredential): Variant[] {
-  const b = { route: k.route, body: k.body };
+  const b = { request: k.request };
   const inHeader = (value: string, secret: string, purpose: string) =>
     sendWithCredential(ctx, b, { purpose, headers: { ...cred.others, [cred.header]: value }, secrets: [secret] });
   const out: Variant[] = [];
@@ -54,7 +54,7 @@ function variants(ctx: Parameters<typeof keyedRoute>[0], k: KeyedRoute, cred: Us
   const inQuery = (params: string[]) => () =>
     sendWithCredential(ctx, b, {
       purpose: `weak key: your key as ${params.map((p) => `?${p}=`).join(' and ')} instead of ${cred.header}`,
-      path: params.reduce((path, p) => withQuery(path, p, cred.token), k.route.path),
+      path: params.reduce((path, p) => withQuery(path, p, cred.token), k.request.path),
       headers: { ...cred.others },
     });
   out.push({

@@ -3,7 +3,8 @@
 // connection (Probe.stream = 'first-event'), so the server never gets to generate at length. Only routes whose body can ask
 // for a stream are tried: a non-streaming route would generate everything before its first byte. A 4xx refusal is a pass.
 import type { BodyShapeId, Exchange, Signals } from '../types.js';
-import { bodyFor, describeServer } from '../surface/inference.js';
+import { describeServer } from '../surface/inference.js';
+import { probeOf, requestFor } from '../surface/route-request.js';
 import { authMissingAttempts, authMissingRoutes, type ReusedAttempt } from '../surface/inference-reuse.js';
 import { isObject, okObjectAt, openAiModelList } from '../surface/signals-read.js';
 import { defineCheck } from './define.js';
@@ -61,15 +62,11 @@ export default defineCheck({
     }
     const context = statedContext(ctx.surface.signals);
     const limit = oversizedLimit(context?.tokens ?? null);
-    const body = { ...bodyFor(chosen.route, ctx.surface, { prompt, maxTokens: limit, stream: true }), ...(chosen.route.shape === 'sglang-generate' ? { stream: true } : {}) };
-    const ex = await ctx.send({
-      method: chosen.route.method,
-      path: chosen.exchange.probe.path,
-      body: JSON.stringify(body),
-      inference: true,
-      stream: 'first-event',
-      purpose: `cost: ${limit} tokens asked on ${chosen.route.path}, streamed and closed after the first event`,
-    });
+    const request = requestFor(chosen.route, ctx.surface, { prompt, maxTokens: limit, stream: true });
+    const body = { ...(JSON.parse(request.body ?? '{}') as object), ...(chosen.route.shape === 'sglang-generate' ? { stream: true } : {}) };
+    const ex = await ctx.send(
+      probeOf({ ...request, body: JSON.stringify(body) }, { inference: true, stream: 'first-event', purpose: `cost: ${limit} tokens asked on ${chosen.route.path}, streamed and closed after the first event` }),
+    );
     const s = ex.response?.status;
     if (s === undefined || refused(ex)) {
       if (s === undefined) ctx.mark('cost.unbounded-generation', 'inconclusive', `The oversized request got no answer: ${ex.error ?? 'no response'}.`);

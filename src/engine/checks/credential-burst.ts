@@ -14,7 +14,7 @@ import type { Exchange, Route, Surface } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import type { CheckContext } from './define.js';
 import { throttleSign } from './throttle-signs.js';
-import { credentialSlots, credentialValue, isRefusal, userCredential, wrongKey, type CredentialSlot } from './credential-probes.js';
+import { credentialSlots, credentialValue, isRefused, userCredential, wrongKey, type CredentialSlot } from './credential-probes.js';
 
 type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
 
@@ -62,7 +62,7 @@ function refusingRoute(surface: Surface): { route: Route; seen: Exchange } | nul
   const guarded = surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded');
   for (const route of [...guarded.filter((r) => r.source === 'given-url'), ...guarded.filter((r) => r.source !== 'given-url')]) {
     const seen = surface.signals.all.find((ex) => route.evidence?.includes(ex.id));
-    if (seen && isRefusal(seen) && !seen.probe.inference && seen.probe.credentials !== 'user') return { route, seen };
+    if (seen && isRefused(seen) && !seen.probe.inference && seen.probe.credentials !== 'user') return { route, seen };
   }
   return null;
 }
@@ -118,8 +118,8 @@ async function sendBurst(ctx: Ctx): Promise<CredentialBurst | null> {
     // Random wrong keys until `size` were refused in this header (crafted values that got through do not count), unless a
     // random key got through too: then this header checks no key, and more of them would prove nothing.
     const mine = () => burst.attempts.filter((a) => a.slot === slot);
-    const randomThrough = () => mine().some((a) => a.kind === 'random' && !isRefusal(a.exchange));
-    while (mine().filter((a) => isRefusal(a.exchange)).length < size && !randomThrough()) {
+    const randomThrough = () => mine().some((a) => a.kind === 'random' && !isRefused(a.exchange));
+    while (mine().filter((a) => isRefused(a.exchange)).length < size && !randomThrough()) {
       const stop = await attempt(random(slot));
       if (stop) return { ...burst, stop };
     }
@@ -146,5 +146,5 @@ export function credentialBurst(ctx: Ctx): Promise<CredentialBurst | null> {
 export function refusedInBurst(burst: CredentialBurst | null, route: Route, slot: CredentialSlot, kind: BurstAttempt['kind'], value?: string): Exchange | null {
   if (!burst || burst.route.method !== route.method || burst.route.path !== route.path) return null;
   const a = burst.attempts.find((x) => x.kind === kind && x.slot.name.toLowerCase() === slot.name.toLowerCase() && (value === undefined || x.value === value));
-  return a && isRefusal(a.exchange) ? a.exchange : null;
+  return a && isRefused(a.exchange) ? a.exchange : null;
 }

@@ -6,12 +6,13 @@ import { randomBytes } from 'node:crypto';
 import type { CredentialHeader, Exchange, Finding, Probe, Route, RuleId, Surface, Target } from '../types.js';
 import { profileById } from '../profiles/index.js';
 import { probeInference } from '../surface/inference.js';
-import { parseJson } from '../surface/model-output.js';
-import { learnFrom422 } from '../surface/validation-errors.js';
+import { parseJson } from '../surface/json.js';
+import { learnFromRejection } from '../surface/rejection.js';
+import { probeOf, type RouteRequest } from '../surface/route-request.js';
 import type { CheckContext } from './define.js';
-import { handlerAnswered, isRefusal, line, modelReached, refusedBaselines, type GuardedBaseline, type Proof } from './differential.js';
+import { handlerAnswered, isRefused, line, modelReached, refusedBaselines, type GuardedBaseline, type Proof } from './differential.js';
 
-export { isRefusal, line };
+export { isRefused, line };
 export type { GuardedBaseline, Proof };
 
 type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
@@ -95,14 +96,12 @@ export function credentialSlots(surface: Surface): { primary: CredentialSlot[]; 
  * meaningful against a baseline that carried the same body and was refused.
  */
 export function validationReached(ex: Exchange | undefined): Proof | null {
-  const res = ex?.response;
-  if (res?.status !== 422) return null;
-  const learned = learnFrom422(res.body);
-  if (learned.headers.length || !learned.bodyFields.length) return null;
-  return { confidence: 'firm', summary: `got past authentication to body validation (422 naming ${learned.bodyFields.slice(0, 3).join(', ')})` };
+  if (ex?.response?.status !== 422) return null;
+  const fields = learnFromRejection(ex).fields;
+  const body = fields.filter((f) => f.where === 'body').map((f) => f.name);
+  if (fields.some((f) => f.where === 'header') || body.length === 0) return null;
+  return { confidence: 'firm', summary: `got past authentication to body validation (422 naming ${body.slice(0, 3).join(', ')})` };
 }
-
-const REFUSAL_WORDS = /unauthori[sz]ed|forbidden|not authenticated|invalid (api[ _-]?)?(key|token)|authentication/i;
 
 /**
  * The request got past authentication: model output (confirmed), or the handler's own answer (firm). Body validation counts
@@ -114,7 +113,7 @@ export function reached(ex: Exchange | undefined, prompt: string, refused?: Exch
   const model = modelReached(ex, prompt);
   if (model) return model;
   const handler = handlerAnswered(ex);
-  if (handler && !REFUSAL_WORDS.test(ex!.response!.body)) return handler;
+  if (handler && !isRefused(ex)) return handler;
   const s = refused?.response?.status;
   if (refused && (s === 401 || s === 403 || s === 407) && refused.request.body === ex?.request.body) return validationReached(ex);
   return null;
@@ -134,9 +133,7 @@ export async function guardedBaseline(ctx: Ctx): Promise<GuardedBaseline | null>
   const ordered = [...others.filter((r) => r.source === 'given-url'), ...others.filter((r) => r.source !== 'given-url')].slice(0, 2);
   for (const route of ordered) {
     const attempt = await probeInference(ctx.send, route, ctx.surface, { prompt: ctx.options.prompt });
-    if (isRefusal(attempt.exchange) && attempt.exchange.request.body !== undefined) {
-      return { route, baseline: attempt.exchange, body: attempt.exchange.probe.body! };
-    }
+    if (attempt.answer.kind === 'refused') return { route: attempt.route, baseline: attempt.exchange, request: attempt.request };
   }
   return null;
 }
@@ -144,20 +141,22 @@ export async function guardedBaseline(ctx: Ctx): Promise<GuardedBaseline | null>
 /** The baseline's one-token request with credential headers set (no user credentials unless `credentials` says so). */
 export function sendWithCredential(
   ctx: Pick<CheckContext, 'send'>,
-  b: { route: Route; body: string },
+  b: { request: RouteRequest },
   o: { purpose: string; headers?: Record<string, string>; repeatedHeaders?: Record<string, string[]>; path?: string; secrets?: string[]; credentials?: Probe['credentials'] },
 ): Promise<Exchange> {
-  return ctx.send({
-    method: b.route.method,
-    path: o.path ?? b.route.path,
-    body: b.body,
-    inference: true,
-    purpose: o.purpose,
-    ...(o.headers ? { headers: o.headers } : {}),
-    ...(o.repeatedHeaders ? { repeatedHeaders: o.repeatedHeaders } : {}),
-    ...(o.secrets?.length ? { secrets: o.secrets } : {}),
-    ...(o.credentials ? { credentials: o.credentials } : {}),
-  });
+  return ctx.send(
+    probeOf(
+      { ...b.request, ...(o.path ? { path: o.path } : {}) },
+      {
+        inference: true,
+        purpose: o.purpose,
+        ...(o.headers ? { headers: o.headers } : {}),
+        ...(o.repeatedHeaders ? { repeatedHeaders: o.repeatedHeaders } : {}),
+        ...(o.secrets?.length ? { secrets: o.secrets } : {}),
+        ...(o.credentials ? { credentials: o.credentials } : {}),
+      },
+    ),
+  );
 }
 
 // ---------- the user's credential ----------
@@ -191,8 +190,8 @@ export function userCredential(target: Target, name?: string): UserCredential | 
 
 export interface KeyedRoute {
   route: Route;
-  /** The one-token body that the route accepted with the user's credential. */
-  body: string;
+  /** The one-token request that the route accepted with the user's credential. */
+  request: RouteRequest;
   /** The user's credential accepted. */
   accepted: Exchange;
   proof: Proof;
@@ -223,13 +222,12 @@ export async function keyedRoute(ctx: Ctx, cred: UserCredential): Promise<KeyedR
     });
     const proof = reached(withKey.exchange, ctx.options.prompt);
     if (!proof) {
-      if (isRefusal(withKey.exchange)) refusedWithKey ??= withKey.exchange;
+      if (withKey.answer.kind === 'refused') refusedWithKey ??= withKey.exchange;
       continue;
     }
-    const body = withKey.exchange.probe.body!;
-    const b = { route, body };
+    const b = { request: withKey.request };
     const refused = await sendWithCredential(ctx, b, { purpose: `authenticated baseline: the same request to ${route.method} ${route.path} without credentials` });
-    if (!isRefusal(refused)) {
+    if (!isRefused(refused)) {
       if (reached(refused, ctx.options.prompt)) ignored ??= { withKey: withKey.exchange, withoutKey: refused, route };
       continue;
     }
@@ -238,10 +236,10 @@ export async function keyedRoute(ctx: Ctx, cred: UserCredential): Promise<KeyedR
       headers: { ...cred.others, [cred.header]: credentialValue(cred, wrongKey(ctx.surface, 0, cred.token)) },
     });
     // 429 is a refusal here: a limiter of failed keys answered instead of the key check, and it did not let the request in.
-    if (!isRefusal(wrong) && wrong.response?.status !== 429) {
+    if (!isRefused(wrong) && wrong.response?.status !== 429) {
       return { ok: false, reason: `${line(wrong)}: a random wrong key in ${cred.header} was not refused, so key variants prove nothing.` };
     }
-    return { ok: true, keyed: { route, body, accepted: withKey.exchange, proof, refused, wrong } };
+    return { ok: true, keyed: { route: withKey.route, request: withKey.request, accepted: withKey.exchange, proof, refused, wrong } };
   }
   if (ignored) return { ok: false, reason: `${ignored.route.method} ${ignored.route.path} answers the same without your credentials.`, ignored };
   if (refusedWithKey) return { ok: false, reason: `your credentials were refused (${line(refusedWithKey)}); check the header name and value.` };

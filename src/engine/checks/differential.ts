@@ -1,44 +1,29 @@
-// Differential proof for authentication bypasses (CHECKS.md Principle 1): the same request without the trick is refused
-// (401/403), and with the trick it reaches the model (confirmed) or the protected handler (firm). Shared by the auth.*
-// checks that claim a bypass, so that every one of them judges "refused" and "reached" the same way and so that their
-// baselines are the very same probes (the client sends identical probes once per scan, whichever check asks first).
+// Differential proof for authentication bypasses: the same request without the trick is refused, and with the trick it
+// reaches the model (confirmed) or the protected handler (firm). Shared by the auth.* checks that claim a bypass, so that
+// every one of them judges "refused" and "reached" the same way (surface/answer.ts) and so that their baselines are the very
+// same probes (the client sends identical probes once per scan, whichever check asks first).
 //
 // API, small on purpose:
-//   isRefusal(ex)            an auth layer turned the request away
-//   isRoutingMiss(ex)        the router turned it away before any handler (404/405/501)
 //   modelReached(ex, prompt) 2xx with generated text → confirmed
 //   handlerAnswered(ex)      2xx with a JSON answer that is not an error object → firm (for routes that do not generate)
 //   handlerValidated(ex, b)  400/422 from the handler's own validation of the body we sent → firm (behind the auth layer)
 //   refusedBaselines(ctx)    guarded inference routes with their refused one-token request, the given URL first
 //   sendVariant(ctx, b, t)   the baseline request with exactly one trick applied (path, method, headers, host)
-//   proveVariant(ctx, b, t)  sends the trick and judges it (output, other prompt fields for wrappers, firm validation)
+//   proveVariant(ctx, b, t)  sends the trick and judges it (output, what a rejection teaches, firm validation)
 //   line(ex)                 "POST /v1/chat/completions → 401", for descriptions and notes
 //   IGNORED_PREFIX, routesBySuffix(surface)   the prefixed spelling and who owns it (path-confusion vs alternate-path)
 //   noBaseline(surface)      the status and reason to mark when there is no refused baseline
 import type { Confidence, Exchange, Probe, ProductId, Route, Surface } from '../types.js';
-import { bodyFor } from '../surface/inference.js';
-import { PROMPT_FIELD_GUESSES } from '../surface/body-shapes.js';
-import { extractModelOutput, parseJson } from '../surface/model-output.js';
-import { learnFrom422 } from '../surface/validation-errors.js';
+import { isRefused, isNotRouted, modelOutputOf, readAnswer } from '../surface/answer.js';
+import { probeInference } from '../surface/inference.js';
+import { isObject, parseJson } from '../surface/json.js';
+import { learnFromRejection } from '../surface/rejection.js';
+import { probeOf, requestFor, type RouteRequest } from '../surface/route-request.js';
 import type { CheckContext } from './define.js';
 
+export { isRefused, isNotRouted };
+
 export type SendContext = Pick<CheckContext, 'send' | 'surface' | 'options'>;
-
-/**
- * Refused by an auth layer: 401, 403, 407, or FastAPI's 422 naming a missing header (a required credential header
- * parameter fails validation before the endpoint runs, TARGETS.md "FastAPI").
- */
-export function isRefusal(ex: Exchange | undefined): boolean {
-  const s = ex?.response?.status;
-  if (s === 401 || s === 403 || s === 407) return true;
-  return s === 422 && learnFrom422(ex!.response!.body).headers.length > 0;
-}
-
-/** The router turned the request away before any handler ran: unknown path, wrong method, method not implemented. */
-export function isRoutingMiss(ex: Exchange | undefined): boolean {
-  const s = ex?.response?.status;
-  return s === 404 || s === 405 || s === 501;
-}
 
 export interface Proof {
   /** A proof is never tentative: version or configuration evidence alone is not a bypass. */
@@ -49,9 +34,7 @@ export interface Proof {
 
 /** 2xx with generated text (not an echo of our own prompt): the model ran for a caller without credentials. */
 export function modelReached(ex: Exchange | undefined, prompt: string): Proof | null {
-  const res = ex?.response;
-  if (!res || res.status < 200 || res.status >= 300) return null;
-  const out = extractModelOutput(res.body, prompt);
+  const out = modelOutputOf(ex, prompt);
   return out ? { confidence: 'confirmed', summary: `returned model output (${JSON.stringify(out.text.slice(0, 60))})` } : null;
 }
 
@@ -83,10 +66,10 @@ const GENERIC_KEYS = ['model', 'stream'];
  */
 export function handlerValidated(ex: Exchange | undefined, sentBody: string | undefined): Proof | null {
   const res = ex?.response;
-  if (!res || (res.status !== 400 && res.status !== 422) || isRefusal(ex)) return null;
-  const json = parseJson(res.body) as { detail?: unknown } | null;
-  if (json && Array.isArray(json.detail)) {
-    const bodyLoc = (json.detail as { loc?: unknown }[]).some((d) => Array.isArray(d?.loc) && d.loc[0] === 'body');
+  if (!res || (res.status !== 400 && res.status !== 422) || isRefused(ex)) return null;
+  const json = parseJson(res.body);
+  if (isObject(json) && Array.isArray(json['detail'])) {
+    const bodyLoc = learnFromRejection(ex).fields.some((f) => f.where === 'body');
     return bodyLoc ? { confidence: 'firm', summary: `answered ${res.status} with the handler's validation of our body (pydantic loc "body")` } : null;
   }
   const sent = parseJson(sentBody);
@@ -105,10 +88,10 @@ function summarizeKeys(json: object): string {
 
 export interface GuardedBaseline {
   route: Route;
-  /** The refused request: the one-token body, no credentials. */
+  /** The refused request: the one-token request, no credentials. */
   baseline: Exchange;
-  /** The body the baseline carried; variants reuse it byte for byte so that only the trick differs. */
-  body: string;
+  /** The request the baseline carried; variants reuse it byte for byte so that only the trick differs. */
+  request: RouteRequest;
 }
 
 /** The path family a guarded route belongs to (its first segment), so that one route per family is tried. */
@@ -126,15 +109,11 @@ function byPreference(routes: Route[]): Route[] {
 /** Routes that are not known to be guarded, tried only when no guarded one refused: they cost nothing extra (below). */
 const MAX_UNCLASSIFIED = 6;
 
-async function sendBaseline(ctx: SendContext, route: Route, body = JSON.stringify(bodyFor(route, ctx.surface, { prompt: ctx.options.prompt }))): Promise<GuardedBaseline | null> {
-  const baseline = await ctx.send({
-    method: route.method,
-    path: route.path,
-    body,
-    inference: true,
-    purpose: `bypass baseline: one-token request to ${route.method} ${route.path} without credentials (must be refused)`,
-  });
-  return isRefusal(baseline) ? { route, baseline, body } : null;
+async function sendBaseline(ctx: SendContext, route: Route, request = requestFor(route, ctx.surface, { prompt: ctx.options.prompt })): Promise<GuardedBaseline | null> {
+  const baseline = await ctx.send(
+    probeOf(request, { inference: true, purpose: `bypass baseline: one-token request to ${request.method} ${request.path} without credentials (must be refused)` }),
+  );
+  return isRefused(baseline) ? { route, baseline, request } : null;
 }
 
 /**
@@ -180,15 +159,22 @@ export interface Trick {
 /** The baseline's request with one trick applied, still without credentials. */
 export function sendVariant(ctx: Pick<CheckContext, 'send'>, b: GuardedBaseline, t: Trick): Promise<Exchange> {
   const withBody = t.withBody ?? true;
-  const probe: Probe = {
-    method: t.method ?? b.route.method,
-    path: t.path ?? b.route.path,
+  const { body, contentType, ...request } = b.request;
+  const built = probeOf({ ...request, ...(withBody && body !== undefined ? { body, ...(contentType ? { contentType } : {}) } : {}) }, {
     purpose: t.purpose,
-    ...(withBody ? { body: b.body, inference: true } : {}),
+    ...(withBody ? { inference: true } : {}),
     ...(t.headers ? { headers: t.headers } : {}),
     ...(t.host !== undefined ? { host: t.host } : {}),
-  };
+  });
+  const probe: Probe = { ...built, method: t.method ?? request.method, path: t.path ?? pathWithQuery(request.path, t.path) };
   return ctx.send(probe);
+}
+
+/** A trick's path keeps the baseline's query string (a GET route's prompt travels there). */
+function pathWithQuery(path: string, trickPath: string | undefined): string {
+  if (trickPath === undefined) return path;
+  const q = path.indexOf('?');
+  return q === -1 || trickPath.includes('?') ? trickPath : trickPath + path.slice(q);
 }
 
 export interface VariantProof {
@@ -202,11 +188,12 @@ export interface VariantProof {
 }
 
 /**
- * Sends a trick and judges it: model output is confirmed. A wrapper whose prompt field discovery could only guess (the 401
- * hid the 422) may answer the variant 400/422 for our guess: the other usual field names are tried, like probeInference
- * does, and the baseline is sent again with the body that worked, which must be refused too, so the two sides still differ
- * by the trick alone. `upgrade` may turn a validation answer into model output (the Host-header check reads the model list
- * through the same trick). Last, the handler's own validation of our body is a firm proof when the baseline was a 401/403.
+ * Sends a trick and judges it: model output is confirmed. A route whose request shape discovery could not learn (the
+ * refusal hid the validator) may answer the variant 400/422 for our body: what that rejection teaches is applied and the
+ * variant sent again, and the baseline is sent again with the request that worked, which must be refused too, so the two
+ * sides still differ by the trick alone. `upgrade` may turn a validation answer into model output (the Host-header check
+ * reads the model list through the same trick). Last, the handler's own validation of our body is a firm proof when the
+ * baseline was a 401/403.
  */
 export async function proveVariant(
   ctx: SendContext,
@@ -218,21 +205,24 @@ export async function proveVariant(
   const first = await sendVariant(ctx, b, t);
   const direct = modelReached(first, prompt);
   if (direct) return { ex: first, proof: direct, baseline: b.baseline, steps: [] };
-  const s = first.response?.status;
-  if (s !== 400 && s !== 422) return null;
-  // A prompt field read from OpenAPI or a 422 is the handler's own; one taken from a profile's route of the same name is a guess.
-  const guessed = b.route.shape === 'wrapper' && !(b.route.promptField && (b.route.source === 'openapi' || b.route.source === 'learned-422'));
-  // A 422 that names a missing header is FastAPI refusing the credential, not our body: other field names change nothing.
-  const refusedForHeader = s === 422 && learnFrom422(first.response!.body).headers.length > 0;
-  if (guessed && !refusedForHeader) {
-    const used = Object.keys((parseJson(b.body) as Record<string, unknown> | null) ?? {});
-    for (const field of PROMPT_FIELD_GUESSES.filter((f) => !used.includes(f))) {
-      const body = JSON.stringify(bodyFor(b.route, ctx.surface, { prompt }, field));
-      const ex = await sendVariant(ctx, { ...b, body }, { ...t, purpose: `${t.purpose} (prompt field '${field}')` });
-      const proof = modelReached(ex, prompt);
-      if (!proof) continue;
-      const again = await sendBaseline(ctx, b.route, body);
-      return again ? { ex, proof, baseline: again.baseline, steps: [first] } : null;
+  const kind = readAnswer(first, prompt).kind;
+  if (kind !== 'rejected-input') return null;
+  // Past the auth layer, the handler's own validator speaks: call the route the way it wants, with the trick held fixed.
+  if (t.withBody !== false && (b.route.shape ?? 'wrapper') === 'wrapper') {
+    const attempt = await probeInference(ctx.send, b.route, ctx.surface, {
+      prompt,
+      ...(t.path ? { path: t.path } : {}),
+      ...(t.method ? { method: t.method } : {}),
+      ...(t.headers ? { headers: t.headers } : {}),
+      ...(t.host !== undefined ? { host: t.host } : {}),
+      purpose: `${t.purpose} (the request the route asks for)`,
+    });
+    const proof = modelReached(attempt.exchange, prompt);
+    if (proof) {
+      const learned = requestFor({ ...attempt.route, method: b.route.method, path: b.route.path }, ctx.surface, { prompt });
+      const again = await sendBaseline(ctx, b.route, learned);
+      if (again) return { ex: attempt.exchange, proof, baseline: again.baseline, steps: [first, ...attempt.steps.slice(0, -1)] };
+      return null;
     }
   }
   const upgraded = upgrade ? await upgrade(first) : null;
@@ -240,7 +230,7 @@ export async function proveVariant(
   // Only behind a 401/403: FastAPI's missing-header 422 already shows the body's validation state, so a body error on the
   // variant would say nothing new (or come from another handler).
   const status = b.baseline.response?.status;
-  const firm = status === 401 || status === 403 || status === 407 ? handlerValidated(first, b.body) : null;
+  const firm = status === 401 || status === 403 || status === 407 ? handlerValidated(first, b.request.body) : null;
   return firm ? { ex: first, proof: firm, baseline: b.baseline, steps: [] } : null;
 }
 

@@ -8,7 +8,8 @@
 // 3. a wrapper's one-token answer (auth.missing's) shows the prompt concatenated into `[INST] … [/INST]`; one more one-token
 //    request with `[/INST]` in the prompt shows the marker coming back unescaped inside the template (confirmed).
 import type { Exchange, Finding, Route } from '../types.js';
-import { bodyFor, describeServer } from '../surface/inference.js';
+import { describeServer } from '../surface/inference.js';
+import { probeOf, requestFor } from '../surface/route-request.js';
 import { readableOutputAttempts, variantProbe, type ReusedAttempt } from '../surface/inference-reuse.js';
 import { addedIds, readChatTemplates, tokenIds, type TemplateReading } from '../surface/chat-template.js';
 import { mistralTokenizerGeneration, type MistralTokenizerGeneration } from '../surface/model-family.js';
@@ -76,13 +77,7 @@ function tokenizerRoutes(ctx: CheckContext): { route: Route; credentials: boolea
 async function tokenizerProof(ctx: CheckContext, route: Route, credentials: boolean): Promise<TokenizerProof | { answered: boolean }> {
   const prompt = ctx.options.prompt;
   const send = (text: string, purpose: string) =>
-    ctx.send({
-      method: 'POST',
-      path: route.path,
-      body: JSON.stringify(bodyFor(route, ctx.surface, { prompt: text })),
-      purpose,
-      ...(credentials ? { credentials: 'user' as const } : {}),
-    });
+    ctx.send(probeOf(requestFor(route, ctx.surface, { prompt: text }), { purpose, ...(credentials ? { credentials: 'user' as const } : {}) }));
   // The plain tokenization is byte for byte auth.alternate-path's request to the same route (sent once).
   const plain = await send(prompt, `template injection: tokenize the plain prompt on ${route.path}`);
   const plainIds = plain.response && plain.response.status < 300 ? tokenIds(plain.response.body) : null;
@@ -123,7 +118,7 @@ async function wrapperProofs(ctx: CheckContext): Promise<{ proofs: WrapperProof[
   const injected = `${prompt} ${CLOSING_MARKER}`;
   const proofs = await Promise.all(
     chosen.map(async (attempt): Promise<WrapperProof | null> => {
-      const probe = variantProbe(attempt, prompt, injected, `template injection: the prompt followed by ${CLOSING_MARKER} on ${attempt.route.path} (one token)`);
+      const probe = variantProbe(attempt, ctx.surface, prompt, injected, `template injection: the prompt followed by ${CLOSING_MARKER} on ${attempt.route.path} (one token)`);
       if (!probe) return null;
       const marked = await ctx.send(probe);
       const s = marked.response?.status;

@@ -16,8 +16,17 @@ export function post(path: string, shape: BodyShapeId, note?: string, kind: Rout
   return { method: 'POST', path, kind, shape, ...(note ? { note } : {}) };
 }
 
+/**
+ * A route whose body is `{promptField: …}`. A server's own non-generating route (a tokenizer, pooling) takes exactly that
+ * body; a guessed wrapper generation route may read more (limit fields are then offered beside the prompt).
+ */
 export function wrapper(path: string, promptField: string, note?: string, kind: RouteKind = 'inference'): RouteSpec {
-  return { method: 'POST', path, kind, shape: 'wrapper', promptField, ...(note ? { note } : {}) };
+  return { method: 'POST', path, kind, shape: 'wrapper', promptField, ...(note ? { note } : {}), ...(kind === 'inference' ? {} : { exactSchema: true }) };
+}
+
+/** A guessed wrapper generation route: its body is whatever it turns out to want (learned, else every usual field name). */
+export function guessedWrapper(path: string, note?: string): RouteSpec {
+  return { method: 'POST', path, kind: 'inference', shape: 'wrapper', ...(note ? { note } : {}) };
 }
 
 export function get(path: string, kind: RouteKind, note?: string): RouteSpec {
@@ -39,3 +48,22 @@ export const FASTAPI_DOCS: RouteSpec[] = [
   get('/docs', 'docs', 'Swagger UI'),
   get('/redoc', 'docs', 'ReDoc'),
 ];
+
+/**
+ * Where hand-written wrappers put their generation route, most common first. Tried with a prompt-less request (never
+ * generating) when the user gave a base URL (no route) and no product is known, under the URL's prefix when it has one.
+ */
+export const COMMON_WRAPPER_PATHS = [
+  '/generate',
+  '/api/generate',
+  '/v1/generate',
+  '/api/v1/generate',
+  '/chat',
+  '/api/chat',
+  '/completion',
+  '/predict',
+  '/infer',
+  '/inference',
+  '/ask',
+  '/query',
+] as const;

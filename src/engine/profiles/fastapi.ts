@@ -2,7 +2,7 @@
 // including vLLM, SGLang, LiteLLM and text-generation-webui, shows these traits, so they only ever score low.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, fastapiDetailPath, isObject, openapiPaths, parseBody, responses, serverHeader } from '../surface/signals-read.js';
-import { FASTAPI_DOCS, wrapper } from './common.js';
+import { FASTAPI_DOCS, guessedWrapper } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -30,12 +30,8 @@ export const fastapiProfile: ServerProfile = {
   detect,
   // The app's own version in /openapi.json `info.version` is not the server's: never report it.
   version: () => null,
-  // Typical wrapper bodies: {"text"} (the seed), {"prompt"}, {"inputs"}, {"messages"}, {"query"}, {"input"}.
-  inferenceRoutes: [
-    wrapper('/generate', 'text', 'the seed: {"text": …} → {"generated": …}'),
-    wrapper('/v1/generate', 'prompt'),
-    wrapper('/chat', 'message'),
-  ],
+  // A wrapper's usual routes, tried beside the one the user names; their bodies are learned from the 422s (or guessed).
+  inferenceRoutes: [guessedWrapper('/generate'), guessedWrapper('/v1/generate'), guessedWrapper('/chat')],
   // The app's own routes come from the given URL, /openapi.json and FastAPI's 422s, not from guessing.
   metadataRoutes: FASTAPI_DOCS,
   managementRoutes: [],

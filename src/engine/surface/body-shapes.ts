@@ -1,6 +1,6 @@
 // Request bodies for each inference API family. Every body asks for at most one token (CHECKS.md Principle 3),
 // unless the caller asks for a specific limit (the cost probe, which streams and hangs up after the first event).
-import type { BodyShapeId, Route } from '../types.js';
+import type { BodyShapeId } from '../types.js';
 
 export interface BodyOptions {
   prompt: string;
@@ -10,18 +10,39 @@ export interface BodyOptions {
   stream?: boolean;
 }
 
-type FieldType = NonNullable<Route['fields']>[string];
+/**
+ * Names wrappers use for the prompt, best first. When a route's own field is unknown, its request offers the prompt under
+ * every one of them at once (a wrapper reads the one it knows and ignores the rest); a strict validator that refuses the
+ * extras names them, and they are dropped.
+ */
+export const PROMPT_FIELD_GUESSES = ['prompt', 'text', 'message', 'input', 'query', 'question', 'inputs', 'q', 'content', 'instruction'] as const;
 
-/** Names wrappers commonly use for the prompt, in the order they are tried when nothing tells which one. */
-export const PROMPT_FIELD_GUESSES = ['text', 'prompt', 'inputs'] as const;
+/** Field names that mean "the prompt" when found in an OpenAPI schema, a validation error or a query string. */
+export const PROMPT_LIKE_FIELDS = [
+  'text', 'prompt', 'inputs', 'input', 'query', 'question', 'message', 'messages', 'content', 'user_prompt', 'instruction',
+  'text_input', 'q', 'prompt_text', 'user_input', 'user_message', 'msg', 'chat_input', 'input_text', 'question_text',
+];
 
-/** Field names that mean "the prompt" when found in an OpenAPI schema or a 422. */
-export const PROMPT_LIKE_FIELDS = ['text', 'prompt', 'inputs', 'input', 'query', 'question', 'message', 'messages', 'content', 'user_prompt', 'instruction', 'text_input'];
+/** Field names that limit generation length: set to the token limit wherever a request has them. */
+export const LIMIT_FIELDS = ['max_tokens', 'max_new_tokens', 'max_completion_tokens', 'n_predict', 'num_predict', 'max_length', 'max_gen_len', 'max_output_tokens', 'max_gen_tokens'];
 
-/** Field names that limit generation length: set to the token limit when a wrapper declares them. */
-const LIMIT_FIELDS = ['max_tokens', 'max_new_tokens', 'n_predict', 'num_predict', 'max_length', 'max_gen_len', 'max_output_tokens'];
+/** Sent beside the prompt when a wrapper's schema is unknown: the two limit names nearly every wrapper that has one uses. */
+export const USUAL_LIMIT_FIELDS = ['max_tokens', 'max_new_tokens'];
 
-export function buildBody(shape: BodyShapeId, o: BodyOptions, route?: Pick<Route, 'promptField' | 'fields'>): Record<string, unknown> {
+export function isPromptLike(name: string): boolean {
+  const last = name.split('.').pop() ?? name;
+  return PROMPT_LIKE_FIELDS.includes(last.toLowerCase());
+}
+
+export function isLimitField(name: string): boolean {
+  const last = name.split('.').pop() ?? name;
+  return LIMIT_FIELDS.includes(last.toLowerCase());
+}
+
+/** Bodies of the product APIs (every shape but a wrapper's own and the user's template, which route-request.ts builds). */
+export type ProductShape = Exclude<BodyShapeId, 'wrapper' | 'template'>;
+
+export function buildBody(shape: ProductShape, o: BodyOptions): Record<string, unknown> {
   const n = o.maxTokens ?? 1;
   const model = o.model;
   const stream = o.stream ?? false;
@@ -59,33 +80,6 @@ export function buildBody(shape: BodyShapeId, o: BodyOptions, route?: Pick<Route
     }
     case 'triton-generate':
       return { text_input: o.prompt, parameters: { max_tokens: n, stream } };
-    case 'wrapper':
-      return wrapperBody(o, route);
-  }
-}
-
-function wrapperBody(o: BodyOptions, route?: Pick<Route, 'promptField' | 'fields'>): Record<string, unknown> {
-  const field = route?.promptField ?? 'text';
-  const body: Record<string, unknown> = {};
-  for (const [name, type] of Object.entries(route?.fields ?? {})) body[name] = fillerFor(name, type, o);
-  body[field] = field === 'messages' ? [{ role: 'user', content: o.prompt }] : o.prompt;
-  for (const limit of LIMIT_FIELDS) if (limit in body) body[limit] = o.maxTokens ?? 1;
-  return body;
-}
-
-/** Strings get the benign prompt, numbers 1 (which also keeps any length field at one token), booleans false. */
-function fillerFor(name: string, type: FieldType, o: BodyOptions): unknown {
-  switch (type) {
-    case 'number':
-      return LIMIT_FIELDS.includes(name) ? (o.maxTokens ?? 1) : 1;
-    case 'boolean':
-      return false;
-    case 'array':
-      return name === 'messages' ? [{ role: 'user', content: o.prompt }] : [];
-    case 'object':
-      return {};
-    default:
-      return name === 'model' && o.model ? o.model : o.prompt;
   }
 }
 

@@ -3,8 +3,8 @@
 // llm.system-prompt-exposure (the template is readable) and llm.template-injection (the template is Mistral V1), which ask
 // for the very same requests, so each is sent once per scan. Renderers get a harmless one-message chat, never generation.
 import type { Exchange, Probe, Route, Surface } from '../types.js';
-import { bodyFor } from './inference.js';
-import { parseJson } from './model-output.js';
+import { requestFor } from './route-request.js';
+import { parseJson } from './json.js';
 
 type Send = (probe: Probe) => Promise<Exchange>;
 
@@ -56,7 +56,7 @@ export function templateRenderers(surface: Surface): Route[] {
  * the request is sent once). A template renderer does not generate, whatever limit field the shape carries.
  */
 export function rendererBody(route: Route, surface: Surface, prompt: string): string {
-  return JSON.stringify(bodyFor(route, surface, { prompt }));
+  return requestFor(route, surface, { prompt }).body ?? '';
 }
 
 /** Every template disclosure the server answers without credentials, in a stable order (GETs first). */

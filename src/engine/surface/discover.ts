@@ -1,25 +1,28 @@
 // Discovery: what exists, what it is, and which routes are guarded, learned without spending a token.
-// Round 1: cheap GETs in parallel (three first; each product's own path only when those leave a product possible). Round 2
-// (the only follow-up): an empty JSON body to each candidate inference route, which tells guarded (401/403) from open
-// (400/422/2xx) and names required fields and headers.
-import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
+// Round 1: cheap GETs in parallel (three first; each product's own path only when those leave a product possible). Round 2:
+// a prompt-less request to each candidate inference route, with the route's own method and encoding, which tells guarded
+// (refused) from reachable (validated, routed) and teaches the request the route wants (its fields, their bounds, the
+// methods a 405 allows); a route that answered 405 gets the same request once more with a method it allows.
+import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, RequestTemplate, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
 import { ALL_PROFILES, cheapPhaseRounds, profileById } from '../profiles/index.js';
+import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
+import { readAnswer, type Answer } from './answer.js';
+import { isPromptLike } from './body-shapes.js';
 import { fingerprint, modelIdsFrom } from './fingerprint.js';
+import { applyLesson, routeKey } from './inference.js';
+import { parseJson } from './json.js';
 import { detectModelFamily } from './model-family.js';
 import { routesFromOpenApi } from './openapi.js';
-import { parseJson } from './model-output.js';
-import { PROMPT_LIKE_FIELDS, validationProbeBody } from './body-shapes.js';
-import { learnFrom422 } from './validation-errors.js';
+import { learnFromRejection, missingHeaders } from './rejection.js';
+import { probeOf, promptlessRequestFor } from './route-request.js';
+
+export { routeKey };
 
 export type Send = (probe: Probe) => Promise<Exchange>;
 
 const OPENAPI_PATHS = ['/openapi.json', '/api-doc/openapi.json'];
 /** More candidates than this would spend the budget on guessing; OpenAPI or a fingerprint narrows them first. */
-const MAX_CANDIDATES = 14;
-
-export function routeKey(r: { method: string; path: string }): string {
-  return `${r.method.toUpperCase()} ${r.path}`;
-}
+const MAX_CANDIDATES = 20;
 
 export async function cheapPhase(target: Target, send: Send): Promise<Signals> {
   const givenPath = target.url.pathname + target.url.search;
@@ -67,9 +70,20 @@ function specToRoute(spec: RouteSpec, prefix: string, source: string, models: st
   return { ...spec, path, source, access: 'unknown' };
 }
 
-function givenUrlRoute(target: Target, profiles: ServerProfile[]): Route | null {
+/** The given URL names a base (the origin, or a prefix ending in '/') rather than a route. */
+function namesBase(target: Target): boolean {
   const path = target.url.pathname;
-  if (path === '/' || path === '') return null;
+  return path === '/' || path === '' || path.endsWith('/');
+}
+
+/**
+ * The route the user named, the way it takes its request. A product route keeps its API's shape; anything else is a
+ * wrapper's route: a GET when its query string carries a prompt-like parameter or when the cheap GET of it was answered by
+ * the route itself (a validation error about its query, or model output), a POST otherwise (a 405 to that POST teaches).
+ */
+function givenUrlRoute(target: Target, profiles: ServerProfile[], signals: Signals): Route | null {
+  if (namesBase(target)) return null;
+  const path = target.url.pathname;
   for (const p of ALL_PROFILES) {
     for (const spec of [...p.metadataRoutes, ...p.managementRoutes]) if (spec.path === path) return null;
   }
@@ -78,25 +92,51 @@ function givenUrlRoute(target: Target, profiles: ServerProfile[]): Route | null 
       if (path.endsWith(spec.path)) return { ...spec, path: path + target.url.search, source: 'given-url', access: 'unknown' };
     }
   }
-  return { method: 'POST', path: path + target.url.search, kind: 'inference', shape: 'wrapper', source: 'given-url', access: 'unknown' };
+  const route: Route = { method: 'POST', path: path + target.url.search, kind: 'inference', shape: 'wrapper', source: 'given-url', access: 'unknown' };
+  const queryPrompt = [...target.url.searchParams.keys()].find(isPromptLike);
+  if (queryPrompt) return { ...route, method: 'GET', encoding: 'query', promptField: queryPrompt };
+  const seen = signals.byPath[path + target.url.search];
+  const answer = readAnswer(seen);
+  const taught = seen && answer.kind === 'rejected-input' ? applyLesson({ ...route, method: 'GET', encoding: 'query' }, learnFromRejection(seen), answer.status) : null;
+  if (taught && taught.route.encoding === 'query' && taught.route.promptField) return { ...taught.route, method: 'GET' };
+  if (answer.kind === 'model-output') return { ...route, method: 'GET', encoding: 'query' };
+  return route;
 }
 
-/** What a prompt-less POST says about a route. A 500 is the handler failing: it was reached, so nothing guarded it. */
-function classifyValidationProbe(ex: Exchange): { access: Route['access']; exists: boolean } {
-  const s = ex.response?.status;
-  if (s === undefined) return { access: 'unknown', exists: true };
-  if (s === 401 || s === 403 || s === 407) return { access: 'guarded', exists: true };
-  if (s === 404 || s === 405 || s === 501) return { access: 'unknown', exists: false };
-  if (s === 422 && learnFrom422(ex.response!.body).headers.length) return { access: 'guarded', exists: true };
-  if (s <= 500) return { access: 'open', exists: true };
-  return { access: 'unknown', exists: true };
+/** The user's explicit request template as the route every prompt goes to (it is used as given, never probed prompt-less). */
+function templateRoute(template: RequestTemplate): Route {
+  const path = template.path.split('?')[0]!.replace(/\{\{[a-z_]+\}\}/g, '');
+  return { method: template.method, path: path || '/', kind: 'inference', shape: 'template', template, source: 'template', access: 'unknown' };
 }
 
-/** For servers that check the key before routing, a body-less GET: 401/403 guarded; any routing answer means auth let it by. */
-function classifyPreRoutingGet(ex: Exchange): { access: Route['access']; exists: boolean } {
-  const s = ex.response?.status;
-  if (s === undefined || s >= 502) return { access: 'unknown', exists: true };
-  if (s === 401 || s === 403 || s === 407) return { access: 'guarded', exists: true };
+/** What a prompt-less request says about a route, read through the one definition of an answer. */
+function classify(answer: Answer, route: Route): { access: Route['access']; exists: boolean } {
+  switch (answer.kind) {
+    case 'refused':
+      return { access: 'guarded', exists: true };
+    case 'not-routed':
+      return { access: 'unknown', exists: false };
+    case 'wrong-method':
+      return { access: 'unknown', exists: route.source === 'given-url' };
+    case 'rejected-input':
+    case 'model-output':
+    case 'handler':
+    case 'unreadable':
+      return { access: 'open', exists: true };
+    case 'server-error':
+      // A 500 is the handler failing on the missing prompt: it was reached, so nothing guarded it. A 502-504 is a proxy.
+      return { access: answer.status === 500 ? 'open' : 'unknown', exists: true };
+    case 'redirect':
+    case 'rate-limited':
+    case 'no-answer':
+      return { access: 'unknown', exists: true };
+  }
+}
+
+/** For servers that check the key before routing, a body-less GET: refused when guarded; any routing answer means auth let it by. */
+function classifyPreRoutingGet(answer: Answer): { access: Route['access']; exists: boolean } {
+  if (answer.kind === 'refused') return { access: 'guarded', exists: true };
+  if (answer.kind === 'no-answer' || (answer.status ?? 0) >= 502) return { access: 'unknown', exists: true };
   return { access: 'open', exists: true };
 }
 
@@ -135,6 +175,8 @@ function refusesEveryPath(signals: Signals, givenPath: string): boolean {
 
 export interface DiscoverOptions {
   hint?: ProductId;
+  /** The user's explicit request (`--request`): the route every prompt goes to. */
+  template?: RequestTemplate;
 }
 
 /** Where servers list their models (fingerprint.ts modelIdsFrom reads these paths). */
@@ -176,67 +218,94 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     const k = routeKey(r);
     if (!candidates.has(k)) candidates.set(k, r);
   };
-  const given = givenUrlRoute(target, profiles);
-  if (given) add(given);
+  const template = opts.template ? templateRoute(opts.template) : null;
+  if (template) add(template);
   // A route a profile knows as a tokenizer or template renderer stays that, whatever prompt-like field its schema has.
   const knownNonInference = new Set(ALL_PROFILES.flatMap((p) => p.metadataRoutes.filter((m) => m.method === 'POST').map(routeKey)));
-  for (const r of fromOpenApi?.routes ?? []) if (r.kind === 'inference' && !knownNonInference.has(routeKey(r))) add(r);
+  const openApiInference = (fromOpenApi?.routes ?? []).filter((r) => r.kind === 'inference' && !knownNonInference.has(routeKey(r)));
+  const named = givenUrlRoute(target, profiles, signals);
+  // The document knows the named route better than any guess: its method, encoding and fields.
+  const documented = named?.shape === 'wrapper' ? openApiInference.find((r) => r.path === named.path.split('?')[0]) : undefined;
+  const given = documented ? { ...documented, path: named!.path, source: 'given-url' } : named;
+  if (given) add(given);
+  for (const r of openApiInference) if (r !== documented) add(r);
   // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes. Nor when the user
   // named a route on a server that is not a known product (a wrapper, or unidentified) and that refuses every path before
   // routing: a guessed route's 401 would not say that it exists. A product's own routes do exist, so they are still tried.
   const trustOpenApi = fromOpenApi && fp.product === 'fastapi' && fromOpenApi.routes.some((r) => r.kind === 'inference');
   const wrapperOrUnknown = fp.product === 'unknown' || fp.product === 'fastapi' || fp.confidence < 0.5;
   const blind = given !== null && wrapperOrUnknown && refusesEveryPath(signals, target.url.pathname + target.url.search);
+  const prefixes = target.basePath ? [target.basePath, ''] : [''];
   if (!trustOpenApi && !blind) {
-    const prefixes = target.basePath ? [target.basePath, ''] : [''];
     for (const prefix of prefixes) {
       for (const p of profiles) for (const spec of p.inferenceRoutes) add(specToRoute(spec, prefix, `profile:${p.id}`, fp.models));
+    }
+  }
+  // A base URL of a server no profile names: the paths wrappers usually take, under the URL's own prefix. Sent prompt-less
+  // even when every other path was refused, since a route registered before the auth middleware answers otherwise.
+  const guessed: string[] = [];
+  if (namesBase(target) && wrapperOrUnknown && !trustOpenApi && !template) {
+    for (const path of COMMON_WRAPPER_PATHS) {
+      const r: Route = { method: 'POST', path: target.basePath + path, kind: 'inference', shape: 'wrapper', source: 'common-path', access: 'unknown' };
+      if (!candidates.has(routeKey(r))) guessed.push(r.path);
+      add(r);
     }
   }
   // A profile's shape beats OpenAPI's generic 'wrapper' reading of the same path.
   for (const p of profiles) {
     for (const spec of p.inferenceRoutes) {
       const r = candidates.get(routeKey(spec));
-      if (r && r.source === 'openapi' && spec.shape) Object.assign(r, { shape: spec.shape, promptField: spec.promptField });
+      if (r && r.source === 'openapi' && spec.shape) Object.assign(r, { shape: spec.shape, promptField: spec.promptField, exactSchema: false });
     }
   }
   const inference = [...candidates.values()].slice(0, MAX_CANDIDATES);
 
   // How to learn each route's access without running the model: the server may say so itself (KoboldCpp), a server that
-  // checks keys before routing answers a body-less GET, anything else gets a prompt-less body capped at one token.
+  // checks keys before routing answers a body-less GET, anything else gets its request without a prompt, limits at one token.
   const product = fp.product !== 'unknown' && fp.confidence >= 0.5 ? profileById(fp.product) : null;
   const stated = product?.accessFromSignals?.(signals) ?? null;
   const probeWithGet = Boolean(product?.auth.checksBeforeRouting);
-  const probed = stated ? [] : inference;
-  const followUps = await Promise.all(
-    probed.map((r) =>
-      probeWithGet
-        ? send({ method: 'GET', path: r.path, purpose: `discovery: GET ${r.path} (the key is checked before routing: 401 when guarded)` })
-        : send({ method: r.method, path: r.path, body: JSON.stringify(validationProbeBody(r.shape)), purpose: `discovery: prompt-less body to ${r.method} ${r.path} (guarded or open, required fields)` }),
-    ),
-  );
   const learnedHeaders: string[] = [...(fromOpenApi?.requiredHeaders ?? [])];
   const routes: Route[] = [];
-  if (stated) for (const route of inference) routes.push({ ...route, access: stated });
-  probed.forEach((route, i) => {
-    const ex = followUps[i]!;
-    const { access, exists } = probeWithGet ? classifyPreRoutingGet(ex) : classifyValidationProbe(ex);
-    if (!exists && route.source !== 'given-url') return;
-    const r: Route = { ...route, access: exists ? access : 'unknown', evidence: [ex.id] };
-    if (ex.response?.status === 422) {
-      const learned = learnFrom422(ex.response.body);
-      learnedHeaders.push(...learned.headers);
-      if (r.shape === 'wrapper' && learned.bodyFields.length) {
-        const prompt = learned.bodyFields.find((f) => PROMPT_LIKE_FIELDS.includes(f.toLowerCase()));
-        r.promptField = r.promptField ?? prompt ?? learned.bodyFields[0];
-        const fields: NonNullable<Route['fields']> = { ...(r.fields ?? {}) };
-        for (const f of learned.bodyFields) if (f !== r.promptField && !(f in fields)) fields[f] = 'string';
-        if (Object.keys(fields).length) r.fields = fields;
-        r.source = r.source === 'given-url' ? r.source : 'learned-422';
-      }
+  const followUps: Exchange[] = [];
+  const promptless = (route: Route, why: string) => send(probeOf(promptlessRequestFor(route), { purpose: `discovery: ${why} ${route.method} ${route.path} (guarded or open, the request it wants)` }));
+  const probeRoute = async (route: Route): Promise<void> => {
+    if (route.source === 'template') {
+      routes.push(route);
+      return;
     }
-    routes.push(r);
-  });
+    if (stated) {
+      routes.push({ ...route, access: stated });
+      return;
+    }
+    if (probeWithGet) {
+      const ex = await send({ method: 'GET', path: route.path, purpose: `discovery: GET ${route.path} (the key is checked before routing: 401 when guarded)` });
+      followUps.push(ex);
+      routes.push({ ...route, access: classifyPreRoutingGet(readAnswer(ex)).access, evidence: [ex.id] });
+      return;
+    }
+    let r = route;
+    let ex = await promptless(r, 'prompt-less request to');
+    followUps.push(ex);
+    let answer = readAnswer(ex);
+    // A 405 names the methods the route takes: one more prompt-less request with one of them.
+    const other = answer.kind === 'wrong-method' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
+    if (other) {
+      r = other.route;
+      ex = await promptless(r, 'prompt-less request (the 405 allows it) to');
+      followUps.push(ex);
+      answer = readAnswer(ex);
+    }
+    const { access, exists } = classify(answer, r);
+    if (!exists && r.source !== 'given-url') return;
+    if (blind && access === 'guarded' && r.source === 'common-path') return;
+    learnedHeaders.push(...missingHeaders(ex));
+    const taught = answer.kind === 'rejected-input' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
+    routes.push({ ...(taught?.route ?? r), access: exists ? access : 'unknown', evidence: followUps.filter((f) => f.probe.path.split('?')[0] === r.path.split('?')[0]).map((f) => f.id) });
+  };
+  await Promise.all(inference.map(probeRoute));
+  // Keep discovery's order (the template and the given URL first), whatever order the answers came in.
+  routes.sort((a, b) => order(inference, a) - order(inference, b));
 
   // Error shapes of the follow-ups are fingerprints too (a 401 with an empty body is TGI's).
   const enriched: Signals = { ...signals, all: [...signals.all, ...followUps] };
@@ -246,8 +315,8 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     for (const spec of [...p.metadataRoutes, ...p.managementRoutes]) {
       const r = specToRoute(spec, '', `profile:${p.id}`, fp.models);
       const seen = signals.byPath[r.path];
-      const s = seen?.response?.status;
-      const access: Route['access'] = s === undefined || spec.method !== 'GET' ? 'unknown' : s === 401 || s === 403 ? 'guarded' : s < 300 ? 'open' : 'unknown';
+      const a = readAnswer(seen);
+      const access: Route['access'] = !seen || spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : seen.response!.status < 300 ? 'open' : 'unknown';
       if (!routes.some((x) => routeKey(x) === routeKey(r))) routes.push({ ...r, access, ...(seen ? { evidence: [seen.id] } : {}) });
     }
   }
@@ -260,5 +329,12 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     credentialHeader: learnCredentialHeader(target, fromOpenApi?.credentialHeader ?? null, learnedHeaders, enriched.all, fp),
     ...(openapi !== undefined && openapi !== null ? { openapi } : {}),
     signals: enriched,
+    guessed,
   };
+}
+
+/** Where a route (possibly re-shaped by what it taught) stood among the candidates, matched on its path. */
+function order(candidates: Route[], r: Route): number {
+  const i = candidates.findIndex((c) => c.path.split('?')[0] === r.path.split('?')[0]);
+  return i === -1 ? candidates.length : i;
 }

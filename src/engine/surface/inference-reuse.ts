@@ -4,6 +4,7 @@
 // their own (a prompt with a template marker, a burst of distinct prompts) from the body that worked.
 import type { Exchange, Probe, Route, Surface } from '../types.js';
 import { probeInference, type InferenceAttempt } from './inference.js';
+import { probeOf, requestFor } from './route-request.js';
 
 type Send = (probe: Probe) => Promise<Exchange>;
 
@@ -26,14 +27,12 @@ function onePerFamilyWhen(quick: boolean, routes: Route[]): Route[] {
   });
 }
 
-export interface ReusedAttempt extends InferenceAttempt {
-  route: Route;
-}
+/** An attempt of auth.missing's (its `route` is the route as the attempts left it: same path, the request shape learned). */
+export type ReusedAttempt = InferenceAttempt;
 
 /** auth.missing's one-token, credential-less probes of `routes`, answered from the dedup cache when it already sent them. */
 export async function authMissingAttempts(send: Send, surface: Surface, routes: Route[], prompt: string): Promise<ReusedAttempt[]> {
-  const attempts = await Promise.all(routes.map((route) => probeInference(send, route, surface, { prompt })));
-  return attempts.map((a, i) => ({ ...a, route: routes[i]! }));
+  return Promise.all(routes.map((route) => probeInference(send, route, surface, { prompt })));
 }
 
 /**
@@ -45,32 +44,23 @@ export async function readableOutputAttempts(send: Send, surface: Surface, promp
   const open = await authMissingAttempts(send, surface, authMissingRoutes(surface.routes, quick), prompt);
   if (!withCredentials) return open;
   // Guarded routes, and "open" ones that refused the one-token request itself (a key checked after body validation).
-  const refused = open.filter((a) => [401, 403].includes(a.exchange.response?.status ?? 0)).map((a) => a.route);
+  const refused = open.filter((a) => a.answer.kind === 'refused').map((a) => a.route);
   const guarded = onePerFamilyWhen(quick, surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded'));
   const withKey = [...guarded, ...refused];
   const keyed = await Promise.all(withKey.map((route) => probeInference(send, route, surface, { prompt, credentials: 'user' })));
-  return [...open, ...keyed.map((a, i) => ({ ...a, route: withKey[i]! }))];
-}
-
-/** A copy of `value` with every string equal to `from` replaced by `to` (prompt fields, message contents). */
-export function replacePrompt(value: unknown, from: string, to: string): unknown {
-  if (typeof value === 'string') return value === from ? to : value;
-  if (Array.isArray(value)) return value.map((v) => replacePrompt(v, from, to));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, replacePrompt(v, from, to)]));
-  }
-  return value;
+  return [...open, ...keyed];
 }
 
 /**
- * The request of a successful attempt again, byte for byte except the prompt (same path, headers, limit fields): one more
- * one-token request. Null when the body does not carry the prompt as a string (TGI's KServe route sends bytes), since the
- * "variant" would then be the very same request.
+ * The request of a successful attempt again, the same in everything but the prompt (same route shape, headers, limit): one
+ * more one-token request. Null when the request does not carry the prompt as text (TGI's KServe route sends bytes), since
+ * the "variant" would then be the very same request.
  */
-export function variantProbe(attempt: InferenceAttempt, prompt: string, newPrompt: string, purpose: string): Probe | null {
-  if (!attempt.body) return null;
-  const body = JSON.stringify(replacePrompt(attempt.body, prompt, newPrompt));
-  if (body === attempt.exchange.probe.body) return null;
+export function variantProbe(attempt: InferenceAttempt, surface: Pick<Surface, 'fingerprint'>, prompt: string, newPrompt: string, purpose: string): Probe | null {
+  const request = requestFor(attempt.route, surface, { prompt: newPrompt });
   const { probe } = attempt.exchange;
-  return { ...probe, body, purpose, inference: true };
+  if (request.body === probe.body && request.path === probe.path) return null;
+  if (attempt.route.shape === 'tgi-kserve') return null;
+  const { attempt: _shape, ...rest } = probe;
+  return probeOf(request, { ...rest, purpose, inference: true });
 }

@@ -1,11 +1,26 @@
-// Recognising model output in a response: the proof that a request reached the model (CHECKS.md, auth.missing).
-// A 2xx without generated text (a health page, an error object, an echo of our own prompt) is not proof.
+// Reading model output from an answer: the proof that a request reached the model. Generated text may sit anywhere in a
+// JSON answer (an object, an array, nested), in a stream of server-sent events or NDJSON lines, or be the whole text/plain
+// body. What is not model output: an error object, an echo of our own prompt, an HTML page, an empty answer.
+import { isObject, parseJson } from './json.js';
+
+export interface ModelOutput {
+  text: string;
+  format: 'json' | 'stream' | 'text';
+  /** Where the text was found ('choices[0].message.content', 'data: …token', 'body'), for the report's notes. */
+  where: string;
+  /**
+   * True when the text sat in a field a known server uses for generated text (or a stream of them); false when only the
+   * general reading found it (a wrapper's own field name, a plain-text body). Callers hold the latter to one more test:
+   * the same route must not answer the same text without a prompt.
+   */
+  known: boolean;
+}
 
 /** Path step: the value here is an array of byte values (0–255) holding UTF-8 text. */
 const BYTES = '#bytes';
 
-/** Where servers put generated text, most specific first. */
-const OUTPUT_PATHS: string[][] = [
+/** Where known servers put generated text, most specific first. */
+const KNOWN_PATHS: string[][] = [
   ['choices', '*', 'message', 'content'],
   ['choices', '*', 'text'],
   ['choices', '*', 'delta', 'content'],
@@ -26,6 +41,30 @@ const OUTPUT_PATHS: string[][] = [
   ['token', 'text'], // TGI stream events
 ];
 
+/**
+ * Field names a wrapper of its own design puts generated text under, best first. Found at any depth by the general reading
+ * (`{"data": {"reply": …}}`, `{"result": {"outputs": [{"text": …}]}}`); the first tier wins over the second at any depth,
+ * so `{"message": "OK", "data": {"text": …}}` reads the text, not the status word.
+ */
+const OUTPUT_KEY_TIERS: RegExp[] = [
+  /^(generated_?text|generated|generation|output_?text|completion|answer|reply|response|output|result|prediction|text|content|token|delta|chunk)$/i,
+  /^(message|data|body|value)$/i,
+];
+
+/** Keys whose subtree is about the request or the run, never the generated text. */
+const NOT_OUTPUT = /^(error|errors|detail|details|warnings?|usage|metadata|meta|prompt|input|inputs|messages|query|question|model|id|object|role|created|status|finish_reason|stop_reason|logprobs|timings|parameters|options)$/i;
+
+/** A top-level sign that the answer reports a failure, whatever its status code. */
+function isErrorReport(json: unknown): boolean {
+  if (!isObject(json)) return false;
+  const e = json['error'];
+  if (e !== undefined && e !== null && e !== false && e !== '') return true;
+  if (json['errors'] !== undefined && json['errors'] !== null) return true;
+  if (json['success'] === false || json['ok'] === false) return true;
+  if (json['object'] === 'error' || json['status'] === 'error' || json['status'] === 'failed') return true;
+  return 'detail' in json && Object.keys(json).length === 1;
+}
+
 function collect(value: unknown, path: string[], out: string[]): void {
   if (path.length === 0) {
     if (typeof value === 'string') out.push(value);
@@ -42,73 +81,154 @@ function collect(value: unknown, path: string[], out: string[]): void {
     if (Array.isArray(value)) for (const v of value) collect(v, rest, out);
     return;
   }
-  if (value && typeof value === 'object' && !Array.isArray(value) && head !== undefined) {
-    collect((value as Record<string, unknown>)[head], rest, out);
-  }
+  if (isObject(value) && head !== undefined) collect(value[head], rest, out);
 }
 
-/** Generated text found in one JSON value, or null. */
-export function outputFromJson(json: unknown): string | null {
-  for (const path of OUTPUT_PATHS) {
+function knownPathText(json: unknown): { text: string; where: string } | null {
+  for (const path of KNOWN_PATHS) {
     const found: string[] = [];
     collect(json, path, found);
     const text = found.join('');
-    if (text.trim().length > 0) return text;
+    if (text.trim().length > 0) return { text, where: path.join('.').replaceAll('.*', '[]').replace(`.${BYTES}`, ' (bytes)') };
   }
   return null;
 }
 
-/** Parses SSE (`data: {...}`) or NDJSON bodies into their JSON events. */
-function streamEvents(body: string): unknown[] {
-  const events: unknown[] = [];
-  for (const raw of body.split(/\r?\n/)) {
-    const line = raw.startsWith('data:') ? raw.slice(5).trim() : raw.trim();
-    if (!line || line === '[DONE]' || !(line.startsWith('{') || line.startsWith('['))) continue;
-    try {
-      events.push(JSON.parse(line));
-    } catch {
-      // a partial last line of a capped stream
-    }
-  }
-  return events;
-}
+const MAX_DEPTH = 6;
 
-export interface ModelOutput {
-  text: string;
-  /** 'json' | 'stream' */
-  format: 'json' | 'stream';
+/** The general reading: a non-empty string under an output-like key at any depth, best tier first, then shallowest. */
+function outputLikeText(json: unknown, prompt: string | undefined): { text: string; where: string } | null {
+  let best: { tier: number; depth: number; text: string; where: string } | null = null;
+  const visit = (value: unknown, where: string, depth: number) => {
+    if (depth > MAX_DEPTH) return;
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => visit(v, `${where}[${i}]`, depth + 1));
+      return;
+    }
+    if (!isObject(value)) return;
+    for (const [key, v] of Object.entries(value)) {
+      if (NOT_OUTPUT.test(key)) continue;
+      const at = where ? `${where}.${key}` : key;
+      if (typeof v === 'string') {
+        const tier = OUTPUT_KEY_TIERS.findIndex((re) => re.test(key));
+        if (tier === -1 || v.trim() === '' || isEcho(v, prompt)) continue;
+        if (!best || tier < best.tier || (tier === best.tier && depth < best.depth)) best = { tier, depth, text: v, where: at };
+      } else if (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string') && OUTPUT_KEY_TIERS[0]!.test(key)) {
+        const text = (v as string[]).join('');
+        if (text.trim() && !isEcho(text, prompt) && (!best || best.tier > 0 || depth < best.depth)) best = { tier: 0, depth, text, where: at };
+      } else {
+        visit(v, at, depth + 1);
+      }
+    }
+  };
+  visit(json, '', 0);
+  return best ? { text: (best as { text: string }).text, where: (best as { where: string }).where } : null;
 }
 
 /**
- * Extracts generated text from a response body. `sentPrompt` guards against echo endpoints:
- * a body whose only "output" is our own prompt proves nothing.
+ * Our own prompt coming back (an echo endpoint, a validation message quoting the input) is not generation: the text is the
+ * prompt, or the prompt with a few words around it ("You said: Say hello.").
  */
-export function extractModelOutput(body: string, sentPrompt?: string): ModelOutput | null {
-  const trimmed = body.trim();
-  if (!trimmed) return null;
-  let result: ModelOutput | null = null;
-  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
-    try {
-      const text = outputFromJson(JSON.parse(trimmed));
-      if (text !== null) result = { text, format: 'json' };
-    } catch {
-      // not a single JSON document: maybe NDJSON
-    }
-  }
-  if (!result) {
-    const parts = streamEvents(trimmed).map(outputFromJson).filter((t): t is string => t !== null);
-    if (parts.length) result = { text: parts.join(''), format: 'stream' };
-  }
-  if (result && sentPrompt !== undefined && result.text.trim() === sentPrompt.trim()) return null;
-  return result;
+export function isEcho(text: string, prompt: string | undefined): boolean {
+  if (!prompt) return false;
+  const t = text.trim();
+  const p = prompt.trim();
+  return t === p || (t.includes(p) && t.length <= p.length + 24);
 }
 
-/** Best-effort JSON parse of an untrusted body (null when it is not JSON). */
-export function parseJson(body: string | undefined): unknown {
-  if (!body) return null;
-  try {
-    return JSON.parse(body);
-  } catch {
-    return null;
+function jsonOutput(json: unknown, prompt: string | undefined): { text: string; where: string; known: boolean } | null {
+  if (isErrorReport(json)) return null;
+  const known = knownPathText(json);
+  if (known && !isEcho(known.text, prompt)) return { ...known, known: true };
+  const general = outputLikeText(json, prompt);
+  return general ? { ...general, known: false } : null;
+}
+
+/** One event of a stream: its data, JSON or plain text. */
+interface StreamEvent {
+  data: string;
+}
+
+/** Server-sent events (`data:` lines, events split by blank lines) or NDJSON lines; `[DONE]` and comments skipped. */
+export function streamEvents(body: string): StreamEvent[] {
+  const lines = body.split(/\r?\n/);
+  const sse = lines.some((l) => /^(data|event|id|retry):/.test(l));
+  if (!sse) return lines.map((l) => l.trim()).filter((l) => l.startsWith('{') || l.startsWith('[')).map((data) => ({ data }));
+  const events: StreamEvent[] = [];
+  let data: string[] = [];
+  const flush = () => {
+    if (data.length) events.push({ data: data.join('\n') });
+    data = [];
+  };
+  for (const line of lines) {
+    if (line === '') flush();
+    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
   }
+  flush();
+  return events.filter((e) => e.data.trim() !== '' && e.data.trim() !== '[DONE]');
+}
+
+/** Generated text carried by a stream, joined across events (a partial last event of a capped read is ignored). */
+function streamOutput(body: string, prompt: string | undefined): ModelOutput | null {
+  const parts: string[] = [];
+  let known = true;
+  for (const event of streamEvents(body)) {
+    const json = parseJson(event.data);
+    if (json === null) {
+      // A plain-text token (`data: Hello`) unless it only looks like JSON cut short.
+      if (!/^[[{]/.test(event.data.trim())) {
+        parts.push(event.data);
+        known = false;
+      }
+      continue;
+    }
+    if (isErrorReport(json)) return null;
+    const out = jsonOutput(json, undefined);
+    if (out) {
+      parts.push(out.text);
+      known &&= out.known;
+    }
+  }
+  const text = parts.join('');
+  if (!text.trim() || isEcho(text, prompt)) return null;
+  return { text, format: 'stream', where: 'stream events', known };
+}
+
+/** True once a streamed body carries generated text: the client may hang up (never let a long generation run). */
+export function streamHasOutput(body: string): boolean {
+  return streamOutput(body, undefined) !== null;
+}
+
+const HTML = /^\s*(<!doctype html|<html|<head|<body|<\?xml)|<\/(html|body|p|div|h1|title)>/i;
+
+/** Streams, by content type or by their first line. */
+export function looksStreamed(body: string, contentType = ''): boolean {
+  return /event-stream|ndjson|jsonl|x-json-stream/i.test(contentType) || /^(data|event):/m.test(body.slice(0, 200));
+}
+
+/**
+ * Generated text in a response body, or null. `sentPrompt` guards against echo endpoints; `contentType` tells a stream or a
+ * plain-text answer apart from a JSON one.
+ */
+export function extractModelOutput(body: string, sentPrompt?: string, contentType = ''): ModelOutput | null {
+  const trimmed = body.trim();
+  if (!trimmed) return null;
+  if (!looksStreamed(trimmed, contentType)) {
+    const json = parseJson(trimmed);
+    if (json !== null && typeof json === 'object') {
+      const out = jsonOutput(json, sentPrompt);
+      if (out) return { text: out.text, format: 'json', where: out.where, known: out.known };
+      // Not one JSON document with text in it: it may still be NDJSON whose first line parsed.
+    } else if (json === null && !/^[[{]/.test(trimmed) && !/json/i.test(contentType)) {
+      return plainTextOutput(trimmed, sentPrompt, contentType);
+    }
+  }
+  return streamOutput(trimmed, sentPrompt);
+}
+
+/** A plain-text body is the generated text itself, unless it is a page (HTML), an echo, or a status word. */
+function plainTextOutput(text: string, prompt: string | undefined, contentType: string): ModelOutput | null {
+  if (/html|xml/i.test(contentType) || HTML.test(text.slice(0, 512))) return null;
+  if (isEcho(text, prompt) || /^(ok|okay|success|accepted|true|false|null|done|queued)\.?$/i.test(text)) return null;
+  return { text, format: 'text', where: 'body', known: false };
 }

@@ -1,14 +1,14 @@
 // Reading a server's OpenAPI document (untrusted JSON) into routes and a credential header.
 import * as z from 'zod/v4';
-import type { CredentialHeader, Route } from '../types.js';
-import { PROMPT_LIKE_FIELDS } from './body-shapes.js';
+import type { BodyEncoding, CredentialHeader, FieldSpec, Route } from '../types.js';
+import { isLimitField, isPromptLike } from './body-shapes.js';
 
 const SchemaObject: z.ZodType<{ [k: string]: unknown }> = z.record(z.string(), z.unknown());
 
 const Operation = z.looseObject({
   security: z.array(z.record(z.string(), z.unknown())).optional(),
   requestBody: z.looseObject({ content: z.record(z.string(), z.looseObject({ schema: SchemaObject.optional() })).optional() }).optional(),
-  parameters: z.array(z.looseObject({ in: z.string().optional(), name: z.string().optional(), required: z.boolean().optional() })).optional(),
+  parameters: z.array(z.looseObject({ in: z.string().optional(), name: z.string().optional(), required: z.boolean().optional(), schema: SchemaObject.optional() })).optional(),
 });
 
 const SecurityScheme = z.looseObject({ type: z.string().optional(), in: z.string().optional(), name: z.string().optional(), scheme: z.string().optional() });
@@ -43,16 +43,47 @@ function resolveRef(doc: OpenApiDoc, schema: Record<string, unknown> | undefined
   return schema;
 }
 
-type FieldType = NonNullable<Route['fields']>[string];
-
-function fieldType(doc: OpenApiDoc, prop: unknown): FieldType {
+/** What the schema says of a field: its type, its allowed values, its bounds (the first allowed value is what gets sent). */
+function fieldSpec(doc: OpenApiDoc, prop: unknown): FieldSpec {
   const p = resolveRef(doc, prop as Record<string, unknown>);
-  const t = p?.type;
-  if (t === 'integer' || t === 'number') return 'number';
-  if (t === 'boolean') return 'boolean';
-  if (t === 'array') return 'array';
-  if (t === 'object' || (p && 'properties' in p)) return 'object';
-  return 'string';
+  // pydantic v2 writes Optional[X] as anyOf [X, null]: the non-null branch is the field.
+  const anyOf = Array.isArray(p?.anyOf) ? (p.anyOf as Record<string, unknown>[]).find((x) => x?.type !== 'null') : undefined;
+  const s = anyOf ? (resolveRef(doc, anyOf) ?? p) : p;
+  const spec: FieldSpec = {};
+  const t = s?.type;
+  if (t === 'integer') spec.type = 'integer';
+  else if (t === 'number') spec.type = 'number';
+  else if (t === 'boolean') spec.type = 'boolean';
+  else if (t === 'array') spec.type = 'array';
+  else if (t === 'object' || (s && 'properties' in s)) spec.type = 'object';
+  else spec.type = 'string';
+  const values = Array.isArray(s?.enum) ? s.enum : s && 'const' in s ? [s.const] : null;
+  if (values?.length) spec.enum = values.filter((v): v is string | number | boolean => ['string', 'number', 'boolean'].includes(typeof v)).slice(0, 20);
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const min = num(s?.minimum) ?? (num(s?.exclusiveMinimum) !== undefined ? num(s?.exclusiveMinimum)! + 1 : undefined);
+  const max = num(s?.maximum) ?? (num(s?.exclusiveMaximum) !== undefined ? num(s?.exclusiveMaximum)! - 1 : undefined);
+  if (min !== undefined) spec.minimum = min;
+  if (max !== undefined) spec.maximum = max;
+  return spec;
+}
+
+function encodingOf(contentType: string | undefined): BodyEncoding {
+  if (!contentType) return 'json';
+  if (/x-www-form-urlencoded|multipart\/form-data/i.test(contentType)) return 'form';
+  if (/^text\//i.test(contentType)) return 'text';
+  return 'json';
+}
+
+/** The property that carries the prompt: a prompt-like text or chat list, or one inside an object property (`input.text`). */
+function promptProperty(doc: OpenApiDoc, props: Record<string, unknown>): string | undefined {
+  const flat = Object.keys(props).find((k) => isPromptLike(k) && ['string', 'array'].includes(fieldSpec(doc, props[k]).type ?? 'string'));
+  if (flat) return flat;
+  for (const [name, prop] of Object.entries(props)) {
+    const inner = (resolveRef(doc, prop as Record<string, unknown>)?.properties ?? null) as Record<string, unknown> | null;
+    const nested = inner && Object.keys(inner).find((k) => isPromptLike(k) && fieldSpec(doc, inner[k]).type === 'string');
+    if (nested) return `${name}.${nested}`;
+  }
+  return undefined;
 }
 
 function credentialFromSchemes(doc: OpenApiDoc): CredentialHeader | null {
@@ -82,17 +113,27 @@ export function routesFromOpenApi(json: unknown, basePath = ''): OpenApiRoutes |
       const security = op.data.security ?? doc.security;
       const declaredSecurity = Array.isArray(security) && security.some((req) => Object.keys(req).length > 0);
       const route: Route = { method: method.toUpperCase(), path: basePath + path, kind: 'other', source: 'openapi', access: 'unknown', declaredSecurity };
-      const schemaRaw = Object.values(op.data.requestBody?.content ?? {})[0]?.schema;
-      const schema = resolveRef(doc, schemaRaw);
+      const [contentType, media] = Object.entries(op.data.requestBody?.content ?? {})[0] ?? [];
+      const schema = resolveRef(doc, media?.schema);
       const props = (schema?.properties ?? {}) as Record<string, unknown>;
-      const promptField = Object.keys(props).find((k) => PROMPT_LIKE_FIELDS.includes(k.toLowerCase()));
-      if (method === 'post' && promptField) {
-        route.kind = 'inference';
-        route.shape = 'wrapper';
-        route.promptField = promptField;
-        const required = Array.isArray(schema?.required) ? (schema.required as string[]) : [];
+      const required = new Set(Array.isArray(schema?.required) ? (schema.required as string[]) : []);
+      const queryParams = (op.data.parameters ?? []).filter((p) => p.in === 'query' && p.name);
+      const bodyPrompt = promptProperty(doc, props);
+      const queryPrompt = queryParams.find((p) => isPromptLike(p.name!))?.name;
+      if ((method === 'post' || method === 'put') && bodyPrompt) {
+        // Required fields beside the prompt, and every limit field the schema declares (set to one token, or its minimum).
         const fields: NonNullable<Route['fields']> = {};
-        for (const name of required) if (name !== promptField) fields[name] = fieldType(doc, props[name]);
+        const top = bodyPrompt.split('.')[0]!;
+        for (const name of Object.keys(props)) if (name !== top && (required.has(name) || isLimitField(name))) fields[name] = fieldSpec(doc, props[name]);
+        const promptSpec = fieldSpec(doc, props[top]);
+        if (promptSpec.type === 'array') fields[bodyPrompt] = promptSpec;
+        Object.assign(route, { kind: 'inference', shape: 'wrapper', promptField: bodyPrompt, encoding: encodingOf(contentType), exactSchema: true });
+        if (Object.keys(fields).length) route.fields = fields;
+      } else if ((method === 'get' || method === 'post') && queryPrompt) {
+        // Plain parameters of a FastAPI endpoint are query parameters, GET or POST.
+        const fields: NonNullable<Route['fields']> = {};
+        for (const p of queryParams) if (p.name !== queryPrompt && (p.required || isLimitField(p.name!))) fields[p.name!] = fieldSpec(doc, p.schema);
+        Object.assign(route, { kind: 'inference', shape: 'wrapper', promptField: queryPrompt, encoding: 'query', exactSchema: true });
         if (Object.keys(fields).length) route.fields = fields;
       } else if (/^\/(docs|redoc|openapi\.json)/.test(path)) {
         route.kind = 'docs';

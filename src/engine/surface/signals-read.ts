@@ -1,36 +1,12 @@
 // Small pure readers over the cheap phase's Signals, shared by the profiles and by fingerprinting.
 // Nothing here does I/O; every reader tolerates a missing exchange, a transport error or a body that is not JSON.
 import type { Exchange, ExchangeResponse, Signals } from '../types.js';
+import { asString, isObject, parseResponse, type Json } from './json.js';
 
-export type Json = Record<string, unknown>;
+export { asString, isObject, type Json } from './json.js';
 
-export function isObject(v: unknown): v is Json {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-export function asString(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-const parsed = new WeakMap<ExchangeResponse, { value: unknown }>();
-
-/** The body parsed as JSON, or undefined (memoized per response: every profile reads the same bodies). */
-export function parseBody(res: ExchangeResponse | undefined): unknown {
-  if (!res) return undefined;
-  const hit = parsed.get(res);
-  if (hit) return hit.value;
-  let value: unknown;
-  const text = res.body.trim();
-  if (text.startsWith('{') || text.startsWith('[') || text.startsWith('"')) {
-    try {
-      value = JSON.parse(text);
-    } catch {
-      value = undefined;
-    }
-  }
-  parsed.set(res, { value });
-  return value;
-}
+/** The body parsed as JSON (memoized per response), or null. */
+export const parseBody = parseResponse;
 
 /** The exchange of the cheap phase for a path; falls back to a GET in `all` whose probe path matches. */
 export function exchangeAt(signals: Signals, path: string): Exchange | undefined {

@@ -137,6 +137,7 @@ function surfaceFor(product: 'vllm' | 'litellm', version: string, versionExchang
     routes: [],
     credentialHeader: { name: 'Authorization', scheme: 'Bearer', source: 'profile' },
     signals: { byPath: { [versionExchange.probe.path]: versionExchange }, all: [versionExchange] },
+    guessed: [],
   };
 }
 

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../../src/engine/scan.js';
 import { ALL_PROFILES } from '../../../src/engine/profiles/index.js';
 import type { Confidence, Finding, RuleId, ScanReport } from '../../../src/engine/types.js';
-import { handlerAnswered, handlerValidated, isRefusal, isRoutingMiss } from '../../../src/engine/checks/differential.js';
+import { handlerAnswered, handlerValidated, isRefused, isNotRouted } from '../../../src/engine/checks/differential.js';
 import { spellings } from '../../../src/engine/checks/auth-path-confusion.js';
 import type { Exchange } from '../../../src/engine/types.js';
 import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
@@ -321,10 +321,10 @@ describe('differential helpers', () => {
   });
 
   it('a refusal is 401/403/407 or FastAPI naming a missing header; routing misses are 404/405/501', () => {
-    expect([401, 403, 407].map((s) => isRefusal(ex(s, '')))).toEqual([true, true, true]);
-    expect(isRefusal(ex(422, JSON.stringify({ detail: [{ loc: ['header', 'x-api-key'], msg: 'Field required', type: 'missing' }] })))).toBe(true);
-    expect(isRefusal(ex(422, JSON.stringify({ detail: [{ loc: ['body', 'text'], msg: 'Field required', type: 'missing' }] })))).toBe(false);
-    expect([404, 405, 501, 400].map((s) => isRoutingMiss(ex(s, '')))).toEqual([true, true, true, false]);
+    expect([401, 403, 407].map((s) => isRefused(ex(s, '')))).toEqual([true, true, true]);
+    expect(isRefused(ex(422, JSON.stringify({ detail: [{ loc: ['header', 'x-api-key'], msg: 'Field required', type: 'missing' }] })))).toBe(true);
+    expect(isRefused(ex(422, JSON.stringify({ detail: [{ loc: ['body', 'text'], msg: 'Field required', type: 'missing' }] })))).toBe(false);
+    expect([404, 405, 501, 400].map((s) => isNotRouted(ex(s, '')))).toEqual([true, true, true, false]);
   });
 
   it("handler answers: JSON that is not an error report; validation: pydantic body loc or a quoted key of our body", () => {

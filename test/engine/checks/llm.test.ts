@@ -1,11 +1,13 @@
 // llm.template-leak, llm.template-injection, llm.system-prompt-exposure against the emulators: every flawed form yields exactly
 // one finding of its rule (with the tokenizer generation the evidence points to), every fixed form none.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Finding, RuleId } from '../../../src/engine/types.js';
+import type { Exchange, Finding, Route, RuleId, Surface } from '../../../src/engine/types.js';
 import { scan } from '../../../src/engine/scan.js';
 import { startDemoTarget } from '../../../src/demo/target.js';
 import { addedIds, tokenIds } from '../../../src/engine/surface/chat-template.js';
-import { replacePrompt } from '../../../src/engine/surface/inference-reuse.js';
+import { variantProbe } from '../../../src/engine/surface/inference-reuse.js';
+import type { InferenceAttempt } from '../../../src/engine/surface/inference.js';
+import { probeOf, requestFor } from '../../../src/engine/surface/route-request.js';
 import { leakReading } from '../../../src/engine/checks/llm-template-leak.js';
 import { unsentText } from '../../../src/engine/checks/llm-system-prompt.js';
 import type { RunningTarget } from '../../targets/harness.js';
@@ -35,12 +37,15 @@ describe('template readers', () => {
     expect(addedIds([1, 10], [1, 10, 91, 47, 22, 93])).toHaveLength(4); // plain text: [ / INST ]
     expect(addedIds([1, 10, 11], [1, 12, 4])).toBeNull();
   });
-  it('replaces the prompt wherever the body carries it', () => {
-    expect(replacePrompt({ messages: [{ role: 'user', content: 'hi' }], max_tokens: 1, model: 'hi-model' }, 'hi', 'hi (2)')).toEqual({
-      messages: [{ role: 'user', content: 'hi (2)' }],
-      max_tokens: 1,
-      model: 'hi-model',
-    });
+  it('a variant is the same request built again with another prompt', () => {
+    const route: Route = { method: 'POST', path: '/v1/chat/completions', kind: 'inference', shape: 'openai-chat', source: 'test', access: 'open' };
+    const surface = { fingerprint: { models: ['hi-model'] } } as unknown as Surface;
+    const request = requestFor(route, surface, { prompt: 'hi' });
+    const exchange = { id: 1, probe: probeOf(request, { purpose: 'x', inference: true }), request: { method: 'POST', url: 'http://h/v1/chat/completions', headers: {} } } as Exchange;
+    const attempt = { exchange, route, request, steps: [exchange], output: null, answer: { kind: 'model-output', status: 200 } } as InferenceAttempt;
+    const probe = variantProbe(attempt, surface, 'hi', 'hi (2)', 'burst 2');
+    expect(JSON.parse(probe!.body!)).toEqual({ model: 'hi-model', messages: [{ role: 'user', content: 'hi (2)' }], max_tokens: 1, stream: false });
+    expect(probe!.headers).toEqual({ 'content-type': 'application/json' });
   });
   it('says which tokenizer generation a leak points to', () => {
     expect(leakReading('[INST] Say hello. [/INST] Hello', 'Say hello.').generation).toContain('V1');
