@@ -1,12 +1,13 @@
 // createServer(): one McpServer with every tool, resource and prompt. Built per connection (stdio) or per request (HTTP).
 import { McpServer } from '@modelcontextprotocol/server';
-import { GATECRASH_VERSION } from './engine/scan.js';
+import { GATECRASH_VERSION } from './engine/release.js';
 import { DEFAULT_SCAN_OPTIONS } from './engine/options.js';
 import { log } from './log.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import type { ToolContext, ToolDefinition, ToolSettings } from './tools/define.js';
 import { ALL_TOOLS } from './tools/index.js';
+import { wireSchema } from './tools/wire-schema.js';
 
 export interface ServerOptions {
   settings?: Partial<ToolSettings>;
@@ -35,10 +36,11 @@ function progressReporter(ctx: { mcpReq: { _meta?: { progressToken?: string | nu
   };
 }
 
-function register(server: McpServer, tool: ToolDefinition, settings: ToolSettings): void {
+/** Registers one tool as tools/list advertises it (wire-schema.ts) and as every call runs it (errors become sentences). */
+export function registerTool(server: McpServer, tool: ToolDefinition, settings: ToolSettings): void {
   server.registerTool(
     tool.name,
-    { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
+    { title: tool.title, description: tool.description, inputSchema: wireSchema(tool.input), outputSchema: wireSchema(tool.output), annotations: tool.annotations } as never,
     (async (args: unknown, ctx: Parameters<typeof progressReporter>[0] & { mcpReq: { signal: AbortSignal } }) => {
       try {
         return await tool.handler(args as never, { signal: ctx.mcpReq.signal, settings, progress: progressReporter(ctx) });
@@ -62,7 +64,7 @@ export function createServer(options: ServerOptions = {}): McpServer {
     { name: 'gatecrash', title: 'Gatecrash', version: GATECRASH_VERSION },
     { capabilities: { tools: {}, resources: {}, prompts: {} }, instructions: SERVER_INSTRUCTIONS },
   );
-  for (const tool of ALL_TOOLS) register(server, tool, settings);
+  for (const tool of ALL_TOOLS) registerTool(server, tool, settings);
   registerResources(server);
   registerPrompts(server);
   return server;

@@ -1,6 +1,7 @@
 // One MCP tool = one file exporting defineTool({...}). server.ts registers them all; tools are adapters, never probers.
 import type * as z from 'zod/v4';
 
+/** MCP tool hints. destructiveHint and idempotentHint mean something only when readOnlyHint is false, so read-only tools omit them. */
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
   destructiveHint?: boolean;
