@@ -1,22 +1,17 @@
 #!/usr/bin/env node
 // gatecrash scan | checks | mcp | serve | demo | verify — arguments in, engine and server out.
 // Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
+import './zod-jitless.js';
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/v4';
 import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
-import { severityAtLeast } from './engine/findings.js';
-import { GuardError } from './engine/http/guard.js';
-import { RULES } from './engine/rules.js';
-import { scan, GATECRASH_VERSION } from './engine/scan.js';
-import { TargetError, parseHeaderLine } from './engine/target.js';
+import { parseHeaderLine } from './engine/target.js';
 import type { ScanReport, Severity } from './engine/types.js';
-import { toJson } from './report/json.js';
-import { toMarkdown } from './report/markdown.js';
-import { toPretty } from './report/pretty.js';
-import { toSarif } from './report/sarif.js';
-import { ruleHelp } from './knowledge/index.js';
+import { GATECRASH_VERSION } from './engine/release.js';
 
+// Each command loads what it needs when it runs: `gatecrash mcp` must answer tools/list fast, before the engine, the
+// renderers or the knowledge base are needed (the MCP tools load them on their first call).
 const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
 
 Usage:
@@ -24,10 +19,12 @@ Usage:
   gatecrash scan --targets FILE [--parallel N] [options]
                                      scan many endpoints, write one combined report
   gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
-  gatecrash verify --report FILE [url] [--header …]
-                                     re-run only the rules a saved JSON report failed, on the same endpoints:
-                                     exit 0 when every finding is proven fixed, 1 otherwise (url: where the
-                                     fixed service answers now; default: the report's target)
+  gatecrash verify --report FILE | --scan ID [url] [--header …]
+                                     re-run only the rules an earlier scan failed (a saved JSON report, or a
+                                     scan id from the local scan store), on the same endpoints: exit 0 when
+                                     every finding is proven fixed, 1 otherwise (url: where the fixed service
+                                     answers now; default: the scan's target)
+  gatecrash scans [--format json]    list the scans kept in the local scan store (newest first)
   gatecrash checks [--format json]   list the rule catalog
   gatecrash mcp                      serve MCP over stdio
   gatecrash serve [--host H] [--port P] [--token T] [--legacy-sse] [--allow-remote]
@@ -46,6 +43,8 @@ Scan options:
   --allow HOST[,HOST…]                  only these hosts, IPs or CIDRs may be scanned (env GATECRASH_ALLOW)
   --hint PRODUCT                        skip fingerprinting (vllm, tgi, ollama, llamacpp, fastapi, …)
   --fail-on critical|high|medium|low|none   exit 1 when a confirmed/firm finding is at or above it (default high)
+  --no-store                            keep no copy in the local scan store (env GATECRASH_NO_STORE=1); the store is
+                                        $XDG_CACHE_HOME/gatecrash/scans (else ~/.cache/…): the newest 100 of 30 days
 
 Batch options (scan --targets):
   --targets FILE                        one URL per line (# comments), or a JSON/YAML list of URLs or { url, headers }
@@ -74,6 +73,8 @@ const SCAN_FLAGS = {
   allow: { type: 'string' },
   hint: { type: 'string' },
   report: { type: 'string' },
+  scan: { type: 'string' },
+  'no-store': { type: 'boolean' },
   'fail-on': { type: 'string' },
   targets: { type: 'string' },
   parallel: { type: 'string' },
@@ -101,29 +102,47 @@ function configFrom(values: Record<string, unknown>): Config {
   ];
   for (const [flag, key, conv] of map) if (typeof values[flag] === 'string') raw[key] = conv(values[flag] as string);
   if (values['allow-private']) raw.allowPrivate = true;
+  if (values['no-store']) raw.store = false;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(describeConfigError(parsed.error));
   return parsed.data;
 }
 
-function render(report: ScanReport, format: NonNullable<Config['format']>, color: boolean): string {
+async function render(report: ScanReport, format: NonNullable<Config['format']>, color: boolean): Promise<string> {
   switch (format) {
     case 'json':
-      return toJson(report);
-    case 'sarif':
+      return (await import('./report/json.js')).toJson(report);
+    case 'sarif': {
       // Rule help in SARIF (GitHub shows it beside each alert) comes from the knowledge base.
+      const [{ toSarif }, { ruleHelp }] = await Promise.all([import('./report/sarif.js'), import('./knowledge/index.js')]);
       return `${JSON.stringify(toSarif(report, { help: ruleHelp }), null, 2)}\n`;
+    }
     case 'markdown':
-      return toMarkdown(report);
+      return (await import('./report/markdown.js')).toMarkdown(report);
     case 'pretty':
-      return toPretty(report, { color });
+      return (await import('./report/pretty.js')).toPretty(report, { color });
   }
 }
 
 /** Only confirmed and firm findings fail the gate (CHECKS.md Principle 2). */
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
 export function gateFails(report: ScanReport, failOn: Config['failOn']): boolean {
   if (failOn === 'none') return false;
-  return report.findings.some((f) => f.confidence !== 'tentative' && severityAtLeast(f.severity, failOn as Severity));
+  return report.findings.some((f) => f.confidence !== 'tentative' && SEVERITY_RANK[f.severity] <= SEVERITY_RANK[failOn as Severity]);
+}
+
+/** Keeps the report in the local scan store unless --no-store; a store that cannot be written costs a warning only. */
+async function store(reports: ScanReport[], config: Config): Promise<void> {
+  if (!config.store || reports.length === 0) return;
+  const { ScanStore } = await import('./scan-store.js');
+  const scanStore = ScanStore.fromEnv();
+  if (!scanStore) return;
+  try {
+    for (const r of reports) scanStore.save(r);
+  } catch (e) {
+    process.stderr.write(`gatecrash: warning: could not keep the scan in the local scan store (${scanStore.dir}): ${(e as Error).message}\n`);
+  }
 }
 
 function progressLine(): ((e: { phase: string; done: number; message: string }) => void) | undefined {
@@ -133,14 +152,16 @@ function progressLine(): ((e: { phase: string; done: number; message: string }) 
 
 async function runAndPrint(url: string, config: Config): Promise<number> {
   const onProgress = progressLine();
+  const { scan } = await import('./engine/scan.js');
   const report = await scan(
     { url, headers: credentialHeaders(config) },
     { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow, ...(config.hint ? { hint: config.hint } : {}) },
     onProgress ? { onProgress } : {},
   );
   if (onProgress) process.stderr.write('\r\x1b[2K');
+  await store([report], config);
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
-  const text = render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
+  const text = await render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
   const unreachable = report.errors.find((e) => e.phase === 'reach');
@@ -155,6 +176,7 @@ async function runAndPrint(url: string, config: Config): Promise<number> {
 async function runBatchAndPrint(file: string, parallelText: string | undefined, config: Config): Promise<number> {
   const { DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema, TargetsFileError, readTargetsFile, runBatch } = await import('./batch.js');
   const { batchExitCode, renderBatch } = await import('./report/batch.js');
+  const { ruleHelp } = await import('./knowledge/index.js');
   const parallel = ParallelSchema.safeParse(parallelText ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
   if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
   let targets;
@@ -175,12 +197,35 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
     onTargetDone: (p) =>
       process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? `grade ${p.report.grade} (${p.report.score}), ${p.report.findings.length} finding(s)` : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
+  await store(batch.reports, config);
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
   const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
   if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${targets.length} target(s) could not be scanned.\n`);
   return batchExitCode(batch, (r) => gateFails(r, config.failOn));
+}
+
+/** A saved `--format json` report, validated. */
+async function readReportFile(file: string): Promise<ScanReport> {
+  const { readFileSync } = await import('node:fs');
+  const { parseScanReport } = await import('./report/json.js');
+  try {
+    return parseScanReport(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const why = e instanceof z.ZodError ? 'it is not a Gatecrash JSON report (scan --format json)' : (e as Error).message;
+    throw new UsageError(`Cannot read the report ${file}: ${why}.`);
+  }
+}
+
+/** A scan of the local scan store, by id. */
+async function storedScan(id: string): Promise<ScanReport> {
+  const { ScanStore, isScanId } = await import('./scan-store.js');
+  const scanStore = ScanStore.fromEnv();
+  if (!scanStore) throw new UsageError('--scan reads the local scan store, which is turned off (GATECRASH_NO_STORE): pass --report FILE instead.');
+  const report = isScanId(id) ? scanStore.load(id) : undefined;
+  if (!report) throw new UsageError(`No scan ${id.slice(0, 100)} in the local scan store (${scanStore.dir}): gatecrash scans lists the ones kept, or pass --report FILE.`);
+  return report;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -223,29 +268,27 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'verify': {
-      // Same judgement as the MCP tool (src/verify.ts); the previous scan comes from a saved JSON report.
-      const { readFileSync } = await import('node:fs');
-      const { parseScanReport } = await import('./report/json.js');
+      // Same judgement as the MCP tool (src/verify.ts); the earlier scan is a saved JSON report or a stored scan id.
       const { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyExitCode, verifyFix } = await import('./verify.js');
-      if (!values.report) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url]');
+      if (!values.report === !values.scan) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url], or --scan ID (gatecrash scans lists them).');
       if (positionals.length > 1) throw new UsageError('verify takes at most one URL (where the fixed service answers now).');
       if (config.format && config.format !== 'json' && config.format !== 'pretty') throw new UsageError('verify writes --format pretty or json.');
-      let previous: ScanReport;
-      try {
-        previous = parseScanReport(readFileSync(values.report, 'utf8'));
-      } catch (e) {
-        const why = e instanceof z.ZodError ? 'it is not a Gatecrash JSON report (scan --format json)' : (e as Error).message;
-        throw new UsageError(`Cannot read the report ${values.report}: ${why}.`);
-      }
+      const previous = values.report ? await readReportFile(values.report) : await storedScan(values.scan as string);
       const onProgress = progressLine();
+      const { scan } = await import('./engine/scan.js');
+      const rescans: ScanReport[] = [];
       try {
         const result = await verifyFix(
           previous,
           { url: positionals[0] ?? previous.target.url, headers: credentialHeaders(config) },
-          (input, options, onExchange) =>
-            scan(input, { ...options, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow }, { onExchange, ...(onProgress ? { onProgress } : {}) }),
+          async (input, options, onExchange) => {
+            const report = await scan(input, { ...options, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow }, { onExchange, ...(onProgress ? { onProgress } : {}) });
+            rescans.push(report);
+            return report;
+          },
         );
         if (onProgress) process.stderr.write('\r\x1b[2K');
+        await store(rescans, config);
         const text = config.format === 'json' || (!config.format && (config.output || !process.stdout.isTTY)) ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerifyResult(result)}\n`;
         if (config.output) writeFileSync(config.output, text);
         else process.stdout.write(text);
@@ -255,20 +298,36 @@ async function main(argv: string[]): Promise<number> {
         throw e;
       }
     }
+    case 'scans': {
+      const { ScanStore } = await import('./scan-store.js');
+      const scanStore = ScanStore.fromEnv();
+      if (!scanStore) throw new UsageError('The local scan store is turned off (GATECRASH_NO_STORE).');
+      const reports = scanStore.recent();
+      if (config.format === 'json') {
+        const list = reports.map((r) => ({ scanId: r.scanId, startedAt: r.startedAt, target: r.target.url, grade: r.grade, score: r.score, findings: r.findings.length, partial: r.partial }));
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      } else if (reports.length === 0) process.stdout.write(`No scans in ${scanStore.dir}.\n`);
+      else {
+        const { neutralizeControls } = await import('./report/format.js');
+        for (const r of reports) process.stdout.write(`${r.scanId}  ${r.startedAt}  grade ${r.grade ?? '-'}  ${String(r.findings.length).padStart(2)} finding(s)${r.partial ? ' (partial)' : ''}  ${neutralizeControls(r.target.url)}\n`);
+      }
+      return 0;
+    }
     case 'checks': {
-      const rules = Object.values(RULES);
+      const rules = Object.values((await import('./engine/rules.js')).RULES);
       if (config.format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
       else for (const r of rules) process.stdout.write(`${r.id.padEnd(28)} ${r.severity.padEnd(9)} ${r.depth.padEnd(9)} ${r.title}\n`);
       return 0;
     }
     case 'mcp': {
-      const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
-      const { createServer } = await import('./server.js');
+      const [{ serveStdio }, { createServer }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./server.js')]);
+      if (!config.store) (await import('./scan-runner.js')).useScanStore(null);
       serveStdio(() => createServer({ settings: { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs } }));
       return new Promise<number>(() => undefined); // serves until stdin closes
     }
     case 'serve': {
       const { serveHttp, ServeError } = await import('./transport/http.js');
+      if (!config.store) (await import('./scan-runner.js')).useScanStore(null);
       const { LegacySseUnavailable } = await import('./transport/legacy-sse.js');
       try {
         const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']) });
@@ -291,7 +350,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const known = e instanceof UsageError || e instanceof TargetError || e instanceof GuardError || e instanceof z.ZodError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    // The engine's input errors, by name: their modules load only with a scan.
+    const known = e instanceof UsageError || e instanceof z.ZodError || ['TargetError', 'GuardError'].includes((e as Error).name) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`gatecrash: ${known ? (e as Error).message : `unexpected error: ${(e as Error).message}`}\n`);
     process.exitCode = 2;
   },

@@ -16,8 +16,9 @@ import { extractModelOutput } from './surface/model-output.js';
 import { createTarget } from './target.js';
 import type { Exchange, Finding, ProgressEvent, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface } from './types.js';
 import { RULE_IDS } from './types.js';
+import { GATECRASH_VERSION } from './release.js';
 
-export const GATECRASH_VERSION = '0.1.0';
+export { GATECRASH_VERSION };
 
 export interface ScanInput {
   url: string;
