@@ -87,7 +87,7 @@ code=$?
 set -e
 
 # --- outputs, from the SARIF file (our own run properties: score and grade per scanned target) ------------------------
-# A target that could not be scanned (its invocation has a "reach" notification) has no score: it is left out.
+# A target that could not be scanned, or whose scan was incomplete, has no grade; then the run has none either.
 if [[ -s $sarif ]]; then
   outputs=$(node - "$sarif" "$code" "${INPUT_FAIL_ON:-high}" "${GITHUB_STEP_SUMMARY:-}" <<'JS'
 const fs = require('fs');
@@ -95,17 +95,19 @@ const [file, code, failOn, summaryFile] = process.argv.slice(2);
 const run = JSON.parse(fs.readFileSync(file, 'utf8')).runs[0];
 const unreached = (inv) => (inv.toolExecutionNotifications || []).some((n) => n.properties && n.properties.phase === 'reach');
 const scanned = run.invocations.filter((inv) => inv.properties && typeof inv.properties.score === 'number' && !unreached(inv));
+const allGraded = scanned.length > 0 && scanned.length === run.invocations.length;
 const grades = ['A', 'B', 'C', 'D', 'F'];
-const score = scanned.length ? Math.min(...scanned.map((inv) => inv.properties.score)) : '';
-const grade = scanned.length ? grades[Math.max(...scanned.map((inv) => grades.indexOf(inv.properties.grade)))] : '';
+const score = allGraded ? Math.min(...scanned.map((inv) => inv.properties.score)) : '';
+const grade = allGraded ? grades[Math.max(...scanned.map((inv) => grades.indexOf(inv.properties.grade)))] : '';
 process.stdout.write(`score=${score}\ngrade=${grade}\nfindings=${run.results.length}\n`);
 if (summaryFile) {
   const cell = (s) => String(s).replace(/[|\\`*_<>[\]]/g, (c) => `\\${c}`).replace(/\s+/g, ' ');
-  const verdict = code === '0' ? 'passed' : code === '1' ? `failed (a proven finding at or above ${cell(failOn)})` : 'could not scan every target';
+  const verdict = code === '0' ? 'passed' : code === '1' ? `failed (a proven finding at or above ${cell(failOn)})` : 'cannot vouch for every target (not scanned, or incomplete)';
   const rows = run.invocations.map((inv) => {
     const p = inv.properties || {};
     const url = (p.target && p.target.url) || '?';
-    return scanned.includes(inv) ? `| ${cell(url)} | ${p.grade} | ${p.score} |` : `| ${cell(url)} | – | not scanned |`;
+    if (scanned.includes(inv)) return `| ${cell(url)} | ${p.grade} | ${p.score} |`;
+    return unreached(inv) || !p.verdict ? `| ${cell(url)} | – | not scanned |` : `| ${cell(url)} | – | incomplete: ${cell((p.verdict.reasons || [])[0] || '')} |`;
   });
   const lines = [`### Gatecrash: ${grade ? `grade ${grade} (${score}/100)` : 'no grade'}, ${run.results.length} finding(s), gate ${verdict}`, '', '| Target | Grade | Score |', '|---|---|---:|', ...rows, ''];
   fs.appendFileSync(summaryFile, `${lines.join('\n')}\n`);
@@ -122,6 +124,6 @@ if [[ -n ${GITHUB_OUTPUT:-} ]]; then printf '%s' "$outputs" >> "$GITHUB_OUTPUT";
 case $code in
   0) ;;
   1) printf '::error title=Gatecrash::A confirmed or firm finding is at or above fail-on (%s); see %s.\n' "${INPUT_FAIL_ON:-high}" "$sarif" ;;
-  *) printf '::error title=Gatecrash::The scan did not complete (exit %s); the reason is in the log above.\n' "$code" ;;
+  *) printf '::error title=Gatecrash::Gatecrash cannot vouch for the target: the scan was incomplete or did not run (exit %s); the reason is in the log above.\n' "$code" ;;
 esac
 exit "$code"

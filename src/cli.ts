@@ -2,16 +2,18 @@
 // gatecrash scan | checks | mcp | serve | demo | verify — arguments in, engine and server out.
 // Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
 import './zod-jitless.js';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/v4';
 import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
-import { parseHeaderLine } from './engine/target.js';
-import type { ScanReport, Severity } from './engine/types.js';
 import { GATECRASH_VERSION } from './engine/release.js';
+import { parseHeaderLine } from './engine/target.js';
+import type { ScanOptions, ScanReport } from './engine/types.js';
+import type { ToolSettings } from './tools/define.js';
 
 // Each command loads what it needs when it runs: `gatecrash mcp` must answer tools/list fast, before the engine, the
 // renderers or the knowledge base are needed (the MCP tools load them on their first call).
+
 const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
 
 Usage:
@@ -42,7 +44,12 @@ Scan options:
   --allow-private                       allow 10/8, 172.16/12, 192.168/16, fc00::/7 targets (env GATECRASH_ALLOW_PRIVATE=1)
   --allow HOST[,HOST…]                  only these hosts, IPs or CIDRs may be scanned (env GATECRASH_ALLOW)
   --hint PRODUCT                        skip fingerprinting (vllm, tgi, ollama, llamacpp, fastapi, …)
-  --fail-on critical|high|medium|low|none   exit 1 when a confirmed/firm finding is at or above it (default high)
+  --fail-on critical|high|medium|low|none   exit 1 when a confirmed/firm finding is at or above it (default high);
+                                        an incomplete scan (no grade) exits 2 unless none
+  --request 'METHOD /path [body]'       the request the inference route expects, {{prompt}} where the prompt goes,
+                                        e.g. 'POST /api/ask {"question": "{{prompt}}"}' (env GATECRASH_REQUEST)
+  --insecure                            scan https without verifying the certificate (env GATECRASH_INSECURE=1)
+  --ca FILE                             trust the CA certificates in FILE (PEM) for https (env GATECRASH_CA)
   --no-store                            keep no copy in the local scan store (env GATECRASH_NO_STORE=1); the store is
                                         $XDG_CACHE_HOME/gatecrash/scans (else ~/.cache/…): the newest 100 of 30 days
 
@@ -83,6 +90,9 @@ const SCAN_FLAGS = {
   token: { type: 'string' },
   'legacy-sse': { type: 'boolean' },
   'allow-remote': { type: 'boolean' },
+  request: { type: 'string' },
+  insecure: { type: 'boolean' },
+  ca: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -97,11 +107,12 @@ function configFrom(values: Record<string, unknown>): Config {
   const map: [string, string, (v: string) => unknown][] = [
     ['format', 'format', String], ['output', 'output', String], ['bearer', 'bearer', String], ['depth', 'depth', String],
     ['budget', 'budget', String], ['timeout', 'timeoutMs', parseDuration], ['hint', 'hint', String], ['fail-on', 'failOn', String],
-    ['host', 'host', String], ['port', 'port', String], ['token', 'token', String],
+    ['host', 'host', String], ['port', 'port', String], ['token', 'token', String], ['request', 'request', String], ['ca', 'ca', String],
     ['allow', 'allow', (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
   ];
   for (const [flag, key, conv] of map) if (typeof values[flag] === 'string') raw[key] = conv(values[flag] as string);
   if (values['allow-private']) raw.allowPrivate = true;
+  if (values.insecure) raw.insecure = true;
   if (values['no-store']) raw.store = false;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(describeConfigError(parsed.error));
@@ -124,15 +135,7 @@ async function render(report: ScanReport, format: NonNullable<Config['format']>,
   }
 }
 
-/** Only confirmed and firm findings fail the gate (CHECKS.md Principle 2). */
-const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
-
-export function gateFails(report: ScanReport, failOn: Config['failOn']): boolean {
-  if (failOn === 'none') return false;
-  return report.findings.some((f) => f.confidence !== 'tentative' && SEVERITY_RANK[f.severity] <= SEVERITY_RANK[failOn as Severity]);
-}
-
-/** Keeps the report in the local scan store unless --no-store; a store that cannot be written costs a warning only. */
+/** Keeps the reports in the local scan store unless --no-store; a store that cannot be written costs a warning only. */
 async function store(reports: ScanReport[], config: Config): Promise<void> {
   if (!config.store || reports.length === 0) return;
   const { ScanStore } = await import('./scan-store.js');
@@ -145,70 +148,8 @@ async function store(reports: ScanReport[], config: Config): Promise<void> {
   }
 }
 
-function progressLine(): ((e: { phase: string; done: number; message: string }) => void) | undefined {
-  if (!process.stderr.isTTY) return undefined;
-  return (e) => process.stderr.write(`\r\x1b[2K${e.phase} · ${e.done} requests · ${e.message.slice(0, 60)}`);
-}
-
-async function runAndPrint(url: string, config: Config): Promise<number> {
-  const onProgress = progressLine();
-  const { scan } = await import('./engine/scan.js');
-  const report = await scan(
-    { url, headers: credentialHeaders(config) },
-    { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow, ...(config.hint ? { hint: config.hint } : {}) },
-    onProgress ? { onProgress } : {},
-  );
-  if (onProgress) process.stderr.write('\r\x1b[2K');
-  await store([report], config);
-  const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
-  const text = await render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
-  if (config.output) writeFileSync(config.output, text);
-  else process.stdout.write(text);
-  const unreachable = report.errors.find((e) => e.phase === 'reach');
-  if (unreachable) {
-    process.stderr.write(`gatecrash: ${unreachable.message}\n`);
-    return 2;
-  }
-  return gateFails(report, config.failOn) ? 1 : 0;
-}
-
-/** scan --targets: the batch runner and the renderers do the work; this only wires flags, signals and output. */
-async function runBatchAndPrint(file: string, parallelText: string | undefined, config: Config): Promise<number> {
-  const { DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema, TargetsFileError, readTargetsFile, runBatch } = await import('./batch.js');
-  const { batchExitCode, renderBatch } = await import('./report/batch.js');
-  const { ruleHelp } = await import('./knowledge/index.js');
-  const parallel = ParallelSchema.safeParse(parallelText ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
-  if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
-  let targets;
-  try {
-    targets = readTargetsFile(file);
-  } catch (e) {
-    throw e instanceof TargetsFileError ? new UsageError(e.message) : e;
-  }
-  // Ctrl-C stops the running scans (their partial reports are kept) and skips the rest; the report is still written.
-  const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.once('SIGINT', onSigint);
-  const batch = await runBatch(targets, {
-    parallel: parallel.data,
-    defaultHeaders: credentialHeaders(config),
-    signal: controller.signal,
-    scanOptions: { depth: config.depth, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow, ...(config.hint ? { hint: config.hint } : {}) },
-    onTargetDone: (p) =>
-      process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? `grade ${p.report.grade} (${p.report.score}), ${p.report.findings.length} finding(s)` : `not scanned: ${p.error?.message}`}\n`),
-  }).finally(() => process.off('SIGINT', onSigint));
-  await store(batch.reports, config);
-  const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
-  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
-  if (config.output) writeFileSync(config.output, text);
-  else process.stdout.write(text);
-  if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${targets.length} target(s) could not be scanned.\n`);
-  return batchExitCode(batch, (r) => gateFails(r, config.failOn));
-}
-
 /** A saved `--format json` report, validated. */
 async function readReportFile(file: string): Promise<ScanReport> {
-  const { readFileSync } = await import('node:fs');
   const { parseScanReport } = await import('./report/json.js');
   try {
     return parseScanReport(readFileSync(file, 'utf8'));
@@ -226,6 +167,90 @@ async function storedScan(id: string): Promise<ScanReport> {
   const report = isScanId(id) ? scanStore.load(id) : undefined;
   if (!report) throw new UsageError(`No scan ${id.slice(0, 100)} in the local scan store (${scanStore.dir}): gatecrash scans lists the ones kept, or pass --report FILE.`);
   return report;
+}
+
+/** The scan options every command takes from the configuration (the CA file is read here, at the edge). */
+function scanOptionsOf(config: Config): Partial<ScanOptions> {
+  let ca: string | undefined;
+  if (config.ca) {
+    try {
+      ca = readFileSync(config.ca, 'utf8');
+    } catch (e) {
+      throw new UsageError(`--ca ${config.ca}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(ca)) throw new UsageError(`--ca ${config.ca}: the file holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+  }
+  return {
+    depth: config.depth,
+    budget: config.budget,
+    timeoutMs: config.timeoutMs,
+    concurrency: config.concurrency,
+    allowPrivate: config.allowPrivate,
+    allow: config.allow,
+    ...(config.hint ? { hint: config.hint } : {}),
+    ...(config.request ? { request: config.request } : {}),
+    ...(config.insecure || ca ? { tls: { insecure: config.insecure, ...(ca ? { ca } : {}) } } : {}),
+  };
+}
+
+/** The MCP server's operator settings: fixed at start, never lifted by a tool call. */
+function toolSettingsOf(config: Config): ToolSettings {
+  const { tls } = scanOptionsOf(config);
+  return { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs, ...(tls ? { tls } : {}) };
+}
+
+function progressLine(): ((e: { phase: string; done: number; message: string }) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  return (e) => process.stderr.write(`\r\x1b[2K${e.phase} · ${e.done} requests · ${e.message.slice(0, 60)}`);
+}
+
+async function runAndPrint(url: string, config: Config): Promise<number> {
+  const onProgress = progressLine();
+  const [{ scan }, { gateCode, gateLine }] = await Promise.all([import('./engine/scan.js'), import('./report/gate.js')]);
+  const report = await scan({ url, headers: credentialHeaders(config) }, scanOptionsOf(config), onProgress ? { onProgress } : {});
+  if (onProgress) process.stderr.write('\r\x1b[2K');
+  await store([report], config);
+  const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
+  const text = await render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
+  if (config.output) writeFileSync(config.output, text);
+  else process.stdout.write(text);
+  // The reader of a file, or of a JSON pipe, still learns on stderr what happened and why the exit code is what it is.
+  if (config.output || format !== 'pretty' || report.verdict.status !== 'complete') process.stderr.write(`gatecrash: ${gateLine(report, config.failOn, config.output)}\n`);
+  return gateCode(report, config.failOn);
+}
+
+/** scan --targets: the batch runner and the renderers do the work; this only wires flags, signals and output. */
+async function runBatchAndPrint(file: string, parallelText: string | undefined, config: Config): Promise<number> {
+  const { DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema, TargetsFileError, readTargetsFile, runBatch } = await import('./batch.js');
+  const { batchExitCode, renderBatch } = await import('./report/batch.js');
+  const { gateLine } = await import('./report/gate.js');
+  const { ruleHelp } = await import('./knowledge/index.js');
+  const parallel = ParallelSchema.safeParse(parallelText ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
+  if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
+  let targets;
+  try {
+    targets = readTargetsFile(file);
+  } catch (e) {
+    throw e instanceof TargetsFileError ? new UsageError(e.message) : e;
+  }
+  // Ctrl-C stops the running scans (their partial reports are kept) and skips the rest; the report is still written.
+  const controller = new AbortController();
+  const onSigint = () => controller.abort();
+  process.once('SIGINT', onSigint);
+  const batch = await runBatch(targets, {
+    parallel: parallel.data,
+    defaultHeaders: credentialHeaders(config),
+    signal: controller.signal,
+    scanOptions: scanOptionsOf(config),
+    onTargetDone: (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
+  }).finally(() => process.off('SIGINT', onSigint));
+  await store(batch.reports, config);
+  const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
+  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
+  if (config.output) writeFileSync(config.output, text);
+  else process.stdout.write(text);
+  if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${targets.length} target(s) could not be scanned.\n`);
+  return batchExitCode(batch, config.failOn);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -282,7 +307,7 @@ async function main(argv: string[]): Promise<number> {
           previous,
           { url: positionals[0] ?? previous.target.url, headers: credentialHeaders(config) },
           async (input, options, onExchange) => {
-            const report = await scan(input, { ...options, budget: config.budget, timeoutMs: config.timeoutMs, concurrency: config.concurrency, allowPrivate: config.allowPrivate, allow: config.allow }, { onExchange, ...(onProgress ? { onProgress } : {}) });
+            const report = await scan(input, { ...scanOptionsOf(config), ...options }, { onExchange, ...(onProgress ? { onProgress } : {}) });
             rescans.push(report);
             return report;
           },
@@ -304,7 +329,7 @@ async function main(argv: string[]): Promise<number> {
       if (!scanStore) throw new UsageError('The local scan store is turned off (GATECRASH_NO_STORE).');
       const reports = scanStore.recent();
       if (config.format === 'json') {
-        const list = reports.map((r) => ({ scanId: r.scanId, startedAt: r.startedAt, target: r.target.url, grade: r.grade, score: r.score, findings: r.findings.length, partial: r.partial }));
+        const list = reports.map((r) => ({ scanId: r.scanId, startedAt: r.startedAt, target: r.target.url, verdict: r.verdict.status, grade: r.grade, score: r.score, findings: r.findings.length, partial: r.partial }));
         process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       } else if (reports.length === 0) process.stdout.write(`No scans in ${scanStore.dir}.\n`);
       else {
@@ -322,7 +347,7 @@ async function main(argv: string[]): Promise<number> {
     case 'mcp': {
       const [{ serveStdio }, { createServer }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./server.js')]);
       if (!config.store) (await import('./scan-runner.js')).useScanStore(null);
-      serveStdio(() => createServer({ settings: { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs } }));
+      serveStdio(() => createServer({ settings: toolSettingsOf(config) }));
       return new Promise<number>(() => undefined); // serves until stdin closes
     }
     case 'serve': {
@@ -330,7 +355,7 @@ async function main(argv: string[]): Promise<number> {
       if (!config.store) (await import('./scan-runner.js')).useScanStore(null);
       const { LegacySseUnavailable } = await import('./transport/legacy-sse.js');
       try {
-        const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']) });
+        const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']), settings: toolSettingsOf(config) });
         const stop = () => void running.close().then(() => process.exit(0));
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

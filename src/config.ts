@@ -22,6 +22,12 @@ export const ConfigSchema = z.object({
   bearer: z.string().optional(),
   /** Token MCP HTTP clients must present (gatecrash serve). */
   token: z.string().optional(),
+  /** The request an inference route expects (`--request`), with {{prompt}} where the prompt goes. */
+  request: z.string().optional(),
+  /** Scan https targets without verifying their certificate (`--insecure`). */
+  insecure: z.boolean().default(false),
+  /** A PEM file of CA certificates to trust for https targets (`--ca`). */
+  ca: z.string().optional(),
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8765),
   /** Keep each scan in the local scan store (src/scan-store.ts); --no-store / GATECRASH_NO_STORE=1 turn it off. */
@@ -43,6 +49,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Record<stri
   if (env.GATECRASH_FAIL_ON) out.failOn = env.GATECRASH_FAIL_ON;
   if (env.GATECRASH_BEARER) out.bearer = env.GATECRASH_BEARER;
   if (env.GATECRASH_TOKEN) out.token = env.GATECRASH_TOKEN;
+  if (env.GATECRASH_REQUEST) out.request = env.GATECRASH_REQUEST;
+  if (env.GATECRASH_INSECURE !== undefined) out.insecure = truthy(env.GATECRASH_INSECURE);
+  if (env.GATECRASH_CA) out.ca = env.GATECRASH_CA;
   if (env.GATECRASH_HOST) out.host = env.GATECRASH_HOST;
   if (env.GATECRASH_PORT) out.port = env.GATECRASH_PORT;
   if (truthy(env.GATECRASH_NO_STORE)) out.store = false;

@@ -59,6 +59,7 @@ export function createServer(options: ServerOptions = {}): McpServer {
     allow: options.settings?.allow ?? [],
     budget: options.settings?.budget ?? DEFAULT_SCAN_OPTIONS.budget,
     timeoutMs: options.settings?.timeoutMs ?? DEFAULT_SCAN_OPTIONS.timeoutMs,
+    ...(options.settings?.tls ? { tls: options.settings.tls } : {}),
   };
   const server = new McpServer(
     { name: 'gatecrash', title: 'Gatecrash', version: GATECRASH_VERSION },

@@ -308,9 +308,13 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
 
 // ---------- the faces' shared output ----------
 
-/** CLI exit status: 0 when everything is proven fixed, 1 otherwise (still failing, new, or not provable). */
-export function verifyExitCode(result: VerifyResult): 0 | 1 {
-  return result.allFixed ? 0 : 1;
+/**
+ * CLI exit status, as the scan gate's: 0 when everything is proven fixed, 1 when something is still failing or new, 2 when
+ * nothing failed but something could not be proven either way (the gate cannot vouch for it).
+ */
+export function verifyExitCode(result: VerifyResult): 0 | 1 | 2 {
+  if (result.allFixed) return 0;
+  return result.summary.stillFailing + result.newFindings.filter((f) => f.confidence !== 'tentative').length > 0 ? 1 : 2;
 }
 
 const MARK: Record<VerifyStatus, string> = { fixed: 'FIXED', 'still-failing': 'STILL FAILING', inconclusive: 'INCONCLUSIVE' };

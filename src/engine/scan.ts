@@ -1,4 +1,5 @@
-// One scan: guard → surface → checks (concurrently, one shared budgeted client) → findings, score, rule statuses.
+// One scan, in named phases: prepare (options, target, template) → guard (resolve and pin) → surface (fingerprint and
+// discovery) → checks (concurrently, one shared budgeted client) → report (findings, rule statuses, verdict, grade).
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ALL_CHECKS } from './checks/index.js';
@@ -9,13 +10,15 @@ import { resolveAndPin, type Resolver } from './http/guard.js';
 import { resolveScanOptions } from './options.js';
 import { ALL_PROFILES } from './profiles/index.js';
 import { DEPTH_ORDER, RULES } from './rules.js';
-import { gradeFor, scoreFindings } from './score.js';
+import { gradeOf, scoreFindings } from './score.js';
 import { discoverSurface } from './surface/discover.js';
+import { routeKey } from './surface/inference.js';
 import { detectModelFamily } from './surface/model-family.js';
-import { extractModelOutput } from './surface/model-output.js';
-import { createTarget } from './target.js';
-import type { Exchange, Finding, ProgressEvent, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface } from './types.js';
+import { modelOutputOf } from './surface/answer.js';
+import { createTarget, parseRequestTemplate } from './target.js';
+import type { Exchange, Finding, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
 import { RULE_IDS } from './types.js';
+import { verdictOf } from './verdict.js';
 import { GATECRASH_VERSION } from './release.js';
 
 export { GATECRASH_VERSION };
@@ -53,16 +56,134 @@ function skipReason(rule: RuleId, options: ScanOptions, credentials: Record<stri
   return null;
 }
 
+interface Marks {
+  statuses: Map<RuleId, { status: RuleResult['status']; reason: string }>;
+  skipped: Map<RuleId, string>;
+}
+
+/** Every check whose depth is enabled, concurrently over the same surface, through the same budgeted client. */
+async function runChecks(surface: Surface, target: Target, options: ScanOptions, client: ScanClient, signal: AbortSignal, marks: Marks, errors: ScanError[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const runnable = ALL_CHECKS.filter((c) => DEPTH_ORDER[c.depth] <= DEPTH_ORDER[options.depth] && c.rules.some((r) => !marks.skipped.has(r)));
+  const done = new Map<string, Promise<void>>();
+  const runOne = async (check: Check): Promise<void> => {
+    for (const dep of check.after ?? []) await done.get(dep)?.catch(() => undefined);
+    let cutShort: string | null = null;
+    const ctx: CheckContext = {
+      target,
+      surface,
+      options,
+      signal,
+      send: async (probe) => {
+        const ex = await client.send(probe);
+        if (ex.failure === 'budget' || ex.failure === 'stopped' || ex.failure === 'cut') cutShort = ex.error ?? 'the scan was cut short';
+        return ex;
+      },
+      // Evidence is redacted as it is recorded; the prose a check writes around it is redacted here, so no wording can leak.
+      finding: (fi) => redactFinding(buildFinding(fi, surface, options.evidenceCapBytes), client.redactor),
+      mark: (rule, status, reason) => marks.statuses.set(rule, { status, reason: client.redactor.redact(reason) }),
+      get settled() {
+        return findings;
+      },
+    };
+    try {
+      const own = await check.run(ctx);
+      findings.push(...own.filter((f) => !marks.skipped.has(f.rule)));
+      // A rule whose requests were cut short decided nothing, whatever it marked: say so, with what stopped it.
+      if (cutShort) for (const r of check.rules) if (!own.some((f) => f.rule === r)) marks.statuses.set(r, { status: 'skipped', reason: `cut short: ${cutShort}` });
+    } catch (e) {
+      const message = client.redactor.redact((e as Error).message);
+      errors.push({ phase: `check:${check.id}`, message });
+      for (const r of check.rules) marks.statuses.set(r, { status: 'error', reason: message });
+    }
+  };
+  for (const check of runnable) done.set(check.id, runOne(check));
+  await Promise.all(done.values());
+  return findings;
+}
+
+function ruleResults(findings: Finding[], marks: Marks): RuleResult[] {
+  return RULE_IDS.map((rule) => {
+    const count = findings.filter((f) => f.rule === rule).length;
+    if (count) return { rule, status: 'fail', findings: count };
+    const skip = marks.skipped.get(rule);
+    if (skip) return { rule, status: 'skipped', reason: skip, findings: 0 };
+    const mark = marks.statuses.get(rule);
+    if (mark) return { rule, status: mark.status, reason: mark.reason, findings: 0 };
+    return { rule, status: 'pass', findings: 0 };
+  });
+}
+
+/** The routes as the report lists them, each with the requests that tried its shape (from the exchanges, in order). */
+function reportRoutes(surface: Surface | null, exchanges: Exchange[]): ReportRoute[] {
+  return (surface?.routes ?? []).map((r) => {
+    const tried = exchanges.filter((ex) => ex.probe.attempt?.route === routeKey(r) && ex.probe.credentials !== 'user' && !ex.cached);
+    const attempts = tried.map((ex) => ({
+      n: ex.probe.attempt!.n,
+      method: ex.request.method,
+      path: ex.request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''),
+      why: ex.probe.attempt!.why,
+      status: ex.response?.status ?? null,
+      tokens: ex.probe.attempt!.tokens,
+    }));
+    return {
+      method: r.method,
+      path: r.path,
+      kind: r.kind,
+      access: r.access,
+      source: r.source,
+      ...(r.shape ? { shape: r.shape } : {}),
+      ...(attempts.length ? { attempts, tokens: attempts[attempts.length - 1]!.tokens } : {}),
+    };
+  });
+}
+
+/**
+ * What went wrong on the wire, named once per kind (a trickling body, a reset, an answer that is not HTTP), so a partial
+ * report says why it is partial. Budget refusals and requests stopped before they left are the budget and deadline errors;
+ * at most three kinds, most frequent first.
+ */
+function transportErrors(exchanges: Exchange[]): ScanError[] {
+  const kinds = new Map<string, { count: number; message: string }>();
+  for (const ex of exchanges) {
+    if (!ex.error || (ex.failure !== 'transport' && ex.failure !== 'cut')) continue;
+    const key = ex.error.replace(/\d+/g, 'N');
+    const k = kinds.get(key) ?? { count: 0, message: ex.error };
+    k.count++;
+    kinds.set(key, k);
+  }
+  return [...kinds.values()]
+    .sort((a, b) => b.count - a.count)
+    .slice(0, 3)
+    .map((k) => ({ phase: 'transport', message: `${k.count} request(s): ${k.message}` }));
+}
+
+/**
+ * The cheap phase names the family from model ids and templates; when it could not, the outputs the checks obtained may
+ * (Mistral's plain-text [INST] markers). The report's fingerprint and its findings then say so, with the signal.
+ */
+function refineModelFamily(fp: ScanReport['fingerprint'], exchanges: Exchange[], findings: Finding[], prompt: string): void {
+  if (fp.modelFamily) return;
+  const outputs = exchanges.filter((ex) => ex.probe.inference).flatMap((ex) => modelOutputOf(ex, prompt)?.text ?? []);
+  const family = detectModelFamily({ modelIds: [], outputs });
+  if (!family) return;
+  fp.modelFamily = family;
+  fp.signals = [...fp.signals, `model output carries ${family} chat-template markers`];
+  for (const f of findings) f.server.modelFamily = family;
+}
+
 export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions> = {}, hooks: ScanHooks = {}): Promise<ScanReport> {
+  // ---- prepare: input errors (TargetError, GuardError) are thrown; the faces turn them into a sentence, exit 2 or isError.
   const options = resolveScanOptions(partialOptions);
   const startedAt = new Date();
   const t0 = performance.now();
   const timings: Record<string, number> = {};
   const errors: ScanError[] = [];
   const progress = (phase: ProgressEvent['phase'], done: number, planned: number, message: string) => hooks.onProgress?.({ phase, done, planned, message });
-
-  // Input errors (TargetError, GuardError) are thrown: the faces turn them into a sentence, exit 2 or isError.
   const target = createTarget(input.url, input.headers ?? {}, KNOWN_ROUTE_PATHS);
+  const template = options.request ? parseRequestTemplate(options.request) : undefined;
+
+  // ---- guard: resolve once, refuse forbidden addresses, pin the answer for every connection.
   progress('guard', 0, options.budget, `resolving ${target.url.hostname}`);
   const pinned = await resolveAndPin(target.url, { allowPrivate: options.allowPrivate, allow: options.allow }, hooks.resolver);
   // Checks judge where the traffic really goes (transport.cleartext: a name that resolves to loopback never leaves the host).
@@ -72,43 +193,60 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   const deadline = new AbortController();
   // Every in-flight request listens on the deadline; a scan legitimately has more than ten.
   setMaxListeners(0, deadline.signal);
-  const timer = setTimeout(() => deadline.abort(new Error(`the scan deadline of ${options.timeoutMs} ms passed`)), options.timeoutMs);
-  const onUserAbort = () => deadline.abort(new Error('the scan was cancelled'));
+  let stopped: 'deadline' | 'cancelled' | null = null;
+  const timer = setTimeout(() => {
+    stopped ??= 'deadline';
+    deadline.abort(new Error(`the scan deadline of ${options.timeoutMs} ms passed`));
+  }, options.timeoutMs);
+  const onUserAbort = () => {
+    stopped ??= 'cancelled';
+    deadline.abort(new Error('the scan was cancelled'));
+  };
   if (hooks.signal?.aborted) onUserAbort();
   hooks.signal?.addEventListener('abort', onUserAbort, { once: true });
 
-  const client = new ScanClient({ target, pinned, budget: options.budget, concurrency: options.concurrency, readCapBytes: options.readCapBytes, signal: deadline.signal });
+  const client = new ScanClient({
+    target,
+    pinned,
+    budget: options.budget,
+    concurrency: options.concurrency,
+    readCapBytes: options.readCapBytes,
+    signal: deadline.signal,
+    ...(options.tls ? { tls: options.tls } : {}),
+  });
   client.onExchange((ex) => {
     hooks.onExchange?.(ex);
     progress(ex.probe.inference ? 'checks' : 'surface', client.counts.sent, options.budget, client.redactor.redact(ex.probe.purpose));
   });
 
   const implemented = new Set(ALL_CHECKS.flatMap((c) => c.rules));
-  const skipped = new Map<RuleId, string>();
+  const marks: Marks = { statuses: new Map(), skipped: new Map() };
   for (const rule of RULE_IDS) {
     const reason = skipReason(rule, options, target.credentials, implemented);
-    if (reason) skipped.set(rule, reason);
+    if (reason) marks.skipped.set(rule, reason);
   }
 
   let surface: Surface | null = null;
-  const findings: Finding[] = [];
-  const marks = new Map<RuleId, { status: RuleResult['status']; reason: string }>();
+  let findings: Finding[] = [];
+  let unreachable: string | undefined;
   try {
+    // ---- surface: cheap GETs, fingerprint, then one prompt-less request per candidate route.
     const t1 = performance.now();
     progress('surface', 0, options.budget, 'fingerprinting and route discovery');
-    surface = await discoverSurface(target, (p) => client.send(p), options.hint ? { hint: options.hint } : {});
+    surface = await discoverSurface(target, (p) => client.send(p), { ...(options.hint ? { hint: options.hint } : {}), ...(template ? { template } : {}) });
     timings.surfaceMs = Math.round(performance.now() - t1);
 
-    const reached = client.exchanges.some((ex) => ex.response);
-    if (!reached) {
+    if (!client.exchanges.some((ex) => ex.response)) {
       const first = client.exchanges.find((ex) => ex.error)?.error ?? 'no response';
-      errors.push({ phase: 'reach', message: `Could not reach ${target.origin}: ${first}` });
-      for (const rule of RULE_IDS) if (!skipped.has(rule)) skipped.set(rule, 'the target did not answer');
+      unreachable = `Could not reach ${target.origin}: ${first}`;
+      errors.push({ phase: 'reach', message: unreachable });
+      for (const rule of RULE_IDS) if (!marks.skipped.has(rule)) marks.skipped.set(rule, 'the target did not answer');
     } else if (options.surfaceOnly) {
-      for (const rule of RULE_IDS) if (!skipped.has(rule)) skipped.set(rule, 'fingerprint only: no checks were run');
+      for (const rule of RULE_IDS) if (!marks.skipped.has(rule)) marks.skipped.set(rule, 'fingerprint only: no checks were run');
     } else {
+      // ---- checks
       const t2 = performance.now();
-      await runChecks(surface);
+      findings = await runChecks(surface, target, options, client, deadline.signal, marks, errors);
       timings.checksMs = Math.round(performance.now() - t2);
     }
   } catch (e) {
@@ -120,64 +258,26 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     Object.assign(timings, client.connectionTimings());
   }
 
-  async function runChecks(surface: Surface): Promise<void> {
-    const runnable = ALL_CHECKS.filter((c) => DEPTH_ORDER[c.depth] <= DEPTH_ORDER[options.depth] && c.rules.some((r) => !skipped.has(r)));
-    const done = new Map<string, Promise<void>>();
-    const runOne = async (check: Check): Promise<void> => {
-      for (const dep of check.after ?? []) await done.get(dep)?.catch(() => undefined);
-      let cutShort: string | null = null;
-      const ctx: CheckContext = {
-        target,
-        surface,
-        options,
-        signal: deadline.signal,
-        send: async (probe) => {
-          const ex = await client.send(probe);
-          if (!ex.response && ex.error?.startsWith('Not ')) cutShort = ex.error;
-          return ex;
-        },
-        // Evidence is redacted as it is recorded; the prose a check writes around it is redacted here, so no wording can leak.
-        finding: (fi) => redactFinding(buildFinding(fi, surface, options.evidenceCapBytes), client.redactor),
-        mark: (rule, status, reason) => marks.set(rule, { status, reason: client.redactor.redact(reason) }),
-        get settled() {
-          return findings;
-        },
-      };
-      try {
-        const own = await check.run(ctx);
-        findings.push(...own.filter((f) => !skipped.has(f.rule)));
-        if (cutShort) for (const r of check.rules) if (!own.some((f) => f.rule === r) && !marks.has(r)) marks.set(r, { status: 'skipped', reason: cutShort });
-      } catch (e) {
-        const message = client.redactor.redact((e as Error).message);
-        errors.push({ phase: `check:${check.id}`, message });
-        for (const r of check.rules) marks.set(r, { status: 'error', reason: message });
-      }
-    };
-    for (const check of runnable) done.set(check.id, runOne(check));
-    await Promise.all(done.values());
-  }
-
+  // ---- report
   progress('report', client.counts.sent, client.counts.sent, 'building the report');
   const unique = dedupFindings(findings);
-  const rules: RuleResult[] = RULE_IDS.map((rule) => {
-    const count = unique.filter((f) => f.rule === rule).length;
-    if (count) return { rule, status: 'fail', findings: count };
-    const skip = skipped.get(rule);
-    if (skip) return { rule, status: 'skipped', reason: skip, findings: 0 };
-    const mark = marks.get(rule);
-    if (mark) return { rule, status: mark.status, reason: mark.reason, findings: 0 };
-    return { rule, status: 'pass', findings: 0 };
-  });
-  if (!errors.some((e) => e.phase === 'reach')) errors.push(...transportErrors(client.exchanges));
-  const partial = deadline.signal.aborted || client.counts.overBudget > 0;
-  if (deadline.signal.aborted) errors.push({ phase: 'deadline', message: `Stopped early: ${(deadline.signal.reason as Error).message}; the report is partial.` });
+  const rules = ruleResults(unique, marks);
+  if (!unreachable) errors.push(...transportErrors(client.exchanges));
+  if (stopped) errors.push({ phase: 'deadline', message: `Stopped early: ${(deadline.signal.reason as Error).message}; the report is partial.` });
   if (client.counts.overBudget > 0) errors.push({ phase: 'budget', message: `The request budget of ${options.budget} was spent; ${client.counts.overBudget} request(s) were not sent. Raise --budget for a complete scan.` });
-  const score = scoreFindings(unique);
-  const finishedAt = new Date();
+  const verdict = options.surfaceOnly
+    ? { status: 'incomplete' as const, reasons: ['Fingerprint only: no rule was run.'] }
+    : verdictOf({ reached: !unreachable, ...(unreachable ? { unreachable } : {}), overBudget: client.counts.overBudget, stopped, rules }, options);
+  const score = verdict.status === 'complete' ? scoreFindings(unique) : null;
+  const graded = score === null ? null : gradeOf(unique, score);
+  if (graded?.cappedBy) {
+    const f = graded.cappedBy;
+    verdict.gradeCap = `capped at ${graded.grade} by a proven ${f.severity} finding (${f.rule}: ${f.title}); a score of ${score} alone would be higher`;
+  }
   timings.totalMs = Math.round(performance.now() - t0);
 
-  const fp = surface?.fingerprint ?? { product: 'unknown' as const, productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [] };
-  refineModelFamily(fp, client.exchanges, unique);
+  const fp: ScanReport['fingerprint'] = surface?.fingerprint ?? { product: 'unknown', productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null };
+  refineModelFamily(fp, client.exchanges, unique, options.prompt);
   return {
     schemaVersion: 1,
     tool: { name: 'gatecrash', version: GATECRASH_VERSION },
@@ -185,54 +285,23 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     target: { url: target.url.href, origin: target.origin },
     depth: options.depth,
     startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
     durationMs: timings.totalMs,
-    partial,
+    partial: stopped !== null || client.counts.overBudget > 0,
+    verdict,
     score,
-    grade: gradeFor(score),
+    grade: graded?.grade ?? null,
     fingerprint: fp,
     surface: {
       credentialHeader: surface?.credentialHeader ?? { name: 'Authorization', scheme: 'Bearer', source: 'default' },
-      routes: (surface?.routes ?? []).map((r) => ({ method: r.method, path: r.path, kind: r.kind, access: r.access, source: r.source, ...(r.shape ? { shape: r.shape } : {}) })),
+      routes: reportRoutes(surface, client.exchanges),
+      guessed: surface?.guessed ?? [],
     },
+    ...(target.url.protocol === 'https:' ? { tls: { verified: !options.tls?.insecure, certificate: client.certificate } } : {}),
     findings: unique,
     rules,
     requests: { sent: client.counts.sent, deduplicated: client.counts.deduplicated, inference: client.counts.inference, budget: options.budget, overBudget: client.counts.overBudget },
     timings,
     errors,
   };
-}
-
-/**
- * The cheap phase names the family from model ids and templates; when it could not, the outputs the checks obtained may
- * (Mistral's plain-text [INST] markers). The report's fingerprint and its findings then say so, with the signal.
- */
-function refineModelFamily(fp: ScanReport['fingerprint'], exchanges: Exchange[], findings: Finding[]): void {
-  if (fp.modelFamily) return;
-  const outputs = exchanges.filter((ex) => ex.probe.inference && ex.response).flatMap((ex) => extractModelOutput(ex.response!.body)?.text ?? []);
-  const family = detectModelFamily({ modelIds: [], outputs });
-  if (!family) return;
-  fp.modelFamily = family;
-  fp.signals = [...fp.signals, `model output carries ${family} chat-template markers`];
-  for (const f of findings) f.server.modelFamily = family;
-}
-
-/**
- * What went wrong on the wire, named once per kind (a trickling body, a reset, an answer that is not HTTP), so a partial
- * report says why it is partial. Budget refusals are reported on their own; at most three kinds, most frequent first.
- */
-function transportErrors(exchanges: Exchange[]): ScanError[] {
-  const kinds = new Map<string, { count: number; message: string }>();
-  for (const ex of exchanges) {
-    // Budget refusals, and requests the deadline stopped before they reached the wire, are the budget and deadline errors.
-    if (!ex.error || ex.error.startsWith('Not sent:') || (ex.error.startsWith('Not completed:') && !ex.error.includes('('))) continue;
-    const key = ex.error.replace(/\d+/g, 'N');
-    const k = kinds.get(key) ?? { count: 0, message: ex.error };
-    k.count++;
-    kinds.set(key, k);
-  }
-  return [...kinds.values()]
-    .sort((a, b) => b.count - a.count)
-    .slice(0, 3)
-    .map((k) => ({ phase: 'transport', message: `${k.count} request(s): ${k.message}` }));
 }

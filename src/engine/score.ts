@@ -1,8 +1,15 @@
-// Score and grade, exactly as CHECKS.md "Scoring" publishes them (the README repeats the formula).
-import type { Confidence, Finding, ScanReport, Severity } from './types.js';
+// Score, grade and the grade's cap. The score is a sum of weights; the grade is the letter of the score, capped by the
+// worst proven finding (as SSL Labs caps TLS grades), so that a proven way for a stranger to use the model can never be
+// outweighed by the rules that passed. README "Scoring" publishes both.
+import type { Confidence, Finding, Grade, Severity } from './types.js';
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 40, high: 25, medium: 10, low: 3, info: 0 };
 const CONFIDENCE_FACTOR: Record<Confidence, number> = { confirmed: 1, firm: 1, tentative: 0.25 };
+
+/** The best grade a report can have while a proven (confirmed or firm) finding of this severity stands. */
+export const GRADE_CAP: Record<Severity, Grade> = { critical: 'F', high: 'D', medium: 'C', low: 'B', info: 'A' };
+
+const LETTERS: Grade[] = ['A', 'B', 'C', 'D', 'F'];
 
 /** 100 minus, per rule, the heaviest finding's weight plus a fifth of the weight of each further finding; floor 0. */
 export function scoreFindings(findings: Finding[]): number {
@@ -19,10 +26,25 @@ export function scoreFindings(findings: Finding[]): number {
   return Math.max(0, Math.round(score));
 }
 
-export function gradeFor(score: number): ScanReport['grade'] {
+export function gradeFor(score: number): Grade {
   if (score >= 90) return 'A';
   if (score >= 80) return 'B';
   if (score >= 70) return 'C';
   if (score >= 60) return 'D';
   return 'F';
+}
+
+/** The worse of two letters. */
+function worse(a: Grade, b: Grade): Grade {
+  return LETTERS[Math.max(LETTERS.indexOf(a), LETTERS.indexOf(b))]!;
+}
+
+/** The grade of a complete scan: the score's letter, capped by the worst proven finding (and what capped it). */
+export function gradeOf(findings: Finding[], score: number): { grade: Grade; cappedBy: Finding | null } {
+  const proven = findings.filter((f) => f.confidence !== 'tentative');
+  const worst = proven.reduce<Finding | null>((w, f) => (!w || LETTERS.indexOf(GRADE_CAP[f.severity]) > LETTERS.indexOf(GRADE_CAP[w.severity]) ? f : w), null);
+  const fromScore = gradeFor(score);
+  if (!worst) return { grade: fromScore, cappedBy: null };
+  const grade = worse(fromScore, GRADE_CAP[worst.severity]);
+  return { grade, cappedBy: grade !== fromScore ? worst : null };
 }

@@ -1,5 +1,5 @@
 // Turning what the user typed into a Target, with a sentence for every way it can be wrong.
-import type { Target } from './types.js';
+import type { RequestTemplate, Target } from './types.js';
 
 export class TargetError extends Error {
   override readonly name = 'TargetError';
@@ -56,4 +56,29 @@ export function createTarget(rawUrl: string, credentials: Record<string, string>
     creds[name] = value;
   }
   return { url, origin: url.origin, basePath: basePathOf(url.pathname, knownRoutePaths), credentials: creds };
+}
+
+/** Methods a request template may use: the ones inference routes take. */
+const TEMPLATE_METHODS = ['GET', 'POST', 'PUT', 'PATCH'];
+
+/**
+ * The user's explicit request (`--request 'POST /api/ask {"question": "{{prompt}}"}'`): a method, a path with its query,
+ * and an optional body (JSON or text), with `{{prompt}}` where the prompt goes and optionally `{{max_tokens}}`.
+ */
+export function parseRequestTemplate(text: string): RequestTemplate {
+  const t = text.trim();
+  const example = `for example --request 'POST /api/ask {"question": "{{prompt}}"}'`;
+  if (t.length > 16_384) throw new TargetError('The request template is longer than 16 KiB.');
+  const m = /^([A-Za-z]+)\s+(\S+)(?:\s+([\s\S]+))?$/.exec(t);
+  if (!m) throw new TargetError(`A request template is 'METHOD /path [body]', ${example}.`);
+  const method = m[1]!.toUpperCase();
+  const path = m[2]!;
+  if (!TEMPLATE_METHODS.includes(method)) throw new TargetError(`A request template's method must be one of ${TEMPLATE_METHODS.join(', ')}; got ${method.slice(0, 16)}.`);
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) throw new TargetError(`A request template takes a path, not a URL (the scan's URL names the host): ${example}.`);
+  if (!path.startsWith('/')) throw new TargetError(`A request template's path must start with '/', ${example}.`);
+  if (/[\r\n\0]/.test(path)) throw new TargetError("A request template's path contains a line break or NUL.");
+  const body = m[3];
+  if (!path.includes('{{prompt}}') && !body?.includes('{{prompt}}')) throw new TargetError(`A request template must say where the prompt goes with {{prompt}}, ${example}.`);
+  if (body !== undefined && method === 'GET') throw new TargetError('A GET request template has no body: put {{prompt}} in the query string, e.g. GET /ask?q={{prompt}}.');
+  return { method, path, ...(body !== undefined ? { body } : {}) };
 }

@@ -3,6 +3,7 @@
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export type Confidence = 'confirmed' | 'firm' | 'tentative';
 export type Depth = 'quick' | 'standard' | 'deep';
+export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
 
 export const RULE_IDS = [
   'auth.missing',
@@ -36,6 +37,10 @@ export type RuleId = (typeof RULE_IDS)[number];
 /** The products Gatecrash has a profile for. `unknown` when fingerprinting decides nothing. */
 export const PRODUCT_IDS = [
   'fastapi',
+  'flask',
+  'express',
+  'node-http',
+  'django',
   'openai-compatible',
   'vllm',
   'tgi',
@@ -104,6 +109,8 @@ export interface ShapeAttempt {
   n: number;
   /** Why this request was built this way ("the 400 answer named the field 'prompt'"). */
   why: string;
+  /** The generation limit the request asks for (null: no limit field the route is known to read). */
+  tokens: number | null;
 }
 
 export interface ExchangeRequest {
@@ -134,6 +141,12 @@ export interface Exchange {
   response?: ExchangeResponse;
   /** Transport error, guard refusal, budget exhaustion or deadline, in one sentence. */
   error?: string;
+  /**
+   * Why there is no (complete) answer, as a fact rather than a sentence: the budget was spent before it was sent; the
+   * deadline or a cancellation stopped it before it left ('stopped') or while it was on the wire ('cut'); or the wire
+   * failed (the server, the network, TLS).
+   */
+  failure?: 'budget' | 'stopped' | 'cut' | 'transport';
   /** Set when the exchange was answered from the scan's dedup cache rather than sent again. */
   cached?: boolean;
 }
@@ -241,6 +254,8 @@ export interface Fingerprint {
   modelFamily: string | null;
   /** Other products considered, best first. */
   candidates: { product: ProductId; confidence: number }[];
+  /** A reverse proxy or gateway that answered in front of the server (nginx, Caddy, Envoy, …), null when none showed. */
+  servedThrough: string | null;
 }
 
 /** The cheap-phase observations profiles decide on: GET exchanges keyed by path. Pure data. */
@@ -290,6 +305,11 @@ export interface ServerAuthModel {
 export interface ServerProfile {
   id: ProductId;
   name: string;
+  /**
+   * 'server': an inference server product with its own routes. 'framework': a web framework someone wrote their own
+   * wrapper in; its routes are the author's (learned from OpenAPI, validation errors, the URL given, or guessed).
+   */
+  kind: 'server' | 'framework';
   defaultPort: number;
   /** 0..1 confidence that the signals come from this server, with the reasons. Pure. */
   detect(signals: Signals): { confidence: number; signals: string[] };
@@ -356,6 +376,39 @@ export interface RuleResult {
   findings: number;
 }
 
+export interface Verdict {
+  /**
+   * complete: every rule due at this depth decided and nothing was cut short, so the grade stands.
+   * incomplete: something due was not decided (the budget or the deadline ran out, no inference route was found, no answer
+   * could be read): no grade, and every gate but `--fail-on none` fails.
+   * unreached: the target never answered.
+   */
+  status: 'complete' | 'incomplete' | 'unreached';
+  /** Why it is not complete, each naming what to pass or change (empty when complete). */
+  reasons: string[];
+  /** When the grade is lower than the score's letter: the proven finding that capped it, in words. */
+  gradeCap?: string;
+}
+
+/** A route as the report lists it, with the requests that tried its shape. */
+export interface ReportRoute extends Pick<Route, 'method' | 'path' | 'kind' | 'access' | 'source' | 'shape'> {
+  /** The one-token requests that tried to call the route the way it wants, with why each was built that way. */
+  attempts?: { n: number; method: string; path: string; why: string; status: number | null; tokens: number | null }[];
+  /** The generation limit the route was asked for (null: no limit field the route is known to read). */
+  tokens?: number | null;
+}
+
+/** A TLS certificate as the report shows it. */
+export interface CertificateSeen {
+  subject: string;
+  issuer: string;
+  validFrom: string;
+  validTo: string;
+  /** SHA-256 fingerprint, colon-separated hex. */
+  fingerprint256: string;
+  selfSigned: boolean;
+}
+
 export interface ScanError {
   phase: string;
   message: string;
@@ -373,13 +426,21 @@ export interface ScanReport {
   durationMs: number;
   /** True when the deadline, the budget or a cancellation cut the scan short. */
   partial: boolean;
-  score: number;
-  grade: 'A' | 'B' | 'C' | 'D' | 'F';
+  /** Whether the scan can vouch for its grade: every due rule decided, nothing cut short, the target reached. */
+  verdict: Verdict;
+  /** Null unless the verdict is complete: a scan that did not check everything has no score. */
+  score: number | null;
+  /** Null unless the verdict is complete. */
+  grade: Grade | null;
   fingerprint: Fingerprint;
   surface: {
     credentialHeader: CredentialHeader;
-    routes: Pick<Route, 'method' | 'path' | 'kind' | 'access' | 'source' | 'shape'>[];
+    routes: ReportRoute[];
+    /** Paths guessed for a base URL of a server no profile names (sent prompt-less, never generating). */
+    guessed: string[];
   };
+  /** For https targets: whether the certificate was verified, and the certificate the server presented. */
+  tls?: { verified: boolean; certificate: CertificateSeen | null };
   findings: Finding[];
   rules: RuleResult[];
   requests: {
@@ -418,6 +479,13 @@ export interface ScanOptions {
   surfaceOnly?: boolean;
   /** Benign prompt for inference probes. */
   prompt: string;
+  /**
+   * The request an inference route expects, when no guess reaches it: `METHOD /path[?query] [body]` with `{{prompt}}` (and
+   * optionally `{{max_tokens}}`) where the prompt goes. Used by every rule that sends a prompt.
+   */
+  request?: string;
+  /** TLS toward an https target: `insecure` skips verification, `ca` (PEM) adds trusted CAs. */
+  tls?: { insecure?: boolean; ca?: string };
 }
 
 export interface ProgressEvent {

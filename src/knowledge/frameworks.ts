@@ -72,6 +72,26 @@ export const PRODUCT_FACTS: Record<string, ProductFacts> = {
     headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
     bindLoopback: (p) => `uvicorn app:app --host 127.0.0.1 --port ${p}`,
   },
+  flask: {
+    name: 'Flask app', port: 5000, inferencePaths: ['/generate'], body: wrapperBody,
+    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
+    bindLoopback: (p) => `flask --app app run --host 127.0.0.1 --port ${p}`,
+  },
+  express: {
+    name: 'Express app', port: 3000, inferencePaths: ['/generate'], body: wrapperBody,
+    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
+    bindLoopback: (p) => `app.listen(${p}, '127.0.0.1')`,
+  },
+  'node-http': {
+    name: 'Node.js http server', port: 3000, inferencePaths: ['/generate'], body: wrapperBody,
+    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
+    bindLoopback: (p) => `server.listen(${p}, '127.0.0.1')`,
+  },
+  django: {
+    name: 'Django app', port: 8000, inferencePaths: ['/generate'], body: wrapperBody,
+    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
+    bindLoopback: (p) => `gunicorn project.wsgi --bind 127.0.0.1:${p}`,
+  },
   vllm: {
     name: 'vLLM', port: 8000, inferencePaths: ['/v1/chat/completions', '/v1/completions', '/v1/models'], body: openAiChat,
     headerName: 'Authorization', scheme: 'Bearer', model: 'mistralai/Mistral-7B-Instruct-v0.3',
@@ -147,6 +167,11 @@ export function productFacts(product: string | null | undefined): ProductFacts {
 /** The server framework each product maps to; products without their own knobs get the generic proxy. */
 const PRODUCT_TO_FRAMEWORK: Record<string, Framework> = {
   fastapi: 'fastapi',
+  flask: 'flask',
+  express: 'express',
+  // Node's own server takes the Express fix's middleware as a function around the handler; Django, a proxy in front.
+  'node-http': 'express',
+  django: 'nginx',
   vllm: 'vllm',
   tgi: 'tgi',
   ollama: 'ollama',

@@ -5,7 +5,8 @@
 // so no face ever shows it with the perfect score of a scan that found nothing.
 import * as z from 'zod/v4';
 import type { ScanReport } from '../engine/types.js';
-import { countBySeverity, neutralizeControls, plural } from './format.js';
+import { countBySeverity, gradeCell, neutralizeControls, plural } from './format.js';
+import { batchGateCode, type FailOn, type GateCode } from './gate.js';
 import { toJson } from './json.js';
 import { escapeMarkdown, toMarkdown } from './markdown.js';
 import { toPretty } from './pretty.js';
@@ -98,7 +99,7 @@ export function toBatchPretty(batch: BatchReport, options: { color: boolean }): 
   for (const r of batch.reports) {
     const c = countBySeverity(r.findings);
     const counts = Object.entries(c).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'no findings';
-    summary.push(`  ${r.grade} ${String(r.score).padStart(3)}  ${neutralizeControls(r.target.url)}  (${counts})`);
+    summary.push(`  ${gradeCell(r).padEnd(10)} ${String(r.score ?? '–').padStart(3)}  ${neutralizeControls(r.target.url)}  (${counts})`);
   }
   for (const e of batch.errors) summary.push(`  -   ---  ${neutralizeControls(e.url)}  not scanned: ${neutralizeControls(e.message)}`);
   parts.push(`${summary.join('\n')}\n`);
@@ -120,11 +121,7 @@ export function renderBatch(batch: BatchReport, format: BatchFormat, options: { 
   }
 }
 
-/**
- * The batch's exit code, as for one scan: 2 when any target could not be scanned (the gate cannot vouch for it),
- * else 1 when any report fails the gate, else 0. `gateFails` is the CLI's own --fail-on rule.
- */
-export function batchExitCode(batch: BatchReport, gateFails: (report: ScanReport) => boolean): 0 | 1 | 2 {
-  if (batch.errors.length > 0) return 2;
-  return batch.reports.some(gateFails) ? 1 : 0;
+/** The batch's exit code: see report/gate.ts (any target not scanned or not vouched for is 2). */
+export function batchExitCode(batch: BatchReport, failOn: FailOn): GateCode {
+  return batchGateCode(batch.reports, batch.errors.length, failOn);
 }

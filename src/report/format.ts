@@ -130,7 +130,28 @@ export function preview(text: string, max: number): string {
 
 export function serverLabel(report: ScanReport): string {
   const fp = report.fingerprint;
-  if (fp.product === 'unknown') return 'unknown server';
+  const through = fp.servedThrough ? `, served through ${fp.servedThrough}` : '';
+  if (fp.product === 'unknown') return `unknown server${through}`;
   const name = fp.productName ?? fp.product;
-  return fp.version ? `${name} ${fp.version}` : name;
+  return `${fp.version ? `${name} ${fp.version}` : name}${through}`;
+}
+
+/**
+ * The grade as every format states it: "Grade D · score 75/100" for a complete scan; "Incomplete: no grade" or
+ * "Not reached: no grade" when the scan cannot vouch for one (the reasons follow it in each format).
+ */
+export function gradeHeadline(report: Pick<ScanReport, 'grade' | 'score' | 'verdict'>): string {
+  if (report.verdict.status === 'unreached') return 'Not reached: no grade';
+  if (report.grade === null || report.score === null) return 'Incomplete: no grade';
+  return `Grade ${report.grade} · score ${report.score}/100`;
+}
+
+/** Why there is no grade, and what to pass (empty for a complete scan). One sentence per reason. */
+export function verdictReasons(report: Pick<ScanReport, 'verdict'>): string[] {
+  return report.verdict.status === 'complete' ? [] : report.verdict.reasons;
+}
+
+/** The grade letter for tables ("–" when there is none). */
+export function gradeCell(report: Pick<ScanReport, 'grade' | 'verdict'>): string {
+  return report.grade ?? (report.verdict.status === 'unreached' ? 'unreached' : 'incomplete');
 }

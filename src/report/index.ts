@@ -32,3 +32,4 @@ export {
   type BatchError,
   type BatchFormat,
 } from './batch.js';
+export { gateCode, gateSentence, gateLine, gatingFindings, batchGateCode, type FailOn, type GateCode } from './gate.js';

@@ -16,6 +16,9 @@ import {
   plural,
   serverLabel,
   sortFindings,
+  gradeCell,
+  gradeHeadline,
+  verdictReasons,
 } from './format.js';
 
 export interface MarkdownOptions {
@@ -113,9 +116,12 @@ function reportBody(report: ScanReport, level: number): string {
   const parts: string[] = [];
   parts.push(heading(level, `Gatecrash scan of ${escapeMarkdown(report.target.url)}`));
 
-  const gradeLine = [`**Grade ${report.grade}**`, `score ${report.score}/100`, `depth ${report.depth}`];
+  const gradeLine = report.grade === null ? [`**${gradeHeadline(report)}**`, `depth ${report.depth}`] : [`**Grade ${report.grade}**`, `score ${report.score}/100`, `depth ${report.depth}`];
   if (report.partial) gradeLine.push('**partial scan** (deadline, budget or cancellation cut it short)');
   parts.push(gradeLine.join(' · '));
+  const reasons = verdictReasons(report);
+  if (reasons.length) parts.push(['Gatecrash cannot vouch for this target: there is no grade, and every gate but `--fail-on none` fails:', ...reasons.map((r) => `- ${escapeMarkdown(r)}`)].join('\n'));
+  if (report.verdict.gradeCap) parts.push(`The grade is ${escapeMarkdown(report.verdict.gradeCap)}.`);
 
   const r = report.requests;
   parts.push(
@@ -182,7 +188,7 @@ function batchBody(reports: readonly ScanReport[], level: number): string {
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         reports.map((r) => {
           const c = countBySeverity(r.findings);
-          return [escapeMarkdown(r.target.url), r.grade, String(r.score), ...SEVERITIES.map((s) => String(c[s])), String(r.errors.length)];
+          return [escapeMarkdown(r.target.url), gradeCell(r), r.score === null ? '–' : String(r.score), ...SEVERITIES.map((s) => String(c[s])), String(r.errors.length)];
         }),
       ),
     );

@@ -14,6 +14,8 @@ import {
   preview,
   serverLabel,
   sortFindings,
+  gradeHeadline,
+  verdictReasons,
 } from './format.js';
 
 export interface PrettyOptions {
@@ -61,7 +63,7 @@ const STATUS_STYLE: Record<RuleStatus, Style[]> = {
   error: ['magenta', 'bold'],
 };
 
-function gradeStyle(grade: ScanReport['grade']): Style[] {
+function gradeStyle(grade: NonNullable<ScanReport['grade']>): Style[] {
   return grade === 'A' || grade === 'B' ? ['green', 'bold'] : grade === 'C' ? ['yellow', 'bold'] : ['red', 'bold'];
 }
 
@@ -100,14 +102,15 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
 
   out.push(`${paint('Gatecrash', 'bold')} ${safe(report.tool.version)} · ${safe(report.target.url)}`);
   const head = [
-    `${paint(`Grade ${report.grade}`, ...gradeStyle(report.grade))}`,
-    `score ${paint(String(report.score), 'bold')}/100`,
+    report.grade === null ? paint(gradeHeadline(report), 'red', 'bold') : `${paint(`Grade ${report.grade}`, ...gradeStyle(report.grade))} · score ${paint(String(report.score), 'bold')}/100`,
     `${report.depth}`,
     formatDuration(report.durationMs),
     `${plural(report.requests.sent, 'request')}${report.requests.overBudget ? ` (${report.requests.overBudget} over budget)` : ''}`,
   ];
   out.push(head.join(' · '));
   if (report.partial) out.push(paint('Partial scan: the deadline, the budget or a cancellation cut it short.', 'yellow'));
+  for (const reason of verdictReasons(report)) out.push(paint(`No grade: ${safe(reason)}`, 'red'));
+  if (report.verdict.gradeCap) out.push(paint(`The grade is ${safe(report.verdict.gradeCap)}.`, 'dim'));
 
   const fp = report.fingerprint;
   const server = [`Server: ${safe(serverLabel(report))}${fp.product !== 'unknown' ? ` (${Math.round(fp.confidence * 100)}%)` : ''}`];

@@ -315,6 +315,9 @@ function invocationOf(report: ScanReport, ruleIndex: Map<RuleId, number>): Sarif
       associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
     });
   }
+  for (const reason of report.verdict.status === 'complete' ? [] : report.verdict.reasons) {
+    execution.push({ level: 'error', message: { text: `No grade (${report.verdict.status}): ${reason}` }, properties: { phase: 'verdict' } });
+  }
   if (report.partial) {
     execution.push({
       level: 'warning',
@@ -328,7 +331,8 @@ function invocationOf(report: ScanReport, ruleIndex: Map<RuleId, number>): Sarif
       message: { text: `Rule ${r.rule} was skipped${r.reason ? `: ${r.reason}` : '.'}` },
       associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
     }));
-  const hadErrors = report.errors.length > 0 || report.rules.some((r) => r.status === 'error');
+  // An incomplete scan did not do its job: the gate cannot vouch for the target.
+  const hadErrors = report.errors.length > 0 || report.rules.some((r) => r.status === 'error') || report.verdict.status !== 'complete';
   return {
     executionSuccessful: !hadErrors,
     startTimeUtc: report.startedAt,
@@ -340,6 +344,7 @@ function invocationOf(report: ScanReport, ruleIndex: Map<RuleId, number>): Sarif
       target: report.target,
       depth: report.depth,
       partial: report.partial,
+      verdict: report.verdict,
       score: report.score,
       grade: report.grade,
       durationMs: report.durationMs,

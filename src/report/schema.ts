@@ -105,6 +105,7 @@ export const FingerprintSchema = z.object({
   models: z.array(z.string()),
   modelFamily: z.string().nullable(),
   candidates: z.array(z.object({ product: ProductIdSchema, confidence: z.number().min(0).max(1) })),
+  servedThrough: z.string().nullable(),
 });
 
 export const CredentialHeaderSchema = z.object({
@@ -120,6 +121,34 @@ export const SurfaceRouteSchema = z.object({
   access: RouteAccessSchema,
   source: z.string(),
   shape: BodyShapeIdSchema.optional(),
+  attempts: z
+    .array(
+      z.object({
+        n: nonNegativeInt,
+        method: z.string(),
+        path: z.string(),
+        why: z.string(),
+        status: z.number().int().nullable(),
+        tokens: z.number().nullable(),
+      }),
+    )
+    .optional(),
+  tokens: z.number().nullable().optional(),
+});
+
+export const VerdictSchema = z.object({
+  status: z.enum(['complete', 'incomplete', 'unreached']),
+  reasons: z.array(z.string()),
+  gradeCap: z.string().optional(),
+});
+
+export const CertificateSchema = z.object({
+  subject: z.string(),
+  issuer: z.string(),
+  validFrom: z.string(),
+  validTo: z.string(),
+  fingerprint256: z.string(),
+  selfSigned: z.boolean(),
 });
 
 export const RuleResultSchema = z.object({
@@ -145,13 +174,16 @@ export const ScanReportSchema = z
     finishedAt: z.string(),
     durationMs: z.number().min(0),
     partial: z.boolean(),
-    score: z.number().min(0).max(100),
-    grade: GradeSchema,
+    verdict: VerdictSchema,
+    score: z.number().min(0).max(100).nullable(),
+    grade: GradeSchema.nullable(),
     fingerprint: FingerprintSchema,
     surface: z.object({
       credentialHeader: CredentialHeaderSchema,
       routes: z.array(SurfaceRouteSchema),
+      guessed: z.array(z.string()),
     }),
+    tls: z.object({ verified: z.boolean(), certificate: CertificateSchema.nullable() }).optional(),
     findings: z.array(FindingSchema),
     rules: z.array(RuleResultSchema),
     requests: z.object({

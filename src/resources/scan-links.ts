@@ -1,6 +1,7 @@
 // Where a scan's report can be read again: gatecrash://scans/{id} (JSON) and gatecrash://scans/{id}/report.md, and the
 // resource links tools return next to their results. Light on purpose: tools import it without the renderers.
 import type { ScanReport } from '../engine/types.js';
+import { gradeHeadline } from '../report/format.js';
 import type { ResourceLinkContent } from '../tools/define.js';
 
 export const SCAN_URI_TEMPLATE = 'gatecrash://scans/{id}';
@@ -13,7 +14,7 @@ export const scanMarkdownUri = (id: string): string => `${scanUri(id)}/report.md
 export function describeScan(report: ScanReport): string {
   const n = report.findings.length;
   const server = report.fingerprint.productName ?? 'unidentified server';
-  return `${report.startedAt} · ${server} · grade ${report.grade} (${report.score}/100) · ${n} finding${n === 1 ? '' : 's'}${report.partial ? ' · partial' : ''}`;
+  return `${report.startedAt} · ${server} · ${gradeHeadline(report)} · ${n} finding${n === 1 ? '' : 's'}${report.partial ? ' · partial' : ''}`;
 }
 
 /** The resource links scan_endpoint returns next to its summary, so a client can read the full report. */

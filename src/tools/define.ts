@@ -20,6 +20,13 @@ export interface ToolSettings {
   /** Defaults for scans the model does not size itself. */
   budget: number;
   timeoutMs: number;
+  /** TLS toward https targets (`--insecure`, `--ca`): the operator's decision, never a tool argument a model could set. */
+  tls?: { insecure?: boolean; ca?: string };
+}
+
+/** The scan options only the operator sets: where scans may go and how TLS is trusted. */
+export function operatorOptions(settings: ToolSettings): { allowPrivate: boolean; allow: string[]; tls?: { insecure?: boolean; ca?: string } } {
+  return { allowPrivate: settings.allowPrivate, allow: settings.allow, ...(settings.tls ? { tls: settings.tls } : {}) };
 }
 
 export interface ToolContext {

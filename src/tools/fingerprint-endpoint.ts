@@ -4,7 +4,7 @@ import * as z from 'zod/v4';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { neutralizeControls } from '../report/format.js';
 import { scanUri } from '../resources/scan-links.js';
-import { defineTool, toolError } from './define.js';
+import { defineTool, operatorOptions, toolError } from './define.js';
 import { isInputError, validateHeaders } from './scan-endpoint.js';
 
 const strings = z.array(z.string());
@@ -39,7 +39,7 @@ export default defineTool({
     try {
       const report = await runScan(
         { url: args.url, ...(args.headers ? { headers: args.headers } : {}) },
-        { surfaceOnly: true, budget: 20, timeoutMs: ctx.settings.timeoutMs, allowPrivate: ctx.settings.allowPrivate, allow: ctx.settings.allow, ...(args.hint ? { hint: args.hint } : {}) },
+        { surfaceOnly: true, budget: 20, timeoutMs: ctx.settings.timeoutMs, ...operatorOptions(ctx.settings), ...(args.hint ? { hint: args.hint } : {}) },
         { signal: ctx.signal },
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');

@@ -4,7 +4,7 @@ import * as z from 'zod/v4';
 import { TargetError, checkHeader } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { scanResourceLinks, scanUri } from '../resources/scan-links.js';
-import { defineTool, toolError } from './define.js';
+import { defineTool, operatorOptions, toolError } from './define.js';
 import { ScanResultSchema, scanResult } from './scan-result.js';
 import { scanSummary } from './summary.js';
 
@@ -18,6 +18,11 @@ export const scanInput = z.object({
   budget: z.number().int().min(1).max(2000).optional().describe('Maximum requests (default 150)'),
   timeoutMs: z.number().int().min(1000).max(600000).optional().describe('Deadline in ms (default 60000)'),
   hint: z.enum(PRODUCT_IDS).optional().describe('Treat the server as this product'),
+  request: z
+    .string()
+    .max(16384)
+    .optional()
+    .describe('The request the inference route expects, if the scan cannot work it out: \'METHOD /path [body]\' with {{prompt}}, e.g. \'POST /api/ask {"question": "{{prompt}}"}\''),
 });
 
 /** A bad URL or a refused address: the user's to fix, said in a sentence (the guard is loaded only to check). */
@@ -58,9 +63,9 @@ export default defineTool({
           depth: args.depth ?? 'standard',
           budget: args.budget ?? ctx.settings.budget,
           timeoutMs: args.timeoutMs ?? ctx.settings.timeoutMs,
-          allowPrivate: ctx.settings.allowPrivate,
-          allow: ctx.settings.allow,
+          ...operatorOptions(ctx.settings),
           ...(args.hint ? { hint: args.hint } : {}),
+          ...(args.request ? { request: args.request } : {}),
         },
         { signal: ctx.signal, onProgress: (e) => ctx.progress(e.done, e.planned, `${e.phase}: ${e.message}`) },
       );

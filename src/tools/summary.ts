@@ -1,14 +1,16 @@
 // The short human-readable text that accompanies a scan's structuredContent.
 import type { ScanReport } from '../engine/types.js';
+import { gradeHeadline } from '../report/format.js';
 
 export function scanSummary(report: ScanReport): string {
   const counts: Record<string, number> = {};
   for (const f of report.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
   const countText = ['critical', 'high', 'medium', 'low', 'info'].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ') || 'no findings';
   const fp = report.fingerprint;
-  const server = fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server';
+  const server = `${fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server'}${fp.servedThrough ? `, served through ${fp.servedThrough}` : ''}`;
   const lines = [
-    `Gatecrash scan of ${report.target.url}: grade ${report.grade} (score ${report.score}/100), ${countText}.`,
+    `Gatecrash scan of ${report.target.url}: ${gradeHeadline(report)}, ${countText}.`,
+    ...report.verdict.reasons.map((r) => `No grade: ${r}`),
     `Server: ${server}${fp.models.length ? `, model ${fp.models[0]}` : ''}. ${report.requests.sent} requests (${report.requests.inference} inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
   ];
   for (const f of report.findings.slice(0, 5)) lines.push(`- [${f.severity}/${f.confidence}] ${f.rule}: ${f.endpoint.method} ${f.endpoint.url} — ${f.title}`);

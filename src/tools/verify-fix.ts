@@ -7,7 +7,7 @@ import { TargetError } from '../engine/target.js';
 import type { ScanReport } from '../engine/types.js';
 import { scanResourceLinks } from '../resources/scan-links.js';
 import type { VerifyResult } from '../verify.js';
-import { defineTool, toolError } from './define.js';
+import { defineTool, operatorOptions, toolError } from './define.js';
 import { compactFinding } from './scan-result.js';
 import { isInputError, validateHeaders } from './scan-endpoint.js';
 
@@ -92,8 +92,7 @@ export default defineTool({
               ...options,
               budget: args.budget ?? ctx.settings.budget,
               timeoutMs: args.timeoutMs ?? ctx.settings.timeoutMs,
-              allowPrivate: ctx.settings.allowPrivate,
-              allow: ctx.settings.allow,
+              ...operatorOptions(ctx.settings),
             },
             { signal: ctx.signal, onExchange, onProgress: (e) => ctx.progress(e.done, e.planned, `verify ${e.phase}: ${e.message}`) },
           ),

@@ -10,6 +10,7 @@ import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.js';
 import { log } from '../log.js';
 import { createServer } from '../server.js';
+import type { ToolSettings } from '../tools/define.js';
 import { MAX_BODY_BYTES, declaredTooLarge, jsonRpcError, tooLarge } from './body.js';
 import { createLegacySessions } from './legacy-sessions.js';
 import { createLegacySse, type LegacySse } from './legacy-sse.js';
@@ -28,6 +29,8 @@ export interface ServeHttpOptions {
   allowRemote?: boolean;
   /** Where the listening line, the generated token and warnings go (default: stderr). */
   print?: (line: string) => void;
+  /** The operator's scan settings (default: from the config, without TLS settings). */
+  settings?: ToolSettings;
 }
 
 export interface RunningHttpServer {
@@ -80,7 +83,7 @@ export async function serveHttp(config: Config, options: ServeHttpOptions = {}):
   }
   const token = config.token ?? generateToken();
 
-  const settings = { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs };
+  const settings = options.settings ?? { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs };
   const factory = () => createServer({ settings });
   const onerror = (e: Error) => log.debug({ err: e.message }, 'mcp http');
   // Both protocol eras at /mcp: 2026-07-28 requests go to the per-request handler; 2025-era traffic to sessions

@@ -143,7 +143,7 @@ describe('scripts/action.sh (the GitHub Action)', () => {
     expect(down.stderr).toMatch(/Could not reach/);
     expect(down.outputs.score).toBe('');
     expect(down.outputs.grade).toBe('');
-    expect(down.stdout).toMatch(/::error title=Gatecrash::The scan did not complete/);
+    expect(down.stdout).toMatch(/::error title=Gatecrash::Gatecrash cannot vouch for the target/);
 
     const both = await runAction(dir, { url: `${open.url}/generate`, targets: 'targets.txt' });
     expect(both.code).toBe(2);

@@ -79,7 +79,7 @@ describe('targets file', () => {
 describe('runBatch', () => {
   const fakeReport = (url: string, severity?: 'high'): ScanReport =>
     ({
-      schemaVersion: 1, scanId: url, target: { url, origin: url }, errors: [], grade: 'A', score: 100,
+      schemaVersion: 1, scanId: url, target: { url, origin: url }, errors: [], grade: 'A', score: 100, verdict: { status: 'complete', reasons: [] },
       findings: severity ? [{ severity, confidence: 'confirmed' }] : [],
     }) as unknown as ScanReport;
 
@@ -118,9 +118,13 @@ describe('runBatch', () => {
       { url: 'http://down.test', message: 'Could not reach http://down.test: ECONNREFUSED' },
       { url: 'http://boom.test/?k=[REDACTED]', message: 'Unexpected error: socket hang up while sending [REDACTED]' },
     ]);
-    expect(batchExitCode(batch, () => false)).toBe(2);
-    expect(batchExitCode({ ...batch, errors: [] }, (r) => r.findings.length > 0)).toBe(1);
-    expect(batchExitCode({ ...batch, errors: [] }, () => false)).toBe(0);
+    expect(batchExitCode(batch, 'none')).toBe(2);
+    expect(batchExitCode({ ...batch, errors: [] }, 'high')).toBe(1);
+    expect(batchExitCode({ ...batch, errors: [] }, 'none')).toBe(0);
+    // A report whose scan could not vouch for its target fails every gate but none, as a target not scanned does.
+    const incomplete = { ...batch.reports[0]!, findings: [], verdict: { status: 'incomplete' as const, reasons: ['auth.missing could not decide'] }, grade: null, score: null };
+    expect(batchExitCode({ ...batch, reports: [incomplete], errors: [] }, 'critical')).toBe(2);
+    expect(batchExitCode({ ...batch, reports: [incomplete], errors: [] }, 'none')).toBe(0);
   });
 
   it('marks targets not yet started as not scanned when cancelled', async () => {

@@ -197,8 +197,9 @@ function report(url: string, findings: Finding[], statuses: Partial<Record<Findi
   return {
     schemaVersion: 1, tool: { name: 'gatecrash', version: '0' }, scanId: `scan-${Math.random().toString(16).slice(2)}`,
     target: { url, origin: new URL(url).origin }, depth: 'standard', startedAt: '', finishedAt: '', durationMs: 1, partial: false, score: 0, grade: 'F',
-    fingerprint: { product: 'fastapi', productName: 'FastAPI application', version: null, confidence: 0.4, signals: [], models: [], modelFamily: null, candidates: [] },
-    surface: { credentialHeader: { name: 'X-API-Key', scheme: null, source: 'profile' }, routes: [] },
+    fingerprint: { product: 'fastapi', productName: 'FastAPI application', version: null, confidence: 0.4, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null },
+    verdict: { status: 'complete', reasons: [] },
+    surface: { credentialHeader: { name: 'X-API-Key', scheme: null, source: 'profile' }, routes: [], guessed: [] },
     findings,
     rules: RULE_IDS.map((rule) => ({ rule, status: statuses[rule] ?? (findings.some((f) => f.rule === rule) ? 'fail' : 'pass'), findings: findings.filter((f) => f.rule === rule).length })),
     requests: { sent: 1, deduplicated: 0, inference: 0, budget: 150, overBudget: 0 }, timings: {}, errors: [],
@@ -257,7 +258,8 @@ describe('verifyFix judgement (scripted scans)', () => {
       expect(r.verdicts[0]!.status).toBe('inconclusive');
       expect(r.verdicts[0]!.reason).toMatch(why);
       expect(r.allFixed).toBe(false);
-      expect(verifyExitCode(r)).toBe(1);
+      // Nothing still fails, but nothing is proven fixed either: the gate cannot vouch (2), as for an incomplete scan.
+      expect(verifyExitCode(r)).toBe(2);
     }
     const many = report(ORIGIN, ['/a', '/b', '/c', '/d', '/e', '/f'].map((p) => finding('auth.missing', 'POST', `${ORIGIN}${p}`)));
     const steps = Array.from({ length: 1 + MAX_FOLLOW_UPS }, () => ({ report: (u: string) => report(u, []), reached: [] as [string, number][] }));

@@ -319,7 +319,34 @@ interface Case {
   model?: string;
 }
 
+// Hand-written wrappers in other frameworks: the framework's own pages and headers for the paths the author did not write.
+const WERKZEUG_404: FakeAnswer = {
+  status: 404,
+  headers: { 'content-type': 'text/html; charset=utf-8' },
+  body: '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
+};
+const flaskWrapper = signalsFor(table({}, WERKZEUG_404), { givenPath: '/api/generate', serverHeader: 'Werkzeug/2.2.2 Python/3.11.2' });
+const expressCannot = (path: string): FakeAnswer => ({
+  status: 404,
+  headers: { 'content-type': 'text/html; charset=utf-8', 'x-powered-by': 'Express', 'content-security-policy': "default-src 'none'" },
+  body: `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET ${path}</pre>\n</body>\n</html>\n`,
+});
+const expressWrapper = signalsFor(table({}, expressCannot), { givenPath: '/chat' });
+const nodeHttpWrapper = signalsFor(table({}, { status: 404, headers: { 'keep-alive': 'timeout=5', connection: 'keep-alive' }, body: { error: 'not found' } }), { givenPath: '/infer' });
+const djangoWrapper = signalsFor(
+  table({}, {
+    status: 404,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin', 'cross-origin-opener-policy': 'same-origin' },
+    body: '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
+  }),
+  { givenPath: '/api/generate/', serverHeader: 'WSGIServer/0.2 CPython/3.11.2' },
+);
+
 const CASES: Case[] = [
+  { name: 'Flask wrapper (Werkzeug)', signals: flaskWrapper, product: 'flask', version: '2.2.2' },
+  { name: 'Express wrapper', signals: expressWrapper, product: 'express' },
+  { name: 'node:http wrapper', signals: nodeHttpWrapper, product: 'node-http' },
+  { name: 'Django wrapper (runserver)', signals: djangoWrapper, product: 'django' },
   { name: 'FastAPI wrapper, open', signals: fastapiOpen, product: 'fastapi', version: null },
   { name: 'FastAPI wrapper, keyed (Depends X-API-Key)', signals: fastapiKeyed, product: 'fastapi' },
   { name: 'FastAPI wrapper, keyed by middleware on every path', signals: fastapiMiddlewareKeyed, product: 'fastapi' },
@@ -353,6 +380,21 @@ const CASES: Case[] = [
   { name: 'Triton, metadata group restricted', signals: tritonKeyedMetadata, product: 'triton', version: null },
 ];
 
+describe('served through a proxy', () => {
+  const nginx404: FakeAnswer = { status: 404, headers: { server: 'nginx/1.22.1', 'content-type': 'text/html' }, body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n' };
+  it('names nginx in front of a server that refuses everything, and the backend when its traits show', () => {
+    const refusing = fingerprint(signalsFor(() => ({ status: 401, headers: { server: 'nginx/1.22.1' }, body: '' })));
+    expect(refusing.servedThrough).toBe('nginx');
+    expect(refusing.signals.join(' ')).toMatch(/served through nginx/);
+    const fronted = fingerprint(signalsFor(table({ '/openapi.json': openapiDoc(['/generate']) }, FASTAPI_404), { givenPath: '/generate', serverHeader: 'nginx/1.22.1' }));
+    expect([fronted.product, fronted.servedThrough]).toEqual(['fastapi', 'nginx']);
+    expect(fingerprint(signalsFor(table({}, nginx404))).servedThrough).toBe('nginx');
+    expect(fingerprint(signalsFor(table({}, FASTAPI_404), { serverHeader: 'Caddy' })).servedThrough).toBe('Caddy');
+    expect(fingerprint(signalsFor(table({}, { ...FASTAPI_404, headers: { 'x-envoy-upstream-service-time': '3' } }))).servedThrough).toBe('Envoy');
+    expect(fingerprint(fastapiOpen).servedThrough).toBeNull();
+  });
+});
+
 describe('fingerprint: every product, open and keyed', () => {
   it.each(CASES)('$name → $product', (c) => {
     const fp = fingerprint(c.signals);
@@ -368,7 +410,7 @@ describe('fingerprint: every product, open and keyed', () => {
     if (c.model !== undefined) expect(fp.models[0]).toBe(c.model);
   });
 
-  it('covers all 13 products', () => {
+  it('covers every product', () => {
     expect(new Set(CASES.map((c) => c.product))).toEqual(new Set(PRODUCT_IDS));
   });
 

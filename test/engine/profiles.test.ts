@@ -50,7 +50,8 @@ describe('profile catalogue', () => {
       expect(r.kind, r.path).toBe('inference');
       expect(r.shape, r.path).toBeDefined();
       expect(r.method).toBe('POST');
-      if (r.shape === 'wrapper') expect(r.promptField, r.path).toBeTruthy();
+      // A guessed wrapper route has no prompt field of its own: its body is learned from the route, or every usual name.
+      if (r.shape === 'wrapper') expect(r.exactSchema, r.path).toBeFalsy();
     }
     for (const r of p.metadataRoutes) {
       // POST entries reach the model without generating (tokenizers, templates, pooling, images): never generation routes.
@@ -116,7 +117,8 @@ describe('profile catalogue', () => {
     expect(shapeOf('vllm', '/invocations')).toBe('openai-chat');
     expect(shapeOf('triton', '/v2/models/{model}/infer')).toBe('kserve-v2');
     const seed = profileById('fastapi').inferenceRoutes.find((r) => r.path === '/generate');
-    expect(seed).toMatchObject({ shape: 'wrapper', promptField: 'text' });
+    expect(seed).toMatchObject({ shape: 'wrapper' });
+    expect(seed?.promptField).toBeUndefined();
   });
 
   it('specificity: fallbacks lose ties, LiteLLM beats what it fronts', () => {

@@ -47,6 +47,16 @@ export async function startFlask(dir: string, env: Record<string, string> = {}, 
   return startProcess(SYSTEM_PYTHON, ['-m', 'flask', '--app', 'app', 'run', '--host', '127.0.0.1', '--port', String(port)], dir, e, port);
 }
 
+/**
+ * Django's own development server, `python3 manage.py runserver --noreload` from `dir` (its manage.py names the settings
+ * module), threaded as by default. Debian's python3-django ships no production server, as python3-flask ships none.
+ */
+export async function startDjango(dir: string, env: Record<string, string> = {}, unset: string[] = []): Promise<RealServer> {
+  const port = await freePort();
+  const e = childEnv(env, unset, { PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: dir });
+  return startProcess(SYSTEM_PYTHON, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], dir, e, port);
+}
+
 /** `node <file>` from `dir`, with PORT and HOST set; the repository's node_modules linked in so `import express` resolves. */
 export async function startNode(dir: string, file: string, env: Record<string, string> = {}, unset: string[] = []): Promise<RealServer> {
   linkNodeModules(dir);
@@ -174,10 +184,18 @@ export async function startProcessTcp(cmd: string, args: string[], cwd: string, 
   };
 }
 
-/** A self-signed certificate for 127.0.0.1 (openssl), for the TLS snippets. Null when openssl is missing. */
+/**
+ * A self-signed certificate for 127.0.0.1 (openssl), for the TLS snippets and the zoo's https-only proxy. Null when openssl
+ * is missing. The address is in the subjectAltName too: Node checks an IP host against the certificate's IP SANs, never
+ * its CN, so a client given this certificate as its CA accepts the server.
+ */
 export function selfSignedCert(dir: string): { cert: string; key: string } | null {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+  const r = spawnSync(
+    'openssl',
+    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
+    { encoding: 'utf8' },
+  );
   return r.status === 0 ? { cert, key } : null;
 }

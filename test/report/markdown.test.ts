@@ -33,7 +33,7 @@ describe('sections', () => {
     const md = toMarkdown(loadFixture('auth-missing'));
     const lines = md.split('\n');
     expect(lines[0]).toBe('# Gatecrash scan of http://127.0.0.1:8000/generate');
-    expect(md).toContain('**Grade C** · score 75/100 · depth standard');
+    expect(md).toContain('**Grade D** · score 75/100 · depth standard');
     expect(md).toContain('**2 findings:** 0 critical · 1 high · 0 medium · 0 low · 1 info');
     expect(md).toContain('**requests:** 23 sent (2 deduplicated, 1 inference, budget 150)');
     expect(md).toContain('**duration:** 2.4 s');
@@ -75,7 +75,7 @@ describe('sections', () => {
     const md = toMarkdown(FIXTURES.map(loadFixture));
     expect(md.startsWith('# Gatecrash batch scan of 3 targets\n')).toBe(true);
     expect(md).toContain('| Target | Grade | Score | Critical | High | Medium | Low | Info | Errors |');
-    expect(md).toContain('| https://llm.example.com/v1/chat/completions | F | 0 | 2 | 2 | 1 | 3 | 1 | 1 |');
+    expect(md).toContain('| https://llm.example.com/v1/chat/completions | incomplete | – | 2 | 2 | 1 | 3 | 1 | 1 |');
     expect(md).toContain('\n## Gatecrash scan of http://127.0.0.1:8000/generate\n');
     expect(md).toContain('\n### Findings\n');
     expect(md).toContain('\n#### 1. Missing authentication');

@@ -34,7 +34,8 @@ describe('toPretty', () => {
   });
   test('grade, score, badges, evidence one-liners, fixes, rule summary', () => {
     const out = toPretty(loadFixture('many-rules'), { color: false });
-    expect(out).toContain('Grade F · score 0/100 · standard · 7.8 s · 97 requests');
+    expect(out).toContain('Incomplete: no grade · standard · 7.8 s · 97 requests');
+    expect(out).toContain('No grade: exposure.verbose-errors failed to run: probe failed: socket hang up.');
     expect(out).toContain(' CRITICAL  Authentication bypass through the Host header [confirmed]');
     expect(out).toContain('evidence POST /v1/chat/completions → 200 OK (95 ms)');
     expect(out).toContain('baseline POST /v1/chat/completions → 401 Unauthorized (2 ms)');

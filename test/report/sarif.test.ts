@@ -198,9 +198,12 @@ describe('invocations', () => {
     const inv = toSarif(loadFixture('many-rules')).runs[0]!.invocations[0]!;
     expect(inv.executionSuccessful).toBe(false);
     const notes = inv.toolExecutionNotifications!;
-    expect(notes.map((n) => n.level)).toEqual(['error', 'error']);
+    expect(notes.map((n) => n.level)).toEqual(['error', 'error', 'error']);
     expect(notes[0]!.message.text).toMatch(/^checks: exposure\.verbose-errors: socket hang up/);
     expect(notes[1]!.associatedRule).toEqual({ id: 'exposure.verbose-errors', index: RULE_IDS.indexOf('exposure.verbose-errors') });
+    // The failed rule leaves the report without a grade, and the run says why.
+    expect(notes[2]!.message.text).toMatch(/^No grade \(incomplete\): exposure\.verbose-errors failed to run/);
+    expect(inv.properties).toMatchObject({ grade: null, score: null, verdict: { status: 'incomplete' } });
   });
   test('a partial scan warns', () => {
     const r = { ...loadFixture('clean'), partial: true };

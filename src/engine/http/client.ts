@@ -6,6 +6,9 @@ import { ConnectionPolicy, type RequestTicket } from './connections.js';
 import type { PinnedAddress } from './guard.js';
 import { Semaphore } from './limits.js';
 import { Redactor, secretsFromCredentials } from './redact.js';
+import { looksStreamed, streamHasOutput } from '../surface/model-output.js';
+import type { CertificateSeen } from '../types.js';
+import { certificateOf, certificateRefused, tlsConnectOptions, type TlsSettings } from './tls.js';
 
 export interface ClientOptions {
   target: Target;
@@ -18,6 +21,7 @@ export interface ClientOptions {
   connectTimeoutMs?: number;
   /** Time to wait for response headers, and between body chunks. */
   ioTimeoutMs?: number;
+  tls?: TlsSettings;
 }
 
 export interface RequestCounts {
@@ -47,6 +51,8 @@ export class ScanClient {
   private readonly inflight = new Map<string, Promise<Exchange>>();
   private nextId = 1;
   private listeners: ((ex: Exchange) => void)[] = [];
+  /** The certificate the server presented on the first TLS connection (https targets). */
+  certificate: CertificateSeen | null = null;
 
   constructor(private readonly opts: ClientOptions) {
     this.redactor = new Redactor(secretsFromCredentials(opts.target.credentials));
@@ -57,23 +63,28 @@ export class ScanClient {
   private agentFor(): Promise<Agent> {
     const { address, family } = this.opts.pinned;
     const io = this.opts.ioTimeoutMs ?? 15_000;
-    this.agent ??= loadUndici().then(
-      ({ Agent }) =>
-        new Agent({
-          connect: {
-            timeout: this.opts.connectTimeoutMs ?? 5_000,
-            // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
-            lookup: (_hostname, options, callback) => {
-              if ((options as { all?: boolean }).all) callback(null, [{ address, family }] as never, family);
-              else callback(null, address, family);
-            },
-          },
-          headersTimeout: io,
-          bodyTimeout: io,
-          connections: Math.max(1, this.opts.concurrency),
-          maxRedirections: 0,
-        } as Agent.Options),
-    );
+    this.agent ??= loadUndici().then(({ Agent, buildConnector }) => {
+      const connector = buildConnector({
+        timeout: this.opts.connectTimeoutMs ?? 5_000,
+        // The pin: the guard's answer is the only address this agent ever connects to. No second lookup, no rebinding.
+        lookup: (_hostname: string, options: unknown, callback: (...args: unknown[]) => void) => {
+          if ((options as { all?: boolean }).all) callback(null, [{ address, family }], family);
+          else callback(null, address, family);
+        },
+        ...tlsConnectOptions(this.opts.tls),
+      } as Parameters<typeof buildConnector>[0]);
+      return new Agent({
+        connect: (options, callback) =>
+          connector(options, (err, socket) => {
+            if (!err) this.certificate ??= certificateOf(socket);
+            callback(err as Error, socket as never);
+          }),
+        headersTimeout: io,
+        bodyTimeout: io,
+        connections: Math.max(1, this.opts.concurrency),
+        maxRedirections: 0,
+      } as Agent.Options);
+    });
     return this.agent;
   }
 
@@ -146,7 +157,7 @@ export class ScanClient {
     return headers;
   }
 
-  private record(probe: Probe, request: ExchangeRequest, outcome: { response?: ExchangeResponse; error?: string }): Exchange {
+  private record(probe: Probe, request: ExchangeRequest, outcome: Pick<Exchange, 'response' | 'error' | 'failure'>): Exchange {
     const ex: Exchange = { id: this.nextId++, probe, request, ...outcome };
     this.exchanges.push(ex);
     for (const l of this.listeners) l(ex);
@@ -162,22 +173,22 @@ export class ScanClient {
       headers: this.redactor.redactHeaders(headers),
       ...(probe.body !== undefined ? { body: this.redactor.redact(probe.body) } : {}),
     };
-    if (this.opts.signal.aborted) return this.record(probe, request, { error: abortMessage(this.opts.signal) });
+    if (this.opts.signal.aborted) return this.record(probe, request, { error: abortMessage(this.opts.signal), failure: 'stopped' });
     if (this.counts.sent >= this.opts.budget) {
       this.counts.overBudget++;
-      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.` });
+      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.`, failure: 'budget' });
     }
     let release: () => void;
     try {
       release = await this.limiter.acquire(this.opts.signal);
     } catch {
-      return this.record(probe, request, { error: abortMessage(this.opts.signal) });
+      return this.record(probe, request, { error: abortMessage(this.opts.signal), failure: 'stopped' });
     }
     // Counted when it really leaves: the budget is a promise about traffic, not about intentions.
     if (this.counts.sent >= this.opts.budget) {
       release();
       this.counts.overBudget++;
-      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.` });
+      return this.record(probe, request, { error: `Not sent: the request budget of ${this.opts.budget} is spent.`, failure: 'budget' });
     }
     this.counts.sent++;
     if (probe.inference) this.counts.inference++;
@@ -206,7 +217,13 @@ export class ScanClient {
       );
       this.connections.answered(ticket);
       this.sampleConnections();
-      const { text, truncated } = await untilAborted(readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event', read), this.opts.signal);
+      // A streamed answer to an inference request is read to its first generated text and then hung up on: a model left
+      // streaming would run on for as long as the server lets it, and the first token is the proof.
+      const streamed = probe.inference === true && probe.stream !== 'first-event' && looksStreamed('', headerText(res.headers['content-type']));
+      const { text, truncated } = await untilAborted(
+        readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event', read, streamed ? streamHasOutput : undefined),
+        this.opts.signal,
+      );
       if (!truncated && !probe.stream) this.connections.bodyRead(ticket, read.bytes);
       const response: ExchangeResponse = {
         status: res.statusCode,
@@ -229,7 +246,8 @@ export class ScanClient {
         truncated: true,
         latencyMs: Math.round(performance.now() - started),
       };
-      return this.record(probe, request, { ...(partial ? { response: partial } : {}), error });
+      const failure = this.opts.signal.aborted ? 'cut' : 'transport';
+      return this.record(probe, request, { ...(partial ? { response: partial } : {}), error, failure });
     } finally {
       if (ticket) this.connections.settled(ticket);
       release();
@@ -274,6 +292,10 @@ function wireHeaders(probe: Probe, headers: Record<string, string>): Record<stri
   return out;
 }
 
+function headerText(v: string | string[] | undefined): string {
+  return Array.isArray(v) ? v.join(', ') : (v ?? '');
+}
+
 function flattenHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) {
@@ -287,7 +309,13 @@ function flattenHeaders(headers: Record<string, string | string[] | undefined>):
  * Reads at most `capBytes` (or only the first chunk) and then destroys the stream, so a huge or endless body
  * costs the cap and no more. Bytes are decoded leniently: invalid UTF-8 becomes U+FFFD, never an exception.
  */
-async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: number, firstChunkOnly: boolean, read: ReadProgress): Promise<{ text: string; truncated: boolean }> {
+async function readCapped(
+  body: Dispatcher.ResponseData['body'],
+  capBytes: number,
+  firstChunkOnly: boolean,
+  read: ReadProgress,
+  enough?: (textSoFar: string) => boolean,
+): Promise<{ text: string; truncated: boolean }> {
   const chunks = read.chunks;
   let size = 0;
   let truncated = false;
@@ -302,6 +330,10 @@ async function readCapped(body: Dispatcher.ResponseData['body'], capBytes: numbe
         break;
       }
       if (size > capBytes) {
+        truncated = true;
+        break;
+      }
+      if (enough?.(decodeCapped(chunks, capBytes))) {
         truncated = true;
         break;
       }
@@ -378,13 +410,8 @@ function describeError(e: unknown, signal: AbortSignal): string {
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return 'The host is unreachable from here.';
-    case 'CERT_HAS_EXPIRED':
-    case 'DEPTH_ZERO_SELF_SIGNED_CERT':
-    case 'SELF_SIGNED_CERT_IN_CHAIN':
-    case 'UNABLE_TO_VERIFY_LEAF_SIGNATURE':
-    case 'ERR_TLS_CERT_ALTNAME_INVALID':
-      return `The TLS certificate was not accepted (${code}).`;
     default:
+      if (certificateRefused(code)) return certificateRefused(code)!;
       return code?.startsWith('HPE_') ? 'The server answered with something that is not valid HTTP.' : `Request failed: ${err.message ?? String(e)}${code ? ` (${code})` : ''}.`;
   }
 }

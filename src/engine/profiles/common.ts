@@ -10,7 +10,7 @@
 //   probe them. None of the POST entries is ever part of the cheap phase, and none is a generation route (discovery treats a
 //   given URL that names a metadata route as not an inference route).
 // - `managementRoutes`: never invoked by the scanner; data for auth.admin-exposed (calibrated method differential only).
-import type { BodyShapeId, RouteKind, RouteSpec } from '../types.js';
+import type { BodyShapeId, RouteKind, RouteSpec, ServerAuthModel } from '../types.js';
 
 export function post(path: string, shape: BodyShapeId, note?: string, kind: RouteKind = 'inference'): RouteSpec {
   return { method: 'POST', path, kind, shape, ...(note ? { note } : {}) };
@@ -67,3 +67,16 @@ export const COMMON_WRAPPER_PATHS = [
   '/ask',
   '/query',
 ] as const;
+
+/** The routes a hand-written wrapper usually has, tried beside the one the user names (their bodies are learned). */
+export const WRAPPER_SIBLINGS: RouteSpec[] = [guessedWrapper('/generate'), guessedWrapper('/v1/generate'), guessedWrapper('/chat')];
+
+/** What Gatecrash knows of any hand-written wrapper's auth: whatever the author wrote. */
+export const AUTHOR_WRITTEN_AUTH = {
+  headers: ['X-API-Key', 'Authorization'],
+  scheme: null,
+  schemeCaseSensitive: true,
+  openWithKey: [],
+  compare: 'equality',
+  notes: 'Whatever the author wrote (a middleware, a decorator, a check in the handler), usually `!=`.',
+} as const satisfies ServerAuthModel;

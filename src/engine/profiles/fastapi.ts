@@ -2,7 +2,7 @@
 // including vLLM, SGLang, LiteLLM and text-generation-webui, shows these traits, so they only ever score low.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, fastapiDetailPath, isObject, openapiPaths, parseBody, responses, serverHeader } from '../surface/signals-read.js';
-import { FASTAPI_DOCS, guessedWrapper } from './common.js';
+import { FASTAPI_DOCS, WRAPPER_SIBLINGS } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -26,12 +26,13 @@ function detect(signals: Signals) {
 export const fastapiProfile: ServerProfile = {
   id: 'fastapi',
   name: 'FastAPI application',
+  kind: 'framework',
   defaultPort: 8000,
   detect,
   // The app's own version in /openapi.json `info.version` is not the server's: never report it.
   version: () => null,
   // A wrapper's usual routes, tried beside the one the user names; their bodies are learned from the 422s (or guessed).
-  inferenceRoutes: [guessedWrapper('/generate'), guessedWrapper('/v1/generate'), guessedWrapper('/chat')],
+  inferenceRoutes: WRAPPER_SIBLINGS,
   // The app's own routes come from the given URL, /openapi.json and FastAPI's 422s, not from guessing.
   metadataRoutes: FASTAPI_DOCS,
   managementRoutes: [],

@@ -1,11 +1,15 @@
 // Every server profile Gatecrash knows. Adding a server is adding one file and one line here.
 import type { ProductId, ServerProfile } from '../types.js';
+import { djangoProfile } from './django.js';
+import { expressProfile } from './express.js';
 import { fastapiProfile } from './fastapi.js';
+import { flaskProfile } from './flask.js';
 import { koboldcppProfile } from './koboldcpp.js';
 import { litellmProfile } from './litellm.js';
 import { llamacppProfile } from './llamacpp.js';
 import { lmstudioProfile } from './lmstudio.js';
 import { localaiProfile } from './localai.js';
+import { nodeHttpProfile } from './node-http.js';
 import { ollamaProfile } from './ollama.js';
 import { openaiCompatibleProfile } from './openai-compatible.js';
 import { sglangProfile } from './sglang.js';
@@ -28,6 +32,10 @@ export const ALL_PROFILES: ServerProfile[] = [
   tritonProfile,
   openaiCompatibleProfile,
   fastapiProfile,
+  flaskProfile,
+  expressProfile,
+  djangoProfile,
+  nodeHttpProfile,
 ];
 
 export function profileById(id: ProductId): ServerProfile;
@@ -41,7 +49,7 @@ export function profileById(id: string): ServerProfile | undefined {
  * any named product; LiteLLM beats the backend it fronts (its headers win).
  */
 export function profileSpecificity(id: ProductId): number {
-  if (id === 'fastapi') return 0;
+  if (profileById(id).kind === 'framework') return 0;
   if (id === 'openai-compatible') return 1;
   if (id === 'litellm') return 3;
   return 2;
@@ -104,4 +112,9 @@ export function cheapPhasePaths(): string[] {
 export function cheapPhaseRounds(): { first: string[]; second: string[] } {
   const first: string[] = [...FIRST_ROUND];
   return { first, second: cheapPhasePaths().filter((p) => !first.includes(p)) };
+}
+
+/** A web framework someone wrote a wrapper in (its routes are the author's), as opposed to an inference server product. */
+export function isFramework(product: ProductId | 'unknown'): boolean {
+  return product !== 'unknown' && profileById(product).kind === 'framework';
 }

@@ -20,6 +20,7 @@ function detect(signals: Signals) {
 export const koboldcppProfile: ServerProfile = {
   id: 'koboldcpp',
   name: 'KoboldCpp',
+  kind: 'server',
   defaultPort: 5001,
   detect,
   version: (signals) => asString(okObjectAt(signals, '/api/extra/version')?.['version']) ?? null,

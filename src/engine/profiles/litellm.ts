@@ -27,6 +27,7 @@ function detect(signals: Signals) {
 export const litellmProfile: ServerProfile = {
   id: 'litellm',
   name: 'LiteLLM proxy',
+  kind: 'server',
   defaultPort: 4000,
   detect,
   version: (signals) => findHeader(signals, 'x-litellm-version')?.value ?? readinessVersion(signals),

@@ -24,6 +24,7 @@ function detect(signals: Signals) {
 export const llamacppProfile: ServerProfile = {
   id: 'llamacpp',
   name: 'llama.cpp server',
+  kind: 'server',
   defaultPort: 8080,
   detect,
   // /props `build_info` ("b<build>-<commit>"); the OpenAI routes' system_fingerprint says the same but costs a generation.

@@ -44,6 +44,7 @@ function parseError(body: string): Record<string, unknown> | null {
 export const lmstudioProfile: ServerProfile = {
   id: 'lmstudio',
   name: 'LM Studio',
+  kind: 'server',
   defaultPort: 1234,
   detect,
   version: () => null,

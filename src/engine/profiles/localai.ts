@@ -20,6 +20,7 @@ function detect(signals: Signals) {
 export const localaiProfile: ServerProfile = {
   id: 'localai',
   name: 'LocalAI',
+  kind: 'server',
   defaultPort: 8080,
   detect,
   // LocalAI's /version states it ({"version":"v2.x.y (commit)"}); read only once LocalAI is decided.

@@ -34,6 +34,7 @@ export function ollamaTagNames(signals: Signals): string[] {
 export const ollamaProfile: ServerProfile = {
   id: 'ollama',
   name: 'Ollama',
+  kind: 'server',
   defaultPort: 11434,
   detect,
   version: (signals) => asString(okObjectAt(signals, '/api/version')?.['version']) ?? null,

@@ -23,6 +23,7 @@ function detect(signals: Signals) {
 export const openaiCompatibleProfile: ServerProfile = {
   id: 'openai-compatible',
   name: 'OpenAI-compatible server',
+  kind: 'server',
   defaultPort: 8000,
   detect,
   version: () => null,

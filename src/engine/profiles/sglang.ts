@@ -27,6 +27,7 @@ function detect(signals: Signals) {
 export const sglangProfile: ServerProfile = {
   id: 'sglang',
   name: 'SGLang',
+  kind: 'server',
   defaultPort: 30000,
   detect,
   // Only /get_server_info states it (it dumps all server arguments, including `version`); never part of the cheap phase.

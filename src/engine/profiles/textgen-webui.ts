@@ -31,6 +31,7 @@ function detect(signals: Signals) {
 export const textgenWebuiProfile: ServerProfile = {
   id: 'textgen-webui',
   name: 'text-generation-webui',
+  kind: 'server',
   defaultPort: 5000,
   detect,
   version: () => null,

@@ -25,6 +25,7 @@ function detect(signals: Signals) {
 export const tgiProfile: ServerProfile = {
   id: 'tgi',
   name: 'Hugging Face TGI',
+  kind: 'server',
   defaultPort: 3000,
   detect,
   version: (signals) => asString(okObjectAt(signals, '/info')?.['version']) ?? null,

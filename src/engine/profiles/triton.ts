@@ -30,6 +30,7 @@ function detect(signals: Signals) {
 export const tritonProfile: ServerProfile = {
   id: 'triton',
   name: 'NVIDIA Triton Inference Server',
+  kind: 'server',
   defaultPort: 8000,
   detect,
   version: (signals) => {

@@ -40,6 +40,7 @@ function detect(signals: Signals) {
 export const vllmProfile: ServerProfile = {
   id: 'vllm',
   name: 'vLLM',
+  kind: 'server',
   defaultPort: 8000,
   detect,
   version: versionOf,

@@ -24,7 +24,7 @@ export const PROMPT_LIKE_FIELDS = [
 ];
 
 /** Field names that limit generation length: set to the token limit wherever a request has them. */
-export const LIMIT_FIELDS = ['max_tokens', 'max_new_tokens', 'max_completion_tokens', 'n_predict', 'num_predict', 'max_length', 'max_gen_len', 'max_output_tokens', 'max_gen_tokens'];
+export const LIMIT_FIELDS = ['max_tokens', 'max_new_tokens', 'max_completion_tokens', 'n_predict', 'num_predict', 'max_length', 'max_gen_len', 'max_output_tokens', 'max_gen_tokens', 'tokens_max', 'max_len'];
 
 /** Sent beside the prompt when a wrapper's schema is unknown: the two limit names nearly every wrapper that has one uses. */
 export const USUAL_LIMIT_FIELDS = ['max_tokens', 'max_new_tokens'];

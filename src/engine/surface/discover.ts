@@ -4,7 +4,7 @@
 // (refused) from reachable (validated, routed) and teaches the request the route wants (its fields, their bounds, the
 // methods a 405 allows); a route that answered 405 gets the same request once more with a method it allows.
 import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, RequestTemplate, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
-import { ALL_PROFILES, cheapPhaseRounds, profileById } from '../profiles/index.js';
+import { ALL_PROFILES, cheapPhaseRounds, isFramework, profileById } from '../profiles/index.js';
 import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
 import { readAnswer, type Answer } from './answer.js';
 import { isPromptLike } from './body-shapes.js';
@@ -58,7 +58,7 @@ function profilesToTry(fp: Fingerprint): ServerProfile[] {
   if (fp.product !== 'unknown' && fp.confidence >= 0.5) {
     const p = profileById(fp.product);
     // A wrapper's own routes are unknown; it often fronts an OpenAI-style API too.
-    if (fp.product === 'fastapi') return [p, profileById('openai-compatible')];
+    if (isFramework(fp.product)) return [p, profileById('openai-compatible')];
     return [p];
   }
   return [profileById('openai-compatible'), profileById('fastapi')];
@@ -232,8 +232,8 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes. Nor when the user
   // named a route on a server that is not a known product (a wrapper, or unidentified) and that refuses every path before
   // routing: a guessed route's 401 would not say that it exists. A product's own routes do exist, so they are still tried.
-  const trustOpenApi = fromOpenApi && fp.product === 'fastapi' && fromOpenApi.routes.some((r) => r.kind === 'inference');
-  const wrapperOrUnknown = fp.product === 'unknown' || fp.product === 'fastapi' || fp.confidence < 0.5;
+  const trustOpenApi = fromOpenApi && isFramework(fp.product) && fromOpenApi.routes.some((r) => r.kind === 'inference');
+  const wrapperOrUnknown = fp.product === 'unknown' || isFramework(fp.product) || fp.confidence < 0.5;
   const blind = given !== null && wrapperOrUnknown && refusesEveryPath(signals, target.url.pathname + target.url.search);
   const prefixes = target.basePath ? [target.basePath, ''] : [''];
   if (!trustOpenApi && !blind) {
@@ -316,7 +316,7 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
       const r = specToRoute(spec, '', `profile:${p.id}`, fp.models);
       const seen = signals.byPath[r.path];
       const a = readAnswer(seen);
-      const access: Route['access'] = !seen || spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : seen.response!.status < 300 ? 'open' : 'unknown';
+      const access: Route['access'] = spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : a.status !== null && a.status < 300 ? 'open' : 'unknown';
       if (!routes.some((x) => routeKey(x) === routeKey(r))) routes.push({ ...r, access, ...(seen ? { evidence: [seen.id] } : {}) });
     }
   }

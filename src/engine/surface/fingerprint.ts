@@ -5,6 +5,7 @@ import { ALL_PROFILES, profileById, profileSpecificity } from '../profiles/index
 import { ollamaTagNames } from '../profiles/ollama.js';
 import { asString, isObject, okObjectAt, openAiModelList } from './signals-read.js';
 import { detectModelFamily, mistralTokenizerGeneration } from './model-family.js';
+import { servedThrough } from './proxy.js';
 
 /** Below this, no profile is named: the product is 'unknown' (the candidates still list what was considered). */
 export const MIN_CONFIDENCE = 0.25;
@@ -43,6 +44,12 @@ export function chatTemplateFrom(signals: Signals): string | null {
 }
 
 export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
+  const proxy = servedThrough(signals);
+  const withProxy = (fp: Omit<Fingerprint, 'servedThrough'>): Fingerprint => ({
+    ...fp,
+    signals: proxy ? [...fp.signals, proxy.signal] : fp.signals,
+    servedThrough: proxy?.name ?? null,
+  });
   const models = modelIdsFrom(signals);
   const chatTemplate = chatTemplateFrom(signals);
   const modelFamily = detectModelFamily({ modelIds: models, chatTemplate });
@@ -54,7 +61,7 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
 
   if (hint) {
     const profile = profileById(hint);
-    return {
+    return withProxy({
       product: hint,
       productName: profile.name,
       version: profile.version?.(signals) ?? null,
@@ -63,7 +70,7 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
       models,
       modelFamily,
       candidates: [],
-    };
+    });
   }
 
   const verdicts = ALL_PROFILES.map((profile) => ({ profile, ...profile.detect(signals) }))
@@ -72,7 +79,7 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
   const best = verdicts[0];
 
   if (!best || best.confidence < MIN_CONFIDENCE) {
-    return {
+    return withProxy({
       product: 'unknown',
       productName: null,
       version: null,
@@ -81,7 +88,7 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
       models,
       modelFamily,
       candidates: verdicts.map((v) => ({ product: v.profile.id, confidence: v.confidence })),
-    };
+    });
   }
 
   const signalsOut = [...best.signals];
@@ -90,7 +97,7 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
     const backend = verdicts.find((v) => profileSpecificity(v.profile.id) === 2 && v.confidence >= BACKEND_CONFIDENCE);
     if (backend) signalsOut.push(`backend behind LiteLLM looks like ${backend.profile.name}: ${backend.signals[0] ?? ''}`);
   }
-  return {
+  return withProxy({
     product: best.profile.id,
     productName: best.profile.name,
     version: best.profile.version?.(signals) ?? null,
@@ -99,5 +106,5 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
     models,
     modelFamily,
     candidates: verdicts.slice(1).map((v) => ({ product: v.profile.id, confidence: v.confidence })),
-  };
+  });
 }

@@ -167,7 +167,7 @@ export async function probeInference(
       probeOf(request, {
         purpose: o.purpose ?? `one-token inference on ${route.method} ${route.path}`,
         inference: true,
-        attempt: { route: routeKey(route), n, why },
+        attempt: { route: routeKey(route), n, why, tokens: request.tokens },
         ...(o.credentials ? { credentials: o.credentials } : {}),
         ...(o.headers ? { headers: o.headers } : {}),
         ...(o.host ? { host: o.host } : {}),

@@ -55,8 +55,11 @@ function quotedValues(text: string): string[] {
   return [...text.matchAll(/'([^']*)'|"([^"]*)"/g)].map((m) => m[1] ?? m[2] ?? '').filter((s) => s !== '');
 }
 
+/** `["input", "text"]` → `input.text`; a list index ends the name (`["messages", 0, "content"]` → `messages`, a list). */
 function pathName(loc: unknown[]): string {
-  return loc.filter((p): p is string => typeof p === 'string').join('.');
+  const index = loc.findIndex((p) => typeof p === 'number' || (typeof p === 'string' && /^\d+$/.test(p)));
+  const named = (index === -1 ? loc : loc.slice(0, index)).filter((p): p is string => typeof p === 'string');
+  return named.join('.') + (index === -1 ? '' : '.0');
 }
 
 /** One structured complaint (pydantic v1/v2, express-validator, zod, Joi details) as a lesson about one field. */

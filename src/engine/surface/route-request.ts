@@ -52,7 +52,9 @@ const chat = (prompt: string) => [{ role: 'user', content: prompt }];
 function filler(name: string, spec: FieldSpec, o: RequestOptions & { model?: string; tokens: number }): unknown {
   if (spec.enum?.length) return spec.enum[0];
   if (isLimitField(name)) return o.tokens;
-  switch (spec.type) {
+  // A field with numeric bounds is a number, whatever type the validator forgot to name.
+  const type = spec.type ?? (spec.minimum !== undefined || spec.maximum !== undefined ? 'number' : undefined);
+  switch (type) {
     case 'number':
     case 'integer':
       return clamp(1, spec);

@@ -133,7 +133,7 @@ function exchange(id: number, path: string, body: string): Exchange {
 function surfaceFor(product: 'vllm' | 'litellm', version: string, versionExchange: Exchange): Surface {
   return {
     target: { url: 'http://127.0.0.1:8000/', origin: 'http://127.0.0.1:8000', basePath: '' },
-    fingerprint: { product, productName: product === 'vllm' ? 'vLLM' : 'LiteLLM proxy', version, confidence: 0.95, signals: [], models: [], modelFamily: null, candidates: [] },
+    fingerprint: { product, productName: product === 'vllm' ? 'vLLM' : 'LiteLLM proxy', version, confidence: 0.95, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null },
     routes: [],
     credentialHeader: { name: 'Authorization', scheme: 'Bearer', source: 'profile' },
     signals: { byPath: { [versionExchange.probe.path]: versionExchange }, all: [versionExchange] },
