@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, ut
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { toJson } from '../../src/report/json.js';
 import { ScanStore, scanStoreDir } from '../../src/scan-store.js';
@@ -52,14 +53,12 @@ describe('where the store is', () => {
 });
 
 describe('ScanStore', () => {
-  const report = (id: string, url = 'http://127.0.0.1:1/generate'): ScanReport =>
-    ({
-      schemaVersion: 1, tool: { name: 'gatecrash', version: '0' }, scanId: id, target: { url, origin: new URL(url).origin }, depth: 'standard',
-      startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', durationMs: 1000, partial: false, score: 100, grade: 'A',
-      fingerprint: { product: 'unknown', productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [] },
-      surface: { credentialHeader: { name: 'Authorization', scheme: 'Bearer', source: 'default' }, routes: [] },
-      findings: [], rules: [], requests: { sent: 1, deduplicated: 0, inference: 0, budget: 150, overBudget: 0 }, timings: {}, errors: [],
-    }) as unknown as ScanReport;
+  /** A real report (a quick scan of the open emulator), under another id. */
+  let sample: ScanReport;
+  beforeAll(async () => {
+    sample = await scan({ url: `${open.url}/generate` }, { depth: 'quick' });
+  });
+  const report = (id: string): ScanReport => ({ ...sample, scanId: id });
 
   it('writes the JSON report byte for byte, private to the user, and reads it back', () => {
     const store = new ScanStore(join(cacheHome(), 'scans'));
