@@ -6,22 +6,30 @@
 // more than the cold-start budget of `gatecrash mcp` (150 ms to tools/list); bundled and minified they load in a
 // fraction of that. Rolldown is the bundler vitest already brings (through vite), pinned to an exact version in
 // package.json; with the same lock file and sources it writes the same bytes (content-hashed chunk names, no dates).
-// Libraries loaded only with a scan or an optional feature stay ordinary imports from node_modules.
+// Libraries loaded only with a scan or an optional feature stay ordinary imports from node_modules, and so does Ajv,
+// which the SDK needs only to validate elicitation answers (sdk-node-shims.mjs).
 // The other files in dist/ are tsc's output, unchanged: the library entry (dist/engine/index.js) and its modules.
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'rolldown';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const input = join(dist, 'cli.js');
+if (/from\s*"\.\/chunks\//.test(readFileSync(input, 'utf8'))) {
+  console.error('bundle-cli: dist/cli.js is already a bundle; run `npm run build` (tsc first, then this script).');
+  process.exit(2);
+}
 const EXTERNAL = ['undici', 'pino', 'jose', 'yaml', 'ipaddr.js', '@modelcontextprotocol/node', '@modelcontextprotocol/server-legacy'];
 
 const out = mkdtempSync(join(tmpdir(), 'gatecrash-bundle-'));
 try {
   await build({
-    input: join(dist, 'cli.js'),
+    input,
     platform: 'node',
+    // The SDK's Node shims without Ajv at start-up (see sdk-node-shims.mjs).
+    resolve: { alias: { '@modelcontextprotocol/server/_shims': fileURLToPath(new URL('./sdk-node-shims.mjs', import.meta.url)) } },
     external: (id) => EXTERNAL.some((name) => id === name || id.startsWith(`${name}/`)) || id.startsWith('node:'),
     logLevel: 'warn',
     output: {
