@@ -21,6 +21,17 @@ if (/from\s*"\.\/chunks\//.test(readFileSync(input, 'utf8'))) {
   console.error('bundle-cli: dist/cli.js is already a bundle; run `npm run build` (tsc first, then this script).');
   process.exit(2);
 }
+/**
+ * Two chunks hold what `gatecrash mcp` loads before it answers tools/list, so it resolves three files, not twenty (each
+ * import costs a resolution with realpath): `core`, shared by every command (zod, the configuration, small shared
+ * modules), and `mcp` (the SDK, the server, its tools, resources and prompts). Everything else splits as it is imported.
+ */
+const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless)\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
+const MCP = /node_modules[\\/]@modelcontextprotocol[\\/](server|core)[\\/]|sdk-node-shims\.mjs$|dist[\\/](server|scan-runner)\.js$|dist[\\/](tools|resources|prompts)[\\/]/;
+/** Loaded by the first read of a rule page, with the knowledge base it renders. */
+const LATER = /dist[\\/]resources[\\/]rule-page\.js$/;
+const group = (id) => (CORE.test(id) ? 'core' : MCP.test(id) && !LATER.test(id) ? 'mcp' : null);
+
 const EXTERNAL = ['undici', 'pino', 'jose', 'yaml', 'ipaddr.js', '@modelcontextprotocol/node', '@modelcontextprotocol/server-legacy'];
 
 const out = mkdtempSync(join(tmpdir(), 'gatecrash-bundle-'));
@@ -37,7 +48,8 @@ try {
       format: 'esm',
       entryFileNames: 'cli.js',
       chunkFileNames: 'chunks/[name]-[hash].js',
-      minify: true,
+      codeSplitting: { groups: [{ name: group }] },
+      minify: process.env.GATECRASH_BUNDLE_DEBUG !== "1",
       sourcemap: false,
     },
   });
