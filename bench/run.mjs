@@ -8,8 +8,10 @@
 //   3. MCP cold start: spawn `node dist/cli.js mcp` to the first tools/list answer.
 //   4. What MCP puts in the model's context: tools/list bytes, and scan_endpoint's result for the largest emulator scan.
 //   5. A batch of 200 loopback targets: targets per second and peak RSS, against a sequential batch → the gain.
-// Environment: BENCH_LATENCIES=500,2000,5000 (ms), BENCH_BATCH=200, BENCH_COLD_RUNS=5, BENCH_POOL_RUNS=7, and
-// BENCH_ONLY=slow,pool,cold,context,batch to run some sections (a quicker look; the issue-target table needs them all).
+//   6. Fleet discovery: addresses probed per second (a /16 of closed loopback addresses) and servers fingerprinted per
+//      second (256 loopback addresses each serving an LLM endpoint), at the highest --rate and at a polite one.
+// Environment: BENCH_LATENCIES=500,2000,5000 (ms), BENCH_BATCH=200, BENCH_COLD_RUNS=5, BENCH_POOL_RUNS=7,
+// BENCH_FLEET_BITS=16, BENCH_FLEET_SERVERS=256, BENCH_ONLY=scans,pool,cold,context,batch,fleet (a subset, comma-separated).
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -28,6 +30,7 @@ if (!existsSync(new URL('engine/scan.js', DIST)) || !emulatorsBuilt()) {
 const { scan } = await import(new URL('engine/scan.js', DIST).href);
 const CLI = fileURLToPath(new URL('cli.js', DIST));
 const BATCH = fileURLToPath(new URL('./batch.mjs', import.meta.url));
+const FLEET = fileURLToPath(new URL('./fleet.mjs', import.meta.url));
 
 const LATENCIES = (process.env.BENCH_LATENCIES ?? '500,2000,5000').split(',').map(Number);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH ?? 200);
@@ -35,6 +38,9 @@ const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
 const POOL_RUNS = Number(process.env.BENCH_POOL_RUNS ?? 7);
 const KIB = 1024;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const FLEET_BITS = Number(process.env.BENCH_FLEET_BITS ?? 16);
+const FLEET_SERVERS = Number(process.env.BENCH_FLEET_SERVERS ?? 256);
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'scans,pool,cold,context,batch,fleet').split(',').map((s) => s.trim()));
 const MIB = 1024 * 1024;
 
 const ok = (pass) => (pass ? '✓' : '✗');
@@ -308,23 +314,51 @@ async function benchBatch() {
   );
 }
 
+// ---------- 4. fleet ----------
+
+async function benchFleet() {
+  const lines = await new Promise((resolve, reject) => {
+    execFile(process.execPath, [FLEET, JSON.stringify({ probeBits: FLEET_BITS, servers: FLEET_SERVERS })], { maxBuffer: MIB }, (e, stdout, stderr) =>
+      e ? reject(new Error(`fleet bench failed: ${stderr || e.message}`)) : resolve(stdout.trim().split('\n').map((l) => JSON.parse(l))),
+    );
+  });
+  const rows = lines.map((r) => [
+    r.label === 'probe' ? `closed addresses (${r.scope}, 1 port)` : `LLM servers (${r.hosts} addresses, 1 port)`,
+    `${r.rate}/s`,
+    r.label === 'probe' ? r.hosts : r.services,
+    secs(r.ms),
+    r.label === 'probe' ? r.perSecond.hosts.toFixed(0) : '—',
+    r.label === 'fingerprint' ? r.perSecond.services.toFixed(1) : '—',
+    `${r.connections} (${r.perSecond.connections.toFixed(0)}/s)`,
+    r.label === 'fingerprint' ? (r.requests / r.services).toFixed(1) : '—',
+    `${(r.peakRss / MIB).toFixed(0)} MiB`,
+  ]);
+  table(
+    'Fleet discovery (sweep from dist/engine/fleet; per-host 2; servers in the sweeping process)',
+    ['sweep', '--rate', 'hosts', 'wall', 'addresses probed/s', 'servers fingerprinted/s', 'connections', 'requests per server', 'peak RSS'],
+    rows,
+  );
+  return lines;
+}
+
 const started = performance.now();
 console.log(
   `gatecrash bench — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at start; latencies ${LATENCIES.map((l) => `${l / 1000} s`).join(', ')}`,
 );
-const only = process.env.BENCH_ONLY?.split(',');
-const run = (section, fn) => (!only || only.includes(section) ? fn() : undefined);
-const worst = await run('slow', benchScans);
-const poolRatio = await run('pool', benchPool);
-const cold = await run('cold', coldStart);
-const context = await run('context', benchContext);
-await run('batch', benchBatch);
-if (!only) table('Issue targets (shown, not asserted)', ['target', 'measured', 'met'], [
-  ['thread-pool server ÷ unlimited, same scan ≤ 1.5× (open and keyed)', `${poolRatio.toFixed(2)}× (worst case)`, ok(poolRatio <= 1.5)],
-  ['standard-depth scan wall time ≤ 1.1 × L at L = 5 s', LATENCIES.includes(5000) ? `${worst.ratio.toFixed(2)} × L (worst target)` : 'not measured', LATENCIES.includes(5000) ? ok(worst.ratio <= 1.1) : '—'],
-  ['≤ 60 requests against a single-route target', `${worst.requests} (worst single-route target)`, ok(worst.requests <= 60)],
-  ['MCP cold start to tools/list ≤ 150 ms', `${cold.toFixed(0)} ms (median)`, ok(cold <= 150)],
-  ['tools/list: descriptions + input schemas ≤ 8 KiB', `${context.modelFacing} bytes (whole tools/list: ${context.toolsTotal})`, ok(context.modelFacing <= 8 * KIB)],
-  ['scan_endpoint structuredContent, keyed vLLM ≤ 12 KiB', `${context.structured} bytes (${context.findings} findings)`, ok(context.structured <= 12 * KIB)],
-]);
+const worst = ONLY.has('scans') ? await benchScans() : undefined;
+const poolRatio = ONLY.has('pool') ? await benchPool() : undefined;
+const cold = ONLY.has('cold') ? await coldStart() : undefined;
+const context = ONLY.has('context') ? await benchContext() : undefined;
+if (ONLY.has('batch')) await benchBatch();
+if (ONLY.has('fleet')) await benchFleet();
+if (worst && poolRatio !== undefined && cold !== undefined && context) {
+  table('Issue targets (shown, not asserted)', ['target', 'measured', 'met'], [
+    ['thread-pool server ÷ unlimited, same scan ≤ 1.5× (open and keyed)', `${poolRatio.toFixed(2)}× (worst case)`, ok(poolRatio <= 1.5)],
+    ['standard-depth scan wall time ≤ 1.1 × L at L = 5 s', LATENCIES.includes(5000) ? `${worst.ratio.toFixed(2)} × L (worst target)` : 'not measured', LATENCIES.includes(5000) ? ok(worst.ratio <= 1.1) : '—'],
+    ['≤ 60 requests against a single-route target', `${worst.requests} (worst single-route target)`, ok(worst.requests <= 60)],
+    ['MCP cold start to tools/list ≤ 150 ms', `${cold.toFixed(0)} ms (median)`, ok(cold <= 150)],
+    ['tools/list: descriptions + input schemas ≤ 8 KiB', `${context.modelFacing} bytes (whole tools/list: ${context.toolsTotal})`, ok(context.modelFacing <= 8 * KIB)],
+    ['scan_endpoint structuredContent, keyed vLLM ≤ 12 KiB', `${context.structured} bytes (${context.findings} findings)`, ok(context.structured <= 12 * KIB)],
+  ]);
+}
 console.log(`\nbench finished in ${secs(performance.now() - started)} (load average ${loadavg()[0].toFixed(1)} at the end)`);

@@ -138,6 +138,8 @@ export async function startSlowTarget(options = {}) {
     url: `http://127.0.0.1:${port}`,
     port,
     stats,
+    /** Serves a connection another listener accepted (the fleet bench puts one target on many addresses). */
+    serve: (socket) => server.emit('connection', socket),
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

@@ -1,9 +1,11 @@
 // gatecrash scan --targets FILE: read a list of endpoints, scan them with bounded concurrency, gather one BatchReport.
 // It composes engine scans and knows nothing about probing; a target that cannot be scanned becomes an error entry.
+import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/v4';
+import { inShard, type Shard } from './engine/fleet/shard.js';
 import { GuardError } from './engine/http/guard.js';
 import { Redactor, secretsFromCredentials } from './engine/http/redact.js';
 import { scan } from './engine/scan.js';
@@ -163,6 +165,8 @@ export interface BatchRunOptions {
   onTargetDone?: (progress: BatchProgress) => void;
   /** The engine's scan; replaceable in tests. */
   scanFn?: typeof scan;
+  /** Scan only this share of the targets (`--shard K/N`): those whose place in the list is K-1 modulo N. */
+  shard?: Shard;
 }
 
 type Outcome = { report: ScanReport } | { error: BatchError };
@@ -185,28 +189,44 @@ async function scanOne(target: BatchTarget, options: BatchRunOptions): Promise<O
   }
 }
 
-/** Scans every target, at most `parallel` at once, and returns one report; never throws for a target's failure. */
+/** SHA-256 of the target URLs in order: what tells the shards of one targets list from those of another. */
+export function targetsDigest(targets: readonly BatchTarget[]): string {
+  return createHash('sha256').update(targets.map((t) => t.url).join('\n')).digest('hex');
+}
+
+/**
+ * Scans every target (or the shard's share of them), at most `parallel` at once, and returns one report; never throws
+ * for a target's failure. A shard's report records where each of its entries sits in the list, for `gatecrash merge`.
+ */
 export async function runBatch(targets: readonly BatchTarget[], options: BatchRunOptions = {}): Promise<BatchReport> {
   const parallel = ParallelSchema.parse(options.parallel ?? DEFAULT_PARALLEL);
-  const outcomes: Outcome[] = new Array(targets.length);
+  const chosen = targets.map((target, position) => ({ target, position })).filter(({ position }) => inShard(position, options.shard));
+  const outcomes: Outcome[] = new Array(chosen.length);
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
-    while (next < targets.length) {
+    while (next < chosen.length) {
       const index = next++;
-      const target = targets[index]!;
+      const { target, position } = chosen[index]!;
       const outcome = await scanOne(target, options);
       outcomes[index] = outcome;
       done += 1;
-      options.onTargetDone?.({ index, url: 'report' in outcome ? outcome.report.target.url : outcome.error.url, ...outcome, done, total: targets.length });
+      options.onTargetDone?.({ index: position, url: 'report' in outcome ? outcome.report.target.url : outcome.error.url, ...outcome, done, total: chosen.length });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(parallel, targets.length) }, worker));
+  await Promise.all(Array.from({ length: Math.min(parallel, chosen.length) }, worker));
   const reports: ScanReport[] = [];
   const errors: BatchError[] = [];
-  for (const o of outcomes) {
-    if ('report' in o) reports.push(o.report);
-    else errors.push(o.error);
-  }
-  return { schemaVersion: 1, reports, errors };
+  const positions = { reports: [] as number[], errors: [] as number[] };
+  outcomes.forEach((o, i) => {
+    if ('report' in o) {
+      reports.push(o.report);
+      positions.reports.push(chosen[i]!.position);
+    } else {
+      errors.push(o.error);
+      positions.errors.push(chosen[i]!.position);
+    }
+  });
+  if (!options.shard) return { schemaVersion: 1, reports, errors };
+  return { schemaVersion: 1, reports, errors, shard: { ...options.shard, targets: targets.length, digest: targetsDigest(targets), positions } };
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// gatecrash scan | checks | mcp | serve | demo | verify — arguments in, engine and server out.
+// gatecrash scan | discover | merge | checks | mcp | serve | demo | verify — arguments in, engine and server out.
 // Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
 import './zod-jitless.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/v4';
+import { UsageError } from './commands/usage-error.js';
 import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
 import { GATECRASH_VERSION } from './engine/release.js';
 import { parseHeaderLine } from './engine/target.js';
@@ -20,8 +21,12 @@ Usage:
   gatecrash scan <url> [options]     scan one endpoint (read-only toward the target)
   gatecrash scan --targets FILE [--parallel N] [options]
                                      scan many endpoints, write one combined report
+  gatecrash discover CIDR|HOST… [--ports LIST] [--scan] [options]
+                                     find the LLM servers of a network (cheap phase only) and write an
+                                     inventory (json, csv, markdown); --scan goes on to scan each one
+  gatecrash merge FILE…              join JSON outputs (the shards of one run) into one report, any format
   gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
-  gatecrash verify --report FILE | --scan ID [url] [--header …]
+  gatecrash verify --report FILE | --scan-id ID [url] [--header …]
                                      re-run only the rules an earlier scan failed (a saved JSON report, or a
                                      scan id from the local scan store), on the same endpoints: exit 0 when
                                      every finding is proven fixed, 1 otherwise (url: where the fixed service
@@ -56,10 +61,20 @@ Scan options:
 Batch options (scan --targets):
   --targets FILE                        one URL per line (# comments), or a JSON/YAML list of URLs or { url, headers }
   --parallel N                          scans at once, 1-16 (default 4; env GATECRASH_PARALLEL)
+  --shard K/N                           scan only the K-th of N shares of the targets (join with merge)
   Exit 2 when any target could not be scanned, else 1 when any report fails --fail-on, else 0.
+
+Discover options (docs/fleet.md):
+  --ports LIST                          ports to probe: 8000,11434 or 8000-8010 (default: the profiles' ports)
+  --targets FILE                        scope items, one a line (# comments), besides those given as arguments
+  --rate N                              new connections a second, all of them (default 200; env GATECRASH_RATE)
+  --per-host N                          connections at once to one address (default 2)
+  --connect-timeout DURATION            port probe connect timeout (default 2s)
+  --shard K/N                           sweep only the K-th of N shares of the scope (join with merge)
+  --scan                                scan every LLM server found (--parallel, --depth, --header … apply)
+  --format json|csv|markdown|pretty|sarif   (sarif needs --scan)
 `;
 
-class UsageError extends Error {}
 
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
@@ -80,7 +95,7 @@ const SCAN_FLAGS = {
   allow: { type: 'string' },
   hint: { type: 'string' },
   report: { type: 'string' },
-  scan: { type: 'string' },
+  'scan-id': { type: 'string' },
   'no-store': { type: 'boolean' },
   'fail-on': { type: 'string' },
   targets: { type: 'string' },
@@ -93,6 +108,12 @@ const SCAN_FLAGS = {
   request: { type: 'string' },
   insecure: { type: 'boolean' },
   ca: { type: 'string' },
+  ports: { type: 'string' },
+  rate: { type: 'string' },
+  'per-host': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  shard: { type: 'string' },
+  scan: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -163,7 +184,7 @@ async function readReportFile(file: string): Promise<ScanReport> {
 async function storedScan(id: string): Promise<ScanReport> {
   const { ScanStore, isScanId } = await import('./scan-store.js');
   const scanStore = ScanStore.fromEnv();
-  if (!scanStore) throw new UsageError('--scan reads the local scan store, which is turned off (GATECRASH_NO_STORE): pass --report FILE instead.');
+  if (!scanStore) throw new UsageError('--scan-id reads the local scan store, which is turned off (GATECRASH_NO_STORE): pass --report FILE instead.');
   const report = isScanId(id) ? scanStore.load(id) : undefined;
   if (!report) throw new UsageError(`No scan ${id.slice(0, 100)} in the local scan store (${scanStore.dir}): gatecrash scans lists the ones kept, or pass --report FILE.`);
   return report;
@@ -220,8 +241,9 @@ async function runAndPrint(url: string, config: Config): Promise<number> {
 }
 
 /** scan --targets: the batch runner and the renderers do the work; this only wires flags, signals and output. */
-async function runBatchAndPrint(file: string, parallelText: string | undefined, config: Config): Promise<number> {
+async function runBatchAndPrint(file: string, parallelText: string | undefined, shardText: string | undefined, config: Config): Promise<number> {
   const { DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema, TargetsFileError, readTargetsFile, runBatch } = await import('./batch.js');
+  const { parseShard, ShardError } = await import('./engine/fleet/shard.js');
   const { batchExitCode, renderBatch } = await import('./report/batch.js');
   const { gateLine } = await import('./report/gate.js');
   const { ruleHelp } = await import('./knowledge/index.js');
@@ -233,12 +255,19 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
   } catch (e) {
     throw e instanceof TargetsFileError ? new UsageError(e.message) : e;
   }
+  let shard;
+  try {
+    shard = shardText === undefined ? undefined : parseShard(shardText);
+  } catch (e) {
+    throw e instanceof ShardError ? new UsageError(e.message) : e;
+  }
   // Ctrl-C stops the running scans (their partial reports are kept) and skips the rest; the report is still written.
   const controller = new AbortController();
   const onSigint = () => controller.abort();
   process.once('SIGINT', onSigint);
   const batch = await runBatch(targets, {
     parallel: parallel.data,
+    ...(shard ? { shard } : {}),
     defaultHeaders: credentialHeaders(config),
     signal: controller.signal,
     scanOptions: scanOptionsOf(config),
@@ -249,7 +278,7 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
   const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
-  if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${targets.length} target(s) could not be scanned.\n`);
+  if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${batch.reports.length + batch.errors.length} target(s) could not be scanned.\n`);
   return batchExitCode(batch, config.failOn);
 }
 
@@ -268,14 +297,22 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  const config = configFrom(values);
+  // discover and merge have formats of their own (csv); they check --format themselves.
+  const ownFormats = command === 'discover' || command === 'merge';
+  const config = configFrom(ownFormats ? { ...values, format: undefined } : values);
   switch (command) {
+    case 'discover':
+    case 'merge': {
+      const ctx = { positionals, values, config, scanOptions: () => scanOptionsOf(config), parseDuration };
+      return command === 'discover' ? (await import('./commands/discover.js')).runDiscover(ctx) : (await import('./commands/merge.js')).runMerge(ctx);
+    }
     case 'scan': {
       if (values.targets !== undefined) {
         if (positionals.length) throw new UsageError('Give either a URL or --targets FILE, not both.');
-        return runBatchAndPrint(values.targets, values.parallel, config);
+        return runBatchAndPrint(values.targets, values.parallel, values.shard, config);
       }
       if (values.parallel !== undefined) throw new UsageError('--parallel only applies to a batch: gatecrash scan --targets FILE --parallel N.');
+      if (values.shard !== undefined) throw new UsageError('--shard only applies to a batch: gatecrash scan --targets FILE --shard K/N.');
       const url = positionals[0];
       if (!url) throw new UsageError('scan needs a URL, e.g. gatecrash scan http://127.0.0.1:8000/generate');
       return runAndPrint(url, config);
@@ -295,10 +332,10 @@ async function main(argv: string[]): Promise<number> {
     case 'verify': {
       // Same judgement as the MCP tool (src/verify.ts); the earlier scan is a saved JSON report or a stored scan id.
       const { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyExitCode, verifyFix } = await import('./verify.js');
-      if (!values.report === !values.scan) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url], or --scan ID (gatecrash scans lists them).');
+      if (!values.report === !values['scan-id']) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url], or --scan-id ID (gatecrash scans lists them).');
       if (positionals.length > 1) throw new UsageError('verify takes at most one URL (where the fixed service answers now).');
       if (config.format && config.format !== 'json' && config.format !== 'pretty') throw new UsageError('verify writes --format pretty or json.');
-      const previous = values.report ? await readReportFile(values.report) : await storedScan(values.scan as string);
+      const previous = values.report ? await readReportFile(values.report) : await storedScan(values['scan-id'] as string);
       const onProgress = progressLine();
       const { scan } = await import('./engine/scan.js');
       const rescans: ScanReport[] = [];

@@ -1,5 +1,5 @@
 // The local scan store: recent reports on disk, so a scan outlives the process that ran it (`verify_fix` after the MCP
-// server restarted, `gatecrash verify --scan ID` after `gatecrash scan`). Written by the faces (CLI, MCP), never by the
+// server restarted, `gatecrash verify --scan-id ID` after `gatecrash scan`). Written by the faces (CLI, MCP), never by the
 // engine. Each report is stored exactly as `--format json` writes it, already redacted: no credential reaches the disk.
 //
 // Where: $XDG_CACHE_HOME/gatecrash/scans (an absolute XDG_CACHE_HOME only, as the XDG spec says), else

@@ -1,4 +1,4 @@
-// Gatecrash as a library: scan an endpoint, read the catalog. Nothing here knows about MCP, the CLI or reports.
+// Gatecrash as a library: scan an endpoint, sweep a fleet, read the catalog. Nothing here knows about MCP, the CLI or reports.
 export { scan, GATECRASH_VERSION, type ScanInput, type ScanHooks } from './scan.js';
 export { RULES, ruleRunsAt, type RuleMeta } from './rules.js';
 export { DEFAULT_SCAN_OPTIONS, LIMITS, resolveScanOptions } from './options.js';
@@ -6,4 +6,5 @@ export { TargetError, parseHeaderLine } from './target.js';
 export { GuardError } from './http/guard.js';
 export { REDACTED } from './http/redact.js';
 export { severityAtLeast } from './findings.js';
+export * from './fleet/index.js';
 export * from './types.js';

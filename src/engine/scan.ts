@@ -7,6 +7,7 @@ import type { Check, CheckContext } from './checks/define.js';
 import { buildFinding, dedupFindings, redactFinding } from './findings.js';
 import { ScanClient } from './http/client.js';
 import { resolveAndPin, type Resolver } from './http/guard.js';
+import type { RateLimiter } from './http/limits.js';
 import { resolveScanOptions } from './options.js';
 import { ALL_PROFILES } from './profiles/index.js';
 import { DEPTH_ORDER, RULES } from './rules.js';
@@ -36,6 +37,10 @@ export interface ScanHooks {
   resolver?: Resolver;
   /** Every exchange, as it completes (redacted). */
   onExchange?: (exchange: Exchange) => void;
+  /** What discovery learned, once it has (fleet sweeps read a server's auth state from it). */
+  onSurface?: (surface: Surface) => void;
+  /** A pace for new connections shared with other scans (fleet sweeps: `--rate`). */
+  connectionRate?: RateLimiter;
 }
 
 const KNOWN_ROUTE_PATHS = [...new Set(ALL_PROFILES.flatMap((p) => [...p.inferenceRoutes, ...p.metadataRoutes].map((r) => r.path)))];
@@ -213,6 +218,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     readCapBytes: options.readCapBytes,
     signal: deadline.signal,
     ...(options.tls ? { tls: options.tls } : {}),
+    ...(hooks.connectionRate ? { connectionRate: hooks.connectionRate } : {}),
   });
   client.onExchange((ex) => {
     hooks.onExchange?.(ex);
@@ -235,6 +241,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     progress('surface', 0, options.budget, 'fingerprinting and route discovery');
     surface = await discoverSurface(target, (p) => client.send(p), { ...(options.hint ? { hint: options.hint } : {}), ...(template ? { template } : {}) });
     timings.surfaceMs = Math.round(performance.now() - t1);
+    hooks.onSurface?.(surface);
 
     if (!client.exchanges.some((ex) => ex.response)) {
       const first = client.exchanges.find((ex) => ex.error)?.error ?? 'no response';

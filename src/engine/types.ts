@@ -224,6 +224,11 @@ export interface Route extends RouteSpec {
   fields?: Record<string, FieldSpec>;
   /** For wrappers: fields the route refused to be sent (a strict validator). */
   forbidden?: string[];
+  /**
+   * For wrappers: the route refuses every field it does not know, so only what it named is sent (no usual names beside
+   * the prompt, no usual limit fields); a validator that stops at its first complaint then names the field it wants.
+   */
+  strict?: boolean;
   /** For the user's template route: the request as given. */
   template?: RequestTemplate;
   /** OpenAPI said this operation has a security requirement. */

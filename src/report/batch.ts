@@ -20,6 +20,20 @@ export const BatchErrorSchema = z.object({
   message: z.string(),
 });
 
+const position = z.number().int().min(0);
+
+/** Which share of a targets file a sharded batch (`scan --targets FILE --shard K/N`) scanned, so `merge` can rebuild the whole. */
+export const BatchShardSchema = z.object({
+  index: z.number().int().min(1),
+  count: z.number().int().min(1),
+  /** Targets in the whole file. */
+  targets: z.number().int().min(0),
+  /** SHA-256 of the file's target URLs, in order: shards of different lists are never merged. */
+  digest: z.string(),
+  /** Each report's and each error's place in the file (0-based), in the order of `reports` and `errors`. */
+  positions: z.object({ reports: z.array(position), errors: z.array(position) }),
+});
+
 export const BatchReportSchema = z
   .object({
     schemaVersion: z.literal(1),
@@ -27,6 +41,8 @@ export const BatchReportSchema = z
     reports: z.array(ScanReportSchema),
     /** One entry per target that could not be scanned, in the order of the targets file. */
     errors: z.array(BatchErrorSchema),
+    /** Present on one shard of a batch; a merge of all its shards has none, exactly like a single run. */
+    shard: BatchShardSchema.optional(),
   })
   .meta({
     title: 'Gatecrash batch report',
@@ -34,10 +50,12 @@ export const BatchReportSchema = z
   });
 
 export type BatchError = z.infer<typeof BatchErrorSchema>;
+export type BatchShard = z.infer<typeof BatchShardSchema>;
 export interface BatchReport {
   schemaVersion: 1;
   reports: ScanReport[];
   errors: BatchError[];
+  shard?: BatchShard;
 }
 
 /** The batch as JSON: each report in toJson's stable key order, newline-terminated. */
@@ -46,6 +64,7 @@ export function toBatchJson(batch: BatchReport): string {
     schemaVersion: batch.schemaVersion,
     reports: batch.reports.map((r) => JSON.parse(toJson(r)) as unknown),
     errors: batch.errors.map((e) => ({ url: e.url, message: e.message })),
+    ...(batch.shard ? { shard: batch.shard } : {}),
   };
   return `${JSON.stringify(canonical, null, 2)}\n`;
 }

@@ -30,6 +30,24 @@ export {
   batchReportJsonSchema,
   type BatchReport,
   type BatchError,
+  type BatchShard,
+  BatchShardSchema,
   type BatchFormat,
 } from './batch.js';
+export {
+  InventorySchema,
+  FleetServiceSchema,
+  buildInventory,
+  parseInventory,
+  inventoryJsonSchema,
+  toInventoryJson,
+  toInventoryCsv,
+  toInventoryMarkdown,
+  toInventoryPretty,
+  renderInventory,
+  productSummary,
+  type Inventory,
+  type InventoryFormat,
+} from './inventory.js';
+export { mergeBatches, mergeInventories, MergeError } from './merge.js';
 export { gateCode, gateSentence, gateLine, gatingFindings, batchGateCode, type FailOn, type GateCode } from './gate.js';

@@ -121,13 +121,13 @@ describe('CLI', () => {
     const openScan = await runCli(['scan', `${open.url}/generate`, '--format', 'json'], env);
     const openReport = JSON.parse(openScan.stdout) as ScanReport;
     expect(openReport.findings.length).toBeGreaterThan(0);
-    const verify = await runCli(['verify', '--scan', openReport.scanId, '--format', 'json'], env);
+    const verify = await runCli(['verify', '--scan-id', openReport.scanId, '--format', 'json'], env);
     expect(verify.code, verify.stderr).toBe(1); // still open: still failing
     expect(JSON.parse(verify.stdout)).toMatchObject({ previousScanId: openReport.scanId, allFixed: false });
     // The re-scans are kept too.
     expect(storedFiles(home).length).toBeGreaterThan(2);
 
-    const unknown = await runCli(['verify', '--scan', 'no-such-scan'], env);
+    const unknown = await runCli(['verify', '--scan-id', 'no-such-scan'], env);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^gatecrash: No scan no-such-scan in the local scan store \(.*\): gatecrash scans lists/);
 

@@ -73,9 +73,10 @@ describe('readAnswer', () => {
 });
 
 describe('model output', () => {
-  it('says where it found the text, and whether a known server field held it', () => {
-    expect(extractModelOutput(JSON.stringify({ generated_text: 'x' }))).toMatchObject({ where: 'generated_text', known: true });
-    expect(extractModelOutput(JSON.stringify({ data: { reply: 'x' } }))).toMatchObject({ where: 'data.reply', known: false });
+  it('says where it found the text, and whether only a status-like field held it', () => {
+    expect(extractModelOutput(JSON.stringify({ generated_text: 'x' }))).toMatchObject({ where: 'generated_text', weak: false });
+    expect(extractModelOutput(JSON.stringify({ data: { reply: 'x' } }))).toMatchObject({ where: 'data.reply', weak: false });
+    expect(extractModelOutput(JSON.stringify({ message: 'Hello there' }))).toMatchObject({ where: 'message', weak: true });
   });
 
   it('prefers a generated-text field at any depth over a status word nearer the top', () => {

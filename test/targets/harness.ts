@@ -43,6 +43,11 @@ export interface RunningTarget {
   managementCount(): number;
   /** The worker pool's counters, when the target runs behind one (`StartOptions.pool`). */
   pool?: PoolStats;
+  /**
+   * Serves a connection accepted by another listener, as if this emulator had accepted it: one emulator answers on many
+   * addresses and ports (fleet tests), with one handler and one request record.
+   */
+  serve(socket: Socket): void;
   close(): Promise<void>;
 }
 
@@ -134,6 +139,7 @@ export async function startTarget(handler: EmulatorHandler, options: StartOption
     inferenceCount: () => requests.filter((r) => r.inference).length,
     managementCount: () => requests.filter((r) => r.management).length,
     ...(pooled ? { pool: pooled.stats } : {}),
+    serve: (socket) => server.emit('connection', socket),
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();

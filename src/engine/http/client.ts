@@ -4,7 +4,7 @@ import type { Agent, Dispatcher } from 'undici';
 import type { Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
 import { ConnectionPolicy, type RequestTicket } from './connections.js';
 import type { PinnedAddress } from './guard.js';
-import { Semaphore } from './limits.js';
+import { Semaphore, type RateLimiter } from './limits.js';
 import { Redactor, secretsFromCredentials } from './redact.js';
 import { looksStreamed, streamHasOutput } from '../surface/model-output.js';
 import type { CertificateSeen } from '../types.js';
@@ -22,6 +22,8 @@ export interface ClientOptions {
   /** Time to wait for response headers, and between body chunks. */
   ioTimeoutMs?: number;
   tls?: TlsSettings;
+  /** A pace shared with other scans and port probes (fleet sweeps): each new connection waits for its turn. */
+  connectionRate?: RateLimiter;
 }
 
 export interface RequestCounts {
@@ -74,11 +76,17 @@ export class ScanClient {
         ...tlsConnectOptions(this.opts.tls),
       } as Parameters<typeof buildConnector>[0]);
       return new Agent({
-        connect: (options, callback) =>
-          connector(options, (err, socket) => {
-            if (!err) this.certificate ??= certificateOf(socket);
-            callback(err as Error, socket as never);
-          }),
+        connect: (options, callback) => {
+          const open = () =>
+            connector(options, (err, socket) => {
+              if (!err) this.certificate ??= certificateOf(socket);
+              callback(err as Error, socket as never);
+            });
+          // Under a shared pace (fleet sweeps), each new connection waits for its turn first.
+          const rate = this.opts.connectionRate;
+          if (!rate) return open();
+          void rate.take(this.opts.signal).then(open, (e: unknown) => callback(e as Error, null as never));
+        },
         headersTimeout: io,
         bodyTimeout: io,
         connections: Math.max(1, this.opts.concurrency),

@@ -7,6 +7,9 @@ export class GuardError extends Error {
   override readonly name = 'GuardError';
 }
 
+/** A host name that does not resolve (or whose lookup failed): nothing was refused, there is nothing to connect to. */
+export class LookupError extends GuardError {}
+
 export interface GuardPolicy {
   allowPrivate: boolean;
   /** Host allow-list: hostnames (exact, case-insensitive, trailing dot ignored), IP addresses or CIDR ranges. Empty = no list. */
@@ -110,6 +113,55 @@ function refusalFor(cls: AddressClass, range: string, hostname: string, address:
   }
 }
 
+/**
+ * The guard's verdict on one address that `host` stands for (the address itself when no name was given): throws a
+ * GuardError with the sentence to show, or returns. Every connection Gatecrash opens, a scan's or a port probe's, is
+ * to an address that passed here.
+ */
+export function checkAddress(host: string, address: string, policy: GuardPolicy): void {
+  const { cls, range } = classifyAddress(address);
+  const refusal = refusalFor(cls, range, host, address);
+  if (refusal) throw new GuardError(refusal);
+  if (cls === 'private' && !policy.allowPrivate && !(policy.allow.length && hostMatchesAllowList(host, address, policy.allow))) {
+    throw new GuardError(
+      `Refused to scan ${host === address ? host : `${host} (${address})`}: it is a private-network address (${range}). ` +
+        'Pass --allow-private (or GATECRASH_ALLOW_PRIVATE=1) if you mean to scan your own network.',
+    );
+  }
+  if (policy.allow.length && !hostMatchesAllowList(host, address, policy.allow)) {
+    throw new GuardError(`Refused to scan ${host}: it is not on the allow-list (--allow / GATECRASH_ALLOW).`);
+  }
+}
+
+/**
+ * IPv6 special ranges with no scannable range nested inside them (so one verdict holds for the whole range). In IPv4 this
+ * holds for every special range but loopback.
+ */
+const WHOLE_IPV6_RANGES = new Set(['linkLocal', 'multicast', 'uniqueLocal', 'deprecatedSiteLocal', 'reserved', 'discard', '6to4', 'teredo', 'segmentRouting']);
+
+/**
+ * Judges a whole address range [first, last] at once when it lies inside one special range whose every address the guard
+ * refuses (`169.254.0.0/16` always; `10.0.0.0/8` without --allow-private): a sweep is refused with one sentence before
+ * any work, not after sixteen million refusals. Other ranges pass here and each address is judged by checkAddress.
+ */
+export function checkRange(label: string, first: string, last: string, policy: GuardPolicy): void {
+  const a = ipaddr.parse(first);
+  const b = ipaddr.parse(last);
+  if (a.kind() !== b.kind()) return;
+  // ipaddr.js keeps its table of special ranges on the prototype, untyped.
+  const special = ((a.kind() === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6).prototype as unknown as { SpecialRanges: Record<string, unknown> }).SpecialRanges as Record<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | [ipaddr.IPv4 | ipaddr.IPv6, number][]>;
+  for (const [name, value] of Object.entries(special)) {
+    if (a.kind() === 'ipv4' ? name === 'loopback' : !WHOLE_IPV6_RANGES.has(name)) continue;
+    const cidrs = (Array.isArray(value[0]) ? value : [value]) as [ipaddr.IPv4 | ipaddr.IPv6, number][];
+    if (cidrs.some((cidr) => a.match(cidr) && b.match(cidr))) {
+      // An allow-list may lift part of a private range (each of its addresses is then judged alone), never a forbidden one.
+      if (policy.allow.length && classifyAddress(first).cls === 'private') return;
+      checkAddress(label, first, policy);
+      return;
+    }
+  }
+}
+
 /** Checks a URL's form before any lookup. Returns the hostname to resolve, brackets removed. */
 export function checkUrlForm(url: URL): string {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -128,7 +180,11 @@ export function checkUrlForm(url: URL): string {
  * Every resolved address must pass: a name that answers both a public and a forbidden address is refused.
  */
 export async function resolveAndPin(url: URL, policy: GuardPolicy, resolver: Resolver = systemResolver): Promise<PinnedAddress> {
-  const host = checkUrlForm(url);
+  return pinHost(checkUrlForm(url), policy, resolver);
+}
+
+/** resolveAndPin for a bare host (a name or an address literal, IPv6 without brackets): one lookup, every answer judged. */
+export async function pinHost(host: string, policy: GuardPolicy, resolver: Resolver = systemResolver): Promise<PinnedAddress> {
   let answers: PinnedAddress[];
   if (ipaddr.isValid(host)) {
     answers = [{ address: host, family: ipaddr.parse(host).kind() === 'ipv6' ? 6 : 4 }];
@@ -137,28 +193,15 @@ export async function resolveAndPin(url: URL, policy: GuardPolicy, resolver: Res
       answers = await resolver(host);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new GuardError(
+      throw new LookupError(
         code === 'ENOTFOUND' || code === 'ENODATA'
           ? `The host ${host} does not resolve. Check the spelling of the URL.`
           : `Looking up ${host} failed (${code ?? (e as Error).message}).`,
       );
     }
   }
-  if (answers.length === 0) throw new GuardError(`The host ${host} does not resolve. Check the spelling of the URL.`);
-  for (const a of answers) {
-    const { cls, range } = classifyAddress(a.address);
-    const refusal = refusalFor(cls, range, host, a.address);
-    if (refusal) throw new GuardError(refusal);
-    if (cls === 'private' && !policy.allowPrivate && !(policy.allow.length && hostMatchesAllowList(host, a.address, policy.allow))) {
-      throw new GuardError(
-        `Refused to scan ${host === a.address ? host : `${host} (${a.address})`}: it is a private-network address (${range}). ` +
-          'Pass --allow-private (or GATECRASH_ALLOW_PRIVATE=1) if you mean to scan your own network.',
-      );
-    }
-    if (policy.allow.length && !hostMatchesAllowList(host, a.address, policy.allow)) {
-      throw new GuardError(`Refused to scan ${host}: it is not on the allow-list (--allow / GATECRASH_ALLOW).`);
-    }
-  }
+  if (answers.length === 0) throw new LookupError(`The host ${host} does not resolve. Check the spelling of the URL.`);
+  for (const a of answers) checkAddress(host, a.address, policy);
   // Pin the canonical spelling of the address that was judged: a resolver may answer `0x7f.1` or `::FFFF:7F00:1`,
   // and what the socket connects to must be exactly what was classified above.
   const judged = ipaddr.parse(answers[0]!.address);

@@ -46,11 +46,14 @@ const CERT_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** How that sentence begins (a fleet sweep lists a service it got this far with as HTTPS). */
+export const CERTIFICATE_REFUSED = 'The TLS certificate was not accepted';
+
 /** A certificate the client refused, in one sentence that names both ways forward. */
 export function certificateRefused(code: string | undefined): string | null {
   if (!code || !CERT_CODES.has(code)) return null;
   return (
-    `The TLS certificate was not accepted (${code}). If you trust this server, pass --ca FILE with the CA that signed its ` +
+    `${CERTIFICATE_REFUSED} (${code}). If you trust this server, pass --ca FILE with the CA that signed its ` +
     'certificate (GATECRASH_CA), or --insecure to scan without verifying it (GATECRASH_INSECURE=1); the report will say so.'
   );
 }

@@ -70,10 +70,16 @@ function specToRoute(spec: RouteSpec, prefix: string, source: string, models: st
   return { ...spec, path, source, access: 'unknown' };
 }
 
-/** The given URL names a base (the origin, or a prefix ending in '/') rather than a route. */
-function namesBase(target: Target): boolean {
+/**
+ * The given URL names a base rather than a route: the origin, or a path ending in '/' where nothing answers (a prefix such
+ * as `/llm/`). A path ending in '/' that something answers (Django's `/api/ask/` with a 405) is a route.
+ */
+function namesBase(target: Target, signals: Signals): boolean {
   const path = target.url.pathname;
-  return path === '/' || path === '' || path.endsWith('/');
+  if (path === '/' || path === '') return true;
+  if (!path.endsWith('/')) return false;
+  const kind = readAnswer(signals.byPath[path + target.url.search]).kind;
+  return kind === 'not-routed' || kind === 'no-answer';
 }
 
 /**
@@ -82,7 +88,7 @@ function namesBase(target: Target): boolean {
  * the route itself (a validation error about its query, or model output), a POST otherwise (a 405 to that POST teaches).
  */
 function givenUrlRoute(target: Target, profiles: ServerProfile[], signals: Signals): Route | null {
-  if (namesBase(target)) return null;
+  if (namesBase(target, signals)) return null;
   const path = target.url.pathname;
   for (const p of ALL_PROFILES) {
     for (const spec of [...p.metadataRoutes, ...p.managementRoutes]) if (spec.path === path) return null;
@@ -180,7 +186,7 @@ export interface DiscoverOptions {
 }
 
 /** Where servers list their models (fingerprint.ts modelIdsFrom reads these paths). */
-const MODEL_LIST_PATHS = ['/v1/models', '/models', '/info', '/api/tags', '/api/v0/models', '/v2/models/stats', '/get_model_info', '/v1/internal/model/info'];
+export const MODEL_LIST_PATHS = ['/v1/models', '/models', '/info', '/api/tags', '/api/v0/models', '/v2/models/stats', '/get_model_info', '/v1/internal/model/info'];
 
 /**
  * Authenticated mode: when the model list is refused without credentials, ask for it again with the user's (a guarded
@@ -234,17 +240,18 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   // routing: a guessed route's 401 would not say that it exists. A product's own routes do exist, so they are still tried.
   const trustOpenApi = fromOpenApi && isFramework(fp.product) && fromOpenApi.routes.some((r) => r.kind === 'inference');
   const wrapperOrUnknown = fp.product === 'unknown' || isFramework(fp.product) || fp.confidence < 0.5;
-  const blind = given !== null && wrapperOrUnknown && refusesEveryPath(signals, target.url.pathname + target.url.search);
+  // A server that refused every path before routing still gets its guessed routes asked: a refusal there says nothing
+  // and is dropped, but a route registered before the auth middleware answers otherwise.
+  const blind = wrapperOrUnknown && refusesEveryPath(signals, target.url.pathname + target.url.search);
   const prefixes = target.basePath ? [target.basePath, ''] : [''];
-  if (!trustOpenApi && !blind) {
+  if (!trustOpenApi) {
     for (const prefix of prefixes) {
       for (const p of profiles) for (const spec of p.inferenceRoutes) add(specToRoute(spec, prefix, `profile:${p.id}`, fp.models));
     }
   }
-  // A base URL of a server no profile names: the paths wrappers usually take, under the URL's own prefix. Sent prompt-less
-  // even when every other path was refused, since a route registered before the auth middleware answers otherwise.
+  // A base URL of a server no profile names: the paths wrappers usually take, under the URL's own prefix.
   const guessed: string[] = [];
-  if (namesBase(target) && wrapperOrUnknown && !trustOpenApi && !template) {
+  if (namesBase(target, signals) && wrapperOrUnknown && !trustOpenApi && !template) {
     for (const path of COMMON_WRAPPER_PATHS) {
       const r: Route = { method: 'POST', path: target.basePath + path, kind: 'inference', shape: 'wrapper', source: 'common-path', access: 'unknown' };
       if (!candidates.has(routeKey(r))) guessed.push(r.path);
@@ -288,17 +295,25 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     let ex = await promptless(r, 'prompt-less request to');
     followUps.push(ex);
     let answer = readAnswer(ex);
-    // A 405 names the methods the route takes: one more prompt-less request with one of them.
-    const other = answer.kind === 'wrong-method' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
+    // A 405 names the methods the route takes, a redirect to the path with its trailing slash names the route's own
+    // spelling: one more prompt-less request there.
+    const other = answer.kind === 'wrong-method' || answer.kind === 'redirect' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
     if (other) {
       r = other.route;
-      ex = await promptless(r, 'prompt-less request (the 405 allows it) to');
+      ex = await promptless(r, `prompt-less request (${other.why}) to`);
       followUps.push(ex);
       answer = readAnswer(ex);
     }
     const { access, exists } = classify(answer, r);
     if (!exists && r.source !== 'given-url') return;
-    if (blind && access === 'guarded' && r.source === 'common-path') return;
+    // On a server that refuses every path, a refused guess may not exist at all. With the user's key, the same prompt-less
+    // request says whether it does (still no prompt, limits at one token); without it, only guesses that answered stay.
+    if (blind && access === 'guarded' && isGuess(r, fp)) {
+      if (Object.keys(target.credentials).length === 0) return;
+      const keyed = await send(probeOf(promptlessRequestFor(r), { credentials: 'user', purpose: `discovery: does ${r.method} ${r.path} exist? (the same prompt-less request with your credentials)` }));
+      const there = readAnswer(keyed).kind;
+      if (there === 'not-routed' || there === 'refused' || there === 'no-answer') return;
+    }
     learnedHeaders.push(...missingHeaders(ex));
     const taught = answer.kind === 'rejected-input' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
     routes.push({ ...(taught?.route ?? r), access: exists ? access : 'unknown', evidence: followUps.filter((f) => f.probe.path.split('?')[0] === r.path.split('?')[0]).map((f) => f.id) });
@@ -331,6 +346,17 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     signals: enriched,
     guessed,
   };
+}
+
+/**
+ * A route tried because servers often have it, not because the user, a document or the named product's own API named
+ * it: the usual wrapper paths, a framework's usual routes, the routes of a product the fingerprint did not name.
+ */
+function isGuess(r: Route, fp: Fingerprint): boolean {
+  if (r.source === 'common-path') return true;
+  if (!r.source.startsWith('profile:')) return false;
+  const id = r.source.slice('profile:'.length);
+  return id !== fp.product || profileById(id)?.kind === 'framework';
 }
 
 /** Where a route (possibly re-shaped by what it taught) stood among the candidates, matched on its path. */

@@ -65,6 +65,7 @@ function describeSpec(spec: Partial<FieldSpec>): string {
 export function applyLesson(route: Route, lesson: Lesson, status: number | null): { route: Route; why: string } | null {
   if ((route.shape ?? 'wrapper') !== 'wrapper') return null;
   const said = status === null ? 'the answer' : `the ${status} answer`;
+  if (lesson.moved) return { route: { ...route, path: lesson.moved }, why: `${said} moved it to ${lesson.moved} (the same route with its trailing slash)` };
   if (lesson.allow?.length && !lesson.allow.includes(route.method.toUpperCase())) {
     const method = ['POST', 'GET', 'PUT', 'PATCH'].find((m) => lesson.allow!.includes(m));
     if (!method) return null;
@@ -81,7 +82,10 @@ export function applyLesson(route: Route, lesson: Lesson, status: number | null)
   if (forbidden.length) {
     next.forbidden!.push(...forbidden);
     for (const f of forbidden) delete next.fields![f];
-    reasons.push(`it refused the extra field(s) ${quote(forbidden)}`);
+    // A validator that refuses unknown fields refuses the usual names too: send only what it names from now on.
+    next.strict = true;
+    if (next.promptField && forbidden.includes(next.promptField)) delete next.promptField;
+    reasons.push(`it refused the extra field(s) ${quote(forbidden)}: only the fields it names are sent`);
   }
   for (const f of lesson.fields) {
     if (f.where === 'header') continue;
@@ -91,13 +95,20 @@ export function applyLesson(route: Route, lesson: Lesson, status: number | null)
       reasons.push(`it wants '${f.name}' in the query string`);
     }
     const known = next.fields![f.name];
-    const isPrompt = isPromptLike(f.name) && f.spec.type !== 'integer' && f.spec.type !== 'number' && f.spec.enum === undefined;
+    const isPrompt = isPromptLike(f.name) && !['integer', 'number', 'object', 'boolean'].includes(f.spec.type ?? '') && f.spec.enum === undefined;
     // The first prompt-like field named is where the prompt goes; a second one (an `instruction` beside an `input`) is
     // an ordinary text field, which is filled with the prompt too.
     if (isPrompt && !next.promptField) {
       next.promptField = f.name;
       if (f.spec.type === 'array') next.fields![f.name] = { type: 'array' };
       reasons.push(`it named the prompt field '${f.name}'`);
+      continue;
+    }
+    // The field taken for the prompt is an object: the prompt goes inside it, under a name the next answer will give.
+    if (f.name === next.promptField && f.spec.type === 'object') {
+      delete next.promptField;
+      next.fields![f.name] = { type: 'object' };
+      reasons.push(`it wants an object in '${f.name}'`);
       continue;
     }
     if (isPrompt && next.promptField === f.name) {
@@ -151,8 +162,9 @@ export async function probeInference(
   const learn = o.learn ?? route.shape !== 'template';
   let r: Route = { ...route, ...(o.path ? { path: o.path } : {}), ...(o.method ? { method: o.method } : {}) };
   let why = firstReason(route);
-  // A trick that sets the method holds it: neither a 405 nor a fallback may change what is being tested.
+  // A trick holds what it sets: neither a 405 nor a fallback may change its method, nor a redirect its path.
   const fixedMethod = o.method !== undefined;
+  const fixedPath = o.path !== undefined;
   const fallbacks = learn ? encodingFallbacks(r).filter((f) => !fixedMethod || f.method === r.method) : [];
   const unchanged = staticAnswer(route, surface);
   const steps: Exchange[] = [];
@@ -177,13 +189,14 @@ export async function probeInference(
     );
     steps.push(exchange);
     let answer = readAnswer(exchange, o.prompt);
-    // Text found only by the general reading, and identical to what the route answered without a prompt, is static.
-    if (answer.kind === 'model-output' && !answer.output!.known && unchanged !== null && unchanged === exchange.response!.body) answer = { kind: 'unreadable', status: answer.status };
+    // Text in a field as likely to hold a status word, identical to what the route answered without a prompt, is static.
+    if (answer.kind === 'model-output' && answer.output!.weak && unchanged !== null && unchanged === exchange.response!.body) answer = { kind: 'unreadable', status: answer.status };
     last = { exchange, answer, output: answer.kind === 'model-output' ? answer.output! : null, route: r, request, steps };
-    if (!learn || !['rejected-input', 'wrong-method', 'server-error'].includes(answer.kind) || (answer.status ?? 0) >= 502) break;
+    if (!learn || !['rejected-input', 'wrong-method', 'server-error', 'redirect'].includes(answer.kind) || (answer.status ?? 0) >= 502) break;
     const lesson = learnFromRejection(exchange);
-    const taught = answer.kind === 'server-error' ? null : applyLesson(r, fixedMethod ? { ...lesson, allow: undefined } : lesson, answer.status);
-    const next = taught ?? nextFallback(fallbacks, r);
+    const held = { ...lesson, ...(fixedMethod ? { allow: undefined } : {}), ...(fixedPath ? { moved: undefined } : {}) };
+    const taught = answer.kind === 'server-error' ? null : applyLesson(r, held, answer.status);
+    const next = taught ?? (answer.kind === 'redirect' ? null : nextFallback(fallbacks, r));
     if (!next) break;
     r = next.route;
     why = next.why;

@@ -9,11 +9,10 @@ export interface ModelOutput {
   /** Where the text was found ('choices[0].message.content', 'data: …token', 'body'), for the report's notes. */
   where: string;
   /**
-   * True when the text sat in a field a known server uses for generated text (or a stream of them); false when only the
-   * general reading found it (a wrapper's own field name, a plain-text body). Callers hold the latter to one more test:
-   * the same route must not answer the same text without a prompt.
+   * True when only a field as likely to hold a status as generated text held it (`message`, `data`): callers hold such
+   * text to one more test, that the same route did not answer the very same text without a prompt.
    */
-  known: boolean;
+  weak: boolean;
 }
 
 /** Path step: the value here is an array of byte values (0–255) holding UTF-8 text. */
@@ -84,12 +83,12 @@ function collect(value: unknown, path: string[], out: string[]): void {
   if (isObject(value) && head !== undefined) collect(value[head], rest, out);
 }
 
-function knownPathText(json: unknown): { text: string; where: string } | null {
+function knownPathText(json: unknown): { text: string; where: string; weak: boolean } | null {
   for (const path of KNOWN_PATHS) {
     const found: string[] = [];
     collect(json, path, found);
     const text = found.join('');
-    if (text.trim().length > 0) return { text, where: path.join('.').replaceAll('.*', '[]').replace(`.${BYTES}`, ' (bytes)') };
+    if (text.trim().length > 0) return { text, where: path.join('.').replaceAll('.*', '[]').replace(`.${BYTES}`, ' (bytes)'), weak: false };
   }
   return null;
 }
@@ -97,7 +96,7 @@ function knownPathText(json: unknown): { text: string; where: string } | null {
 const MAX_DEPTH = 6;
 
 /** The general reading: a non-empty string under an output-like key at any depth, best tier first, then shallowest. */
-function outputLikeText(json: unknown, prompt: string | undefined): { text: string; where: string } | null {
+function outputLikeText(json: unknown, prompt: string | undefined): { text: string; where: string; weak: boolean } | null {
   let best: { tier: number; depth: number; text: string; where: string } | null = null;
   const visit = (value: unknown, where: string, depth: number) => {
     if (depth > MAX_DEPTH) return;
@@ -122,7 +121,8 @@ function outputLikeText(json: unknown, prompt: string | undefined): { text: stri
     }
   };
   visit(json, '', 0);
-  return best ? { text: (best as { text: string }).text, where: (best as { where: string }).where } : null;
+  const found = best as { tier: number; text: string; where: string } | null;
+  return found ? { text: found.text, where: found.where, weak: found.tier > 0 } : null;
 }
 
 /**
@@ -136,12 +136,11 @@ export function isEcho(text: string, prompt: string | undefined): boolean {
   return t === p || (t.includes(p) && t.length <= p.length + 24);
 }
 
-function jsonOutput(json: unknown, prompt: string | undefined): { text: string; where: string; known: boolean } | null {
+function jsonOutput(json: unknown, prompt: string | undefined): { text: string; where: string; weak: boolean } | null {
   if (isErrorReport(json)) return null;
   const known = knownPathText(json);
-  if (known && !isEcho(known.text, prompt)) return { ...known, known: true };
-  const general = outputLikeText(json, prompt);
-  return general ? { ...general, known: false } : null;
+  if (known && !isEcho(known.text, prompt)) return known;
+  return outputLikeText(json, prompt);
 }
 
 /** One event of a stream: its data, JSON or plain text. */
@@ -171,27 +170,24 @@ export function streamEvents(body: string): StreamEvent[] {
 /** Generated text carried by a stream, joined across events (a partial last event of a capped read is ignored). */
 function streamOutput(body: string, prompt: string | undefined): ModelOutput | null {
   const parts: string[] = [];
-  let known = true;
+  let weak = false;
   for (const event of streamEvents(body)) {
     const json = parseJson(event.data);
     if (json === null) {
       // A plain-text token (`data: Hello`) unless it only looks like JSON cut short.
-      if (!/^[[{]/.test(event.data.trim())) {
-        parts.push(event.data);
-        known = false;
-      }
+      if (!/^[[{]/.test(event.data.trim())) parts.push(event.data);
       continue;
     }
     if (isErrorReport(json)) return null;
     const out = jsonOutput(json, undefined);
     if (out) {
       parts.push(out.text);
-      known &&= out.known;
+      weak ||= out.weak;
     }
   }
   const text = parts.join('');
   if (!text.trim() || isEcho(text, prompt)) return null;
-  return { text, format: 'stream', where: 'stream events', known };
+  return { text, format: 'stream', where: 'stream events', weak };
 }
 
 /** True once a streamed body carries generated text: the client may hang up (never let a long generation run). */
@@ -217,7 +213,7 @@ export function extractModelOutput(body: string, sentPrompt?: string, contentTyp
     const json = parseJson(trimmed);
     if (json !== null && typeof json === 'object') {
       const out = jsonOutput(json, sentPrompt);
-      if (out) return { text: out.text, format: 'json', where: out.where, known: out.known };
+      if (out) return { text: out.text, format: 'json', where: out.where, weak: out.weak };
       // Not one JSON document with text in it: it may still be NDJSON whose first line parsed.
     } else if (json === null && !/^[[{]/.test(trimmed) && !/json/i.test(contentType)) {
       return plainTextOutput(trimmed, sentPrompt, contentType);
@@ -226,9 +222,12 @@ export function extractModelOutput(body: string, sentPrompt?: string, contentTyp
   return streamOutput(trimmed, sentPrompt);
 }
 
+/** A short status phrase a route answers whatever it was asked: never generated text. */
+const STATUS_WORDS = /^(ok|okay|success(ful)?|accepted|received|queued|submitted|pending|processing|created|done|true|false|null|none|healthy|ready|alive|pong)[.!]?$/i;
+
 /** A plain-text body is the generated text itself, unless it is a page (HTML), an echo, or a status word. */
 function plainTextOutput(text: string, prompt: string | undefined, contentType: string): ModelOutput | null {
   if (/html|xml/i.test(contentType) || HTML.test(text.slice(0, 512))) return null;
-  if (isEcho(text, prompt) || /^(ok|okay|success|accepted|true|false|null|done|queued)\.?$/i.test(text)) return null;
-  return { text, format: 'text', where: 'body', known: false };
+  if (isEcho(text, prompt) || STATUS_WORDS.test(text)) return null;
+  return { text, format: 'text', where: 'body', weak: false };
 }

@@ -21,6 +21,8 @@ export interface Lesson {
   allow?: string[];
   /** The route wants another body encoding (415, or a validator that says so). */
   encoding?: 'form' | 'text' | 'json';
+  /** A redirect to the same path with or without its trailing slash (Django's APPEND_SLASH, Flask's strict slashes). */
+  moved?: string;
 }
 
 const EMPTY: Lesson = { fields: [], forbidden: [] };
@@ -84,7 +86,7 @@ function fromIssue(issue: unknown, lesson: Lesson): void {
   } else if (typeof ctx['key'] === 'string') {
     name = ctx['key'];
   }
-  if (/extra|unrecognized_keys|not permitted/i.test(type) || /extra (fields|inputs?) (are )?not permitted/i.test(msg)) {
+  if (/extra|unrecognized_keys|not permitted|object\.unknown/i.test(type) || /extra (fields|inputs?) (are )?not permitted|is not allowed$/i.test(msg)) {
     const keys = Array.isArray(issue['keys']) ? issue['keys'].filter((k): k is string => typeof k === 'string') : name ? [name] : [];
     lesson.forbidden.push(...keys);
     return;
@@ -117,6 +119,8 @@ function fromIssue(issue: unknown, lesson: Lesson): void {
   if (/int/i.test(type) || issue['expected'] === 'number') spec.type = /int/i.test(type) ? 'integer' : 'number';
   if (/list|array/i.test(type) || issue['expected'] === 'array') spec.type = 'array';
   if (/bool/i.test(type)) spec.type = 'boolean';
+  // pydantic v1 type_error.dict, v2 dict_type / model_attributes_type, zod expected "object": the field is an object.
+  if (/dict|model_attributes|object\.base/i.test(type) || issue['expected'] === 'object') spec.type = 'object';
   if (/string|str_type/i.test(type) || issue['expected'] === 'string') spec.type = 'string';
   Object.assign(spec, fromProse(msg, name)?.spec ?? {});
   // `messages.0.content` is a chat array: the field to fill is `messages`.
@@ -187,10 +191,26 @@ function proseOf(ex: Exchange): string[] {
   return out;
 }
 
+/**
+ * Errors keyed by field name, each a list of messages (Django forms `{"errors": {"prompt": [{"message": …}]}}`, DRF
+ * serializers `{"prompt": ["This field is required."]}`, zod's `fieldErrors`).
+ */
+function fieldKeyedErrors(json: unknown): Record<string, unknown>[] {
+  if (!isObject(json)) return [];
+  const candidates = [json['errors'], json['fieldErrors'], isObject(json['error']) ? json['error']['fieldErrors'] : undefined, json];
+  const keyed = (v: unknown): v is Record<string, unknown> =>
+    isObject(v) && Object.keys(v).length > 0 && Object.keys(v).length <= 20 && Object.entries(v).every(([k, m]) => /^[A-Za-z_][\w.]{0,40}$/.test(k) && Array.isArray(m) && m.length > 0 && m.every((x) => typeof x === 'string' || (isObject(x) && typeof x['message'] === 'string')));
+  return candidates.filter(keyed);
+}
+
 /** The lesson in a 400/405/415/422 answer; empty for anything else. */
 export function learnFromRejection(ex: Exchange | undefined): Lesson {
   const res = ex?.response;
   if (!res) return EMPTY;
+  if (res.status >= 301 && res.status <= 308) {
+    const moved = slashTwin(ex!.request.url, res.headers['location']);
+    return moved ? { fields: [], forbidden: [], moved } : EMPTY;
+  }
   if (res.status === 405) {
     const allow = (res.headers['allow'] ?? '').split(',').map((m) => m.trim().toUpperCase()).filter((m) => /^[A-Z]+$/.test(m));
     return { ...EMPTY, fields: [], forbidden: [], ...(allow.length ? { allow } : {}) };
@@ -205,14 +225,20 @@ export function learnFromRejection(ex: Exchange | undefined): Lesson {
   const issues = issueList(parseResponse(res));
   if (issues) for (const issue of issues.slice(0, 50)) fromIssue(issue, lesson);
   const json = parseResponse(res);
-  if (isObject(json) && isObject(json['fieldErrors'])) {
-    for (const [name, msgs] of Object.entries(json['fieldErrors'])) {
-      const prose = Array.isArray(msgs) ? msgs.filter((m): m is string => typeof m === 'string').join(' ') : '';
+  for (const byField of fieldKeyedErrors(json)) {
+    for (const [name, msgs] of Object.entries(byField)) {
+      const prose = (Array.isArray(msgs) ? msgs : [msgs]).map((m) => (typeof m === 'string' ? m : isObject(m) ? String(m['message'] ?? '') : '')).join(' ');
       lesson.fields.push({ name, where: 'body', spec: fromProse(prose, name)?.spec ?? {} });
     }
   }
   if (lesson.fields.length === 0 && lesson.forbidden.length === 0) {
     for (const text of proseOf(ex)) {
+      // Joi, Marshmallow, ajv: "\"max_tokens\" is not allowed", "Unknown field: text", "must NOT have additional properties".
+      const extra = new RegExp(`["'\`](${IDENT})["'\`]\\s+is not allowed|unknown (?:field|key|property|parameter)s?:?\\s*["'\`]?(${IDENT})`, 'i').exec(text);
+      if (extra) {
+        lesson.forbidden.push((extra[1] ?? extra[2])!);
+        break;
+      }
       const f = fromProse(text);
       if (f) {
         lesson.fields.push(f);
@@ -223,6 +249,24 @@ export function learnFromRejection(ex: Exchange | undefined): Lesson {
     }
   }
   return lesson;
+}
+
+/**
+ * The path a redirect leads to when it is the requested path with a trailing slash added or removed, on the same origin:
+ * the route itself, asked for by its own spelling. Any other redirect (another host, a login page) is not followed.
+ */
+function slashTwin(requestUrl: string, location: string | undefined): string | null {
+  if (!location) return null;
+  try {
+    const from = new URL(requestUrl);
+    const to = new URL(location, from);
+    if (to.origin !== from.origin) return null;
+    const a = from.pathname.replace(/\/+$/, '');
+    const b = to.pathname.replace(/\/+$/, '');
+    return a === b && to.pathname !== from.pathname ? to.pathname + to.search : null;
+  } catch {
+    return null;
+  }
 }
 
 /** The credential headers a FastAPI 422 says are missing (`loc: ["header", NAME]`). */

@@ -82,17 +82,15 @@ function wrapperValues(route: Route, o: RequestOptions & { model?: string }, wit
   const values = new Map<string, unknown>();
   for (const [name, spec] of Object.entries(route.fields ?? {})) values.set(name, filler(name, spec, { ...o, tokens }));
   const structured = (route.encoding ?? 'json') === 'json';
-  if (withPrompt) {
-    if (route.promptField) {
-      const spec = route.fields?.[route.promptField];
-      values.set(route.promptField, route.promptField === 'messages' || spec?.type === 'array' ? chat(o.prompt) : o.prompt);
-    } else {
-      // The prompt under every usual name at once: the wrapper reads its own and ignores the others.
-      for (const name of PROMPT_FIELD_GUESSES) if (!forbidden.has(name) && !values.has(name)) values.set(name, o.prompt);
-      if (structured && !forbidden.has('messages') && !values.has('messages')) values.set('messages', chat(o.prompt));
-    }
+  if (withPrompt && route.promptField) {
+    const spec = route.fields?.[route.promptField];
+    values.set(route.promptField, route.promptField === 'messages' || spec?.type === 'array' ? chat(o.prompt) : o.prompt);
+  } else if (withPrompt && !route.strict) {
+    // The prompt under every usual name at once: the wrapper reads its own and ignores the others.
+    for (const name of PROMPT_FIELD_GUESSES) if (!forbidden.has(name) && !values.has(name)) values.set(name, o.prompt);
+    if (structured && !forbidden.has('messages') && !values.has('messages')) values.set('messages', chat(o.prompt));
   }
-  if (!route.exactSchema) for (const name of USUAL_LIMIT_FIELDS) if (!forbidden.has(name) && !values.has(name)) values.set(name, tokens);
+  if (!route.exactSchema && !route.strict) for (const name of USUAL_LIMIT_FIELDS) if (!forbidden.has(name) && !values.has(name)) values.set(name, tokens);
   const limited = [...values.keys()].some(isLimitField);
   return { values: [...values.entries()], tokens: limited ? tokens : null };
 }
