@@ -26,7 +26,7 @@ if (/from\s*"\.\/chunks\//.test(readFileSync(input, 'utf8'))) {
  * import costs a resolution with realpath): `core`, shared by every command (zod, the configuration, small shared
  * modules), and `mcp` (the SDK, the server, its tools, resources and prompts). Everything else splits as it is imported.
  */
-const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/]usage-error)\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
+const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/](usage-error|keep-scans))\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
 const MCP = /node_modules[\\/]@modelcontextprotocol[\\/](server|core)[\\/]|sdk-node-shims\.mjs$|dist[\\/](server|scan-runner)\.js$|dist[\\/](tools|resources|prompts)[\\/]/;
 /** Loaded by the first read of a rule page, with the knowledge base it renders. */
 const LATER = /dist[\\/]resources[\\/]rule-page\.js$/;

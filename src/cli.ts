@@ -5,6 +5,7 @@ import './zod-jitless.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/v4';
+import { keepScans } from './commands/keep-scans.js';
 import { UsageError } from './commands/usage-error.js';
 import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
 import { GATECRASH_VERSION } from './engine/release.js';
@@ -156,19 +157,6 @@ async function render(report: ScanReport, format: NonNullable<Config['format']>,
   }
 }
 
-/** Keeps the reports in the local scan store unless --no-store; a store that cannot be written costs a warning only. */
-async function store(reports: ScanReport[], config: Config): Promise<void> {
-  if (!config.store || reports.length === 0) return;
-  const { ScanStore } = await import('./scan-store.js');
-  const scanStore = ScanStore.fromEnv();
-  if (!scanStore) return;
-  try {
-    for (const r of reports) scanStore.save(r);
-  } catch (e) {
-    process.stderr.write(`gatecrash: warning: could not keep the scan in the local scan store (${scanStore.dir}): ${(e as Error).message}\n`);
-  }
-}
-
 /** A saved `--format json` report, validated. */
 async function readReportFile(file: string): Promise<ScanReport> {
   const { parseScanReport } = await import('./report/json.js');
@@ -230,7 +218,7 @@ async function runAndPrint(url: string, config: Config): Promise<number> {
   const [{ scan }, { gateCode, gateLine }] = await Promise.all([import('./engine/scan.js'), import('./report/gate.js')]);
   const report = await scan({ url, headers: credentialHeaders(config) }, scanOptionsOf(config), onProgress ? { onProgress } : {});
   if (onProgress) process.stderr.write('\r\x1b[2K');
-  await store([report], config);
+  await keepScans([report], config);
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
   const text = await render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
   if (config.output) writeFileSync(config.output, text);
@@ -273,7 +261,7 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
     scanOptions: scanOptionsOf(config),
     onTargetDone: (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
-  await store(batch.reports, config);
+  await keepScans(batch.reports, config);
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
   const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
   if (config.output) writeFileSync(config.output, text);
@@ -350,7 +338,7 @@ async function main(argv: string[]): Promise<number> {
           },
         );
         if (onProgress) process.stderr.write('\r\x1b[2K');
-        await store(rescans, config);
+        await keepScans(rescans, config);
         const text = config.format === 'json' || (!config.format && (config.output || !process.stdout.isTTY)) ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerifyResult(result)}\n`;
         if (config.output) writeFileSync(config.output, text);
         else process.stdout.write(text);
