@@ -64,10 +64,12 @@ describe('a server whose worker threads are held by kept-alive connections (llam
 });
 
 describe('ConnectionPolicy', () => {
-  function policy() {
+  /** A policy on a fake clock; the event loop's own delay is `lag` ms over any window. */
+  function policy(lag = 0) {
     let now = 0;
     let switches = 0;
-    const p = new ConnectionPolicy({ key: `test ${Math.random()}`, onSwitch: () => switches++, now: () => now });
+    const loopDelay = { maxSince: () => lag, stop: () => undefined };
+    const p = new ConnectionPolicy({ key: `test ${Math.random()}`, onSwitch: () => switches++, now: () => now, loopDelay });
     return { p, at: (ms: number) => (now = ms), switches: () => switches };
   }
 
@@ -125,6 +127,29 @@ describe('ConnectionPolicy', () => {
     p.answered(p.sent(true));
     expect(p.keepAlive).toBe(false);
     p.settled(early);
+    p.dispose();
+  });
+
+  it('counts no wait that the event loop\'s own delay explains', () => {
+    const { p, at } = policy(30);
+    const early = p.sent(true);
+    at(1);
+    p.answered(p.sent(true));
+    at(55);
+    p.answered(p.sent(true)); // 55 ms overtaken, but the loop itself stood still 30 of them
+    at(56);
+    p.answered(early);
+    p.settled(early);
+    for (const start of [100, 200]) {
+      at(start);
+      const t = p.sent(true);
+      at(start + 1);
+      p.answered(t);
+      at(start + 45);
+      p.bodyRead(t, 200); // 44 ms after the headers, 30 of them the loop's own
+      p.settled(t);
+    }
+    expect(p.timings()).toMatchObject({ keepAlive: 1, connectionStalls: 0, delayedAcks: 0 });
     p.dispose();
   });
 

@@ -13,6 +13,9 @@
 // and a fresh connection acknowledges at once, so the body follows its headers without waiting. Idle connections are
 // closed at the switch, which frees the workers the stalled requests are queued behind. No request is resent (the
 // budget and "sent once" hold), and the per-host concurrency limit is unchanged.
+// Both signs are timings read by this process, so a pause of its own event loop (a busy machine, a batch of scans) could
+// fake them: a wait that the loop's own delay over the same time explains is not counted.
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 /** A cheap request this much slower than the requests answered around it is waiting for a worker, not for the server. */
 const STALL_FACTOR = 8;
@@ -26,6 +29,40 @@ const DELAYED_ACK_MS = { min: 30, max: 250 } as const;
 const SMALL_BODY_BYTES = 16 * 1024;
 /** A single late body can be the scanner's own event loop; two are the server's writes. */
 const DELAYED_ACKS_TO_SWITCH = 2;
+
+/** How finely the event loop's own delay is sampled (ms). */
+const LOOP_RESOLUTION_MS = 5;
+/** A wait is the server's only when the loop's own delay over it was less than this share of it. */
+const LOOP_SHARE = 0.5;
+
+/**
+ * The longest the event loop was held up within a window: the histogram is read and reset at every look, and each
+ * reading is kept with its time, so a window is answered from the readings taken since it began (over-estimating a little,
+ * since a reading covers the time since the one before: a sign is then missed, never faked).
+ */
+class LoopDelay {
+  private readonly histogram: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
+  private readings: { at: number; maxMs: number }[] = [];
+
+  constructor(private readonly now: () => number) {
+    this.histogram.enable();
+  }
+
+  maxSince(start: number): number {
+    const at = this.now();
+    // The histogram's max is in nanoseconds, and counts the sampling interval itself.
+    this.readings.push({ at, maxMs: Math.max(0, this.histogram.max / 1e6 - LOOP_RESOLUTION_MS) });
+    this.histogram.reset();
+    this.readings = this.readings.filter((r) => r.at >= at - 60_000);
+    let max = 0;
+    for (const r of this.readings) if (r.at >= start) max = Math.max(max, r.maxMs);
+    return max;
+  }
+
+  stop(): void {
+    this.histogram.disable();
+  }
+}
 
 /** What a process remembers about an origin's connections: long enough for a verify after a scan, not forever. */
 const MEMORY_TTL_MS = 30 * 60_000;
@@ -61,6 +98,8 @@ export interface ConnectionPolicyOptions {
   /** Called once, when the client should close its idle connections (the switch to one request per connection). */
   onSwitch: () => void;
   now?: () => number;
+  /** The event loop's own delay (tests pass a fixed one). */
+  loopDelay?: { maxSince(start: number): number; stop(): void };
 }
 
 export class ConnectionPolicy {
@@ -74,9 +113,11 @@ export class ConnectionPolicy {
   private delayedAcks = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
+  private readonly loop: { maxSince(start: number): number; stop(): void };
 
   constructor(private readonly opts: ConnectionPolicyOptions) {
     this.now = opts.now ?? (() => performance.now());
+    this.loop = opts.loopDelay ?? new LoopDelay(this.now);
     this.learnedEarlier = remembered(opts.key, Date.now());
     this.keepAliveNow = !this.learnedEarlier;
   }
@@ -109,6 +150,7 @@ export class ConnectionPolicy {
     if (!ticket.cheap || ticket.answeredAt === undefined || bytes === 0 || bytes > SMALL_BODY_BYTES) return;
     const gap = this.now() - ticket.answeredAt;
     if (gap < DELAYED_ACK_MS.min || gap > DELAYED_ACK_MS.max) return;
+    if (this.loop.maxSince(ticket.answeredAt) >= gap * LOOP_SHARE) return;
     this.delayedAcks++;
     if (this.delayedAcks >= DELAYED_ACKS_TO_SWITCH) this.switchToClose();
   }
@@ -132,6 +174,7 @@ export class ConnectionPolicy {
   dispose(): void {
     this.clearTimer();
     this.pending.clear();
+    this.loop.stop();
   }
 
   private threshold(): number {
@@ -148,10 +191,12 @@ export class ConnectionPolicy {
     for (const t of this.pending) {
       if (!t.cheap || t.answeredAt !== undefined || t.stalled || t.sentAt >= this.newestAnsweredSentAt) continue;
       const due = t.sentAt + threshold;
-      if (due <= now) {
+      if (due > now) nextCheck = Math.min(nextCheck, due);
+      else if (this.loop.maxSince(t.sentAt) >= (now - t.sentAt) * LOOP_SHARE) nextCheck = Math.min(nextCheck, now + threshold);
+      else {
         t.stalled = true;
         found++;
-      } else nextCheck = Math.min(nextCheck, due);
+      }
     }
     if (found > 0) {
       this.stalls += found;
