@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const PROCESS = fileURLToPath(new URL('./emulator-process.mjs', import.meta.url));
-export const TARGETS = new URL('../dist-bench/targets/', import.meta.url);
+export const TARGETS = new URL('../dist-bench/test/targets/', import.meta.url);
 
 export function emulatorsBuilt() {
   return existsSync(new URL('llamacpp.js', TARGETS));
