@@ -11,6 +11,7 @@ import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, ty
 import { GATECRASH_VERSION } from './engine/release.js';
 import { parseHeaderLine } from './engine/target.js';
 import type { ScanOptions, ScanReport } from './engine/types.js';
+import { ScanStore, isScanId } from './scan-store.js';
 import type { ToolSettings } from './tools/define.js';
 
 // Each command loads what it needs when it runs: `gatecrash mcp` must answer tools/list fast, before the engine, the
@@ -170,7 +171,6 @@ async function readReportFile(file: string): Promise<ScanReport> {
 
 /** A scan of the local scan store, by id. */
 async function storedScan(id: string): Promise<ScanReport> {
-  const { ScanStore, isScanId } = await import('./scan-store.js');
   const scanStore = ScanStore.fromEnv();
   if (!scanStore) throw new UsageError('--scan-id reads the local scan store, which is turned off (GATECRASH_NO_STORE): pass --report FILE instead.');
   const report = isScanId(id) ? scanStore.load(id) : undefined;
@@ -349,7 +349,6 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'scans': {
-      const { ScanStore } = await import('./scan-store.js');
       const scanStore = ScanStore.fromEnv();
       if (!scanStore) throw new UsageError('The local scan store is turned off (GATECRASH_NO_STORE).');
       const reports = scanStore.recent();
@@ -370,14 +369,14 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case 'mcp': {
-      const [{ serveStdio }, { createServer }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./server.js')]);
-      if (!config.store) (await import('./scan-runner.js')).useScanStore(null);
+      const [{ serveStdio }, { createServer, useScanStore }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./server.js')]);
+      if (!config.store) useScanStore(null);
       serveStdio(() => createServer({ settings: toolSettingsOf(config) }));
       return new Promise<number>(() => undefined); // serves until stdin closes
     }
     case 'serve': {
       const { serveHttp, ServeError } = await import('./transport/http.js');
-      if (!config.store) (await import('./scan-runner.js')).useScanStore(null);
+      if (!config.store) (await import('./server.js')).useScanStore(null);
       const { LegacySseUnavailable } = await import('./transport/legacy-sse.js');
       try {
         const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']), settings: toolSettingsOf(config) });

@@ -9,6 +9,9 @@ import type { ToolContext, ToolDefinition, ToolSettings } from './tools/define.j
 import { ALL_TOOLS } from './tools/index.js';
 import { wireSchema } from './tools/wire-schema.js';
 
+/** The CLI turns the local scan store off here (--no-store) before serving. */
+export { useScanStore } from './scan-runner.js';
+
 export interface ServerOptions {
   settings?: Partial<ToolSettings>;
 }

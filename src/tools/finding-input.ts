@@ -4,6 +4,7 @@
 import * as z from 'zod/v4';
 import { FindingInputSchema } from '../knowledge/schemas.js';
 import type { FindingLike } from '../knowledge/types.js';
+import { findingById } from '../scan-runner.js';
 
 export const findingInputs = {
   findingId: z.string().min(1).max(100).optional().describe('A finding id from scan_endpoint (this session or the local scan store)'),
@@ -22,7 +23,6 @@ export async function resolveFinding(args: { findingId?: string | undefined; fin
     return { finding: parsed.data as FindingLike };
   }
   if (args.findingId === undefined) return { finding: undefined };
-  const { findingById } = await import('../scan-runner.js');
   const found = findingById(args.findingId);
   if (!found) {
     return { error: `No finding ${args.findingId.slice(0, 100)} in this session's scans or the local scan store. Scan again, or pass the finding object from a saved JSON report.` };

@@ -4,6 +4,7 @@ import * as z from 'zod/v4';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { neutralizeControls } from '../report/format.js';
 import { scanUri } from '../resources/scan-links.js';
+import { runScan } from '../scan-runner.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
 import { isInputError, validateHeaders } from './scan-endpoint.js';
 
@@ -35,7 +36,6 @@ export default defineTool({
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(headerError);
-    const { runScan } = await import('../scan-runner.js');
     try {
       const report = await runScan(
         { url: args.url, ...(args.headers ? { headers: args.headers } : {}) },

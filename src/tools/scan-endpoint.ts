@@ -4,6 +4,7 @@ import * as z from 'zod/v4';
 import { TargetError, checkHeader } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { scanResourceLinks, scanUri } from '../resources/scan-links.js';
+import { runScan } from '../scan-runner.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
 import { ScanResultSchema, scanResult } from './scan-result.js';
 import { scanSummary } from './summary.js';
@@ -55,7 +56,6 @@ export default defineTool({
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(`${headerError} Fix the headers argument and call scan_endpoint again.`);
-    const { runScan } = await import('../scan-runner.js');
     try {
       const report = await runScan(
         { url: args.url, ...(args.headers ? { headers: args.headers } : {}) },

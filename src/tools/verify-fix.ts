@@ -6,6 +6,7 @@ import * as z from 'zod/v4';
 import { TargetError } from '../engine/target.js';
 import type { ScanReport } from '../engine/types.js';
 import { scanResourceLinks } from '../resources/scan-links.js';
+import { recentScans, runScan, scanById } from '../scan-runner.js';
 import type { VerifyResult } from '../verify.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
 import { compactFinding } from './scan-result.js';
@@ -44,7 +45,6 @@ const input = z.object({
 
 /** The scan the caller means: a report object, a scan id, or the newest scan holding every finding id; else a sentence. */
 async function resolvePrevious(previous: string | Record<string, unknown> | undefined, findingIds: string[] | undefined): Promise<ScanReport | string> {
-  const { recentScans, scanById } = await import('../scan-runner.js');
   if (previous !== undefined && typeof previous !== 'string') {
     const { parseScanReport } = await import('../report/json.js');
     try {
@@ -80,7 +80,6 @@ export default defineTool({
     const previous = await resolvePrevious(args.previousScan, args.findingIds);
     if (typeof previous === 'string') return toolError(previous);
     const { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyFix } = await import('../verify.js');
-    const { runScan, scanById } = await import('../scan-runner.js');
     try {
       const result = await verifyFix(
         previous,

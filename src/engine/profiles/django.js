@@ -1,0 +1,34 @@
+import { Evidence, findHeader, responses } from '../surface/signals-read.js';
+import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
+function detect(signals) {
+    const ev = new Evidence();
+    for (const { where, res } of responses(signals)) {
+        if (/Using the URLconf defined in/.test(res.body)) {
+            ev.add(0.85, `${where} answered Django's DEBUG 404 page`);
+            break;
+        }
+        if (res.status === 404 && /<h1>Not Found<\/h1>\s*<p>The requested resource was not found on this server\.<\/p>/.test(res.body)) {
+            ev.add(0.6, `${where} answered Django's 404 page`);
+            break;
+        }
+    }
+    const server = findHeader(signals, 'server');
+    if (server && /^WSGIServer\/[\d.]+ CPython/i.test(server.value))
+        ev.add(0.35, `server: ${server.value.slice(0, 40)} (Django's runserver, or another wsgiref app)`);
+    const hardened = responses(signals).find(({ res }) => res.headers['x-frame-options'] === 'DENY' && res.headers['referrer-policy'] === 'same-origin' && res.headers['cross-origin-opener-policy'] === 'same-origin');
+    if (hardened)
+        ev.add(0.45, `${hardened.where} carries Django SecurityMiddleware's default headers`);
+    return ev.result();
+}
+export const djangoProfile = {
+    id: 'django',
+    name: 'Django application',
+    kind: 'framework',
+    defaultPort: 8000,
+    detect,
+    version: () => null,
+    inferenceRoutes: WRAPPER_SIBLINGS,
+    metadataRoutes: [],
+    managementRoutes: [],
+    auth: AUTHOR_WRITTEN_AUTH,
+};

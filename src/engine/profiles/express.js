@@ -1,0 +1,27 @@
+import { Evidence, findHeader, responses } from '../surface/signals-read.js';
+import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
+function detect(signals) {
+    const ev = new Evidence();
+    const powered = findHeader(signals, 'x-powered-by');
+    if (powered && /^express$/i.test(powered.value.trim()))
+        ev.add(0.45, `x-powered-by: Express (${powered.where})`);
+    for (const { where, res } of responses(signals)) {
+        if (res.status === 404 && /<pre>Cannot (GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS) \/[^<]*<\/pre>/.test(res.body)) {
+            ev.add(0.55, `${where} answered Express's "Cannot GET" page`);
+            break;
+        }
+    }
+    return ev.result();
+}
+export const expressProfile = {
+    id: 'express',
+    name: 'Express application',
+    kind: 'framework',
+    defaultPort: 3000,
+    detect,
+    version: () => null,
+    inferenceRoutes: WRAPPER_SIBLINGS,
+    metadataRoutes: [],
+    managementRoutes: [],
+    auth: AUTHOR_WRITTEN_AUTH,
+};

@@ -1,0 +1,53 @@
+import { Evidence, asString, okObjectAt, okTextAt, openAiModelList, refusedWith, serverHeader } from '../surface/signals-read.js';
+import { get, manage, openAiInference } from './common.js';
+function detect(signals) {
+    const ev = new Evidence();
+    // 401 with WWW-Authenticate: Bearer and {"error":{"message":"An authentication key is required","code":401,"type":"invalid_request_error"}}.
+    const refused = refusedWith(signals, 'localai');
+    if (refused)
+        ev.add(0.88, `${refused} refused with invalid_request_error and WWW-Authenticate: Bearer`);
+    // /v1/models entries are {id, object} only: no owned_by.
+    const list = openAiModelList(signals);
+    if (list && list.length > 0 && list.every((m) => m.owned_by === undefined))
+        ev.add(0.6, 'GET /v1/models entries have no owned_by');
+    const root = okTextAt(signals, '/');
+    if (root && /LocalAI/.test(root) && /<html|<!doctype/i.test(root))
+        ev.add(0.85, 'GET / serves the LocalAI web UI');
+    if (/^uvicorn/i.test(serverHeader(signals) ?? ''))
+        ev.penalize(0.7, 'server: uvicorn (LocalAI is a Go server)');
+    return ev.result();
+}
+export const localaiProfile = {
+    id: 'localai',
+    name: 'LocalAI',
+    kind: 'server',
+    defaultPort: 8080,
+    detect,
+    // LocalAI's /version states it ({"version":"v2.x.y (commit)"}); read only once LocalAI is decided.
+    version: (signals) => asString(okObjectAt(signals, '/version')?.['version']) ?? null,
+    inferenceRoutes: openAiInference('/v1'),
+    metadataRoutes: [
+        get('/v1/models', 'metadata', '{id, object} only'),
+        get('/models', 'metadata'),
+        get('/version', 'metadata'),
+        get('/system', 'metadata', 'backends and loaded models'),
+        get('/healthz', 'health'),
+        get('/readyz', 'health'),
+        get('/metrics', 'metadata'),
+        get('/swagger/index.html', 'docs'),
+    ],
+    managementRoutes: [
+        manage('POST', '/models/apply', 'installs a model from a gallery URL'),
+        manage('POST', '/models/delete/{name}', 'deletes a model'),
+        manage('POST', '/backend/apply', 'installs a backend'),
+    ],
+    auth: {
+        headers: ['Authorization', 'x-api-key', 'xi-api-key'],
+        scheme: 'Bearer',
+        schemeCaseSensitive: false,
+        openWithKey: ['/healthz', '/readyz', '/swagger', '/'],
+        compare: 'constant-time',
+        checksBeforeRouting: true, // echo middleware runs before the router
+        notes: 'Authorization accepts "Bearer <key>" or the raw key; also a `token` cookie. 401 carries WWW-Authenticate: Bearer.',
+    },
+};

@@ -1,0 +1,66 @@
+import { Evidence, asString, isObject, okObjectAt, parseBody, responses } from '../surface/signals-read.js';
+import { get, manage, post } from './common.js';
+/** `GET /v2` is the KServe v2 server metadata: {"name","version","extensions":[…]}. */
+function serverMetadata(signals) {
+    const j = okObjectAt(signals, '/v2');
+    return j && typeof j['name'] === 'string' && Array.isArray(j['extensions']) ? j : undefined;
+}
+function detect(signals) {
+    const ev = new Evidence();
+    const meta = serverMetadata(signals);
+    if (meta?.['name'] === 'triton')
+        ev.add(0.97, 'GET /v2 name=triton');
+    else if (meta)
+        ev.add(0.4, `GET /v2 answers KServe v2 server metadata (name=${String(meta['name'])})`);
+    const stats = okObjectAt(signals, '/v2/models/stats');
+    if (stats && Array.isArray(stats['model_stats']))
+        ev.add(0.8, 'GET /v2/models/stats → model_stats');
+    // --http-restricted-api refusals name the missing header (Triton docs; not in TARGETS.md).
+    for (const { where, res } of responses(signals)) {
+        const j = parseBody(res);
+        if (res.status >= 400 && isObject(j) && /This API is restricted/i.test(asString(j['error']) ?? '')) {
+            ev.add(0.85, `${where} → "This API is restricted"`);
+            break;
+        }
+    }
+    return ev.result();
+}
+export const tritonProfile = {
+    id: 'triton',
+    name: 'NVIDIA Triton Inference Server',
+    kind: 'server',
+    defaultPort: 8000,
+    detect,
+    version: (signals) => {
+        const meta = serverMetadata(signals);
+        return meta?.['name'] === 'triton' ? (asString(meta['version']) ?? null) : null;
+    },
+    inferenceRoutes: [
+        post('/v2/models/{model}/infer', 'kserve-v2'),
+        post('/v2/models/{model}/generate', 'triton-generate', 'generate extension: {"text_input"} → {"text_output"}'),
+    ],
+    metadataRoutes: [
+        get('/v2', 'metadata', 'server metadata: name, version, extensions'),
+        get('/v2/health/live', 'health'),
+        get('/v2/health/ready', 'health'),
+        get('/v2/models/{model}', 'metadata', 'model metadata: inputs, outputs'),
+        get('/v2/models/{model}/config', 'metadata', 'model configuration'),
+        get('/v2/models/stats', 'metadata', 'statistics of every model'),
+        get('/metrics', 'metadata', 'Prometheus nv_* metrics (port 8002 by default)'),
+    ],
+    managementRoutes: [
+        manage('POST', '/v2/repository/index', 'lists the model repository'),
+        manage('POST', '/v2/repository/models/{model}/load', 'loads a model (may carry a config and files)'),
+        manage('POST', '/v2/repository/models/{model}/unload', 'unloads a model'),
+        manage('POST', '/v2/logging', 'changes log settings'),
+        manage('POST', '/v2/trace/setting', 'changes trace settings'),
+    ],
+    auth: {
+        headers: [],
+        scheme: null,
+        schemeCaseSensitive: true,
+        openWithKey: [],
+        compare: 'unknown',
+        notes: 'No auth by default. --http-restricted-api=<group>:<header>=<value> requires a shared-secret header per API group; groups not listed stay open.',
+    },
+};

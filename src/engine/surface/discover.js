@@ -1,0 +1,366 @@
+import { ALL_PROFILES, cheapPhaseRounds, isFramework, profileById } from '../profiles/index.js';
+import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
+import { readAnswer } from './answer.js';
+import { isPromptLike } from './body-shapes.js';
+import { fingerprint, modelIdsFrom } from './fingerprint.js';
+import { applyLesson, routeKey } from './inference.js';
+import { parseJson } from './json.js';
+import { detectModelFamily } from './model-family.js';
+import { routesFromOpenApi } from './openapi.js';
+import { learnFromRejection, missingHeaders } from './rejection.js';
+import { probeOf, promptlessRequestFor } from './route-request.js';
+export { routeKey };
+const OPENAPI_PATHS = ['/openapi.json', '/api-doc/openapi.json'];
+/** More candidates than this would spend the budget on guessing; OpenAPI or a fingerprint narrows them first. */
+const MAX_CANDIDATES = 20;
+export async function cheapPhase(target, send) {
+    const givenPath = target.url.pathname + target.url.search;
+    const { first, second } = cheapPhaseRounds();
+    const ask = (paths) => Promise.all(paths.map((path) => send({ method: 'GET', path, purpose: path === givenPath ? 'the URL as given' : `fingerprint: GET ${path}` })));
+    const byPath = {};
+    const record = (exchanges) => {
+        for (const ex of exchanges)
+            byPath[ex.probe.path] = ex;
+        return exchanges;
+    };
+    const firstRound = record(await ask([...new Set([givenPath, ...first])]));
+    const rest = second.filter((p) => !(p in byPath));
+    if (secondRoundTellsNothing(first.map((p) => byPath[p])))
+        return { byPath, all: firstRound, notAsked: rest };
+    return { byPath, all: [...firstRound, ...record(await ask(rest))] };
+}
+/**
+ * The second round of the cheap phase would tell nothing new when every first-round path was answered 404 (no known
+ * product is served here: cheapPhaseRounds), or when every one was refused with the very same 401/403 answer (the key
+ * is checked before routing, so each product path would get that refusal too, and its shape is already known).
+ */
+function secondRoundTellsNothing(first) {
+    const answers = first.map((ex) => ex?.response);
+    if (answers.some((r) => r === undefined))
+        return false;
+    if (answers.every((r) => r.status === 404))
+        return true;
+    const [one] = answers;
+    return (one.status === 401 || one.status === 403) && answers.every((r) => r.status === one.status && r.body === one.body);
+}
+/** The profiles whose routes are worth trying: the identified product, or the generic families when unsure. */
+function profilesToTry(fp) {
+    if (fp.product !== 'unknown' && fp.confidence >= 0.5) {
+        const p = profileById(fp.product);
+        // A wrapper's own routes are unknown; it often fronts an OpenAI-style API too.
+        if (isFramework(fp.product))
+            return [p, profileById('openai-compatible')];
+        return [p];
+    }
+    return [profileById('openai-compatible'), profileById('fastapi')];
+}
+function specToRoute(spec, prefix, source, models) {
+    const model = models[0] ?? 'model';
+    const path = prefix + spec.path.replace('{model}', encodeURIComponent(model)).replace('{version}', '1');
+    return { ...spec, path, source, access: 'unknown' };
+}
+/**
+ * The given URL names a base rather than a route: the origin, or a path ending in '/' where nothing answers (a prefix such
+ * as `/llm/`). A path ending in '/' that something answers (Django's `/api/ask/` with a 405) is a route.
+ */
+function namesBase(target, signals) {
+    const path = target.url.pathname;
+    if (path === '/' || path === '')
+        return true;
+    if (!path.endsWith('/'))
+        return false;
+    const kind = readAnswer(signals.byPath[path + target.url.search]).kind;
+    return kind === 'not-routed' || kind === 'no-answer';
+}
+/**
+ * The route the user named, the way it takes its request. A product route keeps its API's shape; anything else is a
+ * wrapper's route: a GET when its query string carries a prompt-like parameter or when the cheap GET of it was answered by
+ * the route itself (a validation error about its query, or model output), a POST otherwise (a 405 to that POST teaches).
+ */
+function givenUrlRoute(target, profiles, signals) {
+    if (namesBase(target, signals))
+        return null;
+    const path = target.url.pathname;
+    for (const p of ALL_PROFILES) {
+        for (const spec of [...p.metadataRoutes, ...p.managementRoutes])
+            if (spec.path === path)
+                return null;
+    }
+    for (const p of profiles) {
+        for (const spec of p.inferenceRoutes) {
+            if (path.endsWith(spec.path))
+                return { ...spec, path: path + target.url.search, source: 'given-url', access: 'unknown' };
+        }
+    }
+    const route = { method: 'POST', path: path + target.url.search, kind: 'inference', shape: 'wrapper', source: 'given-url', access: 'unknown' };
+    const queryPrompt = [...target.url.searchParams.keys()].find(isPromptLike);
+    if (queryPrompt)
+        return { ...route, method: 'GET', encoding: 'query', promptField: queryPrompt };
+    const seen = signals.byPath[path + target.url.search];
+    const answer = readAnswer(seen);
+    const taught = seen && answer.kind === 'rejected-input' ? applyLesson({ ...route, method: 'GET', encoding: 'query' }, learnFromRejection(seen), answer.status) : null;
+    if (taught && taught.route.encoding === 'query' && taught.route.promptField)
+        return { ...taught.route, method: 'GET' };
+    if (answer.kind === 'model-output')
+        return { ...route, method: 'GET', encoding: 'query' };
+    return route;
+}
+/** The user's explicit request template as the route every prompt goes to (it is used as given, never probed prompt-less). */
+function templateRoute(template) {
+    const path = template.path.split('?')[0].replace(/\{\{[a-z_]+\}\}/g, '');
+    return { method: template.method, path: path || '/', kind: 'inference', shape: 'template', template, source: 'template', access: 'unknown' };
+}
+/** What a prompt-less request says about a route, read through the one definition of an answer. */
+function classify(answer, route) {
+    switch (answer.kind) {
+        case 'refused':
+            return { access: 'guarded', exists: true };
+        case 'not-routed':
+            return { access: 'unknown', exists: false };
+        case 'wrong-method':
+            return { access: 'unknown', exists: route.source === 'given-url' };
+        case 'rejected-input':
+        case 'model-output':
+        case 'handler':
+        case 'unreadable':
+            return { access: 'open', exists: true };
+        case 'server-error':
+            // A 500 is the handler failing on the missing prompt: it was reached, so nothing guarded it. A 502-504 is a proxy.
+            return { access: answer.status === 500 ? 'open' : 'unknown', exists: true };
+        case 'redirect':
+        case 'rate-limited':
+        case 'no-answer':
+            return { access: 'unknown', exists: true };
+    }
+}
+/** For servers that check the key before routing, a body-less GET: refused when guarded; any routing answer means auth let it by. */
+function classifyPreRoutingGet(answer) {
+    if (answer.kind === 'refused')
+        return { access: 'guarded', exists: true };
+    if (answer.kind === 'no-answer' || (answer.status ?? 0) >= 502)
+        return { access: 'unknown', exists: true };
+    return { access: 'open', exists: true };
+}
+function headerCredential(name, source) {
+    return { name, scheme: name.toLowerCase() === 'authorization' ? 'Bearer' : null, source };
+}
+/** CHECKS.md Principle 5: the user's credentials, OpenAPI, FastAPI's 422, WWW-Authenticate, the profile, the common names. */
+function learnCredentialHeader(target, openapiCred, learned422, exchanges, fp) {
+    const userHeader = Object.keys(target.credentials)[0];
+    if (userHeader) {
+        const value = target.credentials[userHeader] ?? '';
+        return { name: userHeader, scheme: /^bearer\s/i.test(value) ? 'Bearer' : null, source: 'user' };
+    }
+    if (openapiCred)
+        return openapiCred;
+    if (learned422[0])
+        return headerCredential(learned422[0], 'fastapi-422');
+    for (const ex of exchanges) {
+        const wa = ex.response?.headers['www-authenticate'];
+        if (wa)
+            return { name: 'Authorization', scheme: /^bearer/i.test(wa) ? 'Bearer' : null, source: 'www-authenticate' };
+    }
+    if (fp.product !== 'unknown') {
+        const auth = profileById(fp.product).auth;
+        if (auth.headers[0])
+            return { name: auth.headers[0], scheme: auth.scheme, source: 'profile' };
+    }
+    return { name: 'Authorization', scheme: 'Bearer', source: 'default' };
+}
+/**
+ * Every fingerprint GET was refused by an auth layer (401/403/407; none found, none missing): the key is checked before
+ * routing on every path, so a guessed route would be refused whether or not it exists. Guessing then teaches nothing.
+ */
+function refusesEveryPath(signals, givenPath) {
+    const others = signals.all.filter((ex) => ex.probe.path !== givenPath);
+    return others.length > 0 && others.every((ex) => [401, 403, 407].includes(ex.response?.status ?? 0));
+}
+/** Where servers list their models (fingerprint.ts modelIdsFrom reads these paths). */
+export const MODEL_LIST_PATHS = ['/v1/models', '/models', '/info', '/api/tags', '/api/v0/models', '/v2/models/stats', '/get_model_info', '/v1/internal/model/info'];
+/**
+ * Authenticated mode: when the model list is refused without credentials, ask for it again with the user's (a guarded
+ * server names its models only to a caller with a key, and inference bodies need the name). The answers stay out of
+ * `signals`, which record what is readable without credentials and feed the exposure rules.
+ */
+async function modelsWithUserCredentials(target, send, signals) {
+    if (Object.keys(target.credentials).length === 0)
+        return [];
+    const refused = MODEL_LIST_PATHS.filter((p) => [401, 403].includes(signals.byPath[p]?.response?.status ?? 0));
+    if (refused.length === 0)
+        return [];
+    const exchanges = await Promise.all(refused.map((path) => send({ method: 'GET', path, credentials: 'user', purpose: `discovery: GET ${path} with your credentials (the model list is guarded)` })));
+    const byPath = {};
+    for (const ex of exchanges)
+        byPath[ex.probe.path] = ex;
+    return modelIdsFrom({ byPath, all: exchanges });
+}
+function withModels(fp, models) {
+    if (fp.models.length > 0 || models.length === 0)
+        return fp;
+    return { ...fp, models, modelFamily: fp.modelFamily ?? detectModelFamily({ modelIds: models, chatTemplate: null }) };
+}
+export async function discoverSurface(target, send, opts = {}) {
+    const signals = await cheapPhase(target, send);
+    let fp = fingerprint(signals, opts.hint);
+    const userModels = fp.models.length ? [] : await modelsWithUserCredentials(target, send, signals);
+    fp = withModels(fp, userModels);
+    const openapiEx = OPENAPI_PATHS.map((p) => signals.byPath[p]).find((ex) => ex?.response?.status === 200);
+    const openapi = openapiEx ? parseJson(openapiEx.response.body) : undefined;
+    const fromOpenApi = openapi ? routesFromOpenApi(openapi) : null;
+    const profiles = profilesToTry(fp);
+    const candidates = new Map();
+    const add = (r) => {
+        const k = routeKey(r);
+        if (!candidates.has(k))
+            candidates.set(k, r);
+    };
+    const template = opts.template ? templateRoute(opts.template) : null;
+    if (template)
+        add(template);
+    // A route a profile knows as a tokenizer or template renderer stays that, whatever prompt-like field its schema has.
+    const knownNonInference = new Set(ALL_PROFILES.flatMap((p) => p.metadataRoutes.filter((m) => m.method === 'POST').map(routeKey)));
+    const openApiInference = (fromOpenApi?.routes ?? []).filter((r) => r.kind === 'inference' && !knownNonInference.has(routeKey(r)));
+    const named = givenUrlRoute(target, profiles, signals);
+    // The document knows the named route better than any guess: its method, encoding and fields.
+    const documented = named?.shape === 'wrapper' ? openApiInference.find((r) => r.path === named.path.split('?')[0]) : undefined;
+    const given = documented ? { ...documented, path: named.path, source: 'given-url' } : named;
+    if (given)
+        add(given);
+    for (const r of openApiInference)
+        if (r !== documented)
+            add(r);
+    // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes. Nor when the user
+    // named a route on a server that is not a known product (a wrapper, or unidentified) and that refuses every path before
+    // routing: a guessed route's 401 would not say that it exists. A product's own routes do exist, so they are still tried.
+    const trustOpenApi = fromOpenApi && isFramework(fp.product) && fromOpenApi.routes.some((r) => r.kind === 'inference');
+    const wrapperOrUnknown = fp.product === 'unknown' || isFramework(fp.product) || fp.confidence < 0.5;
+    // A server that refused every path before routing still gets its guessed routes asked: a refusal there says nothing
+    // and is dropped, but a route registered before the auth middleware answers otherwise.
+    const blind = wrapperOrUnknown && refusesEveryPath(signals, target.url.pathname + target.url.search);
+    const prefixes = target.basePath ? [target.basePath, ''] : [''];
+    if (!trustOpenApi) {
+        for (const prefix of prefixes) {
+            for (const p of profiles)
+                for (const spec of p.inferenceRoutes)
+                    add(specToRoute(spec, prefix, `profile:${p.id}`, fp.models));
+        }
+    }
+    // A base URL of a server no profile names: the paths wrappers usually take, under the URL's own prefix.
+    const guessed = [];
+    if (namesBase(target, signals) && wrapperOrUnknown && !trustOpenApi && !template) {
+        for (const path of COMMON_WRAPPER_PATHS) {
+            const r = { method: 'POST', path: target.basePath + path, kind: 'inference', shape: 'wrapper', source: 'common-path', access: 'unknown' };
+            if (!candidates.has(routeKey(r)))
+                guessed.push(r.path);
+            add(r);
+        }
+    }
+    // A profile's shape beats OpenAPI's generic 'wrapper' reading of the same path.
+    for (const p of profiles) {
+        for (const spec of p.inferenceRoutes) {
+            const r = candidates.get(routeKey(spec));
+            if (r && r.source === 'openapi' && spec.shape)
+                Object.assign(r, { shape: spec.shape, promptField: spec.promptField, exactSchema: false });
+        }
+    }
+    const inference = [...candidates.values()].slice(0, MAX_CANDIDATES);
+    // How to learn each route's access without running the model: the server may say so itself (KoboldCpp), a server that
+    // checks keys before routing answers a body-less GET, anything else gets its request without a prompt, limits at one token.
+    const product = fp.product !== 'unknown' && fp.confidence >= 0.5 ? profileById(fp.product) : null;
+    const stated = product?.accessFromSignals?.(signals) ?? null;
+    const probeWithGet = Boolean(product?.auth.checksBeforeRouting);
+    const learnedHeaders = [...(fromOpenApi?.requiredHeaders ?? [])];
+    const routes = [];
+    const followUps = [];
+    const promptless = (route, why) => send(probeOf(promptlessRequestFor(route), { purpose: `discovery: ${why} ${route.method} ${route.path} (guarded or open, the request it wants)` }));
+    const probeRoute = async (route) => {
+        if (route.source === 'template') {
+            routes.push(route);
+            return;
+        }
+        if (stated) {
+            routes.push({ ...route, access: stated });
+            return;
+        }
+        if (probeWithGet) {
+            const ex = await send({ method: 'GET', path: route.path, purpose: `discovery: GET ${route.path} (the key is checked before routing: 401 when guarded)` });
+            followUps.push(ex);
+            routes.push({ ...route, access: classifyPreRoutingGet(readAnswer(ex)).access, evidence: [ex.id] });
+            return;
+        }
+        let r = route;
+        let ex = await promptless(r, 'prompt-less request to');
+        followUps.push(ex);
+        let answer = readAnswer(ex);
+        // A 405 names the methods the route takes, a redirect to the path with its trailing slash names the route's own
+        // spelling: one more prompt-less request there.
+        const other = answer.kind === 'wrong-method' || answer.kind === 'redirect' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
+        if (other) {
+            r = other.route;
+            ex = await promptless(r, `prompt-less request (${other.why}) to`);
+            followUps.push(ex);
+            answer = readAnswer(ex);
+        }
+        const { access, exists } = classify(answer, r);
+        if (!exists && r.source !== 'given-url')
+            return;
+        // On a server that refuses every path, a refused guess may not exist at all. With the user's key, the same prompt-less
+        // request says whether it does (still no prompt, limits at one token); without it, only guesses that answered stay.
+        if (blind && access === 'guarded' && isGuess(r, fp)) {
+            if (Object.keys(target.credentials).length === 0)
+                return;
+            const keyed = await send(probeOf(promptlessRequestFor(r), { credentials: 'user', purpose: `discovery: does ${r.method} ${r.path} exist? (the same prompt-less request with your credentials)` }));
+            const there = readAnswer(keyed).kind;
+            if (there === 'not-routed' || there === 'refused' || there === 'no-answer')
+                return;
+        }
+        learnedHeaders.push(...missingHeaders(ex));
+        const taught = answer.kind === 'rejected-input' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
+        routes.push({ ...(taught?.route ?? r), access: exists ? access : 'unknown', evidence: followUps.filter((f) => f.probe.path.split('?')[0] === r.path.split('?')[0]).map((f) => f.id) });
+    };
+    await Promise.all(inference.map(probeRoute));
+    // Keep discovery's order (the template and the given URL first), whatever order the answers came in.
+    routes.sort((a, b) => order(inference, a) - order(inference, b));
+    // Error shapes of the follow-ups are fingerprints too (a 401 with an empty body is TGI's).
+    const enriched = { ...signals, all: [...signals.all, ...followUps] };
+    fp = withModels(fingerprint(enriched, opts.hint), userModels);
+    for (const p of fp.product !== 'unknown' ? [profileById(fp.product)] : []) {
+        for (const spec of [...p.metadataRoutes, ...p.managementRoutes]) {
+            const r = specToRoute(spec, '', `profile:${p.id}`, fp.models);
+            const seen = signals.byPath[r.path];
+            const a = readAnswer(seen);
+            const access = spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : a.status !== null && a.status < 300 ? 'open' : 'unknown';
+            if (!routes.some((x) => routeKey(x) === routeKey(r)))
+                routes.push({ ...r, access, ...(seen ? { evidence: [seen.id] } : {}) });
+        }
+    }
+    for (const r of fromOpenApi?.routes ?? [])
+        if (r.kind !== 'inference' && !routes.some((x) => routeKey(x) === routeKey(r)))
+            routes.push(r);
+    return {
+        target: { url: target.url.href, origin: target.origin, basePath: target.basePath },
+        fingerprint: fp,
+        routes,
+        credentialHeader: learnCredentialHeader(target, fromOpenApi?.credentialHeader ?? null, learnedHeaders, enriched.all, fp),
+        ...(openapi !== undefined && openapi !== null ? { openapi } : {}),
+        signals: enriched,
+        guessed,
+    };
+}
+/**
+ * A route tried because servers often have it, not because the user, a document or the named product's own API named
+ * it: the usual wrapper paths, a framework's usual routes, the routes of a product the fingerprint did not name.
+ */
+function isGuess(r, fp) {
+    if (r.source === 'common-path')
+        return true;
+    if (!r.source.startsWith('profile:'))
+        return false;
+    const id = r.source.slice('profile:'.length);
+    return id !== fp.product || profileById(id)?.kind === 'framework';
+}
+/** Where a route (possibly re-shaped by what it taught) stood among the candidates, matched on its path. */
+function order(candidates, r) {
+    const i = candidates.findIndex((c) => c.path.split('?')[0] === r.path.split('?')[0]);
+    return i === -1 ? candidates.length : i;
+}

@@ -1,0 +1,110 @@
+import { ALL_PROFILES, profileById, profileSpecificity } from '../profiles/index.js';
+import { ollamaTagNames } from '../profiles/ollama.js';
+import { asString, isObject, okObjectAt, openAiModelList } from './signals-read.js';
+import { detectModelFamily, mistralTokenizerGeneration } from './model-family.js';
+import { servedThrough } from './proxy.js';
+/** Below this, no profile is named: the product is 'unknown' (the candidates still list what was considered). */
+export const MIN_CONFIDENCE = 0.25;
+/** A backend named behind a proxy only when its own evidence is at least this strong. */
+const BACKEND_CONFIDENCE = 0.5;
+/** Model ids the server states, in the order of the sources below, deduplicated. */
+export function modelIdsFrom(signals) {
+    const ids = [];
+    const push = (v) => {
+        if (typeof v === 'string' && v.trim() !== '' && !ids.includes(v))
+            ids.push(v);
+    };
+    for (const m of openAiModelList(signals, '/v1/models') ?? [])
+        push(m.id);
+    push(okObjectAt(signals, '/info')?.['model_id']); // TGI
+    push(okObjectAt(signals, '/get_model_info')?.['model_path']); // SGLang
+    push(okObjectAt(signals, '/props')?.['model_path']); // llama.cpp: an absolute file path
+    for (const n of ollamaTagNames(signals))
+        push(n); // Ollama and its imitators
+    const kobold = asString(okObjectAt(signals, '/api/v1/model')?.['result']);
+    if (kobold)
+        push(kobold.replace(/^koboldcpp\//, ''));
+    for (const m of openAiModelList(signals, '/api/v0/models') ?? [])
+        push(m.id); // LM Studio
+    const stats = okObjectAt(signals, '/v2/models/stats')?.['model_stats']; // Triton
+    if (Array.isArray(stats))
+        for (const s of stats)
+            if (isObject(s))
+                push(s['name']);
+    for (const m of openAiModelList(signals, '/models') ?? [])
+        push(m.id);
+    push(okObjectAt(signals, '/v1/internal/model/info')?.['model_name']); // text-generation-webui
+    return ids;
+}
+/** A chat template the server discloses without inference (llama.cpp /props, vLLM /tokenizer_info). */
+export function chatTemplateFrom(signals) {
+    for (const path of ['/props', '/tokenizer_info']) {
+        const t = asString(okObjectAt(signals, path)?.['chat_template']);
+        if (t)
+            return t;
+    }
+    return null;
+}
+export function fingerprint(signals, hint) {
+    const proxy = servedThrough(signals);
+    const withProxy = (fp) => ({
+        ...fp,
+        signals: proxy ? [...fp.signals, proxy.signal] : fp.signals,
+        servedThrough: proxy?.name ?? null,
+    });
+    const models = modelIdsFrom(signals);
+    const chatTemplate = chatTemplateFrom(signals);
+    const modelFamily = detectModelFamily({ modelIds: models, chatTemplate });
+    const familySignals = [];
+    if (modelFamily === 'mistral' && chatTemplate) {
+        const gen = mistralTokenizerGeneration(chatTemplate);
+        if (gen)
+            familySignals.push(`chat template follows the Mistral ${gen} tokenizer${gen === 'v1' ? ' ([INST] is plain text)' : ''}`);
+    }
+    if (hint) {
+        const profile = profileById(hint);
+        return withProxy({
+            product: hint,
+            productName: profile.name,
+            version: profile.version?.(signals) ?? null,
+            confidence: 1,
+            signals: [`hint: the caller said ${profile.name}`, ...familySignals],
+            models,
+            modelFamily,
+            candidates: [],
+        });
+    }
+    const verdicts = ALL_PROFILES.map((profile) => ({ profile, ...profile.detect(signals) }))
+        .filter((v) => v.confidence > 0)
+        .sort((a, b) => b.confidence - a.confidence || profileSpecificity(b.profile.id) - profileSpecificity(a.profile.id));
+    const best = verdicts[0];
+    if (!best || best.confidence < MIN_CONFIDENCE) {
+        return withProxy({
+            product: 'unknown',
+            productName: null,
+            version: null,
+            confidence: 0,
+            signals: [...(best ? best.signals.map((s) => `weak (${best.profile.id}): ${s}`) : []), ...familySignals],
+            models,
+            modelFamily,
+            candidates: verdicts.map((v) => ({ product: v.profile.id, confidence: v.confidence })),
+        });
+    }
+    const signalsOut = [...best.signals];
+    // LiteLLM fronts any backend; its own markers win, but the backend's are worth saying.
+    if (best.profile.id === 'litellm') {
+        const backend = verdicts.find((v) => profileSpecificity(v.profile.id) === 2 && v.confidence >= BACKEND_CONFIDENCE);
+        if (backend)
+            signalsOut.push(`backend behind LiteLLM looks like ${backend.profile.name}: ${backend.signals[0] ?? ''}`);
+    }
+    return withProxy({
+        product: best.profile.id,
+        productName: best.profile.name,
+        version: best.profile.version?.(signals) ?? null,
+        confidence: best.confidence,
+        signals: [...signalsOut, ...familySignals],
+        models,
+        modelFamily,
+        candidates: verdicts.slice(1).map((v) => ({ product: v.profile.id, confidence: v.confidence })),
+    });
+}

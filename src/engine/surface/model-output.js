@@ -1,0 +1,230 @@
+// Reading model output from an answer: the proof that a request reached the model. Generated text may sit anywhere in a
+// JSON answer (an object, an array, nested), in a stream of server-sent events or NDJSON lines, or be the whole text/plain
+// body. What is not model output: an error object, an echo of our own prompt, an HTML page, an empty answer.
+import { isObject, parseJson } from './json.js';
+/** Path step: the value here is an array of byte values (0–255) holding UTF-8 text. */
+const BYTES = '#bytes';
+/** Where known servers put generated text, most specific first. */
+const KNOWN_PATHS = [
+    ['choices', '*', 'message', 'content'],
+    ['choices', '*', 'text'],
+    ['choices', '*', 'delta', 'content'],
+    ['message', 'content'], // Ollama /api/chat
+    ['generated_text'],
+    ['*', 'generated_text'], // TGI answers a list for some inputs
+    ['generated'],
+    ['response'],
+    ['content'],
+    ['output'],
+    ['text'],
+    ['completion'],
+    ['answer'],
+    ['text_output'], // Triton generate extension
+    ['results', '*', 'text'], // KoboldCpp
+    ['outputs', '*', 'data', '*'], // KServe v2
+    ['outputs', '*', 'data', BYTES], // TGI's KServe route: BYTES as UTF-8 byte values
+    ['token', 'text'], // TGI stream events
+];
+/**
+ * Field names a wrapper of its own design puts generated text under, best first. Found at any depth by the general reading
+ * (`{"data": {"reply": …}}`, `{"result": {"outputs": [{"text": …}]}}`); the first tier wins over the second at any depth,
+ * so `{"message": "OK", "data": {"text": …}}` reads the text, not the status word.
+ */
+const OUTPUT_KEY_TIERS = [
+    /^(generated_?text|generated|generation|output_?text|completion|answer|reply|response|output|result|prediction|text|content|token|delta|chunk)$/i,
+    /^(message|data|body|value)$/i,
+];
+/** Keys whose subtree is about the request or the run, never the generated text. */
+const NOT_OUTPUT = /^(error|errors|detail|details|warnings?|usage|metadata|meta|prompt|input|inputs|messages|query|question|model|id|object|role|created|status|finish_reason|stop_reason|logprobs|timings|parameters|options)$/i;
+/** A top-level sign that the answer reports a failure, whatever its status code. */
+function isErrorReport(json) {
+    if (!isObject(json))
+        return false;
+    const e = json['error'];
+    if (e !== undefined && e !== null && e !== false && e !== '')
+        return true;
+    if (json['errors'] !== undefined && json['errors'] !== null)
+        return true;
+    if (json['success'] === false || json['ok'] === false)
+        return true;
+    if (json['object'] === 'error' || json['status'] === 'error' || json['status'] === 'failed')
+        return true;
+    return 'detail' in json && Object.keys(json).length === 1;
+}
+function collect(value, path, out) {
+    if (path.length === 0) {
+        if (typeof value === 'string')
+            out.push(value);
+        return;
+    }
+    const [head, ...rest] = path;
+    if (head === BYTES) {
+        if (Array.isArray(value) && value.length > 0 && value.every((b) => Number.isInteger(b) && b >= 0 && b <= 255)) {
+            out.push(Buffer.from(value).toString('utf8'));
+        }
+        return;
+    }
+    if (head === '*') {
+        if (Array.isArray(value))
+            for (const v of value)
+                collect(v, rest, out);
+        return;
+    }
+    if (isObject(value) && head !== undefined)
+        collect(value[head], rest, out);
+}
+function knownPathText(json) {
+    for (const path of KNOWN_PATHS) {
+        const found = [];
+        collect(json, path, found);
+        const text = found.join('');
+        if (text.trim().length > 0)
+            return { text, where: path.join('.').replaceAll('.*', '[]').replace(`.${BYTES}`, ' (bytes)'), weak: false };
+    }
+    return null;
+}
+const MAX_DEPTH = 6;
+/** The general reading: a non-empty string under an output-like key at any depth, best tier first, then shallowest. */
+function outputLikeText(json, prompt) {
+    let best = null;
+    const visit = (value, where, depth) => {
+        if (depth > MAX_DEPTH)
+            return;
+        if (Array.isArray(value)) {
+            value.forEach((v, i) => visit(v, `${where}[${i}]`, depth + 1));
+            return;
+        }
+        if (!isObject(value))
+            return;
+        for (const [key, v] of Object.entries(value)) {
+            if (NOT_OUTPUT.test(key))
+                continue;
+            const at = where ? `${where}.${key}` : key;
+            if (typeof v === 'string') {
+                const tier = OUTPUT_KEY_TIERS.findIndex((re) => re.test(key));
+                if (tier === -1 || v.trim() === '' || isEcho(v, prompt))
+                    continue;
+                if (!best || tier < best.tier || (tier === best.tier && depth < best.depth))
+                    best = { tier, depth, text: v, where: at };
+            }
+            else if (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string') && OUTPUT_KEY_TIERS[0].test(key)) {
+                const text = v.join('');
+                if (text.trim() && !isEcho(text, prompt) && (!best || best.tier > 0 || depth < best.depth))
+                    best = { tier: 0, depth, text, where: at };
+            }
+            else {
+                visit(v, at, depth + 1);
+            }
+        }
+    };
+    visit(json, '', 0);
+    const found = best;
+    return found ? { text: found.text, where: found.where, weak: found.tier > 0 } : null;
+}
+/**
+ * Our own prompt coming back (an echo endpoint, a validation message quoting the input) is not generation: the text is the
+ * prompt, or the prompt with a few words around it ("You said: Say hello.").
+ */
+export function isEcho(text, prompt) {
+    if (!prompt)
+        return false;
+    const t = text.trim();
+    const p = prompt.trim();
+    return t === p || (t.includes(p) && t.length <= p.length + 24);
+}
+function jsonOutput(json, prompt) {
+    if (isErrorReport(json))
+        return null;
+    const known = knownPathText(json);
+    if (known && !isEcho(known.text, prompt))
+        return known;
+    return outputLikeText(json, prompt);
+}
+/** Server-sent events (`data:` lines, events split by blank lines) or NDJSON lines; `[DONE]` and comments skipped. */
+export function streamEvents(body) {
+    const lines = body.split(/\r?\n/);
+    const sse = lines.some((l) => /^(data|event|id|retry):/.test(l));
+    if (!sse)
+        return lines.map((l) => l.trim()).filter((l) => l.startsWith('{') || l.startsWith('[')).map((data) => ({ data }));
+    const events = [];
+    let data = [];
+    const flush = () => {
+        if (data.length)
+            events.push({ data: data.join('\n') });
+        data = [];
+    };
+    for (const line of lines) {
+        if (line === '')
+            flush();
+        else if (line.startsWith('data:'))
+            data.push(line.slice(5).replace(/^ /, ''));
+    }
+    flush();
+    return events.filter((e) => e.data.trim() !== '' && e.data.trim() !== '[DONE]');
+}
+/** Generated text carried by a stream, joined across events (a partial last event of a capped read is ignored). */
+function streamOutput(body, prompt) {
+    const parts = [];
+    let weak = false;
+    for (const event of streamEvents(body)) {
+        const json = parseJson(event.data);
+        if (json === null) {
+            // A plain-text token (`data: Hello`) unless it only looks like JSON cut short.
+            if (!/^[[{]/.test(event.data.trim()))
+                parts.push(event.data);
+            continue;
+        }
+        if (isErrorReport(json))
+            return null;
+        const out = jsonOutput(json, undefined);
+        if (out) {
+            parts.push(out.text);
+            weak ||= out.weak;
+        }
+    }
+    const text = parts.join('');
+    if (!text.trim() || isEcho(text, prompt))
+        return null;
+    return { text, format: 'stream', where: 'stream events', weak };
+}
+/** True once a streamed body carries generated text: the client may hang up (never let a long generation run). */
+export function streamHasOutput(body) {
+    return streamOutput(body, undefined) !== null;
+}
+const HTML = /^\s*(<!doctype html|<html|<head|<body|<\?xml)|<\/(html|body|p|div|h1|title)>/i;
+/** Streams, by content type or by their first line. */
+export function looksStreamed(body, contentType = '') {
+    return /event-stream|ndjson|jsonl|x-json-stream/i.test(contentType) || /^(data|event):/m.test(body.slice(0, 200));
+}
+/**
+ * Generated text in a response body, or null. `sentPrompt` guards against echo endpoints; `contentType` tells a stream or a
+ * plain-text answer apart from a JSON one.
+ */
+export function extractModelOutput(body, sentPrompt, contentType = '') {
+    const trimmed = body.trim();
+    if (!trimmed)
+        return null;
+    if (!looksStreamed(trimmed, contentType)) {
+        const json = parseJson(trimmed);
+        if (json !== null && typeof json === 'object') {
+            const out = jsonOutput(json, sentPrompt);
+            if (out)
+                return { text: out.text, format: 'json', where: out.where, weak: out.weak };
+            // Not one JSON document with text in it: it may still be NDJSON whose first line parsed.
+        }
+        else if (json === null && !/^[[{]/.test(trimmed) && !/json/i.test(contentType)) {
+            return plainTextOutput(trimmed, sentPrompt, contentType);
+        }
+    }
+    return streamOutput(trimmed, sentPrompt);
+}
+/** A short status phrase a route answers whatever it was asked: never generated text. */
+const STATUS_WORDS = /^(ok|okay|success(ful)?|accepted|received|queued|submitted|pending|processing|created|done|true|false|null|none|healthy|ready|alive|pong)[.!]?$/i;
+/** A plain-text body is the generated text itself, unless it is a page (HTML), an echo, or a status word. */
+function plainTextOutput(text, prompt, contentType) {
+    if (/html|xml/i.test(contentType) || HTML.test(text.slice(0, 512)))
+        return null;
+    if (isEcho(text, prompt) || STATUS_WORDS.test(text))
+        return null;
+    return { text, format: 'text', where: 'body', weak: false };
+}
