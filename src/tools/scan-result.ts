@@ -49,8 +49,8 @@ export function compactFinding(f: Finding): z.infer<typeof CompactFindingSchema>
     rule: f.rule,
     severity: f.severity,
     confidence: f.confidence,
-    title: f.title,
-    endpoint: `${f.endpoint.method} ${f.endpoint.url}`,
+    title: safe(f.title, 200),
+    endpoint: safe(`${f.endpoint.method} ${f.endpoint.url}`, 300),
     evidence: safe(`${exchangeOneLiner(f.evidence)}${body ? `: ${body}` : ''}`, EVIDENCE_CHARS),
   };
 }
