@@ -24,6 +24,9 @@ import { GATECRASH_VERSION } from './release.js';
 
 export { GATECRASH_VERSION };
 
+/** The most wrong credentials a scan's burst sends at a depth: what a person is told before approving a scan. */
+export { burstCeiling } from './checks/credential-burst.js';
+
 export interface ScanInput {
   url: string;
   /** Credential headers; attached only to probes that ask for them, redacted everywhere. */

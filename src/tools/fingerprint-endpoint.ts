@@ -2,11 +2,16 @@
 // Sends no inference request (the surface phase never does) and runs no check.
 import * as z from 'zod/v4';
 import { PRODUCT_IDS } from '../engine/types.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { neutralizeControls } from '../report/format.js';
 import { scanUri } from '../resources/scan-links.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
-import { isInputError, validateHeaders } from './scan-endpoint.js';
+import { headerNames, isInputError, validateHeaders } from './scan-endpoint.js';
+import { fingerprintActions } from './scan-reach.js';
+
+/** The cheap phase is a dozen GETs and a prompt-less request per candidate route. */
+const FINGERPRINT_BUDGET = 20;
 
 const strings = z.array(z.string());
 
@@ -33,14 +38,15 @@ export default defineTool({
   }),
   output,
   annotations: { readOnlyHint: true, openWorldHint: true },
+  reach: async (args, settings) => reachOfUrls([args.url], fingerprintActions(FINGERPRINT_BUDGET, settings.timeoutMs, headerNames(args.headers))),
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(headerError);
     try {
       const report = await runScan(
         { url: args.url, ...(args.headers ? { headers: args.headers } : {}) },
-        { surfaceOnly: true, budget: 20, timeoutMs: ctx.settings.timeoutMs, ...operatorOptions(ctx.settings), ...(args.hint ? { hint: args.hint } : {}) },
-        { signal: ctx.signal },
+        { surfaceOnly: true, budget: FINGERPRINT_BUDGET, timeoutMs: ctx.settings.timeoutMs, ...operatorOptions(ctx.settings), ...(args.hint ? { hint: args.hint } : {}) },
+        { signal: ctx.signal, resolver: ctx.resolver },
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');
       if (unreachable) return toolError(`${unreachable.message} Check that the server is running and the URL is right.`);

@@ -3,9 +3,11 @@
 import * as z from 'zod/v4';
 import { TargetError, checkHeader } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { scanResourceLinks, scanUri } from '../resources/scan-links.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
+import { scanActions } from './scan-reach.js';
 import { ScanResultSchema, scanResult } from './scan-result.js';
 import { scanSummary } from './summary.js';
 
@@ -43,6 +45,13 @@ export function validateHeaders(headers: Record<string, string> | undefined): st
   }
 }
 
+/** Header names as the person is shown them: valid names only (a name is a token; values are never shown). */
+export function headerNames(headers: Record<string, string> | undefined): string[] {
+  const error = validateHeaders(headers);
+  if (error) throw new TargetError(error);
+  return Object.keys(headers ?? {});
+}
+
 export default defineTool({
   name: 'scan_endpoint',
   title: 'Scan an LLM inference endpoint',
@@ -53,6 +62,11 @@ export default defineTool({
   input: scanInput,
   output: ScanResultSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
+  reach: async (args, settings) =>
+    reachOfUrls(
+      [args.url],
+      await scanActions({ depth: args.depth ?? 'standard', budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) }),
+    ),
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(`${headerError} Fix the headers argument and call scan_endpoint again.`);
@@ -67,7 +81,7 @@ export default defineTool({
           ...(args.hint ? { hint: args.hint } : {}),
           ...(args.request ? { request: args.request } : {}),
         },
-        { signal: ctx.signal, onProgress: (e) => ctx.progress(e.done, e.planned, `${e.phase}: ${e.message}`) },
+        { signal: ctx.signal, resolver: ctx.resolver, onProgress: (e) => ctx.progress(e.done, e.planned, `${e.phase}: ${e.message}`) },
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');
       if (unreachable) return toolError(`${unreachable.message} Check that the server is running and the URL (host, port, scheme) is right.`);

@@ -7,10 +7,12 @@ import { TargetError } from '../engine/target.js';
 import type { ScanReport } from '../engine/types.js';
 import { scanResourceLinks } from '../resources/scan-links.js';
 import { recentScans, runScan, scanById } from '../scan-runner.js';
-import type { VerifyResult } from '../verify.js';
+import { MAX_FOLLOW_UPS, type VerifyResult } from '../verify.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
 import { compactFinding } from './scan-result.js';
-import { isInputError, validateHeaders } from './scan-endpoint.js';
+import { headerNames, isInputError, validateHeaders } from './scan-endpoint.js';
+import { scanActions } from './scan-reach.js';
 
 const count = z.number();
 
@@ -74,6 +76,13 @@ export default defineTool({
   input,
   output: VerifyOutputSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },
+  async reach(args, settings) {
+    const previous = await resolvePrevious(args.previousScan, args.findingIds);
+    // Without an earlier scan nothing is sent (the handler says why): there is nothing to ask about.
+    if (typeof previous === 'string') return { subjects: [], actions: [] };
+    const plan = { depth: previous.depth, budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) };
+    return reachOfUrls([args.url], [`Up to ${1 + MAX_FOLLOW_UPS} re-scans of the rules that failed before, each:`, ...(await scanActions(plan))]);
+  },
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(`${headerError} Fix the headers argument and call verify_fix again.`);
@@ -93,7 +102,7 @@ export default defineTool({
               timeoutMs: args.timeoutMs ?? ctx.settings.timeoutMs,
               ...operatorOptions(ctx.settings),
             },
-            { signal: ctx.signal, onExchange, onProgress: (e) => ctx.progress(e.done, e.planned, `verify ${e.phase}: ${e.message}`) },
+            { signal: ctx.signal, resolver: ctx.resolver, onExchange, onProgress: (e) => ctx.progress(e.done, e.planned, `verify ${e.phase}: ${e.message}`) },
           ),
       );
       // The re-scans are kept like any scan: links to read them (JSON or Markdown) again.

@@ -1,21 +1,14 @@
 // explain_finding and suggest_remediation through a real MCP client/server pair (in memory): the SDK validates the
 // arguments against inputSchema and the structured results against outputSchema, as createServer() registers them.
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerTool } from '../../src/server.js';
-import type { ToolDefinition } from '../../src/tools/define.js';
-import explainFinding from '../../src/tools/explain-finding.js';
-import suggestRemediation from '../../src/tools/suggest-remediation.js';
+import { createServer } from '../../src/server.js';
 
 describe('knowledge tools over MCP', () => {
   let client: Client;
 
   beforeAll(async () => {
-    const server = new McpServer({ name: 'gatecrash-kb-test', version: '0.0.0' }, { capabilities: { tools: {} } });
-    for (const tool of [explainFinding, suggestRemediation] as unknown as ToolDefinition[]) {
-      registerTool(server, tool, { allowPrivate: false, allow: [], budget: 150, timeoutMs: 60_000 });
-    }
+    const server = createServer();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     client = new Client({ name: 'kb-test', version: '0.0.0' });
