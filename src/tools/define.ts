@@ -3,6 +3,7 @@ import type * as z from 'zod/v4';
 import type { Reach } from '../consent/reach.js';
 import type { Resolver } from '../engine/http/guard.js';
 
+/** MCP tool hints. destructiveHint and idempotentHint mean something only when readOnlyHint is false, so read-only tools omit them. */
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
   destructiveHint?: boolean;
