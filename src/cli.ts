@@ -1,20 +1,22 @@
 #!/usr/bin/env node
-// gatecrash scan | discover | merge | demo | verify | fix | checks | mcp | serve — a command's module does the work
-// (src/commands/); this file picks it, parses its flags and turns every mistake into one sentence on stderr.
+// gatecrash scan | discover | merge | demo | verify | fix | scans | checks | mcp | serve — a command's module does the
+// work (src/commands/); this file picks it, parses its flags and turns every mistake into one sentence on stderr.
 // Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
+import './zod-jitless.js';
 import * as z from 'zod/v4';
 import type { Config } from './config.js';
-import { GuardError } from './engine/http/guard.js';
-import { GATECRASH_VERSION } from './engine/scan.js';
-import { TargetError } from './engine/target.js';
+import { GATECRASH_VERSION } from './engine/release.js';
 import { scanOptionsOf, type CommandContext } from './commands/context.js';
 import { closest, COMMANDS, isCommand, parseFlags, type Command } from './commands/flags.js';
 import { configFrom } from './commands/options.js';
 import { USAGE, usageOf } from './commands/usage.js';
 import { UsageError } from './commands/usage-error.js';
 
+// Each command loads its module, and that module what it needs, when it runs: `gatecrash mcp` must answer tools/list
+// fast, before the engine, the renderers or the knowledge base are needed (the MCP tools load them on their first call).
+
 /** Commands whose --format values are their own (csv, text), checked by the command. */
-const OWN_FORMATS: readonly Command[] = ['discover', 'merge', 'verify', 'fix', 'checks'];
+const OWN_FORMATS: readonly Command[] = ['discover', 'merge', 'verify', 'fix', 'scans', 'checks'];
 
 async function run(command: Command, ctx: CommandContext): Promise<number> {
   switch (command) {
@@ -30,6 +32,8 @@ async function run(command: Command, ctx: CommandContext): Promise<number> {
       return (await import('./commands/verify.js')).runVerify(ctx);
     case 'fix':
       return (await import('./commands/fix.js')).runFix(ctx);
+    case 'scans':
+      return (await import('./commands/scans.js')).runScans(ctx);
     case 'checks':
       return (await import('./commands/checks.js')).runChecks(ctx);
     case 'mcp':
@@ -67,7 +71,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const known = e instanceof UsageError || e instanceof TargetError || e instanceof GuardError || e instanceof z.ZodError;
+    // The engine's input errors by name: their modules load only with a scan.
+    const known = e instanceof UsageError || e instanceof z.ZodError || ['TargetError', 'GuardError'].includes((e as Error).name);
     process.stderr.write(`gatecrash: ${known ? (e as Error).message : `unexpected error: ${(e as Error).message}`}\n`);
     process.exitCode = 2;
   },

@@ -26,8 +26,11 @@ export function chooseFormat<F extends string>(args: ParsedArgs, allowed: readon
   return allowed.includes(fallback) ? fallback : allowed[0]!;
 }
 
-/** The report goes to --output or stdout; a file that cannot be written is a sentence, not a stack trace. */
-export function emit(text: string, output: string | undefined): void {
+/**
+ * The report goes to --output (or the file of another flag, --html) or stdout; a file that cannot be written is a
+ * sentence, not a stack trace.
+ */
+export function emit(text: string, output: string | undefined, flag = '--output'): void {
   if (!output) {
     process.stdout.write(text);
     return;
@@ -36,7 +39,7 @@ export function emit(text: string, output: string | undefined): void {
     writeFileSync(output, text);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new UsageError(`--output ${output}: cannot write the file${code === 'ENOENT' ? ' (its folder does not exist)' : code ? ` (${code})` : ''}.`);
+    throw new UsageError(`${flag} ${output}: cannot write the file${code === 'ENOENT' ? ' (its folder does not exist)' : code ? ` (${code})` : ''}.`);
   }
 }
 

@@ -1,9 +1,10 @@
 // What the CLI adds to a report before rendering it: the fix for the identified stack on every finding (from the knowledge
-// base), and for SARIF the rule help and, with --source or a target's `source`, the code each result is attached to.
+// base); for SARIF the rule help and, with --source or a target's `source`, the code each result is attached to; for
+// HTML every framework's fix, filled from each finding.
 import type { BatchTarget } from '../batch.js';
 import { createTarget } from '../engine/target.js';
 import type { ScanReport } from '../engine/types.js';
-import { ruleHelp, withStackFixes, type FixCommand } from '../knowledge/index.js';
+import { knowledgeFixes, ruleHelp, withStackFixes, type FixCommand } from '../knowledge/index.js';
 import type { RenderOptions, ReportFormat } from '../report/render.js';
 import type { SourceLocation } from '../report/sarif.js';
 import type { CommandContext } from './context.js';
@@ -52,6 +53,6 @@ export function reportFaces(ctx: CommandContext, format: ReportFormat, targets?:
   const command = fixCommand(format === 'json' ? config.output : undefined);
   return {
     withFixes: (report) => withStackFixes(report, command),
-    render: (color) => ({ color, sarif: { help: ruleHelp, ...(source ? { source } : {}) } }),
+    render: (color) => ({ color, sarif: { help: ruleHelp, ...(source ? { source } : {}) }, html: { fixes: knowledgeFixes } }),
   };
 }

@@ -3,7 +3,7 @@
 // misspelling, and the command a flag belongs to when it was given to another one.
 import { UsageError } from './usage-error.js';
 
-export const COMMANDS = ['scan', 'discover', 'merge', 'demo', 'verify', 'fix', 'checks', 'mcp', 'serve'] as const;
+export const COMMANDS = ['scan', 'discover', 'merge', 'demo', 'verify', 'fix', 'scans', 'checks', 'mcp', 'serve'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 interface FlagSpec {
@@ -19,6 +19,7 @@ interface FlagSpec {
 const FLAGS = {
   format: { kind: 'string', takes: 'a format name' },
   output: { kind: 'string', short: 'o', takes: 'a file name' },
+  html: { kind: 'string', takes: 'a file name for the HTML report' },
   header: { kind: 'string', short: 'H', multiple: true, takes: "'Name: value'", secret: true },
   bearer: { kind: 'string', takes: 'a token', secret: true },
   depth: { kind: 'string', takes: 'quick, standard or deep' },
@@ -28,6 +29,8 @@ const FLAGS = {
   allow: { kind: 'string', takes: 'hosts, addresses or CIDR ranges, comma-separated' },
   hint: { kind: 'string', takes: 'a product name' },
   report: { kind: 'string', takes: 'a JSON report file' },
+  'scan-id': { kind: 'string', takes: 'a scan id from the local scan store (gatecrash scans lists them)' },
+  'no-store': { kind: 'boolean' },
   'fail-on': { kind: 'string', takes: 'a severity' },
   targets: { kind: 'string', takes: 'a file name' },
   parallel: { kind: 'string', takes: 'a number of scans' },
@@ -60,15 +63,16 @@ const LIMITS: FlagName[] = ['depth', 'budget', 'timeout'];
 
 /** Which flags each command takes; anything else is refused with the command it belongs to. */
 export const COMMAND_FLAGS: Record<Command, readonly FlagName[]> = {
-  scan: ['format', 'output', ...CREDENTIALS, ...LIMITS, ...SSRF, ...TLS, 'hint', 'fail-on', 'request', 'targets', 'parallel', 'shard', 'source', 'help'],
-  discover: ['format', 'output', ...CREDENTIALS, ...LIMITS, ...SSRF, ...TLS, 'fail-on', 'targets', 'parallel', 'shard', 'ports', 'rate', 'per-host', 'connect-timeout', 'scan', 'help'],
+  scan: ['format', 'output', 'html', ...CREDENTIALS, ...LIMITS, ...SSRF, ...TLS, 'hint', 'fail-on', 'request', 'targets', 'parallel', 'shard', 'source', 'no-store', 'help'],
+  discover: ['format', 'output', ...CREDENTIALS, ...LIMITS, ...SSRF, ...TLS, 'fail-on', 'targets', 'parallel', 'shard', 'ports', 'rate', 'per-host', 'connect-timeout', 'scan', 'no-store', 'help'],
   merge: ['format', 'output', 'fail-on', 'source', 'help'],
-  demo: ['format', 'output', 'depth', 'budget', 'timeout', 'fail-on', 'source', 'help'],
-  verify: ['report', 'format', 'output', ...CREDENTIALS, 'budget', 'timeout', ...SSRF, ...TLS, 'help'],
-  fix: ['report', 'framework', 'url', 'format', 'output', 'help'],
+  demo: ['format', 'output', 'html', 'depth', 'budget', 'timeout', 'fail-on', 'source', 'no-store', 'help'],
+  verify: ['report', 'scan-id', 'format', 'output', ...CREDENTIALS, 'budget', 'timeout', ...SSRF, ...TLS, 'no-store', 'help'],
+  fix: ['report', 'scan-id', 'framework', 'url', 'format', 'output', 'help'],
+  scans: ['format', 'help'],
   checks: ['format', 'help'],
-  mcp: [...SSRF, 'budget', 'timeout', ...TLS, 'help'],
-  serve: ['host', 'port', 'token', 'legacy-sse', 'allow-remote', ...SSRF, 'budget', 'timeout', ...TLS, 'help'],
+  mcp: [...SSRF, 'budget', 'timeout', ...TLS, 'no-store', 'help'],
+  serve: ['host', 'port', 'token', 'legacy-sse', 'allow-remote', ...SSRF, 'budget', 'timeout', ...TLS, 'no-store', 'help'],
 };
 
 export interface ParsedArgs {

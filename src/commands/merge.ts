@@ -56,7 +56,7 @@ export async function runMerge(ctx: CommandContext): Promise<number> {
     }
     if (inventories.length > 0) throw new UsageError('merge takes inventories (discover) or scan results (scan, scan --targets), not both at once.');
     const joined = mergeBatches(inputs.map((i) => (i as Extract<Input, { kind: 'scans' }>).batch));
-    const format = chooseFormat<BatchFormat>(ctx.args, ['json', 'sarif', 'markdown', 'pretty'], config.output);
+    const format = chooseFormat<BatchFormat>(ctx.args, ['json', 'sarif', 'markdown', 'html', 'pretty'], config.output);
     const faces = reportFaces(ctx, format);
     const merged = { ...joined, reports: joined.reports.map(faces.withFixes) };
     const options = faces.render(format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));

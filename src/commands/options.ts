@@ -47,7 +47,7 @@ function duration(minMs: number, maxMs: number, range: string): Parser {
 
 const list: Parser = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
 const text: Parser = (t) => t;
-const FORMATS = ['pretty', 'json', 'sarif', 'markdown'] as const;
+const FORMATS = ['pretty', 'json', 'sarif', 'markdown', 'html'] as const;
 
 interface OptionSpec {
   key: keyof Config;
@@ -72,6 +72,7 @@ const OPTIONS: OptionSpec[] = [
   { key: 'request', flag: 'request', env: 'GATECRASH_REQUEST', parse: text },
   { key: 'ca', flag: 'ca', env: 'GATECRASH_CA', parse: text },
   { key: 'output', flag: 'output', parse: text },
+  { key: 'html', flag: 'html', parse: text },
   { key: 'host', flag: 'host', env: 'GATECRASH_HOST', parse: text },
   { key: 'port', flag: 'port', env: 'GATECRASH_PORT', parse: wholeNumber(0, 65535, 'port') },
 ];
@@ -108,8 +109,10 @@ export function configFrom(parsed: ParsedArgs, env: NodeJS.ProcessEnv = process.
   }
   if (env.GATECRASH_ALLOW_PRIVATE !== undefined) raw.allowPrivate = truthy(env.GATECRASH_ALLOW_PRIVATE);
   if (env.GATECRASH_INSECURE !== undefined) raw.insecure = truthy(env.GATECRASH_INSECURE);
+  if (env.GATECRASH_NO_STORE !== undefined) raw.store = !truthy(env.GATECRASH_NO_STORE);
   if (parsed.values['allow-private']) raw.allowPrivate = true;
   if (parsed.values.insecure) raw.insecure = true;
+  if (parsed.values['no-store']) raw.store = false;
   if (!options.ownFormats && typeof parsed.values.format === 'string') {
     raw.format = read({ key: 'format', parse: oneOf(FORMATS) }, parsed.values.format, spelling(parsed, 'format'), oneOf(FORMATS));
   }

@@ -6,10 +6,11 @@ import { batchGateLine, gateCode, gateLine } from '../report/gate.js';
 import { renderReport, type ReportFormat } from '../report/render.js';
 import { chooseFormat, emit, say, type CommandContext } from './context.js';
 import { reportFaces } from './faces.js';
+import { keepScans } from './keep-scans.js';
 import { numberFlag } from './options.js';
 import { UsageError } from './usage-error.js';
 
-const FORMATS: readonly ReportFormat[] = ['pretty', 'json', 'sarif', 'markdown'];
+const FORMATS: readonly ReportFormat[] = ['pretty', 'json', 'sarif', 'markdown', 'html'];
 
 function progressHook(): ((e: { phase: string; done: number; message: string }) => void) | undefined {
   if (!process.stderr.isTTY) return undefined;
@@ -25,7 +26,11 @@ export async function scanAndReport(ctx: CommandContext, url: string, defaultFor
   const raw = await scan({ url, headers: credentialHeaders(config) }, ctx.scanOptions(), onProgress ? { onProgress } : {});
   if (onProgress) process.stderr.write('\r\x1b[2K');
   const report: ScanReport = faces.withFixes(raw);
-  emit(renderReport(report, format, faces.render(format === 'pretty' && !config.output && Boolean(process.stdout.isTTY))), config.output);
+  // The store keeps the report as --format json writes it, fixes included (gatecrash fix and verify read it back).
+  await keepScans([report], config);
+  const options = faces.render(format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
+  emit(renderReport(report, format, options), config.output);
+  if (config.html) emit(renderReport(report, 'html', options), config.html, ctx.args.spelt.html);
   // The reader of a file, or of a JSON pipe, still learns on stderr what happened and why the exit code is what it is.
   if (config.output || format !== 'pretty' || report.verdict.status !== 'complete') say(gateLine(report, config.failOn, config.output));
   return gateCode(report, config.failOn);
@@ -62,8 +67,10 @@ async function scanBatch(ctx: CommandContext, file: string): Promise<number> {
     onTargetDone: (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
   const batch = { ...raw, reports: raw.reports.map(faces.withFixes) };
+  await keepScans(batch.reports, config);
   const options = faces.render(format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
   emit(renderBatch(batch, format, options), config.output);
+  if (config.html) emit(renderBatch(batch, 'html', options), config.html, ctx.args.spelt.html);
   say(batchGateLine(batch, config.failOn, config.output));
   return batchExitCode(batch, config.failOn);
 }

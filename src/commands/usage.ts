@@ -1,5 +1,5 @@
 // The help text: the commands, then each command's flags. `gatecrash CMD --help` prints that command's part.
-import { GATECRASH_VERSION } from '../engine/scan.js';
+import { GATECRASH_VERSION } from '../engine/release.js';
 import type { Command } from './flags.js';
 
 const HEAD = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
@@ -14,13 +14,17 @@ Usage:
                                      inventory (json, csv, markdown); --scan goes on to scan each one
   gatecrash merge FILE…              join JSON outputs (the shards of one run) into one report, any format
   gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
-  gatecrash verify --report FILE [url] [--header …]
-                                     re-run only the rules a saved JSON report failed, on the same endpoints:
-                                     exit 0 when every finding is proven fixed, 1 otherwise (url: where the
-                                     fixed service answers now; default: the report's target)
-  gatecrash fix FINDING_ID --report FILE | fix RULE [--framework F] [--url URL] | fix --report FILE
-                                     print the fix for a finding (or a rule, or every finding of a report) on
-                                     the identified framework, with its apply steps and the checks that prove it
+  gatecrash verify --report FILE | --scan-id ID [url] [--header …]
+                                     re-run only the rules an earlier scan failed (a saved JSON report, or a
+                                     scan id from the local scan store), on the same endpoints: exit 0 when
+                                     every finding is proven fixed, 1 otherwise (url: where the fixed service
+                                     answers now; default: the scan's target)
+  gatecrash fix FINDING_ID [--report FILE] | fix RULE [--framework F] [--url URL] | fix --report FILE | --scan-id ID
+                                     print the fix for a finding (of a saved report, or of a scan in the local
+                                     scan store), a rule, or every finding of a scan, on the identified
+                                     framework, with its apply steps and the checks that prove it
+  gatecrash scans [--format text|json]
+                                     list the scans kept in the local scan store (newest first)
   gatecrash checks [RULE] [--format text|markdown|json]
                                      list the rule catalog, or show one rule
   gatecrash mcp                      serve MCP over stdio
@@ -30,9 +34,11 @@ Usage:
 `;
 
 const SCAN = `
-Scan options (scan, and demo's --format, --output, --depth, --budget, --timeout, --fail-on):
-  --format pretty|json|sarif|markdown   output format (default: pretty on a terminal, json otherwise)
+Scan options (scan, and demo's --format, --output, --html, --depth, --budget, --timeout, --fail-on, --no-store):
+  --format pretty|json|sarif|markdown|html   output format (default: pretty on a terminal, json otherwise);
+                                        html is one self-contained page (no network) with the fixes for each finding
   --output FILE                         write the report to FILE (a line on stderr says where, the grade and the gate)
+  --html FILE                           also write the HTML report to FILE, whatever --format is
   --header 'Name: value'                credential header, repeatable (values are always redacted)
   --bearer TOKEN                        shorthand for --header 'Authorization: Bearer TOKEN' (env GATECRASH_BEARER)
   --depth quick|standard|deep           how far to go (default standard)
@@ -49,6 +55,8 @@ Scan options (scan, and demo's --format, --output, --depth, --budget, --timeout,
   --ca FILE                             trust the CA certificates in FILE (PEM) for https (env GATECRASH_CA)
   --source FILE[:LINE]                  SARIF: attach the results to the code that serves the route (a file of
                                         the repository, relative to where the scan runs)
+  --no-store                            keep no copy in the local scan store (env GATECRASH_NO_STORE=1); the store is
+                                        $XDG_CACHE_HOME/gatecrash/scans (else ~/.cache/…): the newest 100 of 30 days
 
 Batch options (scan --targets):
   --targets FILE                        one URL per line (# comments), or a JSON/YAML list of URLs or
@@ -66,18 +74,21 @@ Discover options (docs/fleet.md):
   --per-host N                          connections at once to one address (default 2)
   --connect-timeout DURATION            port probe connect timeout (default 2s)
   --shard K/N                           sweep only the K-th of N shares of the scope (join with merge)
-  --scan                                scan every LLM server found (--parallel, --depth, --header … apply)
+  --scan                                scan every LLM server found (--parallel, --depth, --header …, --no-store apply)
   --format json|csv|markdown|pretty|sarif   (sarif needs --scan)
 `;
 
 const OTHERS = `
 Other commands' options:
-  merge   --format, --output, --fail-on, --source (as for scan)
-  verify  --report FILE, --format pretty|json, --output, --header, --bearer, --budget, --timeout, --allow-private,
-          --allow, --insecure, --ca
-  fix     --report FILE, --framework NAME, --url URL (a rule on your endpoint), --format text|markdown|json, --output
+  merge   --format (json, sarif, markdown, html, pretty), --output, --fail-on, --source (as for scan)
+  verify  --report FILE or --scan-id ID, --format pretty|json, --output, --header, --bearer, --budget, --timeout,
+          --allow-private, --allow, --insecure, --ca, --no-store (the re-scans are kept like any scan)
+  fix     --report FILE or --scan-id ID, --framework NAME, --url URL (a rule on your endpoint),
+          --format text|markdown|json, --output
+  scans   --format text|json
   checks  --format text|markdown|json
-  mcp     --allow-private, --allow, --budget, --timeout, --insecure, --ca (fixed for the session; a tool call cannot lift them)
+  mcp     --allow-private, --allow, --budget, --timeout, --insecure, --ca (fixed for the session; a tool call cannot lift
+          them), --no-store (scans stay in the session's memory only)
   serve   --host, --port, --token, --legacy-sse, --allow-remote, and mcp's
 `;
 

@@ -21,8 +21,9 @@ import { createTarget, parseRequestTemplate } from './target.js';
 import type { Exchange, Finding, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
 import { RULE_IDS } from './types.js';
 import { verdictOf } from './verdict.js';
+import { GATECRASH_VERSION } from './release.js';
 
-export const GATECRASH_VERSION = '0.1.0';
+export { GATECRASH_VERSION };
 
 /** The most wrong credentials a scan's burst sends at a depth: what a person is told before approving a scan. */
 export { burstCeiling } from './checks/credential-burst.js';
@@ -273,6 +274,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     clearTimeout(timer);
     hooks.signal?.removeEventListener('abort', onUserAbort);
     await client.close();
+    Object.assign(timings, client.connectionTimings());
   }
 
   // ---- report

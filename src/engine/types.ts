@@ -365,7 +365,7 @@ export interface Finding {
   pci: string[];
   /** The server the scan identified; `confidence` is the fingerprint's (absent in reports of older versions). */
   server: { product: string | null; version: string | null; modelFamily: string | null; confidence?: number };
-  /** The fix for the stack the scan identified, when the face that wrote the report had the knowledge base (the CLI). */
+  /** The fix for the stack the scan identified, when the face that wrote the report had the knowledge base (CLI, MCP). */
   fix?: StackFix;
   /** Distinguishes several findings of one rule on one endpoint (the accepted header value, the advisory id). */
   variant?: string;

@@ -3,7 +3,6 @@
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import { batches } from '../batch-history.js';
 import type { ScanReport } from '../engine/types.js';
-import { suggestRemediationCommand, withStackFixes } from '../knowledge/index.js';
 import { toBatchMarkdown, type BatchError } from '../report/batch.js';
 import type { BatchSummary } from '../report/batch-summary.js';
 import { scanById } from '../scan-runner.js';
@@ -35,8 +34,12 @@ function findBatch(uri: URL, variables: Record<string, string | string[]>): Batc
   return batch;
 }
 
-/** The batch's Markdown report, from the full reports still kept; a report no longer kept is said so. */
-function markdown(s: BatchSummary): string {
+/**
+ * The batch's Markdown report, from the full reports still kept; a report no longer kept is said so. The knowledge base
+ * (each finding's fix) loads on the first read, not with the server.
+ */
+async function markdown(s: BatchSummary): Promise<string> {
+  const { suggestRemediationCommand, withStackFixes } = await import('../knowledge/index.js');
   const reports: ScanReport[] = [];
   const errors: BatchError[] = [];
   for (const r of s.results) {
@@ -67,6 +70,6 @@ export function registerBatchResources(server: McpServer): void {
     'batch-report-markdown',
     new ResourceTemplate(`${BATCH_URI_TEMPLATE}/report.md`, { list: list(true) }),
     { title: 'Gatecrash batch report (Markdown)', description: 'A scan_targets batch as one Markdown report: a summary table, then each target.', mimeType: 'text/markdown' },
-    (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: markdown(findBatch(uri, variables)) }] }),
+    async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: await markdown(findBatch(uri, variables)) }] }),
   );
 }

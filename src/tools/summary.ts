@@ -1,4 +1,5 @@
-// The short human-readable text that accompanies a scan's structuredContent.
+// The short human-readable text that accompanies a scan's structuredContent: with the scan id and finding ids, which
+// the other tools take.
 import type { ScanReport } from '../engine/types.js';
 import { gradeHeadline } from '../report/format.js';
 
@@ -9,13 +10,13 @@ export function scanSummary(report: ScanReport): string {
   const fp = report.fingerprint;
   const server = `${fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server'}${fp.servedThrough ? `, served through ${fp.servedThrough}` : ''}`;
   const lines = [
-    `Gatecrash scan of ${report.target.url}: ${gradeHeadline(report)}, ${countText}.`,
+    `Gatecrash scan ${report.scanId} of ${report.target.url}: ${gradeHeadline(report)}, ${countText}.`,
     ...report.verdict.reasons.map((r) => `No grade: ${r}`),
     `Server: ${server}${fp.models.length ? `, model ${fp.models[0]}` : ''}. ${report.requests.sent} requests (${report.requests.inference} inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
   ];
-  for (const f of report.findings.slice(0, 5)) lines.push(`- [${f.severity}/${f.confidence}] ${f.rule}: ${f.endpoint.method} ${f.endpoint.url} — ${f.title}`);
+  for (const f of report.findings.slice(0, 5)) lines.push(`- ${f.id} [${f.severity}/${f.confidence}] ${f.rule}: ${f.endpoint.method} ${f.endpoint.url} — ${f.title}`);
   if (report.findings.length > 5) lines.push(`- … and ${report.findings.length - 5} more (see structuredContent.findings).`);
   for (const e of report.errors) lines.push(`! ${e.phase}: ${e.message}`);
-  if (report.findings.length) lines.push('Next: explain_finding or suggest_remediation with a finding, then verify_fix after the change.');
+  if (report.findings.length) lines.push('Next: explain_finding or suggest_remediation with a findingId, then verify_fix with this scanId after the change.');
   return lines.join('\n');
 }

@@ -62,7 +62,7 @@ describe('gatecrash scan', () => {
   }, 60_000);
 
   it('exits 0 on a guarded wrapper scanned with its key, and the key appears in no format', async () => {
-    for (const format of ['json', 'sarif', 'markdown', 'pretty']) {
+    for (const format of ['json', 'sarif', 'markdown', 'html', 'pretty']) {
       const run = await runCli(['scan', `${keyed.url}/generate`, '--header', `X-API-Key: ${TEST_KEY}`, '--format', format]);
       expect(run.code, `${format}: ${run.stderr}`).toBe(0);
       expect(run.stdout.length).toBeGreaterThan(100);
@@ -140,7 +140,7 @@ describe('usage errors', () => {
       [['scan', url, '--budget=0'], "--budget takes a whole number of requests from 1 to 2000; got '0'."],
       [['scan', url, '--fial-on', 'high'], "--fial-on is not a flag of 'gatecrash scan': did you mean --fail-on?"],
       [['scan', url, '--port', '1'], "--port is not a flag of 'gatecrash scan' (it belongs to 'serve'); run gatecrash scan --help for its flags."],
-      [['scan', url, '--format', 'sarf'], "--format takes pretty, json, sarif or markdown (did you mean sarif?); got 'sarf'."],
+      [['scan', url, '--format', 'sarf'], "--format takes pretty, json, sarif, markdown or html (did you mean sarif?); got 'sarf'."],
       [['scan', url, '--timeout', '0'], "--timeout takes a duration from 1s to 10m, such as 60, 60s, 1500ms or 2m; got '0'."],
       [['scan', url, '--output'], '--output needs a value (a file name).'],
       [['scan', url, '--output', '--format', 'json'], '--output needs a value (a file name).'],
