@@ -27,11 +27,13 @@ if (/from\s*"\.\/chunks\//.test(readFileSync(input, 'utf8'))) {
  * modules), and `mcp` (the SDK, the server, its tools, resources and prompts, and the command module that starts it).
  * Everything else splits as it is imported.
  */
-const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/](flags|options|context|usage|usage-error|keep-scans))\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
+const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/](main|flags|options|context|usage|usage-error|keep-scans))\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
 const MCP = /node_modules[\\/]@modelcontextprotocol[\\/](server|core)[\\/]|sdk-node-shims\.mjs$|dist[\\/](server|scan-runner|commands[\\/]serve)\.js$|dist[\\/](tools|resources|prompts)[\\/]/;
+/** What `gatecrash mcp` runs before anything else: answering the handshake from the manifest, node builtins only. */
+const FAST_START = /dist[\\/]transport[\\/]stdio-fast-start\.js$/;
 /** Loaded by the first read of a rule page, with the knowledge base it renders. */
 const LATER = /dist[\\/]resources[\\/]rule-page\.js$/;
-const group = (id) => (CORE.test(id) ? 'core' : MCP.test(id) && !LATER.test(id) ? 'mcp' : null);
+const group = (id) => (FAST_START.test(id) ? 'fast-start' : CORE.test(id) ? 'core' : MCP.test(id) && !LATER.test(id) ? 'mcp' : null);
 
 const EXTERNAL = ['undici', 'pino', 'jose', 'yaml', 'ipaddr.js', '@modelcontextprotocol/node', '@modelcontextprotocol/server-legacy'];
 

@@ -1,15 +1,20 @@
 // gatecrash mcp | serve: the MCP server over stdio, or over Streamable HTTP on loopback. This module is bundled with the
 // server (scripts/bundle-cli.mjs); the server loads the engine, the renderers and the knowledge base on a tool's first
 // call, so `gatecrash mcp` answers tools/list fast.
-import { serveStdio } from '@modelcontextprotocol/server/stdio';
+import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
 import { createServer, useScanStore } from '../server.js';
+import { takeMcpHandshake } from '../transport/stdio-fast-start.js';
 import { toolSettingsOf, type CommandContext } from './context.js';
 import { UsageError } from './usage-error.js';
 
 export async function runMcp(ctx: CommandContext): Promise<number> {
   if (ctx.positionals.length) throw new UsageError(`mcp takes no arguments (got ${ctx.positionals[0]!.slice(0, 40)}); its settings are flags, e.g. --allow-private.`);
   if (!ctx.config.store) useScanStore(null);
-  serveStdio(() => createServer({ settings: toolSettingsOf(ctx.config) }));
+  const factory = () => createServer({ settings: toolSettingsOf(ctx.config) });
+  // The handshake may have been answered already, from the manifest (src/cli.ts): the server takes the connection over.
+  const handshake = takeMcpHandshake();
+  if (handshake) handshake.attach((input, output) => serveStdio(factory, { transport: new StdioServerTransport(input, output) }));
+  else serveStdio(factory);
   return new Promise<number>(() => undefined); // serves until stdin closes
 }
 
