@@ -19,14 +19,14 @@ const input = z.object({
     .array(z.string().min(1).max(100))
     .min(1)
     .max(64)
-    .describe(`What to sweep: CIDR ranges (10.0.0.0/24), address ranges (10.0.0.5-10.0.0.20), addresses and host names; at most ${MAX_MCP_SCOPE.toLocaleString('en-US')} hosts.`),
+    .describe(`CIDRs (10.0.0.0/24), ranges (10.0.0.5-10.0.0.20), addresses, names; at most ${MAX_MCP_SCOPE.toLocaleString('en-US')} hosts`),
   ports: z
     .array(z.number().int().min(1).max(65535))
     .min(1)
     .max(64)
     .optional()
-    .describe(`Ports to probe (default the ports inference servers use: ${DEFAULT_FLEET_PORTS.join(', ')}).`),
-  rate: z.number().int().min(1).max(MAX_MCP_RATE).optional().describe(`New connections a second, all of them (default ${FLEET_DEFAULTS.rate}).`),
+    .describe(`Default: ${DEFAULT_FLEET_PORTS.join(', ')}`),
+  rate: z.number().int().min(1).max(MAX_MCP_RATE).optional().describe(`New connections a second (default ${FLEET_DEFAULTS.rate})`),
 });
 
 function scopeOf(args: z.infer<typeof input>): Scope {
@@ -53,9 +53,9 @@ export default defineTool({
   name: 'discover_llm_servers',
   title: 'Discover the LLM servers of a network',
   description:
-    'Fleet discovery: probes the ports inference servers use over a scope of addresses, ranges and names, then fingerprints every HTTP service it finds with cheap GETs (no model run, no credential sent). ' +
-    'Returns the inventory: each service with its URL, product, version, auth state (open / keyed / unknown), whether it is an LLM server, and the models it names — pass the open ones to scan_targets. ' +
-    'Long work, so it runs as an MCP task where the client supports them, and blocks with progress otherwise. Private ranges need the operator\'s --allow-private.',
+    'Fleet discovery: probes inference-server ports over addresses, ranges and names and fingerprints each HTTP service with cheap GETs ' +
+    '(no model run, no credential). Returns the inventory (URL, product, version, auth state open/keyed/unknown, models); scan the open ' +
+    "ones with scan_targets. Runs as an MCP task where supported. Private ranges need the operator's --allow-private.",
   input,
   output: InventorySchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },

@@ -9,8 +9,8 @@ export default defineTool({
   name: 'explain_finding',
   title: 'Explain a Gatecrash finding',
   description:
-    'Explains a finding or rule: what it is, why it matters, how it was proved, false positives, curl lines to check a fix ' +
-    'by hand, and CWE / OWASP / PCI DSS references. Pass findingId (from scan_endpoint) or rule.',
+    'Explains a finding or rule: what it is, why it matters, how it was proved, false positives, curl lines to check a fix, ' +
+    'CWE / OWASP / PCI DSS. Pass findingId or rule.',
   input: z.object({
     ...findingInputs,
     rule: z.string().max(100).optional().describe('A rule id, e.g. auth.missing (list_checks)'),

@@ -29,8 +29,8 @@ export default defineTool({
   name: 'fingerprint_endpoint',
   title: 'Fingerprint an LLM inference server',
   description:
-    'Identifies the serving stack (vLLM, TGI, Ollama, llama.cpp, SGLang, LiteLLM, LocalAI, …), its version and models, and ' +
-    'which routes are guarded or open, with cheap GETs only: no inference request, no check.',
+    'Identifies the serving stack (vLLM, TGI, Ollama, llama.cpp, …), its version, models and which routes are guarded or open, ' +
+    'with cheap GETs only: no inference, no check.',
   input: z.object({
     url: z.string().min(1).max(2048).describe('The server or endpoint URL'),
     headers: z.record(z.string().max(256), z.string().max(8192)).optional().describe('Credential headers (redacted everywhere)'),

@@ -9,7 +9,7 @@ const RuleOut = z.object({ id: z.string(), title: z.string(), severity: z.string
 export default defineTool({
   name: 'list_checks',
   title: 'List Gatecrash checks',
-  description: 'The rule catalog: every rule id with its category, severity, depth, what it finds and its CWE / OWASP API 2023 / OWASP LLM 2025 / PCI DSS mappings.',
+  description: 'The rule catalog: each rule id, category, severity, depth, what it finds, and its CWE / OWASP / PCI DSS mappings.',
   input: z.object({}),
   output: z.object({ rules: z.array(RuleOut) }),
   annotations: { readOnlyHint: true, openWorldHint: false },

@@ -26,7 +26,7 @@ export const scanInput = z.object({
     .string()
     .max(16384)
     .optional()
-    .describe('The request the inference route expects, if the scan cannot work it out: \'METHOD /path [body]\' with {{prompt}}, e.g. \'POST /api/ask {"question": "{{prompt}}"}\''),
+    .describe('If the scan cannot work out the route\'s request: \'METHOD /path [body]\' with {{prompt}}, e.g. \'POST /ask {"q": "{{prompt}}"}\''),
 });
 
 /** A bad URL or a refused address: the user's to fix, said in a sentence (the guard is loaded only to check). */
@@ -57,9 +57,9 @@ export default defineTool({
   name: 'scan_endpoint',
   title: 'Scan an LLM inference endpoint',
   description:
-    'Black-box security scan of an LLM inference HTTP API (FastAPI wrappers, vLLM, TGI, Ollama, llama.cpp, SGLang, LiteLLM, …): ' +
-    'missing or bypassable auth, exposed management routes and data, CORS, transport and template issues, with evidence. ' +
-    'Read-only: one-token probes, management routes never invoked. Returns findings in brief; the full report is a resource.',
+    'Black-box security scan of an LLM inference HTTP API (wrappers, vLLM, TGI, Ollama, llama.cpp, …): missing or bypassable ' +
+    'auth, exposed management routes and data, CORS, transport and template issues, with evidence. Read-only (one-token ' +
+    'probes). Returns findings in brief; the full report is a resource.',
   input: scanInput,
   output: ScanResultSchema,
   annotations: { readOnlyHint: true, openWorldHint: true },

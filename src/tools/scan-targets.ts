@@ -7,7 +7,6 @@ import { batches } from '../batch-history.js';
 import { DEFAULT_PARALLEL } from '../batch-limits.js';
 import type { BatchTarget } from '../batch.js';
 import { reachOfUrls } from '../consent/reach.js';
-import { PRODUCT_IDS } from '../engine/types.js';
 import { batchSummaryText, BatchSummarySchema, summarizeBatch } from '../report/batch-summary.js';
 import { batchResourceLinks, batchUri } from '../resources/batches.js';
 import { runScan } from '../scan-runner.js';
@@ -26,13 +25,13 @@ const input = z.object({
     .array(z.union([z.string().min(1).max(2048), z.object({ url: z.string().min(1).max(2048), headers: headers.describe('Credential headers for this target only.') })]))
     .min(1)
     .max(MAX_MCP_TARGETS)
-    .describe(`The endpoints to scan (at most ${MAX_MCP_TARGETS}): URLs, or { url, headers } for a target with its own credentials.`),
-  headers: headers.describe('Credential headers sent to every target (a target\'s own header of the same name wins). Never echoed: shown as [REDACTED].'),
+    .describe('URLs, or { url, headers } for a target with credentials of its own'),
+  headers: headers.describe("Credential headers for every target (a target's own win); shown as [REDACTED]"),
   depth: scanInput.shape.depth,
-  budget: scanInput.shape.budget.describe('Maximum requests per target (default 150).'),
-  timeoutMs: scanInput.shape.timeoutMs.describe('Deadline per target in ms (default 60000).'),
-  hint: z.enum(PRODUCT_IDS).optional().describe('Treat every target as this product (skip fingerprinting).'),
-  parallel: z.number().int().min(1).max(MAX_MCP_PARALLEL).optional().describe(`Targets scanned at once (default ${DEFAULT_PARALLEL}).`),
+  budget: scanInput.shape.budget.describe('Maximum requests per target (default 150)'),
+  timeoutMs: scanInput.shape.timeoutMs.describe('Deadline per target in ms (default 60000)'),
+  hint: scanInput.shape.hint,
+  parallel: z.number().int().min(1).max(MAX_MCP_PARALLEL).optional().describe(`At once (default ${DEFAULT_PARALLEL})`),
 });
 
 const targetsOf = (args: z.infer<typeof input>): BatchTarget[] => args.targets.map((t) => (typeof t === 'string' ? { url: t } : t.headers ? { url: t.url, headers: t.headers } : { url: t.url }));
@@ -41,9 +40,9 @@ export default defineTool({
   name: 'scan_targets',
   title: 'Scan a list of LLM inference endpoints',
   description:
-    `The scan of scan_endpoint over a list of up to ${MAX_MCP_TARGETS} endpoints, a few at a time: long work, so it runs as an MCP task where the client supports them ` +
-    '(poll it, cancel it, fetch its result after a reconnect) and blocks with progress otherwise. Returns the batch in brief — per target its grade, finding counts, worst finding and scanId ' +
-    '(structuredContent: batchId, state, targets, scanned, notScanned, results[], errors[]) — with links to the batch and to every full report. A target that cannot be scanned is listed, never graded.',
+    `scan_endpoint over up to ${MAX_MCP_TARGETS} endpoints, a few at a time; runs as an MCP task where the client supports tasks (poll, cancel, ` +
+    'fetch after a reconnect), else blocks with progress. Returns each target\'s grade, finding counts, worst finding and scanId, with links to ' +
+    'the full reports; a target that cannot be scanned is listed, never graded.',
   input,
   output: BatchSummarySchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },

@@ -10,9 +10,8 @@ export default defineTool({
   name: 'suggest_remediation',
   title: 'Suggest a remediation',
   description:
-    'A ready fix for a finding or rule on one framework (fastapi, starlette, flask, express, wrapper, vllm, tgi, ollama, ' +
-    'llamacpp, sglang, litellm, localai, koboldcpp, nginx, caddy): code with the finding\'s real paths, header and port, ' +
-    'apply steps and verify commands. Auth fixes fail closed.',
+    'A ready fix for a finding or rule on one framework (fastapi, flask, express, vllm, tgi, ollama, llamacpp, nginx, caddy, …): ' +
+    "code with the finding's real paths, header and port, apply steps and verify commands. Auth fixes fail closed.",
   input: z.object({
     ...findingInputs,
     rule: z.string().max(100).optional().describe('A rule id, e.g. auth.missing (list_checks)'),
