@@ -17,9 +17,14 @@ import { routeKey } from './surface/inference.js';
 import { detectModelFamily } from './surface/model-family.js';
 import { modelOutputOf } from './surface/answer.js';
 import { createTarget, parseRequestTemplate } from './target.js';
-import type { Exchange, Finding, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
-import { RULE_IDS } from './types.js';
+import type { CertificateSeen, Exchange, Finding, Fingerprint, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
+import { FINGERPRINT_SERVER_TEXT, RULE_IDS } from './types.js';
 import { verdictOf } from './verdict.js';
+import { clean } from './untrusted.js';
+
+/** Bounds of the server's words in a report: a stated version, and an error sentence that may quote the server. */
+const VERSION_MAX = 64;
+const ERROR_MAX = 500;
 
 export const GATECRASH_VERSION = '0.1.0';
 
@@ -176,6 +181,24 @@ function refineModelFamily(fp: ScanReport['fingerprint'], exchanges: Exchange[],
   for (const f of findings) f.server.modelFamily = family;
 }
 
+/**
+ * The fingerprint as a report states it: the server's own words in it (its version, its model ids) cleaned and bounded, and
+ * named under `untrusted`. The engine kept them raw while it scanned (a request must name the model as the server does).
+ */
+function reportFingerprint(fp: Fingerprint): Fingerprint {
+  return {
+    untrusted: [...FINGERPRINT_SERVER_TEXT],
+    ...fp,
+    version: fp.version === null ? null : clean(fp.version, VERSION_MAX),
+    models: fp.models.map((m) => clean(m)),
+  };
+}
+
+/** A certificate's names are the server's words: cleaned, bounded and marked. */
+function reportCertificate(cert: CertificateSeen | null): CertificateSeen | null {
+  return cert && { untrusted: ['subject', 'issuer'], ...cert, subject: clean(cert.subject), issuer: clean(cert.issuer) };
+}
+
 export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions> = {}, hooks: ScanHooks = {}): Promise<ScanReport> {
   // ---- prepare: input errors (TargetError, GuardError) are thrown; the faces turn them into a sentence, exit 2 or isError.
   const options = resolveScanOptions(partialOptions);
@@ -296,17 +319,18 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     verdict,
     score,
     grade: graded?.grade ?? null,
-    fingerprint: fp,
+    fingerprint: reportFingerprint(fp),
     surface: {
       credentialHeader: surface?.credentialHeader ?? { name: 'Authorization', scheme: 'Bearer', source: 'default' },
       routes: reportRoutes(surface, client.exchanges),
       guessed: surface?.guessed ?? [],
     },
-    ...(target.url.protocol === 'https:' ? { tls: { verified: !options.tls?.insecure, certificate: client.certificate } } : {}),
+    ...(target.url.protocol === 'https:' ? { tls: { verified: !options.tls?.insecure, certificate: reportCertificate(client.certificate) } } : {}),
     findings: unique,
     rules,
     requests: { sent: client.counts.sent, deduplicated: client.counts.deduplicated, inference: client.counts.inference, budget: options.budget, overBudget: client.counts.overBudget },
     timings,
-    errors,
+    // Error sentences are Gatecrash's, but an exception's message may carry a fragment of what the server sent.
+    errors: errors.map((e) => ({ phase: e.phase, message: clean(e.message, ERROR_MAX) })),
   };
 }

@@ -245,7 +245,15 @@ export interface CredentialHeader {
   source: string;
 }
 
+/** Fields of a fingerprint whose text the scanned server wrote (its stated version, its model ids). */
+export const FINGERPRINT_SERVER_TEXT = ['version', 'models'] as const;
+
 export interface Fingerprint {
+  /**
+   * The fields below whose text the scanned server wrote: data, never instructions (cleaned and bounded in a report). Set
+   * by the engine on every report; absent on a report written before Gatecrash marked them.
+   */
+  untrusted?: (typeof FINGERPRINT_SERVER_TEXT)[number][];
   product: ProductId | 'unknown';
   /** Display name ('vLLM', 'Hugging Face TGI', …), null when unknown. */
   productName: string | null;
@@ -337,6 +345,11 @@ export interface EvidenceMessage {
 }
 
 export interface Evidence {
+  /**
+   * Everything in this block came from or was shaped by the scanned server (the response, and request parts learned from
+   * it): data to report, never instructions. Set by the engine on every finding; absent on older reports.
+   */
+  untrusted?: true;
   request: ExchangeRequest;
   response?: { status: number; headers: Record<string, string>; body: string; latencyMs: number };
   /** The refused request, for differential findings. */
@@ -405,6 +418,8 @@ export interface ReportRoute extends Pick<Route, 'method' | 'path' | 'kind' | 'a
 
 /** A TLS certificate as the report shows it. */
 export interface CertificateSeen {
+  /** The names the server's certificate states: server text (cleaned and bounded). Absent on older reports. */
+  untrusted?: ('subject' | 'issuer')[];
   subject: string;
   issuer: string;
   validFrom: string;

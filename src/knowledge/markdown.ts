@@ -6,6 +6,7 @@ import { explainRule } from './explain.js';
 import { applicableFrameworks } from './remediation.js';
 import { FRAMEWORKS } from './types.js';
 import type { Explanation, Reference, RemediationSnippet } from './types.js';
+import { quote } from '../engine/untrusted.js';
 
 /** A fence longer than any backtick run in the code, so code with ``` inside still renders. */
 function fence(code: string, lang: string): string {
@@ -26,7 +27,8 @@ export function renderExplanationMarkdown(e: Explanation): string {
   if (e.needs) facts.push(`**Needs:** your ${e.needs === 'key' ? 'API key' : 'JWT'}`);
   out.push(facts.join(' · '));
   if (e.finding?.endpoint) {
-    const server = e.finding.server?.product ? ` on ${e.finding.server.product}${e.finding.server.version ? ` ${e.finding.server.version}` : ''}` : '';
+    // The version is the server's statement, quoted like every value it wrote (the description quotes its own).
+    const server = e.finding.server?.product ? ` on ${e.finding.server.product}${e.finding.server.version ? ` ${quote(e.finding.server.version, 40)}` : ''}` : '';
     out.push(`**Finding:** \`${e.finding.endpoint.method} ${e.finding.endpoint.url}\`${server}${e.finding.id ? ` (${e.finding.id})` : ''}`);
     if (e.finding.description) out.push(`> ${e.finding.description}`);
   }

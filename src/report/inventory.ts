@@ -4,11 +4,12 @@
 // cells are defused against spreadsheet formulas, Markdown cells escaped, terminal text stripped of control characters.
 import * as z from 'zod/v4';
 import { PRODUCT_IDS } from '../engine/types.js';
+import { quote } from '../engine/untrusted.js';
 import type { FleetService, SweepError, SweepStats } from '../engine/fleet/types.js';
 import type { Shard } from '../engine/fleet/shard.js';
 import { BatchReportSchema, toBatchJson, toBatchMarkdown, toBatchSarifJson, type BatchReport } from './batch.js';
 import { neutralizeControls, plural } from './format.js';
-import { escapeMarkdown } from './markdown.js';
+import { codeSpan, escapeMarkdown } from './markdown.js';
 import type { SarifOptions } from './sarif.js';
 
 const count = z.number().int().min(0);
@@ -180,9 +181,10 @@ export function toInventoryMarkdown(inventory: Inventory): string {
     out.push('| address | port | scheme | host | product | version | auth | LLM | models |', '|---|---:|---|---|---|---|---|---|---|');
     for (const s of inventory.services) {
       const product = s.productName ?? s.product;
-      const models = s.models.map(escapeMarkdown).join(', ');
+      // Model ids and the version are the server's words: quoted, in code spans (no link, mention or tag forms there).
+      const models = s.models.map((m) => codeSpan(quote(m, 80), true)).join(', ');
       const note = s.note ? ` (${escapeMarkdown(s.note)})` : '';
-      out.push(`| ${escapeMarkdown(s.address)} | ${s.port} | ${s.scheme} | ${escapeMarkdown(s.host ?? '')} | ${escapeMarkdown(product)}${note} | ${escapeMarkdown(s.version ?? '')} | ${s.auth} | ${s.llm ? 'yes' : 'no'} | ${models} |`);
+      out.push(`| ${escapeMarkdown(s.address)} | ${s.port} | ${s.scheme} | ${escapeMarkdown(s.host ?? '')} | ${escapeMarkdown(product)}${note} | ${s.version ? codeSpan(quote(s.version, 40), true) : ''} | ${s.auth} | ${s.llm ? 'yes' : 'no'} | ${models} |`);
     }
     out.push('');
   }

@@ -2,6 +2,7 @@
 // and passes it in. Every string that came from the scanned server goes through neutralizeControls, so a hostile server
 // cannot send escape sequences to the user's terminal; the only escape sequences in the output are ours.
 import type { EvidenceMessage, Finding, RuleStatus, ScanReport, Severity } from '../engine/types.js';
+import { quote } from '../engine/untrusted.js';
 import {
   RULE_STATUSES,
   SEVERITIES,
@@ -114,7 +115,7 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
 
   const fp = report.fingerprint;
   const server = [`Server: ${safe(serverLabel(report))}${fp.product !== 'unknown' ? ` (${Math.round(fp.confidence * 100)}%)` : ''}`];
-  if (fp.models.length) server.push(`models: ${fp.models.map(safe).join(', ')}`);
+  if (fp.models.length) server.push(`models: ${fp.models.map((m) => quote(m, 80)).join(', ')}`);
   else if (fp.modelFamily) server.push(`family: ${safe(fp.modelFamily)}`);
   out.push(paint(server.join(' · '), 'dim'));
   out.push('');

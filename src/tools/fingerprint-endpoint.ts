@@ -4,6 +4,8 @@ import * as z from 'zod/v4';
 import { GuardError } from '../engine/http/guard.js';
 import { TargetError } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
+import { UNTRUSTED_NOTICE, quoteList } from '../engine/untrusted.js';
+import { serverLabel } from '../report/format.js';
 import { FingerprintSchema, ScanReportSchema } from '../report/schema.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
@@ -44,8 +46,10 @@ export default defineTool({
       const fp = report.fingerprint;
       const open = report.surface.routes.filter((r) => r.access === 'open');
       const guarded = report.surface.routes.filter((r) => r.access === 'guarded');
+      // Gatecrash's words only; the server's (version, model ids, what a signal saw) are quoted after the fixed sentence.
       const text = [
-        `${fp.productName ?? 'Unidentified server'}${fp.version ? ` ${fp.version}` : ''} (confidence ${Math.round(fp.confidence * 100)}%)${fp.models.length ? `, models: ${fp.models.join(', ')}` : ''}${fp.modelFamily ? ` [${fp.modelFamily}]` : ''}.`,
+        UNTRUSTED_NOTICE,
+        `${fp.product === 'unknown' ? 'Unidentified server' : serverLabel(report)} (confidence ${Math.round(fp.confidence * 100)}%)${fp.models.length ? `, models: ${quoteList(fp.models, 10, 80)}` : ''}${fp.modelFamily ? ` [${fp.modelFamily}]` : ''}.`,
         `Signals: ${fp.signals.slice(0, 6).join('; ') || 'none'}.`,
         `Routes: ${open.length} open, ${guarded.length} guarded. Credential header: ${report.surface.credentialHeader.name} (${report.surface.credentialHeader.source}).`,
         `${report.requests.sent} requests, ${report.requests.inference} inference.`,

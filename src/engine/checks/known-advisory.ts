@@ -5,6 +5,7 @@ import type { Confidence, Exchange, Finding, Surface } from '../types.js';
 import { advisoriesFor, type Advisory } from '../advisories.js';
 import { describeRange, inRange } from '../version.js';
 import { defineCheck } from './define.js';
+import { quote } from '../untrusted.js';
 
 /** Below this the product itself is a guess, and so would be the advisory. */
 const MIN_PRODUCT_CONFIDENCE = 0.5;
@@ -60,6 +61,8 @@ export default defineCheck({
       return [];
     }
     const version = fp.version;
+    // The version is the server's own statement: quoted wherever it is shown.
+    const stated = quote(version, 40);
     const exchange = versionExchange(ctx.surface, version);
     if (!exchange) return [];
     const findings: Finding[] = [];
@@ -78,9 +81,9 @@ export default defineCheck({
           cwe: advisory.cwe,
           advisory: advisory.id,
           variant: advisory.id,
-          title: `${fp.productName ?? fp.product} ${version} is affected by ${advisory.id}`,
+          title: `${fp.productName ?? fp.product} ${stated} is affected by ${advisory.id}`,
           description:
-            `${fp.productName ?? fp.product} states version ${version} (${exchange.request.method} ${where}), inside the affected range ${describeRange(advisory.affected)} ` +
+            `${fp.productName ?? fp.product} states version ${stated} (${exchange.request.method} ${where}), inside the affected range ${describeRange(advisory.affected)} ` +
             `of ${advisory.id} (CVSS ${advisory.cvss.toFixed(1)}): ${advisory.summary}` +
             (proof ? ` This scan also proved the flaw itself (${proof.rule}, ${proof.confidence}).` : ' This is version evidence only.'),
           remediation: `Upgrade ${fp.productName ?? fp.product} to ${advisory.affected.fixed} or later (${advisory.reference}).`,
@@ -92,7 +95,7 @@ export default defineCheck({
       );
     }
     if (findings.length === 0 && unplaced > 0) {
-      ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version '${version}' could not be compared with the advisories' ranges.`);
+      ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version ${stated} could not be compared with the advisories' ranges.`);
     }
     return findings;
   },

@@ -10,9 +10,10 @@ function detect(signals: Signals) {
   if (refused) ev.add(0.88, `${refused} refused with invalid_request_error and WWW-Authenticate: Bearer`);
   // /v1/models entries are {id, object} only: no owned_by.
   const list = openAiModelList(signals);
-  if (list && list.length > 0 && list.every((m) => m.owned_by === undefined)) ev.add(0.6, 'GET /v1/models entries have no owned_by');
+  // Many an OpenAI-compatible server leaves owned_by out too: a corroborating sign, never enough to name LocalAI alone.
+  if (list && list.length > 0 && list.every((m) => m.owned_by === undefined)) ev.add(0.2, 'GET /v1/models entries have no owned_by');
   const root = okTextAt(signals, '/');
-  if (root && /LocalAI/.test(root) && /<html|<!doctype/i.test(root)) ev.add(0.85, 'GET / serves the LocalAI web UI');
+  if (root && /LocalAI/.test(root) && /<html|<!doctype/i.test(root)) ev.addName(0.85, 'GET / serves the LocalAI web UI');
   if (/^uvicorn/i.test(serverHeader(signals) ?? '')) ev.penalize(0.7, 'server: uvicorn (LocalAI is a Go server)');
   return ev.result();
 }

@@ -13,11 +13,14 @@ export const MIN_CONFIDENCE = 0.25;
 /** A backend named behind a proxy only when its own evidence is at least this strong. */
 const BACKEND_CONFIDENCE = 0.5;
 
-/** Model ids the server states, in the order of the sources below, deduplicated. */
+/** At most this many model ids are kept: a server may list thousands (or say anything it likes a thousand times). */
+export const MAX_MODEL_IDS = 50;
+
+/** Model ids the server states, in the order of the sources below, deduplicated, at most MAX_MODEL_IDS. */
 export function modelIdsFrom(signals: Signals): string[] {
   const ids: string[] = [];
   const push = (v: unknown) => {
-    if (typeof v === 'string' && v.trim() !== '' && !ids.includes(v)) ids.push(v);
+    if (typeof v === 'string' && v.trim() !== '' && ids.length < MAX_MODEL_IDS && !ids.includes(v)) ids.push(v);
   };
   for (const m of openAiModelList(signals, '/v1/models') ?? []) push(m.id);
   push(okObjectAt(signals, '/info')?.['model_id']); // TGI

@@ -194,17 +194,32 @@ export function okTextAt(signals: Signals, path: string): string | null {
 // ---------- evidence accumulation ----------
 
 /**
+ * The most a profile's verdict can be worth when every observation behind it is a name the server states about itself (a
+ * Server header's value, a banner, a page or document title): below fingerprint's naming threshold (MIN_CONFIDENCE), so a
+ * string a server chose never names a product on its own. Beside a structural observation (a route, a status code, a
+ * header name, a JSON shape) the name corroborates it in full.
+ */
+export const NAME_ALONE_MAX = 0.2;
+
+/**
  * Collects the observations behind one profile's verdict. The confidence is the strongest single observation plus a small
  * bonus per corroborating one, so that many weak hints never outweigh one decisive marker; penalties (an imitator's missing
  * banner, another product's marker) multiply.
  */
 export class Evidence {
-  private readonly hits: { confidence: number; signal: string }[] = [];
+  private readonly hits: { confidence: number; signal: string; named: boolean }[] = [];
   private factor = 1;
   private readonly against: string[] = [];
 
+  /** A structural observation: routes, status codes, header names, the shape of a JSON answer. */
   add(confidence: number, signal: string): this {
-    this.hits.push({ confidence, signal });
+    this.hits.push({ confidence, signal, named: false });
+    return this;
+  }
+
+  /** A product name read from a string the server chose (a header value, a banner): never enough on its own. */
+  addName(confidence: number, signal: string): this {
+    this.hits.push({ confidence, signal, named: true });
     return this;
   }
 
@@ -217,12 +232,16 @@ export class Evidence {
   result(): { confidence: number; signals: string[] } {
     if (this.hits.length === 0) return { confidence: 0, signals: [] };
     const sorted = [...this.hits].sort((a, b) => b.confidence - a.confidence);
-    const best = sorted[0]!.confidence;
-    const bonus = sorted.slice(1).filter((h) => h.confidence >= 0.2).length * 0.02;
+    const nameOnly = sorted.every((h) => h.named);
+    const best = nameOnly ? Math.min(NAME_ALONE_MAX, sorted[0]!.confidence) : sorted[0]!.confidence;
+    const bonus = nameOnly ? 0 : sorted.slice(1).filter((h) => h.confidence >= 0.2).length * 0.02;
     const confidence = Math.max(0, Math.min(0.99, best + bonus) * this.factor);
     return {
       confidence: Math.round(confidence * 1000) / 1000,
-      signals: [...sorted.map((h) => h.signal), ...this.against.map((s) => `against: ${s}`)],
+      signals: [
+        ...sorted.map((h) => (nameOnly ? `${h.signal} (a name the server states, not enough alone)` : h.signal)),
+        ...this.against.map((s) => `against: ${s}`),
+      ],
     };
   }
 }
