@@ -3,12 +3,12 @@
 import type { Fingerprint, ProductId, Signals } from '../types.js';
 import { ALL_PROFILES, profileById, profileSpecificity } from '../profiles/index.js';
 import { ollamaTagNames } from '../profiles/ollama.js';
-import { asString, isObject, okObjectAt, openAiModelList } from './signals-read.js';
+import { NAMING_THRESHOLD, asString, isObject, okObjectAt, openAiModelList } from './signals-read.js';
 import { detectModelFamily, mistralTokenizerGeneration } from './model-family.js';
 import { servedThrough } from './proxy.js';
 
 /** Below this, no profile is named: the product is 'unknown' (the candidates still list what was considered). */
-export const MIN_CONFIDENCE = 0.25;
+export const MIN_CONFIDENCE = NAMING_THRESHOLD;
 
 /** A backend named behind a proxy only when its own evidence is at least this strong. */
 const BACKEND_CONFIDENCE = 0.5;

@@ -193,11 +193,14 @@ export function okTextAt(signals: Signals, path: string): string | null {
 
 // ---------- evidence accumulation ----------
 
+/** Below this confidence no profile is named (fingerprint's MIN_CONFIDENCE): the product is 'unknown'. */
+export const NAMING_THRESHOLD = 0.25;
+
 /**
- * The most a profile's verdict can be worth when every observation behind it is a name the server states about itself (a
- * Server header's value, a banner, a page or document title): below fingerprint's naming threshold (MIN_CONFIDENCE), so a
- * string a server chose never names a product on its own. Beside a structural observation (a route, a status code, a
- * header name, a JSON shape) the name corroborates it in full.
+ * What a verdict is worth when the structural observations behind it (a route, a status code, a header name, the shape of a
+ * JSON answer) could not name the product on their own: below NAMING_THRESHOLD, so a name the server states about itself (a
+ * Server header's value, a banner, a page or document title) never tips the verdict. Beside structural evidence that
+ * names the product already, the name corroborates it in full.
  */
 export const NAME_ALONE_MAX = 0.2;
 
@@ -217,7 +220,7 @@ export class Evidence {
     return this;
   }
 
-  /** A product name read from a string the server chose (a header value, a banner): never enough on its own. */
+  /** A product name read from a string the server chose (a header value, a banner): it corroborates, never decides. */
   addName(confidence: number, signal: string): this {
     this.hits.push({ confidence, signal, named: true });
     return this;
@@ -232,14 +235,16 @@ export class Evidence {
   result(): { confidence: number; signals: string[] } {
     if (this.hits.length === 0) return { confidence: 0, signals: [] };
     const sorted = [...this.hits].sort((a, b) => b.confidence - a.confidence);
-    const nameOnly = sorted.every((h) => h.named);
-    const best = nameOnly ? Math.min(NAME_ALONE_MAX, sorted[0]!.confidence) : sorted[0]!.confidence;
-    const bonus = nameOnly ? 0 : sorted.slice(1).filter((h) => h.confidence >= 0.2).length * 0.02;
-    const confidence = Math.max(0, Math.min(0.99, best + bonus) * this.factor);
+    const structural = Math.max(0, ...sorted.filter((h) => !h.named).map((h) => h.confidence));
+    const namesDecide = structural < NAMING_THRESHOLD && sorted.some((h) => h.named);
+    const best = sorted[0]!.confidence;
+    const bonus = sorted.slice(1).filter((h) => h.confidence >= 0.2).length * 0.02;
+    const raw = namesDecide ? Math.min(NAME_ALONE_MAX, best) : Math.min(0.99, best + bonus);
+    const confidence = Math.max(0, raw * this.factor);
     return {
       confidence: Math.round(confidence * 1000) / 1000,
       signals: [
-        ...sorted.map((h) => (nameOnly ? `${h.signal} (a name the server states, not enough alone)` : h.signal)),
+        ...sorted.map((h) => (namesDecide && h.named ? `${h.signal} (a name the server states: not enough alone)` : h.signal)),
         ...this.against.map((s) => `against: ${s}`),
       ],
     };
