@@ -4,13 +4,21 @@
 // after sharing and deduplication; the table printed at the end is the closing note's request count per case.
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
+import { MAX_SHAPE_ATTEMPTS } from '../../src/engine/surface/inference.js';
 import { startExpressWrapper, FIXED as EXPRESS_FIXED } from '../targets/express-wrapper.js';
 import { startFastapiWrapper, KEYED, OPEN, type FastapiWrapperOptions } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
+import { startUnknownShapeWrapper } from '../targets/unknown-shape-wrapper.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
 
 const SINGLE_ROUTE_CEILING = 60;
 const OPEN_CEILING = 40;
+/**
+ * A wrapper no document or validator describes, given as a bare address: the usual wrapper paths are asked prompt-less
+ * (12; a second time with the user's key when every path refuses without it, to learn which exist), then the found
+ * route's request shapes are tried (at most six one-token requests per way of asking).
+ */
+const UNKNOWN_SHAPE_CEILING = 80;
 
 const fastapi = (options: FastapiWrapperOptions) => () => startFastapiWrapper(options);
 const bearerDecorator: FastapiWrapperOptions = { auth: { mode: 'bearer-decorator', key: TEST_KEY } };
@@ -33,11 +41,14 @@ const CASES: Case[] = [
   { name: 'FastAPI wrapper, Bearer check in the endpoint, with the key', start: fastapi(bearerDecorator), path: '/generate', headers: { Authorization: `Bearer ${TEST_KEY}` }, ceiling: SINGLE_ROUTE_CEILING },
   { name: 'Express wrapper, route-level Bearer guard, no key given', start: () => startExpressWrapper(EXPRESS_FIXED), path: '/v1/generate', ceiling: SINGLE_ROUTE_CEILING },
   { name: 'Express wrapper, route-level Bearer guard, with the key', start: () => startExpressWrapper(EXPRESS_FIXED), path: '/v1/generate', headers: { Authorization: `Bearer ${TEST_KEY}` }, ceiling: SINGLE_ROUTE_CEILING },
+  { name: 'Unknown shape (form body, terse 400s), address only, open', start: () => startUnknownShapeWrapper(), path: '/', ceiling: UNKNOWN_SHAPE_CEILING },
+  { name: 'Unknown shape, address only, X-API-Key on every path, no key given', start: () => startUnknownShapeWrapper({ key: TEST_KEY }), path: '/', ceiling: UNKNOWN_SHAPE_CEILING },
+  { name: 'Unknown shape, address only, X-API-Key on every path, with the key', start: () => startUnknownShapeWrapper({ key: TEST_KEY }), path: '/', headers: { 'X-API-Key': TEST_KEY }, ceiling: UNKNOWN_SHAPE_CEILING },
 ];
 
 const table: string[] = [];
 afterAll(() => {
-  console.log(`\n| single-route target | requests sent | deduplicated | inference | ceiling |\n|---|---|---|---|---|\n${table.join('\n')}`);
+  console.log(`\n| single-route target | requests sent | deduplicated | inference | ceiling | auth.missing | verdict |\n|---|---|---|---|---|---|---|\n${table.join('\n')}`);
 });
 
 describe('requests per standard-depth scan of a single-route target', () => {
@@ -46,11 +57,14 @@ describe('requests per standard-depth scan of a single-route target', () => {
     try {
       const report = await scan({ url: target.url + c.path, ...(c.headers ? { headers: c.headers } : {}) }, { depth: 'standard' });
       const { sent, deduplicated, inference } = report.requests;
-      table.push(`| ${c.name} | ${sent} | ${deduplicated} | ${inference} | ≤ ${c.ceiling} |`);
+      const missing = report.rules.find((r) => r.rule === 'auth.missing')!.status;
+      table.push(`| ${c.name} | ${sent} | ${deduplicated} | ${inference} | ≤ ${c.ceiling} | ${missing} | ${report.verdict.status} |`);
       // The emulator's own record agrees with the client's count: nothing was sent uncounted.
       expect(target.requests.length).toBe(sent);
       expect(report.errors).toEqual([]);
       expect(sent).toBeLessThanOrEqual(c.ceiling);
+      // Every inference route gets at most a handful of request shapes per way of asking (surface/inference.ts).
+      for (const r of report.surface.routes) expect(r.attempts?.length ?? 0, `${r.method} ${r.path}`).toBeLessThanOrEqual(MAX_SHAPE_ATTEMPTS);
     } finally {
       await target.close();
     }

@@ -306,8 +306,14 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     }
     const { access, exists } = classify(answer, r);
     if (!exists && r.source !== 'given-url') return;
-    // On a server that refuses every path, a refused guess of a wrapper's route may not exist at all: keep only answers.
-    if (blind && access === 'guarded' && isWrapperGuess(r)) return;
+    // On a server that refuses every path, a refused guess may not exist at all. With the user's key, the same prompt-less
+    // request says whether it does (still no prompt, limits at one token); without it, only guesses that answered stay.
+    if (blind && access === 'guarded' && isGuess(r, fp)) {
+      if (Object.keys(target.credentials).length === 0) return;
+      const keyed = await send(probeOf(promptlessRequestFor(r), { credentials: 'user', purpose: `discovery: does ${r.method} ${r.path} exist? (the same prompt-less request with your credentials)` }));
+      const there = readAnswer(keyed).kind;
+      if (there === 'not-routed' || there === 'refused' || there === 'no-answer') return;
+    }
     learnedHeaders.push(...missingHeaders(ex));
     const taught = answer.kind === 'rejected-input' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
     routes.push({ ...(taught?.route ?? r), access: exists ? access : 'unknown', evidence: followUps.filter((f) => f.probe.path.split('?')[0] === r.path.split('?')[0]).map((f) => f.id) });
@@ -342,11 +348,15 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   };
 }
 
-/** A route guessed because wrappers often have it (not named by the user, a document or an inference server's API). */
-function isWrapperGuess(r: Route): boolean {
+/**
+ * A route tried because servers often have it, not because the user, a document or the named product's own API named
+ * it: the usual wrapper paths, a framework's usual routes, the routes of a product the fingerprint did not name.
+ */
+function isGuess(r: Route, fp: Fingerprint): boolean {
   if (r.source === 'common-path') return true;
-  const profile = r.source.startsWith('profile:') ? profileById(r.source.slice('profile:'.length)) : undefined;
-  return profile?.kind === 'framework';
+  if (!r.source.startsWith('profile:')) return false;
+  const id = r.source.slice('profile:'.length);
+  return id !== fp.product || profileById(id)?.kind === 'framework';
 }
 
 /** Where a route (possibly re-shaped by what it taught) stood among the candidates, matched on its path. */
