@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { RULES } from './rules.js';
 import type { Confidence, Evidence, EvidenceMessage, Exchange, Finding, RuleId, Severity, Surface } from './types.js';
-import { neutralizeControls } from './untrusted.js';
+import { VERSION_MAX, clean, visible } from './untrusted.js';
 
 export interface FindingInput {
   rule: RuleId;
@@ -32,29 +32,29 @@ export function truncateBody(body: string, capBytes: number): string {
   return `${cut}… [truncated]`;
 }
 
-/** Header values as evidence shows them: control and invisible characters made visible (see untrusted.ts). */
+/** Headers as evidence shows them: control, invisible and quote characters made visible (see untrusted.ts). */
 function visibleHeaders(headers: Record<string, string>): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [neutralizeControls(k), neutralizeControls(v, true)]));
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [visible(k), visible(v, true)]));
 }
 
 /**
- * An exchange as evidence: truncated, and with every control, bidi and zero-width character the server sent shown as a
- * visible escape, so no reader (a terminal, a browser, a language model) gets a character that acts or hides text.
+ * An exchange as evidence: truncated, and with every control, bidi, zero-width and quote character the server sent shown
+ * as a visible escape, so no reader (a terminal, a browser, a language model) gets a character that acts or hides text.
  */
 export function evidenceMessage(ex: Exchange, capBytes: number): EvidenceMessage {
   const msg: EvidenceMessage = {
     request: {
       method: ex.request.method,
-      url: neutralizeControls(ex.request.url),
+      url: visible(ex.request.url),
       headers: visibleHeaders(ex.request.headers),
-      ...(ex.request.body !== undefined ? { body: truncateBody(neutralizeControls(ex.request.body, true), capBytes) } : {}),
+      ...(ex.request.body !== undefined ? { body: truncateBody(visible(ex.request.body, true), capBytes) } : {}),
     },
   };
   if (ex.response) {
     msg.response = {
       status: ex.response.status,
       headers: visibleHeaders(ex.response.headers),
-      body: truncateBody(neutralizeControls(ex.response.body, true), capBytes),
+      body: truncateBody(visible(ex.response.body, true), capBytes),
       latencyMs: ex.response.latencyMs,
     };
   }
@@ -107,7 +107,12 @@ export function buildFinding(input: FindingInput, surface: Surface, evidenceCapB
     owasp: meta.owasp,
     owaspLlm: meta.owaspLlm,
     pci: meta.pci,
-    server: { product: fp.product === 'unknown' ? null : fp.product, version: fp.version, modelFamily: fp.modelFamily },
+    server: {
+      untrusted: ['version'],
+      product: fp.product === 'unknown' ? null : fp.product,
+      version: fp.version === null ? null : clean(fp.version, VERSION_MAX),
+      modelFamily: fp.modelFamily,
+    },
   };
   if (input.variant) finding.variant = input.variant;
   if (input.advisory) finding.advisory = input.advisory;

@@ -20,10 +20,9 @@ import { createTarget, parseRequestTemplate } from './target.js';
 import type { CertificateSeen, Exchange, Finding, Fingerprint, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
 import { FINGERPRINT_SERVER_TEXT, RULE_IDS } from './types.js';
 import { verdictOf } from './verdict.js';
-import { clean } from './untrusted.js';
+import { VERSION_MAX, clean, visible } from './untrusted.js';
 
-/** Bounds of the server's words in a report: a stated version, and an error sentence that may quote the server. */
-const VERSION_MAX = 64;
+/** Bound of an error sentence in a report (it may quote the server). */
 const ERROR_MAX = 500;
 
 export const GATECRASH_VERSION = '0.1.0';
@@ -128,9 +127,10 @@ function reportRoutes(surface: Surface | null, exchanges: Exchange[]): ReportRou
   return (surface?.routes ?? []).map((r) => {
     const tried = exchanges.filter((ex) => ex.probe.attempt?.route === routeKey(r) && ex.probe.credentials !== 'user' && !ex.cached);
     const attempts = tried.map((ex) => ({
+      untrusted: ['path' as const],
       n: ex.probe.attempt!.n,
       method: ex.request.method,
-      path: ex.request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''),
+      path: visible(ex.request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '')),
       why: ex.probe.attempt!.why,
       status: ex.response?.status ?? null,
       tokens: ex.probe.attempt!.tokens,

@@ -346,8 +346,9 @@ export interface EvidenceMessage {
 
 export interface Evidence {
   /**
-   * Everything in this block came from or was shaped by the scanned server (the response, and request parts learned from
-   * it): data to report, never instructions. Set by the engine on every finding; absent on older reports.
+   * The exchanges in this block (request, response, baseline, extra) came from or were shaped by the scanned server: data
+   * to report, never instructions. `notes` are Gatecrash's words, with the server's quoted ⟦…⟧. Set by the engine on every
+   * finding; absent on older reports.
    */
   untrusted?: true;
   request: ExchangeRequest;
@@ -376,7 +377,8 @@ export interface Finding {
   owasp: string[];
   owaspLlm: string[];
   pci: string[];
-  server: { product: string | null; version: string | null; modelFamily: string | null };
+  /** The server as the scan named it; `version` is its own statement (cleaned and bounded), listed under `untrusted`. */
+  server: { untrusted?: 'version'[]; product: string | null; version: string | null; modelFamily: string | null };
   /** Distinguishes several findings of one rule on one endpoint (the accepted header value, the advisory id). */
   variant?: string;
   /** Ids of findings that corroborate this one (an advisory confirmed by a bypass). */
@@ -410,8 +412,11 @@ export interface Verdict {
 
 /** A route as the report lists it, with the requests that tried its shape. */
 export interface ReportRoute extends Pick<Route, 'method' | 'path' | 'kind' | 'access' | 'source' | 'shape'> {
-  /** The one-token requests that tried to call the route the way it wants, with why each was built that way. */
-  attempts?: { n: number; method: string; path: string; why: string; status: number | null; tokens: number | null }[];
+  /**
+   * The one-token requests that tried to call the route the way it wants, with why each was built that way. A request's
+   * path and query may carry field names the server's validator named: `untrusted` lists it.
+   */
+  attempts?: { untrusted?: 'path'[]; n: number; method: string; path: string; why: string; status: number | null; tokens: number | null }[];
   /** The generation limit the route was asked for (null: no limit field the route is known to read). */
   tokens?: number | null;
 }

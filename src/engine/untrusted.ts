@@ -8,7 +8,8 @@
 //   themselves (and their look-alikes) become plain [ ], so no value can hold a ⟧ and end its quote early.
 // - A structured field that holds server text (a fingerprint's models, a certificate's subject) is cleaned and bounded the
 //   same way, and its object lists it under `untrusted`; every evidence block says `untrusted` too.
-// - Evidence bodies keep their lines, with control and invisible characters shown as visible escapes (\x1b, \u{202e}).
+// - Evidence bodies keep their lines, with control, invisible and quote characters shown as visible escapes (\x1b,
+//   \u{202e}, \u{27e7}): a ⟦ or ⟧ anywhere in any output is Gatecrash's own.
 
 export const QUOTE_OPEN = '⟦';
 export const QUOTE_CLOSE = '⟧';
@@ -19,8 +20,10 @@ export const UNTRUSTED_NOTICE =
 
 /** Default bound of a quoted value, in characters (code points). */
 export const QUOTE_MAX = 100;
-/** Bound of a cleaned structured field (a model id, a version, a certificate name). */
+/** Bound of a cleaned structured field (a model id, a certificate name). */
 export const FIELD_MAX = 200;
+/** Bound of a version a server states, cleaned. */
+export const VERSION_MAX = 64;
 
 // Escape sequences a terminal would act on, removed whole: CSI (ESC [ … final byte, or the C1 CSI), OSC (ESC ] … BEL or ST,
 // or the C1 OSC), DCS/SOS/PM/APC strings (ESC P|X|^|_ … ST), and two-character escapes (ESC plus one byte).
@@ -91,6 +94,14 @@ export function neutralizeControls(text: string, multiline = false): string {
   });
 }
 
+/**
+ * Server text kept whole as evidence (bodies, headers, URLs): as neutralizeControls, and the quote characters (and their
+ * look-alikes) shown as escapes too, so that across every face a ⟦ or ⟧ is only ever Gatecrash's own quote.
+ */
+export function visible(text: string, multiline = false): string {
+  return neutralizeControls(text, multiline).replace(QUOTE_LOOKALIKES, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
 export interface Span {
   text: string;
   /** True for a quoted server value (without its quote characters). */
@@ -110,6 +121,55 @@ export function spans(text: string): Span[] {
   }
   if (last < text.length) out.push({ text: text.slice(last), quoted: false });
   return out;
+}
+
+// ---------- Markdown ----------
+// GitHub renders Markdown, and so may an assistant's client: a server value there is a code span, where no link, image,
+// mention, reference or HTML tag can form.
+
+/**
+ * A Markdown code span no content can close early: the fence is one backtick longer than any run inside, and padded when
+ * the content starts or ends with a backtick. In a table cell, pipes are escaped too (GFM splits cells on them even in code).
+ */
+export function codeSpan(text: string, inTable = false): string {
+  const body = neutralizeControls(text.replace(/\r?\n|\r/g, ' ')).replace(/\|/g, inTable ? '\\|' : '|');
+  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${body}${pad}${fence}`;
+}
+
+/** A URL as GitHub would autolink it (a scheme or `www.`), without the punctuation that ends a sentence around it. */
+const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>]+?(?=[.,:;!?*_~'")\]]*(?:\s|$))/gi;
+
+/**
+ * Escapes untrusted text for Markdown inline use (prose, table cells): one line, no live syntax. A URL in it becomes a code
+ * span (with its pipes escaped, for table cells), so GitHub's autolinker never makes a link of it.
+ */
+export function escapeMarkdown(text: string): string {
+  const flat = neutralizeControls(text.replace(/\r?\n|\r/g, ' '));
+  const escape = (t: string) => t.replace(/[\\`*_[\]<>|~@&$#]/g, (c) => `\\${c}`);
+  let out = '';
+  let last = 0;
+  for (const m of flat.matchAll(URL_LIKE)) {
+    out += escape(flat.slice(last, m.index)) + codeSpan(m[0], true);
+    last = m.index + m[0].length;
+  }
+  return out + escape(flat.slice(last));
+}
+
+/** As escapeMarkdown, for text that starts a paragraph or a list item, where `-`, `+`, `>`, `=` and `1.` would open a block. */
+export function escapeMarkdownBlock(text: string): string {
+  return escapeMarkdown(text)
+    .replace(/^(\s*)([-+=>])/, '$1\\$2')
+    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
+}
+
+/** Prose for Markdown: each quoted server value ⟦…⟧ becomes a code span (quote marks kept), the rest goes through `escape`. */
+export function markdownProse(text: string, escape: (own: string) => string = (own) => own, inTable = false): string {
+  return spans(text)
+    .map((s) => (s.quoted ? codeSpan(`${QUOTE_OPEN}${s.text}${QUOTE_CLOSE}`, inTable) : escape(s.text)))
+    .join('');
 }
 
 /** The prose with every quoted value taken out: what Gatecrash itself says (for tests and self-checks). */

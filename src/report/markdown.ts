@@ -5,7 +5,7 @@
 // engine quotes as ⟦…⟧, is set in a code span (no link, image, mention or HTML tag can form inside one); endpoints are code
 // spans too; evidence sits in fenced blocks whose fence is longer than any backtick run inside.
 import type { EvidenceMessage, Finding, ScanReport } from '../engine/types.js';
-import { UNTRUSTED_NOTICE, quote, spans } from '../engine/untrusted.js';
+import { UNTRUSTED_NOTICE, codeSpan, escapeMarkdown, escapeMarkdownBlock, markdownProse, quote, spans } from '../engine/untrusted.js';
 import {
   RULE_STATUSES,
   SEVERITIES,
@@ -28,49 +28,11 @@ export interface MarkdownOptions {
   headingLevel?: number;
 }
 
-/** A URL as GitHub would autolink it (a scheme or `www.`), without the punctuation that ends a sentence around it. */
-const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>]+?(?=[.,:;!?*_~'")\]]*(?:\s|$))/gi;
-
-/**
- * Escapes untrusted text for Markdown inline use (prose, table cells): one line, no live syntax. A URL in it becomes a code
- * span (with its pipes escaped, for table cells), so GitHub's autolinker never makes a link of it.
- */
-export function escapeMarkdown(text: string): string {
-  const flat = neutralizeControls(text.replace(/\r?\n|\r/g, ' '));
-  const escape = (t: string) => t.replace(/[\\`*_[\]<>|~@&$#]/g, (c) => `\\${c}`);
-  let out = '';
-  let last = 0;
-  for (const m of flat.matchAll(URL_LIKE)) {
-    out += escape(flat.slice(last, m.index)) + codeSpan(m[0], true);
-    last = m.index + m[0].length;
-  }
-  return out + escape(flat.slice(last));
-}
-
-/** As escapeMarkdown, for text that starts a paragraph or a list item, where `-`, `+`, `>`, `=` and `1.` would open a block. */
-export function escapeMarkdownBlock(text: string): string {
-  return escapeMarkdown(text)
-    .replace(/^(\s*)([-+=>])/, '$1\\$2')
-    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
-}
-
-/**
- * A code span no content can close early: the fence is one backtick longer than any run inside, and padded when the content
- * starts or ends with a backtick. In a table cell, pipes are escaped too (GFM splits cells on them even inside code).
- */
-export function codeSpan(text: string, inTable = false): string {
-  const body = neutralizeControls(text.replace(/\r?\n|\r/g, ' ')).replace(/\|/g, inTable ? '\\|' : '|');
-  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
+export { codeSpan, escapeMarkdown, escapeMarkdownBlock };
 
 /** Gatecrash's prose with the server's quoted values in it: the prose escaped, each ⟦value⟧ a code span. */
 export function prose(text: string, inTable = false): string {
-  return spans(text)
-    .map((s) => (s.quoted ? codeSpan(`⟦${s.text}⟧`, inTable) : escapeMarkdown(s.text)))
-    .join('');
+  return markdownProse(text, escapeMarkdown, inTable);
 }
 
 /** As prose, for text that starts a paragraph or a list item. */

@@ -12,7 +12,6 @@ import {
   formatDuration,
   neutralizeControls,
   plural,
-  preview,
   serverLabel,
   sortFindings,
   gradeHeadline,
@@ -77,7 +76,8 @@ function badge(severity: Severity, paint: Paint): string {
 
 function evidenceLine(label: string, msg: EvidenceMessage, verbose: boolean): string {
   let line = `${label} ${safe(exchangeOneLiner(msg))}`;
-  if (verbose && msg.response?.body) line += `  ${safe(preview(msg.response.body, 100))}`;
+  // The body is the server's words: quoted, like every value it wrote.
+  if (verbose && msg.response?.body) line += `  ${quote(msg.response.body, 100)}`;
   return line;
 }
 
