@@ -7,7 +7,7 @@ import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import type { ToolContext, ToolDefinition, ToolSettings } from './tools/define.js';
 import { ALL_TOOLS } from './tools/index.js';
-import { UNTRUSTED_NOTICE } from './engine/untrusted.js';
+import { UNTRUSTED_NOTICE, clean } from './engine/untrusted.js';
 
 export interface ServerOptions {
   settings?: Partial<ToolSettings>;
@@ -47,7 +47,8 @@ function register(server: McpServer, tool: ToolDefinition, settings: ToolSetting
       } catch (e) {
         // An unexpected failure is still a sentence for the user, never a stack trace on the wire.
         log.error({ tool: tool.name, err: (e as Error).message }, 'tool failed');
-        return { content: [{ type: 'text', text: `${tool.name} failed unexpectedly: ${(e as Error).message}` }], isError: true };
+        // The message may quote what a server sent: cleaned and bounded like any server text.
+        return { content: [{ type: 'text', text: `${tool.name} failed unexpectedly: ${clean((e as Error).message, 300)}` }], isError: true };
       }
     }) as never,
   );
