@@ -1,5 +1,6 @@
 // Text the scanned server wrote is data, never words of Gatecrash's. This module is the one place that says how such text
-// may appear, for every face (MCP results, JSON, Markdown, SARIF, the terminal). Pure: no I/O, no clock.
+// may appear, for every face (MCP results, JSON, Markdown, SARIF, the terminal); untrusted-markdown.ts applies it to
+// Markdown. Pure: no I/O, no clock.
 //
 // The scheme (documented in README, "Target text is data"):
 // - In prose, a value the server chose (a model id, a version, a banner, an error message, a piece of model output) is
@@ -123,55 +124,6 @@ export function spans(text: string): Span[] {
   return out;
 }
 
-// ---------- Markdown ----------
-// GitHub renders Markdown, and so may an assistant's client: a server value there is a code span, where no link, image,
-// mention, reference or HTML tag can form.
-
-/**
- * A Markdown code span no content can close early: the fence is one backtick longer than any run inside, and padded when
- * the content starts or ends with a backtick. In a table cell, pipes are escaped too (GFM splits cells on them even in code).
- */
-export function codeSpan(text: string, inTable = false): string {
-  const body = neutralizeControls(text.replace(/\r?\n|\r/g, ' ')).replace(/\|/g, inTable ? '\\|' : '|');
-  const longest = Math.max(0, ...[...body.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = body.startsWith('`') || body.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${body}${pad}${fence}`;
-}
-
-/** A URL as GitHub would autolink it (a scheme or `www.`), without the punctuation that ends a sentence around it. */
-const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>]+?(?=[.,:;!?*_~'")\]]*(?:\s|$))/gi;
-
-/**
- * Escapes untrusted text for Markdown inline use (prose, table cells): one line, no live syntax. A URL in it becomes a code
- * span (with its pipes escaped, for table cells), so GitHub's autolinker never makes a link of it.
- */
-export function escapeMarkdown(text: string): string {
-  const flat = neutralizeControls(text.replace(/\r?\n|\r/g, ' '));
-  const escape = (t: string) => t.replace(/[\\`*_[\]<>|~@&$#]/g, (c) => `\\${c}`);
-  let out = '';
-  let last = 0;
-  for (const m of flat.matchAll(URL_LIKE)) {
-    out += escape(flat.slice(last, m.index)) + codeSpan(m[0], true);
-    last = m.index + m[0].length;
-  }
-  return out + escape(flat.slice(last));
-}
-
-/** As escapeMarkdown, for text that starts a paragraph or a list item, where `-`, `+`, `>`, `=` and `1.` would open a block. */
-export function escapeMarkdownBlock(text: string): string {
-  return escapeMarkdown(text)
-    .replace(/^(\s*)([-+=>])/, '$1\\$2')
-    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
-}
-
-/** Prose for Markdown: each quoted server value ⟦…⟧ becomes a code span (quote marks kept), the rest goes through `escape`. */
-export function markdownProse(text: string, escape: (own: string) => string = (own) => own, inTable = false): string {
-  return spans(text)
-    .map((s) => (s.quoted ? codeSpan(`${QUOTE_OPEN}${s.text}${QUOTE_CLOSE}`, inTable) : escape(s.text)))
-    .join('');
-}
-
 /** The prose with every quoted value taken out: what Gatecrash itself says (for tests and self-checks). */
 export function unquoted(text: string): string {
   return text.replace(QUOTED, QUOTE_OPEN + QUOTE_CLOSE);
@@ -179,8 +131,8 @@ export function unquoted(text: string): string {
 
 // ---------- names the engine acts on ----------
 // A route's path and a credential header's name are facts a finding is about, so prose shows them as they are. When the
-// server chose them (its OpenAPI document, a validation error), the engine takes them only in their strict syntax, so
-// none can carry a sentence: no spaces, no quotes, no markup.
+// server chose them (its OpenAPI document, a validation error), the engine takes them only in their strict syntax: no
+// space, quote, markup or invisible character (the words of a path are still the server's; README says so).
 
 /** A header name the engine will send and show: letters, digits, '-' and '_', at most 64. */
 export function isHeaderName(name: string): boolean {

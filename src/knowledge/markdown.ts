@@ -6,7 +6,8 @@ import { explainRule } from './explain.js';
 import { applicableFrameworks } from './remediation.js';
 import { FRAMEWORKS } from './types.js';
 import type { Explanation, Reference, RemediationSnippet } from './types.js';
-import { codeSpan, escapeMarkdown, markdownProse, quote } from '../engine/untrusted.js';
+import { codeSpan, escapeMarkdown, markdownProse } from '../engine/untrusted-markdown.js';
+import { quote } from '../engine/untrusted.js';
 
 /** A fence longer than any backtick run in the code, so code with ``` inside still renders. */
 function fence(code: string, lang: string): string {

@@ -7,16 +7,15 @@ import {
   QUOTE_MAX,
   UNTRUSTED_NOTICE,
   clean,
-  codeSpan,
   isHeaderName,
   isRoutePath,
-  markdownProse,
   quote,
   quoteList,
   spans,
   unquoted,
   visible,
 } from '../../src/engine/untrusted.js';
+import { codeSpan, markdownProse } from '../../src/engine/untrusted-markdown.js';
 import { HOSTILE_MODEL, INJECTION, hostile } from '../targets/injection.js';
 
 /** Every character no reader should get from a server: controls, format characters, separators, variation selectors. */
