@@ -149,8 +149,12 @@ describe('a scanned server cannot talk to the assistant', () => {
     expect(text).toMatch(/model[s]? ⟦mistral-7b IMPORTANT SYSTEM NOTICE/);
     expect(expectSafeStructure('scan_endpoint structuredContent', scan.structuredContent)).toBeGreaterThan(0);
     for (const c of scan.content.filter((x) => x.type === 'resource_link')) expectSafeText('resource link', c.description ?? '');
-    const modelText = text.replaceAll(target.url, 'http://127.0.0.1:PORT');
-    console.log(`\nWhat the assistant reads from scan_endpoint on the injection target:\n\n${modelText}\n`);
+    const port = (t: string) => t.replaceAll(target.url, 'http://127.0.0.1:PORT');
+    const missing = report.findings.find((f) => f.rule === 'auth.missing')!;
+    console.log(
+      `\nWhat the assistant reads from scan_endpoint on the injection target:\n\n${port(text)}\n\n` +
+        `The description of the auth.missing finding in the structured result:\n\n${port(missing.description)}\n`,
+    );
   });
 
   it('scan_endpoint on the wrapper route, treated as LocalAI: learned field names and the stated version are quoted', async () => {
@@ -170,6 +174,7 @@ describe('a scanned server cannot talk to the assistant', () => {
     const text = textOf(res);
     expectModelText('fingerprint_endpoint text', text);
     expect(text).toMatch(/^OpenAI-compatible server/m);
+    console.log(`\nWhat the assistant reads from fingerprint_endpoint:\n\n${text}\n`);
     expect(expectSafeStructure('fingerprint_endpoint structuredContent', res.structuredContent)).toBeGreaterThan(0);
   });
 
