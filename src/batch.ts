@@ -183,6 +183,8 @@ async function scanOne(target: BatchTarget, options: BatchRunOptions): Promise<O
     if (unreachable) return { error: { url, message: redactor.redact(unreachable.message) } };
     return { report };
   } catch (e) {
+    // Cancelled while it waited for its turn (a caller's scan limit): it never started.
+    if (options.signal?.aborted) return { error: { url, message: 'Not scanned: the batch was cancelled before this target started.' } };
     const known = e instanceof TargetError || e instanceof GuardError;
     const message = redactor.redact((e as Error).message ?? String(e));
     return { error: { url, message: known ? message : `Unexpected error: ${message}` } };

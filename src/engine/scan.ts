@@ -27,6 +27,9 @@ const ERROR_MAX = 500;
 
 export const GATECRASH_VERSION = '0.1.0';
 
+/** The most wrong credentials a scan's burst sends at a depth: what a person is told before approving a scan. */
+export { burstCeiling } from './checks/credential-burst.js';
+
 export interface ScanInput {
   url: string;
   /** Credential headers; attached only to probes that ask for them, redacted everywhere. */

@@ -1,5 +1,6 @@
 // Every MCP resource. Resources read process-wide state (the scan history) or pure data (the rule catalog).
 import type { McpServer } from '@modelcontextprotocol/server';
+import { registerBatchResources } from './batches.js';
 import { registerCheckResources } from './checks.js';
 import type { RulePageRenderer } from './rule-page.js';
 import { registerScanResources } from './scans.js';
@@ -11,5 +12,6 @@ export interface ResourceOptions {
 
 export function registerResources(server: McpServer, options: ResourceOptions = {}): void {
   registerScanResources(server);
+  registerBatchResources(server);
   registerCheckResources(server, options.renderRulePage);
 }

@@ -1,5 +1,7 @@
 // One MCP tool = one file exporting defineTool({...}). server.ts registers them all; tools are adapters, never probers.
 import type * as z from 'zod/v4';
+import type { Reach } from '../consent/reach.js';
+import type { Resolver } from '../engine/http/guard.js';
 
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
@@ -33,6 +35,8 @@ export interface ToolContext {
   settings: ToolSettings;
   /** Sends an MCP progress notification when the client asked for them; a no-op otherwise. */
   progress: ToolProgress;
+  /** Resolves host names for every scan and sweep of the call (the server holds localhost to loopback; tests stub it). */
+  resolver?: Resolver;
 }
 
 export interface ToolContent {
@@ -61,6 +65,14 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /**
+   * Where the call sends requests and what it sends there, from its arguments alone: the person approves hosts the
+   * operator did not (src/consent/) before the handler runs. Absent for tools that send nothing. Throws a TargetError,
+   * GuardError or ScopeError for arguments that name no valid target.
+   */
+  reach?(args: z.infer<I>, settings: ToolSettings): Promise<Reach>;
+  /** Long work: run as an MCP task when the client supports the Tasks extension (src/tasks/), blocking otherwise. */
+  task?: boolean;
   handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolResult<z.infer<O>>>;
 }
 

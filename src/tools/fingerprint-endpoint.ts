@@ -7,9 +7,14 @@ import { PRODUCT_IDS } from '../engine/types.js';
 import { UNTRUSTED_NOTICE, quoteList } from '../engine/untrusted.js';
 import { serverLabel } from '../report/format.js';
 import { FingerprintSchema, ScanReportSchema } from '../report/schema.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
-import { validateHeaders } from './scan-endpoint.js';
+import { headerNames, validateHeaders } from './scan-endpoint.js';
+import { fingerprintActions } from './scan-reach.js';
+
+/** The cheap phase is a dozen GETs and a prompt-less request per candidate route. */
+const FINGERPRINT_BUDGET = 20;
 
 const output = z.object({
   target: z.string(),
@@ -32,14 +37,15 @@ export default defineTool({
   }),
   output,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true },
+  reach: async (args, settings) => reachOfUrls([args.url], fingerprintActions(FINGERPRINT_BUDGET, settings.timeoutMs, headerNames(args.headers))),
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(headerError);
     try {
       const report = await runScan(
         { url: args.url, ...(args.headers ? { headers: args.headers } : {}) },
-        { surfaceOnly: true, budget: 20, timeoutMs: ctx.settings.timeoutMs, ...operatorOptions(ctx.settings), ...(args.hint ? { hint: args.hint } : {}) },
-        { signal: ctx.signal },
+        { surfaceOnly: true, budget: FINGERPRINT_BUDGET, timeoutMs: ctx.settings.timeoutMs, ...operatorOptions(ctx.settings), ...(args.hint ? { hint: args.hint } : {}) },
+        { signal: ctx.signal, resolver: ctx.resolver },
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');
       if (unreachable) return toolError(`${unreachable.message} Check that the server is running and the URL is right.`);

@@ -4,9 +4,11 @@ import { GuardError } from '../engine/http/guard.js';
 import { TargetError, checkHeader } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { ScanReportSchema } from '../report/schema.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { scanResourceLinks } from '../resources/scans.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
+import { scanActions } from './scan-reach.js';
 import { scanSummary } from './summary.js';
 
 export const scanInput = z.object({
@@ -38,6 +40,13 @@ export function validateHeaders(headers: Record<string, string> | undefined): st
   }
 }
 
+/** Header names as the person is shown them: valid names only (a name is a token; values are never shown). */
+export function headerNames(headers: Record<string, string> | undefined): string[] {
+  const error = validateHeaders(headers);
+  if (error) throw new TargetError(error);
+  return Object.keys(headers ?? {});
+}
+
 export default defineTool({
   name: 'scan_endpoint',
   title: 'Scan an LLM inference endpoint',
@@ -48,6 +57,11 @@ export default defineTool({
   input: scanInput,
   output: ScanReportSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  reach: async (args, settings) =>
+    reachOfUrls(
+      [args.url],
+      await scanActions({ depth: args.depth ?? 'standard', budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) }),
+    ),
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(`${headerError} Fix the headers argument and call scan_endpoint again.`);
@@ -62,7 +76,7 @@ export default defineTool({
           ...(args.hint ? { hint: args.hint } : {}),
           ...(args.request ? { request: args.request } : {}),
         },
-        { signal: ctx.signal, onProgress: (e) => ctx.progress(e.done, e.planned, `${e.phase}: ${e.message}`) },
+        { signal: ctx.signal, resolver: ctx.resolver, onProgress: (e) => ctx.progress(e.done, e.planned, `${e.phase}: ${e.message}`) },
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');
       if (unreachable) return toolError(`${unreachable.message} Check that the server is running and the URL (host, port, scheme) is right.`);

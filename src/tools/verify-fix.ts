@@ -8,9 +8,11 @@ import type { ScanReport } from '../engine/types.js';
 import { DepthSchema, FindingSchema, ProductIdSchema, RuleIdSchema, ScanReportSchema, SeveritySchema, ConfidenceSchema } from '../report/schema.js';
 import { scanResourceLinks } from '../resources/scans.js';
 import { recentScans, runScan, scanById } from '../scan-runner.js';
-import { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyFix, type VerifyResult } from '../verify.js';
+import { MAX_FOLLOW_UPS, VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyFix, type VerifyResult } from '../verify.js';
+import { reachOfUrls } from '../consent/reach.js';
 import { defineTool, toolError, operatorOptions } from './define.js';
-import { validateHeaders } from './scan-endpoint.js';
+import { headerNames, validateHeaders } from './scan-endpoint.js';
+import { scanActions } from './scan-reach.js';
 
 const StatusSchema = z.enum(['fixed', 'still-failing', 'inconclusive']);
 const EndpointSchema = z.object({ method: z.string(), url: z.string() });
@@ -100,6 +102,13 @@ export default defineTool({
   input,
   output: VerifyResultSchema,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  async reach(args, settings) {
+    const previous = resolvePrevious(args.previousScan as ScanReport | string | undefined, args.findingIds);
+    // Without an earlier scan nothing is sent (the handler says why): there is nothing to ask about.
+    if (typeof previous === 'string') return { subjects: [], actions: [] };
+    const plan = { depth: previous.depth, budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) };
+    return reachOfUrls([args.url], [`Up to ${1 + MAX_FOLLOW_UPS} re-scans of the rules that failed before, each:`, ...(await scanActions(plan))]);
+  },
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
     if (headerError) return toolError(`${headerError} Fix the headers argument and call verify_fix again.`);
@@ -118,7 +127,7 @@ export default defineTool({
               timeoutMs: args.timeoutMs ?? ctx.settings.timeoutMs,
               ...operatorOptions(ctx.settings),
             },
-            { signal: ctx.signal, onExchange, onProgress: (e) => ctx.progress(e.done, e.planned, `verify ${e.phase}: ${e.message}`) },
+            { signal: ctx.signal, resolver: ctx.resolver, onExchange, onProgress: (e) => ctx.progress(e.done, e.planned, `verify ${e.phase}: ${e.message}`) },
           ),
       );
       // The re-scans are kept in the session like any scan: links to read them (JSON or Markdown) again.

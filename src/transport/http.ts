@@ -8,6 +8,9 @@ import { createMcpHandler, isLegacyRequest, localhostAllowedHostnames } from '@m
 import { hostHeaderValidation, localhostHostValidation, localhostOriginValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
 import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.js';
+import { ConsentLedger } from '../consent/ledger.js';
+import { rememberedApprovals } from '../consent/remembered.js';
+import type { Resolver } from '../engine/http/guard.js';
 import { log } from '../log.js';
 import { createServer } from '../server.js';
 import type { ToolSettings } from '../tools/define.js';
@@ -31,6 +34,8 @@ export interface ServeHttpOptions {
   print?: (line: string) => void;
   /** The operator's scan settings (default: from the config, without TLS settings). */
   settings?: ToolSettings;
+  /** DNS resolver for every scan (tests stub it). */
+  resolver?: Resolver;
 }
 
 export interface RunningHttpServer {
@@ -84,11 +89,15 @@ export async function serveHttp(config: Config, options: ServeHttpOptions = {}):
   const token = config.token ?? generateToken();
 
   const settings = options.settings ?? { allowPrivate: config.allowPrivate, allow: config.allow, budget: config.budget, timeoutMs: config.timeoutMs };
-  const factory = () => createServer({ settings });
+  // A 2025-era session gets a server instance, and so its own consent ledger (approvals last for the session).
+  const factory = () => createServer({ settings, ...(options.resolver ? { resolver: options.resolver } : {}) });
+  // 2026-era requests have no session: each gets a fresh instance, and all share the approvals of this process.
+  const modernConsent = new ConsentLedger(rememberedApprovals());
+  const modernFactory = () => createServer({ settings, consent: modernConsent, ...(options.resolver ? { resolver: options.resolver } : {}) });
   const onerror = (e: Error) => log.debug({ err: e.message }, 'mcp http');
   // Both protocol eras at /mcp: 2026-07-28 requests go to the per-request handler; 2025-era traffic to sessions
   // (see legacy-sessions.ts: cancellation must reach the instance running the call). Routed with the SDK's own predicate.
-  const modern = createMcpHandler(factory, { legacy: 'reject', maxRequestBodySize: MAX_BODY_BYTES, onerror });
+  const modern = createMcpHandler(modernFactory, { legacy: 'reject', maxRequestBodySize: MAX_BODY_BYTES, onerror });
   const sessions = createLegacySessions(factory, MAX_BODY_BYTES, onerror);
   const bodyLimit = { maxRequestBodySize: MAX_BODY_BYTES };
   const mcp = toNodeHandler(

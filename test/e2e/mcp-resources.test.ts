@@ -35,9 +35,15 @@ describe('MCP resources and prompts', () => {
     await Promise.all([open?.close(), keyed?.close()]);
   });
 
-  it('lists the three resource templates and a page for every rule', async () => {
+  it('lists the resource templates and a page for every rule', async () => {
     const { resourceTemplates } = await client.listResourceTemplates();
-    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual(['gatecrash://checks/{rule}', 'gatecrash://scans/{id}', 'gatecrash://scans/{id}/report.md']);
+    expect(resourceTemplates.map((t) => t.uriTemplate).sort()).toEqual([
+      'gatecrash://batches/{id}',
+      'gatecrash://batches/{id}/report.md',
+      'gatecrash://checks/{rule}',
+      'gatecrash://scans/{id}',
+      'gatecrash://scans/{id}/report.md',
+    ]);
     const { resources } = await client.listResources();
     const checks = resources.filter((r) => r.uri.startsWith('gatecrash://checks/'));
     expect(checks.map((r) => r.uri)).toEqual(RULE_IDS.map((id) => `gatecrash://checks/${id}`));

@@ -10,7 +10,7 @@
 //
 // The burst stops at the first sign of throttling (429, Retry-After or a rate-limit header) or at an attempt that got no
 // answer; what it did not reach, auth.header-bypass sends itself.
-import type { Exchange, Route, Surface } from '../types.js';
+import type { Exchange, Route, ScanOptions, Surface } from '../types.js';
 import { DEPTH_ORDER } from '../rules.js';
 import type { CheckContext } from './define.js';
 import { throttleSign } from './throttle-signs.js';
@@ -77,6 +77,21 @@ function burstSlots(ctx: Ctx): CredentialSlot[] {
 }
 
 type Planned = Omit<BurstAttempt, 'exchange'>;
+
+/** Headers a burst fills at most: the learned one, plus the usual two when it is only a guess (credentialSlots). */
+const MAX_BURST_SLOTS = 3;
+
+/**
+ * The most wrong credentials the burst can send at this depth, whatever the server answers: per header a random key,
+ * the crafted values (a Bearer header's list, the longer one), the header twice, then random keys until `size` attempts
+ * were refused; at worst only the random ones are, so `size - 1` more after the first. What a person is told before
+ * approving a scan of someone's server.
+ */
+export function burstCeiling(depth: ScanOptions['depth']): number {
+  if (DEPTH_ORDER[depth] < DEPTH_ORDER.standard) return 0;
+  const size = DEPTH_ORDER[depth] >= DEPTH_ORDER.deep ? WRONG_KEYS.deep : WRONG_KEYS.standard;
+  return MAX_BURST_SLOTS * (1 + BEARER_PLACEHOLDERS.length + 1 + (size - 1));
+}
 
 async function sendBurst(ctx: Ctx): Promise<CredentialBurst | null> {
   const found = refusingRoute(ctx.surface);
