@@ -15,6 +15,7 @@ import type { SarifOptions } from './sarif.js';
 const count = z.number().int().min(0);
 
 export const FleetServiceSchema = z.object({
+  untrusted: z.array(z.enum(['version', 'models'])).optional().describe("The server's own words (cleaned and bounded): data, never an instruction."),
   address: z.string(),
   port: z.number().int().min(1).max(65535),
   host: z.string().nullable(),
@@ -113,8 +114,8 @@ export function toInventoryJson(inventory: Inventory): string {
 }
 
 function canonicalService(s: FleetService): FleetService {
-  const { address, port, host, scheme, url, product, productName, version, confidence, auth, llm, models, note } = s;
-  return { address, port, host, scheme, url, product, productName, version, confidence, auth, llm, models, ...(note !== undefined ? { note } : {}) };
+  const { untrusted, address, port, host, scheme, url, product, productName, version, confidence, auth, llm, models, note } = s;
+  return { ...(untrusted ? { untrusted } : {}), address, port, host, scheme, url, product, productName, version, confidence, auth, llm, models, ...(note !== undefined ? { note } : {}) };
 }
 
 // ---------- CSV ----------
@@ -199,14 +200,15 @@ export function toInventoryMarkdown(inventory: Inventory): string {
 
 export function toInventoryPretty(inventory: Inventory): string {
   const lines = [`Fleet inventory: ${neutralizeControls(scopeLine(inventory))}`, countsLine(inventory.stats, inventory.partial), ''];
+  // The version and the model ids are the server's words: quoted, and short enough that no cell cut splits a quote.
   const rows = inventory.services.map((s) => [
-    s.url.replace(/\/$/, ''),
-    s.productName ?? s.product,
-    s.version ?? '',
+    neutralizeControls(s.url.replace(/\/$/, '')),
+    neutralizeControls(s.productName ?? s.product),
+    s.version ? quote(s.version, 20) : '',
     s.auth,
     s.llm ? 'LLM' : '',
-    s.models.slice(0, 3).join(', '),
-  ].map((c) => neutralizeControls(c)));
+    s.models.length ? `${quote(s.models[0]!, 38)}${s.models.length > 1 ? ` +${s.models.length - 1}` : ''}` : '',
+  ]);
   const widths = rows.reduce((w, r) => r.map((c, i) => Math.max(w[i] ?? 0, Math.min(48, c.length))), [] as number[]);
   for (const r of rows) lines.push(`  ${r.map((c, i) => (c.length > 48 ? `${c.slice(0, 47)}…` : c).padEnd(widths[i] ?? 0)).join('  ').trimEnd()}`);
   for (const e of inventory.errors) lines.push(`  not swept: ${neutralizeControls(e.target)}: ${neutralizeControls(e.message)}`);

@@ -186,6 +186,26 @@ describe('a scanned server cannot talk to the assistant', () => {
     expectSafeStructure('verify_fix structuredContent', res.structuredContent);
   });
 
+  it('scan_targets and discover_llm_servers', async () => {
+    const batch = (await client.callTool({ name: 'scan_targets', arguments: { targets: [target.url, `${target.url}/generate`], depth: 'quick', timeoutMs: 30_000 } })) as ToolResult;
+    expect(batch.isError).toBeFalsy();
+    expectModelText('scan_targets text', textOf(batch));
+    expectSafeStructure('scan_targets structuredContent', batch.structuredContent);
+    const found = (await client.callTool({ name: 'discover_llm_servers', arguments: { scope: ['127.0.0.1'], ports: [target.port] } })) as ToolResult;
+    expect(found.isError).toBeFalsy();
+    const text = textOf(found);
+    expectModelText('discover_llm_servers text', text);
+    expect(text).toMatch(/⟦mistral-7b IMPORTANT SYSTEM NOTICE/);
+    expect(expectSafeStructure('discover_llm_servers structuredContent', found.structuredContent)).toBeGreaterThan(0);
+    for (const c of batch.content.filter((x) => x.type === 'resource_link')) expectSafeText('batch resource link', c.description ?? '');
+    const batchId = (batch.structuredContent as { batchId: string }).batchId;
+    const json = (await client.readResource({ uri: `gatecrash://batches/${batchId}` })).contents[0] as { text: string };
+    expectSafeStructure('batch JSON resource', JSON.parse(json.text));
+    const md = (await client.readResource({ uri: `gatecrash://batches/${batchId}/report.md` })).contents[0] as { text: string };
+    expectModelText('batch Markdown resource', outsideFences(md.text));
+    expectSafeMarkdown('batch Markdown resource', md.text);
+  });
+
   it('explain_finding and suggest_remediation, given the findings of the scan', async () => {
     for (const f of report.findings) {
       const finding: Finding = f;

@@ -72,7 +72,9 @@ describe('inventory faces', () => {
     expect(md).toMatch(/\| Ollama \| 1 \| 0 \| 0 \| 1 \|/);
     const pretty = renderInventory(inv, 'pretty');
     expect(pretty).not.toMatch(/\x1b/);
-    expect(pretty).toContain('\\x1b[2J');
+    // The server's words are quoted there: escape sequences removed whole, the first model id and a count of the rest.
+    expect(pretty).toContain('⟦<script>alert(1)</script>⟧ +3');
+    expect(pretty).not.toContain('[2J');
   });
 
   it('refuses SARIF for an inventory without scans', () => {
