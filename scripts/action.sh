@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The step of the Gatecrash GitHub Action (action.yml). Runs the CLI on the inputs, writes the SARIF file and the step
-# outputs (score, grade, findings, sarif-file), and exits with the CLI's code: 0 passed, 1 the --fail-on gate failed,
+# The step of the Gatecrash GitHub Action (action.yml). Runs the CLI on the inputs, writes the SARIF file (and the HTML
+# report when html-file is given) and the step outputs (score, grade, findings, sarif-file, html-file), and exits with the CLI's code: 0 passed, 1 the --fail-on gate failed,
 # 2 a target could not be scanned or an input is wrong.
 #
 # Runs outside GitHub too (the e2e test does): set INPUT_* and GITHUB_OUTPUT (the outputs are printed when it is unset). GATECRASH_CLI
@@ -14,6 +14,7 @@ action_dir=${GITHUB_ACTION_PATH:-$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." 
 url=${INPUT_URL:-}
 targets=${INPUT_TARGETS:-}
 sarif=${INPUT_SARIF_FILE:-gatecrash.sarif}
+html=${INPUT_HTML_FILE:-}
 
 fail() {
   printf '::error title=Gatecrash::%s\n' "$1"
@@ -79,6 +80,13 @@ case "${INPUT_ALLOW_PRIVATE:-false}" in
   *) fail "The 'allow-private' input takes true or false." ;;
 esac
 
+# The HTML report comes from the same scan (--html), never from a second one.
+if [[ -n $html ]]; then
+  scan_args+=(--html "$html")
+  mkdir -p -- "$(dirname -- "$html")"
+  rm -f -- "$html"
+fi
+
 mkdir -p -- "$(dirname -- "$sarif")"
 rm -f -- "$sarif"
 set +e
@@ -118,6 +126,7 @@ else
   outputs=$'score=\ngrade=\nfindings=0'
 fi
 outputs+=$'\n'"sarif-file=${sarif}"$'\n'
+if [[ -n $html && -s $html ]]; then outputs+="html-file=${html}"$'\n'; fi
 # Outside GitHub (no GITHUB_OUTPUT) the outputs are printed instead.
 if [[ -n ${GITHUB_OUTPUT:-} ]]; then printf '%s' "$outputs" >> "$GITHUB_OUTPUT"; else printf '%s' "$outputs"; fi
 

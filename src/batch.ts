@@ -12,6 +12,7 @@ import { scan } from './engine/scan.js';
 import { TargetError, checkHeader } from './engine/target.js';
 import type { ScanOptions, ScanReport } from './engine/types.js';
 import type { BatchError, BatchReport } from './report/batch.js';
+import { DEFAULT_PARALLEL, MAX_PARALLEL } from './batch-limits.js';
 
 /** A problem with the targets file itself (unreadable, malformed): a usage error, the batch does not start. */
 export class TargetsFileError extends Error {
@@ -24,8 +25,7 @@ export interface BatchTarget {
   headers?: Record<string, string>;
 }
 
-export const DEFAULT_PARALLEL = 4;
-export const MAX_PARALLEL = 16;
+export { DEFAULT_PARALLEL, MAX_PARALLEL };
 /** Generous for CI inventories, small enough that a mistaken file (a log, a dump) is refused rather than scanned. */
 export const MAX_TARGETS = 1000;
 const MAX_FILE_BYTES = 1024 * 1024;

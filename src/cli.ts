@@ -1,23 +1,21 @@
 #!/usr/bin/env node
 // gatecrash scan | discover | merge | checks | mcp | serve | demo | verify — arguments in, engine and server out.
 // Exit codes: 0 nothing at or above --fail-on; 1 a finding at or above it; 2 usage error or unscannable target.
+import './zod-jitless.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as z from 'zod/v4';
-import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
-import { GuardError } from './engine/http/guard.js';
-import { RULES } from './engine/rules.js';
-import { scan, GATECRASH_VERSION } from './engine/scan.js';
-import { TargetError, parseHeaderLine } from './engine/target.js';
-import type { ScanOptions, ScanReport } from './engine/types.js';
-import { gateCode, gateLine } from './report/gate.js';
-import type { ToolSettings } from './tools/define.js';
-import { toJson } from './report/json.js';
-import { toMarkdown } from './report/markdown.js';
-import { toPretty } from './report/pretty.js';
-import { toSarif } from './report/sarif.js';
-import { ruleHelp } from './knowledge/index.js';
+import { keepScans } from './commands/keep-scans.js';
 import { UsageError } from './commands/usage-error.js';
+import { ConfigSchema, configFromEnv, credentialHeaders, describeConfigError, type Config } from './config.js';
+import { GATECRASH_VERSION } from './engine/release.js';
+import { parseHeaderLine } from './engine/target.js';
+import type { ScanOptions, ScanReport } from './engine/types.js';
+import { ScanStore, isScanId } from './scan-store.js';
+import type { ToolSettings } from './tools/define.js';
+
+// Each command loads what it needs when it runs: `gatecrash mcp` must answer tools/list fast, before the engine, the
+// renderers or the knowledge base are needed (the MCP tools load them on their first call).
 
 const USAGE = `gatecrash ${GATECRASH_VERSION} — prove what an LLM inference endpoint gives away
 
@@ -30,10 +28,12 @@ Usage:
                                      inventory (json, csv, markdown); --scan goes on to scan each one
   gatecrash merge FILE…              join JSON outputs (the shards of one run) into one report, any format
   gatecrash demo [options]           start the built-in deliberately vulnerable target and scan it
-  gatecrash verify --report FILE [url] [--header …]
-                                     re-run only the rules a saved JSON report failed, on the same endpoints:
-                                     exit 0 when every finding is proven fixed, 1 otherwise (url: where the
-                                     fixed service answers now; default: the report's target)
+  gatecrash verify --report FILE | --scan-id ID [url] [--header …]
+                                     re-run only the rules an earlier scan failed (a saved JSON report, or a
+                                     scan id from the local scan store), on the same endpoints: exit 0 when
+                                     every finding is proven fixed, 1 otherwise (url: where the fixed service
+                                     answers now; default: the scan's target)
+  gatecrash scans [--format json]    list the scans kept in the local scan store (newest first)
   gatecrash checks [--format json]   list the rule catalog
   gatecrash mcp                      serve MCP over stdio
   gatecrash serve [--host H] [--port P] [--token T] [--legacy-sse] [--allow-remote]
@@ -41,8 +41,10 @@ Usage:
                                      env GATECRASH_TOKEN; generated and printed once when absent)
 
 Scan options:
-  --format pretty|json|sarif|markdown   output format (default: pretty on a terminal, json otherwise)
+  --format pretty|json|sarif|markdown|html   output format (default: pretty on a terminal, json otherwise);
+                                        html is one self-contained page (no network) with the fixes for each finding
   --output FILE                         write the report to FILE instead of stdout
+  --html FILE                           also write the HTML report to FILE, whatever --format is
   --header 'Name: value'                credential header, repeatable (values are always redacted)
   --bearer TOKEN                        shorthand for --header 'Authorization: Bearer TOKEN' (env GATECRASH_BEARER)
   --depth quick|standard|deep           how far to go (default standard)
@@ -57,6 +59,8 @@ Scan options:
                                         e.g. 'POST /api/ask {"question": "{{prompt}}"}' (env GATECRASH_REQUEST)
   --insecure                            scan https without verifying the certificate (env GATECRASH_INSECURE=1)
   --ca FILE                             trust the CA certificates in FILE (PEM) for https (env GATECRASH_CA)
+  --no-store                            keep no copy in the local scan store (env GATECRASH_NO_STORE=1); the store is
+                                        $XDG_CACHE_HOME/gatecrash/scans (else ~/.cache/…): the newest 100 of 30 days
 
 Batch options (scan --targets):
   --targets FILE                        one URL per line (# comments), or a JSON/YAML list of URLs or { url, headers }
@@ -86,6 +90,7 @@ export function parseDuration(text: string): number {
 const SCAN_FLAGS = {
   format: { type: 'string' },
   output: { type: 'string', short: 'o' },
+  html: { type: 'string' },
   header: { type: 'string', short: 'H', multiple: true },
   bearer: { type: 'string' },
   depth: { type: 'string' },
@@ -95,6 +100,8 @@ const SCAN_FLAGS = {
   allow: { type: 'string' },
   hint: { type: 'string' },
   report: { type: 'string' },
+  'scan-id': { type: 'string' },
+  'no-store': { type: 'boolean' },
   'fail-on': { type: 'string' },
   targets: { type: 'string' },
   parallel: { type: 'string' },
@@ -124,7 +131,7 @@ function configFrom(values: Record<string, unknown>): Config {
   }
   raw.headers = headers;
   const map: [string, string, (v: string) => unknown][] = [
-    ['format', 'format', String], ['output', 'output', String], ['bearer', 'bearer', String], ['depth', 'depth', String],
+    ['format', 'format', String], ['output', 'output', String], ['html', 'html', String], ['bearer', 'bearer', String], ['depth', 'depth', String],
     ['budget', 'budget', String], ['timeout', 'timeoutMs', parseDuration], ['hint', 'hint', String], ['fail-on', 'failOn', String],
     ['host', 'host', String], ['port', 'port', String], ['token', 'token', String], ['request', 'request', String], ['ca', 'ca', String],
     ['allow', 'allow', (v) => v.split(',').map((s) => s.trim()).filter(Boolean)],
@@ -132,23 +139,51 @@ function configFrom(values: Record<string, unknown>): Config {
   for (const [flag, key, conv] of map) if (typeof values[flag] === 'string') raw[key] = conv(values[flag] as string);
   if (values['allow-private']) raw.allowPrivate = true;
   if (values.insecure) raw.insecure = true;
+  if (values['no-store']) raw.store = false;
   const parsed = ConfigSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(describeConfigError(parsed.error));
   return parsed.data;
 }
 
-function render(report: ScanReport, format: NonNullable<Config['format']>, color: boolean): string {
+async function render(report: ScanReport, format: NonNullable<Config['format']>, color: boolean): Promise<string> {
   switch (format) {
+    case 'html': {
+      // The HTML report's fixes come from the knowledge base, filled from each finding as suggest_remediation fills them.
+      const [{ toHtml }, { knowledgeFixes }] = await Promise.all([import('./report/html.js'), import('./knowledge/index.js')]);
+      return toHtml(report, { fixes: knowledgeFixes });
+    }
     case 'json':
-      return toJson(report);
-    case 'sarif':
+      return (await import('./report/json.js')).toJson(report);
+    case 'sarif': {
       // Rule help in SARIF (GitHub shows it beside each alert) comes from the knowledge base.
+      const [{ toSarif }, { ruleHelp }] = await Promise.all([import('./report/sarif.js'), import('./knowledge/index.js')]);
       return `${JSON.stringify(toSarif(report, { help: ruleHelp }), null, 2)}\n`;
+    }
     case 'markdown':
-      return toMarkdown(report);
+      return (await import('./report/markdown.js')).toMarkdown(report);
     case 'pretty':
-      return toPretty(report, { color });
+      return (await import('./report/pretty.js')).toPretty(report, { color });
   }
+}
+
+/** A saved `--format json` report, validated. */
+async function readReportFile(file: string): Promise<ScanReport> {
+  const { parseScanReport } = await import('./report/json.js');
+  try {
+    return parseScanReport(readFileSync(file, 'utf8'));
+  } catch (e) {
+    const why = e instanceof z.ZodError ? 'it is not a Gatecrash JSON report (scan --format json)' : (e as Error).message;
+    throw new UsageError(`Cannot read the report ${file}: ${why}.`);
+  }
+}
+
+/** A scan of the local scan store, by id. */
+async function storedScan(id: string): Promise<ScanReport> {
+  const scanStore = ScanStore.fromEnv();
+  if (!scanStore) throw new UsageError('--scan-id reads the local scan store, which is turned off (GATECRASH_NO_STORE): pass --report FILE instead.');
+  const report = isScanId(id) ? scanStore.load(id) : undefined;
+  if (!report) throw new UsageError(`No scan ${id.slice(0, 100)} in the local scan store (${scanStore.dir}): gatecrash scans lists the ones kept, or pass --report FILE.`);
+  return report;
 }
 
 /** The scan options every command takes from the configuration (the CA file is read here, at the edge). */
@@ -188,12 +223,15 @@ function progressLine(): ((e: { phase: string; done: number; message: string }) 
 
 async function runAndPrint(url: string, config: Config): Promise<number> {
   const onProgress = progressLine();
+  const [{ scan }, { gateCode, gateLine }] = await Promise.all([import('./engine/scan.js'), import('./report/gate.js')]);
   const report = await scan({ url, headers: credentialHeaders(config) }, scanOptionsOf(config), onProgress ? { onProgress } : {});
   if (onProgress) process.stderr.write('\r\x1b[2K');
+  await keepScans([report], config);
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
-  const text = render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
+  const text = await render(report, format, format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
+  if (config.html) writeFileSync(config.html, await render(report, 'html', false));
   // The reader of a file, or of a JSON pipe, still learns on stderr what happened and why the exit code is what it is.
   if (config.output || format !== 'pretty' || report.verdict.status !== 'complete') process.stderr.write(`gatecrash: ${gateLine(report, config.failOn, config.output)}\n`);
   return gateCode(report, config.failOn);
@@ -204,6 +242,9 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
   const { DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema, TargetsFileError, readTargetsFile, runBatch } = await import('./batch.js');
   const { parseShard, ShardError } = await import('./engine/fleet/shard.js');
   const { batchExitCode, renderBatch } = await import('./report/batch.js');
+  const { gateLine } = await import('./report/gate.js');
+  const { knowledgeFixes, ruleHelp } = await import('./knowledge/index.js');
+  const html = { fixes: knowledgeFixes };
   const parallel = ParallelSchema.safeParse(parallelText ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
   if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
   let targets;
@@ -230,10 +271,12 @@ async function runBatchAndPrint(file: string, parallelText: string | undefined, 
     scanOptions: scanOptionsOf(config),
     onTargetDone: (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
+  await keepScans(batch.reports, config);
   const format = config.format ?? (process.stdout.isTTY && !config.output ? 'pretty' : 'json');
-  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } });
+  const text = renderBatch(batch, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp }, html });
   if (config.output) writeFileSync(config.output, text);
   else process.stdout.write(text);
+  if (config.html) writeFileSync(config.html, renderBatch(batch, 'html', { color: false, html }));
   if (batch.errors.length) process.stderr.write(`gatecrash: ${batch.errors.length} of ${batch.reports.length + batch.errors.length} target(s) could not be scanned.\n`);
   return batchExitCode(batch, config.failOn);
 }
@@ -256,6 +299,7 @@ async function main(argv: string[]): Promise<number> {
   // discover and merge have formats of their own (csv); they check --format themselves.
   const ownFormats = command === 'discover' || command === 'merge';
   const config = configFrom(ownFormats ? { ...values, format: undefined } : values);
+  if (values.html !== undefined && command !== 'scan' && command !== 'demo') throw new UsageError('--html applies to scan (and demo): gatecrash scan URL --html report.html');
   switch (command) {
     case 'discover':
     case 'merge': {
@@ -286,28 +330,27 @@ async function main(argv: string[]): Promise<number> {
       }
     }
     case 'verify': {
-      // Same judgement as the MCP tool (src/verify.ts); the previous scan comes from a saved JSON report.
-      const { parseScanReport } = await import('./report/json.js');
+      // Same judgement as the MCP tool (src/verify.ts); the earlier scan is a saved JSON report or a stored scan id.
       const { VerifyInputError, VerifyUnreachableError, formatVerifyResult, verifyExitCode, verifyFix } = await import('./verify.js');
-      if (!values.report) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url]');
+      if (!values.report === !values['scan-id']) throw new UsageError('verify needs the earlier scan: gatecrash verify --report gatecrash.json [url], or --scan-id ID (gatecrash scans lists them).');
       if (positionals.length > 1) throw new UsageError('verify takes at most one URL (where the fixed service answers now).');
       if (config.format && config.format !== 'json' && config.format !== 'pretty') throw new UsageError('verify writes --format pretty or json.');
-      let previous: ScanReport;
-      try {
-        previous = parseScanReport(readFileSync(values.report, 'utf8'));
-      } catch (e) {
-        const why = e instanceof z.ZodError ? 'it is not a Gatecrash JSON report (scan --format json)' : (e as Error).message;
-        throw new UsageError(`Cannot read the report ${values.report}: ${why}.`);
-      }
+      const previous = values.report ? await readReportFile(values.report) : await storedScan(values['scan-id'] as string);
       const onProgress = progressLine();
+      const { scan } = await import('./engine/scan.js');
+      const rescans: ScanReport[] = [];
       try {
         const result = await verifyFix(
           previous,
           { url: positionals[0] ?? previous.target.url, headers: credentialHeaders(config) },
-          (input, options, onExchange) =>
-            scan(input, { ...scanOptionsOf(config), ...options }, { onExchange, ...(onProgress ? { onProgress } : {}) }),
+          async (input, options, onExchange) => {
+            const report = await scan(input, { ...scanOptionsOf(config), ...options }, { onExchange, ...(onProgress ? { onProgress } : {}) });
+            rescans.push(report);
+            return report;
+          },
         );
         if (onProgress) process.stderr.write('\r\x1b[2K');
+        await keepScans(rescans, config);
         const text = config.format === 'json' || (!config.format && (config.output || !process.stdout.isTTY)) ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerifyResult(result)}\n`;
         if (config.output) writeFileSync(config.output, text);
         else process.stdout.write(text);
@@ -317,20 +360,35 @@ async function main(argv: string[]): Promise<number> {
         throw e;
       }
     }
+    case 'scans': {
+      const scanStore = ScanStore.fromEnv();
+      if (!scanStore) throw new UsageError('The local scan store is turned off (GATECRASH_NO_STORE).');
+      const reports = scanStore.recent();
+      if (config.format === 'json') {
+        const list = reports.map((r) => ({ scanId: r.scanId, startedAt: r.startedAt, target: r.target.url, verdict: r.verdict.status, grade: r.grade, score: r.score, findings: r.findings.length, partial: r.partial }));
+        process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+      } else if (reports.length === 0) process.stdout.write(`No scans in ${scanStore.dir}.\n`);
+      else {
+        const { neutralizeControls } = await import('./report/format.js');
+        for (const r of reports) process.stdout.write(`${r.scanId}  ${r.startedAt}  grade ${r.grade ?? '-'}  ${String(r.findings.length).padStart(2)} finding(s)${r.partial ? ' (partial)' : ''}  ${neutralizeControls(r.target.url)}\n`);
+      }
+      return 0;
+    }
     case 'checks': {
-      const rules = Object.values(RULES);
+      const rules = Object.values((await import('./engine/rules.js')).RULES);
       if (config.format === 'json') process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
       else for (const r of rules) process.stdout.write(`${r.id.padEnd(28)} ${r.severity.padEnd(9)} ${r.depth.padEnd(9)} ${r.title}\n`);
       return 0;
     }
     case 'mcp': {
-      const { serveStdio } = await import('@modelcontextprotocol/server/stdio');
-      const { createServer } = await import('./server.js');
+      const [{ serveStdio }, { createServer, useScanStore }] = await Promise.all([import('@modelcontextprotocol/server/stdio'), import('./server.js')]);
+      if (!config.store) useScanStore(null);
       serveStdio(() => createServer({ settings: toolSettingsOf(config) }));
       return new Promise<number>(() => undefined); // serves until stdin closes
     }
     case 'serve': {
       const { serveHttp, ServeError } = await import('./transport/http.js');
+      if (!config.store) (await import('./server.js')).useScanStore(null);
       const { LegacySseUnavailable } = await import('./transport/legacy-sse.js');
       try {
         const running = await serveHttp(config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']), settings: toolSettingsOf(config) });
@@ -353,7 +411,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    const known = e instanceof UsageError || e instanceof TargetError || e instanceof GuardError || e instanceof z.ZodError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    // The engine's input errors, by name: their modules load only with a scan.
+    const known = e instanceof UsageError || e instanceof z.ZodError || ['TargetError', 'GuardError'].includes((e as Error).name) || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     process.stderr.write(`gatecrash: ${known ? (e as Error).message : `unexpected error: ${(e as Error).message}`}\n`);
     process.exitCode = 2;
   },

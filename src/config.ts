@@ -4,7 +4,7 @@ import { PRODUCT_IDS } from './engine/types.js';
 
 export const DepthSchema = z.enum(['quick', 'standard', 'deep']);
 export const FailOnSchema = z.enum(['critical', 'high', 'medium', 'low', 'none']);
-export const FormatSchema = z.enum(['pretty', 'json', 'sarif', 'markdown']);
+export const FormatSchema = z.enum(['pretty', 'json', 'sarif', 'markdown', 'html']);
 
 export const ConfigSchema = z.object({
   depth: DepthSchema.default('standard'),
@@ -16,6 +16,8 @@ export const ConfigSchema = z.object({
   failOn: FailOnSchema.default('high'),
   format: FormatSchema.optional(),
   output: z.string().optional(),
+  /** Also write the self-contained HTML report here (`--html`), whatever --format says. */
+  html: z.string().optional(),
   hint: z.enum(PRODUCT_IDS).optional(),
   headers: z.record(z.string(), z.string()).default({}),
   /** Bearer credential; becomes `Authorization: Bearer <value>`. */
@@ -30,6 +32,8 @@ export const ConfigSchema = z.object({
   ca: z.string().optional(),
   host: z.string().default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8765),
+  /** Keep each scan in the local scan store (src/scan-store.ts); --no-store / GATECRASH_NO_STORE=1 turn it off. */
+  store: z.boolean().default(true),
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
@@ -52,6 +56,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Record<stri
   if (env.GATECRASH_CA) out.ca = env.GATECRASH_CA;
   if (env.GATECRASH_HOST) out.host = env.GATECRASH_HOST;
   if (env.GATECRASH_PORT) out.port = env.GATECRASH_PORT;
+  if (truthy(env.GATECRASH_NO_STORE)) out.store = false;
   return out;
 }
 

@@ -1,5 +1,6 @@
 // createServer(): one McpServer with every tool, resource and prompt. Built per connection (stdio) or per request (HTTP).
 import { McpServer } from '@modelcontextprotocol/server';
+import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
 import { acceptsTasks, canAskForm, clientCapabilities, TASKS_EXTENSION } from './client-capabilities.js';
 import { consentGate } from './consent/gate.js';
 import { ConsentLedger } from './consent/ledger.js';
@@ -7,7 +8,7 @@ import { rememberedApprovals } from './consent/remembered.js';
 import { localhostStaysLocal } from './consent/resolver.js';
 import { ScopeError } from './engine/fleet/scope.js';
 import { GuardError, type Resolver } from './engine/http/guard.js';
-import { GATECRASH_VERSION } from './engine/scan.js';
+import { GATECRASH_VERSION } from './engine/release.js';
 import { DEFAULT_SCAN_OPTIONS } from './engine/options.js';
 import { TargetError } from './engine/target.js';
 import { log } from './log.js';
@@ -18,6 +19,10 @@ import { startTask } from './tasks/runner.js';
 import { toolError, type ToolContext, type ToolDefinition, type ToolSettings } from './tools/define.js';
 import { ALL_TOOLS } from './tools/index.js';
 import { UNTRUSTED_NOTICE, clean } from './engine/untrusted.js';
+import { wireSchema } from './tools/wire-schema.js';
+
+/** The CLI turns the local scan store off here (--no-store) before serving. */
+export { useScanStore } from './scan-runner.js';
 
 export interface ServerOptions {
   settings?: Partial<ToolSettings>;
@@ -93,29 +98,30 @@ async function call(tool: ToolDefinition, args: unknown, ctx: CallContext, env: 
 }
 
 function register(tool: ToolDefinition, env: CallEnvironment): void {
-  env.server.registerTool(
-    tool.name,
-    {
-      title: tool.title,
-      description: tool.description,
-      inputSchema: tool.input,
-      // A task handle carries no structuredContent, which the SDK would hold against an output schema; a task tool's
-      // result shape is in its description and its exported zod schema.
-      ...(tool.task ? {} : { outputSchema: tool.output }),
-      annotations: tool.annotations,
-    },
-    (async (args: unknown, ctx: CallContext) => {
-      try {
-        return await call(tool, args, ctx, env);
-      } catch (e) {
-        if (e instanceof TargetError || e instanceof GuardError || e instanceof ScopeError) return toolError(e.message);
-        // An unexpected failure is still a sentence for the user, never a stack trace on the wire.
-        log.error({ tool: tool.name, err: (e as Error).message }, 'tool failed');
-        // The message may quote what a server sent: cleaned and bounded like any server text.
-        return { content: [{ type: 'text', text: `${tool.name} failed unexpectedly: ${clean((e as Error).message, 300)}` }], isError: true };
-      }
-    }) as never,
-  );
+  const config = {
+    title: tool.title,
+    description: tool.description,
+    // As tools/list advertises them (wire-schema.ts): lean JSON Schemas, validated by zod as before.
+    inputSchema: wireSchema(tool.input),
+    // A task handle carries no structuredContent, which the SDK would hold against an output schema; a task tool's
+    // result shape is in its description and its exported zod schema.
+    ...(tool.task ? {} : { outputSchema: wireSchema(tool.output) }),
+    annotations: tool.annotations,
+  };
+  const handler = (async (args: unknown, ctx: CallContext) => {
+    try {
+      return await call(tool, args, ctx, env);
+    } catch (e) {
+      if (e instanceof TargetError || e instanceof GuardError || e instanceof ScopeError) return toolError(e.message);
+      // An unexpected failure is still a sentence for the user, never a stack trace on the wire.
+      log.error({ tool: tool.name, err: (e as Error).message }, 'tool failed');
+      // The message may quote what a server sent: cleaned and bounded like any server text.
+      return { content: [{ type: 'text', text: `${tool.name} failed unexpectedly: ${clean((e as Error).message, 300)}` }], isError: true };
+    }
+  }) as never;
+  // A tool shown in the scan view goes through the MCP Apps helper, which writes the view's URI in both spellings hosts read.
+  if (tool.ui) registerAppTool(env.server, tool.name, { ...config, _meta: { ui: tool.ui } } as never, handler);
+  else env.server.registerTool(tool.name, config as never, handler);
 }
 
 export function createServer(options: ServerOptions = {}): McpServer {

@@ -145,6 +145,14 @@ describe('the walls of the house', () => {
     expect(violations(MODULES.filter(under('tools')), (s) => /^engine\/(http\/client|surface|checks)\//.test(s) || SOCKETS.test(s))).toEqual([]);
   });
 
+  it('the scan view (src/view) runs in a browser: its own files, pure report and knowledge modules, the extension\'s types; never markup from strings', () => {
+    const view = MODULES.filter(under('view'));
+    const allowed = /^(view\/|report\/(format|view-payload)\.ts$|knowledge\/(frameworks|types)\.ts$|engine\/types\.ts$|@modelcontextprotocol\/ext-apps$)/;
+    expect(violations(view, (s) => !allowed.test(s))).toEqual([]);
+    const markup = /\.(innerHTML|outerHTML|insertAdjacentHTML)\b|document\.write|\beval\(|new Function\(|setAttribute\(\s*['"]on|\.on[a-z]+\s*=/;
+    expect(view.filter((m) => markup.test(codeOnly(readFileSync(join(SRC, m.path), 'utf8'), true))).map((m) => m.path)).toEqual([]);
+  });
+
   it('checks never import each other (shared helpers live outside the check files)', () => {
     const checks = MODULES.filter((m) => under('engine/checks')(m) && !['engine/checks/index.ts', 'engine/checks/define.ts'].includes(m.path));
     const checkFiles = new Set(checks.filter((m) => isCheckModule(m.path)).map((m) => m.path));

@@ -15,6 +15,7 @@ import { batchExitCode, type BatchReport } from '../report/batch.js';
 import { gateLine } from '../report/gate.js';
 import { buildInventory, InventoryFormatError, renderInventory, SARIF_NEEDS_SCANS, type InventoryFormat } from '../report/inventory.js';
 import { chooseFormat, emit, progressLine, type CommandContext } from './context.js';
+import { keepScans } from './keep-scans.js';
 import { UsageError } from './usage-error.js';
 
 const FORMATS: readonly InventoryFormat[] = ['json', 'csv', 'markdown', 'pretty', 'sarif'];
@@ -148,6 +149,7 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
         `${result.stats.services} HTTP service(s), ${result.stats.llm} LLM server(s).\n`,
     );
     const scans = ctx.values.scan && !result.partial ? await scanServices(result.services, ctx, s, rate, controller.signal) : undefined;
+    if (scans) await keepScans(scans.reports, config);
     const inventory = buildInventory(GATECRASH_VERSION, {
       scope: s.scope.items,
       ports: s.ports,

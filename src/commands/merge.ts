@@ -2,7 +2,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as z from 'zod/v4';
 import type { ScanReport } from '../engine/types.js';
-import { ruleHelp } from '../knowledge/index.js';
+import { knowledgeFixes, ruleHelp } from '../knowledge/index.js';
 import { batchExitCode, parseBatchReport, renderBatch, type BatchFormat, type BatchReport } from '../report/batch.js';
 import { parseInventory, renderInventory, InventoryFormatError, type Inventory, type InventoryFormat } from '../report/inventory.js';
 import { parseScanReport } from '../report/json.js';
@@ -54,8 +54,8 @@ export async function runMerge(ctx: CommandContext): Promise<number> {
     }
     if (inventories.length > 0) throw new UsageError('merge takes inventories (discover) or scan results (scan, scan --targets), not both at once.');
     const merged = mergeBatches(inputs.map((i) => (i as Extract<Input, { kind: 'scans' }>).batch));
-    const format = chooseFormat<BatchFormat>(ctx.values.format, ['json', 'sarif', 'markdown', 'pretty'], config.output);
-    emit(renderBatch(merged, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp } }), config.output);
+    const format = chooseFormat<BatchFormat>(ctx.values.format, ['json', 'sarif', 'markdown', 'html', 'pretty'], config.output);
+    emit(renderBatch(merged, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp }, html: { fixes: knowledgeFixes } }), config.output);
     return batchExitCode(merged, config.failOn);
   } catch (e) {
     if (e instanceof MergeError || e instanceof InventoryFormatError) throw new UsageError(e.message);

@@ -20,12 +20,13 @@ import { createTarget, parseRequestTemplate } from './target.js';
 import type { CertificateSeen, Exchange, Finding, Fingerprint, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
 import { FINGERPRINT_SERVER_TEXT, RULE_IDS } from './types.js';
 import { verdictOf } from './verdict.js';
+import { GATECRASH_VERSION } from './release.js';
 import { VERSION_MAX, clean, visible } from './untrusted.js';
 
 /** Bound of an error sentence in a report (it may quote the server). */
 const ERROR_MAX = 500;
 
-export const GATECRASH_VERSION = '0.1.0';
+export { GATECRASH_VERSION };
 
 /** The most wrong credentials a scan's burst sends at a depth: what a person is told before approving a scan. */
 export { burstCeiling } from './checks/credential-burst.js';
@@ -287,6 +288,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     clearTimeout(timer);
     hooks.signal?.removeEventListener('abort', onUserAbort);
     await client.close();
+    Object.assign(timings, client.connectionTimings());
   }
 
   // ---- report

@@ -124,6 +124,18 @@ export function spans(text: string): Span[] {
   return out;
 }
 
+/**
+ * Gatecrash's prose on one line, cut to `max` characters without breaking a quote: a cut inside a quoted value closes it
+ * (`…⟧`), so a shortened text never leaves server words outside their quote.
+ */
+export function cutProse(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  const chars = Array.from(flat);
+  if (chars.length <= max) return flat;
+  const cut = chars.slice(0, Math.max(0, max - 2)).join('');
+  return cut.lastIndexOf(QUOTE_OPEN) > cut.lastIndexOf(QUOTE_CLOSE) ? `${cut}…${QUOTE_CLOSE}` : `${cut}…`;
+}
+
 /** The prose with every quoted value taken out: what Gatecrash itself says (for tests and self-checks). */
 export function unquoted(text: string): string {
   return text.replace(QUOTED, QUOTE_OPEN + QUOTE_CLOSE);

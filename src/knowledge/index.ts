@@ -13,6 +13,7 @@ export {
   type ContextOptions,
 } from './context.js';
 export { explainRule, referencesFor } from './explain.js';
+export { fixForFinding, fixFrameworksFor, knowledgeFixes, type FindingFix } from './finding-fixes.js';
 export {
   NotApplicableError, UnknownRuleError, applicableFrameworks, defaultContextForRule, defaultFrameworkFor, frameworkKind, isApplicable,
   isRuleId, remediationFor, remediationForRules, typicalFindingRoute, type RemediationOptions,

@@ -1,7 +1,7 @@
 // audit_inference_endpoint: walks an assistant through scan → explain → fix → verify with Gatecrash's tools.
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
-import { FRAMEWORKS } from '../knowledge/index.js';
+import { FRAMEWORKS } from '../knowledge/types.js';
 import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 
 export const auditArgs = z.object({
@@ -25,10 +25,10 @@ export function auditPromptText(url: string, framework?: string): string {
     `1. Scan. Call \`scan_endpoint\` with {"url": ${JSON.stringify(url)}}; add "headers" only with credentials the user gave you, and "depth": "deep" only if they ask for the rate-limit and cost checks. ` +
       'Read the summary; for details read the resource it links (gatecrash://scans/{id} as JSON, gatecrash://scans/{id}/report.md as Markdown). ' +
       'If the call returns isError, tell the user its sentence and stop.',
-    '2. Explain. For each finding, most severe first and confirmed/firm before tentative, call `explain_finding` with the finding. ' +
+    '2. Explain. For each finding, most severe first and confirmed/firm before tentative, call `explain_finding` with its `findingId`. ' +
       'Say in one or two sentences what an attacker can do with it, quoting the evidence (the request and the status that proves it). Tentative findings are leads, not proof: say so.',
-    `3. Fix. Call \`suggest_remediation\` with the finding and framework ${fw}. Present the code or configuration, the steps to apply it and its limits; prefer fixes that fail closed (refuse to start without a key).`,
-    '4. Verify. When the user says the fix is deployed, call `verify_fix` with the finding (and the same headers) to re-run only its rule. A finding is fixed only when verify_fix says it is gone.',
+    `3. Fix. Call \`suggest_remediation\` with the \`findingId\` and framework ${fw}. Present the code or configuration, the steps to apply it and its limits; prefer fixes that fail closed (refuse to start without a key).`,
+    '4. Verify. When the user says the fix is deployed, call `verify_fix` with the scan\'s `scanId` as `previousScan` and the `findingIds` (and the same headers) to re-run only their rules. A finding is fixed only when verify_fix says it is gone.',
     '',
     'Finish with a table: rule, severity, status (fixed / open / accepted risk), and the grade before and after. The rule pages are at gatecrash://checks/{rule}.',
   ].join('\n');

@@ -1,4 +1,4 @@
-// A batch of scans (gatecrash scan --targets FILE) as one report: the shape, and its JSON, SARIF, Markdown and terminal faces.
+// A batch of scans (gatecrash scan --targets FILE) as one report: the shape, and its JSON, SARIF, Markdown, HTML and terminal faces.
 // Pure, like the rest of report/: the reports and error entries come in, text comes out.
 //
 // A target that could not be scanned (down, refused by the SSRF guard, a bad URL) has no report: it is an error entry,
@@ -7,6 +7,7 @@ import * as z from 'zod/v4';
 import type { ScanReport } from '../engine/types.js';
 import { countBySeverity, gradeCell, neutralizeControls, plural } from './format.js';
 import { batchGateCode, type FailOn, type GateCode } from './gate.js';
+import { toHtml, type HtmlOptions } from './html.js';
 import { toJson } from './json.js';
 import { escapeMarkdown, toMarkdown } from './markdown.js';
 import { toPretty } from './pretty.js';
@@ -125,10 +126,12 @@ export function toBatchPretty(batch: BatchReport, options: { color: boolean }): 
   return parts.join('\n');
 }
 
-export type BatchFormat = 'pretty' | 'json' | 'sarif' | 'markdown';
+export type BatchFormat = 'pretty' | 'json' | 'sarif' | 'markdown' | 'html';
 
-export function renderBatch(batch: BatchReport, format: BatchFormat, options: { color: boolean; sarif?: SarifOptions } = { color: false }): string {
+export function renderBatch(batch: BatchReport, format: BatchFormat, options: { color: boolean; sarif?: SarifOptions; html?: HtmlOptions } = { color: false }): string {
   switch (format) {
+    case 'html':
+      return toHtml(batch, options.html);
     case 'json':
       return toBatchJson(batch);
     case 'sarif':

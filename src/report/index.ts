@@ -15,6 +15,8 @@ export {
 } from './sarif.js';
 export { toMarkdown, escapeMarkdown, type MarkdownOptions } from './markdown.js';
 export { toPretty, type PrettyOptions } from './pretty.js';
+export { toHtml, viewHtml, scriptSafeJson, type HtmlOptions, type HtmlFixProvider } from './html.js';
+export { VIEW_RESOURCE_URI, VIEW_DATA_ELEMENT_ID, type ViewPayload, type ViewFix } from './view-payload.js';
 export { SECURITY_SEVERITY, findingSecurityScore, neutralizeControls } from './format.js';
 export {
   BatchReportSchema,

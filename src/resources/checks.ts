@@ -2,14 +2,15 @@
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import { RULES } from '../engine/rules.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
-import { knowledgeRulePage, type RulePageRenderer } from './rule-page.js';
+import type { RulePageRenderer } from './rule-page.js';
 
 export const CHECK_URI_TEMPLATE = 'gatecrash://checks/{rule}';
 export const checkUri = (rule: RuleId): string => `gatecrash://checks/${rule}`;
 
 const isRuleId = (value: string): value is RuleId => (RULE_IDS as readonly string[]).includes(value);
 
-export function registerCheckResources(server: McpServer, renderRulePage: RulePageRenderer = knowledgeRulePage): void {
+/** `renderRulePage` defaults to the knowledge base's page (rule-page.ts), loaded by the first read. */
+export function registerCheckResources(server: McpServer, renderRulePage?: RulePageRenderer): void {
   server.registerResource(
     'check',
     new ResourceTemplate(CHECK_URI_TEMPLATE, {
@@ -29,7 +30,7 @@ export function registerCheckResources(server: McpServer, renderRulePage: RulePa
       description: 'The knowledge-base page of a rule: what it finds, how Gatecrash proves it, the fix, CWE / OWASP / PCI DSS mappings.',
       mimeType: 'text/markdown',
     },
-    (uri, variables) => {
+    async (uri, variables) => {
       const raw = Array.isArray(variables.rule) ? variables.rule[0] : variables.rule;
       let rule = raw ?? '';
       try {
@@ -38,7 +39,8 @@ export function registerCheckResources(server: McpServer, renderRulePage: RulePa
         // A malformed %-escape is simply not a rule id.
       }
       if (!isRuleId(rule)) throw new ResourceNotFoundError(uri.href, `No rule '${rule.slice(0, 80)}'. List resources or call list_checks for the rule ids.`);
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: renderRulePage(RULES[rule]) }] };
+      const render = renderRulePage ?? (await import('./rule-page.js')).knowledgeRulePage;
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: render(RULES[rule]) }] };
     },
   );
 }

@@ -4,6 +4,7 @@ import { registerBatchResources } from './batches.js';
 import { registerCheckResources } from './checks.js';
 import type { RulePageRenderer } from './rule-page.js';
 import { registerScanResources } from './scans.js';
+import { registerViewResource } from './view.js';
 
 export interface ResourceOptions {
   /** The page of a rule; the knowledge base's explanation by default (see rule-page.ts). */
@@ -14,4 +15,5 @@ export function registerResources(server: McpServer, options: ResourceOptions = 
   registerScanResources(server);
   registerBatchResources(server);
   registerCheckResources(server, options.renderRulePage);
+  registerViewResource(server);
 }

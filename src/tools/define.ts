@@ -3,6 +3,7 @@ import type * as z from 'zod/v4';
 import type { Reach } from '../consent/reach.js';
 import type { Resolver } from '../engine/http/guard.js';
 
+/** MCP tool hints. destructiveHint and idempotentHint mean something only when readOnlyHint is false, so read-only tools omit them. */
 export interface ToolAnnotations {
   readOnlyHint?: boolean;
   destructiveHint?: boolean;
@@ -73,6 +74,8 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   reach?(args: z.infer<I>, settings: ToolSettings): Promise<Reach>;
   /** Long work: run as an MCP task when the client supports the Tasks extension (src/tasks/), blocking otherwise. */
   task?: boolean;
+  /** The MCP Apps view a host shows the result in (`_meta.ui.resourceUri`); hosts without MCP Apps show the text. */
+  ui?: { resourceUri: string };
   handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolResult<z.infer<O>>>;
 }
 

@@ -4,9 +4,9 @@
 import * as z from 'zod/v4';
 import { subjectsOfScope } from '../consent/subjects.js';
 import { parseScope, ScopeError, type Scope } from '../engine/fleet/scope.js';
-import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS, sweep } from '../engine/fleet/sweep.js';
+import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS } from '../engine/fleet/defaults.js';
 import { LocalResourceError } from '../engine/http/port-probe.js';
-import { GATECRASH_VERSION } from '../engine/scan.js';
+import { GATECRASH_VERSION } from '../engine/release.js';
 import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 import { buildInventory, InventorySchema, toInventoryPretty } from '../report/inventory.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
@@ -69,6 +69,8 @@ export default defineTool({
     const scope = scopeOf(args);
     const ports = portsOf(args);
     try {
+      // The sweep loads the engine: on the first call, not when the server starts.
+      const { sweep } = await import('../engine/fleet/sweep.js');
       const result = await sweep(scope, {
         ports,
         policy: operatorOptions(ctx.settings),

@@ -3,19 +3,8 @@ import * as z from 'zod/v4';
 import { RULES } from '../engine/rules.js';
 import { defineTool } from './define.js';
 
-const RuleOut = z.object({
-  id: z.string(),
-  check: z.string(),
-  title: z.string(),
-  severity: z.enum(['critical', 'high', 'medium', 'low', 'info']),
-  depth: z.enum(['quick', 'standard', 'deep']),
-  needs: z.enum(['key', 'jwt']).optional(),
-  summary: z.string(),
-  cwe: z.array(z.string()),
-  owasp: z.array(z.string()),
-  owaspLlm: z.array(z.string()),
-  pci: z.array(z.string()),
-});
+/** Declares what an assistant reads; each rule also carries its check, needs and CWE / OWASP / PCI mappings (wire-schema.ts). */
+const RuleOut = z.object({ id: z.string(), title: z.string(), severity: z.string(), depth: z.string(), summary: z.string() });
 
 export default defineTool({
   name: 'list_checks',
@@ -23,7 +12,7 @@ export default defineTool({
   description: 'The rule catalog: every rule id with its category, severity, depth, what it finds and its CWE / OWASP API 2023 / OWASP LLM 2025 / PCI DSS mappings.',
   input: z.object({}),
   output: z.object({ rules: z.array(RuleOut) }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  annotations: { readOnlyHint: true, openWorldHint: false },
   async handler() {
     const rules = Object.values(RULES).map((r) => ({
       id: r.id, check: r.check, title: r.title, severity: r.severity, depth: r.depth, ...(r.needs ? { needs: r.needs } : {}),

@@ -1,34 +1,40 @@
 // scan_endpoint: black-box scan of an inference API. Talks to the outside world, changes nothing there.
+// Returns the scan in brief (scan-result.ts); the full report is a resource. The engine is loaded by the first scan.
 import * as z from 'zod/v4';
-import { GuardError } from '../engine/http/guard.js';
 import { TargetError, checkHeader } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
-import { ScanReportSchema } from '../report/schema.js';
 import { reachOfUrls } from '../consent/reach.js';
-import { scanResourceLinks } from '../resources/scans.js';
+import { scanResourceLinks, scanUri } from '../resources/scan-links.js';
 import { runScan } from '../scan-runner.js';
-import { defineTool, toolError, operatorOptions } from './define.js';
+import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
+import { defineTool, operatorOptions, toolError } from './define.js';
 import { scanActions } from './scan-reach.js';
+import { ScanResultSchema, scanResult } from './scan-result.js';
 import { scanSummary } from './summary.js';
 
 export const scanInput = z.object({
-  url: z.string().min(1).max(2048).describe('The inference endpoint or server base URL, e.g. http://127.0.0.1:8000/generate'),
+  url: z.string().min(1).max(2048).describe('Endpoint or server URL, e.g. http://127.0.0.1:8000/generate'),
   headers: z
     .record(z.string().max(256), z.string().max(8192))
     .optional()
-    .describe('Credential headers to use for authenticated checks, e.g. {"Authorization":"Bearer …"}. Never echoed: shown as [REDACTED].'),
-  depth: z.enum(['quick', 'standard', 'deep']).optional().describe('quick: discovery + one inference probe per route family; standard (default); deep adds bounded bursts.'),
-  budget: z.number().int().min(1).max(2000).optional().describe('Maximum requests this scan may send (default 150).'),
-  timeoutMs: z.number().int().min(1000).max(600000).optional().describe('Deadline for the whole scan in ms (default 60000).'),
-  hint: z.enum(PRODUCT_IDS).optional().describe('Skip fingerprinting and treat the server as this product.'),
+    .describe('Credential headers for authenticated checks, e.g. {"Authorization":"Bearer …"}; shown as [REDACTED]'),
+  depth: z.enum(['quick', 'standard', 'deep']).optional().describe('Default standard; deep adds bounded bursts'),
+  budget: z.number().int().min(1).max(2000).optional().describe('Maximum requests (default 150)'),
+  timeoutMs: z.number().int().min(1000).max(600000).optional().describe('Deadline in ms (default 60000)'),
+  hint: z.enum(PRODUCT_IDS).optional().describe('Treat the server as this product'),
   request: z
     .string()
     .max(16384)
     .optional()
-    .describe(
-      'The request the inference route expects, when the scan cannot work it out: \'METHOD /path [body]\' with {{prompt}} where the prompt goes, e.g. \'POST /api/ask {"question": "{{prompt}}"}\'.',
-    ),
+    .describe('The request the inference route expects, if the scan cannot work it out: \'METHOD /path [body]\' with {{prompt}}, e.g. \'POST /api/ask {"question": "{{prompt}}"}\''),
 });
+
+/** A bad URL or a refused address: the user's to fix, said in a sentence (the guard is loaded only to check). */
+export async function isInputError(e: unknown): Promise<boolean> {
+  if (e instanceof TargetError) return true;
+  const { GuardError } = await import('../engine/http/guard.js');
+  return e instanceof GuardError;
+}
 
 /** Checks header names and values before anything is sent; a sentence on failure. */
 export function validateHeaders(headers: Record<string, string> | undefined): string | null {
@@ -51,12 +57,13 @@ export default defineTool({
   name: 'scan_endpoint',
   title: 'Scan an LLM inference endpoint',
   description:
-    'Black-box security scan of an LLM inference HTTP API (FastAPI wrappers, vLLM, TGI, Ollama, llama.cpp, SGLang, LiteLLM, …). ' +
-    'Proves missing authentication, auth bypasses, exposed management routes and data, CORS, transport and LLM template issues with evidence. ' +
-    'Read-only toward the target: inference probes ask for one token and management routes are never invoked.',
+    'Black-box security scan of an LLM inference HTTP API (FastAPI wrappers, vLLM, TGI, Ollama, llama.cpp, SGLang, LiteLLM, …): ' +
+    'missing or bypassable auth, exposed management routes and data, CORS, transport and template issues, with evidence. ' +
+    'Read-only: one-token probes, management routes never invoked. Returns findings in brief; the full report is a resource.',
   input: scanInput,
-  output: ScanReportSchema,
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+  output: ScanResultSchema,
+  annotations: { readOnlyHint: true, openWorldHint: true },
+  ui: { resourceUri: VIEW_RESOURCE_URI },
   reach: async (args, settings) =>
     reachOfUrls(
       [args.url],
@@ -80,10 +87,10 @@ export default defineTool({
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');
       if (unreachable) return toolError(`${unreachable.message} Check that the server is running and the URL (host, port, scheme) is right.`);
-      // The report stays readable for the session: the links let a client fetch it again (JSON or Markdown).
-      return { content: [{ type: 'text', text: scanSummary(report) }, ...scanResourceLinks(report)], structuredContent: report };
+      // The full report stays readable (this session, and the local scan store): the links fetch it as JSON or Markdown.
+      return { content: [{ type: 'text', text: scanSummary(report) }, ...scanResourceLinks(report)], structuredContent: scanResult(report, scanUri(report.scanId)) };
     } catch (e) {
-      if (e instanceof TargetError || e instanceof GuardError) return toolError(e.message);
+      if (await isInputError(e)) return toolError((e as Error).message);
       if (ctx.signal.aborted) return toolError('The scan was cancelled.');
       throw e;
     }

@@ -4,7 +4,8 @@
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/v4';
 import { batches } from '../batch-history.js';
-import { DEFAULT_PARALLEL, runBatch, type BatchTarget } from '../batch.js';
+import { DEFAULT_PARALLEL } from '../batch-limits.js';
+import type { BatchTarget } from '../batch.js';
 import { reachOfUrls } from '../consent/reach.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { batchSummaryText, BatchSummarySchema, summarizeBatch } from '../report/batch-summary.js';
@@ -63,6 +64,8 @@ export default defineTool({
       if (error) return toolError(`${i === 0 ? 'headers' : `targets[${i - 1}].headers`}: ${error}`);
     }
     const batchId = randomUUID();
+    // The batch runner loads the engine: on the first call, not when the server starts.
+    const { runBatch } = await import('../batch.js');
     const batch = await runBatch(targets, {
       parallel: args.parallel ?? DEFAULT_PARALLEL,
       defaultHeaders: args.headers ?? {},

@@ -1,52 +1,46 @@
 // suggest_remediation: a ready fix for a rule on one framework, filled from the finding (its URL, credential header, port,
-// product), with apply steps and verify commands. A pure adapter over the knowledge base.
+// product), with apply steps and verify commands. A pure adapter over the knowledge base, loaded by the first call.
 import * as z from 'zod/v4';
-import { RULE_IDS } from '../engine/types.js';
-import {
-  FRAMEWORKS, FRAMEWORK_INFO, applicableFrameworks, contextFromFinding, defaultFrameworkFor, isApplicable, isFramework,
-  isRuleId, remediationFor, renderRemediationMarkdown,
-} from '../knowledge/index.js';
-import { FindingInputSchema, FrameworkSchema, RemediationSchema } from '../knowledge/schemas.js';
-import type { FindingLike, RemediationContext } from '../knowledge/types.js';
+import type { RemediationContext } from '../knowledge/types.js';
 import { defineTool, toolError } from './define.js';
+import { findingInputs, resolveFinding } from './finding-input.js';
+import { RemediationOutputSchema } from './knowledge-output.js';
 
 export default defineTool({
   name: 'suggest_remediation',
   title: 'Suggest a remediation',
   description:
-    'A ready-to-apply fix for a rule or finding on one framework: fastapi, starlette, flask, express, wrapper (the seed\'s ' +
-    'decorator), vllm, tgi, ollama, llamacpp, sglang, litellm, localai, koboldcpp, nginx or caddy. Auth fixes fail closed at ' +
-    'start-up when the key is not set, compare in constant time and cover every route; where a server cannot close the hole ' +
-    'itself, the fix is a proxy in front plus its flags. With a finding, the framework defaults to its fingerprint and the ' +
-    'code uses its real paths, header name and port. Returns code, apply steps, verify commands (curl and the re-scan) and Markdown.',
+    'A ready fix for a finding or rule on one framework (fastapi, starlette, flask, express, wrapper, vllm, tgi, ollama, ' +
+    'llamacpp, sglang, litellm, localai, koboldcpp, nginx, caddy): code with the finding\'s real paths, header and port, ' +
+    'apply steps and verify commands. Auth fixes fail closed.',
   input: z.object({
-    rule: z.string().optional().describe(`A rule id: ${RULE_IDS.join(', ')}`),
-    finding: FindingInputSchema.optional(),
-    framework: z.string().optional().describe(`One of: ${FRAMEWORKS.join(', ')}. Default: from the finding's fingerprint, else fastapi.`),
-    url: z.string().optional().describe('The endpoint URL to fill in when no finding is given (e.g. http://10.0.0.5:8000/v1/chat/completions)'),
+    ...findingInputs,
+    rule: z.string().max(100).optional().describe('A rule id, e.g. auth.missing (list_checks)'),
+    framework: z.string().max(40).optional().describe("Default: the finding's server, else fastapi"),
+    url: z.string().max(2048).optional().describe('The endpoint URL to fill in when no finding is given'),
   }),
-  output: RemediationSchema.extend({
-    applicableFrameworks: z.array(FrameworkSchema),
-    markdown: z.string(),
-  }),
-  annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+  output: RemediationOutputSchema,
+  annotations: { readOnlyHint: true, openWorldHint: false },
   async handler(args) {
-    const finding = args.finding as FindingLike | undefined;
+    const resolved = await resolveFinding(args);
+    if ('error' in resolved) return toolError(resolved.error);
+    const { finding } = resolved;
+    const { RULE_IDS } = await import('../engine/types.js');
+    const { FRAMEWORK_INFO, applicableFrameworks, contextFromFinding, defaultFrameworkFor, isApplicable, isFramework, isRuleId, remediationFor, renderRemediationMarkdown } =
+      await import('../knowledge/index.js');
     const rule = args.rule ?? finding?.rule;
-    if (!rule) return toolError(`Pass a rule id (one of: ${RULE_IDS.join(', ')}) or a finding from scan_endpoint.`);
-    if (!isRuleId(rule)) return toolError(`Unknown rule "${rule}". Valid rules: ${RULE_IDS.join(', ')}.`);
+    if (!rule) return toolError('Pass findingId (from scan_endpoint), a finding object, or a rule id (list_checks names them).');
+    if (!isRuleId(rule)) return toolError(`Unknown rule "${rule.slice(0, 100)}". Valid rules: ${RULE_IDS.join(', ')}.`);
     if (args.rule && finding && finding.rule !== args.rule) {
       return toolError(`The rule "${args.rule}" and the finding's rule "${finding.rule}" differ: pass one of them, or make them agree.`);
     }
     const valid = applicableFrameworks(rule);
     const framework = args.framework ?? defaultFrameworkFor(rule, finding ?? null);
     if (!isFramework(framework)) {
-      return toolError(`Unknown framework "${framework}". Valid frameworks for ${rule}: ${valid.join(', ')}.`);
+      return toolError(`Unknown framework "${framework.slice(0, 40)}". Valid frameworks for ${rule}: ${valid.join(', ')}.`);
     }
     if (!isApplicable(rule, framework)) {
-      return toolError(
-        `There is no ${FRAMEWORK_INFO[framework].name} fix for ${rule}. Valid frameworks for this rule: ${valid.join(', ')}.`,
-      );
+      return toolError(`There is no ${FRAMEWORK_INFO[framework].name} fix for ${rule}. Valid frameworks for this rule: ${valid.join(', ')}.`);
     }
     let context: Partial<RemediationContext> | undefined;
     if (finding) context = contextFromFinding(finding, { framework });
@@ -55,7 +49,7 @@ export default defineTool({
         const u = new URL(args.url);
         if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
       } catch {
-        return toolError(`"${args.url}" is not an http(s) URL: pass the endpoint as http://host:port/path, or leave url out.`);
+        return toolError(`"${args.url.slice(0, 200)}" is not an http(s) URL: pass the endpoint as http://host:port/path, or leave url out.`);
       }
       // As if a finding of this rule had been made at this URL: its path becomes the route to serve or to close.
       context = contextFromFinding({ rule, endpoint: { method: 'POST', url: args.url } }, { framework });

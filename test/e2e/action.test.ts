@@ -83,6 +83,18 @@ describe('scripts/action.sh (the GitHub Action)', () => {
     expect(run.summary.split('\n').filter((l) => l.startsWith('| http://'))).toHaveLength(2);
   }, 60_000);
 
+  it('writes the HTML report of the same scan when html-file is given, and names it in the outputs', async () => {
+    const run = await runAction(dir, { url: `${open.url}/generate`, headers: `X-API-Key: ${TEST_KEY}`, 'sarif-file': 'html.sarif', 'html-file': 'reports/gatecrash.html', 'fail-on': 'none' });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.outputs['html-file']).toBe('reports/gatecrash.html');
+    const html = readFileSync(join(dir, 'reports/gatecrash.html'), 'utf8');
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    const sarif = JSON.parse(readFileSync(join(dir, 'html.sarif'), 'utf8'));
+    // One scan for both files: the HTML carries the scan the SARIF describes.
+    expect(html).toContain(sarif.runs[0].invocations[0].properties.scanId);
+    expect(html).not.toContain(TEST_KEY);
+  }, 60_000);
+
   it('escapes % in ::add-mask:: data, as the runner unescapes it', async () => {
     const tricky = 'sk-50%25off-%0Aend';
     const run = await runAction(dir, { url: `${keyed.url}/generate`, headers: `X-Other: ${tricky}`, 'fail-on': 'none', depth: 'quick' });
@@ -123,8 +135,8 @@ describe('scripts/action.sh (the GitHub Action)', () => {
 
   it('action.yml declares the inputs and outputs the script serves and runs it with inputs only in the environment', () => {
     const yml = readFileSync(join(ROOT, 'action.yml'), 'utf8');
-    for (const input of ['url', 'targets', 'headers', 'fail-on', 'depth', 'sarif-file']) expect(yml).toMatch(new RegExp(`^  ${input}:\\n`, 'm'));
-    for (const output of ['score', 'grade', 'findings']) expect(yml).toContain(`${output}:\n    description:`);
+    for (const input of ['url', 'targets', 'headers', 'fail-on', 'depth', 'sarif-file', 'allow-private', 'html-file']) expect(yml).toMatch(new RegExp(`^  ${input}:\\n`, 'm'));
+    for (const output of ['score', 'grade', 'findings', 'sarif-file', 'html-file']) expect(yml).toContain(`${output}:\n    description:`);
     expect(yml).toMatch(/using: composite/);
     expect(yml).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/action.sh"');
     // No input is spliced into a run line (script injection); they arrive as INPUT_* variables.

@@ -62,7 +62,7 @@ describe('gatecrash scan', () => {
   }, 60_000);
 
   it('exits 0 on a guarded wrapper scanned with its key, and the key appears in no format', async () => {
-    for (const format of ['json', 'sarif', 'markdown', 'pretty']) {
+    for (const format of ['json', 'sarif', 'markdown', 'html', 'pretty']) {
       const run = await runCli(['scan', `${keyed.url}/generate`, '--header', `X-API-Key: ${TEST_KEY}`, '--format', format]);
       expect(run.code, `${format}: ${run.stderr}`).toBe(0);
       expect(run.stdout.length).toBeGreaterThan(100);

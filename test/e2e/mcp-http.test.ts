@@ -2,10 +2,11 @@
 // (token, Host, Origin, body cap), the global scan limit under 20 concurrent calls, and cancellation.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanReportSchema } from '../../src/report/schema.js';
+import { ScanResultSchema } from '../../src/tools/scan-result.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import { sendJson, startTarget, type RunningTarget } from '../targets/harness.js';
 import { startSilentServer } from '../targets/silent.js';
+import { scannedReport } from './mcp-client.js';
 import { connectHttp, connectSse, startServe, type ServeProcess } from './serve-process.js';
 
 const KEY = 'sk-e2e-http-secret-value-7';
@@ -74,7 +75,7 @@ describe('gatecrash serve: MCP over Streamable HTTP', () => {
           { onprogress: (p) => progress.push(p.progress) },
         );
         expect(result.isError).toBeFalsy();
-        const report = ScanReportSchema.parse(result.structuredContent);
+        const report = await scannedReport(client, result);
         expect(report.findings.some((f) => f.rule === 'auth.missing' && f.confidence === 'confirmed')).toBe(true);
         expect(progress.length).toBeGreaterThan(0);
         expect(JSON.stringify(result)).not.toContain(KEY);
@@ -161,7 +162,7 @@ describe('gatecrash serve: MCP over Streamable HTTP', () => {
       );
       for (const r of results) {
         expect(r.isError).toBeFalsy();
-        ScanReportSchema.parse(r.structuredContent);
+        ScanResultSchema.parse(r.structuredContent);
       }
       expect(targets.every((t) => t.requests.length > 0)).toBe(true);
       expect(peak).toBeLessThanOrEqual(MAX_SCANS);
@@ -236,7 +237,7 @@ describe('gatecrash serve: refusals and the legacy HTTP+SSE endpoint', () => {
         expect((await client.listTools()).tools.map((t) => t.name)).toContain('scan_endpoint');
         const result = await client.callTool({ name: 'scan_endpoint', arguments: { url: `${target.url}/generate`, depth: 'quick' } });
         expect(result.isError).toBeFalsy();
-        expect(ScanReportSchema.parse(result.structuredContent).findings.some((f) => f.rule === 'auth.missing')).toBe(true);
+        expect(ScanResultSchema.parse(result.structuredContent).findings.some((f) => f.rule === 'auth.missing')).toBe(true);
       } finally {
         await client.close();
       }

@@ -7,7 +7,7 @@ import { ScanReportSchema } from '../../src/report/schema.js';
 import { KEYED, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
-import { connectStdio } from './mcp-client.js';
+import { connectStdio, scannedReport } from './mcp-client.js';
 
 interface Link {
   type: 'resource_link';
@@ -71,7 +71,7 @@ describe('MCP resources and prompts', () => {
     expect(result.isError).toBeFalsy();
     const content = result.content as (Link | { type: 'text'; text: string })[];
     const links = content.filter((c): c is Link => c.type === 'resource_link');
-    const report = ScanReportSchema.parse(result.structuredContent);
+    const report = await scannedReport(client, result);
     expect(links.map((l) => l.uri)).toEqual([`gatecrash://scans/${report.scanId}`, `gatecrash://scans/${report.scanId}/report.md`]);
 
     const json = await client.readResource({ uri: links[0]!.uri });
@@ -89,7 +89,7 @@ describe('MCP resources and prompts', () => {
   it('lists every scan of the session, newest first, completes their ids, and keeps credentials out', async () => {
     const result = await client.callTool({ name: 'scan_endpoint', arguments: { url: `${keyed.url}/generate`, headers: { 'X-API-Key': TEST_KEY } } });
     expect(result.isError).toBeFalsy();
-    const newest = ScanReportSchema.parse(result.structuredContent);
+    const newest = await scannedReport(client, result);
     const { resources } = await client.listResources();
     const scans = resources.filter((r) => /^gatecrash:\/\/scans\/[^/]+$/.test(r.uri));
     expect(scans.length).toBeGreaterThanOrEqual(2);
@@ -109,7 +109,7 @@ describe('MCP resources and prompts', () => {
   });
 
   it('answers an unknown scan id with resource-not-found and a sentence', async () => {
-    await expect(client.readResource({ uri: 'gatecrash://scans/00000000-0000-0000-0000-000000000000' })).rejects.toThrow(/newest 50 scans/);
+    await expect(client.readResource({ uri: 'gatecrash://scans/00000000-0000-0000-0000-000000000000' })).rejects.toThrow(/No scan at gatecrash:\/\/scans\/0{8}-0{4}-0{4}-0{4}-0{12} in this session or the local scan store/);
     await expect(client.readResource({ uri: 'gatecrash://scans/nope/report.md' })).rejects.toThrow(/scan_endpoint/);
   });
 

@@ -1,11 +1,10 @@
 // End to end over stdio: the built CLI, the real SDK client, emulated targets.
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanReportSchema } from '../../src/report/schema.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { startSilentServer } from '../targets/silent.js';
-import { connectStdio } from './mcp-client.js';
+import { connectStdio, scannedReport } from './mcp-client.js';
 
 const KEY = 'sk-e2e-secret-value-42';
 
@@ -37,7 +36,7 @@ describe('MCP over stdio', () => {
       { onprogress: (p) => progress.push(p.progress) },
     );
     expect(result.isError).toBeFalsy();
-    const report = ScanReportSchema.parse(result.structuredContent);
+    const report = await scannedReport(client, result);
     expect(report.findings.some((f) => f.rule === 'auth.missing' && f.confidence === 'confirmed')).toBe(true);
     expect(progress.length).toBeGreaterThan(0);
     expect(JSON.stringify(result)).not.toContain(KEY);

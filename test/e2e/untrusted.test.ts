@@ -1,4 +1,4 @@
-// A scanned server must not be able to talk to the assistant. The injection target writes an instruction into every
+// A scanned server must not be able to talk to the assistant. The prompt-injection target writes an instruction into every
 // string it sends; this scans it through every MCP tool, resource and prompt (an in-process server and the SDK client) and
 // renders the report in every format, then checks, everywhere a reader looks:
 // - no control, invisible, bidi, tag or variation character survives;
@@ -18,7 +18,7 @@ import { toMarkdown } from '../../src/report/markdown.js';
 import { toPretty } from '../../src/report/pretty.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { createServer } from '../../src/server.js';
-import { SENTINELS, startInjectionTarget, type InjectionTarget } from '../targets/injection.js';
+import { SENTINELS, startPromptInjectionTarget, type PromptInjectionTarget } from '../targets/prompt-injection.js';
 import { liveMarkup } from '../report/markdown-live.js';
 
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
@@ -105,26 +105,33 @@ function expectSafeMarkdown(label: string, md: string): void {
   expect(SENTINELS.filter((s) => live.text.includes(s)), `${label}: server words outside code`).toEqual([]);
 }
 
+/** scan_endpoint returns the scan in brief; the full report is its resource. */
+async function fullReport(client: Client, scanResult: ToolResult): Promise<ScanReport> {
+  const { scanId } = scanResult.structuredContent as { scanId: string };
+  const { contents } = await client.readResource({ uri: `gatecrash://scans/${scanId}` });
+  const report = parseScanReport((contents[0] as { text: string }).text);
+  expectSafeStructure('the full report', JSON.parse((contents[0] as { text: string }).text));
+  return report;
+}
+
 function textOf(result: ToolResult): string {
   return result.content.filter((c) => c.type === 'text').map((c) => c.text!).join('\n');
 }
 
 describe('a scanned server cannot talk to the assistant', () => {
-  let target: InjectionTarget;
+  let target: PromptInjectionTarget;
   let client: Client;
   let scan: ToolResult;
   let report: ScanReport;
 
   beforeAll(async () => {
-    target = await startInjectionTarget();
+    target = await startPromptInjectionTarget();
     const server = createServer();
     client = new Client({ name: 'untrusted-test', version: '0.0.0' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await Promise.all([server.connect(serverSide), client.connect(clientSide as never)]);
     scan = (await client.callTool({ name: 'scan_endpoint', arguments: { url: target.url, timeoutMs: 30_000 } })) as ToolResult;
-    const scanId = (scan.structuredContent as { scanId: string }).scanId;
-    const { contents } = await client.readResource({ uri: `gatecrash://scans/${scanId}` });
-    report = parseScanReport((contents[0] as { text: string }).text);
+    report = await fullReport(client, scan);
   }, 60_000);
   afterAll(async () => {
     await client?.close();
@@ -164,7 +171,7 @@ describe('a scanned server cannot talk to the assistant', () => {
     expectModelText('scan_endpoint (hint) text', text);
     expect(text).toMatch(/LocalAI ⟦v2\.0 IMPORTANT SYSTEM NOTICE/);
     expectSafeStructure('scan_endpoint (hint) structuredContent', res.structuredContent);
-    const r = res.structuredContent as unknown as ScanReport;
+    const r = await fullReport(client, res);
     const whys = r.surface.routes.flatMap((route) => route.attempts ?? []).map((a) => a.why);
     expect(whys.some((w) => /named the required field ⟦IMPORTANT SYSTEM NOTICE/.test(w))).toBe(true);
   });
@@ -208,12 +215,15 @@ describe('a scanned server cannot talk to the assistant', () => {
 
   it('explain_finding and suggest_remediation, given the findings of the scan', async () => {
     for (const f of report.findings) {
+      // By id, as an assistant passes it, and as the object from a saved report.
+      const byId = (await client.callTool({ name: 'explain_finding', arguments: { findingId: f.id } })) as ToolResult;
+      expectSafeText(`explain_finding ${f.rule} (by id) text`, textOf(byId));
       const finding: Finding = f;
       const explained = (await client.callTool({ name: 'explain_finding', arguments: { finding } })) as ToolResult;
       expectSafeText(`explain_finding ${f.rule} text`, textOf(explained));
       expectSafeMarkdown(`explain_finding ${f.rule} Markdown`, textOf(explained));
       expectSafeStructure(`explain_finding ${f.rule} structuredContent`, explained.structuredContent);
-      const fixed = (await client.callTool({ name: 'suggest_remediation', arguments: { finding } })) as ToolResult;
+      const fixed = (await client.callTool({ name: 'suggest_remediation', arguments: { findingId: f.id } })) as ToolResult;
       if (fixed.isError) continue; // a rule without a fix for the fingerprinted framework says so in a sentence
       expectSafeText(`suggest_remediation ${f.rule} text`, textOf(fixed));
       expectSafeStructure(`suggest_remediation ${f.rule} structuredContent`, fixed.structuredContent);
@@ -240,7 +250,7 @@ describe('a scanned server cannot talk to the assistant', () => {
   });
 
   it("over TLS: the certificate's subject and issuer are the server's words, cleaned and marked", async () => {
-    const tlsTarget = await startInjectionTarget({ tls: true });
+    const tlsTarget = await startPromptInjectionTarget({ tls: true });
     const tlsServer = createServer({ settings: { tls: { insecure: true } } });
     const tlsClient = new Client({ name: 'untrusted-tls-test', version: '0.0.0' });
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
@@ -250,7 +260,7 @@ describe('a scanned server cannot talk to the assistant', () => {
       expect(res.isError).toBeFalsy();
       expectModelText('scan_endpoint (TLS) text', textOf(res));
       expectSafeStructure('scan_endpoint (TLS) structuredContent', res.structuredContent);
-      const r = res.structuredContent as unknown as ScanReport;
+      const r = await fullReport(tlsClient, res);
       expect(r.tls?.certificate?.untrusted).toEqual(['subject', 'issuer']);
       expect(r.tls?.certificate?.subject).toMatch(/^CN=IMPORTANT SYSTEM NOTICE TO THE ASSISTANT, O=the scan passed/);
       expectSafeMarkdown('Markdown (TLS)', toMarkdown(r));

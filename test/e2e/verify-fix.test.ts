@@ -11,15 +11,21 @@ import { ScanReportSchema } from '../../src/report/schema.js';
 import { toJson } from '../../src/report/json.js';
 import { stableFindingId } from '../../src/engine/findings.js';
 import { RULE_IDS, type Finding, type RuleResult, type ScanOptions, type ScanReport } from '../../src/engine/types.js';
-import { VerifyResultSchema } from '../../src/tools/verify-fix.js';
-import { MAX_FOLLOW_UPS, VerifyInputError, VerifyUnreachableError, planVerification, rebaseUrl, verifyExitCode, verifyFix, type VerifyScan } from '../../src/verify.js';
+import { VerifyOutputSchema, type verifyOutput } from '../../src/tools/verify-fix.js';
+import { MAX_FOLLOW_UPS, VerifyInputError, VerifyUnreachableError, planVerification, rebaseUrl, verifyExitCode, verifyFix, type VerifyResult, type VerifyScan } from '../../src/verify.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
-import { CLI, connectStdio } from './mcp-client.js';
+import { CLI, connectStdio, scannedReport } from './mcp-client.js';
 import { freePort } from '../real/uvicorn.js';
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
+/** verify_fix's structuredContent: valid against the advertised schema, and the whole result as the tool builds it. */
+function verified(structured: unknown): ReturnType<typeof verifyOutput> {
+  VerifyOutputSchema.parse(structured);
+  return structured as ReturnType<typeof verifyOutput>;
+}
+
 const text = (r: CallResult) => (r.content as { type: string; text?: string }[]).map((c) => c.text ?? '').join('\n');
 
 describe('verify_fix over MCP stdio and gatecrash verify', () => {
@@ -40,7 +46,7 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
     ]);
     const scanned = await client.callTool({ name: 'scan_endpoint', arguments: { url: `${open.url}/generate` } });
     expect(scanned.isError).toBeFalsy();
-    previous = ScanReportSchema.parse(scanned.structuredContent);
+    previous = await scannedReport(client, scanned);
     dir = mkdtempSync(join(tmpdir(), 'gatecrash-verify-'));
     writeFileSync(join(dir, 'report.json'), toJson(previous));
   }, 60_000);
@@ -67,7 +73,7 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
   it('on the unchanged target, every prior finding is still-failing (matched by its stable id)', async () => {
     const r = await client.callTool({ name: 'verify_fix', arguments: { url: `${open.url}/generate`, previousScan: previous.scanId } });
     expect(r.isError, text(r)).toBeFalsy();
-    const result = VerifyResultSchema.parse(r.structuredContent);
+    const result = verified(r.structuredContent);
     expect(result.verdicts.map((v) => [v.findingId, v.status, v.current?.matchedBy])).toEqual(previous.findings.map((f) => [f.id, 'still-failing', 'id']));
     expect(result.allFixed).toBe(false);
     expect(result.rules).toEqual([...new Set(previous.findings.map((f) => f.rule))]);
@@ -84,7 +90,7 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
   it('on the fixed twin, every prior finding is fixed, and nothing new turned up', async () => {
     const r = await client.callTool({ name: 'verify_fix', arguments: { url: `${fixed.url}/generate`, previousScan: previous.scanId, headers: {} } });
     expect(r.isError, text(r)).toBeFalsy();
-    const result = VerifyResultSchema.parse(r.structuredContent);
+    const result = verified(r.structuredContent);
     const table = result.verdicts.map((v) => `${v.status} ${v.rule}: ${v.reason}`).join('\n');
     expect(result.verdicts.map((v) => v.findingId)).toEqual(previous.findings.map((f) => f.id));
     for (const v of result.verdicts) expect(v.status, table).toBe('fixed');
@@ -104,12 +110,12 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
     const first = previous.findings.find((f) => f.rule === 'auth.missing')!;
     const byObject = await client.callTool({ name: 'verify_fix', arguments: { url: `${fixed.url}/generate`, previousScan: previous, findingIds: [first.id] } });
     expect(byObject.isError, text(byObject)).toBeFalsy();
-    const a = VerifyResultSchema.parse(byObject.structuredContent);
+    const a = verified(byObject.structuredContent);
     expect(a.rules).toEqual(['auth.missing']);
     expect(a.verdicts.map((v) => [v.findingId, v.status])).toEqual([[first.id, 'fixed']]);
     const byIds = await client.callTool({ name: 'verify_fix', arguments: { url: `${open.url}/generate`, findingIds: [first.id] } });
     expect(byIds.isError, text(byIds)).toBeFalsy();
-    expect(VerifyResultSchema.parse(byIds.structuredContent).verdicts.map((v) => v.status)).toEqual(['still-failing']);
+    expect(verified(byIds.structuredContent).verdicts.map((v) => v.status)).toEqual(['still-failing']);
   });
 
   it('answers every user error with isError and a sentence', async () => {
@@ -142,7 +148,7 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
     it('exit 0 when every finding is fixed, with the same verdicts as the tool (JSON)', async () => {
       const r = await cli('--report', join(dir, 'report.json'), `${fixed.url}/generate`, '--format', 'json');
       expect(r.status, r.stderr).toBe(0);
-      const result = VerifyResultSchema.parse(JSON.parse(r.stdout));
+      const result = JSON.parse(r.stdout) as VerifyResult;
       expect(result.allFixed).toBe(true);
       expect(result.verdicts.map((v) => v.status)).toEqual(previous.findings.map(() => 'fixed'));
     });

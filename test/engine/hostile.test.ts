@@ -7,7 +7,7 @@ import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { Exchange, ScanReport } from '../../src/engine/types.js';
-import { recentScans } from '../../src/scan-runner.js';
+import { recentScans, scanById } from '../../src/scan-runner.js';
 import { createServer } from '../../src/server.js';
 import { GIB, GZIP_BOMB_MEMBERS, startHostile, type HostileKind, type HostileTarget } from '../targets/hostile.js';
 
@@ -132,8 +132,10 @@ describe('hostile targets', () => {
     await pinger;
     const peak = sampler.stop();
     const toolText = res.isError ? ((res.content as { text?: string }[])[0]?.text ?? '') : null;
-    // A refused or unreachable target comes back as isError; its report is still in the session's history.
-    const report = (res.structuredContent as ScanReport | undefined) ?? recentScans().find((r) => r.target.origin === target.url);
+    // The full report is the session's (the result is its brief); a refused or unreachable target comes back as isError,
+    // and its report is in the session's history too.
+    const scanId = (res.structuredContent as { scanId?: string } | undefined)?.scanId;
+    const report = (scanId ? scanById(scanId) : undefined) ?? recentScans().find((r) => r.target.origin === target.url);
     const row: Row = {
       kind: target.kind,
       ms,

@@ -128,7 +128,7 @@ describe('credential redaction in every output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatecrash-redaction-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it.each(['json', 'sarif', 'markdown', 'pretty'])('scan --header … --format %s: stdout, stderr and --output', async (format) => {
+    it.each(['json', 'sarif', 'markdown', 'html', 'pretty'])('scan --header … --format %s: stdout, stderr and --output', async (format) => {
       const out = join(dir, `report.${format}`);
       const printed = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format]);
       const written = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format, '--output', out]);

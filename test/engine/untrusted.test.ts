@@ -16,7 +16,7 @@ import {
   visible,
 } from '../../src/engine/untrusted.js';
 import { codeSpan, markdownProse } from '../../src/engine/untrusted-markdown.js';
-import { HOSTILE_MODEL, INJECTION, hostile } from '../targets/injection.js';
+import { HOSTILE_MODEL, INJECTION, hostile } from '../targets/prompt-injection.js';
 
 /** Every character no reader should get from a server: controls, format characters, separators, variation selectors. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;

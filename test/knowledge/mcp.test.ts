@@ -1,29 +1,14 @@
 // explain_finding and suggest_remediation through a real MCP client/server pair (in memory): the SDK validates the
-// arguments against inputSchema and the structured results against outputSchema, as it will in createServer().
+// arguments against inputSchema and the structured results against outputSchema, as createServer() registers them.
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
-import { McpServer } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ToolDefinition } from '../../src/tools/define.js';
-import explainFinding from '../../src/tools/explain-finding.js';
-import suggestRemediation from '../../src/tools/suggest-remediation.js';
+import { createServer } from '../../src/server.js';
 
 describe('knowledge tools over MCP', () => {
   let client: Client;
 
   beforeAll(async () => {
-    const server = new McpServer({ name: 'gatecrash-kb-test', version: '0.0.0' }, { capabilities: { tools: {} } });
-    for (const tool of [explainFinding, suggestRemediation] as unknown as ToolDefinition[]) {
-      server.registerTool(
-        tool.name,
-        { title: tool.title, description: tool.description, inputSchema: tool.input, outputSchema: tool.output, annotations: tool.annotations },
-        (async (args: unknown) =>
-          tool.handler(args as never, {
-            signal: new AbortController().signal,
-            settings: { allowPrivate: false, allow: [], budget: 150, timeoutMs: 60_000 },
-            progress: () => undefined,
-          })) as never,
-      );
-    }
+    const server = createServer();
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     await server.connect(serverSide);
     client = new Client({ name: 'kb-test', version: '0.0.0' });
@@ -41,7 +26,7 @@ describe('knowledge tools over MCP', () => {
       expect(byName[name]?.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
       expect(byName[name]?.outputSchema?.type).toBe('object');
     }
-    expect(Object.keys(byName['suggest_remediation']!.inputSchema.properties ?? {})).toEqual(['rule', 'finding', 'framework', 'url']);
+    expect(Object.keys(byName['suggest_remediation']!.inputSchema.properties ?? {})).toEqual(['findingId', 'finding', 'rule', 'framework', 'url']);
   });
 
   it('answers with structured content that matches the declared output schema', async () => {

@@ -1,6 +1,8 @@
 // explain_finding and suggest_remediation, called through their handlers with the structured results checked against
-// the declared output schemas.
+// the knowledge base's full schemas and the tools' advertised output schemas.
 import { describe, expect, it } from 'vitest';
+import * as z from 'zod/v4';
+import { ExplanationSchema, FrameworkSchema, RemediationSchema } from '../../src/knowledge/schemas.js';
 import explainFinding from '../../src/tools/explain-finding.js';
 import suggestRemediation from '../../src/tools/suggest-remediation.js';
 import type { ToolContext } from '../../src/tools/define.js';
@@ -10,6 +12,10 @@ const ctx: ToolContext = {
   settings: { allowPrivate: false, allow: [], budget: 150, timeoutMs: 60_000 },
   progress: () => {},
 } as ToolContext;
+
+/** What the handlers return in full (the advertised output schemas name a subset of it). */
+const Explanation = ExplanationSchema.extend({ markdown: z.string() });
+const Remediation = RemediationSchema.extend({ applicableFrameworks: z.array(FrameworkSchema), markdown: z.string() });
 
 const seedFinding = {
   id: 'GC-0123456789abcdef',
@@ -54,7 +60,7 @@ describe('explain_finding', () => {
   it('explains a rule', async () => {
     const r = await explainFinding.handler({ rule: 'auth.insecure-default-key' }, ctx);
     expect(r.isError).toBeFalsy();
-    const out = explainFinding.output.parse(r.structuredContent);
+    const out = Explanation.parse(r.structuredContent);
     expect(out.rule).toBe('auth.insecure-default-key');
     expect(out.references.cwe.map((c) => c.id)).toEqual(['CWE-1188', 'CWE-287']);
     expect(out.what).toMatch(/os\.getenv/);
@@ -64,7 +70,7 @@ describe('explain_finding', () => {
 
   it('explains a finding with its own URL, severity and confidence in the manual checks', async () => {
     const r = await explainFinding.handler({ finding: seedFinding }, ctx);
-    const out = explainFinding.output.parse(r.structuredContent);
+    const out = Explanation.parse(r.structuredContent);
     expect(out.confidence).toBe('confirmed');
     expect(out.finding?.endpoint).toEqual({ method: 'POST', url: 'http://10.0.0.7:8000/generate' });
     expect(out.manualChecks[0]!.command).toBe(`curl -sS -o /dev/null -w '%{http_code}\\n' -X POST 'http://10.0.0.7:8000/generate' -H 'Content-Type: application/json' -d '{"text":"Hello"}'`);
@@ -75,12 +81,18 @@ describe('explain_finding', () => {
   it('refuses bad calls with a sentence naming the valid choices', async () => {
     const none = await explainFinding.handler({}, ctx);
     expect(none.isError).toBe(true);
-    expect(text(none)).toMatch(/Pass a rule id \(one of: auth\.missing, /);
+    expect(text(none)).toMatch(/Pass findingId \(from scan_endpoint\), a finding object, or a rule id/);
     const unknown = await explainFinding.handler({ rule: 'auth.nope' }, ctx);
     expect(unknown.isError).toBe(true);
     expect(text(unknown)).toMatch(/Unknown rule "auth\.nope"\. Valid rules: auth\.missing, .*cost\.no-rate-limit\./);
     const clash = await explainFinding.handler({ rule: 'auth.jwt', finding: seedFinding }, ctx);
     expect(clash.isError).toBe(true);
+    const notAFinding = await explainFinding.handler({ finding: { severity: 'loud' } }, ctx);
+    expect(text(notAFinding)).toMatch(/^The finding object is not a Gatecrash finding \(rule: /);
+    const both = await explainFinding.handler({ findingId: 'GC-0123456789abcdef', finding: seedFinding }, ctx);
+    expect(text(both)).toBe('Pass findingId or finding, not both.');
+    const unknownId = await explainFinding.handler({ findingId: 'GC-ffffffffffffffff' }, ctx);
+    expect(text(unknownId)).toMatch(/^No finding GC-ffffffffffffffff in this session's scans or the local scan store\./);
   });
 });
 
@@ -93,7 +105,7 @@ describe('suggest_remediation', () => {
   it('fixes the seed\'s finding in FastAPI by default, at its own path and port', async () => {
     const r = await suggestRemediation.handler({ finding: seedFinding }, ctx);
     expect(r.isError).toBeFalsy();
-    const out = suggestRemediation.output.parse(r.structuredContent);
+    const out = Remediation.parse(r.structuredContent);
     expect(out.framework).toBe('fastapi');
     expect(out.language).toBe('python');
     expect(out.file).toBe('app.py');
@@ -108,19 +120,19 @@ describe('suggest_remediation', () => {
 
   it('follows the fingerprint: a vLLM finding gets vLLM flags plus the proxy, said plainly', async () => {
     const r = await suggestRemediation.handler({ finding: vllmFinding }, ctx);
-    const out = suggestRemediation.output.parse(r.structuredContent);
+    const out = Remediation.parse(r.structuredContent);
     expect(out.framework).toBe('vllm');
     expect(out.code).toContain('--host 127.0.0.1');
     expect(out.code).toContain('--port 8001');
     expect(out.summary).toMatch(/vLLM cannot close this alone/);
-    const proxy = suggestRemediation.output.parse((await suggestRemediation.handler({ finding: vllmFinding, framework: 'nginx' }, ctx)).structuredContent);
+    const proxy = Remediation.parse((await suggestRemediation.handler({ finding: vllmFinding, framework: 'nginx' }, ctx)).structuredContent);
     expect(proxy.code).toContain('location = /invocations {');
     expect(proxy.code).toContain('listen 8000;');
   });
 
   it('accepts an explicit framework and a bare rule with a URL', async () => {
     const r = await suggestRemediation.handler({ rule: 'auth.missing', framework: 'wrapper', url: 'http://192.168.1.20:8000/chat' }, ctx);
-    const out = suggestRemediation.output.parse(r.structuredContent);
+    const out = Remediation.parse(r.structuredContent);
     expect(out.framework).toBe('wrapper');
     expect(out.code).toContain('@require_api_key');
     expect(out.code).toContain('@app.post("/chat")');
@@ -148,9 +160,9 @@ describe('suggest_remediation', () => {
     for (const rule of RULE_IDS) {
       const r = await suggestRemediation.handler({ rule }, ctx);
       expect(r.isError, rule).toBeFalsy();
-      suggestRemediation.output.parse(r.structuredContent);
+      suggestRemediation.output.parse(Remediation.parse(r.structuredContent));
       const e = await explainFinding.handler({ rule }, ctx);
-      explainFinding.output.parse(e.structuredContent);
+      explainFinding.output.parse(Explanation.parse(e.structuredContent));
     }
   });
 });

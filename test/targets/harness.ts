@@ -1,6 +1,7 @@
 // Common harness for target emulators: start on an ephemeral loopback port, record every request, stop cleanly.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Server as NetServer, Socket } from 'node:net';
+import { createPooledServer, type PoolStats, type WorkerPoolShape } from './worker-pool.js';
 
 export interface RecordedRequest {
   method: string;
@@ -40,6 +41,8 @@ export interface RunningTarget {
   inferenceCount(): number;
   /** Requests that reached a management handler in a way that could act. */
   managementCount(): number;
+  /** The worker pool's counters, when the target runs behind one (`StartOptions.pool`). */
+  pool?: PoolStats;
   /**
    * Serves a connection accepted by another listener, as if this emulator had accepted it: one emulator answers on many
    * addresses and ports (fleet tests), with one handler and one request record.
@@ -52,6 +55,8 @@ export interface StartOptions {
   /** Server response header added to every answer (e.g. 'uvicorn'); omitted when undefined. */
   serverHeader?: string;
   host?: string;
+  /** Serve connections with a fixed pool of keep-alive workers and split, Nagle-delayed writes (see worker-pool.ts). */
+  pool?: WorkerPoolShape;
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
@@ -80,7 +85,7 @@ export function firstHeader(raw: IncomingMessage, name: string): string | undefi
 export async function startTarget(handler: EmulatorHandler, options: StartOptions = {}): Promise<RunningTarget> {
   const requests: RecordedRequest[] = [];
   const sockets = new Set<Socket>();
-  const server: Server = createServer((raw, res) => {
+  const listener = (raw: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     raw.on('data', (c: Buffer) => chunks.push(c));
     raw.on('end', () => {
@@ -118,7 +123,9 @@ export async function startTarget(handler: EmulatorHandler, options: StartOption
         else res.destroy();
       });
     });
-  });
+  };
+  const pooled = options.pool ? createPooledServer(listener, options.pool) : undefined;
+  const server: NetServer = pooled?.server ?? createServer(listener);
   server.on('connection', (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -131,6 +138,7 @@ export async function startTarget(handler: EmulatorHandler, options: StartOption
     requests,
     inferenceCount: () => requests.filter((r) => r.inference).length,
     managementCount: () => requests.filter((r) => r.management).length,
+    ...(pooled ? { pool: pooled.stats } : {}),
     serve: (socket) => server.emit('connection', socket),
     close: () =>
       new Promise<void>((resolve) => {

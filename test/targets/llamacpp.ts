@@ -47,6 +47,12 @@ export interface LlamaCppOptions {
   modelPath?: string;
   /** `/props` build_info and the OpenAI `system_fingerprint`. */
   buildInfo?: string;
+  /**
+   * `--threads-http N`: serve connections the way the real server does, with N cpp-httplib worker threads that keep-alive
+   * connections hold, and split writes without TCP_NODELAY (worker-pool.ts). The real default is max(n_parallel + 2,
+   * hardware threads − 1): 3 on a 2-core machine with one slot. Undefined: an unlimited server.
+   */
+  threadsHttp?: number;
 }
 
 export const OPEN: LlamaCppOptions = {};
@@ -314,6 +320,6 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
       if (!handler) return sendError(res, 'File Not Found', 'not_found_error');
       return handler(req, res, '');
     },
-    { serverHeader: 'llama.cpp' },
+    { serverHeader: 'llama.cpp', ...(options.threadsHttp ? { pool: { workers: options.threadsHttp } } : {}) },
   );
 }

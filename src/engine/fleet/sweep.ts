@@ -5,7 +5,7 @@
 // Memory stays flat: hosts are drawn from the scope lazily, and a fingerprint's exchanges are dropped once its service
 // entry is built; only the services found are kept, to be sorted.
 import { setMaxListeners } from 'node:events';
-import { ALL_PROFILES } from '../profiles/index.js';
+import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS, FLEET_LIMITS } from './defaults.js';
 import { scan } from '../scan.js';
 import { checkAddress, checkRange, GuardError, LookupError, pinHost, type GuardPolicy, type PinnedAddress, type Resolver } from '../http/guard.js';
 import { RateLimiter, Semaphore } from '../http/limits.js';
@@ -18,29 +18,7 @@ import type { Shard } from './shard.js';
 import { compareServices } from './order.js';
 import { MAX_MODELS_LISTED, type FleetService, type SweepError, type SweepProgress, type SweepResult, type SweepStats } from './types.js';
 
-/** The ports the profiles name as their servers' defaults (vLLM 8000, Ollama 11434, …), ascending. */
-export const DEFAULT_FLEET_PORTS: readonly number[] = [...new Set(ALL_PROFILES.map((p) => p.defaultPort))].sort((a, b) => a - b);
-
-export const FLEET_DEFAULTS = {
-  /** New connections a second, all of them. */
-  rate: 200,
-  perHost: 2,
-  connectTimeoutMs: 2_000,
-  /** A fingerprint is at most 14 GETs and a prompt-less request per candidate route; a silent port costs this much. */
-  fingerprintTimeoutMs: 15_000,
-} as const;
-
-export const FLEET_LIMITS = {
-  maxRate: 20_000,
-  maxPerHost: 16,
-  /** Hosts worked on at once: enough to keep the pace when every probe waits out its connect timeout, bounded for file descriptors. */
-  maxHostsAtOnce: 512,
-  /**
-   * Fingerprints at once, whatever the number of hosts: a fingerprint is a dozen requests and its exchanges are held until
-   * it ends, where a probe is one handshake. More at once only makes them queue for the CPU (bench/fleet.mjs).
-   */
-  maxFingerprintsAtOnce: 32,
-} as const;
+export { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS, FLEET_LIMITS };
 
 export interface SweepOptions {
   ports: readonly number[];

@@ -2,6 +2,7 @@
 // every request goes through the budget, the deadline, the per-host limit, the dedup cache and the recorder.
 import type { Agent, Dispatcher } from 'undici';
 import type { Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
+import { ConnectionPolicy, type RequestTicket } from './connections.js';
 import type { PinnedAddress } from './guard.js';
 import { Semaphore, type RateLimiter } from './limits.js';
 import { Redactor, secretsFromCredentials } from './redact.js';
@@ -44,6 +45,10 @@ export class ScanClient {
   readonly counts: RequestCounts = { sent: 0, deduplicated: 0, inference: 0, overBudget: 0 };
   readonly redactor: Redactor;
   private agent: Promise<Agent> | undefined;
+  /** Every agent this scan has used: the current one, and those retired with requests still in flight. */
+  private readonly agents = new Set<Agent>();
+  private readonly connections: ConnectionPolicy;
+  private connectionsMax = 0;
   private readonly limiter: Semaphore;
   private readonly inflight = new Map<string, Promise<Exchange>>();
   private nextId = 1;
@@ -54,6 +59,7 @@ export class ScanClient {
   constructor(private readonly opts: ClientOptions) {
     this.redactor = new Redactor(secretsFromCredentials(opts.target.credentials));
     this.limiter = new Semaphore(Math.max(1, opts.concurrency));
+    this.connections = new ConnectionPolicy({ key: `${opts.target.origin} ${opts.pinned.address}`, onSwitch: () => this.dropIdleConnections() });
   }
 
   private agentFor(): Promise<Agent> {
@@ -90,6 +96,33 @@ export class ScanClient {
     return this.agent;
   }
 
+  /**
+   * Closes every idle connection (the server may be holding a worker for each) by retiring the agent: the next request
+   * gets a fresh one, and the retired agent closes each of its connections as soon as it has no request in flight.
+   */
+  private dropIdleConnections(): void {
+    const old = this.agent;
+    this.agent = undefined;
+    void old
+      ?.then((agent) => {
+        this.agents.add(agent);
+        return agent.close();
+      })
+      .catch(() => undefined);
+  }
+
+  /** Open connections right now, across every agent of the scan. */
+  private sampleConnections(): void {
+    let open = 0;
+    for (const agent of this.agents) for (const origin of Object.values(agent.stats)) open += Number(origin.connected); // a count for a pool, a boolean for a single client
+    this.connectionsMax = Math.max(this.connectionsMax, open);
+  }
+
+  /** How connections were used, for the report's timings: numbers only. */
+  connectionTimings(): Record<string, number> {
+    return { ...this.connections.timings(), connectionsMax: this.connectionsMax };
+  }
+
   /** Called for every exchange as it completes (progress accounting). */
   onExchange(listener: (ex: Exchange) => void): void {
     this.listeners.push(listener);
@@ -100,8 +133,10 @@ export class ScanClient {
   }
 
   async close(): Promise<void> {
-    if (!this.agent) return;
-    await this.agent.then((agent) => agent.destroy()).catch(() => undefined);
+    this.connections.dispose();
+    const current = await this.agent?.catch(() => undefined);
+    if (current) this.agents.add(current);
+    await Promise.all([...this.agents].map((agent) => agent.destroy().catch(() => undefined)));
   }
 
   /** Sends a probe unless an identical one was already sent in this scan, in which case its exchange is returned. */
@@ -168,10 +203,13 @@ export class ScanClient {
     const started = performance.now();
     let res: Dispatcher.ResponseData | undefined;
     const read: ReadProgress = { bytes: 0, chunks: [] };
+    let ticket: RequestTicket | undefined;
     try {
       // undici only honours an abort once the request is on a socket: while it is still connecting (a TLS handshake the
       // server never answers, a SYN into the void) it would wait for the connect timeout. The deadline must always win.
       const agent = await untilAborted(this.agentFor(), this.opts.signal);
+      this.agents.add(agent);
+      ticket = this.connections.sent(!probe.inference);
       res = await untilAborted(
         agent.request({
           origin: this.opts.target.origin,
@@ -180,9 +218,13 @@ export class ScanClient {
           headers: wireHeaders(probe, headers),
           body: probe.body,
           signal: this.opts.signal,
+          // `Connection: close` once the server showed it cannot serve kept-alive connections well (connections.ts).
+          reset: !this.connections.keepAlive,
         }),
         this.opts.signal,
       );
+      this.connections.answered(ticket);
+      this.sampleConnections();
       // A streamed answer to an inference request is read to its first generated text and then hung up on: a model left
       // streaming would run on for as long as the server lets it, and the first token is the proof.
       const streamed = probe.inference === true && probe.stream !== 'first-event' && looksStreamed('', headerText(res.headers['content-type']));
@@ -190,6 +232,7 @@ export class ScanClient {
         readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event', read, streamed ? streamHasOutput : undefined),
         this.opts.signal,
       );
+      if (!truncated && !probe.stream) this.connections.bodyRead(ticket, read.bytes);
       const response: ExchangeResponse = {
         status: res.statusCode,
         headers: this.redactor.redactHeaders(flattenHeaders(res.headers)),
@@ -214,6 +257,7 @@ export class ScanClient {
       const failure = this.opts.signal.aborted ? 'cut' : 'transport';
       return this.record(probe, request, { ...(partial ? { response: partial } : {}), error, failure });
     } finally {
+      if (ticket) this.connections.settled(ticket);
       release();
     }
   }

@@ -1,0 +1,45 @@
+// A finding's fixes as the HTML report carries them: every framework a fix exists for, the finding's own stack first,
+// each filled from the finding as suggest_remediation fills it (its URL, credential header, port and product).
+import { FRAMEWORK_INFO } from './frameworks.js';
+import { contextFromFinding } from './context.js';
+import { applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
+import type { FindingLike, Framework } from './types.js';
+
+export interface FindingFix {
+  framework: string;
+  frameworkName: string;
+  title: string;
+  summary: string;
+  language: string;
+  file: string;
+  code: string;
+  apply: string[];
+  verify: string[];
+  notes: string[];
+}
+
+/** The frameworks a fix exists for this finding, the one its fingerprint names (or the usual choice) first. */
+export function fixFrameworksFor(finding: FindingLike): { framework: Framework; name: string }[] {
+  if (!isRuleId(finding.rule)) return [];
+  const own = defaultFrameworkFor(finding.rule, finding);
+  return [own, ...applicableFrameworks(finding.rule).filter((f) => f !== own)].map((f) => ({ framework: f, name: FRAMEWORK_INFO[f].name }));
+}
+
+export function fixForFinding(finding: FindingLike, framework: string): FindingFix {
+  const snippet = remediationFor(finding.rule, framework, contextFromFinding(finding, { framework: framework as Framework }));
+  return {
+    framework: snippet.framework,
+    frameworkName: FRAMEWORK_INFO[snippet.framework].name,
+    title: snippet.title,
+    summary: snippet.summary,
+    language: snippet.language,
+    file: snippet.file,
+    code: snippet.code,
+    apply: snippet.apply,
+    verify: snippet.verify,
+    notes: snippet.notes,
+  };
+}
+
+/** Both, as the HTML report asks for them (its HtmlFixProvider). */
+export const knowledgeFixes = { frameworksFor: fixFrameworksFor, fix: fixForFinding };
