@@ -74,6 +74,7 @@ fi
 scan_args=(scan)
 if [[ -n $url ]]; then scan_args+=("$url"); else scan_args+=(--targets "$targets"); fi
 scan_args+=(--format sarif --output "$sarif" --fail-on "${INPUT_FAIL_ON:-high}" --depth "${INPUT_DEPTH:-standard}")
+if [[ -n ${INPUT_SOURCE:-} ]]; then scan_args+=(--source "$INPUT_SOURCE"); fi
 case "${INPUT_ALLOW_PRIVATE:-false}" in
   true | True | TRUE | 1 | yes) scan_args+=(--allow-private) ;;
   false | False | FALSE | 0 | no | '') ;;

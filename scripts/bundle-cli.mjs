@@ -24,10 +24,11 @@ if (/from\s*"\.\/chunks\//.test(readFileSync(input, 'utf8'))) {
 /**
  * Two chunks hold what `gatecrash mcp` loads before it answers tools/list, so it resolves three files, not twenty (each
  * import costs a resolution with realpath): `core`, shared by every command (zod, the configuration, small shared
- * modules), and `mcp` (the SDK, the server, its tools, resources and prompts). Everything else splits as it is imported.
+ * modules), and `mcp` (the SDK, the server, its tools, resources and prompts, and the command module that starts it).
+ * Everything else splits as it is imported.
  */
-const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/](usage-error|keep-scans))\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
-const MCP = /node_modules[\\/]@modelcontextprotocol[\\/](server|core)[\\/]|sdk-node-shims\.mjs$|dist[\\/](server|scan-runner)\.js$|dist[\\/](tools|resources|prompts)[\\/]/;
+const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/](flags|options|context|usage|usage-error|keep-scans))\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
+const MCP = /node_modules[\\/]@modelcontextprotocol[\\/](server|core)[\\/]|sdk-node-shims\.mjs$|dist[\\/](server|scan-runner|commands[\\/]serve)\.js$|dist[\\/](tools|resources|prompts)[\\/]/;
 /** Loaded by the first read of a rule page, with the knowledge base it renders. */
 const LATER = /dist[\\/]resources[\\/]rule-page\.js$/;
 const group = (id) => (CORE.test(id) ? 'core' : MCP.test(id) && !LATER.test(id) ? 'mcp' : null);

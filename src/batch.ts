@@ -23,6 +23,8 @@ export interface BatchTarget {
   url: string;
   /** Credential headers for this target only; redacted everywhere like --header values. */
   headers?: Record<string, string>;
+  /** The code that serves this endpoint, FILE[:LINE] of the repository: where SARIF attaches its results (like --source). */
+  source?: string;
 }
 
 export { DEFAULT_PARALLEL, MAX_PARALLEL };
@@ -35,7 +37,7 @@ export const ParallelSchema = z.coerce.number().int().min(1).max(MAX_PARALLEL);
 const HeaderValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 const EntrySchema = z.union([
   z.string().min(1),
-  z.strictObject({ url: z.string().min(1), headers: z.record(z.string().min(1), HeaderValue).optional() }),
+  z.strictObject({ url: z.string().min(1), headers: z.record(z.string().min(1), HeaderValue).optional(), source: z.string().min(1).optional() }),
 ]);
 const ListSchema = z.array(EntrySchema);
 
@@ -60,8 +62,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   const [index, ...rest] = issue.path;
   const where = typeof index === 'number' ? `entry ${index + 1}` : 'the list';
   const field = rest.length ? ` (${rest.join('.')})` : '';
-  if (issue.code === 'invalid_union') return `${where}${field} must be a URL string or an object { url, headers? }`;
+  if (issue.code === 'invalid_union') return `${where}${field} must be a URL string or an object { url, headers?, source? }`;
   return `${where}${field}: ${issue.message}`;
+}
+
+/**
+ * The yaml library's error as one sentence: "… at line 3, column 15:" followed by a snippet becomes "The targets file
+ * fleet.yaml is not valid YAML at line 3, column 15: nested mappings are not allowed in compact mappings."
+ */
+function yamlProblem(e: unknown, fileName: string): string {
+  const first = ((e as Error).message ?? '').split('\n')[0]!.replace(/:\s*$/, '');
+  const m = /^(.*?) at line (\d+), column (\d+)$/.exec(first);
+  const what = (m?.[1] ?? first).trim().replace(/\.$/, '');
+  const where = m ? ` at line ${m[2]}, column ${m[3]}` : '';
+  return `The targets file${fileName ? ` ${fileName}` : ''} is not valid YAML${where}: ${what.charAt(0).toLowerCase()}${what.slice(1)}.`;
 }
 
 /** `${NAME}` in a header value reads the environment, so a committed targets file need not hold secrets. */
@@ -94,8 +108,7 @@ export function parseTargets(text: string, fileName = '', env: NodeJS.ProcessEnv
     try {
       raw = parseYaml(text);
     } catch (e) {
-      // The yaml library's message names a line and column, never more than a snippet of the offending line.
-      throw new TargetsFileError(`The targets file is not valid YAML: ${(e as Error).message.split('\n')[0]}`);
+      throw new TargetsFileError(yamlProblem(e, fileName));
     }
   } else {
     raw = parseLines(text);
@@ -108,7 +121,8 @@ export function parseTargets(text: string, fileName = '', env: NodeJS.ProcessEnv
   if (parsed.data.length > MAX_TARGETS) throw new TargetsFileError(`The targets file lists ${parsed.data.length} targets; at most ${MAX_TARGETS} are scanned in one batch. Split the file.`);
   return parsed.data.map((entry, i) => {
     if (typeof entry === 'string') return { url: entry.trim() };
-    if (!entry.headers) return { url: entry.url.trim() };
+    const source = entry.source ? { source: entry.source.trim() } : {};
+    if (!entry.headers) return { url: entry.url.trim(), ...source };
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(entry.headers)) {
       const where = `entry ${i + 1} (header ${name.slice(0, 60)})`;
@@ -120,7 +134,7 @@ export function parseTargets(text: string, fileName = '', env: NodeJS.ProcessEnv
         throw new TargetsFileError(`entry ${i + 1}: ${(e as Error).message}`);
       }
     }
-    return { url: entry.url.trim(), headers };
+    return { url: entry.url.trim(), headers, ...source };
   });
 }
 

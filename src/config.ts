@@ -1,4 +1,5 @@
-// One zod schema for every option. CLI flags and GATECRASH_* environment variables map onto it; flags win.
+// One zod schema for every option (its defaults and types). The CLI reads flags and GATECRASH_* variables onto it with
+// src/commands/options.ts, which says in one sentence what a bad value should have been.
 import * as z from 'zod/v4';
 import { PRODUCT_IDS } from './engine/types.js';
 
@@ -37,37 +38,9 @@ export const ConfigSchema = z.object({
 });
 export type Config = z.infer<typeof ConfigSchema>;
 
-const truthy = (v: string | undefined) => v !== undefined && /^(1|true|yes|on)$/i.test(v.trim());
-
-/** The GATECRASH_* variables, as a partial config (flags are layered on top by the CLI). */
-export function configFromEnv(env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (env.GATECRASH_DEPTH) out.depth = env.GATECRASH_DEPTH;
-  if (env.GATECRASH_BUDGET) out.budget = env.GATECRASH_BUDGET;
-  if (env.GATECRASH_TIMEOUT) out.timeoutMs = env.GATECRASH_TIMEOUT;
-  if (env.GATECRASH_CONCURRENCY) out.concurrency = env.GATECRASH_CONCURRENCY;
-  if (env.GATECRASH_ALLOW_PRIVATE !== undefined) out.allowPrivate = truthy(env.GATECRASH_ALLOW_PRIVATE);
-  if (env.GATECRASH_ALLOW) out.allow = env.GATECRASH_ALLOW.split(',').map((s) => s.trim()).filter(Boolean);
-  if (env.GATECRASH_FAIL_ON) out.failOn = env.GATECRASH_FAIL_ON;
-  if (env.GATECRASH_BEARER) out.bearer = env.GATECRASH_BEARER;
-  if (env.GATECRASH_TOKEN) out.token = env.GATECRASH_TOKEN;
-  if (env.GATECRASH_REQUEST) out.request = env.GATECRASH_REQUEST;
-  if (env.GATECRASH_INSECURE !== undefined) out.insecure = truthy(env.GATECRASH_INSECURE);
-  if (env.GATECRASH_CA) out.ca = env.GATECRASH_CA;
-  if (env.GATECRASH_HOST) out.host = env.GATECRASH_HOST;
-  if (env.GATECRASH_PORT) out.port = env.GATECRASH_PORT;
-  if (truthy(env.GATECRASH_NO_STORE)) out.store = false;
-  return out;
-}
-
 /** Credential headers from the config: explicit headers plus the bearer shorthand. */
 export function credentialHeaders(config: Pick<Config, 'headers' | 'bearer'>): Record<string, string> {
   const headers = { ...config.headers };
   if (config.bearer) headers.Authorization = `Bearer ${config.bearer}`;
   return headers;
-}
-
-/** A readable sentence from a zod error, naming the option (never echoing a credential). */
-export function describeConfigError(error: z.ZodError): string {
-  return error.issues.map((i) => `${i.path.join('.') || 'option'}: ${i.message}`).join('; ');
 }

@@ -29,9 +29,11 @@ function currentStore(): ScanStore | null {
 export async function runScan(input: ScanInput, options: Partial<ScanOptions>, hooks: ScanHooks = {}): Promise<ScanReport> {
   const release = await scans.acquire(hooks.signal);
   try {
-    // The engine is loaded by the first scan, not by a server start that may only list tools.
-    const { scan } = await import('./engine/scan.js');
-    const report = await scan(input, options, hooks);
+    // The engine and the knowledge base are loaded by the first scan, not by a server start that may only list tools.
+    const [{ scan }, { suggestRemediationCommand, withStackFixes }] = await Promise.all([import('./engine/scan.js'), import('./knowledge/index.js')]);
+    // The full report (the scan resource, the local store) carries each finding's fix for the identified stack, as the
+    // CLI's reports do, pointing at suggest_remediation for the code.
+    const report = withStackFixes(await scan(input, options, hooks), suggestRemediationCommand);
     remember(report);
     return report;
   } finally {

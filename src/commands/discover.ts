@@ -1,7 +1,6 @@
 // gatecrash discover: sweep a scope for LLM servers, write the inventory, and with --scan, scan every LLM server found.
 import { readFileSync, statSync } from 'node:fs';
-import * as z from 'zod/v4';
-import { runBatch, DEFAULT_PARALLEL, MAX_PARALLEL, ParallelSchema } from '../batch.js';
+import { runBatch, DEFAULT_PARALLEL, MAX_PARALLEL } from '../batch.js';
 import { credentialHeaders } from '../config.js';
 import { parsePorts, parseScope, ScopeError, type Scope } from '../engine/fleet/scope.js';
 import { parseShard, ShardError, type Shard } from '../engine/fleet/shard.js';
@@ -16,13 +15,11 @@ import { gateLine } from '../report/gate.js';
 import { buildInventory, InventoryFormatError, renderInventory, SARIF_NEEDS_SCANS, type InventoryFormat } from '../report/inventory.js';
 import { chooseFormat, emit, progressLine, type CommandContext } from './context.js';
 import { keepScans } from './keep-scans.js';
+import { durationFlag, numberFlag } from './options.js';
 import { UsageError } from './usage-error.js';
 
 const FORMATS: readonly InventoryFormat[] = ['json', 'csv', 'markdown', 'pretty', 'sarif'];
 const MAX_SCOPE_FILE_BYTES = 4 * 1024 * 1024;
-
-const RateSchema = z.coerce.number().int().min(1).max(FLEET_LIMITS.maxRate);
-const PerHostSchema = z.coerce.number().int().min(1).max(FLEET_LIMITS.maxPerHost);
 
 /** A scope file: one item per line (CIDR, range, address or name); `#` starts a comment. */
 function readScopeFile(path: string): string[] {
@@ -50,26 +47,19 @@ interface DiscoverSettings {
 }
 
 function settingsFrom(ctx: CommandContext): DiscoverSettings {
-  const { values, positionals, config } = ctx;
-  const flag = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
+  const { args, positionals, config } = ctx;
+  const flag = (name: 'targets' | 'ports' | 'shard') => (typeof args.values[name] === 'string' ? (args.values[name] as string) : undefined);
   try {
     const items = [...positionals, ...(flag('targets') ? readScopeFile(flag('targets')!) : [])];
-    const rate = RateSchema.safeParse(flag('rate') ?? process.env.GATECRASH_RATE ?? FLEET_DEFAULTS.rate);
-    if (!rate.success) throw new UsageError(`--rate takes new connections a second, a whole number from 1 to ${FLEET_LIMITS.maxRate}.`);
-    const perHost = PerHostSchema.safeParse(flag('per-host') ?? FLEET_DEFAULTS.perHost);
-    if (!perHost.success) throw new UsageError(`--per-host takes connections at once to one address, from 1 to ${FLEET_LIMITS.maxPerHost}.`);
-    const timeout = flag('connect-timeout');
-    const connectTimeoutMs = timeout ? ctx.parseDuration(timeout) : FLEET_DEFAULTS.connectTimeoutMs;
-    if (connectTimeoutMs < 100 || connectTimeoutMs > 30_000) throw new UsageError('--connect-timeout takes 100ms to 30s.');
+    const format = chooseFormat(args, FORMATS, config.output);
+    if (format === 'sarif' && !args.values.scan) throw new UsageError(SARIF_NEEDS_SCANS);
     const shard = flag('shard');
-    const format = chooseFormat(values.format, FORMATS, config.output);
-    if (format === 'sarif' && !values.scan) throw new UsageError(SARIF_NEEDS_SCANS);
     return {
       scope: parseScope(items),
       ports: flag('ports') ? parsePorts(flag('ports')!) : [...DEFAULT_FLEET_PORTS],
-      rate: rate.data,
-      perHost: perHost.data,
-      connectTimeoutMs,
+      rate: numberFlag(args, 'rate', 'GATECRASH_RATE', 1, FLEET_LIMITS.maxRate, 'new connections a second') ?? FLEET_DEFAULTS.rate,
+      perHost: numberFlag(args, 'per-host', undefined, 1, FLEET_LIMITS.maxPerHost, 'connections at once to one address') ?? FLEET_DEFAULTS.perHost,
+      connectTimeoutMs: durationFlag(args, 'connect-timeout', 100, 30_000, '100ms to 30s') ?? FLEET_DEFAULTS.connectTimeoutMs,
       ...(shard ? { shard: parseShard(shard) } : {}),
       format,
     };
@@ -84,8 +74,7 @@ function settingsFrom(ctx: CommandContext): DiscoverSettings {
  * per-host limit hold here too: one scan at a time per address, with --per-host connections.
  */
 async function scanServices(services: FleetService[], ctx: CommandContext, s: DiscoverSettings, rate: RateLimiter, signal: AbortSignal): Promise<BatchReport> {
-  const parallel = ParallelSchema.safeParse(ctx.values.parallel ?? process.env.GATECRASH_PARALLEL ?? DEFAULT_PARALLEL);
-  if (!parallel.success) throw new UsageError(`--parallel takes a whole number from 1 to ${MAX_PARALLEL}.`);
+  const parallel = numberFlag(ctx.args, 'parallel', 'GATECRASH_PARALLEL', 1, MAX_PARALLEL, 'scans at once') ?? DEFAULT_PARALLEL;
   const { config } = ctx;
   // Each server is scanned as what its fingerprint said: no --hint or --request, which name one server's ways.
   const { depth, budget, timeoutMs, allowPrivate, allow, tls } = ctx.scanOptions();
@@ -94,7 +83,7 @@ async function scanServices(services: FleetService[], ctx: CommandContext, s: Di
   return runBatch(
     llm.map((svc) => ({ url: svc.url })),
     {
-      parallel: parallel.data,
+      parallel,
       defaultHeaders: credentialHeaders(config),
       signal,
       scanOptions: { depth, budget, timeoutMs, allowPrivate, allow, ...(tls ? { tls } : {}), concurrency: Math.min(config.concurrency, s.perHost) },
@@ -148,7 +137,7 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
       `gatecrash: ${result.stats.hosts} host(s), ${result.stats.probes} port probe(s) in ${seconds.toFixed(1)} s (${rate.granted} connections, ${(rate.granted / Math.max(seconds, 0.001)).toFixed(0)}/s); ` +
         `${result.stats.services} HTTP service(s), ${result.stats.llm} LLM server(s).\n`,
     );
-    const scans = ctx.values.scan && !result.partial ? await scanServices(result.services, ctx, s, rate, controller.signal) : undefined;
+    const scans = ctx.args.values.scan && !result.partial ? await scanServices(result.services, ctx, s, rate, controller.signal) : undefined;
     if (scans) await keepScans(scans.reports, config);
     const inventory = buildInventory(GATECRASH_VERSION, {
       scope: s.scope.items,

@@ -2,12 +2,14 @@
 import { readFileSync, statSync } from 'node:fs';
 import * as z from 'zod/v4';
 import type { ScanReport } from '../engine/types.js';
-import { knowledgeFixes, ruleHelp } from '../knowledge/index.js';
+import { ruleHelp } from '../knowledge/index.js';
 import { batchExitCode, parseBatchReport, renderBatch, type BatchFormat, type BatchReport } from '../report/batch.js';
+import { batchGateLine } from '../report/gate.js';
 import { parseInventory, renderInventory, InventoryFormatError, type Inventory, type InventoryFormat } from '../report/inventory.js';
 import { parseScanReport } from '../report/json.js';
 import { MergeError, mergeBatches, mergeInventories } from '../report/merge.js';
-import { chooseFormat, emit, type CommandContext } from './context.js';
+import { chooseFormat, emit, say, type CommandContext } from './context.js';
+import { reportFaces } from './faces.js';
 import { UsageError } from './usage-error.js';
 
 /** A shard of a big sweep with --scan can be large; beyond this a file is not a Gatecrash report. */
@@ -48,14 +50,18 @@ export async function runMerge(ctx: CommandContext): Promise<number> {
   try {
     if (inventories.length === inputs.length) {
       const merged = mergeInventories(inventories);
-      const format = chooseFormat<InventoryFormat>(ctx.values.format, ['json', 'csv', 'markdown', 'pretty', 'sarif'], config.output);
+      const format = chooseFormat<InventoryFormat>(ctx.args, ['json', 'csv', 'markdown', 'pretty', 'sarif'], config.output);
       emit(renderInventory(merged, format, { sarif: { help: ruleHelp } }), config.output);
       return merged.scans ? batchExitCode(merged.scans, config.failOn) : 0;
     }
     if (inventories.length > 0) throw new UsageError('merge takes inventories (discover) or scan results (scan, scan --targets), not both at once.');
-    const merged = mergeBatches(inputs.map((i) => (i as Extract<Input, { kind: 'scans' }>).batch));
-    const format = chooseFormat<BatchFormat>(ctx.values.format, ['json', 'sarif', 'markdown', 'html', 'pretty'], config.output);
-    emit(renderBatch(merged, format, { color: format === 'pretty' && !config.output && Boolean(process.stdout.isTTY), sarif: { help: ruleHelp }, html: { fixes: knowledgeFixes } }), config.output);
+    const joined = mergeBatches(inputs.map((i) => (i as Extract<Input, { kind: 'scans' }>).batch));
+    const format = chooseFormat<BatchFormat>(ctx.args, ['json', 'sarif', 'markdown', 'html', 'pretty'], config.output);
+    const faces = reportFaces(ctx, format);
+    const merged = { ...joined, reports: joined.reports.map(faces.withFixes) };
+    const options = faces.render(format === 'pretty' && !config.output && Boolean(process.stdout.isTTY));
+    emit(renderBatch(merged, format, options), config.output);
+    say(batchGateLine(merged, config.failOn, config.output));
     return batchExitCode(merged, config.failOn);
   } catch (e) {
     if (e instanceof MergeError || e instanceof InventoryFormatError) throw new UsageError(e.message);

@@ -112,6 +112,7 @@ export function buildFinding(input: FindingInput, surface: Surface, evidenceCapB
       product: fp.product === 'unknown' ? null : fp.product,
       version: fp.version === null ? null : clean(fp.version, VERSION_MAX),
       modelFamily: fp.modelFamily,
+      confidence: fp.confidence,
     },
   };
   if (input.variant) finding.variant = input.variant;
@@ -129,6 +130,35 @@ export function dedupFindings(findings: Finding[]): Finding[] {
   return [...byId.values()].sort(
     (a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || a.rule.localeCompare(b.rule) || a.endpoint.url.localeCompare(b.endpoint.url),
   );
+}
+
+/**
+ * Rules that, on one endpoint, report one exposure seen two ways: an inference route open to anyone is auth.missing, and
+ * when another route refuses callers it is also auth.alternate-path (the same probe, with the refused route beside it).
+ * Such findings point at each other and count once in the score (score.ts).
+ */
+export const SAME_EXPOSURE: readonly (readonly RuleId[])[] = [['auth.missing', 'auth.alternate-path']];
+
+/** The exposure a finding shares with findings of other rules, or null: its group and its endpoint. */
+export function exposureKey(f: Pick<Finding, 'rule' | 'endpoint'>): string | null {
+  const group = SAME_EXPOSURE.findIndex((g) => g.includes(f.rule));
+  return group === -1 ? null : `${group} ${f.endpoint.method.toUpperCase()} ${normalizeUrlForId(f.endpoint.url)}`;
+}
+
+/** Links the findings that report the same exposure (SAME_EXPOSURE): each names the others in `related` and in a note. */
+export function linkSameExposure(findings: Finding[]): Finding[] {
+  const byKey = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const key = exposureKey(f);
+    if (key) byKey.set(key, [...(byKey.get(key) ?? []), f]);
+  }
+  return findings.map((f) => {
+    const key = exposureKey(f);
+    const others = key ? byKey.get(key)!.filter((o) => o.id !== f.id && o.rule !== f.rule) : [];
+    if (others.length === 0) return f;
+    const notes = [...(f.evidence.notes ?? []), ...others.map((o) => `the same exposure as ${o.rule} ${o.id}: counted once in the score`)];
+    return { ...f, related: [...new Set([...(f.related ?? []), ...others.map((o) => o.id)])], evidence: { ...f.evidence, notes } };
+  });
 }
 
 export function severityAtLeast(s: Severity, threshold: Severity): boolean {

@@ -4,8 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
 import { ALL_CHECKS } from './checks/index.js';
 import type { Check, CheckContext } from './checks/define.js';
-import { buildFinding, dedupFindings, redactFinding } from './findings.js';
+import { buildFinding, dedupFindings, linkSameExposure, redactFinding } from './findings.js';
 import { ScanClient } from './http/client.js';
+import { weakCredentialNotice } from './http/redact.js';
 import { resolveAndPin, type Resolver } from './http/guard.js';
 import type { RateLimiter } from './http/limits.js';
 import { resolveScanOptions } from './options.js';
@@ -69,7 +70,7 @@ function skipReason(rule: RuleId, options: ScanOptions, credentials: Record<stri
 }
 
 interface Marks {
-  statuses: Map<RuleId, { status: RuleResult['status']; reason: string }>;
+  statuses: Map<RuleId, { status: RuleResult['status']; reason: string; defersTo?: RuleId }>;
   skipped: Map<RuleId, string>;
 }
 
@@ -93,7 +94,7 @@ async function runChecks(surface: Surface, target: Target, options: ScanOptions,
       },
       // Evidence is redacted as it is recorded; the prose a check writes around it is redacted here, so no wording can leak.
       finding: (fi) => redactFinding(buildFinding(fi, surface, options.evidenceCapBytes), client.redactor),
-      mark: (rule, status, reason) => marks.statuses.set(rule, { status, reason: client.redactor.redact(reason) }),
+      mark: (rule, status, reason, defersTo) => marks.statuses.set(rule, { status, reason: client.redactor.redact(reason), ...(defersTo ? { defersTo } : {}) }),
       get settled() {
         return findings;
       },
@@ -115,14 +116,22 @@ async function runChecks(surface: Surface, target: Target, options: ScanOptions,
 }
 
 function ruleResults(findings: Finding[], marks: Marks): RuleResult[] {
-  return RULE_IDS.map((rule) => {
+  const own = RULE_IDS.map((rule): RuleResult & { defersTo?: RuleId } => {
     const count = findings.filter((f) => f.rule === rule).length;
     if (count) return { rule, status: 'fail', findings: count };
     const skip = marks.skipped.get(rule);
     if (skip) return { rule, status: 'skipped', reason: skip, findings: 0 };
     const mark = marks.statuses.get(rule);
-    if (mark) return { rule, status: mark.status, reason: mark.reason, findings: 0 };
+    if (mark) return { rule, status: mark.status, reason: mark.reason, findings: 0, ...(mark.defersTo ? { defersTo: mark.defersTo } : {}) };
     return { rule, status: 'pass', findings: 0 };
+  });
+  // A rule that leaves the case to another says so only when that one decided; otherwise both undecided reasons show.
+  return own.map(({ defersTo, ...r }) => {
+    if (!defersTo || !r.reason) return r;
+    const other = own.find((o) => o.rule === defersTo)!;
+    const base = r.reason.replace(/\.$/, '');
+    const decided = other.status === 'pass' || other.status === 'fail';
+    return { ...r, reason: decided ? `${base} (see ${defersTo}).` : `${base}, and ${defersTo} did not decide either (${other.status}${other.reason ? `: ${other.reason.replace(/\.$/, '')}` : ''}).` };
   });
 }
 
@@ -293,7 +302,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
 
   // ---- report
   progress('report', client.counts.sent, client.counts.sent, 'building the report');
-  const unique = dedupFindings(findings);
+  const unique = linkSameExposure(dedupFindings(findings));
   const rules = ruleResults(unique, marks);
   if (!unreachable) errors.push(...transportErrors(client.exchanges));
   if (stopped) errors.push({ phase: 'deadline', message: `Stopped early: ${(deadline.signal.reason as Error).message}; the report is partial.` });
@@ -309,6 +318,7 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
   }
   timings.totalMs = Math.round(performance.now() - t0);
 
+  const notices = Object.entries(target.credentials).flatMap(([name, value]) => weakCredentialNotice(name, value) ?? []);
   const fp: ScanReport['fingerprint'] = surface?.fingerprint ?? { product: 'unknown', productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null };
   refineModelFamily(fp, client.exchanges, unique, options.prompt);
   return {
@@ -337,5 +347,6 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     timings,
     // Error sentences are Gatecrash's, but an exception's message may carry a fragment of what the server sent.
     errors: errors.map((e) => ({ phase: e.phase, message: clean(e.message, ERROR_MAX) })),
+    ...(notices.length ? { notices } : {}),
   };
 }

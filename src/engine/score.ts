@@ -1,6 +1,7 @@
 // Score, grade and the grade's cap. The score is a sum of weights; the grade is the letter of the score, capped by the
 // worst proven finding (as SSL Labs caps TLS grades), so that a proven way for a stranger to use the model can never be
 // outweighed by the rules that passed. README "Scoring" publishes both.
+import { exposureKey } from './findings.js';
 import type { Confidence, Finding, Grade, Severity } from './types.js';
 
 export const SEVERITY_WEIGHT: Record<Severity, number> = { critical: 40, high: 25, medium: 10, low: 3, info: 0 };
@@ -11,10 +12,27 @@ export const GRADE_CAP: Record<Severity, Grade> = { critical: 'F', high: 'D', me
 
 const LETTERS: Grade[] = ['A', 'B', 'C', 'D', 'F'];
 
+/**
+ * The findings the score counts: where one exposure is reported under two rules (findings.ts SAME_EXPOSURE), only the
+ * rule whose finding weighs more counts for that endpoint.
+ */
+function counted(findings: Finding[]): Finding[] {
+  const weight = (f: Finding) => SEVERITY_WEIGHT[f.severity] * CONFIDENCE_FACTOR[f.confidence];
+  const heaviest = new Map<string, Finding>();
+  for (const f of findings) {
+    const key = exposureKey(f);
+    if (key && (!heaviest.has(key) || weight(f) > weight(heaviest.get(key)!))) heaviest.set(key, f);
+  }
+  return findings.filter((f) => {
+    const key = exposureKey(f);
+    return !key || heaviest.get(key)!.rule === f.rule;
+  });
+}
+
 /** 100 minus, per rule, the heaviest finding's weight plus a fifth of the weight of each further finding; floor 0. */
 export function scoreFindings(findings: Finding[]): number {
   const byRule = new Map<string, number[]>();
-  for (const f of findings) {
+  for (const f of counted(findings)) {
     const w = SEVERITY_WEIGHT[f.severity] * CONFIDENCE_FACTOR[f.confidence];
     byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), w]);
   }

@@ -377,14 +377,35 @@ export interface Finding {
   owasp: string[];
   owaspLlm: string[];
   pci: string[];
-  /** The server as the scan named it; `version` is its own statement (cleaned and bounded), listed under `untrusted`. */
-  server: { untrusted?: 'version'[]; product: string | null; version: string | null; modelFamily: string | null };
+  /**
+   * The server the scan identified; `version` is its own statement (cleaned and bounded), listed under `untrusted`;
+   * `confidence` is the fingerprint's (absent in reports of older versions).
+   */
+  server: { untrusted?: 'version'[]; product: string | null; version: string | null; modelFamily: string | null; confidence?: number };
+  /** The fix for the stack the scan identified, when the face that wrote the report had the knowledge base (CLI, MCP). */
+  fix?: StackFix;
   /** Distinguishes several findings of one rule on one endpoint (the accepted header value, the advisory id). */
   variant?: string;
   /** Ids of findings that corroborate this one (an advisory confirmed by a bypass). */
   related?: string[];
   /** For vuln.known-advisory: the advisory id. */
   advisory?: string;
+}
+
+/** A finding's fix for the identified stack, in short; `gatecrash fix` prints the code. */
+export interface StackFix {
+  /** The framework the fix is written for; null when the server was not identified surely enough to choose one. */
+  framework: string | null;
+  /** Its display name ('FastAPI', 'Ollama'); null with the framework. */
+  name: string | null;
+  /** What the fix does for this finding, or why no framework was chosen and how to name one. */
+  summary: string;
+  /** The steps to put it in place (empty when no framework was chosen). */
+  apply: string[];
+  /** When no framework was chosen: the ones to choose from, best first (with the fingerprint's confidence where it named them). */
+  candidates?: { framework: string; confidence: number | null }[];
+  /** The command that prints the code and every step. */
+  command: string;
 }
 
 export type RuleStatus = 'fail' | 'pass' | 'inconclusive' | 'skipped' | 'error';
@@ -478,6 +499,8 @@ export interface ScanReport {
   };
   timings: Record<string, number>;
   errors: ScanError[];
+  /** What the user should know about how the scan was asked for (a credential too short or too common to redact safely). */
+  notices?: string[];
 }
 
 export interface ScanOptions {

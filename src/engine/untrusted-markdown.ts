@@ -15,8 +15,11 @@ export function codeSpan(text: string, inTable = false): string {
   return `${fence}${pad}${body}${pad}${fence}`;
 }
 
-/** A URL as GitHub would autolink it (a scheme or `www.`), without the punctuation that ends a sentence around it. */
-const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>]+?(?=[.,:;!?*_~'")\]]*(?:\s|$))/gi;
+/**
+ * A URL as GitHub would autolink it (a scheme or `www.`), without the punctuation that ends a sentence around it. It ends at
+ * a space, at the end of the text, or at `<` or `>` (where an autolink stops too).
+ */
+const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>]+?(?=[.,:;!?*_~'")\]]*(?:[\s<>]|$))/gi;
 
 /**
  * Escapes untrusted text for Markdown inline use (prose, table cells): one line, no live syntax. A URL in it becomes a code

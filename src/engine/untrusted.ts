@@ -151,6 +151,14 @@ export function isHeaderName(name: string): boolean {
   return /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(name);
 }
 
+/** The methods HTTP defines (RFC 9110, and PATCH): the only words of an `Allow` header the engine takes and repeats. */
+const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH']);
+
+/** A method name a server listed (its `Allow` header), as the engine will repeat it: one of HTTP_METHODS, upper case. */
+export function isHttpMethod(name: string): boolean {
+  return HTTP_METHODS.has(name);
+}
+
 /** Longest route path taken from a server's own document. */
 export const ROUTE_PATH_MAX = 120;
 

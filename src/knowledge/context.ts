@@ -343,7 +343,10 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
   const advisory = finding.advisory ?? /\b(CVE-\d{4}-\d{4,7}|GHSA(?:-[a-z0-9]{4}){3})\b/i.exec(`${finding.variant ?? ''} ${finding.description ?? ''}`)?.[1];
   if (advisory) {
     o.advisory = advisory;
-    const stated = /\bfixed (?:in |version )?v?(\d+(?:\.\d+){1,3})/i.exec(`${finding.description ?? ''} ${finding.remediation ?? ''}`)?.[1];
+    // The version the finding's remedy names (the one that fixes every advisory it lists), else the first "fixed in".
+    const stated =
+      /\bupgrade .+? to v?(\d+(?:\.\d+){1,3}) or later/i.exec(finding.remediation ?? '')?.[1] ??
+      /\bfixed (?:in |version )?v?(\d+(?:\.\d+){1,3})/i.exec(`${finding.description ?? ''} ${finding.remediation ?? ''}`)?.[1];
     o.fixedVersion = stated ?? fixedVersionOf(advisory);
   }
   return applyOverrides(applyOverrides(base, o), options.overrides ?? {});

@@ -51,14 +51,14 @@ export function curl(ctx: RemediationContext, o: CurlOptions = {}): string {
 
 export const check = (description: string, command: string, expect: string): ManualCheck => ({ description, command, expect });
 
-/** The re-scan: `npx gatecrash scan <url> --fail-on high`, plus what the rule needs (depth, the user's key or token). */
+/** The re-scan: `gatecrash scan <url> --fail-on high` (the installed CLI: README "Install"), plus what the rule needs (depth, the user's key or token). */
 export function rescanCommand(rule: RuleId, ctx: RemediationContext): string {
   const meta = RULES[rule];
   // Scan from the inference route: discovery then finds the route the finding was on (an exposed or closed route
   // given as the URL would only serve as a base path).
   const target = isServedRouteRule(rule) ? ctx.url : `${ctx.origin}${ctx.paths[0] ?? ctx.path}`;
   const url = /^[A-Za-z0-9:/._~%-]+$/.test(target) ? target : sq(target);
-  const parts = [`npx gatecrash scan ${url} --fail-on high`];
+  const parts = [`gatecrash scan ${url} --fail-on high`];
   if (meta.depth === 'deep') parts.push('--depth deep');
   if (meta.needs === 'key') parts.push(`--header "${ctx.headerName}: ${ctx.scheme === 'Bearer' ? 'Bearer ' : ''}$${ctx.envVar}"`);
   if (meta.needs === 'jwt') parts.push('--header "Authorization: Bearer $JWT"');

@@ -4,6 +4,7 @@ import type { RuleId } from '../engine/types.js';
 import { contextFromFinding } from './context.js';
 import { COMMON_LINKS, cweReference, owaspApiReference, owaspLlmReference, pciReference } from './references.js';
 import { applicableFrameworks, defaultContextForRule, defaultFrameworkFor, knowledgeFor } from './remediation.js';
+import { chooseFramework } from './stack-fix.js';
 import type { Explanation, FindingLike, References } from './types.js';
 
 export function referencesFor(rule: RuleId): References {
@@ -30,8 +31,12 @@ export function referencesFor(rule: RuleId): References {
 export function explainRule(rule: string, finding?: FindingLike | null): Explanation {
   const k = knowledgeFor(rule);
   const meta = RULES[k.rule];
-  const recommendedFramework = defaultFrameworkFor(k.rule, finding ?? null);
-  const ctx = finding ? contextFromFinding(finding, { framework: recommendedFramework }) : defaultContextForRule(k.rule, recommendedFramework);
+  // A finding's fingerprint recommends only when it is sure enough (stack-fix.ts); a rule alone gets the documented default.
+  const recommendedFramework = finding?.server
+    ? chooseFramework(k.rule, { product: finding.server.product ?? null, confidence: finding.server.confidence ?? null }).framework
+    : defaultFrameworkFor(k.rule, finding ?? null);
+  const contextFramework = recommendedFramework ?? defaultFrameworkFor(k.rule, null);
+  const ctx = finding ? contextFromFinding(finding, { framework: contextFramework }) : defaultContextForRule(k.rule, contextFramework);
   return {
     rule: k.rule,
     title: meta.title,

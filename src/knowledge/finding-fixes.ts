@@ -3,6 +3,7 @@
 import { FRAMEWORK_INFO } from './frameworks.js';
 import { contextFromFinding } from './context.js';
 import { applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
+import { chooseFramework } from './stack-fix.js';
 import type { FindingLike, Framework } from './types.js';
 
 export interface FindingFix {
@@ -18,11 +19,15 @@ export interface FindingFix {
   notes: string[];
 }
 
-/** The frameworks a fix exists for this finding, the one its fingerprint names (or the usual choice) first. */
+/**
+ * The frameworks a fix exists for this finding: first the one its fingerprint names when it is sure enough (as
+ * suggest_remediation chooses, stack-fix.ts), else the candidates best first, else the usual choice; then the others.
+ */
 export function fixFrameworksFor(finding: FindingLike): { framework: Framework; name: string }[] {
   if (!isRuleId(finding.rule)) return [];
-  const own = defaultFrameworkFor(finding.rule, finding);
-  return [own, ...applicableFrameworks(finding.rule).filter((f) => f !== own)].map((f) => ({ framework: f, name: FRAMEWORK_INFO[f].name }));
+  const choice = finding.server ? chooseFramework(finding.rule, { product: finding.server.product ?? null, confidence: finding.server.confidence ?? null }) : null;
+  const first = choice ? (choice.framework ? [choice.framework] : choice.candidates.map((c) => c.framework)) : [defaultFrameworkFor(finding.rule, finding)];
+  return [...new Set([...first, ...applicableFrameworks(finding.rule)])].map((f) => ({ framework: f, name: FRAMEWORK_INFO[f].name }));
 }
 
 export function fixForFinding(finding: FindingLike, framework: string): FindingFix {

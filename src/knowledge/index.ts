@@ -18,7 +18,10 @@ export {
   NotApplicableError, UnknownRuleError, applicableFrameworks, defaultContextForRule, defaultFrameworkFor, frameworkKind, isApplicable,
   isRuleId, remediationFor, remediationForRules, typicalFindingRoute, type RemediationOptions,
 } from './remediation.js';
-export { coverageTableMarkdown, renderExplanationMarkdown, renderExplanationText, renderRemediationMarkdown, ruleHelp } from './markdown.js';
+export { coverageTableMarkdown, renderExplanationMarkdown, renderExplanationText, renderRemediationMarkdown, renderRemediationText, ruleHelp } from './markdown.js';
 export { renderSeedApp, seedContext, type SeedAppOptions, type SeedFramework } from './seed.js';
+export {
+  FIX_MIN_CONFIDENCE, chooseFramework, stackFixFor, suggestRemediationCommand, withStackFixes, type FixCommand, type FrameworkChoice, type ServerIdentity,
+} from './stack-fix.js';
 export { nginxTestMainConfig } from './templates/nginx.js';
 export type { AppFeature, ModelCall } from './templates/features.js';

@@ -41,7 +41,9 @@ export function renderExplanationMarkdown(e: Explanation): string {
   out.push('### The fix', e.remediation);
   out.push(
     `Fixes exist for: ${e.applicableFrameworks.map((f) => `\`${f}\``).join(', ')}. ` +
-      `Ask \`suggest_remediation\` for one (default here: \`${e.recommendedFramework}\`, ${FRAMEWORK_INFO[e.recommendedFramework].name}).`,
+      (e.recommendedFramework
+        ? `Ask \`suggest_remediation\` for one (default here: \`${e.recommendedFramework}\`, ${FRAMEWORK_INFO[e.recommendedFramework].name}).`
+        : 'The scan could not tell the stack surely enough to choose one: name the framework when you ask `suggest_remediation`.'),
   );
   if (e.manualChecks.length) {
     out.push('### Check it by hand');
@@ -84,6 +86,14 @@ export function renderRemediationMarkdown(s: RemediationSnippet): string {
   out.push('### Verify', fence(s.verify.join('\n'), 'bash'));
   if (s.notes.length) out.push('### Notes', s.notes.map((n) => `- ${n}`).join('\n'));
   return out.join('\n\n') + '\n';
+}
+
+/** The snippet for a terminal: the code as it is (to copy or redirect), the steps numbered, the checks with what to expect. */
+export function renderRemediationText(s: RemediationSnippet): string {
+  const out = [`Fix: ${s.title}`, '', s.summary, '', `File: ${s.file}`, '', s.code.replace(/\n$/, ''), '', 'Apply:', ...s.apply.map((a, i) => `  ${i + 1}. ${a}`)];
+  out.push('', 'Verify:', ...s.verify.map((v) => `  ${v}`));
+  if (s.notes.length) out.push('', 'Notes:', ...s.notes.map((n) => `  - ${n}`));
+  return `${out.join('\n')}\n`;
 }
 
 /** Help for a SARIF rule descriptor / report section (matches src/report/sarif.ts's RuleHelp). */

@@ -207,6 +207,11 @@ function appFix(k: RuleKnowledge, framework: AppFramework | 'wrapper'): { featur
   return fix;
 }
 
+/** What an app snippet does about one rule, without the words every app snippet shares (for one line per finding). */
+export function appFocus(rule: RuleId, framework: AppFramework | 'wrapper'): string {
+  return appFix(KNOWLEDGE[rule], framework).focus;
+}
+
 function buildApp(rules: RuleId[], framework: AppFramework | 'wrapper', ctx: RemediationContext, model: ModelCall, title: string) {
   const features = new Set<AppFeature>();
   const focus: string[] = [];

@@ -40,6 +40,7 @@ export const FindingInputSchema = z
         product: z.string().nullable().optional(),
         version: z.string().nullable().optional(),
         modelFamily: z.string().nullable().optional(),
+        confidence: z.number().min(0).max(1).optional().describe('The fingerprint confidence (0..1); below 0.6 no framework is chosen for you'),
       })
       .optional(),
     variant: z.string().optional(),
@@ -74,7 +75,7 @@ export const ExplanationSchema = z.object({
   }),
   remediation: z.string(),
   applicableFrameworks: z.array(FrameworkSchema),
-  recommendedFramework: FrameworkSchema,
+  recommendedFramework: FrameworkSchema.nullable(),
   finding: z
     .object({
       id: z.string().nullable(),

@@ -151,8 +151,8 @@ export interface Explanation {
   /** The fix in one paragraph, framework-independent. */
   remediation: string;
   applicableFrameworks: Framework[];
-  /** The framework suggest_remediation picks for this finding (its fingerprint) or rule. */
-  recommendedFramework: Framework;
+  /** The framework suggest_remediation picks for this finding (its fingerprint, when sure enough) or rule; null when it would ask. */
+  recommendedFramework: Framework | null;
   /** Present when the explanation was built for a finding. */
   finding: {
     id: string | null;
@@ -185,7 +185,7 @@ export interface FindingLike {
     }[];
     notes?: string[];
   };
-  server?: { product?: string | null; version?: string | null; modelFamily?: string | null };
+  server?: { product?: string | null; version?: string | null; modelFamily?: string | null; confidence?: number };
   variant?: string;
   advisory?: string;
 }

@@ -39,6 +39,27 @@ export function gateLine(report: ScanReport, failOn: FailOn, written?: string): 
   return `${where}${gradeHeadline(report)} · ${n} finding${n === 1 ? '' : 's'} · ${gateSentence(report, failOn)}`;
 }
 
+/** The batch's line for stderr: where it went, the targets and the worst grade, the findings, and the gate's answer. */
+export function batchGateLine(batch: { reports: readonly ScanReport[]; errors: readonly { url: string }[] }, failOn: FailOn, written?: string): string {
+  const where = written ? `wrote ${written} · ` : '';
+  const graded = batch.reports.filter((r) => r.grade !== null).map((r) => r.grade!);
+  const worst = graded.sort().at(-1);
+  const n = batch.reports.reduce((sum, r) => sum + r.findings.length, 0);
+  const scanned = `${batch.reports.length} of ${batch.reports.length + batch.errors.length} target(s) scanned${worst ? `, worst grade ${worst}` : ''}`;
+  const code = batchGateCode(batch.reports, batch.errors.length, failOn);
+  const why =
+    code === 2
+      ? batch.errors.length
+        ? `the gate cannot vouch: ${batch.errors.length} target(s) could not be scanned (e.g. ${batch.errors[0]!.url})`
+        : `the gate cannot vouch: ${gateSentence(batch.reports.find((r) => gateCode(r, failOn) === 2)!, failOn).replace(/^the gate cannot vouch for this target: /, '')}`
+      : code === 1
+        ? gateSentence(batch.reports.find((r) => gateCode(r, failOn) === 1)!, failOn)
+        : failOn === 'none'
+          ? 'the gate is off (--fail-on none)'
+          : `the gate passed: no proven finding at or above --fail-on ${failOn}`;
+  return `${where}${scanned} · ${n} finding${n === 1 ? '' : 's'} · ${why}`;
+}
+
 /** A batch: 2 when any target could not be scanned or vouched for, else 1 when any report fails, else 0. */
 export function batchGateCode(reports: readonly Pick<ScanReport, 'findings' | 'verdict'>[], notScanned: number, failOn: FailOn): GateCode {
   const codes = reports.map((r) => gateCode(r, failOn));

@@ -52,4 +52,5 @@ export {
   type InventoryFormat,
 } from './inventory.js';
 export { mergeBatches, mergeInventories, MergeError } from './merge.js';
-export { gateCode, gateSentence, gateLine, gatingFindings, batchGateCode, type FailOn, type GateCode } from './gate.js';
+export { gateCode, gateSentence, gateLine, batchGateLine, gatingFindings, batchGateCode, type FailOn, type GateCode } from './gate.js';
+export { renderReport, type ReportFormat, type RenderOptions } from './render.js';

@@ -76,6 +76,25 @@ function exchangeBlocks(msg: EvidenceMessage): string[] {
   return out;
 }
 
+/**
+ * The fix for the identified stack with its steps, when the report carries one; the rule's general advice otherwise. The
+ * fix is the knowledge base's text, but a route or URL in it may be one the server named: it is escaped like any prose, and
+ * the command (which may carry the endpoint's URL) is a code span no content can close.
+ */
+function remediationParts(f: Finding): string[] {
+  const fix = f.fix;
+  if (!fix?.name) {
+    const out = [`**Remediation:** ${prose(f.remediation)}`];
+    if (fix) out.push(proseBlock(fix.summary));
+    return out;
+  }
+  return [
+    `**Remediation for ${escapeMarkdown(fix.name)}:** ${prose(fix.summary)}`,
+    fix.apply.map((step, i) => `${i + 1}. ${prose(step)}`).join('\n'),
+    `The code and how to check it: ${codeSpan(fix.command)}`,
+  ];
+}
+
 function findingSection(f: Finding, n: number, level: number): string {
   const parts: string[] = [];
   parts.push(heading(level, `${n}. ${prose(f.title)}`));
@@ -97,7 +116,7 @@ function findingSection(f: Finding, n: number, level: number): string {
   for (const [i, extra] of (ev.extra ?? []).entries()) parts.push(`Supporting exchange ${i + 1}:`, ...exchangeBlocks(extra));
   if (ev.notes?.length) parts.push(`Notes:\n\n${ev.notes.map((note) => `- ${proseBlock(note)}`).join('\n')}`);
 
-  parts.push(`**Remediation:** ${prose(f.remediation)}`);
+  parts.push(...remediationParts(f));
 
   const maps: string[] = [];
   if (f.cwe.length) maps.push(f.cwe.map(escapeMarkdown).join(', '));
@@ -132,6 +151,7 @@ function reportBody(report: ScanReport, level: number): string {
   const reasons = verdictReasons(report);
   if (reasons.length) parts.push(['Gatecrash cannot vouch for this target: there is no grade, and every gate but `--fail-on none` fails:', ...reasons.map((r) => `- ${prose(r)}`)].join('\n'));
   if (report.verdict.gradeCap) parts.push(`The grade is ${prose(report.verdict.gradeCap)}.`);
+  for (const notice of report.notices ?? []) parts.push(`**Note:** ${prose(notice)}`);
 
   const r = report.requests;
   parts.push(

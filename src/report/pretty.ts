@@ -91,7 +91,14 @@ function findingBlock(f: Finding, paint: Paint, verbose: boolean): string[] {
   ];
   if (f.evidence.baseline) lines.push(`${indent}${paint('baseline', 'dim')} ${evidenceLine('', f.evidence.baseline, verbose).trimStart()}`);
   for (const note of f.evidence.notes ?? []) lines.push(`${indent}${paint('note', 'dim')} ${safe(note)}`);
-  lines.push(`${indent}${paint('fix', 'green')} ${safe(f.remediation)}`);
+  // The fix for the identified stack when the report carries one; the rule's general advice otherwise.
+  if (f.fix?.name) {
+    lines.push(`${indent}${paint('fix', 'green')} ${paint(`(${safe(f.fix.name)})`, 'bold')} ${safe(f.fix.summary)}`);
+    lines.push(`${indent}${paint('  →', 'dim')} ${safe(f.fix.command)}`);
+  } else {
+    lines.push(`${indent}${paint('fix', 'green')} ${safe(f.remediation)}`);
+    if (f.fix) lines.push(`${indent}${paint('  →', 'dim')} ${safe(f.fix.summary)}`);
+  }
   return lines;
 }
 
@@ -112,6 +119,7 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
   if (report.partial) out.push(paint('Partial scan: the deadline, the budget or a cancellation cut it short.', 'yellow'));
   for (const reason of verdictReasons(report)) out.push(paint(`No grade: ${safe(reason)}`, 'red'));
   if (report.verdict.gradeCap) out.push(paint(`The grade is ${safe(report.verdict.gradeCap)}.`, 'dim'));
+  for (const notice of report.notices ?? []) out.push(paint(`Note: ${safe(notice)}`, 'yellow'));
 
   const fp = report.fingerprint;
   const server = [`Server: ${safe(serverLabel(report))}${fp.product !== 'unknown' ? ` (${Math.round(fp.confidence * 100)}%)` : ''}`];

@@ -5,8 +5,12 @@
 //   scan becomes one run with one invocation per report and the results of all of them.
 // - driver.rules lists every rule of the catalog, in catalog order, whether it fired or not: rule indexes never move
 //   between runs and the Security tab can show the help of every rule Gatecrash knows.
-// - The location of a result is the endpoint URL (artifactLocation.uri) with a placeholder region (line 1: GitHub wants
-//   a startLine), and a logical location `METHOD /path` of kind "resource".
+// - No artifact URI has a scheme: GitHub refuses a whole upload when one is not `file` (docs/sarif.md). A result's location
+//   is the endpoint written as a relative reference under the uriBaseId ENDPOINTS (`http/127.0.0.1:8000/generate`: the
+//   scheme as the first segment keeps a colon out of it, where a parser would read a scheme), with a placeholder region
+//   (line 1: GitHub wants a startLine), and a logical location `METHOD /path` of kind "resource". With a source location
+//   (`--source FILE[:LINE]`), the result is attached to that file of the repository instead and the endpoint becomes a
+//   related location. The full URL is in webRequest.target.
 // - security-severity is set on each rule (where GitHub reads it): the highest score among this run's results of the
 //   rule (the advisory's own CVSS for vuln.known-advisory when known), else the catalog severity. Each result carries
 //   its own score in properties too.
@@ -85,8 +89,14 @@ export interface SarifWebResponse {
   body?: SarifArtifactContent;
   noResponseReceived?: boolean;
 }
+export interface SarifArtifactLocation {
+  uri?: string;
+  uriBaseId?: string;
+  description?: SarifMessage;
+}
 export interface SarifLocation {
-  physicalLocation?: { artifactLocation: { uri: string }; region?: { startLine: number } };
+  id?: number;
+  physicalLocation?: { artifactLocation: SarifArtifactLocation; region?: { startLine: number } };
   logicalLocations?: { name?: string; fullyQualifiedName?: string; kind?: string }[];
   message?: SarifMessage;
 }
@@ -97,6 +107,7 @@ export interface SarifResult {
   level: SarifLevel;
   message: SarifMessage;
   locations: SarifLocation[];
+  relatedLocations?: SarifLocation[];
   partialFingerprints: Record<string, string>;
   webRequest?: SarifWebRequest;
   webResponse?: SarifWebResponse;
@@ -113,6 +124,7 @@ export interface SarifRun {
     };
   };
   automationDetails?: { id: string };
+  originalUriBaseIds?: Record<string, SarifArtifactLocation>;
   invocations: SarifInvocation[];
   results: SarifResult[];
   columnKind?: 'utf16CodeUnits' | 'unicodeCodePoints';
@@ -135,8 +147,16 @@ export interface RuleHelp {
 /** Plugged in by callers that have the knowledge base (src/knowledge); the report layer does not import it. */
 export type HelpProvider = (rule: RuleMeta) => RuleHelp | undefined;
 
+/** A file of the repository (relative to its root, `/`-separated) and a line: the code that serves a scanned route. */
+export interface SourceLocation {
+  file: string;
+  line?: number;
+}
+
 export interface SarifOptions {
   help?: HelpProvider;
+  /** The code a report's results are attached to (`--source`); without it they point at the endpoint. */
+  source?: (report: ScanReport) => SourceLocation | undefined;
   /** The advisory's own score (0–10) for an advisory finding; default: a "CVSS n.n" note in its evidence. */
   advisoryScore?: (finding: Finding) => number | undefined;
   /** driver.informationUri and the base of default helpUris. */
@@ -237,8 +257,9 @@ export function sarifText(text: string): SarifMessage {
 function resultMessage(f: Finding): SarifMessage {
   const proof = [exchangeOneLiner(f.evidence)];
   if (f.evidence.baseline) proof.push(`baseline ${exchangeOneLiner(f.evidence.baseline)}`);
-  const description = /[.!?]$/.test(f.description.trim()) ? f.description.trim() : `${f.description.trim()}.`;
-  return sarifText(`${description} Evidence (${f.confidence}): ${proof.join('; ')}.`);
+  const sentence = (t: string) => (/[.!?]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
+  const fix = f.fix ? ` ${f.fix.name ? `Fix for ${f.fix.name}: ${sentence(f.fix.summary)} Code and steps: ${f.fix.command}` : sentence(f.fix.summary)}` : '';
+  return sarifText(`${sentence(f.description)} Evidence (${f.confidence}): ${proof.join('; ')}.${fix}`);
 }
 
 function webRequestOf(f: Finding): SarifWebRequest {
@@ -267,8 +288,46 @@ function webResponseOf(f: Finding): SarifWebResponse {
   };
 }
 
-function resultOf(f: Finding, report: ScanReport, ruleIndex: number, score: number): SarifResult {
+/** The uriBaseId under which endpoints are written; described in run.originalUriBaseIds, with no URI of its own. */
+export const ENDPOINTS_BASE_ID = 'ENDPOINTS';
+
+/**
+ * An endpoint as a relative URI reference without a scheme: `http://127.0.0.1:8000/generate` → `http/127.0.0.1:8000/generate`.
+ * The scheme becomes the first segment (so no colon can be read as a scheme), brackets of an IPv6 host are percent-encoded
+ * (they are not allowed in a path), and the path keeps its own encoding.
+ */
+export function endpointArtifactUri(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol.replace(/:$/, '')}/${u.host.replace(/\[/g, '%5B').replace(/\]/g, '%5D')}${u.pathname}`;
+  } catch {
+    return `unknown/${encodeURIComponent(url)}`;
+  }
+}
+
+/** A repository file as a relative URI under %SRCROOT% (each segment percent-encoded). */
+function sourceArtifactUri(file: string): string {
+  return file.split('/').map(encodeURIComponent).join('/');
+}
+
+function locationsOf(f: Finding, source: SourceLocation | undefined): Pick<SarifResult, 'locations' | 'relatedLocations'> {
   const path = pathOf(f.endpoint.url);
+  const logicalLocations = [{ name: `${f.endpoint.method} ${path}`, fullyQualifiedName: `${f.endpoint.method} ${f.endpoint.url}`, kind: 'resource' }];
+  const endpoint = { artifactLocation: { uri: endpointArtifactUri(f.endpoint.url), uriBaseId: ENDPOINTS_BASE_ID }, region: { startLine: 1 } };
+  if (!source) return { locations: [{ physicalLocation: endpoint, logicalLocations }] };
+  return {
+    locations: [
+      {
+        physicalLocation: { artifactLocation: { uri: sourceArtifactUri(source.file), uriBaseId: '%SRCROOT%' }, region: { startLine: source.line ?? 1 } },
+        logicalLocations,
+        message: sarifText(`The code that serves ${f.endpoint.method} ${path}`),
+      },
+    ],
+    relatedLocations: [{ id: 1, physicalLocation: endpoint, message: sarifText(`The scanned endpoint ${f.endpoint.method} ${path}`) }],
+  };
+}
+
+function resultOf(f: Finding, report: ScanReport, ruleIndex: number, score: number, source: SourceLocation | undefined): SarifResult {
   const properties: Record<string, unknown> = {
     confidence: f.confidence,
     severity: f.severity,
@@ -287,6 +346,7 @@ function resultOf(f: Finding, report: ScanReport, ruleIndex: number, score: numb
   if (f.variant !== undefined) properties.variant = f.variant;
   if (f.advisory !== undefined) properties.advisory = f.advisory;
   if (f.related?.length) properties.related = f.related;
+  if (f.fix) properties.fix = f.fix;
   if (f.evidence.notes?.length) properties.notes = f.evidence.notes;
   if (f.evidence.baseline) properties.baseline = f.evidence.baseline;
   if (f.evidence.extra?.length) properties.extra = f.evidence.extra;
@@ -296,12 +356,7 @@ function resultOf(f: Finding, report: ScanReport, ruleIndex: number, score: numb
     kind: 'fail',
     level: sarifLevel(f.severity),
     message: resultMessage(f),
-    locations: [
-      {
-        physicalLocation: { artifactLocation: { uri: f.endpoint.url }, region: { startLine: 1 } },
-        logicalLocations: [{ name: `${f.endpoint.method} ${path}`, fullyQualifiedName: `${f.endpoint.method} ${f.endpoint.url}`, kind: 'resource' }],
-      },
-    ],
+    ...locationsOf(f, source),
     partialFingerprints: { [FINGERPRINT_KEY]: f.id },
     webRequest: webRequestOf(f),
     webResponse: webResponseOf(f),
@@ -331,13 +386,16 @@ function invocationOf(report: ScanReport, ruleIndex: Map<RuleId, number>): Sarif
       message: { text: 'The scan was cut short (deadline, request budget or cancellation); rules that did not finish are listed as skipped or inconclusive.' },
     });
   }
-  const configuration: SarifNotification[] = report.rules
-    .filter((r) => r.status === 'skipped')
-    .map((r) => ({
-      level: 'note' as const,
-      message: sarifText(`Rule ${r.rule} was skipped${r.reason ? `: ${r.reason}` : '.'}`),
-      associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
-    }));
+  const configuration: SarifNotification[] = [
+    ...(report.notices ?? []).map((text) => ({ level: 'warning' as const, message: sarifText(text), properties: { phase: 'credentials' } })),
+    ...report.rules
+      .filter((r) => r.status === 'skipped')
+      .map((r) => ({
+        level: 'note' as const,
+        message: sarifText(`Rule ${r.rule} was skipped${r.reason ? `: ${r.reason}` : '.'}`),
+        associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
+      })),
+  ];
   // An incomplete scan did not do its job: the gate cannot vouch for the target.
   const hadErrors = report.errors.length > 0 || report.rules.some((r) => r.status === 'error') || report.verdict.status !== 'complete';
   return {
@@ -384,7 +442,10 @@ export function toSarif(input: ScanReport | readonly ScanReport[], options: Sari
   }
 
   const rules = RULE_IDS.map((id) => ruleDescriptor(RULES[id], ruleScore.get(id) ?? SECURITY_SEVERITY[RULES[id].severity], options, informationUri));
-  const results = reports.flatMap((r) => r.findings.map((f) => resultOf(f, r, ruleIndex.get(f.rule) ?? -1, scoreOf(f))));
+  const results = reports.flatMap((r) => {
+    const source = options.source?.(r);
+    return r.findings.map((f) => resultOf(f, r, ruleIndex.get(f.rule) ?? -1, scoreOf(f), source));
+  });
   const version = reports[0]?.tool.version ?? options.toolVersion ?? '0.0.0';
 
   const run: SarifRun = {
@@ -398,6 +459,9 @@ export function toSarif(input: ScanReport | readonly ScanReport[], options: Sari
       },
     },
     ...(options.category !== undefined ? { automationDetails: { id: options.category } } : {}),
+    originalUriBaseIds: {
+      [ENDPOINTS_BASE_ID]: { description: { text: 'The scanned HTTP endpoints, each written scheme/host:port/path (not files of the repository; the full URL is in the result\'s webRequest).' } },
+    },
     invocations: reports.map((r) => invocationOf(r, ruleIndex)),
     results,
     columnKind: 'utf16CodeUnits',

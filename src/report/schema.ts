@@ -13,6 +13,7 @@ import type {
   RuleResult,
   ScanError,
   ScanReport,
+  StackFix,
 } from '../engine/types.js';
 
 const headers = z.record(z.string(), z.string());
@@ -75,6 +76,15 @@ export const EvidenceSchema = z.object({
   notes: z.array(z.string()).optional(),
 });
 
+export const StackFixSchema = z.object({
+  framework: z.string().nullable(),
+  name: z.string().nullable(),
+  summary: z.string(),
+  apply: z.array(z.string()),
+  candidates: z.array(z.object({ framework: z.string(), confidence: z.number().min(0).max(1).nullable() })).optional(),
+  command: z.string(),
+});
+
 export const FindingSchema = z.object({
   id: z.string(),
   rule: RuleIdSchema,
@@ -95,7 +105,9 @@ export const FindingSchema = z.object({
     product: z.string().nullable(),
     version: z.string().nullable(),
     modelFamily: z.string().nullable(),
+    confidence: z.number().min(0).max(1).optional(),
   }),
+  fix: StackFixSchema.optional(),
   variant: z.string().optional(),
   related: z.array(z.string()).optional(),
   advisory: z.string().optional(),
@@ -209,6 +221,7 @@ export const ScanReportSchema = z
     }),
     timings: z.record(z.string(), z.number()),
     errors: z.array(ScanErrorSchema),
+    notices: z.array(z.string()).optional(),
   })
   // No `id` here: an id would turn the top level into a $ref, and MCP wants outputSchema to be `type: object` inline.
   .meta({
@@ -229,4 +242,5 @@ export type _ExchangeRequestAgrees = Assert<Agree<z.infer<typeof ExchangeRequest
 export type _FingerprintAgrees = Assert<Agree<z.infer<typeof FingerprintSchema>, Fingerprint>>;
 export type _CredentialHeaderAgrees = Assert<Agree<z.infer<typeof CredentialHeaderSchema>, CredentialHeader>>;
 export type _RuleResultAgrees = Assert<Agree<z.infer<typeof RuleResultSchema>, RuleResult>>;
+export type _StackFixAgrees = Assert<Agree<z.infer<typeof StackFixSchema>, StackFix>>;
 export type _ScanErrorAgrees = Assert<Agree<z.infer<typeof ScanErrorSchema>, ScanError>>;

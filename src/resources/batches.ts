@@ -34,13 +34,18 @@ function findBatch(uri: URL, variables: Record<string, string | string[]>): Batc
   return batch;
 }
 
-/** The batch's Markdown report, from the full reports still kept; a report no longer kept is said so. */
-function markdown(s: BatchSummary): string {
+/**
+ * The batch's Markdown report, from the full reports still kept; a report no longer kept is said so. The knowledge base
+ * (each finding's fix) loads on the first read, not with the server.
+ */
+async function markdown(s: BatchSummary): Promise<string> {
+  const { suggestRemediationCommand, withStackFixes } = await import('../knowledge/index.js');
   const reports: ScanReport[] = [];
   const errors: BatchError[] = [];
   for (const r of s.results) {
     const report = scanById(r.scanId);
-    if (report) reports.push(report);
+    // With the fix for each scan's identified stack, as the single scan's Markdown resource shows it.
+    if (report) reports.push(withStackFixes(report, suggestRemediationCommand));
     else errors.push({ url: r.url, message: `Scanned (scan ${r.scanId}, grade ${r.grade ?? 'none'}), but its full report is no longer kept: the newest 50 scans are.` });
   }
   return toBatchMarkdown({ schemaVersion: 1, reports, errors: [...errors, ...s.errors] });
@@ -65,6 +70,6 @@ export function registerBatchResources(server: McpServer): void {
     'batch-report-markdown',
     new ResourceTemplate(`${BATCH_URI_TEMPLATE}/report.md`, { list: list(true) }),
     { title: 'Gatecrash batch report (Markdown)', description: 'A scan_targets batch as one Markdown report: a summary table, then each target.', mimeType: 'text/markdown' },
-    (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: markdown(findBatch(uri, variables)) }] }),
+    async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: await markdown(findBatch(uri, variables)) }] }),
   );
 }

@@ -79,8 +79,9 @@ export function registerScanResources(server: McpServer): void {
     },
     async (uri, variables) => {
       const report = findScan(uri, variables);
-      const { toMarkdown } = await import('../report/markdown.js');
-      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: toMarkdown(report) }] };
+      const [{ toMarkdown }, { suggestRemediationCommand, withStackFixes }] = await Promise.all([import('../report/markdown.js'), import('../knowledge/index.js')]);
+      // The fix for the identified stack, pointing at suggest_remediation (a report the CLI kept points at its own command).
+      return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: toMarkdown(withStackFixes(report, suggestRemediationCommand)) }] };
     },
   );
 }

@@ -11,6 +11,8 @@ export const ExplanationOutputSchema = z.object({
   summary: z.string(),
   manualChecks: z.array(z.object({ command: z.string(), expect: z.string() })),
   applicableFrameworks: strings,
+  /** null when the finding's fingerprint was too unsure to choose: suggest_remediation then needs a framework. */
+  recommendedFramework: z.string().nullable(),
   markdown: z.string(),
 });
 

@@ -16,7 +16,7 @@ export default defineTool({
   input: z.object({
     ...findingInputs,
     rule: z.string().max(100).optional().describe('A rule id, e.g. auth.missing (list_checks)'),
-    framework: z.string().max(40).optional().describe("Default: the finding's server, else fastapi"),
+    framework: z.string().max(40).optional().describe("Default: the finding's server if identified surely (else you are asked), else fastapi"),
     url: z.string().max(2048).optional().describe('The endpoint URL to fill in when no finding is given'),
   }),
   output: RemediationOutputSchema,
@@ -26,8 +26,10 @@ export default defineTool({
     if ('error' in resolved) return toolError(resolved.error);
     const { finding } = resolved;
     const { RULE_IDS } = await import('../engine/types.js');
-    const { FRAMEWORK_INFO, applicableFrameworks, contextFromFinding, defaultFrameworkFor, isApplicable, isFramework, isRuleId, remediationFor, renderRemediationMarkdown } =
-      await import('../knowledge/index.js');
+    const {
+      FRAMEWORK_INFO, applicableFrameworks, chooseFramework, contextFromFinding, defaultFrameworkFor, isApplicable, isFramework, isRuleId, remediationFor,
+      renderRemediationMarkdown,
+    } = await import('../knowledge/index.js');
     const rule = args.rule ?? finding?.rule;
     if (!rule) return toolError('Pass findingId (from scan_endpoint), a finding object, or a rule id (list_checks names them).');
     if (!isRuleId(rule)) return toolError(`Unknown rule "${rule.slice(0, 100)}". Valid rules: ${RULE_IDS.join(', ')}.`);
@@ -35,7 +37,17 @@ export default defineTool({
       return toolError(`The rule "${args.rule}" and the finding's rule "${finding.rule}" differ: pass one of them, or make them agree.`);
     }
     const valid = applicableFrameworks(rule);
-    const framework = args.framework ?? defaultFrameworkFor(rule, finding ?? null);
+    // A finding's fingerprint chooses only when it is sure enough; a rule alone gets the documented default.
+    let framework = args.framework;
+    if (framework === undefined && finding?.server) {
+      const choice = chooseFramework(rule, { product: finding.server.product ?? null, confidence: finding.server.confidence ?? null });
+      if (!choice.framework) {
+        const names = choice.candidates.map((c) => `${c.framework}${c.confidence !== null ? ` (${Math.round(c.confidence * 100)}%)` : ''}`);
+        return toolError(`No framework was chosen for this finding: ${choice.reason}. Call suggest_remediation again with framework set to the one the server runs, e.g. one of: ${names.join(', ')}.`);
+      }
+      framework = choice.framework;
+    }
+    framework ??= defaultFrameworkFor(rule, finding ?? null);
     if (!isFramework(framework)) {
       return toolError(`Unknown framework "${framework.slice(0, 40)}". Valid frameworks for ${rule}: ${valid.join(', ')}.`);
     }

@@ -4,12 +4,11 @@
 // variables and container size, and tells the host its own size.
 import type { McpUiHostCapabilities, McpUiHostContext, McpUiInitializeResult } from '@modelcontextprotocol/ext-apps';
 import type { Finding, ScanReport } from '../engine/types.js';
-import { FRAMEWORK_INFO } from '../knowledge/frameworks.js';
-import type { Framework } from '../knowledge/types.js';
 import type { ViewFix, ViewVerifyResult } from '../report/view-payload.js';
 import type { FixChoice, ViewActions } from './actions.js';
 import { BridgeError, PROTOCOL_VERSION, connectHost, type Bridge } from './bridge.js';
 import { h, untrusted } from './dom.js';
+import { frameworkName } from './fix-panel.js';
 import { renderReport } from './report.js';
 import { applyHostContext, reportSize } from './theme.js';
 import { renderVerdictsOnly } from './verify-panel.js';
@@ -90,10 +89,6 @@ class HostSession {
         : { verifyHint: 'This assistant does not let the view call verify_fix: ask the assistant to verify the fix.' }),
     };
   }
-}
-
-function frameworkName(id: string): string {
-  return Object.hasOwn(FRAMEWORK_INFO, id) ? FRAMEWORK_INFO[id as Framework].name : id;
 }
 
 function strings(v: unknown): string[] {

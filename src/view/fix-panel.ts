@@ -1,8 +1,11 @@
 // The fix for one finding: the report's one-line remediation, then, on request, the code for the server's own stack with a
 // picker for every other framework a fix exists for, how to apply it and how to check it. The code comes from Gatecrash's
 // knowledge base (through suggest_remediation, or from the file), filled with the finding's paths and header names, which
-// the target chose: it is shown as text like everything else.
+// the target chose: it is shown as text like everything else. A finding whose scan could not tell the server's stack
+// surely enough (its `fix` names candidates, not a framework) gets no fix by a guess: the person picks the framework.
 import type { Finding } from '../engine/types.js';
+import { FRAMEWORK_INFO } from '../knowledge/frameworks.js';
+import type { Framework } from '../knowledge/types.js';
 import type { ViewFix } from '../report/view-payload.js';
 import type { FixAnswer, ViewActions } from './actions.js';
 import { clear, h, heading, textBlock, uid, untrusted } from './dom.js';
@@ -43,9 +46,21 @@ function fixOutput(fix: ViewFix, level: number): HTMLElement {
   );
 }
 
+/** A framework's display name (the id itself for one this view does not know). */
+export function frameworkName(id: string): string {
+  return Object.hasOwn(FRAMEWORK_INFO, id) ? FRAMEWORK_INFO[id as Framework].name : id;
+}
+
 export function renderFixPanel(finding: Finding, actions: ViewActions, level: number): HTMLElement {
   const selectId = uid('framework');
-  const select = h('select', { id: selectId, disabled: true }, h('option', { value: '' }, 'The server\'s own stack'));
+  const candidates = finding.fix && finding.fix.framework === null ? (finding.fix.candidates ?? []) : [];
+  const choose = candidates.length > 0;
+  const select = h(
+    'select',
+    { id: selectId, disabled: !choose },
+    h('option', { value: '' }, choose ? 'Choose the server\'s framework' : 'The server\'s own stack'),
+    ...candidates.map((c) => h('option', { value: c.framework }, `${untrusted(frameworkName(c.framework))}${c.confidence === null ? '' : ` (${Math.round(c.confidence * 100)}%)`}`)),
+  );
   const show = h('button', { type: 'button' }, 'Show the fix');
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
   const output = h('div', { class: 'fix-slot' });
@@ -70,11 +85,18 @@ export function renderFixPanel(finding: Finding, actions: ViewActions, level: nu
       show.disabled = false;
     } finally {
       busy = false;
-      // Until a first answer names the frameworks, the picker holds only its placeholder.
-      select.disabled = select.value === '';
+      // Until a first answer names the frameworks, the picker holds only its placeholder (or the candidates to choose from).
+      select.disabled = select.value === '' && !choose;
     }
   };
-  show.addEventListener('click', () => void load());
+  show.addEventListener('click', () => {
+    if (choose && !select.value) {
+      status.textContent = 'The scan could not tell the server\'s stack surely enough to choose a fix: choose its framework.';
+      select.focus();
+      return;
+    }
+    void load(select.value || undefined);
+  });
   select.addEventListener('change', () => {
     if (select.value) void load(select.value);
   });

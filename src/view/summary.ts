@@ -58,6 +58,8 @@ export function renderSummary(report: ScanReport, level: number): HTMLElement {
     heading(level, { class: 'title' }, 'Gatecrash scan of ', h('span', { class: 'target' }, untrusted(report.target.url))),
     gradeBlock(report),
     severityCounts(report),
+    // How the scan was asked for, when the reader should know (a key too short or too common to redact everywhere).
+    ...(report.notices ?? []).map((n) => h('p', { class: 'notice' }, `Note: ${untrusted(n)}`)),
     h('dl', { class: 'facts' }, ...facts),
   );
 }

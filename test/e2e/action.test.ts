@@ -1,12 +1,13 @@
 // The GitHub Action's script (scripts/action.sh) run locally, as the runner would: inputs in INPUT_*, outputs in the
 // GITHUB_OUTPUT file, the built CLI in place of the published one (GATECRASH_CLI), emulated FastAPI wrappers as targets.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
+import { uploadBlockers } from '../report/helpers.js';
 import { ROOT, runAction, type ActionRun } from './action-run.js';
 
 /** The secret may appear only inside the ::add-mask:: commands that hide it. */
@@ -133,9 +134,24 @@ describe('scripts/action.sh (the GitHub Action)', () => {
     expect(wrongFlag.code).toBe(2);
   }, 60_000);
 
+  it('source attaches every result to the code that serves the route; no artifact URI has a scheme', async () => {
+    mkdirSync(join(dir, 'app'), { recursive: true });
+    writeFileSync(join(dir, 'app/main.py'), '# the FastAPI app\n');
+    const run = await runAction(dir, { url: `${open.url}/generate`, source: 'app/main.py:1', 'sarif-file': 'source.sarif' });
+    expect(run.code, run.stderr).toBe(1);
+    const sarif = JSON.parse(readFileSync(join(dir, 'source.sarif'), 'utf8'));
+    const results = sarif.runs[0].results as { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }[];
+    expect(results.length).toBeGreaterThan(0);
+    for (const r of results) expect(r.locations[0]!.physicalLocation.artifactLocation.uri).toBe('app/main.py');
+    expect(uploadBlockers(sarif)).toEqual([]);
+    const missing = await runAction(dir, { url: `${open.url}/generate`, source: 'app/nothere.py', 'sarif-file': 'missing.sarif' });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/--source app\/nothere\.py: there is no such file/);
+  }, 60_000);
+
   it('action.yml declares the inputs and outputs the script serves and runs it with inputs only in the environment', () => {
     const yml = readFileSync(join(ROOT, 'action.yml'), 'utf8');
-    for (const input of ['url', 'targets', 'headers', 'fail-on', 'depth', 'sarif-file', 'allow-private', 'html-file']) expect(yml).toMatch(new RegExp(`^  ${input}:\\n`, 'm'));
+    for (const input of ['url', 'targets', 'headers', 'fail-on', 'depth', 'sarif-file', 'allow-private', 'source', 'html-file']) expect(yml).toMatch(new RegExp(`^  ${input}:\\n`, 'm'));
     for (const output of ['score', 'grade', 'findings', 'sarif-file', 'html-file']) expect(yml).toContain(`${output}:\n    description:`);
     expect(yml).toMatch(/using: composite/);
     expect(yml).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/action.sh"');

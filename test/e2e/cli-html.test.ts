@@ -58,6 +58,6 @@ describe('gatecrash scan --format html / --html', () => {
   it('--html where it means nothing is a sentence, exit 2', async () => {
     const r = await runCli(['checks', '--html', join(dir, 'x.html')]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe('gatecrash: --html applies to scan (and demo): gatecrash scan URL --html report.html');
+    expect(r.stderr.trim()).toBe("gatecrash: --html is not a flag of 'gatecrash checks' (it belongs to 'scan', 'demo'); run gatecrash checks --help for its flags.");
   });
 });

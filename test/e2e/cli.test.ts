@@ -1,7 +1,7 @@
 import { runCli, type CliRun } from './cli-run.js';
 // The built CLI as a user and a CI job see it: formats, --output, exit codes (also when SARIF is written), usage errors,
 // the rule catalog. Emulated FastAPI wrappers on loopback stand in for the seed's app.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -131,6 +131,50 @@ describe('usage errors', () => {
     expectSentence(await runCli(['scan', '--targets', '/dev/null', '--parallel', '99']), /--parallel takes a whole number/);
   }, 60_000);
 
+  it("speaks the user's language: the flag as typed, what it takes, one sentence, never a credential", async () => {
+    const url = 'http://127.0.0.1:9/';
+    const cases: [string[], string][] = [
+      [['scan', url, '--fail-on', 'info'], "--fail-on takes critical, high, medium, low or none; got 'info'."],
+      [['scan', url, '--budget', 'abc'], "--budget takes a whole number of requests from 1 to 2000; got 'abc'."],
+      [['scan', url, '--budget', '-5'], "--budget takes a whole number of requests from 1 to 2000; got '-5'."],
+      [['scan', url, '--budget=0'], "--budget takes a whole number of requests from 1 to 2000; got '0'."],
+      [['scan', url, '--fial-on', 'high'], "--fial-on is not a flag of 'gatecrash scan': did you mean --fail-on?"],
+      [['scan', url, '--port', '1'], "--port is not a flag of 'gatecrash scan' (it belongs to 'serve'); run gatecrash scan --help for its flags."],
+      [['scan', url, '--format', 'sarf'], "--format takes pretty, json, sarif, markdown or html (did you mean sarif?); got 'sarf'."],
+      [['scan', url, '--timeout', '0'], "--timeout takes a duration from 1s to 10m, such as 60, 60s, 1500ms or 2m; got '0'."],
+      [['scan', url, '--output'], '--output needs a value (a file name).'],
+      [['scan', url, '--output', '--format', 'json'], '--output needs a value (a file name).'],
+      [['scan', url, '--allow-private=yes'], '--allow-private is a switch and takes no value; write --allow-private alone.'],
+      [['scann', url], "Unknown command 'scann': did you mean gatecrash scan? Run gatecrash --help for the commands."],
+      [['checks', '--depth', 'deep'], "--depth is not a flag of 'gatecrash checks' (it belongs to 'scan', 'discover', 'demo'); run gatecrash checks --help for its flags."],
+    ];
+    for (const [args, sentence] of cases) {
+      const run = await runCli(args);
+      expectSentence(run, /./);
+      expect(run.stderr, args.join(' ')).toBe(`gatecrash: ${sentence}\n`);
+    }
+    const env = await runCli(['scan', url], { GATECRASH_BUDGET: 'lots' });
+    expect(env.stderr).toBe("gatecrash: GATECRASH_BUDGET takes a whole number of requests from 1 to 2000; got 'lots'.\n");
+    // A header written with '=' is named by its header name; the value, which may be a key, is never shown.
+    const header = await runCli(['scan', url, '--header', 'X-API-Key=sk-live-secret-1234']);
+    expect(header.stderr).toBe("gatecrash: --header takes 'Name: value' with a colon; write --header 'X-API-Key: …' instead of '=' (the value is not shown, as it may be a credential).\n");
+    const bearer = await runCli(['scan', url, '--bearer', 'sk-live-secret-1234', '--bearer', 'sk-other-secret-5678']);
+    expect(bearer.stderr).not.toMatch(/sk-live|sk-other/);
+  }, 60_000);
+
+  it('a broken YAML targets file: where, and what is wrong, in one sentence', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gatecrash-yaml-'));
+    try {
+      const file = join(dir, 'fleet.yaml');
+      writeFileSync(file, '- url: http://127.0.0.1:9/generate\n  headers: {X-API-Key: a: b}\n');
+      const run = await runCli(['scan', '--targets', file]);
+      expectSentence(run, /is not valid YAML at line 2, column \d+: [a-z].*\.\n$/);
+      expect(run.stderr).not.toMatch(/:\n?$|\^/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('no arguments prints the usage and exits 2; --help exits 0', async () => {
     const none = await runCli([]);
     expect(none.code).toBe(2);
@@ -155,5 +199,22 @@ describe('gatecrash checks', () => {
     const json = await runCli(['checks', '--format', 'json']);
     expect(json.code).toBe(0);
     expect(JSON.parse(json.stdout)).toEqual(Object.values(RULES));
+    const md = await runCli(['checks', '--format', 'markdown']);
+    expect(md.code).toBe(0);
+    expect(md.stdout.split('\n').filter((l) => l.startsWith('| `'))).toHaveLength(Object.keys(RULES).length);
+  });
+
+  it('shows one rule: what it finds, how it is proven, the fix, in text, Markdown and JSON', async () => {
+    const text = await runCli(['checks', 'auth.missing']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/^Missing authentication on inference endpoint \(auth\.missing\) — high\n/);
+    expect(text.stdout).toContain('How Gatecrash proved it:');
+    expect(text.stdout).toContain('Fix: ');
+    expect(text.stdout).not.toContain('auth.admin-exposed');
+    const md = await runCli(['checks', 'auth.missing', '--format', 'markdown']);
+    expect(md.stdout).toMatch(/^## Missing authentication on inference endpoint \(`auth\.missing`\)/);
+    const json = JSON.parse((await runCli(['checks', 'auth.missing', '--format', 'json'])).stdout);
+    expect(json).toMatchObject({ id: 'auth.missing', severity: 'high', explanation: { rule: 'auth.missing' } });
+    expectSentence(await runCli(['checks', 'auth.mising']), /'auth\.mising' is not a rule: did you mean auth\.missing\?/);
   });
 });

@@ -369,7 +369,7 @@ describe('discover refuses what it must never touch, in one sentence', () => {
       [['discover', 'fd00::/64'], /at most 16,777,216/],
       [['discover', '127.0.0.1', '--shard', '0/4'], /--shard takes K\/N/],
       [['discover', '127.0.0.1', '--ports', '0'], /--ports takes ports from 1 to 65535/],
-      [['discover', '127.0.0.1', '--rate', '0'], /--rate takes new connections a second/],
+      [['discover', '127.0.0.1', '--rate', '0'], /--rate takes a whole number of new connections a second from 1 to \d+; got '0'\./],
       [['discover', '127.0.0.1', '--format', 'sarif'], /SARIF holds the findings of scans/],
       [['discover', 'not_a host!'], /neither an address/],
       [['merge', join(tmpdir(), 'gatecrash-no-such-file.json')], /does not exist/],

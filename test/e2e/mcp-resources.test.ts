@@ -84,6 +84,9 @@ describe('MCP resources and prompts', () => {
     expect(md.contents[0]!.mimeType).toBe('text/markdown');
     expect(textOf(md.contents)).toMatch(/^# Gatecrash scan of /);
     expect(textOf(md.contents)).toContain('auth.missing');
+    // The fix for the identified stack, as in the CLI's Markdown, and how to ask for its code over MCP.
+    expect(textOf(md.contents)).toContain('**Remediation for FastAPI:**');
+    expect(textOf(md.contents)).toMatch(/`suggest_remediation with this finding \(GC-[0-9a-f]{16}\)`/);
   });
 
   it('lists every scan of the session, newest first, completes their ids, and keeps credentials out', async () => {

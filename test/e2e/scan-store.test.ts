@@ -131,6 +131,23 @@ describe('CLI', () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toMatch(/^gatecrash: No scan no-such-scan in the local scan store \(.*\): gatecrash scans lists/);
 
+    // gatecrash fix finds a finding of a kept scan by its id alone, or every finding of the scan by --scan-id.
+    const missing = openReport.findings.find((f) => f.rule === 'auth.missing')!;
+    expect(missing.fix).toMatchObject({ framework: 'fastapi', name: 'FastAPI' });
+    const fix = await runCli(['fix', missing.id], env);
+    expect(fix.code, fix.stderr).toBe(0);
+    expect(fix.stdout).toMatch(/^Fix: Missing authentication on inference endpoint — FastAPI\n/);
+    expect(fix.stdout).toContain(`--port ${new URL(open.url).port}`);
+    const all = await runCli(['fix', '--scan-id', openReport.scanId], env);
+    expect(all.code, all.stderr).toBe(0);
+    expect(all.stdout).toMatch(/^Fix: Fixes for \d+ rules \(auth\.missing, /);
+    const absent = await runCli(['fix', 'GC-0123456789abcdef'], env);
+    expect(absent.code).toBe(2);
+    expect(absent.stderr).toMatch(/^gatecrash: No scan in the local scan store \(.*\) holds GC-0123456789abcdef: fix needs the report the finding is in: --report FILE/);
+    const off = await runCli(['fix', missing.id], { ...env, GATECRASH_NO_STORE: '1' });
+    expect(off.code).toBe(2);
+    expect(off.stderr).toMatch(/needs the report the finding is in: --report FILE .*; the local scan store is turned off \(GATECRASH_NO_STORE\)\.\n$/);
+
     const before = storedFiles(home).length;
     await runCli(['scan', `${open.url}/generate`, '--format', 'json', '--no-store'], env);
     await runCli(['scan', `${open.url}/generate`, '--format', 'json'], { ...env, GATECRASH_NO_STORE: '1' });
@@ -151,6 +168,8 @@ describe('MCP across a restart', () => {
     }
     const finding = report.findings[0];
     expect(finding).toBeDefined();
+    // The full report carries each finding's fix for the identified stack; the brief result stays brief.
+    expect(finding?.fix?.command).toBe(`suggest_remediation with this finding (${finding?.id})`);
 
     const second = await connectStdio(['mcp'], { XDG_CACHE_HOME: home });
     try {

@@ -20,6 +20,7 @@ import { toSarif } from '../../src/report/sarif.js';
 import { createServer } from '../../src/server.js';
 import { SENTINELS, startPromptInjectionTarget, type PromptInjectionTarget } from '../targets/prompt-injection.js';
 import { liveMarkup } from '../report/markdown-live.js';
+import { runCli } from './cli-run.js';
 
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
 /** The longest quote Gatecrash writes (a template excerpt, a structured field's bound). */
@@ -180,7 +181,8 @@ describe('a scanned server cannot talk to the assistant', () => {
     const res = (await client.callTool({ name: 'fingerprint_endpoint', arguments: { url: target.url } })) as ToolResult;
     const text = textOf(res);
     expectModelText('fingerprint_endpoint text', text);
-    expect(text).toMatch(/^OpenAI-compatible server/m);
+    // Named by what the server does (pydantic 422s, FastAPI's error bodies, an OpenAPI document), never by its banners.
+    expect(text).toMatch(/^FastAPI application \(confidence \d+%\)/m);
     console.log(`\nWhat the assistant reads from fingerprint_endpoint:\n\n${text}\n`);
     expect(expectSafeStructure('fingerprint_endpoint structuredContent', res.structuredContent)).toBeGreaterThan(0);
   });
@@ -288,5 +290,25 @@ describe('a scanned server cannot talk to the assistant', () => {
     }
     expect(INVISIBLE.test(JSON.stringify(sarif))).toBe(false);
     for (const verbose of [false, true]) expectSafeText(`pretty (verbose ${verbose})`, toPretty(report, { color: false, verbose }));
+  });
+
+  it("the CLI: every format with each finding's fix for the identified stack, and its line on stderr", async () => {
+    const scanCli = (format: string) => runCli(['scan', target.url, '--format', format, '--fail-on', 'none'], { GATECRASH_NO_STORE: '1' });
+    const md = await scanCli('markdown');
+    expect(md.code).toBe(0);
+    expect(md.stdout).toContain('**Remediation for FastAPI:**');
+    expectModelText('CLI Markdown', outsideFences(md.stdout));
+    expectSafeMarkdown('CLI Markdown', md.stdout);
+    expectSafeText('CLI stderr', md.stderr);
+    const sarif = JSON.parse((await scanCli('sarif')).stdout) as ReturnType<typeof toSarif>;
+    const messages = sarif.runs[0]!.results.map((r) => r.message.text);
+    expect(messages.some((m) => m.includes('Fix for FastAPI:'))).toBe(true);
+    for (const m of messages) {
+      expectSafeText('CLI SARIF message', m);
+      expect(m, 'CLI SARIF message: an unescaped bracket').not.toMatch(/(^|[^\\])[[\]]/);
+    }
+    const pretty = await scanCli('pretty');
+    expect(pretty.stdout).toContain('fix (FastAPI)');
+    expectSafeText('CLI terminal', pretty.stdout);
   });
 });

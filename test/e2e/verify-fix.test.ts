@@ -165,7 +165,7 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
       writeFileSync(bad, '{"hello":"world"}');
       const cases: [string[], RegExp][] = [
         [[], /verify needs the earlier scan/],
-        [['--report', join(dir, 'missing.json')], /Cannot read the report/],
+        [['--report', join(dir, 'missing.json')], /--report \S+missing\.json: cannot read the file \(it does not exist\)\./],
         [['--report', bad], /not a Gatecrash JSON report/],
         [['--report', join(dir, 'report.json'), `http://127.0.0.1:${closedPort}/generate`], /Could not reach/],
         [['--report', join(dir, 'report.json'), 'a', 'b'], /at most one URL/],

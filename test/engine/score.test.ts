@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { gradeFor, scoreFindings } from '../../src/engine/score.js';
 import type { Finding } from '../../src/engine/types.js';
 
-const f = (rule: string, severity: Finding['severity'], confidence: Finding['confidence'] = 'confirmed') => ({ rule, severity, confidence }) as Finding;
+const f = (rule: string, severity: Finding['severity'], confidence: Finding['confidence'] = 'confirmed') =>
+  ({ rule, severity, confidence, endpoint: { method: 'POST', url: 'http://127.0.0.1:8000/generate' } }) as Finding;
 
-describe('score (CHECKS.md formula)', () => {
+describe('score (README "Scoring")', () => {
   it('subtracts each rule once, further findings a fifth, tentative a quarter', () => {
     expect(scoreFindings([])).toBe(100);
     expect(scoreFindings([f('auth.missing', 'high')])).toBe(75);

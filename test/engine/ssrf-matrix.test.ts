@@ -10,7 +10,7 @@ import tls from 'node:tls';
 import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { configFromEnv } from '../../src/config.js';
+import { configFrom } from '../../src/commands/options.js';
 import { classifyAddress, GuardError, resolveAndPin, type Resolver } from '../../src/engine/http/guard.js';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanOptions } from '../../src/engine/types.js';
@@ -318,7 +318,7 @@ describe('SSRF matrix', () => {
     rows.push({ group: g, input: 'http://10.0.0.5:8000/  allow=10.0.0.0/8', expected: 'pinned', outcome: `pinned ${pinned.address} (guard only)`, connects: 'not scanned' });
     await expect(resolveAndPin(new URL('http://10.0.0.5:8000/'), { allowPrivate: false, allow: [] })).rejects.toBeInstanceOf(GuardError);
     // The environment variable maps onto the same option.
-    expect(configFromEnv({ GATECRASH_ALLOW: ' llm.test, 10.0.0.0/8 ,' }).allow).toEqual(['llm.test', '10.0.0.0/8']);
+    expect(configFrom({ values: {}, positionals: [], spelt: {} }, { GATECRASH_ALLOW: ' llm.test, 10.0.0.0/8 ,' }).allow).toEqual(['llm.test', '10.0.0.0/8']);
   });
 
   it('the CLI maps --allow and GATECRASH_ALLOW (flags win)', async () => {

@@ -99,8 +99,8 @@ describe('remediation coverage', () => {
       expect(s.verify.length, where).toBeGreaterThan(1);
       expect(s.summary.length, where).toBeGreaterThan(40);
       expect(s.code, where).not.toMatch(/\bNaN\b|\[object Object\]/);
-      const rescan = s.verify.find((v) => v.startsWith('npx gatecrash scan '));
-      expect(rescan, where).toMatch(/^npx gatecrash scan \S+ --fail-on high/);
+      const rescan = s.verify.find((v) => v.startsWith('gatecrash scan '));
+      expect(rescan, where).toMatch(/^gatecrash scan \S+ --fail-on high/);
       expect(s.verify.some((v) => v.startsWith('curl ') || v.startsWith('for ') || v.includes('| grep')), `${where} has a curl check`).toBe(true);
       expect(renderRemediationMarkdown(s)).toContain(s.code.trimEnd());
     }
@@ -109,7 +109,7 @@ describe('remediation coverage', () => {
   it('the re-scan command targets the finding\'s URL, with the depth and credentials the rule needs', () => {
     const f = { rule: 'auth.missing', endpoint: { method: 'POST', url: 'http://10.0.0.5:8000/generate' } };
     const s = remediationFor('auth.missing', 'fastapi', { url: f.endpoint.url });
-    expect(s.verify).toContain('npx gatecrash scan http://10.0.0.5:8000/generate --fail-on high  # expect: exit status 0 — no high or critical finding left');
+    expect(s.verify).toContain('gatecrash scan http://10.0.0.5:8000/generate --fail-on high  # expect: exit status 0 — no high or critical finding left');
     const deep = remediationFor('cost.no-rate-limit', 'nginx');
     expect(deep.verify.some((v) => /--fail-on high --depth deep/.test(v))).toBe(true);
     const keyed = remediationFor('auth.weak-key-handling', 'fastapi');

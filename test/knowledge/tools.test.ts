@@ -112,7 +112,7 @@ describe('suggest_remediation', () => {
     expect(out.code).toContain('@app.post("/generate")');
     expect(out.code).toContain('raise SystemExit(');
     expect(out.code).toContain('hmac.compare_digest(');
-    expect(out.verify).toContain('npx gatecrash scan http://10.0.0.7:8000/generate --fail-on high  # expect: exit status 0 — no high or critical finding left');
+    expect(out.verify).toContain('gatecrash scan http://10.0.0.7:8000/generate --fail-on high  # expect: exit status 0 — no high or critical finding left');
     expect(out.applicableFrameworks).toContain('wrapper');
     expect(out.markdown).toContain('```python');
     expect(text(r)).toBe(out.markdown);

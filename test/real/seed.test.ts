@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
+import { FIX_MIN_CONFIDENCE } from '../../src/knowledge/index.js';
 import { realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
 
 const SEED_DIR = fileURLToPath(new URL('./seed/', import.meta.url));
@@ -42,6 +43,14 @@ describe.runIf(run)('seed FastAPI app under real uvicorn', () => {
     expect(sent).not.toContain('x-api-key');
     expect(f!.server.product).toBe('fastapi');
     expect(vulnReport.rules.find((r) => r.rule === 'auth.missing')?.status).toBe('fail');
+  });
+
+  it('grades the wide-open /generate D: a stranger can use the model, whatever else passed', () => {
+    expect(vulnReport.verdict.status).toBe('complete');
+    expect(vulnReport.grade).toBe('D');
+    // The fix it names is FastAPI's: the fingerprint is sure enough to choose it.
+    expect(vulnReport.fingerprint.product).toBe('fastapi');
+    expect(vulnReport.fingerprint.confidence).toBeGreaterThanOrEqual(FIX_MIN_CONFIDENCE);
   });
 
   it('stays within the request budget the core issue sets (≤ 40 at default depth)', () => {

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { Exchange, RuleId, ScanOptions, ScanReport } from '../../src/engine/types.js';
-import { applicableFrameworks, renderSeedApp, type RemediationSnippet, type SeedFramework } from '../../src/knowledge/index.js';
+import { applicableFrameworks, chooseFramework, renderSeedApp, type RemediationSnippet, type SeedFramework } from '../../src/knowledge/index.js';
+import { gateCode } from '../../src/report/gate.js';
 import { verifyFix, type VerifyResult } from '../../src/verify.js';
 import { binaryAvailable, linkNodeModules, pythonAppCommand, runExpectingExit, startFlask, startNode, tempDir } from './servers.js';
 import { freePort, realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
@@ -68,6 +69,8 @@ interface App {
   combinedWithKey: VerifyResult;
   /** Each failed rule's own snippet (what suggest_remediation gives for one finding), run and verified alone. */
   perRule: Map<RuleId, VerifyResult>;
+  /** A stranger's full scan of the app that runs the auth.missing snippet alone, after its verification. */
+  afterAuthFix: ScanReport;
   refusals: { value: string | undefined; status: number | null; output: string }[];
 }
 
@@ -161,6 +164,7 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
       const keyHeader: Record<string, string> = framework === 'wrapper' ? { Authorization: `Bearer ${KEY}` } : { 'X-API-Key': KEY };
       const combinedWithKey = await verifyFix(prior.vulnerable, { url: `${combinedInstance.url}/generate`, headers: keyHeader }, engineScan);
       const perRule = new Map<RuleId, VerifyResult>();
+      let afterAuthFix: ScanReport | undefined;
       for (const rule of applicable) {
         const own = write([rule], rule.replace(/\W/g, '-'));
         const instance = await startApp(framework, own.dir, { MISTRAL_API_KEY: KEY });
@@ -168,11 +172,12 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
         const report = prior.vulnerable.findings.some((f) => f.rule === rule) ? prior.vulnerable : prior.failOpen;
         const ids = report.findings.filter((f) => f.rule === rule).map((f) => f.id);
         perRule.set(rule, await verifyFix(report, { url: `${instance.url}/generate`, findingIds: ids }, engineScan));
+        if (rule === 'auth.missing') afterAuthFix = await scan({ url: `${instance.url}/generate` });
       }
       const bearer = framework === 'wrapper';
       apps.push({
         framework, snippet, dir, header: bearer ? 'Authorization' : 'X-API-Key', value: bearer ? `Bearer ${KEY}` : KEY,
-        keyedInstance, combined, combinedWithKey, perRule, refusals: refused,
+        keyedInstance, combined, combinedWithKey, perRule, afterAuthFix: afterAuthFix!, refusals: refused,
       });
     }
     const rows: string[] = [];
@@ -219,6 +224,21 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
       expect(result.summary.stillFailing, table).toBe(0);
       for (const v of result.verdicts) expect(v.status, `${rule} × ${framework}\n${table}`).toBe(expectedVerdict(rule, framework));
       if (expectedVerdict(rule, framework) === 'inconclusive') expect(table).toMatch(INCONCLUSIVE_WHY[rule] ?? /$^/);
+    }
+  });
+
+  it.each(FRAMEWORKS)('%s: after the auth.missing fix alone, a full re-scan passes --fail-on medium, and its fixes never name another stack', (framework) => {
+    const report = apps.find((x) => x.framework === framework)!.afterAuthFix;
+    const table = report.rules.map((r) => `${r.status} ${r.rule}${r.reason ? `: ${r.reason}` : ''}`).join('\n');
+    // The fix ships the throttling the next rule would ask for: wrong keys are locked out, so auth.brute-force has nothing.
+    expect(report.findings.map((f) => `${f.rule} ${f.severity}/${f.confidence}`), table).not.toContain('auth.brute-force medium/confirmed');
+    expect(gateCode(report, 'medium'), `${table}\n${JSON.stringify(report.findings.map((f) => [f.rule, f.severity, f.confidence]))}`).toBe(0);
+    // Whatever the fingerprint makes of the fixed app, the remediation picks its own stack or asks; never another product's.
+    const own: Record<SeedFramework, string[]> = { fastapi: ['fastapi'], starlette: ['fastapi', 'starlette'], wrapper: ['fastapi', 'wrapper'], flask: ['flask'], express: ['express'] };
+    for (const rule of ['auth.missing', 'auth.brute-force'] as const) {
+      const choice = chooseFramework(rule, report.fingerprint);
+      if (choice.framework) expect(own[framework], `${rule}: ${report.fingerprint.product} ${report.fingerprint.confidence}`).toContain(choice.framework);
+      else expect(choice.reason).toMatch(/below the 60%|not identified/);
     }
   });
 

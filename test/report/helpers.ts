@@ -1,5 +1,5 @@
 // Shared by the report tests: fixtures, the repository root and the validators.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import AjvDraft04Module from 'ajv-draft-04';
@@ -29,13 +29,9 @@ export function loadFixture(name: FixtureName): ScanReport {
   return parseScanReport(loadFixtureRaw(name));
 }
 
-/**
- * The official SARIF 2.1.0 schema: from ../shared/schemas beside the repository when it is there (the project's copy of
- * record), else the vendored copy in test/fixtures, so the tests never depend on the sibling folder.
- */
+/** The official SARIF 2.1.0 schema, vendored in test/fixtures so the tests need nothing outside the repository. */
 export function sarifSchemaPath(): string {
-  const shared = path.resolve(repoRoot, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
-  return existsSync(shared) ? shared : VENDORED_SARIF_SCHEMA;
+  return VENDORED_SARIF_SCHEMA;
 }
 
 // ajv ships no format validators; these are the three the schemas use, written strictly enough to catch real mistakes.
@@ -65,4 +61,33 @@ export function validateSarif(log: unknown): { valid: boolean; errors: unknown }
 export function compileReportJsonSchema(schema: object): Validate {
   const ajv = new Ajv2020({ allErrors: true, strict: true, formats });
   return ajv.compile(schema) as Validate;
+}
+
+/**
+ * Every artifact URI of a SARIF log, wherever the format allows an artifactLocation (results' locations and related
+ * locations, run.originalUriBaseIds, artifacts, notifications, …), with where it was found.
+ */
+export function artifactUris(log: unknown): { where: string; uri: string }[] {
+  const out: { where: string; uri: string }[] = [];
+  const walk = (value: unknown, where: string, inLocation: boolean): void => {
+    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${where}[${i}]`, inLocation));
+    if (!value || typeof value !== 'object') return;
+    const obj = value as Record<string, unknown>;
+    if (inLocation && typeof obj.uri === 'string') out.push({ where, uri: obj.uri });
+    for (const [k, v] of Object.entries(obj)) {
+      // artifactLocation objects, and the values of originalUriBaseIds, which are artifactLocations too.
+      const location = k === 'artifactLocation' || (where.endsWith('.originalUriBaseIds') && typeof v === 'object');
+      walk(v, `${where}.${k}`, location);
+    }
+  };
+  walk(log, '$', false);
+  return out;
+}
+
+/** The artifact URIs GitHub code scanning would refuse the whole upload for: any scheme but `file`, or a colon where a parser reads a scheme. */
+export function uploadBlockers(log: unknown): { where: string; uri: string }[] {
+  return artifactUris(log).filter(({ uri }) => {
+    const scheme = /^([^/?#]*?):/.exec(uri)?.[1];
+    return scheme !== undefined && scheme.toLowerCase() !== 'file';
+  });
 }

@@ -1,10 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { RULE_IDS, type Finding, type ScanReport } from '../../src/engine/types.js';
 import { RULES } from '../../src/engine/rules.js';
-import { FINGERPRINT_KEY, toSarif, toSarifJson, type SarifLog } from '../../src/report/sarif.js';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { FIXTURES, VENDORED_SARIF_SCHEMA, compileSarifSchema, loadFixture, repoRoot, validateSarif } from './helpers.js';
+import { ENDPOINTS_BASE_ID, FINGERPRINT_KEY, endpointArtifactUri, toSarif, toSarifJson, type SarifLog } from '../../src/report/sarif.js';
+import { FIXTURES, VENDORED_SARIF_SCHEMA, artifactUris, compileSarifSchema, loadFixture, uploadBlockers, validateSarif } from './helpers.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {
@@ -38,9 +36,7 @@ describe('SARIF validates against the official 2.1.0 schema', () => {
     expect(validateSarif(log).valid).toBe(false);
     expect(validateSarif({ version: '2.1.0' }).valid).toBe(false);
   });
-  test('the vendored fallback schema is the shared one and validates on its own', () => {
-    const shared = path.resolve(repoRoot, '..', 'shared', 'schemas', 'sarif-schema-2.1.0.json');
-    if (existsSync(shared)) expect(readFileSync(VENDORED_SARIF_SCHEMA, 'utf8')).toBe(readFileSync(shared, 'utf8'));
+  test('the vendored schema validates on its own', () => {
     const validate = compileSarifSchema(VENDORED_SARIF_SCHEMA);
     expect(validate(toSarif(FIXTURES.map(loadFixture)))).toBe(true);
   });
@@ -127,11 +123,12 @@ describe('levels and security-severity', () => {
 describe('results', () => {
   const report = loadFixture('many-rules');
   const log = toSarif(report);
-  test('location is the endpoint URL, plus METHOD /path as a logical location', () => {
+  test('location is the endpoint without its scheme separator, under ENDPOINTS, plus METHOD /path as a logical location', () => {
     for (const [i, res] of run(log).results.entries()) {
       const f = report.findings[i]!;
       const loc = res.locations[0]!;
-      expect(loc.physicalLocation?.artifactLocation.uri).toBe(f.endpoint.url);
+      const u = new URL(f.endpoint.url);
+      expect(loc.physicalLocation?.artifactLocation).toEqual({ uri: `${u.protocol.slice(0, -1)}/${u.host}${u.pathname}`, uriBaseId: ENDPOINTS_BASE_ID });
       expect(loc.physicalLocation?.region?.startLine).toBe(1);
       expect(loc.logicalLocations?.[0]?.name).toBe(`${f.endpoint.method} ${new URL(f.endpoint.url).pathname}`);
       expect(loc.logicalLocations?.[0]?.kind).toBe('resource');
@@ -233,5 +230,39 @@ describe('options', () => {
   test('pure: the report is not touched', () => {
     const r = deepFreeze(loadFixture('many-rules'));
     expect(() => toSarif(r)).not.toThrow();
+  });
+});
+
+describe('GitHub code scanning accepts the artifact URIs', () => {
+  test('no artifact URI has a scheme, and a colon never opens one', () => {
+    for (const input of [...FIXTURES.map(loadFixture), FIXTURES.map(loadFixture)]) {
+      const log = toSarif(input);
+      const findings = [input].flat().reduce((n, r) => n + r.findings.length, 0);
+      expect(artifactUris(log)).toHaveLength(findings);
+      expect(uploadBlockers(log)).toEqual([]);
+    }
+  });
+  test('the checker is not a no-op: the URL form, a bare host:port and a foreign scheme are caught; file: is not', () => {
+    const log = (uri: string) => ({ runs: [{ results: [{ locations: [{ physicalLocation: { artifactLocation: { uri } } }] }], originalUriBaseIds: { X: { uri: 'https://x/' } } }] });
+    expect(uploadBlockers(log('http://127.0.0.1:8000/generate')).map((b) => b.uri)).toEqual(['http://127.0.0.1:8000/generate', 'https://x/']);
+    expect(uploadBlockers(log('localhost:8000/generate')).map((b) => b.uri)).toContain('localhost:8000/generate');
+    expect(uploadBlockers(log('127.0.0.1:8000/generate')).map((b) => b.uri)).toContain('127.0.0.1:8000/generate');
+    expect(uploadBlockers(log('file:///src/app.py')).map((b) => b.uri)).toEqual(['https://x/']);
+  });
+  test('endpoints are written scheme/host:port/path: IPv6 brackets encoded, default ports dropped, the path kept as encoded', () => {
+    expect(endpointArtifactUri('http://127.0.0.1:8000/generate')).toBe('http/127.0.0.1:8000/generate');
+    expect(endpointArtifactUri('https://llm.example.com/v1/chat/completions')).toBe('https/llm.example.com/v1/chat/completions');
+    expect(endpointArtifactUri('http://[::1]:11434/api/generate')).toBe('http/%5B::1%5D:11434/api/generate');
+    expect(endpointArtifactUri('http://h:80/v2/models/a%2Fb/infer')).toBe('http/h/v2/models/a%2Fb/infer');
+  });
+  test('with a source location the result is attached to the file; the endpoint stays as a related location', () => {
+    const report = loadFixture('auth-missing');
+    const log = toSarif(report, { source: () => ({ file: 'app/main py.py', line: 42 }) });
+    const res = run(log).results[0]!;
+    expect(res.locations[0]!.physicalLocation).toEqual({ artifactLocation: { uri: 'app/main%20py.py', uriBaseId: '%SRCROOT%' }, region: { startLine: 42 } });
+    expect(res.relatedLocations?.[0]?.physicalLocation?.artifactLocation.uri).toBe(endpointArtifactUri(report.findings[0]!.endpoint.url));
+    expect(res.webRequest?.target).toBe(report.findings[0]!.evidence.request.url);
+    expect(uploadBlockers(log)).toEqual([]);
+    expect(validateSarif(log).errors ?? []).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@
 // every wrong key at full speed, or trips after a few failures (429 with Retry-After, as slowapi / nginx limit_req /
 // fail2ban-style limiters do), or slows each failure down (a tarpit).
 import type { ServerResponse } from 'node:http';
-import { firstHeader, sendJson, startTarget, type RunningTarget } from './harness.js';
+import { firstHeader, sendJson, sendText, startTarget, type RunningTarget } from './harness.js';
 import { answerOpenAI } from './openai-compatible.js';
 import { chatMessages, CREATED, isRecord, TEST_KEY } from './mistral-model.js';
 
@@ -14,6 +14,8 @@ export interface ThrottleOptions {
   retryAfterSeconds?: number;
   /** Each wrong key waits this many ms times the number of wrong keys so far (a growing delay). */
   tarpitMs?: number;
+  /** Serves Prometheus metrics at GET /metrics without a key (as gateways left to local scrapers do). */
+  openMetrics?: boolean;
 }
 
 /** Never throttles: every wrong key gets the same 401 at full speed. */
@@ -30,6 +32,9 @@ export async function startThrottleGateway(options: ThrottleOptions = NEVER_THRO
   const key = options.apiKey ?? TEST_KEY;
   let refusals = 0;
   return startTarget(async (req, res, raw) => {
+    if (options.openMetrics && req.method === 'GET' && req.path === '/metrics') {
+      return sendText(res, 200, '# HELP gateway_requests_total Requests served.\n# TYPE gateway_requests_total counter\ngateway_requests_total 42\n', { 'content-type': 'text/plain; version=0.0.4' });
+    }
     const auth = firstHeader(raw, 'authorization');
     if (auth === undefined) return openaiError(res, 401, "You didn't provide an API key.", null);
     if (auth !== `Bearer ${key}`) {

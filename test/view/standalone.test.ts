@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanReport } from '../../src/engine/types.js';
-import { knowledgeFixes } from '../../src/knowledge/index.js';
+import { knowledgeFixes, withStackFixes } from '../../src/knowledge/index.js';
 import { toHtml } from '../../src/report/html.js';
 import { parseScanReport } from '../../src/report/json.js';
 import { runCli } from '../e2e/cli-run.js';
@@ -128,6 +128,41 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
     else expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(code);
     expect(await page.getByRole('button', { name: /Verify/ }).count()).toBe(0);
     expect(await page.locator('.findings > .hint').textContent()).toContain('gatecrash verify --report');
+    await context.close();
+    expect(fetched).toEqual([]);
+  });
+
+  it('a finding whose scan could not tell the stack surely gets no fix by a guess: the reader picks the framework; notices show', async () => {
+    const fingerprint: ScanReport['fingerprint'] = { ...report.fingerprint, product: 'textgen-webui', confidence: 0.45, candidates: [{ product: 'fastapi', confidence: 0.41 }] };
+    const unsure = withStackFixes(
+      {
+        ...report,
+        fingerprint,
+        findings: report.findings.map((f) => ({ ...f, server: { ...f.server, product: 'textgen-webui', confidence: 0.45 } })),
+        notices: ['The value of Authorization is too short to be a secret: it is redacted only where it stands as a value.'],
+      },
+      (f, framework) => `gatecrash fix ${f.id} --framework ${framework ?? 'NAME'}`,
+    );
+    const finding = unsure.findings.find((f) => f.rule === 'auth.missing' || f.rule.startsWith('auth.'))!;
+    const candidates = finding.fix!.candidates!.map((c) => c.framework);
+    expect(finding.fix!.framework).toBeNull();
+    const file = join(dir, 'unsure.html');
+    writeFileSync(file, toHtml(unsure, { fixes: knowledgeFixes }));
+    const context = await offline(browser, 'light', fetched, [file]);
+    const page = await open(context, file);
+    expect(await page.locator('header.summary p.notice').allTextContents()).toEqual([`Note: ${unsure.notices![0]}`]);
+    const item = page.locator(`li.finding[data-finding-id="${finding.id}"]`);
+    await item.locator('summary').click();
+    const select = item.getByLabel('Framework');
+    expect(await select.isEnabled()).toBe(true);
+    expect(await select.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual(['', ...candidates]);
+    await item.getByRole('button', { name: 'Show the fix' }).click();
+    expect(await item.locator('p.status').textContent()).toBe('The scan could not tell the server\'s stack surely enough to choose a fix: choose its framework.');
+    expect(await item.locator('.fix-output').count()).toBe(0);
+    const picked = candidates[1] ?? candidates[0]!;
+    await select.selectOption(picked);
+    await item.locator(`.fix-output[data-framework="${picked}"]`).waitFor();
+    expect(await item.locator('.fix-output pre.code').textContent()).toBe(knowledgeFixes.fix(finding, picked).code);
     await context.close();
     expect(fetched).toEqual([]);
   });

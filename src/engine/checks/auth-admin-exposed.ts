@@ -1,5 +1,5 @@
 // auth.admin-exposed — management routes (pull/delete models, replace weights, pause, flush caches…) answer callers without
-// credentials. They are NEVER invoked (CHECKS.md Principle 4): exposure is proven by the calibrated method differential.
+// credentials. They are NEVER invoked: exposure is proven by the calibrated method differential.
 // A harmless method goes to a route known to be guarded and to each management route; only when the guarded route is refused
 // (401/403: auth runs before routing) and the management route answers with a routing or validation status (405, 400, 422,
 // a 404 unlike the server's generic one) did the request reach the router behind an auth layer that let it through. When
@@ -29,7 +29,7 @@ const ACTS_ON_GET = ['/flush_cache'];
 /** A path no server routes, for the server's own generic 404. */
 const NOWHERE = '/gatecrash-no-such-route';
 
-/** Read-only siblings of Ollama's management routes (CHECKS.md auth.admin-exposed). */
+/** Read-only siblings of Ollama's management routes. */
 const OLLAMA_SIBLINGS = ['/api/tags', '/api/ps'];
 
 function concretePath(spec: RouteSpec, surface: Surface): string {
@@ -188,7 +188,7 @@ export default defineCheck({
     const [ref] = await refusedBaselines(ctx);
     if (ref) return methodDifferential(ctx, profile, ref.route);
     if (profile.auth.none && fp.confidence >= 0.5) return noAuthServer(ctx, profile);
-    const why = noBaseline(ctx.surface);
+    const why = await noBaseline(ctx);
     ctx.mark('auth.admin-exposed', why.status, `${why.reason} The calibrated method differential needs a guarded route to compare with.`);
     return [];
   },

@@ -1,5 +1,5 @@
 // auth.alternate-path — the obvious inference route refuses callers without a key while another route reaches the same
-// model without one (TARGETS.md: vLLM's routes outside its guarded prefixes, TGI's KServe route and /chat_tokenize,
+// model without one (vLLM's routes outside its guarded prefixes, TGI's KServe route and /chat_tokenize,
 // SGLang's /health_generate, KoboldCpp's image routes and suffix routing, a wrapper's forgotten second route).
 // Evidence is always the refused baseline next to the open alternate. An alternate that generates text is also an
 // auth.missing finding (same probe, sent once); this rule adds the differential that shows the key is there and is skipped.
@@ -98,7 +98,7 @@ async function sideRoutes(ctx: CheckContext, candidates: Route[]): Promise<Alter
   return out;
 }
 
-/** SGLang's /health_generate runs a one-token generation for anyone, key or not (TARGETS.md); it answers an empty 200. */
+/** SGLang's /health_generate runs a one-token generation for anyone, key or not; it answers an empty 200. */
 async function healthGenerate(ctx: CheckContext): Promise<Alternate[]> {
   if (ctx.surface.fingerprint.product !== 'sglang') return [];
   const route = ctx.surface.routes.find((r) => r.method === 'GET' && r.path === '/health_generate');
@@ -124,8 +124,8 @@ export default defineCheck({
   async run(ctx) {
     const [base] = await refusedBaselines(ctx);
     if (!base) {
-      const why = noBaseline(ctx.surface);
-      ctx.mark('auth.alternate-path', why.status, why.reason);
+      const why = await noBaseline(ctx);
+      ctx.mark('auth.alternate-path', why.status, why.reason, why.defersTo);
       return [];
     }
     const side = sideRouteCandidates(ctx);

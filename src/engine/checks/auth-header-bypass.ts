@@ -1,6 +1,6 @@
 // auth.header-bypass and auth.insecure-default-key — crafted credential values against a guarded route, no valid key known.
 //
-// The probes (CHECKS.md): an empty value of the credential header, `Bearer ` with an empty token (which is also the scheme
+// The probes: an empty value of the credential header, `Bearer ` with an empty token (which is also the scheme
 // alone on the wire: HTTP strips trailing whitespace from field values), the placeholders None, null, undefined, false, 0,
 // [object Object] (in a Bearer header both bare and after `Bearer `), the header sent twice (a wrong key, then an empty value), and other credential
 // headers with a random wrong key. Each is judged on the one-token request that was refused without credentials; a random
@@ -20,6 +20,7 @@
 import type { Exchange, Finding, RuleId } from '../types.js';
 import { describeServer } from '../surface/inference.js';
 import { defineCheck, type CheckContext } from './define.js';
+import { noBaseline } from './differential.js';
 import {
   credentialSlots,
   credentialValue,
@@ -113,7 +114,9 @@ export default defineCheck({
   async run(ctx) {
     const b = await guardedBaseline(ctx);
     if (!b) {
-      const reason = 'No inference route refused a one-token request without credentials, so there is no guard to bypass.';
+      // Guarded routes whose one-token request was not refused get the answer it got; otherwise there is no guard at all.
+      const why = await noBaseline(ctx);
+      const reason = why.status === 'inconclusive' ? why.reason : 'No inference route refused a one-token request without credentials, so there is no guard to bypass.';
       ctx.mark('auth.header-bypass', 'inconclusive', reason);
       ctx.mark('auth.insecure-default-key', 'inconclusive', reason);
       return [];

@@ -1,7 +1,7 @@
 // auth.host-header — a Host header carrying a public path makes the auth layer treat a guarded request as public.
 // Starlette rebuilds `request.url` as `scheme://{Host}{path}?{query}` and splits it again, so an auth middleware that reads
 // `request.url.path` sees `/health` when the Host is `x/health?`, while the router still dispatches on the real path
-// (vLLM 0.3–0.21 CVE-2026-48746, LiteLLM before 1.84 CVE-2026-49468, suspected in SGLang; TARGETS.md).
+// (vLLM 0.3–0.21 CVE-2026-48746, LiteLLM before 1.84 CVE-2026-49468, suspected in SGLang).
 import type { Exchange, Finding, ProductId } from '../types.js';
 import { defineCheck, type CheckContext } from './define.js';
 import { isRefused, line, modelReached, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type VariantProof } from './differential.js';
@@ -51,8 +51,8 @@ export default defineCheck({
     const fp = ctx.surface.fingerprint;
     const [base] = await refusedBaselines(ctx);
     if (!base) {
-      const why = noBaseline(ctx.surface);
-      ctx.mark('auth.host-header', why.status, why.reason);
+      const why = await noBaseline(ctx);
+      ctx.mark('auth.host-header', why.status, why.reason, why.defersTo);
       return [];
     }
     // Not ASGI: the auth layer reads the request line's path, never a URL rebuilt from Host (the rule passes by design).

@@ -106,8 +106,8 @@ export default defineCheck({
   async run(ctx) {
     const [base] = await refusedBaselines(ctx);
     if (!base) {
-      const why = noBaseline(ctx.surface);
-      ctx.mark('auth.method-override', why.status, why.reason);
+      const why = await noBaseline(ctx);
+      ctx.mark('auth.method-override', why.status, why.reason, why.defersTo);
       return [];
     }
     const hits = await probeRoute(ctx, base);

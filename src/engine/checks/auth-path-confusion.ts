@@ -14,7 +14,7 @@ export interface Spelling {
 }
 
 /**
- * The spellings of a guarded path worth one request each (CHECKS.md auth.path-confusion). Each must still name the same
+ * The spellings of a guarded path worth one request each. Each must still name the same
  * route for a normalizing router, and differ from the path for a literal guard. The query, if any, is kept.
  */
 export function spellings(pathWithQuery: string): Spelling[] {
@@ -49,8 +49,8 @@ export default defineCheck({
   async run(ctx) {
     const [base] = await refusedBaselines(ctx);
     if (!base) {
-      const why = noBaseline(ctx.surface);
-      ctx.mark('auth.path-confusion', why.status, why.reason);
+      const why = await noBaseline(ctx);
+      ctx.mark('auth.path-confusion', why.status, why.reason, why.defersTo);
       return [];
     }
     // On a server known to route by suffix the prefixed spelling is a documented alternate route: auth.alternate-path reports it.

@@ -11,8 +11,11 @@ export interface CheckContext {
   send(probe: Probe): Promise<Exchange>;
   /** Build a finding from exchanges (redacted, truncated, mapped from the rule catalog). */
   finding(input: FindingInput): Finding;
-  /** Record that a rule could not decide: it is listed with this status and reason instead of 'pass'. */
-  mark(rule: RuleId, status: 'inconclusive' | 'skipped' | 'error', reason: string): void;
+  /**
+   * Record that a rule could not decide: it is listed with this status and reason instead of 'pass'. `defersTo` names the
+   * rule that speaks for the case instead (the report adds "see …" when that rule decided, and says so when it did not).
+   */
+  mark(rule: RuleId, status: 'inconclusive' | 'skipped' | 'error', reason: string, defersTo?: RuleId): void;
   /** Findings of checks that already finished (for linking, e.g. an advisory confirmed by a bypass). Read-only. */
   readonly settled: readonly Finding[];
 }

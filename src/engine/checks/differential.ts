@@ -12,9 +12,9 @@
 //   proveVariant(ctx, b, t)  sends the trick and judges it (output, what a rejection teaches, firm validation)
 //   line(ex)                 "POST /v1/chat/completions → 401", for descriptions and notes
 //   IGNORED_PREFIX, routesBySuffix(surface)   the prefixed spelling and who owns it (path-confusion vs alternate-path)
-//   noBaseline(surface)      the status and reason to mark when there is no refused baseline
+//   noBaseline(ctx)          the status and reason to mark when there is no refused baseline, from what happened
 import type { Confidence, Exchange, Probe, ProductId, Route, Surface } from '../types.js';
-import { isRefused, isNotRouted, modelOutputOf, readAnswer } from '../surface/answer.js';
+import { describeAnswer, isRefused, isNotRouted, modelOutputOf, readAnswer } from '../surface/answer.js';
 import { probeInference } from '../surface/inference.js';
 import { isObject, parseJson } from '../surface/json.js';
 import { learnFromRejection } from '../surface/rejection.js';
@@ -250,7 +250,7 @@ export const IGNORED_PREFIX = '/x';
 const SUFFIX_ROUTED: ProductId[] = ['koboldcpp'];
 
 /**
- * The server is known to dispatch on the end of the path (KoboldCpp tests `self.path.endswith(...)`, TARGETS.md), so a
+ * The server is known to dispatch on the end of the path (KoboldCpp tests `self.path.endswith(...)`), so a
  * prefixed path is one of its documented routes: auth.alternate-path reports it there, auth.path-confusion elsewhere.
  * Both send the same probe, which the client sends once.
  */
@@ -258,14 +258,28 @@ export function routesBySuffix(surface: Surface): boolean {
   return surface.fingerprint.product !== 'unknown' && SUFFIX_ROUTED.includes(surface.fingerprint.product);
 }
 
+/** Why a bypass rule has nothing to prove, for `ctx.mark(rule, status, reason, defersTo)`. */
+export interface NoBaseline {
+  status: 'skipped' | 'inconclusive';
+  reason: string;
+  defersTo?: 'auth.missing';
+}
+
 /**
- * Why a bypass rule has nothing to prove, for `ctx.mark`: 'skipped' when no inference route is guarded at all (there is no
- * authentication to bypass; auth.missing speaks for open routes), 'inconclusive' when guarded routes exist but none refused
- * the one-token request (the refusal depends on something the scan cannot reproduce).
+ * Why there is no refused baseline, in terms of what happened: 'skipped' when no inference route is guarded at all (there is
+ * no authentication to bypass; auth.missing speaks for open routes); 'inconclusive' when discovery saw a route refuse
+ * callers but its one-token request got something else (a 429, a 5xx, no answer because the budget or the deadline ran
+ * out), said with that answer. The one-token request is the one refusedBaselines sent, so asking again costs nothing.
  */
-export function noBaseline(surface: Surface): { status: 'skipped' | 'inconclusive'; reason: string } {
-  const guarded = surface.routes.some((r) => r.kind === 'inference' && r.access === 'guarded');
-  return guarded
-    ? { status: 'inconclusive', reason: 'The guarded inference routes did not refuse a one-token request without credentials, so no differential could be made.' }
-    : { status: 'skipped', reason: 'No inference route refuses requests without credentials: there is no authentication to bypass (see auth.missing).' };
+export async function noBaseline(ctx: SendContext): Promise<NoBaseline> {
+  const [route] = byPreference(ctx.surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded'));
+  if (!route) return { status: 'skipped', reason: 'No inference route refuses requests without credentials: there is no authentication to bypass.', defersTo: 'auth.missing' };
+  const request = requestFor(route, ctx.surface, { prompt: ctx.options.prompt });
+  const ex = await ctx.send(probeOf(request, { inference: true, purpose: `bypass baseline: one-token request to ${request.method} ${request.path} without credentials (must be refused)` }));
+  const answer = readAnswer(ex, ctx.options.prompt);
+  const got = answer.kind === 'no-answer' ? `was not answered (${ex.error ?? 'no response'})` : `answered ${describeAnswer(answer)}`;
+  return {
+    status: 'inconclusive',
+    reason: `Discovery saw ${route.method} ${route.path.split('?')[0]} refuse callers without credentials, but its one-token request ${got}, so there is no refused request to compare a bypass with.`,
+  };
 }

@@ -1,16 +1,17 @@
-// vuln.known-advisory — the version the server states falls in a published advisory's affected range. Version evidence
-// alone is `tentative`; when a rule of this scan proved the very flaw on the wire (a Host-header bypass for a Host-header
-// advisory), the advisory is confirmed and both findings point at each other. Sends nothing.
-import type { Confidence, Exchange, Finding, Surface } from '../types.js';
+// vuln.known-advisory — the version the server states falls in published advisories' affected ranges: one finding per
+// product, naming the one version that fixes them all. Version evidence alone is `tentative`; when a rule of this scan
+// proved the worst advisory's flaw on the wire (a Host-header bypass for a Host-header advisory), the finding is confirmed
+// and points at the proof. Sends nothing.
+import type { Confidence, Exchange, Finding, Severity, Surface } from '../types.js';
 import { advisoriesFor, type Advisory } from '../advisories.js';
-import { describeRange, inRange } from '../version.js';
-import { defineCheck } from './define.js';
+import { compareVersions, describeRange, inRange } from '../version.js';
+import { defineCheck, type CheckContext } from './define.js';
 import { quote } from '../untrusted.js';
 
 /** Below this the product itself is a guess, and so would be the advisory. */
 const MIN_PRODUCT_CONFIDENCE = 0.5;
 
-/** Where each product states its version (TARGETS.md "Version sources"). */
+/** Where each product states its version. */
 const VERSION_PATHS: Record<string, string> = {
   vllm: '/version',
   tgi: '/info',
@@ -61,42 +62,68 @@ export default defineCheck({
       return [];
     }
     const version = fp.version;
-    // The version is the server's own statement: quoted wherever it is shown.
-    const stated = quote(version, 40);
     const exchange = versionExchange(ctx.surface, version);
     if (!exchange) return [];
-    const findings: Finding[] = [];
+    const affected: Advisory[] = [];
     let unplaced = 0;
     for (const advisory of advisories) {
-      const affected = inRange(version, advisory.affected);
-      if (affected === null) unplaced++;
-      if (!affected) continue;
-      const proof = confirmingFinding(advisory, ctx.settled);
-      const where = new URL(exchange.request.url).pathname;
-      findings.push(
-        ctx.finding({
-          rule: 'vuln.known-advisory',
-          confidence: proof ? proof.confidence : 'tentative',
-          severity: advisory.severity,
-          cwe: advisory.cwe,
-          advisory: advisory.id,
-          variant: advisory.id,
-          title: `${fp.productName ?? fp.product} ${stated} is affected by ${advisory.id}`,
-          description:
-            `${fp.productName ?? fp.product} states version ${stated} (${exchange.request.method} ${where}), inside the affected range ${describeRange(advisory.affected)} ` +
-            `of ${advisory.id} (CVSS ${advisory.cvss.toFixed(1)}): ${advisory.summary}` +
-            (proof ? ` This scan also proved the flaw itself (${proof.rule}, ${proof.confidence}).` : ' This is version evidence only.'),
-          remediation: `Upgrade ${fp.productName ?? fp.product} to ${advisory.affected.fixed} or later (${advisory.reference}).`,
-          exchange,
-          endpoint: { method: exchange.request.method, url: ctx.surface.target.origin + where },
-          ...(proof ? { related: [proof.id] } : {}),
-          notes: [`advisory: ${advisory.id}`, `affected: ${describeRange(advisory.affected)}`, `fixed in: ${advisory.affected.fixed}`, `reference: ${advisory.reference}`],
-        }),
-      );
+      const hit = inRange(version, advisory.affected);
+      if (hit === null) unplaced++;
+      if (hit) affected.push(advisory);
     }
-    if (findings.length === 0 && unplaced > 0) {
-      ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version ${stated} could not be compared with the advisories' ranges.`);
+    if (affected.length === 0) {
+      if (unplaced > 0) ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version ${quote(version, 40)} could not be compared with the advisories' ranges.`);
+      return [];
     }
-    return findings;
+    return [advisoriesFinding(ctx, affected, version, exchange)];
   },
 });
+
+const SEVERITY_ORDER: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
+
+/** The first version that fixes every one of the advisories (the highest of their fixed versions). */
+export function fixingVersion(affected: readonly Advisory[]): string {
+  return affected.map((a) => a.affected.fixed).reduce((best, v) => ((compareVersions(v, best) ?? 0) > 0 ? v : best));
+}
+
+/**
+ * One finding per product, however many advisories cover the version: they all have one remedy, the version that fixes
+ * them all. Its severity is the worst advisory's; it is proven (confirmed or firm) when a rule of this scan proved that
+ * advisory's flaw on the wire, and then points at the proof.
+ */
+function advisoriesFinding(ctx: CheckContext, affected: Advisory[], version: string, exchange: Exchange): Finding {
+  const fp = ctx.surface.fingerprint;
+  const name = fp.productName ?? fp.product;
+  // The version is the server's own statement: quoted wherever it is shown.
+  const stated = quote(version, 40);
+  const sorted = [...affected].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.cvss - a.cvss);
+  const worst = sorted[0]!;
+  const proofs = sorted.map((a) => ({ advisory: a, proof: confirmingFinding(a, ctx.settled) })).filter((x) => x.proof !== null);
+  const proven = proofs.find((x) => x.advisory.severity === worst.severity);
+  const fixed = fixingVersion(affected);
+  const where = new URL(exchange.request.url).pathname;
+  const list = sorted.map((a) => `${a.id} (${a.severity}, CVSS ${a.cvss.toFixed(1)}, fixed in ${a.affected.fixed}): ${a.summary}`);
+  const provenText = proofs.length
+    ? ` This scan also proved ${proofs.map((x) => `${x.advisory.id} on the wire (${x.proof!.rule}, ${x.proof!.confidence})`).join(' and ')}.`
+    : ' This is version evidence only.';
+  return ctx.finding({
+    rule: 'vuln.known-advisory',
+    confidence: proven ? proven.proof!.confidence : 'tentative',
+    severity: worst.severity,
+    cwe: [...new Set(sorted.flatMap((a) => a.cwe))],
+    advisory: worst.id,
+    variant: 'advisories',
+    title: affected.length === 1 ? `${name} ${stated} is affected by ${worst.id}` : `${name} ${stated} is affected by ${affected.length} published advisories`,
+    description:
+      `${name} states version ${stated} (${exchange.request.method} ${where}), which ${affected.length === 1 ? 'one advisory covers' : `${affected.length} advisories cover`}: ` +
+      `${list.join(' ')} ${name} ${fixed} fixes ${affected.length === 1 ? 'it' : 'all of them'}.${provenText}`,
+    remediation: `Upgrade ${name} to ${fixed} or later: the first version that fixes ${affected.length === 1 ? worst.id : `all ${affected.length} advisories (${sorted.map((a) => a.id).join(', ')})`}.`,
+    exchange,
+    endpoint: { method: exchange.request.method, url: ctx.surface.target.origin + where },
+    ...(proofs.length ? { related: [...new Set(proofs.map((x) => x.proof!.id))] } : {}),
+    notes: [
+      ...sorted.map((a) => `advisory: ${a.id}, CVSS ${a.cvss.toFixed(1)}, affected ${describeRange(a.affected)}, fixed in ${a.affected.fixed}, ${a.reference}`),
+      `fixed in: ${fixed} (every advisory above)`,
+    ],
+  });
+}

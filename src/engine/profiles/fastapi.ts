@@ -1,5 +1,7 @@
 // FastAPI / Starlette wrapper (the seed's case). The fallback when nothing more specific matches: every FastAPI app,
-// including vLLM, SGLang, LiteLLM and text-generation-webui, shows these traits, so they only ever score low.
+// including vLLM, SGLang, LiteLLM and text-generation-webui, shows these traits. Each trait is a separate observation of
+// the framework, so together they say "FastAPI" firmly (a plain app with three of them is named above the confidence a
+// fix needs), but never above 0.75: a product's own marker (0.85 and more) still wins over the framework it is built on.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, fastapiDetailPath, isObject, openapiPaths, parseBody, responses, serverHeader } from '../surface/signals-read.js';
 import { FASTAPI_DOCS, WRAPPER_SIBLINGS } from './common.js';
@@ -20,8 +22,11 @@ function detect(signals: Signals) {
     }
   }
   if (openapiPaths(signals)) ev.add(0.3, 'GET /openapi.json serves an OpenAPI document');
-  return ev.result();
+  return ev.result({ independent: { cap: FRAMEWORK_CAP } });
 }
+
+/** The most a framework's generic traits can say; products' own markers start above it. */
+const FRAMEWORK_CAP = 0.75;
 
 export const fastapiProfile: ServerProfile = {
   id: 'fastapi',

@@ -80,7 +80,7 @@ export function serverHeader(signals: Signals): string | null {
   return findHeader(signals, 'server')?.value ?? null;
 }
 
-// ---------- refusals (the "401 body shape" table of TARGETS.md) ----------
+// ---------- refusals: the body shapes of 401s, per product ----------
 
 export type RefusalShape =
   | 'error-unauthorized' // {"error":"Unauthorized"}: vLLM or SGLang
@@ -232,15 +232,25 @@ export class Evidence {
     return this;
   }
 
-  result(): { confidence: number; signals: string[] } {
+  /**
+   * The strongest hit plus a small bonus per further hit. With `independent`, hits are separate observations of the same
+   * trait family (a framework's server header, its error shapes, its validator), so they combine as independent evidence
+   * (1 − Π(1 − c)), up to `cap`: below what a product's own marker gives, so a product built on the framework still wins.
+   */
+  result(options: { independent?: { cap: number } } = {}): { confidence: number; signals: string[] } {
     if (this.hits.length === 0) return { confidence: 0, signals: [] };
     const sorted = [...this.hits].sort((a, b) => b.confidence - a.confidence);
     const structural = Math.max(0, ...sorted.filter((h) => !h.named).map((h) => h.confidence));
     const namesDecide = structural < NAMING_THRESHOLD && sorted.some((h) => h.named);
     const best = sorted[0]!.confidence;
     const bonus = sorted.slice(1).filter((h) => h.confidence >= 0.2).length * 0.02;
-    const raw = namesDecide ? Math.min(NAME_ALONE_MAX, best) : Math.min(0.99, best + bonus);
-    const confidence = Math.max(0, raw * this.factor);
+    // A name the server states decides nothing alone; beside structural evidence it corroborates in full.
+    const combined = namesDecide
+      ? Math.min(NAME_ALONE_MAX, best)
+      : options.independent
+        ? Math.min(options.independent.cap, 1 - sorted.reduce((p, h) => p * (1 - h.confidence), 1))
+        : Math.min(0.99, best + bonus);
+    const confidence = Math.max(0, combined * this.factor);
     return {
       confidence: Math.round(confidence * 1000) / 1000,
       signals: [

@@ -40,14 +40,19 @@ export const AUTH_RULES: RuleKnowledge[] = [
         'with the key read from the environment, the app refusing to start when it is unset or empty, and a constant-time comparison. ' +
         'Start inference servers with their key flag from a script that refuses to start without the key. ' + NOT_LOOPBACK_NOTE +
         ' That is the only fix for vLLM\'s routes outside /v1, TGI\'s KServe routes and Ollama, which has no authentication at all.',
+      // A key check invites guessing: the fix ships the throttling auth.brute-force would otherwise flag next.
       app: {
         frameworks: ALL_APPS,
-        features: ['auth'],
-        focus: 'The key check runs before every route, so the inference route no longer answers without credentials.',
+        features: ['auth', 'authLockout'],
+        focus:
+          'The key check runs before every route, so the inference route no longer answers without credentials; a client that ' +
+          'sends 10 wrong keys in 15 minutes is locked out for 30 minutes, so the new key cannot be guessed (auth.brute-force).',
       },
       wrapper: {
-        features: ['auth'],
-        focus: 'The decorator guards the model call itself, so every route that reaches the model needs the key.',
+        features: ['auth', 'authLockout'],
+        focus:
+          'The decorator guards the model call itself, so every route that reaches the model needs the key; 10 wrong keys in 15 ' +
+          'minutes lock a client out for 30 minutes (auth.brute-force).',
       },
       proxy: {
         frameworks: ['nginx', 'caddy'],

@@ -194,7 +194,7 @@ function fastapiKeyDependency(f: ReadonlySet<string>, bearer: boolean): string {
     """Runs before every route. Reads only the credential header: never the path, never the Host header."""
 ${lockoutPre}    values = request.headers.getlist(API_KEY_HEADER)
     if not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER):
-${fail}        raise HTTPException(status_code=401, detail="Unauthorized"${www})
+${fail}        raise HTTPException(status_code=401, detail="Missing or invalid API key"${www})
 ${ok}`.replace(/\n+$/, '');
 }
 

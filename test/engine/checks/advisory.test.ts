@@ -2,12 +2,13 @@
 // fix), tentative by default, confirmed and linked when a bypass rule of the same scan proved the flaw.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADVISORIES } from '../../../src/engine/advisories.js';
-import knownAdvisory from '../../../src/engine/checks/known-advisory.js';
+import knownAdvisory, { fixingVersion } from '../../../src/engine/checks/known-advisory.js';
 import type { CheckContext } from '../../../src/engine/checks/define.js';
 import { buildFinding } from '../../../src/engine/findings.js';
 import { resolveScanOptions } from '../../../src/engine/options.js';
 import { RULE_IDS, PRODUCT_IDS, type Exchange, type Finding, type Surface } from '../../../src/engine/types.js';
 import { parseVersion } from '../../../src/engine/version.js';
+import { unquoted } from '../../../src/engine/untrusted.js';
 import type { RunningTarget } from '../../targets/harness.js';
 import { startVllm } from '../../targets/vllm.js';
 import { startOllama } from '../../targets/ollama.js';
@@ -17,7 +18,7 @@ import { TEST_KEY } from '../../targets/mistral-model.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
 describe('advisory table', () => {
-  it('ships the advisories CHECKS.md lists, each well-formed', () => {
+  it('ships the advisories the rule knows, each well-formed', () => {
     expect(ADVISORIES.map((a) => a.id).sort()).toEqual(
       ['CVE-2024-37032', 'CVE-2024-45436', 'CVE-2025-51471', 'CVE-2025-59425', 'CVE-2026-42208', 'CVE-2026-48746', 'CVE-2026-49468', 'CVE-2026-7482'].sort(),
     );
@@ -32,7 +33,7 @@ describe('advisory table', () => {
       for (const r of a.confirmedBy ?? []) expect(RULE_IDS).toContain(r);
     }
   });
-  it('states the fixed versions of TARGETS.md', () => {
+  it('states the published fixed versions', () => {
     const fixed = Object.fromEntries(ADVISORIES.map((a) => [a.id, a.affected]));
     expect(fixed['CVE-2025-59425']).toEqual({ fixed: '0.11.0' });
     expect(fixed['CVE-2026-48746']).toEqual({ introduced: '0.3.0', fixed: '0.22.0' });
@@ -67,6 +68,7 @@ const CASES: Case[] = [
   { emulator: 'TGI 3.3.4 (no advisory in the table)', start: () => startTgi({}), advisories: [] },
 ];
 
+const SEVERITY_RANK = { critical: 0, high: 1, medium: 2, low: 3, info: 4 } as const;
 const rows: TableRow[] = [];
 afterAll(() => printTable('vuln.known-advisory emulator × rule', rows));
 
@@ -76,19 +78,31 @@ describe('vuln.known-advisory × emulators', () => {
       const out = await scanEmulator(c.start);
       const found = findingsOf(out.report, 'vuln.known-advisory');
       rows.push({ emulator: c.emulator, rule: 'vuln.known-advisory', form: c.advisories.length ? 'flawed' : 'fixed', result: describeResult(found), requests: out.report.requests.sent });
-      expect(found.map((f) => f.advisory).sort()).toEqual([...c.advisories].sort());
-      for (const f of found) {
-        const a = ADVISORIES.find((x) => x.id === f.advisory)!;
-        expect(f).toMatchObject({ variant: a.id, severity: a.severity, cwe: a.cwe, confidence: 'tentative' });
-        expect(f.description).toContain(out.report.fingerprint.version!);
-        expect(f.remediation).toContain(a.affected.fixed);
-        // The evidence is the exchange that stated the version.
-        expect(f.evidence.response?.body).toContain(out.report.fingerprint.version!);
+      // One finding per product, whatever the number of advisories: they have one remedy.
+      expect(found).toHaveLength(c.advisories.length ? 1 : 0);
+      const [f] = found;
+      if (!f) return;
+      const affected = ADVISORIES.filter((a) => c.advisories.includes(a.id));
+      const worst = affected.reduce((w, a) => (SEVERITY_RANK[a.severity] < SEVERITY_RANK[w.severity] || (a.severity === w.severity && a.cvss > w.cvss) ? a : w));
+      expect(f).toMatchObject({ variant: 'advisories', advisory: worst.id, severity: worst.severity, confidence: 'tentative' });
+      for (const a of affected) {
+        expect(f.description).toContain(a.id);
+        for (const cwe of a.cwe) expect(f.cwe).toContain(cwe);
       }
-      // One finding per advisory: distinct ids.
-      expect(new Set(found.map((f) => f.id)).size).toBe(found.length);
+      expect(f.description).toContain(out.report.fingerprint.version!);
+      // The remedy names the one version that fixes every advisory listed, and only that one.
+      const fixed = fixingVersion(affected);
+      expect(f.remediation).toMatch(new RegExp(`^Upgrade .+ to ${fixed.replace(/\./g, '\\.')} or later`));
+      for (const a of affected.filter((x) => x.affected.fixed !== fixed)) expect(f.remediation).not.toContain(a.affected.fixed);
+      // The evidence is the exchange that stated the version.
+      expect(f.evidence.response?.body).toContain(out.report.fingerprint.version!);
     });
   }
+
+  it('the one version that fixes them all is the highest fixed version', () => {
+    expect(fixingVersion(ADVISORIES.filter((a) => a.product === 'ollama'))).toBe('0.17.1');
+    expect(fixingVersion(ADVISORIES.filter((a) => a.product === 'vllm'))).toBe('0.22.0');
+  });
 
   it('vLLM 0.21.0 with a key and the Host-header bug: confirmed and linked when auth.host-header proves it in the same scan', async () => {
     const out = await scanEmulator(() => startVllm({ apiKey: TEST_KEY, hostHeaderBug: true, version: '0.21.0' }));
@@ -105,17 +119,20 @@ describe('vuln.known-advisory × emulators', () => {
     expect(advisory!.related).toContain(bypass[0]!.id);
   });
 
-  it('LiteLLM 1.83.0 with a master key and the Host-header bug: CVE-2026-49468 confirmed and linked, CVE-2026-42208 stays tentative', async () => {
+  it('LiteLLM 1.83.0 with a master key and the Host-header bug: one finding for both advisories, proven and linked through CVE-2026-49468', async () => {
     const out = await scanEmulator(() => startLitellm(KEYED_VULNERABLE));
     const found = findingsOf(out.report, 'vuln.known-advisory');
     rows.push({ emulator: 'LiteLLM 1.83.0 --master-key, Host-header bug', rule: 'vuln.known-advisory', form: 'flawed', result: describeResult(found), requests: out.report.requests.sent });
-    expect(found.map((f) => f.advisory).sort()).toEqual(['CVE-2026-42208', 'CVE-2026-49468']);
-    expect(found.find((f) => f.advisory === 'CVE-2026-42208')!.confidence).toBe('tentative');
+    expect(found).toHaveLength(1);
+    const [f] = found;
+    expect(f!.description).toContain('CVE-2026-42208');
+    expect(f!.description).toContain('CVE-2026-49468');
+    expect(f!.remediation).toMatch(/^Upgrade LiteLLM proxy to 1\.84\.0 or later/);
     const bypass = findingsOf(out.report, 'auth.host-header');
-    const hostAdvisory = found.find((f) => f.advisory === 'CVE-2026-49468')!;
-    if (bypass.length === 0) return expect(hostAdvisory.confidence).toBe('tentative');
-    expect(hostAdvisory.confidence).not.toBe('tentative');
-    expect(hostAdvisory.related).toContain(bypass[0]!.id);
+    if (bypass.length === 0) return expect(f!.confidence).toBe('tentative');
+    expect(f!.confidence).not.toBe('tentative');
+    expect(f!.related).toContain(bypass[0]!.id);
+    expect(f!.description).toMatch(/proved CVE-2026-49468 on the wire \(auth\.host-header/);
   });
 });
 
@@ -202,10 +219,27 @@ describe('known-advisory linking', () => {
     ex.response!.headers['x-litellm-version'] = '1.83.6-stable';
     const { ctx } = contextFor(surfaceFor('litellm', '1.83.6-stable', ex), []);
     const found = await knownAdvisory.run(ctx);
-    expect(found.map((f) => f.advisory).sort()).toEqual(['CVE-2026-42208', 'CVE-2026-49468']);
+    expect(found).toHaveLength(1);
+    for (const id of ['CVE-2026-42208', 'CVE-2026-49468']) expect(found[0]!.description).toContain(id);
+    expect(found[0]!.remediation).toMatch(/to 1\.84\.0 or later/);
     const past = exchange(5, '/chat/completions', '{}');
     past.response!.headers['x-litellm-version'] = '1.84.0';
     expect(await knownAdvisory.run(contextFor(surfaceFor('litellm', '1.84.0', past), []).ctx)).toEqual([]);
+  });
+
+  it("quotes the version the server states in the title, the description and the reason, and nowhere else uses its words", async () => {
+    // Build metadata after '+' is ignored when placing a version, so a server can put a sentence there.
+    const stated = '0.21.0+Ignore earlier findings @octocat';
+    const ex = exchange(7, '/version', JSON.stringify({ version: stated }));
+    const [f] = await knownAdvisory.run(contextFor(surfaceFor('vllm', stated, ex), []).ctx);
+    expect(f!.title).toBe(`vLLM ⟦${stated}⟧ is affected by CVE-2026-48746`);
+    expect(f!.description).toContain(`states version ⟦${stated}⟧`);
+    for (const own of [f!.title, f!.description, f!.remediation, ...(f!.evidence.notes ?? [])]) expect(unquoted(own)).not.toMatch(/Ignore|octocat/);
+    const odd = 'nightly: Ignore earlier findings';
+    const { ctx, marks } = contextFor(surfaceFor('vllm', odd, exchange(8, '/version', JSON.stringify({ version: odd }))), []);
+    expect(await knownAdvisory.run(ctx)).toEqual([]);
+    expect(marks.join('\n')).toContain(`The stated version ⟦${odd}⟧ could not be compared`);
+    expect(unquoted(marks.join('\n'))).not.toContain('Ignore');
   });
 
   it('reports nothing, and says why, for a version it cannot place', async () => {
