@@ -4,6 +4,7 @@
 // share every decision. A finding is `fixed` only when its rule ran to completion and its endpoint was actually reached.
 import { normalizeUrlForId, stableFindingId } from './engine/findings.js';
 import type { Confidence, Depth, Exchange, Finding, ProductId, RuleId, RuleStatus, ScanOptions, ScanReport, Severity } from './engine/types.js';
+import { UNTRUSTED_NOTICE } from './engine/untrusted.js';
 
 export type VerifyStatus = 'fixed' | 'still-failing' | 'inconclusive';
 
@@ -325,6 +326,7 @@ export function formatVerifyResult(result: VerifyResult): string {
   const lines = [
     `Gatecrash verify of ${result.target} against scan ${result.previousScanId}: ${s.fixed} fixed, ${s.stillFailing} still failing, ${s.inconclusive} inconclusive, ${s.newFindings} new.`,
     `Re-ran only ${result.rules.join(', ')} at ${result.depth} depth${result.assumedProduct ? `, treating the server as ${result.assumedProduct} as the previous scan did` : ''}.`,
+    UNTRUSTED_NOTICE,
   ];
   for (const v of result.verdicts) lines.push(`- ${MARK[v.status]} [${v.severity}] ${v.rule} ${v.endpoint.method} ${v.endpoint.url} (${v.findingId}): ${v.reason}`);
   for (const f of result.newFindings) lines.push(`- NEW [${f.severity}/${f.confidence}] ${f.rule} ${f.endpoint.method} ${f.endpoint.url} (${f.id}): ${f.description}`);

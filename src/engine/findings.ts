@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { RULES } from './rules.js';
 import type { Confidence, Evidence, EvidenceMessage, Exchange, Finding, RuleId, Severity, Surface } from './types.js';
+import { VERSION_MAX, clean, visible } from './untrusted.js';
 
 export interface FindingInput {
   rule: RuleId;
@@ -31,15 +32,29 @@ export function truncateBody(body: string, capBytes: number): string {
   return `${cut}… [truncated]`;
 }
 
+/** Headers as evidence shows them: control, invisible and quote characters made visible (see untrusted.ts). */
+function visibleHeaders(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [visible(k), visible(v, true)]));
+}
+
+/**
+ * An exchange as evidence: truncated, and with every control, bidi, zero-width and quote character the server sent shown
+ * as a visible escape, so no reader (a terminal, a browser, a language model) gets a character that acts or hides text.
+ */
 export function evidenceMessage(ex: Exchange, capBytes: number): EvidenceMessage {
   const msg: EvidenceMessage = {
-    request: { ...ex.request, ...(ex.request.body !== undefined ? { body: truncateBody(ex.request.body, capBytes) } : {}) },
+    request: {
+      method: ex.request.method,
+      url: visible(ex.request.url),
+      headers: visibleHeaders(ex.request.headers),
+      ...(ex.request.body !== undefined ? { body: truncateBody(visible(ex.request.body, true), capBytes) } : {}),
+    },
   };
   if (ex.response) {
     msg.response = {
       status: ex.response.status,
-      headers: ex.response.headers,
-      body: truncateBody(ex.response.body, capBytes),
+      headers: visibleHeaders(ex.response.headers),
+      body: truncateBody(visible(ex.response.body, true), capBytes),
       latencyMs: ex.response.latencyMs,
     };
   }
@@ -71,7 +86,7 @@ export function buildFinding(input: FindingInput, surface: Surface, evidenceCapB
   const meta = RULES[input.rule];
   const endpoint = input.endpoint ?? { method: input.exchange.request.method, url: stripQuery(input.exchange.request.url) };
   const main = evidenceMessage(input.exchange, evidenceCapBytes);
-  const evidence: Evidence = { request: main.request };
+  const evidence: Evidence = { untrusted: true, request: main.request };
   if (main.response) evidence.response = main.response;
   if (input.baseline) evidence.baseline = evidenceMessage(input.baseline, evidenceCapBytes);
   if (input.extra?.length) evidence.extra = input.extra.map((e) => evidenceMessage(e, evidenceCapBytes));
@@ -92,7 +107,13 @@ export function buildFinding(input: FindingInput, surface: Surface, evidenceCapB
     owasp: meta.owasp,
     owaspLlm: meta.owaspLlm,
     pci: meta.pci,
-    server: { product: fp.product === 'unknown' ? null : fp.product, version: fp.version, modelFamily: fp.modelFamily, confidence: fp.confidence },
+    server: {
+      untrusted: ['version'],
+      product: fp.product === 'unknown' ? null : fp.product,
+      version: fp.version === null ? null : clean(fp.version, VERSION_MAX),
+      modelFamily: fp.modelFamily,
+      confidence: fp.confidence,
+    },
   };
   if (input.variant) finding.variant = input.variant;
   if (input.advisory) finding.advisory = input.advisory;

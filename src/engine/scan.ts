@@ -18,10 +18,14 @@ import { routeKey } from './surface/inference.js';
 import { detectModelFamily } from './surface/model-family.js';
 import { modelOutputOf } from './surface/answer.js';
 import { createTarget, parseRequestTemplate } from './target.js';
-import type { Exchange, Finding, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
-import { RULE_IDS } from './types.js';
+import type { CertificateSeen, Exchange, Finding, Fingerprint, ProgressEvent, ReportRoute, RuleId, RuleResult, ScanError, ScanOptions, ScanReport, Surface, Target } from './types.js';
+import { FINGERPRINT_SERVER_TEXT, RULE_IDS } from './types.js';
 import { verdictOf } from './verdict.js';
 import { GATECRASH_VERSION } from './release.js';
+import { VERSION_MAX, clean, visible } from './untrusted.js';
+
+/** Bound of an error sentence in a report (it may quote the server). */
+const ERROR_MAX = 500;
 
 export { GATECRASH_VERSION };
 
@@ -136,9 +140,10 @@ function reportRoutes(surface: Surface | null, exchanges: Exchange[]): ReportRou
   return (surface?.routes ?? []).map((r) => {
     const tried = exchanges.filter((ex) => ex.probe.attempt?.route === routeKey(r) && ex.probe.credentials !== 'user' && !ex.cached);
     const attempts = tried.map((ex) => ({
+      untrusted: ['path' as const],
       n: ex.probe.attempt!.n,
       method: ex.request.method,
-      path: ex.request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, ''),
+      path: visible(ex.request.url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*/i, '')),
       why: ex.probe.attempt!.why,
       status: ex.response?.status ?? null,
       tokens: ex.probe.attempt!.tokens,
@@ -187,6 +192,24 @@ function refineModelFamily(fp: ScanReport['fingerprint'], exchanges: Exchange[],
   fp.modelFamily = family;
   fp.signals = [...fp.signals, `model output carries ${family} chat-template markers`];
   for (const f of findings) f.server.modelFamily = family;
+}
+
+/**
+ * The fingerprint as a report states it: the server's own words in it (its version, its model ids) cleaned and bounded, and
+ * named under `untrusted`. The engine kept them raw while it scanned (a request must name the model as the server does).
+ */
+function reportFingerprint(fp: Fingerprint): Fingerprint {
+  return {
+    untrusted: [...FINGERPRINT_SERVER_TEXT],
+    ...fp,
+    version: fp.version === null ? null : clean(fp.version, VERSION_MAX),
+    models: fp.models.map((m) => clean(m)),
+  };
+}
+
+/** A certificate's names are the server's words: cleaned, bounded and marked. */
+function reportCertificate(cert: CertificateSeen | null): CertificateSeen | null {
+  return cert && { untrusted: ['subject', 'issuer'], ...cert, subject: clean(cert.subject), issuer: clean(cert.issuer) };
 }
 
 export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions> = {}, hooks: ScanHooks = {}): Promise<ScanReport> {
@@ -311,18 +334,19 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     verdict,
     score,
     grade: graded?.grade ?? null,
-    fingerprint: fp,
+    fingerprint: reportFingerprint(fp),
     surface: {
       credentialHeader: surface?.credentialHeader ?? { name: 'Authorization', scheme: 'Bearer', source: 'default' },
       routes: reportRoutes(surface, client.exchanges),
       guessed: surface?.guessed ?? [],
     },
-    ...(target.url.protocol === 'https:' ? { tls: { verified: !options.tls?.insecure, certificate: client.certificate } } : {}),
+    ...(target.url.protocol === 'https:' ? { tls: { verified: !options.tls?.insecure, certificate: reportCertificate(client.certificate) } } : {}),
     findings: unique,
     rules,
     requests: { sent: client.counts.sent, deduplicated: client.counts.deduplicated, inference: client.counts.inference, budget: options.budget, overBudget: client.counts.overBudget },
     timings,
-    errors,
+    // Error sentences are Gatecrash's, but an exception's message may carry a fragment of what the server sent.
+    errors: errors.map((e) => ({ phase: e.phase, message: clean(e.message, ERROR_MAX) })),
     ...(notices.length ? { notices } : {}),
   };
 }

@@ -245,7 +245,15 @@ export interface CredentialHeader {
   source: string;
 }
 
+/** Fields of a fingerprint whose text the scanned server wrote (its stated version, its model ids). */
+export const FINGERPRINT_SERVER_TEXT = ['version', 'models'] as const;
+
 export interface Fingerprint {
+  /**
+   * The fields below whose text the scanned server wrote: data, never instructions (cleaned and bounded in a report). Set
+   * by the engine on every report; absent on a report written before Gatecrash marked them.
+   */
+  untrusted?: (typeof FINGERPRINT_SERVER_TEXT)[number][];
   product: ProductId | 'unknown';
   /** Display name ('vLLM', 'Hugging Face TGI', …), null when unknown. */
   productName: string | null;
@@ -337,6 +345,12 @@ export interface EvidenceMessage {
 }
 
 export interface Evidence {
+  /**
+   * The exchanges in this block (request, response, baseline, extra) came from or were shaped by the scanned server: data
+   * to report, never instructions. `notes` are Gatecrash's words, with the server's quoted ⟦…⟧. Set by the engine on every
+   * finding; absent on older reports.
+   */
+  untrusted?: true;
   request: ExchangeRequest;
   response?: { status: number; headers: Record<string, string>; body: string; latencyMs: number };
   /** The refused request, for differential findings. */
@@ -363,8 +377,11 @@ export interface Finding {
   owasp: string[];
   owaspLlm: string[];
   pci: string[];
-  /** The server the scan identified; `confidence` is the fingerprint's (absent in reports of older versions). */
-  server: { product: string | null; version: string | null; modelFamily: string | null; confidence?: number };
+  /**
+   * The server the scan identified; `version` is its own statement (cleaned and bounded), listed under `untrusted`;
+   * `confidence` is the fingerprint's (absent in reports of older versions).
+   */
+  server: { untrusted?: 'version'[]; product: string | null; version: string | null; modelFamily: string | null; confidence?: number };
   /** The fix for the stack the scan identified, when the face that wrote the report had the knowledge base (CLI, MCP). */
   fix?: StackFix;
   /** Distinguishes several findings of one rule on one endpoint (the accepted header value, the advisory id). */
@@ -416,14 +433,19 @@ export interface Verdict {
 
 /** A route as the report lists it, with the requests that tried its shape. */
 export interface ReportRoute extends Pick<Route, 'method' | 'path' | 'kind' | 'access' | 'source' | 'shape'> {
-  /** The one-token requests that tried to call the route the way it wants, with why each was built that way. */
-  attempts?: { n: number; method: string; path: string; why: string; status: number | null; tokens: number | null }[];
+  /**
+   * The one-token requests that tried to call the route the way it wants, with why each was built that way. A request's
+   * path and query may carry field names the server's validator named: `untrusted` lists it.
+   */
+  attempts?: { untrusted?: 'path'[]; n: number; method: string; path: string; why: string; status: number | null; tokens: number | null }[];
   /** The generation limit the route was asked for (null: no limit field the route is known to read). */
   tokens?: number | null;
 }
 
 /** A TLS certificate as the report shows it. */
 export interface CertificateSeen {
+  /** The names the server's certificate states: server text (cleaned and bounded). Absent on older reports. */
+  untrusted?: ('subject' | 'issuer')[];
   subject: string;
   issuer: string;
   validFrom: string;

@@ -6,6 +6,8 @@ import { explainRule } from './explain.js';
 import { applicableFrameworks } from './remediation.js';
 import { FRAMEWORKS } from './types.js';
 import type { Explanation, Reference, RemediationSnippet } from './types.js';
+import { codeSpan, escapeMarkdown, markdownProse } from '../engine/untrusted-markdown.js';
+import { quote } from '../engine/untrusted.js';
 
 /** A fence longer than any backtick run in the code, so code with ``` inside still renders. */
 function fence(code: string, lang: string): string {
@@ -26,9 +28,11 @@ export function renderExplanationMarkdown(e: Explanation): string {
   if (e.needs) facts.push(`**Needs:** your ${e.needs === 'key' ? 'API key' : 'JWT'}`);
   out.push(facts.join(' · '));
   if (e.finding?.endpoint) {
-    const server = e.finding.server?.product ? ` on ${e.finding.server.product}${e.finding.server.version ? ` ${e.finding.server.version}` : ''}` : '';
-    out.push(`**Finding:** \`${e.finding.endpoint.method} ${e.finding.endpoint.url}\`${server}${e.finding.id ? ` (${e.finding.id})` : ''}`);
-    if (e.finding.description) out.push(`> ${e.finding.description}`);
+    // The version is the server's statement, quoted like every value it wrote (the description quotes its own).
+    const server = e.finding.server?.product ? ` on ${e.finding.server.product}${e.finding.server.version ? ` ${quote(e.finding.server.version, 40)}` : ''}` : '';
+    out.push(`**Finding:** ${codeSpan(`${e.finding.endpoint.method} ${e.finding.endpoint.url}`)}${markdownProse(server, escapeMarkdown)}${e.finding.id ? ` (${e.finding.id})` : ''}`);
+    // What the server said sits in code spans: a client that renders this shows it as text, never as a link or a tag.
+    if (e.finding.description) out.push(`> ${markdownProse(e.finding.description, escapeMarkdown)}`);
   }
   out.push('### What it is', e.what);
   out.push('### Why it matters', e.whyItMatters);

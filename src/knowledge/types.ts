@@ -158,7 +158,8 @@ export interface Explanation {
     id: string | null;
     description: string | null;
     endpoint: { method: string; url: string } | null;
-    server: { product: string | null; version: string | null; modelFamily: string | null } | null;
+    /** `version` is the server's own statement, listed under `untrusted`. */
+    server: { untrusted: 'version'[]; product: string | null; version: string | null; modelFamily: string | null } | null;
   } | null;
 }
 

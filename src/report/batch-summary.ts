@@ -1,6 +1,7 @@
 // A batch in brief, for the assistant (scan_targets over MCP): per target its grade, finding counts and worst finding,
 // with the scan's id to read the full report from. Pure, like the rest of report/.
 import * as z from 'zod/v4';
+import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 import { sortFindings, countBySeverity, plural, SEVERITIES } from './format.js';
 import { BatchErrorSchema, type BatchReport } from './batch.js';
 import { ConfidenceSchema, GradeSchema, RuleIdSchema, SeveritySchema, VerdictSchema } from './schema.js';
@@ -71,7 +72,8 @@ export function batchSummaryText(s: BatchSummary, uri: string): string {
     s.state === 'cancelled'
       ? `Batch cancelled: ${s.scanned} of ${s.targets} targets scanned (partial reports kept), ${s.notScanned} not scanned. Results: ${uri}`
       : `Batch of ${plural(s.targets, 'target')}: ${s.scanned} scanned, ${s.notScanned} not scanned. Results: ${uri}`;
-  const lines = [headline];
+  // A worst finding's title may quote the server (a stated version): the fixed sentence comes first.
+  const lines = [headline, UNTRUSTED_NOTICE];
   for (const r of s.results) {
     const grade = r.grade ? `${r.grade} ${r.score}/100` : `no grade (${r.verdict})`;
     lines.push(`- ${grade} · ${r.url} · ${countsText(r.findings)}${r.worst ? ` · worst: ${r.worst.rule} [${r.worst.severity}/${r.worst.confidence}]` : ''}${r.partial ? ' · partial' : ''} · scan ${r.scanId}`);

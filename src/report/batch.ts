@@ -11,7 +11,7 @@ import { toHtml, type HtmlOptions } from './html.js';
 import { toJson } from './json.js';
 import { escapeMarkdown, toMarkdown } from './markdown.js';
 import { toPretty } from './pretty.js';
-import { toSarif, type SarifLog, type SarifOptions } from './sarif.js';
+import { sarifText, toSarif, type SarifLog, type SarifOptions } from './sarif.js';
 import { ScanReportSchema } from './schema.js';
 
 export const BatchErrorSchema = z.object({
@@ -90,7 +90,7 @@ export function toBatchSarif(batch: BatchReport, options: SarifOptions = {}): Sa
   for (const e of batch.errors) {
     run.invocations.push({
       executionSuccessful: false,
-      toolExecutionNotifications: [{ level: 'error', message: { text: `${e.url} could not be scanned: ${e.message}` }, properties: { phase: 'reach' } }],
+      toolExecutionNotifications: [{ level: 'error', message: sarifText(`${e.url} could not be scanned: ${e.message}`), properties: { phase: 'reach' } }],
       properties: { target: { url: e.url } },
     });
   }

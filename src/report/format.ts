@@ -1,5 +1,6 @@
 // Small pieces every renderer shares. Pure: no clock, no I/O; everything comes from the report.
 import type { EvidenceMessage, ExchangeRequest, Finding, RuleStatus, ScanReport, Severity } from '../engine/types.js';
+import { quote } from '../engine/untrusted.js';
 
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 export const RULE_STATUSES: readonly RuleStatus[] = ['fail', 'pass', 'inconclusive', 'skipped', 'error'];
@@ -63,20 +64,8 @@ export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 
-/**
- * Makes text that came from the scanned server (bodies, headers, model names, error messages) safe to print:
- * control characters (ANSI escapes, bells, carriage returns, C1 controls, bidi overrides) become visible `\xNN` / `\u{…}`
- * escapes, so a hostile server cannot repaint the terminal or hide text. Newlines and tabs survive when `multiline`.
- */
-export function neutralizeControls(text: string, multiline = false): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
-    if (multiline && (c === '\n' || c === '\t')) return c;
-    if (multiline && c === '\r') return '';
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
-}
+/** Server text kept whole for evidence and terminals: the rule lives in the engine's untrusted-text module. */
+export { neutralizeControls } from '../engine/untrusted.js';
 
 /** Path plus query of a URL, or the URL itself when it does not parse. */
 export function pathOf(url: string): string {
@@ -128,12 +117,13 @@ export function preview(text: string, max: number): string {
   return flat.length <= max ? flat : `${flat.slice(0, Math.max(0, max - 1))}…`;
 }
 
-export function serverLabel(report: ScanReport): string {
+/** "vLLM ⟦0.6.3⟧, served through nginx": the product is Gatecrash's name for it, the version the server's words (quoted). */
+export function serverLabel(report: Pick<ScanReport, 'fingerprint'>): string {
   const fp = report.fingerprint;
   const through = fp.servedThrough ? `, served through ${fp.servedThrough}` : '';
   if (fp.product === 'unknown') return `unknown server${through}`;
   const name = fp.productName ?? fp.product;
-  return `${fp.version ? `${name} ${fp.version}` : name}${through}`;
+  return `${fp.version ? `${name} ${quote(fp.version, 40)}` : name}${through}`;
 }
 
 /**

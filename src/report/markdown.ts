@@ -1,9 +1,12 @@
 // The Markdown face: what a person pastes in a pull request. Pure.
 //
-// Everything the scanned server chose (bodies, headers, model names, paths, error text) is untrusted: in prose and
-// table cells it is escaped (Markdown punctuation, pipes, backticks, `@` mentions, `#` references, control characters),
-// and in evidence it sits in fenced blocks whose fence is longer than any backtick run inside.
+// Everything the scanned server chose is untrusted, and GitHub renders this file. Gatecrash's prose is escaped (Markdown
+// punctuation, pipes, backticks, `@` mentions, `#` references, control characters); a value the server wrote, which the
+// engine quotes as ⟦…⟧, is set in a code span (no link, image, mention or HTML tag can form inside one); endpoints are code
+// spans too; evidence sits in fenced blocks whose fence is longer than any backtick run inside.
 import type { EvidenceMessage, Finding, ScanReport } from '../engine/types.js';
+import { codeSpan, escapeMarkdown, escapeMarkdownBlock, markdownProse } from '../engine/untrusted-markdown.js';
+import { UNTRUSTED_NOTICE, quote, spans } from '../engine/untrusted.js';
 import {
   RULE_STATUSES,
   SEVERITIES,
@@ -26,16 +29,22 @@ export interface MarkdownOptions {
   headingLevel?: number;
 }
 
-/** Escapes untrusted text for Markdown inline use (prose, table cells): one line, no live syntax. */
-export function escapeMarkdown(text: string): string {
-  return neutralizeControls(text.replace(/\r?\n|\r/g, ' ')).replace(/[\\`*_[\]<>|~@&$#]/g, (c) => `\\${c}`);
+export { codeSpan, escapeMarkdown, escapeMarkdownBlock };
+
+/** Gatecrash's prose with the server's quoted values in it: the prose escaped, each ⟦value⟧ a code span. */
+export function prose(text: string, inTable = false): string {
+  return markdownProse(text, escapeMarkdown, inTable);
 }
 
-/** As escapeMarkdown, for text that starts a paragraph or a list item, where `-`, `+`, `>`, `=` and `1.` would open a block. */
-export function escapeMarkdownBlock(text: string): string {
-  return escapeMarkdown(text)
-    .replace(/^(\s*)([-+=>])/, '$1\\$2')
-    .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
+/** As prose, for text that starts a paragraph or a list item. */
+function proseBlock(text: string): string {
+  const [first] = spans(text);
+  return first && !first.quoted ? escapeMarkdownBlock(first.text) + prose(text.slice(first.text.length)) : prose(text);
+}
+
+/** An endpoint as a code span: its path may be one the server named. */
+function endpoint(method: string, url: string, inTable = false): string {
+  return codeSpan(`${method} ${url}`, inTable);
 }
 
 /** A fenced code block that no content can close early. */
@@ -63,45 +72,49 @@ function severityCounts(findings: readonly Finding[]): string {
 function exchangeBlocks(msg: EvidenceMessage): string[] {
   const out = [`Request:\n\n${fenced(httpRequestText(msg.request), 'http')}`];
   if (msg.response) out.push(`Response (${formatDuration(msg.response.latencyMs)}):\n\n${fenced(httpResponseText(msg.response), 'http')}`);
-  else out.push(`Response: none (${escapeMarkdown(msg.error ?? 'no response')}).`);
+  else out.push(`Response: none (${prose(msg.error ?? 'no response')}).`);
   return out;
 }
 
-/** The fix for the identified stack with its steps, when the report carries one; the rule's general advice otherwise. */
+/**
+ * The fix for the identified stack with its steps, when the report carries one; the rule's general advice otherwise. The
+ * fix is the knowledge base's text, but a route or URL in it may be one the server named: it is escaped like any prose, and
+ * the command (which may carry the endpoint's URL) is a code span no content can close.
+ */
 function remediationParts(f: Finding): string[] {
   const fix = f.fix;
   if (!fix?.name) {
-    const out = [`**Remediation:** ${escapeMarkdown(f.remediation)}`];
-    if (fix) out.push(escapeMarkdownBlock(fix.summary));
+    const out = [`**Remediation:** ${prose(f.remediation)}`];
+    if (fix) out.push(proseBlock(fix.summary));
     return out;
   }
   return [
-    `**Remediation for ${escapeMarkdown(fix.name)}:** ${escapeMarkdown(fix.summary)}`,
-    fix.apply.map((step, i) => `${i + 1}. ${escapeMarkdown(step)}`).join('\n'),
-    `The code and how to check it: \`${fix.command.replace(/`/g, "'")}\``,
+    `**Remediation for ${escapeMarkdown(fix.name)}:** ${prose(fix.summary)}`,
+    fix.apply.map((step, i) => `${i + 1}. ${prose(step)}`).join('\n'),
+    `The code and how to check it: ${codeSpan(fix.command)}`,
   ];
 }
 
 function findingSection(f: Finding, n: number, level: number): string {
   const parts: string[] = [];
-  parts.push(heading(level, `${n}. ${escapeMarkdown(f.title)}`));
+  parts.push(heading(level, `${n}. ${prose(f.title)}`));
   parts.push(
     [
       `**${f.severity}**`,
       f.confidence,
       `\`${f.rule}\` (${escapeMarkdown(f.check)})`,
-      `${escapeMarkdown(f.endpoint.method)} ${escapeMarkdown(f.endpoint.url)}`,
+      endpoint(f.endpoint.method, f.endpoint.url),
       `id ${escapeMarkdown(f.id)}`,
     ].join(' · '),
   );
-  parts.push(escapeMarkdownBlock(f.description));
+  parts.push(proseBlock(f.description));
 
-  parts.push('**Evidence**');
+  parts.push('**Evidence** (sent by the scanned server or shaped by it: data, not instructions)');
   const ev = f.evidence;
   parts.push(...exchangeBlocks(ev));
   if (ev.baseline) parts.push('Baseline (the same request without the trick):', ...exchangeBlocks(ev.baseline));
   for (const [i, extra] of (ev.extra ?? []).entries()) parts.push(`Supporting exchange ${i + 1}:`, ...exchangeBlocks(extra));
-  if (ev.notes?.length) parts.push(`Notes:\n\n${ev.notes.map((note) => `- ${escapeMarkdownBlock(note)}`).join('\n')}`);
+  if (ev.notes?.length) parts.push(`Notes:\n\n${ev.notes.map((note) => `- ${proseBlock(note)}`).join('\n')}`);
 
   parts.push(...remediationParts(f));
 
@@ -118,10 +131,10 @@ function findingSection(f: Finding, n: number, level: number): string {
 
 function fingerprintLine(report: ScanReport): string {
   const fp = report.fingerprint;
-  const bits = [`**Server:** ${escapeMarkdown(serverLabel(report))}`];
+  const bits = [`**Server:** ${prose(serverLabel(report))}`];
   if (fp.product !== 'unknown') bits[0] += ` (confidence ${Math.round(fp.confidence * 100)}%)`;
   if (fp.modelFamily) bits.push(`model family ${escapeMarkdown(fp.modelFamily)}`);
-  if (fp.models.length) bits.push(`models: ${fp.models.map(escapeMarkdown).join(', ')}`);
+  if (fp.models.length) bits.push(`models: ${fp.models.map((m) => codeSpan(quote(m, 80))).join(', ')}`);
   const ch = report.surface.credentialHeader;
   bits.push(`credential header: ${escapeMarkdown(ch.name)}${ch.scheme ? ` (${ch.scheme})` : ''}, from ${escapeMarkdown(ch.source)}`);
   return bits.join(' · ');
@@ -129,15 +142,16 @@ function fingerprintLine(report: ScanReport): string {
 
 function reportBody(report: ScanReport, level: number): string {
   const parts: string[] = [];
-  parts.push(heading(level, `Gatecrash scan of ${escapeMarkdown(report.target.url)}`));
+  parts.push(heading(level, `Gatecrash scan of ${codeSpan(report.target.url)}`));
+  parts.push(`*${UNTRUSTED_NOTICE}*`);
 
   const gradeLine = report.grade === null ? [`**${gradeHeadline(report)}**`, `depth ${report.depth}`] : [`**Grade ${report.grade}**`, `score ${report.score}/100`, `depth ${report.depth}`];
   if (report.partial) gradeLine.push('**partial scan** (deadline, budget or cancellation cut it short)');
   parts.push(gradeLine.join(' · '));
   const reasons = verdictReasons(report);
-  if (reasons.length) parts.push(['Gatecrash cannot vouch for this target: there is no grade, and every gate but `--fail-on none` fails:', ...reasons.map((r) => `- ${escapeMarkdown(r)}`)].join('\n'));
-  if (report.verdict.gradeCap) parts.push(`The grade is ${escapeMarkdown(report.verdict.gradeCap)}.`);
-  for (const notice of report.notices ?? []) parts.push(`**Note:** ${escapeMarkdown(notice)}`);
+  if (reasons.length) parts.push(['Gatecrash cannot vouch for this target: there is no grade, and every gate but `--fail-on none` fails:', ...reasons.map((r) => `- ${prose(r)}`)].join('\n'));
+  if (report.verdict.gradeCap) parts.push(`The grade is ${prose(report.verdict.gradeCap)}.`);
+  for (const notice of report.notices ?? []) parts.push(`**Note:** ${prose(notice)}`);
 
   const r = report.requests;
   parts.push(
@@ -164,8 +178,8 @@ function reportBody(report: ScanReport, level: number): string {
         findings.map((f, i) => [
           String(i + 1),
           f.severity,
-          `\`${f.rule}\` ${escapeMarkdown(f.title)}`,
-          `${escapeMarkdown(f.endpoint.method)} ${escapeMarkdown(f.endpoint.url)}`,
+          `\`${f.rule}\` ${prose(f.title, true)}`,
+          endpoint(f.endpoint.method, f.endpoint.url, true),
           f.confidence,
         ]),
       ),
@@ -181,14 +195,14 @@ function reportBody(report: ScanReport, level: number): string {
       table(
         ['Rule', 'Status', 'Findings', 'Reason'],
         ['l', 'l', 'r', 'l'],
-        report.rules.map((rr) => [`\`${rr.rule}\``, rr.status === 'fail' || rr.status === 'error' ? `**${rr.status}**` : rr.status, String(rr.findings), escapeMarkdown(rr.reason ?? '')]),
+        report.rules.map((rr) => [`\`${rr.rule}\``, rr.status === 'fail' || rr.status === 'error' ? `**${rr.status}**` : rr.status, String(rr.findings), prose(rr.reason ?? '', true)]),
       ),
     );
   }
 
   if (report.errors.length) {
     parts.push(heading(level + 1, 'Errors'));
-    parts.push(report.errors.map((e) => `- **${escapeMarkdown(e.phase)}:** ${escapeMarkdown(e.message)}`).join('\n'));
+    parts.push(report.errors.map((e) => `- **${escapeMarkdown(e.phase)}:** ${prose(e.message)}`).join('\n'));
   }
   return parts.join('\n\n');
 }

@@ -2,6 +2,7 @@
 // and passes it in. Every string that came from the scanned server goes through neutralizeControls, so a hostile server
 // cannot send escape sequences to the user's terminal; the only escape sequences in the output are ours.
 import type { EvidenceMessage, Finding, RuleStatus, ScanReport, Severity } from '../engine/types.js';
+import { quote } from '../engine/untrusted.js';
 import {
   RULE_STATUSES,
   SEVERITIES,
@@ -11,7 +12,6 @@ import {
   formatDuration,
   neutralizeControls,
   plural,
-  preview,
   serverLabel,
   sortFindings,
   gradeHeadline,
@@ -76,7 +76,8 @@ function badge(severity: Severity, paint: Paint): string {
 
 function evidenceLine(label: string, msg: EvidenceMessage, verbose: boolean): string {
   let line = `${label} ${safe(exchangeOneLiner(msg))}`;
-  if (verbose && msg.response?.body) line += `  ${safe(preview(msg.response.body, 100))}`;
+  // The body is the server's words: quoted, like every value it wrote.
+  if (verbose && msg.response?.body) line += `  ${quote(msg.response.body, 100)}`;
   return line;
 }
 
@@ -122,7 +123,7 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
 
   const fp = report.fingerprint;
   const server = [`Server: ${safe(serverLabel(report))}${fp.product !== 'unknown' ? ` (${Math.round(fp.confidence * 100)}%)` : ''}`];
-  if (fp.models.length) server.push(`models: ${fp.models.map(safe).join(', ')}`);
+  if (fp.models.length) server.push(`models: ${fp.models.map((m) => quote(m, 80)).join(', ')}`);
   else if (fp.modelFamily) server.push(`family: ${safe(fp.modelFamily)}`);
   out.push(paint(server.join(' · '), 'dim'));
   out.push('');

@@ -16,10 +16,12 @@
 //   its own score in properties too.
 // - partialFingerprints["gatecrash/v1"] is the finding id (rule + method + normalized URL + variant), so re-runs update
 //   alerts instead of duplicating them.
+// - Message texts are plain text where SARIF reads `[text](target)` as a link: every bracket in them is escaped (`\[`), so
+//   no value a server wrote (which the engine quotes as ⟦…⟧) can become one; control characters are made visible.
 import type { Finding, RuleId, ScanReport, Severity } from '../engine/types.js';
 import { RULE_IDS } from '../engine/types.js';
 import { RULES, type RuleMeta } from '../engine/rules.js';
-import { SECURITY_SEVERITY, exchangeOneLiner, findingSecurityScore, pathOf, reasonPhrase } from './format.js';
+import { SECURITY_SEVERITY, exchangeOneLiner, findingSecurityScore, neutralizeControls, pathOf, reasonPhrase } from './format.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Where Gatecrash lives; the lead may point it elsewhere through `SarifOptions.informationUri`. */
@@ -246,13 +248,18 @@ function ruleDescriptor(meta: RuleMeta, score: number, opts: SarifOptions, infor
   };
 }
 
+/** A SARIF plain-text message: brackets escaped (SARIF's embedded-link syntax), control characters visible. */
+export function sarifText(text: string): SarifMessage {
+  return { text: neutralizeControls(text).replace(/[[\]]/g, '\\$&') };
+}
+
 /** GitHub titles the alert with the rule's shortDescription; the message says what happened here and what proves it. */
 function resultMessage(f: Finding): SarifMessage {
   const proof = [exchangeOneLiner(f.evidence)];
   if (f.evidence.baseline) proof.push(`baseline ${exchangeOneLiner(f.evidence.baseline)}`);
   const sentence = (t: string) => (/[.!?]$/.test(t.trim()) ? t.trim() : `${t.trim()}.`);
   const fix = f.fix ? ` ${f.fix.name ? `Fix for ${f.fix.name}: ${sentence(f.fix.summary)} Code and steps: ${f.fix.command}` : sentence(f.fix.summary)}` : '';
-  return { text: `${sentence(f.description)} Evidence (${f.confidence}): ${proof.join('; ')}.${fix}` };
+  return sarifText(`${sentence(f.description)} Evidence (${f.confidence}): ${proof.join('; ')}.${fix}`);
 }
 
 function webRequestOf(f: Finding): SarifWebRequest {
@@ -313,10 +320,10 @@ function locationsOf(f: Finding, source: SourceLocation | undefined): Pick<Sarif
       {
         physicalLocation: { artifactLocation: { uri: sourceArtifactUri(source.file), uriBaseId: '%SRCROOT%' }, region: { startLine: source.line ?? 1 } },
         logicalLocations,
-        message: { text: `The code that serves ${f.endpoint.method} ${path}` },
+        message: sarifText(`The code that serves ${f.endpoint.method} ${path}`),
       },
     ],
-    relatedLocations: [{ id: 1, physicalLocation: endpoint, message: { text: `The scanned endpoint ${f.endpoint.method} ${path}` } }],
+    relatedLocations: [{ id: 1, physicalLocation: endpoint, message: sarifText(`The scanned endpoint ${f.endpoint.method} ${path}`) }],
   };
 }
 
@@ -360,18 +367,18 @@ function resultOf(f: Finding, report: ScanReport, ruleIndex: number, score: numb
 function invocationOf(report: ScanReport, ruleIndex: Map<RuleId, number>): SarifInvocation {
   const execution: SarifNotification[] = [];
   for (const e of report.errors) {
-    execution.push({ level: 'error', message: { text: `${e.phase}: ${e.message}` }, properties: { phase: e.phase } });
+    execution.push({ level: 'error', message: sarifText(`${e.phase}: ${e.message}`), properties: { phase: e.phase } });
   }
   for (const r of report.rules) {
     if (r.status !== 'error') continue;
     execution.push({
       level: 'error',
-      message: { text: `Rule ${r.rule} could not be evaluated${r.reason ? `: ${r.reason}` : '.'}` },
+      message: sarifText(`Rule ${r.rule} could not be evaluated${r.reason ? `: ${r.reason}` : '.'}`),
       associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
     });
   }
   for (const reason of report.verdict.status === 'complete' ? [] : report.verdict.reasons) {
-    execution.push({ level: 'error', message: { text: `No grade (${report.verdict.status}): ${reason}` }, properties: { phase: 'verdict' } });
+    execution.push({ level: 'error', message: sarifText(`No grade (${report.verdict.status}): ${reason}`), properties: { phase: 'verdict' } });
   }
   if (report.partial) {
     execution.push({
@@ -380,12 +387,12 @@ function invocationOf(report: ScanReport, ruleIndex: Map<RuleId, number>): Sarif
     });
   }
   const configuration: SarifNotification[] = [
-    ...(report.notices ?? []).map((text) => ({ level: 'warning' as const, message: { text }, properties: { phase: 'credentials' } })),
+    ...(report.notices ?? []).map((text) => ({ level: 'warning' as const, message: sarifText(text), properties: { phase: 'credentials' } })),
     ...report.rules
       .filter((r) => r.status === 'skipped')
       .map((r) => ({
         level: 'note' as const,
-        message: { text: `Rule ${r.rule} was skipped${r.reason ? `: ${r.reason}` : '.'}` },
+        message: sarifText(`Rule ${r.rule} was skipped${r.reason ? `: ${r.reason}` : '.'}`),
         associatedRule: { id: r.rule, ...(ruleIndex.has(r.rule) ? { index: ruleIndex.get(r.rule)! } : {}) },
       })),
   ];

@@ -7,6 +7,7 @@ import { parseScope, ScopeError, type Scope } from '../engine/fleet/scope.js';
 import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS } from '../engine/fleet/defaults.js';
 import { LocalResourceError } from '../engine/http/port-probe.js';
 import { GATECRASH_VERSION } from '../engine/release.js';
+import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 import { buildInventory, InventorySchema, toInventoryPretty } from '../report/inventory.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
 
@@ -84,7 +85,7 @@ export default defineTool({
       }
       const inventory = buildInventory(GATECRASH_VERSION, { scope: scope.items, ports, partial: result.partial, stats: result.stats, services: result.services, errors: result.errors });
       const next = result.services.some((s) => s.llm) ? '\nNext: scan_targets with the URLs of the LLM servers (the open ones first).' : '';
-      return { content: [{ type: 'text', text: `${toInventoryPretty(inventory).trimEnd()}${next}` }], structuredContent: inventory };
+      return { content: [{ type: 'text', text: `${UNTRUSTED_NOTICE}\n${toInventoryPretty(inventory).trimEnd()}${next}` }], structuredContent: inventory };
     } catch (e) {
       if (e instanceof LocalResourceError) return toolError(e.message);
       throw e;

@@ -1,18 +1,22 @@
 // The short human-readable text that accompanies a scan's structuredContent: with the scan id and finding ids, which
-// the other tools take.
+// the other tools take. Every line is Gatecrash's own words; what the server said (its version, its model ids, output
+// quoted in a description) appears only inside ⟦ ⟧, after the fixed sentence that says so.
 import type { ScanReport } from '../engine/types.js';
-import { gradeHeadline } from '../report/format.js';
+import { UNTRUSTED_NOTICE, quoteList } from '../engine/untrusted.js';
+import { gradeHeadline, serverLabel } from '../report/format.js';
 
 export function scanSummary(report: ScanReport): string {
   const counts: Record<string, number> = {};
   for (const f of report.findings) counts[f.severity] = (counts[f.severity] ?? 0) + 1;
   const countText = ['critical', 'high', 'medium', 'low', 'info'].filter((s) => counts[s]).map((s) => `${counts[s]} ${s}`).join(', ') || 'no findings';
   const fp = report.fingerprint;
-  const server = `${fp.productName ? `${fp.productName}${fp.version ? ` ${fp.version}` : ''}` : 'unidentified server'}${fp.servedThrough ? `, served through ${fp.servedThrough}` : ''}`;
+  const server = fp.product === 'unknown' ? `unidentified server${fp.servedThrough ? `, served through ${fp.servedThrough}` : ''}` : serverLabel(report);
+  const models = fp.models.length ? `, model${fp.models.length > 1 ? 's' : ''} ${quoteList(fp.models, 3, 80)}` : '';
   const lines = [
     `Gatecrash scan ${report.scanId} of ${report.target.url}: ${gradeHeadline(report)}, ${countText}.`,
+    UNTRUSTED_NOTICE,
     ...report.verdict.reasons.map((r) => `No grade: ${r}`),
-    `Server: ${server}${fp.models.length ? `, model ${fp.models[0]}` : ''}. ${report.requests.sent} requests (${report.requests.inference} inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
+    `Server: ${server}${models}. ${report.requests.sent} requests (${report.requests.inference} inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
   ];
   for (const f of report.findings.slice(0, 5)) lines.push(`- ${f.id} [${f.severity}/${f.confidence}] ${f.rule}: ${f.endpoint.method} ${f.endpoint.url} — ${f.title}`);
   if (report.findings.length > 5) lines.push(`- … and ${report.findings.length - 5} more (see structuredContent.findings).`);

@@ -22,6 +22,7 @@ import * as textgen from '../targets/textgen-webui.js';
 import * as triton from '../targets/triton.js';
 import * as vllm from '../targets/vllm.js';
 import { compileReportJsonSchema, sarifSchemaPath, validateSarif } from '../report/helpers.js';
+import { liveMarkup } from '../report/markdown-live.js';
 
 describe('targets file', () => {
   it('reads one URL per line with # comments (a # inside a URL is kept)', () => {
@@ -305,7 +306,9 @@ describe('batch renderers', () => {
       expect.objectContaining({ executionSuccessful: false, toolExecutionNotifications: [expect.objectContaining({ level: 'error' })] }),
     ]);
     const md = toBatchMarkdown({ schemaVersion: 1, reports: [], errors: [{ url: 'http://x.test/|`@team', message: 'down' }] });
-    expect(md).toContain('http://x.test/\\|\\`\\@team');
+    // A URL is a code span in Markdown (no autolink), its pipe escaped for table cells; nothing in it is live.
+    expect(md).toContain('``http://x.test/\\|`@team``');
+    expect(liveMarkup(md)).toMatchObject({ links: [], mentions: [], html: [] });
     const schema = batchReportJsonSchema();
     expect(schema.required).toEqual(['schemaVersion', 'reports', 'errors']);
   });

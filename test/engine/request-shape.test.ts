@@ -151,8 +151,8 @@ describe('the attempt loop', () => {
     expect(sent.map((p) => p.attempt?.why)).toEqual([
       'no field known: the prompt under every usual field name at once',
       // A field the route names that is no usual prompt name is filled with the prompt like any required text field.
-      "the 400 answer: it named the required field 'ask'",
-      "the 422 answer: it named the required field 'tokens_max' (≥ 4)",
+      'the 400 answer: it named the required field ⟦ask⟧',
+      'the 422 answer: it named the required field ⟦tokens_max⟧ (≥ 4)',
     ]);
     expect(JSON.parse(sent[2]!.body!)).toMatchObject({ ask: 'hi', tokens_max: 4 });
     expect(a.request.tokens).toBe(4);

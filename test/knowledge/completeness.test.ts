@@ -127,7 +127,7 @@ describe('remediation coverage', () => {
 describe('purity', () => {
   // The engine's pure data (types, rule catalog, advisories and the version order they use) is shared rather than copied:
   // a fix then never recommends a version the scan would still flag. Those modules must stay free of I/O themselves.
-  it('src/knowledge imports nothing but itself, the engine\'s pure data (types, rules, advisories, versions), and zod', async () => {
+  it('src/knowledge imports nothing but itself, the engine\'s pure data (types, rules, advisories, versions, the untrusted-text rule), and zod', async () => {
     const { readdirSync, readFileSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
     const root = new URL('../../src/knowledge/', import.meta.url).pathname;
@@ -144,7 +144,7 @@ describe('purity', () => {
     for (const f of files) {
       const specs = [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
       for (const s of specs) {
-        const ok = s === 'zod/v4' || (s.startsWith('.') && !/\/(tools|report|server|cli)\b/.test(s) && (!s.includes('/engine/') || /\/engine\/(types|rules|advisories|version)\.js$/.test(s)));
+        const ok = s === 'zod/v4' || (s.startsWith('.') && !/\/(tools|report|server|cli)\b/.test(s) && (!s.includes('/engine/') || /\/engine\/(types|rules|advisories|version|untrusted|untrusted-markdown)\.js$/.test(s)));
         expect(ok, `${f} imports ${s}`).toBe(true);
       }
     }
@@ -152,10 +152,10 @@ describe('purity', () => {
 
   it('the engine modules the knowledge shares import only each other\'s types', async () => {
     const { readFileSync } = await import('node:fs');
-    for (const name of ['advisories', 'version', 'rules']) {
+    for (const name of ['advisories', 'version', 'rules', 'untrusted', 'untrusted-markdown']) {
       const text = readFileSync(new URL(`../../src/engine/${name}.ts`, import.meta.url), 'utf8');
       const specs = [...text.matchAll(/^\s*import\s+(type\s+)?[^'"]*from\s+'([^']+)'/gm)].map((m) => ({ typeOnly: Boolean(m[1]), spec: m[2]! }));
-      for (const { typeOnly, spec } of specs) expect(typeOnly || /^\.\/(types|rules|version|advisories)\.js$/.test(spec), `${name}.ts imports ${spec}`).toBe(true);
+      for (const { typeOnly, spec } of specs) expect(typeOnly || /^\.\/(types|rules|version|advisories|untrusted|untrusted-markdown)\.js$/.test(spec), `${name}.ts imports ${spec}`).toBe(true);
     }
   });
 });

@@ -9,6 +9,7 @@ import { toMarkdown } from '../../src/report/markdown.js';
 import { toPretty } from '../../src/report/pretty.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { loadFixture } from './helpers.js';
+import { liveMarkup } from './markdown-live.js';
 
 const command: FixCommand = (f, framework) => (framework ? `gatecrash fix ${f.id} --report r.json` : `gatecrash fix ${f.id} --report r.json --framework NAME`);
 
@@ -45,6 +46,28 @@ describe('the fix for the identified stack, in every format', () => {
   it('JSON: findings[].fix, and the report still parses as a ScanReport', () => {
     const json = toJson(sure);
     expect(parseScanReport(json).findings.find((f) => f.rule === 'auth.missing')!.fix?.framework).toBe('fastapi');
+  });
+
+  it("keeps the faces' escaping: a route a server named, or the URL, in the fix makes no link in Markdown or SARIF", () => {
+    // Knowledge-base text around the values a finding carries: a route path in the strict syntax the engine accepts from a
+    // server (which still allows a URL and Markdown punctuation), and an IPv6 endpoint, whose brackets SARIF reads as a link.
+    const path = '/x/https://evil.example/phish/(*y*)_z_';
+    const report = {
+      ...sure,
+      findings: sure.findings.map((f) => ({
+        ...f,
+        fix: { ...f.fix!, summary: `Keep ${path} behind the check.`, apply: [`Put your routes next to ${path}.`], command: `gatecrash fix auth.missing --url 'http://[::1]:8000${path}' --framework fastapi` },
+      })),
+    };
+    const md = toMarkdown(report);
+    const live = liveMarkup(md);
+    expect(live.links.filter((href) => href.includes('evil'))).toEqual([]);
+    expect(live.text).not.toContain('evil.example');
+    expect(md).toContain(`\`gatecrash fix auth.missing --url 'http://[::1]:8000${path}' --framework fastapi\``);
+    for (const r of toSarif(report).runs[0]!.results) {
+      expect(r.message.text).toContain('Code and steps: gatecrash fix auth.missing --url \'http://\\[::1\\]:8000');
+      expect(r.message.text).not.toMatch(/(^|[^\\])[[\]]/);
+    }
   });
 
   it('below the threshold every format says no framework was chosen and names the candidates', () => {

@@ -8,6 +8,7 @@ import { BatchShardSchema, type BatchReport } from '../../src/report/batch.js';
 import { buildInventory, csvField, InventoryFormatError, InventorySchema, inventoryJsonSchema, parseInventory, renderInventory, toInventoryCsv, type Inventory } from '../../src/report/inventory.js';
 import { MergeError, mergeBatches, mergeInventories } from '../../src/report/merge.js';
 import { compileReportJsonSchema } from './helpers.js';
+import { liveMarkup } from './markdown-live.js';
 
 const stats = (over: Partial<SweepStats> = {}): SweepStats => ({ hosts: 4, refused: 0, unresolved: 0, probes: 8, open: 1, closed: 7, filtered: 0, unreachable: 0, notHttp: 0, services: 1, llm: 1, ...over });
 
@@ -61,14 +62,19 @@ describe('inventory faces', () => {
 
   it('Markdown and the terminal show the target strings as text, never as markup or escapes', () => {
     const md = renderInventory(inv, 'markdown');
-    expect(md).not.toContain('<script>');
-    expect(md).toContain('\\<script\\>');
-    expect(md).toContain('a\\|b');
+    // Model ids are the server's words: quoted, in code spans, where nothing is markup (read by a real renderer).
+    const live = liveMarkup(md);
+    expect(live.html).toEqual([]);
+    expect(live.mentions).toEqual([]);
+    expect(live.code).toContain('⟦<script>alert(1)</script>⟧');
+    expect(md).toContain('`⟦a\\|b⟧`');
     expect(md).not.toMatch(/\x1b/);
     expect(md).toMatch(/\| Ollama \| 1 \| 0 \| 0 \| 1 \|/);
     const pretty = renderInventory(inv, 'pretty');
     expect(pretty).not.toMatch(/\x1b/);
-    expect(pretty).toContain('\\x1b[2J');
+    // The server's words are quoted there: escape sequences removed whole, the first model id and a count of the rest.
+    expect(pretty).toContain('⟦<script>alert(1)</script>⟧ +3');
+    expect(pretty).not.toContain('[2J');
   });
 
   it('refuses SARIF for an inventory without scans', () => {

@@ -1,21 +1,10 @@
 import { describe, expect, test } from 'vitest';
 import type { ScanReport } from '../../src/engine/types.js';
-import { escapeMarkdown, fenced, toMarkdown } from '../../src/report/markdown.js';
+import { escapeMarkdown, escapeMarkdownBlock, fenced, toMarkdown } from '../../src/report/markdown.js';
+import { UNTRUSTED_NOTICE, quote } from '../../src/engine/untrusted.js';
 import { FIXTURES, loadFixture } from './helpers.js';
+import { liveMarkup } from './markdown-live.js';
 
-/** Text outside fenced code blocks (where Markdown is live). */
-function outsideFences(md: string): string {
-  const out: string[] = [];
-  let fence: string | null = null;
-  for (const line of md.split('\n')) {
-    const m = /^(`{3,})/.exec(line);
-    if (fence === null && m) fence = m[1]!;
-    else if (fence !== null && line === fence) fence = null;
-    else if (fence === null) out.push(line);
-  }
-  expect(fence).toBeNull(); // every fence closed
-  return out.join('\n');
-}
 
 describe('toMarkdown snapshots', () => {
   for (const name of FIXTURES) {
@@ -32,14 +21,15 @@ describe('sections', () => {
   test('auth.missing: title, grade, summary, fingerprint, table, evidence, fix, rules', () => {
     const md = toMarkdown(loadFixture('auth-missing'));
     const lines = md.split('\n');
-    expect(lines[0]).toBe('# Gatecrash scan of http://127.0.0.1:8000/generate');
+    expect(lines[0]).toBe('# Gatecrash scan of `http://127.0.0.1:8000/generate`');
+    expect(md).toContain(`*${UNTRUSTED_NOTICE}*`);
     expect(md).toContain('**Grade D** · score 75/100 · depth standard');
     expect(md).toContain('**2 findings:** 0 critical · 1 high · 0 medium · 0 low · 1 info');
     expect(md).toContain('**requests:** 23 sent (2 deduplicated, 1 inference, budget 150)');
     expect(md).toContain('**duration:** 2.4 s');
     expect(md).toContain('**Server:** FastAPI wrapper (confidence 90%)');
     expect(md).toContain('| # | Severity | Rule | Endpoint | Confidence |');
-    expect(md).toContain('| 1 | high | `auth.missing` Missing authentication on inference endpoint | POST http://127.0.0.1:8000/generate | confirmed |');
+    expect(md).toContain('| 1 | high | `auth.missing` Missing authentication on inference endpoint | `POST http://127.0.0.1:8000/generate` | confirmed |');
     expect(md).toContain('### 1. Missing authentication on inference endpoint');
     expect(md).toContain('```http\nPOST http://127.0.0.1:8000/generate HTTP/1.1\ncontent-type: application/json\n\n{"text":"Say hello."}\n```');
     expect(md).toContain('HTTP/1.1 200 OK\nserver: uvicorn');
@@ -75,8 +65,8 @@ describe('sections', () => {
     const md = toMarkdown(FIXTURES.map(loadFixture));
     expect(md.startsWith('# Gatecrash batch scan of 3 targets\n')).toBe(true);
     expect(md).toContain('| Target | Grade | Score | Critical | High | Medium | Low | Info | Errors |');
-    expect(md).toContain('| https://llm.example.com/v1/chat/completions | incomplete | – | 2 | 2 | 1 | 3 | 1 | 1 |');
-    expect(md).toContain('\n## Gatecrash scan of http://127.0.0.1:8000/generate\n');
+    expect(md).toContain('| `https://llm.example.com/v1/chat/completions` | incomplete | – | 2 | 2 | 1 | 3 | 1 | 1 |');
+    expect(md).toContain('\n## Gatecrash scan of `http://127.0.0.1:8000/generate`\n');
     expect(md).toContain('\n### Findings\n');
     expect(md).toContain('\n#### 1. Missing authentication');
   });
@@ -86,28 +76,48 @@ describe('sections', () => {
 });
 
 describe('untrusted text cannot break out', () => {
-  test('pipes and backticks in table cells are escaped', () => {
+  test('pipes and backticks in table cells cannot split a row, in prose or in code spans', () => {
     const md = toMarkdown(loadFixture('many-rules'));
-    expect(md).toContain('mistral\\|7b\\`lora\\`');
+    // A model id with a pipe and backticks: a code span one backtick longer than its runs, its pipe escaped for the table.
+    expect(md).toContain('``⟦mistral|7b`lora`⟧``');
     const r = loadFixture('many-rules');
     r.findings[0]!.title = 'a | b `c`';
     r.findings[0]!.endpoint.url = 'https://llm.example.com/x|y';
     const row = toMarkdown(r).split('\n').find((l) => l.startsWith('| 1 |'))!;
     expect(row).toContain('a \\| b \\`c\\`');
-    expect(row).toContain('https://llm.example.com/x\\|y');
+    expect(row).toContain('`POST https://llm.example.com/x\\|y`');
     expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7); // 5 cells, 6 real pipes
+    const cells = liveMarkup(toMarkdown(r));
+    expect(cells.code).toContain('POST https://llm.example.com/x|y');
   });
-  test('a response body with ``` cannot close its fence; HTML and mentions stay inert outside fences', () => {
+  test('server text renders as text: no link, image, HTML tag, mention or reference on GitHub', () => {
     const r = loadFixture('many-rules');
-    r.findings[0]!.description = '@octocat see #12 <img src=x onerror=alert(1)> [x](javascript:alert(1)) $x$ ~~y~~';
-    r.fingerprint.models = ['<script>alert(1)</script>'];
+    const hostile = '@octocat see #12 <img src=x onerror=alert(1)> [x](javascript:alert(1)) ![i](http://evil.example/i.png) https://evil.example $x$ ~~y~~';
+    r.findings[0]!.description = `The model answered (${quote(hostile)}) without credentials.`;
+    r.findings[0]!.evidence.notes = [quote(hostile), `prompt text: ${quote('<script>alert(1)</script>')}`];
+    r.fingerprint.models = ['<script>alert(1)</script>', '[m](http://evil.example) @admin'];
+    r.fingerprint.version = '![v](http://evil.example/v.png)';
+    r.errors.push({ phase: 'checks', message: `the server said ${quote('<b>@octocat</b> #7')}` });
     const md = toMarkdown(r);
-    const live = outsideFences(md);
-    expect(live).not.toMatch(/(^|[^\\])</);
-    expect(live).not.toMatch(/(^|[^\\])@octocat/);
-    expect(live).not.toMatch(/(^|[^\\])#12/);
-    expect(live).not.toMatch(/(^|[^\\])\[x\]/);
+    const live = liveMarkup(md);
+    expect(live.links).toEqual([]);
+    expect(live.images).toEqual([]);
+    expect(live.html).toEqual([]);
+    expect(live.mentions).toEqual([]);
+    expect(live.references).toEqual([]);
+    // The hostile text is there, bounded, as code, inside its quote.
+    expect(live.code).toContain(quote(hostile));
+    expect(quote(hostile).length).toBeLessThanOrEqual(102);
+    expect(live.code).toContain('⟦<script>alert(1)</script>⟧');
+    expect(live.code).toContain('⟦![v](http://evil.example/v.png)⟧');
+    expect(live.text).not.toContain('evil.example');
     expect(md).toContain('````http'); // the template-leak body holds ``` so its fence is longer
+  });
+  test("Gatecrash's own prose is escaped: raw server text there would still not become markup", () => {
+    const live = liveMarkup(escapeMarkdownBlock('<img src=x> [x](javascript:alert(1)) ![i](http://e.example/i.png) <b>bold</b> *a* _b_'));
+    expect(live.links).toEqual([]);
+    expect(live.images).toEqual([]);
+    expect(live.html).toEqual([]);
   });
   test('control characters are made visible', () => {
     const md = toMarkdown(loadFixture('many-rules'));

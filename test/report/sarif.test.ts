@@ -132,7 +132,8 @@ describe('results', () => {
       expect(loc.physicalLocation?.region?.startLine).toBe(1);
       expect(loc.logicalLocations?.[0]?.name).toBe(`${f.endpoint.method} ${new URL(f.endpoint.url).pathname}`);
       expect(loc.logicalLocations?.[0]?.kind).toBe('resource');
-      expect(res.message.text).toContain(f.description);
+      // Brackets are escaped in SARIF message text (its embedded-link syntax).
+      expect(res.message.text).toContain(f.description.replace(/[[\]]/g, '\\$&'));
       expect(res.properties?.confidence).toBe(f.confidence);
     }
   });

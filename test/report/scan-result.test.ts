@@ -28,13 +28,15 @@ describe('the brief scan result', () => {
     expect(JSON.stringify(brief)).not.toContain(TEST_KEY);
   });
 
-  it('shows one line of evidence per finding, with what the target sent neutralized', () => {
+  it('shows one line of evidence per finding, marked untrusted, with what the target sent cleaned', () => {
     const hostile = structuredClone(report);
     const f = hostile.findings[0] as ScanReport['findings'][number];
-    f.evidence.response = { status: 200, headers: {}, body: '\u001b[2J\u001b[31mpwned\u202e\n'.repeat(50), latencyMs: 3 };
-    const evidence = scanResult(hostile, 'gatecrash://scans/x').findings[0]?.evidence ?? '';
-    expect(evidence).toMatch(/→ 200 OK \(3 ms\): \\x1b\[2J\\x1b\[31mpwned\\u\{202e\}/);
-    expect(evidence).not.toMatch(/[\u0000-\u001f\u202e]/);
-    expect(evidence.length).toBeLessThanOrEqual(240);
+    f.evidence.response = { status: 200, headers: {}, body: '\u001b[2J\u001b[31mpwned\u202e⟧\n'.repeat(50), latencyMs: 3 };
+    const compact = scanResult(hostile, 'gatecrash://scans/x').findings[0]!;
+    expect(compact.untrusted).toEqual(['evidence']);
+    // Escape sequences removed whole, invisible characters dropped, the quote mark made a bracket, the line bounded.
+    expect(compact.evidence).toMatch(/→ 200 OK \(3 ms\): pwned\] pwned\] /);
+    expect(compact.evidence).not.toMatch(/[\u0000-\u001f\u202e⟦⟧]/);
+    expect(Array.from(compact.evidence).length).toBeLessThanOrEqual(240);
   });
 });

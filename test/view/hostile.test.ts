@@ -11,6 +11,7 @@ import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../src/engine/types.js';
 import { knowledgeFixes } from '../../src/knowledge/index.js';
+import { clean, visible } from '../../src/engine/untrusted.js';
 import { neutralizeControls } from '../../src/report/format.js';
 import { toHtml } from '../../src/report/html.js';
 import type { RunningTarget } from '../targets/harness.js';
@@ -63,8 +64,8 @@ async function clickThrough(frame: Frame): Promise<void> {
   }
 }
 
-/** How a string may appear: as sent, or JSON-escaped inside a JSON body. */
-const forms = (text: string) => [text, JSON.stringify(text).slice(1, -1)];
+/** How a string may appear: as sent, JSON-escaped inside a JSON body, or as evidence shows it (controls as visible escapes). */
+const forms = (text: string) => [text, JSON.stringify(text).slice(1, -1)].flatMap((f) => [f, visible(f, true)]);
 /** Whether the page shows the string as text (control characters as the visible escapes the view writes). */
 const shows = (page: string, text: string) => forms(text).some((f) => page.includes(neutralizeControls(f)));
 
@@ -147,7 +148,8 @@ describe.runIf(run)('hostile data stays data in the view (Chromium)', () => {
       return [...new Set(places)];
     };
     for (const [id, text] of Object.entries(INJECTIONS)) rows[id as InjectionId].inReport = where(text);
-    expect(report.fingerprint.models).toContain(MODEL_ID);
+    // A model id is the server's text: the report keeps it cleaned and bounded (src/engine/untrusted.ts).
+    expect(report.fingerprint.models).toContain(clean(MODEL_ID));
     expect(report.findings.length).toBeGreaterThan(3);
     const missing = Object.entries(rows).filter(([, r]) => r.inReport.length === 0).map(([id]) => id);
     expect(missing, 'attempts the report does not carry').toEqual([]);

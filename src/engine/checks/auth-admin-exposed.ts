@@ -12,6 +12,7 @@ import { parseJson } from '../surface/json.js';
 import { exchangeAt } from '../surface/signals-read.js';
 import { defineCheck, type CheckContext } from './define.js';
 import { isRefused, line, noBaseline, refusedBaselines } from './differential.js';
+import { quote } from '../untrusted.js';
 
 /** Management routes probed at standard depth (the profile lists the most consequential first); deep probes all. */
 const MAX_MANAGEMENT_ROUTES = 6;
@@ -161,7 +162,7 @@ async function noAuthServer(ctx: CheckContext, profile: ServerProfile): Promise<
       rule: 'auth.admin-exposed',
       confidence: 'firm',
       description:
-        `${profile.name}${fp.version ? ` ${fp.version}` : ''} has no authentication at all, so its model-management routes (${list.join(', ')}) accept anyone ` +
+        `${profile.name}${fp.version ? ` ${quote(fp.version, 40)}` : ''} has no authentication at all, so its model-management routes (${list.join(', ')}) accept anyone ` +
         `who can reach the port: the server was identified (${fp.signals[0] ?? profile.name}) and its read-only sibling ${line(sibling)} answered without credentials. ` +
         'The management routes were not invoked.',
       exchange: sibling,

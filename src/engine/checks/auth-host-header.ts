@@ -7,6 +7,7 @@ import { defineCheck, type CheckContext } from './define.js';
 import { isRefused, line, modelReached, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type VariantProof } from './differential.js';
 import { isObject, parseJson } from '../surface/json.js';
 import { describeServer } from '../surface/inference.js';
+import { quote } from '../untrusted.js';
 
 /** Public paths the affected middlewares let through, most common first. */
 const PUBLIC_PATHS = ['/health', '/ping', '/metrics', '/docs'];
@@ -34,11 +35,11 @@ async function withModelFromList(ctx: CheckContext, base: GuardedBaseline, hostV
   const model = list.response?.status === 200 && Array.isArray(data) ? data.map((m) => m?.id).find((id): id is string => typeof id === 'string') : undefined;
   if (!model) return null;
   const withModel: GuardedBaseline = { ...base, request: { ...base.request, body: JSON.stringify({ model, ...body }) } };
-  const retry = await sendVariant(ctx, withModel, { host: hostValue, purpose: `Host-header path confusion: Host: ${hostValue} on ${base.route.path} with model ${model}` });
+  const retry = await sendVariant(ctx, withModel, { host: hostValue, purpose: `Host-header path confusion: Host: ${hostValue} on ${base.route.path} with model ${quote(model, 60)}` });
   const proof = modelReached(retry, ctx.options.prompt);
   if (!proof) return null;
   // The baseline again with the same body, so that the two requests still differ by the Host header alone.
-  const refused = await sendVariant(ctx, withModel, { purpose: `bypass baseline: ${base.route.method} ${base.route.path} with model ${model}, without credentials (must be refused)` });
+  const refused = await sendVariant(ctx, withModel, { purpose: `bypass baseline: ${base.route.method} ${base.route.path} with model ${quote(model, 60)}, without credentials (must be refused)` });
   return isRefused(refused) ? { ex: retry, proof, baseline: refused, steps: [first, list] } : null;
 }
 

@@ -9,6 +9,7 @@ import { describeServer, MAX_SHAPE_ATTEMPTS, type InferenceAttempt } from '../su
 import { detectModelFamily } from '../surface/model-family.js';
 import { authMissingAttempts, authMissingRoutes } from '../surface/inference-reuse.js';
 import { defineCheck } from './define.js';
+import { quote } from '../untrusted.js';
 
 /** How to get a verdict where the scan could not: the fixes a reason names. */
 const TEMPLATE_HINT = "pass the request the route expects with --request 'POST /path {\"field\": \"{{prompt}}\"}'";
@@ -67,14 +68,14 @@ export default defineCheck({
           title: `Missing authentication on ${family}inference endpoint`,
           description:
             `Missing authentication on ${family}inference endpoint${server}: ${exchange.request.method} ${new URL(exchange.request.url).pathname} ` +
-            `returned model output (${JSON.stringify(output.text.slice(0, 60))}) to a request that carried no credentials.`,
+            `returned model output (${quote(output.text, 60)}) to a request that carried no credentials.`,
           exchange,
           ...(attempt.steps.length > 1 ? { extra: attempt.steps.slice(0, -1) } : {}),
           notes: [
             `route learned from ${route.source}`,
-            `request: ${route.shape ?? 'wrapper'}${route.encoding && route.encoding !== 'json' ? ` (${route.encoding})` : ''}${route.promptField ? `, prompt field '${route.promptField}'` : ''}`,
+            `request: ${route.shape ?? 'wrapper'}${route.encoding && route.encoding !== 'json' ? ` (${route.encoding})` : ''}${route.promptField ? `, prompt field ${route.source.startsWith('profile:') ? `'${route.promptField}'` : quote(route.promptField, 40)}` : ''}`,
             `generation limit asked: ${tokens === null ? 'none the route is known to read' : `${tokens} token${tokens === 1 ? '' : 's'}`}`,
-            `model output read from ${output.where}`,
+            `model output read from ${output.where === 'body' || output.where === 'stream events' ? output.where : quote(output.where, 60)}`,
           ],
         }),
       );

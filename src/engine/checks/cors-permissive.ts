@@ -6,6 +6,7 @@ import type { Exchange, ExchangeResponse, Probe, Route, Severity, Surface } from
 import { normalizeUrlForId } from '../findings.js';
 import { profileById } from '../profiles/index.js';
 import { defineCheck, type CheckContext } from './define.js';
+import { quote } from '../untrusted.js';
 
 /** An origin no deployment allows on purpose (RFC 2606 reserves .example). */
 export const PROBE_ORIGIN = 'https://gatecrash-cors-probe.example';
@@ -159,8 +160,8 @@ export default defineCheck({
         ...(others.length ? { extra: others } : {}),
         notes: [
           `probe origin: ${PROBE_ORIGIN}`,
-          `${best.preflight ? 'preflight (OPTIONS)' : 'request'} answered Access-Control-Allow-Origin: ${best.exchange.response!.headers['access-control-allow-origin']}`,
-          `Access-Control-Allow-Credentials: ${best.exchange.response!.headers['access-control-allow-credentials'] ?? '(absent)'}`,
+          `${best.preflight ? 'preflight (OPTIONS)' : 'request'} answered Access-Control-Allow-Origin: ${quote(best.exchange.response!.headers['access-control-allow-origin'] ?? '', 80)}`,
+          `Access-Control-Allow-Credentials: ${best.exchange.response!.headers['access-control-allow-credentials'] === undefined ? '(absent)' : quote(best.exchange.response!.headers['access-control-allow-credentials'], 40)}`,
           `route access: ${best.access}`,
         ],
       }),

@@ -11,6 +11,7 @@ import { learnFromRejection } from '../surface/rejection.js';
 import { probeOf, type RouteRequest } from '../surface/route-request.js';
 import type { CheckContext } from './define.js';
 import { handlerAnswered, isRefused, line, modelReached, refusedBaselines, type GuardedBaseline, type Proof } from './differential.js';
+import { quoteList } from '../untrusted.js';
 
 export { isRefused, line };
 export type { GuardedBaseline, Proof };
@@ -100,7 +101,7 @@ export function validationReached(ex: Exchange | undefined): Proof | null {
   const fields = learnFromRejection(ex).fields;
   const body = fields.filter((f) => f.where === 'body').map((f) => f.name);
   if (fields.some((f) => f.where === 'header') || body.length === 0) return null;
-  return { confidence: 'firm', summary: `got past authentication to body validation (422 naming ${body.slice(0, 3).join(', ')})` };
+  return { confidence: 'firm', summary: `got past authentication to body validation (422 naming ${quoteList(body, 3, 40)})` };
 }
 
 /**

@@ -20,6 +20,7 @@ import { isObject, parseJson } from '../surface/json.js';
 import { learnFromRejection } from '../surface/rejection.js';
 import { probeOf, requestFor, type RouteRequest } from '../surface/route-request.js';
 import type { CheckContext } from './define.js';
+import { quote, quoteList } from '../untrusted.js';
 
 export { isRefused, isNotRouted };
 
@@ -28,14 +29,14 @@ export type SendContext = Pick<CheckContext, 'send' | 'surface' | 'options'>;
 export interface Proof {
   /** A proof is never tentative: version or configuration evidence alone is not a bypass. */
   confidence: Extract<Confidence, 'confirmed' | 'firm'>;
-  /** One clause for the description: 'returned model output ("Hello")'. */
+  /** One clause for the description: 'returned model output (⟦Hello⟧)'. */
   summary: string;
 }
 
 /** 2xx with generated text (not an echo of our own prompt): the model ran for a caller without credentials. */
 export function modelReached(ex: Exchange | undefined, prompt: string): Proof | null {
   const out = modelOutputOf(ex, prompt);
-  return out ? { confidence: 'confirmed', summary: `returned model output (${JSON.stringify(out.text.slice(0, 60))})` } : null;
+  return out ? { confidence: 'confirmed', summary: `returned model output (${quote(out.text, 60)})` } : null;
 }
 
 /**
@@ -83,7 +84,7 @@ export function handlerValidated(ex: Exchange | undefined, sentBody: string | un
 function summarizeKeys(json: object): string {
   if (Array.isArray(json)) return `a list of ${json.length}`;
   const keys = Object.keys(json);
-  return `keys ${keys.slice(0, 5).join(', ')}${keys.length > 5 ? ', …' : ''}`;
+  return `keys ${quoteList(keys, 5, 40)}`;
 }
 
 export interface GuardedBaseline {

@@ -2,6 +2,7 @@
 // recognise file paths and prompt text. Pure except `readWithoutCredentials`, which sends through ctx.send.
 import type { Exchange } from '../types.js';
 import type { CheckContext } from './define.js';
+import { quote } from '../untrusted.js';
 
 /**
  * The answer to a credential-less GET of `path`: the cheap phase's exchange when discovery already sent it (never sent
@@ -64,11 +65,11 @@ export function looksLikeFilesystemPath(s: string): boolean {
 /** Keys under which servers state where a model lives. */
 const PATH_KEYS = /^(?:model_path|tokenizer_path|model|model_id|model_name|id|name|root|parent|path|download_dir|model_dir|.*_path|.*_dir|.*_file)$/i;
 
-/** File-system paths a metadata document discloses, as `key: value` (deduplicated, at most 5). */
+/** File-system paths a metadata document discloses, as `⟦key⟧: ⟦value⟧` (the server's words, quoted; deduplicated, at most 5). */
 export function disclosedPaths(json: unknown): string[] {
   const out = new Set<string>();
   walkStrings(json, (key, value, path) => {
-    if (PATH_KEYS.test(key) && looksLikeFilesystemPath(value)) out.add(`${path}: ${value}`);
+    if (PATH_KEYS.test(key) && looksLikeFilesystemPath(value)) out.add(`${quote(path, 60)}: ${quote(value, 160)}`);
   });
   return [...out].slice(0, 5);
 }
@@ -76,13 +77,13 @@ export function disclosedPaths(json: unknown): string[] {
 /** Keys under which request logs and slot dumps keep what a user sent or got back. */
 const PROMPT_KEYS = /^(?:prompt|prompts|messages|content|text|input|inputs|query|generated|generated_text|response|completion|output)$/i;
 
-/** Prompt or output text found in a dump, as `path: "text…"` (at most 3). */
+/** Prompt or output text found in a dump, as `⟦path⟧: ⟦text…⟧` (the server's words, quoted; at most 3). */
 export function promptTexts(json: unknown): string[] {
   const out: string[] = [];
   walkStrings(json, (key, value, path) => {
     if (out.length >= 3) return;
     if (PROMPT_KEYS.test(key) && value.trim().length > 0) {
-      out.push(`${path}: ${JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value)}`);
+      out.push(`${quote(path, 60)}: ${quote(value, 60)}`);
     }
   });
   return out;

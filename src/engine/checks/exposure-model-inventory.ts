@@ -4,6 +4,7 @@
 import type { Exchange } from '../types.js';
 import { defineCheck } from './define.js';
 import { disclosedPaths, isRecord, okJson } from './exposure-common.js';
+import { quote, quoteList } from '../untrusted.js';
 
 interface Reading {
   path: string;
@@ -24,8 +25,8 @@ function readInventory(path: string, json: unknown): Omit<Reading, 'path' | 'exc
     case '/models': {
       const data = isRecord(json) ? json['data'] : undefined;
       if (!Array.isArray(data)) return null;
-      const ids = data.filter((m) => isRecord(m) && typeof m['id'] === 'string').map((m) => (m as Record<string, string>)['id']);
-      return ids.length ? { ...base, states: `${ids.length} model id(s): ${ids.slice(0, 3).join(', ')}` } : null;
+      const ids = data.filter((m) => isRecord(m) && typeof m['id'] === 'string').map((m) => (m as Record<string, string>)['id']!);
+      return ids.length ? { ...base, states: `${ids.length} model id(s): ${quoteList(ids, 3, 80)}` } : null;
     }
     case '/api/tags': {
       const models = isRecord(json) ? json['models'] : undefined;
@@ -33,7 +34,7 @@ function readInventory(path: string, json: unknown): Omit<Reading, 'path' | 'exc
       return { ...base, states: `${models.length} local model(s) with sizes and digests` };
     }
     case '/info':
-      return isRecord(json) && typeof json['model_id'] === 'string' ? { ...base, states: `model ${json['model_id']} with its limits and build` } : null;
+      return isRecord(json) && typeof json['model_id'] === 'string' ? { ...base, states: `model ${quote(json['model_id'], 80)} with its limits and build` } : null;
     case '/props':
       return isRecord(json) && ('model_path' in json || 'default_generation_settings' in json || 'chat_template' in json)
         ? { ...base, states: 'server properties (model, generation defaults, slots)' }

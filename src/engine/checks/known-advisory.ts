@@ -6,6 +6,7 @@ import type { Confidence, Exchange, Finding, Severity, Surface } from '../types.
 import { advisoriesFor, type Advisory } from '../advisories.js';
 import { compareVersions, describeRange, inRange } from '../version.js';
 import { defineCheck, type CheckContext } from './define.js';
+import { quote } from '../untrusted.js';
 
 /** Below this the product itself is a guess, and so would be the advisory. */
 const MIN_PRODUCT_CONFIDENCE = 0.5;
@@ -71,7 +72,7 @@ export default defineCheck({
       if (hit) affected.push(advisory);
     }
     if (affected.length === 0) {
-      if (unplaced > 0) ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version '${version}' could not be compared with the advisories' ranges.`);
+      if (unplaced > 0) ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version ${quote(version, 40)} could not be compared with the advisories' ranges.`);
       return [];
     }
     return [advisoriesFinding(ctx, affected, version, exchange)];
@@ -93,6 +94,8 @@ export function fixingVersion(affected: readonly Advisory[]): string {
 function advisoriesFinding(ctx: CheckContext, affected: Advisory[], version: string, exchange: Exchange): Finding {
   const fp = ctx.surface.fingerprint;
   const name = fp.productName ?? fp.product;
+  // The version is the server's own statement: quoted wherever it is shown.
+  const stated = quote(version, 40);
   const sorted = [...affected].sort((a, b) => SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity] || b.cvss - a.cvss);
   const worst = sorted[0]!;
   const proofs = sorted.map((a) => ({ advisory: a, proof: confirmingFinding(a, ctx.settled) })).filter((x) => x.proof !== null);
@@ -110,9 +113,9 @@ function advisoriesFinding(ctx: CheckContext, affected: Advisory[], version: str
     cwe: [...new Set(sorted.flatMap((a) => a.cwe))],
     advisory: worst.id,
     variant: 'advisories',
-    title: affected.length === 1 ? `${name} ${version} is affected by ${worst.id}` : `${name} ${version} is affected by ${affected.length} published advisories`,
+    title: affected.length === 1 ? `${name} ${stated} is affected by ${worst.id}` : `${name} ${stated} is affected by ${affected.length} published advisories`,
     description:
-      `${name} states version ${version} (${exchange.request.method} ${where}), which ${affected.length === 1 ? 'one advisory covers' : `${affected.length} advisories cover`}: ` +
+      `${name} states version ${stated} (${exchange.request.method} ${where}), which ${affected.length === 1 ? 'one advisory covers' : `${affected.length} advisories cover`}: ` +
       `${list.join(' ')} ${name} ${fixed} fixes ${affected.length === 1 ? 'it' : 'all of them'}.${provenText}`,
     remediation: `Upgrade ${name} to ${fixed} or later: the first version that fixes ${affected.length === 1 ? worst.id : `all ${affected.length} advisories (${sorted.map((a) => a.id).join(', ')})`}.`,
     exchange,

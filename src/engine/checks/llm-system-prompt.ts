@@ -6,6 +6,7 @@ import { describeServer } from '../surface/inference.js';
 import { readChatTemplates, type TemplateReading } from '../surface/chat-template.js';
 import { findTemplateLeakMarkers, mistralTokenizerGeneration } from '../surface/model-family.js';
 import { defineCheck } from './define.js';
+import { quote } from '../untrusted.js';
 
 /** Text a rendering of our one-message chat carries beyond our prompt and the template's markers: a built-in system prompt. */
 export function unsentText(rendered: string, prompt: string): string {
@@ -17,12 +18,12 @@ export function unsentText(rendered: string, prompt: string): string {
 }
 
 function whatItShows(r: TemplateReading, prompt: string): string {
-  if (r.systemPrompt) return `system prompt ${JSON.stringify(r.systemPrompt.slice(0, 80))}`;
+  if (r.systemPrompt) return `system prompt ${quote(r.systemPrompt, 80)}`;
   if (r.template) return `the chat template (${r.template.length} characters of Jinja)`;
   const extra = unsentText(r.rendered!, prompt);
   return extra.length >= 12
-    ? `our one-message chat rendered with text we did not send (a built-in system prompt?): ${JSON.stringify(extra.slice(0, 80))}`
-    : `our one-message chat rendered through the template: ${JSON.stringify(r.rendered!.slice(0, 80))}`;
+    ? `our one-message chat rendered with text we did not send (a built-in system prompt?): ${quote(extra, 80)}`
+    : `our one-message chat rendered through the template: ${quote(r.rendered!, 80)}`;
 }
 
 export default defineCheck({

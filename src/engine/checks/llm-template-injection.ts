@@ -16,6 +16,7 @@ import { mistralTokenizerGeneration, type MistralTokenizerGeneration } from '../
 import { extractModelOutput } from '../surface/model-output.js';
 import { profileById } from '../profiles/index.js';
 import { defineCheck, type CheckContext } from './define.js';
+import { quote } from '../untrusted.js';
 
 /** The marker a caller types to close the user turn. No space before it: some tokenizers emit a lone '▁' before a special token. */
 export const CLOSING_MARKER = '[/INST]';
@@ -170,7 +171,7 @@ export default defineCheck({
         description =
           `The chat template of the ${family}model${server}, read at ${v1.map((r) => r.where).join(' and ')}, follows ${generationWords('v1')}, ` +
           `so a user who types "${CLOSING_MARKER}" closes their own turn and can write a fake assistant or system turn.`;
-        notes.push('tokenizer generation: v1 (plain-text [INST])', ...v1.map((r) => `${r.where}: ${JSON.stringify((r.template ?? r.rendered)!.slice(0, 160))}`));
+        notes.push('tokenizer generation: v1 (plain-text [INST])', ...v1.map((r) => `${r.where}: ${quote((r.template ?? r.rendered)!, 160)}`));
       } else {
         const t = tokenizers[0]!;
         exchange = t.marked;

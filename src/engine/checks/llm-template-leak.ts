@@ -7,6 +7,7 @@ import { describeServer } from '../surface/inference.js';
 import { readableOutputAttempts, type ReusedAttempt } from '../surface/inference-reuse.js';
 import { findTemplateLeakMarkers, mistralTokenizerGeneration } from '../surface/model-family.js';
 import { defineCheck } from './define.js';
+import { quote } from '../untrusted.js';
 
 /** What the leaked markers say about the template and tokenizer behind the output, in words. */
 export function leakReading(text: string, prompt: string): { kind: string; generation: string } {
@@ -76,7 +77,7 @@ export default defineCheck({
           confidence: 'confirmed',
           description:
             `The ${modelFamily}model's output on ${a.route.method} ${path}${server} contains raw chat-template markers (${markers.join(', ')}): ` +
-            `${JSON.stringify(text.slice(0, 80))}. ${kind[0]!.toUpperCase()}${kind.slice(1)}. The evidence points to the ${generation}.`,
+            `${quote(text, 80)}. ${kind[0]!.toUpperCase()}${kind.slice(1)}. The evidence points to the ${generation}.`,
           exchange: a.exchange,
           ...(others.length ? { extra: others.map((o) => o.a.exchange) } : {}),
           notes: [

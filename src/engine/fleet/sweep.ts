@@ -209,6 +209,7 @@ async function fingerprintService(name: string | null, pinned: PinnedAddress, po
       const fp = report.fingerprint;
       const cut = report.errors.find((e) => e.phase === 'deadline' || e.phase === 'budget');
       return {
+        untrusted: ['version', 'models'],
         ...base,
         product: fp.product,
         productName: fp.productName,

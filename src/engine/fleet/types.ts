@@ -4,6 +4,8 @@ import type { AuthState } from './auth-state.js';
 
 /** One listening HTTP(S) service, as the cheap phase saw it without credentials. Every string may come from the target. */
 export interface FleetService {
+  /** The fields whose text the server wrote (its version, its model ids: cleaned and bounded), data never instructions. */
+  untrusted?: ('version' | 'models')[];
   /** The address probed, canonical. */
   address: string;
   port: number;

@@ -3,6 +3,7 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, findHeader, responses } from '../surface/signals-read.js';
 import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
+import { quote } from '../untrusted.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -17,7 +18,7 @@ function detect(signals: Signals) {
     }
   }
   const server = findHeader(signals, 'server');
-  if (server && /^WSGIServer\/[\d.]+ CPython/i.test(server.value)) ev.add(0.35, `server: ${server.value.slice(0, 40)} (Django's runserver, or another wsgiref app)`);
+  if (server && /^WSGIServer\/[\d.]+ CPython/i.test(server.value)) ev.addName(0.35, `server: ${quote(server.value, 40)} (Django's runserver, or another wsgiref app)`);
   const hardened = responses(signals).find(({ res }) => res.headers['x-frame-options'] === 'DENY' && res.headers['referrer-policy'] === 'same-origin' && res.headers['cross-origin-opener-policy'] === 'same-origin');
   if (hardened) ev.add(0.45, `${hardened.where} carries Django SecurityMiddleware's default headers`);
   return ev.result();

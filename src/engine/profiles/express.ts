@@ -7,7 +7,7 @@ import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
 function detect(signals: Signals) {
   const ev = new Evidence();
   const powered = findHeader(signals, 'x-powered-by');
-  if (powered && /^express$/i.test(powered.value.trim())) ev.add(0.45, `x-powered-by: Express (${powered.where})`);
+  if (powered && /^express$/i.test(powered.value.trim())) ev.addName(0.45, `x-powered-by: Express (${powered.where})`);
   for (const { where, res } of responses(signals)) {
     if (res.status === 404 && /<pre>Cannot (GET|POST|PUT|HEAD|DELETE|PATCH|OPTIONS) \/[^<]*<\/pre>/.test(res.body)) {
       ev.add(0.55, `${where} answered Express's "Cannot GET" page`);

@@ -9,7 +9,7 @@ import { FASTAPI_DOCS, WRAPPER_SIBLINGS } from './common.js';
 function detect(signals: Signals) {
   const ev = new Evidence();
   // Every response carries `server: uvicorn` (seen).
-  if (/^uvicorn/i.test(serverHeader(signals) ?? '')) ev.add(0.3, 'server: uvicorn');
+  if (/^uvicorn/i.test(serverHeader(signals) ?? '')) ev.addName(0.3, 'server: uvicorn');
   // Unknown path: 404 {"detail":"Not Found"}; wrong method: 405 {"detail":"Method Not Allowed"} (seen).
   const detailPath = fastapiDetailPath(signals);
   if (detailPath) ev.add(0.3, `${detailPath} answered a FastAPI {"detail":…} error`);

@@ -2,6 +2,7 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, findHeader, responses } from '../surface/signals-read.js';
 import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
+import { quote } from '../untrusted.js';
 
 /** Werkzeug's default error pages (HTML), which Flask serves for any route the author did not write. */
 const WERKZEUG_PAGES: [RegExp, string][] = [
@@ -13,8 +14,8 @@ const WERKZEUG_PAGES: [RegExp, string][] = [
 function detect(signals: Signals) {
   const ev = new Evidence();
   const server = findHeader(signals, 'server');
-  if (server && /^werkzeug\//i.test(server.value)) ev.add(0.8, `server: ${server.value.slice(0, 40)}`);
-  else if (server && /^gunicorn/i.test(server.value)) ev.add(0.25, `server: gunicorn (a Python WSGI server)`);
+  if (server && /^werkzeug\//i.test(server.value)) ev.addName(0.8, `server: ${quote(server.value, 40)}`);
+  else if (server && /^gunicorn/i.test(server.value)) ev.addName(0.25, `server: gunicorn (a Python WSGI server)`);
   for (const { where, res } of responses(signals)) {
     const page = WERKZEUG_PAGES.find(([re]) => re.test(res.body));
     if (page) {

@@ -2,11 +2,12 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
 import { get, openAiInference, post, wrapper } from './common.js';
+import { quote } from '../untrusted.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
   const server = serverHeader(signals);
-  if (server && /ConcedoLlamaForKoboldServer/i.test(server)) ev.add(0.97, `server: ${server}`);
+  if (server && /ConcedoLlamaForKoboldServer/i.test(server)) ev.addName(0.97, `server: ${quote(server)}`);
   // {"result":"KoboldCpp","version":…,"protected":true|false}
   const v = okObjectAt(signals, '/api/extra/version');
   if (v?.['result'] === 'KoboldCpp') ev.add(0.97, `GET /api/extra/version result=KoboldCpp${typeof v['protected'] === 'boolean' ? ` protected=${v['protected']}` : ''}`);

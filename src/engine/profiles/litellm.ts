@@ -2,6 +2,7 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { asString, Evidence, findHeader, findHeaderMatching, okObjectAt, openapiPaths, openapiTitle, refusedWith } from '../surface/signals-read.js';
 import { get, manage, openAiInference } from './common.js';
+import { quote } from '../untrusted.js';
 
 function readinessVersion(signals: Signals): string | null {
   return asString(okObjectAt(signals, '/health/readiness')?.['litellm_version']) ?? null;
@@ -16,9 +17,9 @@ function detect(signals: Signals) {
   if (refused) ev.add(0.9, `${refused} refused with "type":"auth_error", "code":"401" (string)`);
   // Open even with a master key: /health/readiness states the proxy and its version ({"status","db","litellm_version",…}).
   const ready = readinessVersion(signals);
-  if (ready) ev.add(0.95, `GET /health/readiness litellm_version=${ready}`);
+  if (ready) ev.add(0.95, `GET /health/readiness litellm_version=${quote(ready)}`);
   const title = openapiTitle(signals);
-  if (title && /litellm/i.test(title)) ev.add(0.9, `GET /openapi.json title "${title}"`);
+  if (title && /litellm/i.test(title)) ev.addName(0.9, `GET /openapi.json title ${quote(title)}`);
   const paths = openapiPaths(signals) ?? [];
   if (paths.includes('/key/generate')) ev.add(0.85, 'GET /openapi.json lists /key/generate');
   return ev.result();

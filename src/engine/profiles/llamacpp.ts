@@ -2,13 +2,14 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, bodyAt, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
 import { get, manage, openAiInference, post, wrapper } from './common.js';
+import { quote } from '../untrusted.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
   const server = serverHeader(signals);
   // Every response carries `Server: llama.cpp` (seen).
-  if (server && /^llama\.cpp/i.test(server)) ev.add(0.95, `server: ${server}`);
-  else if (server) ev.penalize(0.6, `server: ${server}`);
+  if (server && /^llama\.cpp/i.test(server)) ev.addName(0.95, `server: ${quote(server)}`);
+  else if (server) ev.penalize(0.6, `server: ${quote(server)}`);
   const props = okObjectAt(signals, '/props');
   if (props && ('build_info' in props || 'default_generation_settings' in props || 'total_slots' in props)) {
     ev.add(0.88, 'GET /props → build_info / default_generation_settings');

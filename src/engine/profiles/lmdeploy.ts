@@ -27,6 +27,7 @@ import {
   statusAt,
 } from '../surface/signals-read.js';
 import { get, manage, openAiInference, wrapper } from './common.js';
+import { quoteList } from '../untrusted.js';
 
 /** Routes only LMDeploy's OpenAPI document lists. */
 const OWN_ROUTES = ['/v1/encode', '/pooling', '/get_ppl', '/is_sleeping', '/wakeup', '/distserve/engine_info', '/anthropic/v1/models'];
@@ -57,7 +58,7 @@ function detect(signals: Signals) {
   const ev = new Evidence();
   const owners = ownedBy(signals);
   if (owners.includes('lmdeploy')) ev.add(0.95, 'GET /v1/models owned_by=lmdeploy');
-  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${owners.join(',')}`);
+  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${quoteList(owners)}`);
   const cards = openAiModelList(signals) ?? [];
   if (cards.some((m) => Array.isArray(m.raw['permission']) && 'root' in m.raw))
     ev.add(0.3, 'GET /v1/models entries carry root and permission');

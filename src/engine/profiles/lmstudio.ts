@@ -26,7 +26,7 @@ function detect(signals: Signals) {
     const refused = refusedWith(signals, 'openai-error');
     if (refused) ev.add(0.5, `${refused} refused with an OpenAI-style error by an Express server (x-powered-by: Express)`);
     // Express alone is every Node API: below the naming threshold, it only supports the stronger signals above.
-    else ev.add(0.2, `x-powered-by: Express (${express.where})`);
+    else ev.addName(0.2, `x-powered-by: Express (${express.where})`);
   }
   return ev.result();
 }

@@ -1,7 +1,23 @@
 // LocalAI (TARGETS.md, "LocalAI").
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, okObjectAt, okTextAt, openAiModelList, refusedWith, serverHeader } from '../surface/signals-read.js';
+import { Evidence, asString, isObject, okObjectAt, okTextAt, openAiModelList, parseBody, refusedWith, responses, serverHeader } from '../surface/signals-read.js';
 import { get, manage, openAiInference } from './common.js';
+
+/**
+ * The first request answered 404 the way LocalAI's echo server does ("GET /x"): echo's default `{"message":"Not Found"}`,
+ * or LocalAI's own error handler, `{"error":{"code":404,"message":…,"type":""}}` (llama.cpp names a type there).
+ */
+function echoNotFound(signals: Signals): string | null {
+  for (const { where, res } of responses(signals)) {
+    if (res.status !== 404) continue;
+    const j = parseBody(res);
+    if (!isObject(j)) continue;
+    const err = j['error'];
+    if (j['message'] === 'Not Found' && Object.keys(j).length === 1) return where;
+    if (isObject(err) && err['code'] === 404 && err['type'] === '' && typeof err['message'] === 'string') return where;
+  }
+  return null;
+}
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -10,9 +26,14 @@ function detect(signals: Signals) {
   if (refused) ev.add(0.88, `${refused} refused with invalid_request_error and WWW-Authenticate: Bearer`);
   // /v1/models entries are {id, object} only: no owned_by.
   const list = openAiModelList(signals);
-  if (list && list.length > 0 && list.every((m) => m.owned_by === undefined)) ev.add(0.6, 'GET /v1/models entries have no owned_by');
+  // Many an OpenAI-compatible server leaves owned_by out too: alone a weak sign. Beside echo's own 404 (LocalAI is an echo
+  // server; FastAPI says {"detail":…}, gin and Express answer text), the two shapes together point at LocalAI.
+  const noOwner = !!list && list.length > 0 && list.every((m) => m.owned_by === undefined);
+  const echo404 = echoNotFound(signals);
+  if (noOwner && echo404) ev.add(0.6, `GET /v1/models entries have no owned_by, and ${echo404} answered 404 as LocalAI's echo server does`);
+  else if (noOwner) ev.add(0.2, 'GET /v1/models entries have no owned_by');
   const root = okTextAt(signals, '/');
-  if (root && /LocalAI/.test(root) && /<html|<!doctype/i.test(root)) ev.add(0.85, 'GET / serves the LocalAI web UI');
+  if (root && /LocalAI/.test(root) && /<html|<!doctype/i.test(root)) ev.addName(0.85, 'GET / serves the LocalAI web UI');
   if (/^uvicorn/i.test(serverHeader(signals) ?? '')) ev.penalize(0.7, 'server: uvicorn (LocalAI is a Go server)');
   return ev.result();
 }

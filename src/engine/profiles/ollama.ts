@@ -7,7 +7,7 @@ function detect(signals: Signals) {
   const ev = new Evidence();
   const root = okTextAt(signals, '/');
   const banner = root === 'Ollama is running';
-  if (banner) ev.add(0.97, 'GET / → "Ollama is running"');
+  if (banner) ev.addName(0.97, 'GET / → "Ollama is running"');
   const tags = okObjectAt(signals, '/api/tags');
   const hasTags = !!tags && Array.isArray(tags['models']);
   if (hasTags) ev.add(0.5, 'GET /api/tags → {"models":[…]} (Ollama or an imitator)');

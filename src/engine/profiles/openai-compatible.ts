@@ -3,13 +3,14 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, isObject, openAiModelList, ownedBy, parseBody, responseAt } from '../surface/signals-read.js';
 import { get, openAiInference } from './common.js';
+import { quoteList } from '../untrusted.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
   const list = openAiModelList(signals);
   if (list) {
     const owners = ownedBy(signals);
-    ev.add(0.5, `GET /v1/models answers an OpenAI model list${owners.length ? ` (owned_by=${owners.join(',')})` : ''}`);
+    ev.add(0.5, `GET /v1/models answers an OpenAI model list${owners.length ? ` (owned_by=${quoteList(owners)})` : ''}`);
   } else {
     const res = responseAt(signals, '/v1/models');
     const j = parseBody(res);

@@ -2,12 +2,13 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt } from '../surface/signals-read.js';
 import { get, manage, openAiInference, post, wrapper } from './common.js';
+import { quoteList } from '../untrusted.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
   const owners = ownedBy(signals);
   if (owners.includes('sglang')) ev.add(0.95, 'GET /v1/models owned_by=sglang');
-  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${owners.join(',')}`);
+  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${quoteList(owners)}`);
   const info = okObjectAt(signals, '/get_model_info');
   if (info && typeof info['model_path'] === 'string') ev.add(0.9, 'GET /get_model_info → model_path');
   if (/^sglang:/m.test(bodyAt(signals, '/metrics') ?? '')) ev.add(0.9, 'GET /metrics exposes sglang:* metrics');

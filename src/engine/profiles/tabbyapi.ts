@@ -14,6 +14,7 @@
 import type { ServerAuthModel, ServerProfile, Signals } from '../types.js';
 import { Evidence, isObject, jsonAt, okObjectAt, openapiPaths, ownedBy, serverHeader, type Json } from '../surface/signals-read.js';
 import { FASTAPI_DOCS, get, manage, openAiInference, post, wrapper } from './common.js';
+import { quoteList } from '../untrusted.js';
 
 /** Routes only TabbyAPI's OpenAPI document lists. */
 const OWN_ROUTES = [
@@ -55,7 +56,7 @@ function detect(signals: Signals) {
   const ev = new Evidence();
   const owners = ownedBy(signals);
   if (owners.includes('tabbyAPI')) ev.add(0.95, 'GET /v1/models owned_by=tabbyAPI');
-  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${owners.join(',')}`);
+  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${quoteList(owners)}`);
 
   const paths = openapiPaths(signals) ?? [];
   const marks = OWN_ROUTES.filter((p) => paths.includes(p));

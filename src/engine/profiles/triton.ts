@@ -2,6 +2,7 @@
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, isObject, okObjectAt, parseBody, responses } from '../surface/signals-read.js';
 import { get, manage, post } from './common.js';
+import { quote } from '../untrusted.js';
 
 /** `GET /v2` is the KServe v2 server metadata: {"name","version","extensions":[…]}. */
 function serverMetadata(signals: Signals) {
@@ -13,7 +14,7 @@ function detect(signals: Signals) {
   const ev = new Evidence();
   const meta = serverMetadata(signals);
   if (meta?.['name'] === 'triton') ev.add(0.97, 'GET /v2 name=triton');
-  else if (meta) ev.add(0.4, `GET /v2 answers KServe v2 server metadata (name=${String(meta['name'])})`);
+  else if (meta) ev.add(0.4, `GET /v2 answers KServe v2 server metadata (name=${quote(String(meta['name']))})`);
   const stats = okObjectAt(signals, '/v2/models/stats');
   if (stats && Array.isArray(stats['model_stats'])) ev.add(0.8, 'GET /v2/models/stats → model_stats');
   // --http-restricted-api refusals name the missing header (Triton docs; not in TARGETS.md).

@@ -4,6 +4,7 @@ import {
   Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt, serverHeader, statusAt,
 } from '../surface/signals-read.js';
 import { get, manage, openAiInference, post, wrapper } from './common.js';
+import { quote, quoteList } from '../untrusted.js';
 
 /** `/version` → {"version":"0.x.y"} (vLLM's own statement of its version). */
 function versionOf(signals: Signals): string | null {
@@ -15,11 +16,11 @@ function detect(signals: Signals) {
   const ev = new Evidence();
   const owners = ownedBy(signals);
   if (owners.includes('vllm')) ev.add(0.95, 'GET /v1/models owned_by=vllm');
-  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${owners.join(',')}`);
+  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${quoteList(owners)}`);
   if (/^vllm:/m.test(bodyAt(signals, '/metrics') ?? '')) ev.add(0.9, 'GET /metrics exposes vllm:* metrics');
   const uvicorn = /^uvicorn/i.test(serverHeader(signals) ?? '');
   const version = versionOf(signals);
-  if (version) ev.add(uvicorn ? 0.6 : 0.35, `GET /version → {"version":"${version}"}${uvicorn ? ' with server: uvicorn' : ''}`);
+  if (version) ev.add(uvicorn ? 0.6 : 0.35, `GET /version → {"version": ${quote(version)}}${uvicorn ? ' with server: uvicorn' : ''}`);
   // 401 {"error":"Unauthorized"} is vLLM or SGLang. vLLM guards only /v1, /v2, /inference, /cohere; SGLang guards every path
   // but /health*, /ready, /metrics. So a refused /v1 next to an unguarded non-/v1 path is vLLM.
   const refused = ['/v1/models', '/v2'].find((p) => refusalShapeAt(signals, p) === 'error-unauthorized');

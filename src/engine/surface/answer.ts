@@ -5,6 +5,7 @@ import type { Exchange, ExchangeResponse } from '../types.js';
 import { isObject, parseResponse } from './json.js';
 import { extractModelOutput, type ModelOutput } from './model-output.js';
 import { missingHeaders } from './rejection.js';
+import { isHttpMethod } from '../untrusted.js';
 
 export type AnswerKind =
   /** 2xx carrying generated text. */
@@ -78,7 +79,7 @@ export function readAnswer(ex: Exchange | undefined, prompt?: string): Answer {
   }
   if (s === 404 || s === 501) return { kind: 'not-routed', status: s };
   if (s === 405) {
-    const allow = (res.headers['allow'] ?? '').split(',').map((m) => m.trim().toUpperCase()).filter((m) => /^[A-Z]+$/.test(m));
+    const allow = (res.headers['allow'] ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(isHttpMethod);
     return { kind: 'wrong-method', status: s, allow };
   }
   if (s >= 500) return { kind: 'server-error', status: s };

@@ -3,21 +3,24 @@
 import type { Fingerprint, ProductId, Signals } from '../types.js';
 import { ALL_PROFILES, profileById, profileSpecificity } from '../profiles/index.js';
 import { ollamaTagNames } from '../profiles/ollama.js';
-import { asString, isObject, okObjectAt, openAiModelList } from './signals-read.js';
+import { NAMING_THRESHOLD, asString, isObject, okObjectAt, openAiModelList } from './signals-read.js';
 import { detectModelFamily, mistralTokenizerGeneration } from './model-family.js';
 import { servedThrough } from './proxy.js';
 
 /** Below this, no profile is named: the product is 'unknown' (the candidates still list what was considered). */
-export const MIN_CONFIDENCE = 0.25;
+export const MIN_CONFIDENCE = NAMING_THRESHOLD;
 
 /** A backend named behind a proxy only when its own evidence is at least this strong. */
 const BACKEND_CONFIDENCE = 0.5;
 
-/** Model ids the server states, in the order of the sources below, deduplicated. */
+/** At most this many model ids are kept: a server may list thousands (or say anything it likes a thousand times). */
+export const MAX_MODEL_IDS = 50;
+
+/** Model ids the server states, in the order of the sources below, deduplicated, at most MAX_MODEL_IDS. */
 export function modelIdsFrom(signals: Signals): string[] {
   const ids: string[] = [];
   const push = (v: unknown) => {
-    if (typeof v === 'string' && v.trim() !== '' && !ids.includes(v)) ids.push(v);
+    if (typeof v === 'string' && v.trim() !== '' && ids.length < MAX_MODEL_IDS && !ids.includes(v)) ids.push(v);
   };
   for (const m of openAiModelList(signals, '/v1/models') ?? []) push(m.id);
   push(okObjectAt(signals, '/info')?.['model_id']); // TGI

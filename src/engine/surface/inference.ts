@@ -9,6 +9,7 @@ import { isPromptLike } from './body-shapes.js';
 import type { ModelOutput } from './model-output.js';
 import { learnFromRejection, type Lesson } from './rejection.js';
 import { probeOf, requestFor, type RouteRequest } from './route-request.js';
+import { quote } from '../untrusted.js';
 
 /** "A handful" of tries per route: the known shape, what two or three rejections teach, and the other encodings. */
 export const MAX_SHAPE_ATTEMPTS = 6;
@@ -46,15 +47,16 @@ export function routeKey(r: { method: string; path: string }): string {
   return `${r.method.toUpperCase()} ${r.path}`;
 }
 
-function quote(names: string[]): string {
-  return names.map((n) => `'${n}'`).join(', ');
+/** Field names a server's validator named: its own words, quoted. */
+function fieldNames(names: string[]): string {
+  return names.map((n) => quote(n, 40)).join(', ');
 }
 
 function describeSpec(spec: Partial<FieldSpec>): string {
   const parts: string[] = [];
   if (spec.minimum !== undefined) parts.push(`≥ ${spec.minimum}`);
   if (spec.maximum !== undefined) parts.push(`≤ ${spec.maximum}`);
-  if (spec.enum?.length) parts.push(`one of ${spec.enum.slice(0, 4).map((v) => JSON.stringify(v)).join(', ')}`);
+  if (spec.enum?.length) parts.push(`one of ${spec.enum.slice(0, 4).map((v) => quote(String(v), 40)).join(', ')}`);
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -85,14 +87,14 @@ export function applyLesson(route: Route, lesson: Lesson, status: number | null)
     // A validator that refuses unknown fields refuses the usual names too: send only what it names from now on.
     next.strict = true;
     if (next.promptField && forbidden.includes(next.promptField)) delete next.promptField;
-    reasons.push(`it refused the extra field(s) ${quote(forbidden)}: only the fields it names are sent`);
+    reasons.push(`it refused the extra field(s) ${fieldNames(forbidden)}: only the fields it names are sent`);
   }
   for (const f of lesson.fields) {
     if (f.where === 'header') continue;
     // A FastAPI endpoint's plain parameters are query parameters, whatever the method.
     if (f.where === 'query' && next.encoding !== 'query') {
       next.encoding = 'query';
-      reasons.push(`it wants '${f.name}' in the query string`);
+      reasons.push(`it wants ${quote(f.name, 40)} in the query string`);
     }
     const known = next.fields![f.name];
     const isPrompt = isPromptLike(f.name) && !['integer', 'number', 'object', 'boolean'].includes(f.spec.type ?? '') && f.spec.enum === undefined;
@@ -101,26 +103,26 @@ export function applyLesson(route: Route, lesson: Lesson, status: number | null)
     if (isPrompt && !next.promptField) {
       next.promptField = f.name;
       if (f.spec.type === 'array') next.fields![f.name] = { type: 'array' };
-      reasons.push(`it named the prompt field '${f.name}'`);
+      reasons.push(`it named the prompt field ${quote(f.name, 40)}`);
       continue;
     }
     // The field taken for the prompt is an object: the prompt goes inside it, under a name the next answer will give.
     if (f.name === next.promptField && f.spec.type === 'object') {
       delete next.promptField;
       next.fields![f.name] = { type: 'object' };
-      reasons.push(`it wants an object in '${f.name}'`);
+      reasons.push(`it wants an object in ${quote(f.name, 40)}`);
       continue;
     }
     if (isPrompt && next.promptField === f.name) {
       if (f.spec.type !== 'array' || known?.type === 'array') continue;
       next.fields![f.name] = { type: 'array' };
-      reasons.push(`it wants '${f.name}' as a list`);
+      reasons.push(`it wants ${quote(f.name, 40)} as a list`);
       continue;
     }
     const merged: FieldSpec = { ...(known ?? {}), ...f.spec };
     if (!known || JSON.stringify(known) !== JSON.stringify(merged)) {
       next.fields![f.name] = merged;
-      reasons.push(`it ${known ? 'bounded' : 'named the required field'} '${f.name}'${describeSpec(f.spec)}`);
+      reasons.push(`it ${known ? 'bounded' : 'named the required field'} ${quote(f.name, 40)}${describeSpec(f.spec)}`);
     }
   }
   if (reasons.length === 0) return null;
@@ -145,7 +147,9 @@ function firstReason(route: Route): string {
   if (route.shape === 'template') return 'your request template';
   if ((route.shape ?? 'wrapper') !== 'wrapper') return `the ${route.shape} body of ${route.source.replace(/^profile:/, 'the ')} API`;
   const from = route.source === 'openapi' ? 'its OpenAPI schema' : route.source === 'learned-422' ? 'its validation errors' : 'what discovery learned';
-  if (route.promptField) return `prompt field '${route.promptField}' from ${route.exactSchema ? 'its OpenAPI schema' : from}`;
+  // A profile's field name is Gatecrash's own; one a server's schema or validator named is the server's words.
+  const field = route.promptField && (route.source.startsWith('profile:') ? `'${route.promptField}'` : quote(route.promptField, 40));
+  if (field) return `prompt field ${field} from ${route.exactSchema ? 'its OpenAPI schema' : from}`;
   return 'no field known: the prompt under every usual field name at once';
 }
 
@@ -220,6 +224,7 @@ function nextFallback(fallbacks: ReturnType<typeof encodingFallbacks>, r: Route)
 export function describeServer(surface: Surface): { family: string; server: string } {
   const fp = surface.fingerprint;
   const family = fp.modelFamily ? fp.modelFamily.charAt(0).toUpperCase() + fp.modelFamily.slice(1) + ' ' : '';
-  const name = fp.productName ? ` (${fp.productName}${fp.version ? ` ${fp.version}` : ''})` : '';
+  // The version is the server's own statement: quoted.
+  const name = fp.productName ? ` (${fp.productName}${fp.version ? ` ${quote(fp.version, 40)}` : ''})` : '';
   return { family, server: name };
 }

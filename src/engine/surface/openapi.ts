@@ -2,6 +2,7 @@
 import * as z from 'zod/v4';
 import type { BodyEncoding, CredentialHeader, FieldSpec, Route } from '../types.js';
 import { isLimitField, isPromptLike } from './body-shapes.js';
+import { isHeaderName, isRoutePath } from '../untrusted.js';
 
 const SchemaObject: z.ZodType<{ [k: string]: unknown }> = z.record(z.string(), z.unknown());
 
@@ -88,7 +89,7 @@ function promptProperty(doc: OpenApiDoc, props: Record<string, unknown>): string
 
 function credentialFromSchemes(doc: OpenApiDoc): CredentialHeader | null {
   for (const s of Object.values(doc.components?.securitySchemes ?? {})) {
-    if (s.type === 'apiKey' && s.in === 'header' && s.name) return { name: s.name, scheme: null, source: 'openapi' };
+    if (s.type === 'apiKey' && s.in === 'header' && s.name && isHeaderName(s.name)) return { name: s.name, scheme: null, source: 'openapi' };
     if (s.type === 'http' && s.scheme?.toLowerCase() === 'bearer') return { name: 'Authorization', scheme: 'Bearer', source: 'openapi' };
     if (s.type === 'oauth2' || s.type === 'openIdConnect') return { name: 'Authorization', scheme: 'Bearer', source: 'openapi' };
   }
@@ -104,12 +105,13 @@ export function routesFromOpenApi(json: unknown, basePath = ''): OpenApiRoutes |
   const requiredHeaders = new Set<string>();
   let count = 0;
   for (const [path, item] of Object.entries(doc.paths)) {
-    if (!path.startsWith('/')) continue;
+    // A path the document names is the server's choice: taken only in a path's strict syntax, so it carries no sentence.
+    if (!isRoutePath(path)) continue;
     for (const method of METHODS) {
       if (++count > MAX_OPERATIONS) break;
       const op = Operation.safeParse(item[method]);
       if (!op.success || item[method] === undefined) continue;
-      for (const p of op.data.parameters ?? []) if (p.in === 'header' && p.required && p.name) requiredHeaders.add(p.name.toLowerCase());
+      for (const p of op.data.parameters ?? []) if (p.in === 'header' && p.required && p.name && isHeaderName(p.name)) requiredHeaders.add(p.name.toLowerCase());
       const security = op.data.security ?? doc.security;
       const declaredSecurity = Array.isArray(security) && security.some((req) => Object.keys(req).length > 0);
       const route: Route = { method: method.toUpperCase(), path: basePath + path, kind: 'other', source: 'openapi', access: 'unknown', declaredSecurity };

@@ -4,6 +4,7 @@
 // in `Allow`, a 415 asks for another encoding. Pure: one exchange in, one lesson out.
 import type { Exchange, FieldSpec } from '../types.js';
 import { isObject, parseResponse } from './json.js';
+import { isHeaderName, isHttpMethod } from '../untrusted.js';
 
 export interface FieldLesson {
   /** Dotted for nested fields (`input.text`); array indexes dropped (`messages.0.content` → `messages`). */
@@ -212,7 +213,7 @@ export function learnFromRejection(ex: Exchange | undefined): Lesson {
     return moved ? { fields: [], forbidden: [], moved } : EMPTY;
   }
   if (res.status === 405) {
-    const allow = (res.headers['allow'] ?? '').split(',').map((m) => m.trim().toUpperCase()).filter((m) => /^[A-Z]+$/.test(m));
+    const allow = (res.headers['allow'] ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(isHttpMethod);
     return { ...EMPTY, fields: [], forbidden: [], ...(allow.length ? { allow } : {}) };
   }
   if (res.status === 415) {
@@ -272,5 +273,5 @@ function slashTwin(requestUrl: string, location: string | undefined): string | n
 /** The credential headers a FastAPI 422 says are missing (`loc: ["header", NAME]`). */
 export function missingHeaders(ex: Exchange | undefined): string[] {
   if (ex?.response?.status !== 422) return [];
-  return learnFromRejection(ex).fields.filter((f) => f.where === 'header').map((f) => f.name);
+  return learnFromRejection(ex).fields.filter((f) => f.where === 'header' && isHeaderName(f.name)).map((f) => f.name);
 }

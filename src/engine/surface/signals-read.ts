@@ -193,18 +193,36 @@ export function okTextAt(signals: Signals, path: string): string | null {
 
 // ---------- evidence accumulation ----------
 
+/** Below this confidence no profile is named (fingerprint's MIN_CONFIDENCE): the product is 'unknown'. */
+export const NAMING_THRESHOLD = 0.25;
+
+/**
+ * What a verdict is worth when the structural observations behind it (a route, a status code, a header name, the shape of a
+ * JSON answer) could not name the product on their own: below NAMING_THRESHOLD, so a name the server states about itself (a
+ * Server header's value, a banner, a page or document title) never tips the verdict. Beside structural evidence that
+ * names the product already, the name corroborates it in full.
+ */
+export const NAME_ALONE_MAX = 0.2;
+
 /**
  * Collects the observations behind one profile's verdict. The confidence is the strongest single observation plus a small
  * bonus per corroborating one, so that many weak hints never outweigh one decisive marker; penalties (an imitator's missing
  * banner, another product's marker) multiply.
  */
 export class Evidence {
-  private readonly hits: { confidence: number; signal: string }[] = [];
+  private readonly hits: { confidence: number; signal: string; named: boolean }[] = [];
   private factor = 1;
   private readonly against: string[] = [];
 
+  /** A structural observation: routes, status codes, header names, the shape of a JSON answer. */
   add(confidence: number, signal: string): this {
-    this.hits.push({ confidence, signal });
+    this.hits.push({ confidence, signal, named: false });
+    return this;
+  }
+
+  /** A product name read from a string the server chose (a header value, a banner): it corroborates, never decides. */
+  addName(confidence: number, signal: string): this {
+    this.hits.push({ confidence, signal, named: true });
     return this;
   }
 
@@ -222,15 +240,23 @@ export class Evidence {
   result(options: { independent?: { cap: number } } = {}): { confidence: number; signals: string[] } {
     if (this.hits.length === 0) return { confidence: 0, signals: [] };
     const sorted = [...this.hits].sort((a, b) => b.confidence - a.confidence);
+    const structural = Math.max(0, ...sorted.filter((h) => !h.named).map((h) => h.confidence));
+    const namesDecide = structural < NAMING_THRESHOLD && sorted.some((h) => h.named);
     const best = sorted[0]!.confidence;
     const bonus = sorted.slice(1).filter((h) => h.confidence >= 0.2).length * 0.02;
-    const combined = options.independent
-      ? Math.min(options.independent.cap, 1 - sorted.reduce((p, h) => p * (1 - h.confidence), 1))
-      : Math.min(0.99, best + bonus);
+    // A name the server states decides nothing alone; beside structural evidence it corroborates in full.
+    const combined = namesDecide
+      ? Math.min(NAME_ALONE_MAX, best)
+      : options.independent
+        ? Math.min(options.independent.cap, 1 - sorted.reduce((p, h) => p * (1 - h.confidence), 1))
+        : Math.min(0.99, best + bonus);
     const confidence = Math.max(0, combined * this.factor);
     return {
       confidence: Math.round(confidence * 1000) / 1000,
-      signals: [...sorted.map((h) => h.signal), ...this.against.map((s) => `against: ${s}`)],
+      signals: [
+        ...sorted.map((h) => (namesDecide && h.named ? `${h.signal} (a name the server states: not enough alone)` : h.signal)),
+        ...this.against.map((s) => `against: ${s}`),
+      ],
     };
   }
 }

@@ -32,7 +32,7 @@ export const LLM_RULES: RuleKnowledge[] = [
   {
     rule: 'llm.template-injection',
     what:
-      'User text containing chat-template markers is treated as template: a tokenizer turns [INST], [/INST] or </s> in user text into ' +
+      'User text containing chat-template markers is treated as template: a tokenizer turns `[INST]`, `[/INST]` or `</s>` in user text into ' +
       'control tokens, the server\'s template is Mistral V1 style (where [INST] is plain text), or a wrapper builds ' +
       '`f"[INST] {user_prompt} [/INST]"` by string concatenation. A caller can close their turn and write a fake system or assistant turn.',
     why:
@@ -86,7 +86,7 @@ export const LLM_RULES: RuleKnowledge[] = [
   {
     rule: 'llm.template-leak',
     what:
-      'Generated output contains raw template markers ([INST], [/INST], </s>, [TOOL_CALLS]…): the wrapper passes a raw concatenated ' +
+      'Generated output contains raw template markers (`[INST]`, `[/INST]`, `</s>`, `[TOOL_CALLS]`…): the wrapper passes a raw concatenated ' +
       'prompt, stop tokens or the tool-call parser are not configured, or the model is writing a fake next turn.',
     why:
       'It reveals the prompt format (which makes template injection easier), may echo the system prompt, and breaks clients; raw ' +
