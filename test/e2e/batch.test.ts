@@ -244,7 +244,7 @@ describe('gatecrash scan --targets over 20 emulators', () => {
       expect(batch.errors[0]!.message).toMatch(/Could not reach/);
       expect(batch.errors[1]!.message).toMatch(/metadata/i);
       expect(`${run.stdout}${run.stderr}`).not.toContain(TEST_KEY);
-      // The open wrapper is the seed's case: proven, in the batch exactly as in a single scan.
+      // The open wrapper is the tutorial's case: proven, in the batch exactly as in a single scan.
       expect(batch.reports[0]!.findings.some((f) => f.rule === 'auth.missing' && f.confidence === 'confirmed')).toBe(true);
       expect(batch.reports[1]!.findings.filter((f) => f.rule === 'auth.missing')).toEqual([]);
     }, 180_000);

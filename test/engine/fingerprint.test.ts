@@ -70,7 +70,7 @@ function openapiDoc(paths: string[], title = 'FastAPI', extra: Record<string, un
 const MISTRAL_V02 = 'mistralai/Mistral-7B-Instruct-v0.2';
 const MISTRAL_V03 = 'mistralai/Mistral-7B-Instruct-v0.3';
 
-// FastAPI wrapper (the seed): uvicorn, {"detail"} errors, /openapi.json on, POST /generate only.
+// the tutorial's FastAPI wrapper: uvicorn, {"detail"} errors, /openapi.json on, POST /generate only.
 const fastapiOpen = signalsFor(table({ '/openapi.json': openapiDoc(['/generate']), '/generate': FASTAPI_405 }, FASTAPI_404), {
   givenPath: '/generate',
   serverHeader: 'uvicorn',

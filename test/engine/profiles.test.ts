@@ -116,9 +116,9 @@ describe('profile catalogue', () => {
     expect(shapeOf('sglang', '/generate')).toBe('sglang-generate');
     expect(shapeOf('vllm', '/invocations')).toBe('openai-chat');
     expect(shapeOf('triton', '/v2/models/{model}/infer')).toBe('kserve-v2');
-    const seed = profileById('fastapi').inferenceRoutes.find((r) => r.path === '/generate');
-    expect(seed).toMatchObject({ shape: 'wrapper' });
-    expect(seed?.promptField).toBeUndefined();
+    const generate = profileById('fastapi').inferenceRoutes.find((r) => r.path === '/generate');
+    expect(generate).toMatchObject({ shape: 'wrapper' });
+    expect(generate?.promptField).toBeUndefined();
   });
 
   it('specificity: fallbacks lose ties, LiteLLM beats what it fronts', () => {

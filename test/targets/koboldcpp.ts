@@ -3,7 +3,7 @@
 // so `/anything/api/v1/generate` reaches the generator while `/api/v1/generate?x=1` reaches nothing.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, countTokens, firstNumber, header, mistralText, openaiLimit, sendRaw } from './emulator-kit-b.js';
+import { TEST_KEY, answerOpenAI, body, countTokens, firstNumber, header, mistralText, openaiLimit, sendRaw } from './emulator-kit.js';
 
 export interface KoboldcppOptions {
   /** `--password`: guards text generation only. */

@@ -18,7 +18,7 @@ import {
   starletteCors,
   starletteUrlPath,
   type RouteDef,
-} from './emulator-kit-b.js';
+} from './emulator-kit.js';
 
 export interface LitellmOptions {
   /** `general_settings.master_key`. Unset = every request is allowed, whatever key it carries. */
@@ -75,7 +75,7 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
   const version = o.version ?? '1.84.0';
   const models = o.models ?? ['mistral-7b-instruct'];
   const spendLogs: Record<string, unknown>[] = (o.spendLogPrompts ?? ['Draft a reply to the Q3 board minutes for Alice']).map((prompt, i) => ({
-    request_id: `chatcmpl-seed-${i + 1}`,
+    request_id: `chatcmpl-logged-${i + 1}`,
     call_type: 'acompletion',
     api_key: createHash('sha256').update(`sk-other-user-${i}`).digest('hex'),
     spend: 0.00021,

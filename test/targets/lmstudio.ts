@@ -3,7 +3,7 @@
 // Everything marked ASSUMPTION below is a plausible choice where TARGETS.md says "unknown".
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, header, matchRoute, openaiLimit, type RouteDef } from './emulator-kit-b.js';
+import { TEST_KEY, answerOpenAI, body, header, matchRoute, openaiLimit, type RouteDef } from './emulator-kit.js';
 
 export interface LmstudioOptions {
   /** "Require API token": Bearer tokens accepted on every route (default none = auth off). */

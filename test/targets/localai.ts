@@ -3,7 +3,7 @@
 // extraction follows LocalAI's core/http/middleware auth (first source present wins).
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, cookie, header, matchRoute, openaiLimit, sendRaw, type RouteDef } from './emulator-kit-b.js';
+import { TEST_KEY, answerOpenAI, body, cookie, header, matchRoute, openaiLimit, sendRaw, type RouteDef } from './emulator-kit.js';
 
 export interface LocalaiOptions {
   /** `--api-keys` / `LOCALAI_API_KEY` (several allowed). Empty = no auth. */

@@ -14,7 +14,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import { body, sendRaw } from './emulator-kit-b.js';
+import { body, sendRaw } from './emulator-kit.js';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 
 /** What the server wants the assistant to believe. */

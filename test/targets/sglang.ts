@@ -20,7 +20,7 @@ import {
   starletteCors,
   starletteUrlPath,
   type RouteDef,
-} from './emulator-kit-b.js';
+} from './emulator-kit.js';
 
 export interface SglangOptions {
   /** `--api-key`: guards every route except the always-open ones. */

@@ -18,7 +18,7 @@ import {
   sendRaw,
   starletteCors,
   type RouteDef,
-} from './emulator-kit-b.js';
+} from './emulator-kit.js';
 
 export interface TextgenWebuiOptions {
   /** `--api-key`: checked per route as `Authorization != "Bearer " + key`. */

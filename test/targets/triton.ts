@@ -3,7 +3,7 @@
 // Errors are `{"error":"…"}`; facts not in TARGETS.md come from Triton's http_server.cc and are marked.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type RunningTarget } from './harness.js';
-import { TEST_KEY, body, firstNumber, header, mistralText, sendRaw, sendSse } from './emulator-kit-b.js';
+import { TEST_KEY, body, firstNumber, header, mistralText, sendRaw, sendSse } from './emulator-kit.js';
 
 export type TritonApi = 'health' | 'metadata' | 'inference' | 'shared-memory' | 'model-config' | 'model-repository' | 'statistics' | 'trace' | 'logging';
 

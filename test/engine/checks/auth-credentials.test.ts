@@ -46,7 +46,7 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  // auth.insecure-default-key: the seed's remediations with MISTRAL_API_KEY unset, and their fixed twins.
+  // auth.insecure-default-key: the tutorial's remediations with MISTRAL_API_KEY unset, and their fixed twins.
   { name: 'wrapper Depends, key unset', start: () => startFastapiWrapper({ auth: { mode: 'depends-header', key: null } }), path: '/generate', expect: { 'auth.insecure-default-key': ['x-api-key=""'], 'auth.brute-force': [] } },
   { name: 'wrapper Depends, key set (twin)', start: () => startFastapiWrapper({ auth: { mode: 'depends-header' } }), path: '/generate', expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
   { name: 'wrapper decorator, key unset', start: () => startFastapiWrapper({ auth: { mode: 'bearer-decorator', key: null } }), path: '/generate', expect: { 'auth.insecure-default-key': ['authorization="None"'] } },

@@ -3,7 +3,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTarget } from './harness.js';
-import { TEST_KEY } from './emulator-kit-b.js';
+import { TEST_KEY } from './emulator-kit.js';
 import * as sglang from './sglang.js';
 import * as litellm from './litellm.js';
 import * as localai from './localai.js';

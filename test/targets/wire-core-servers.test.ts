@@ -43,7 +43,7 @@ const postJson = (t: RunningTarget, path: string, body: unknown, headers: Record
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('FastAPI wrapper (the seed)', () => {
+describe('the tutorial's FastAPI wrapper', () => {
   let open: RunningTarget;
   let keyed: RunningTarget;
   beforeAll(async () => {
@@ -55,7 +55,7 @@ describe('FastAPI wrapper (the seed)', () => {
     await keyed.close();
   });
 
-  it('answers the seed request with model output and server: uvicorn', async () => {
+  it('answers the tutorial's request with model output and server: uvicorn', async () => {
     const r = await postJson(open, '/generate', { text: 'Hello' });
     expect(r.status).toBe(200);
     expect(r.headers.server).toBe('uvicorn');
