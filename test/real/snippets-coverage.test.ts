@@ -1,4 +1,4 @@
-// The closing table of issue 6: every rule × framework the knowledge base has a fix for, and what executed it. The cells
+// The coverage table: every rule × framework the knowledge base has a fix for, and what executed it. The cells
 // are filled by the other snippets-*.test.ts files; this one keeps their claims in one place, checks that no applicable
 // cell is left without an executor, and prints the matrix (the per-cell outcomes are printed by each file).
 import { describe, expect, it } from 'vitest';

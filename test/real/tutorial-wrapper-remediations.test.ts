@@ -1,4 +1,4 @@
-// The tutorial's own remediations under real uvicorn fail open when MISTRAL_API_KEY is unset (TARGETS.md, FastAPI):
+// The tutorial's own remediations under real uvicorn fail open when MISTRAL_API_KEY is unset (docs/tutorial-wrapper.md):
 // the Depends version compares against "" (an empty X-API-Key is accepted), the decorator version against the literal
 // "Bearer None". Gatecrash must prove both as auth.insecure-default-key, and report neither once the variable is set.
 import { fileURLToPath } from 'node:url';

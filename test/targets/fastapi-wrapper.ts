@@ -1,5 +1,5 @@
 // The tutorial's FastAPI/uvicorn wrapper around Mistral, in its vulnerable form and in each of the tutorial's remediations
-// (TARGETS.md "FastAPI / Starlette wrappers"; the tutorial wrapper text in shared/seed). The routing, error shapes and docs come
+// (docs/tutorial-wrapper.md, docs/servers/frameworks.md). The routing, error shapes and docs come
 // from fastapi-app.ts; this file adds the author's code: the prompt model, the handler and the auth they wrote.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstHeader, sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';

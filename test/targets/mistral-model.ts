@@ -1,5 +1,5 @@
 // The emulated Mistral model shared by the emulators: a deterministic reply, a toy tokenizer with Mistral's control
-// tokens, the V1/V3 chat templates (TARGETS.md "Mistral chat templates"), OpenAI response shapes and SSE/NDJSON writers.
+// tokens, the V1/V3 chat templates (docs/chat-templates.md), OpenAI response shapes and SSE/NDJSON writers.
 import type { ServerResponse } from 'node:http';
 
 /** The tutorial's own evidence answers "Hello! How can I assist you today?"; the tail makes longer limits visible. */

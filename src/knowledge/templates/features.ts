@@ -76,7 +76,7 @@ export const LOCKOUT_MAX_FAILURES = 10;
 export const LOCKOUT_WINDOW_S = 900;
 export const LOCKOUT_S = 1800;
 
-/** Template markers of Mistral-style chat templates (TARGETS.md); the same pattern the scanner looks for. */
+/** Template markers of Mistral-style chat templates (docs/chat-templates.md); the same pattern the scanner looks for. */
 export const TEMPLATE_MARKER_PATTERN = String.raw`\[/?INST\]|\[/?SYSTEM_PROMPT\]|\[TOOL_CALLS\]|\[/?AVAILABLE_TOOLS\]|\[/?TOOL_RESULTS\]|\[TOOL_CONTENT\]|\[ARGS\]|\[CALL_ID\]|</?s>`;
 
 /** Indents every non-empty line. */

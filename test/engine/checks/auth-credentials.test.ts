@@ -1,4 +1,4 @@
-// The credential rules of issue 4 against their emulators: every flawed configuration yields exactly its intended rule(s)
+// The credential rules against their emulators: every flawed configuration yields exactly its intended rule(s)
 // with confirmed or firm confidence, every fixed twin none of them. Each scan runs at standard depth within the default
 // budget, never reaches a management handler, and never shows the user's key in the report. The table printed at the end
 // is the closing note's emulator × rule result with each scan's request count.

@@ -1,4 +1,4 @@
-// Issue 5's done-when, counted from the emulators' own recorders (not from the engine's accounting): a quick or standard scan
+// The token bound, counted from the emulators' own recorders (not from the engine's accounting): a quick or standard scan
 // sends no request that could generate more than one token, and a deep scan at most 10 more inference requests.
 //
 // Accounting: a request "could generate more than one token" when the emulator ran inference for it with a limit above one
