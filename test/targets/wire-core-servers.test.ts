@@ -44,7 +44,7 @@ const postJson = (t: RunningTarget, path: string, body: unknown, headers: Record
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('the tutorial's FastAPI wrapper', () => {
+describe('the tutorial FastAPI wrapper', () => {
   let open: RunningTarget;
   let keyed: RunningTarget;
   beforeAll(async () => {
@@ -56,7 +56,7 @@ describe('the tutorial's FastAPI wrapper', () => {
     await keyed.close();
   });
 
-  it('answers the tutorial's request with model output and server: uvicorn', async () => {
+  it('answers the tutorial request with model output and server: uvicorn', async () => {
     const r = await postJson(open, '/generate', { text: 'Hello' });
     expect(r.status).toBe(200);
     expect(r.headers.server).toBe('uvicorn');
