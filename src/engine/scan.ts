@@ -86,7 +86,11 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     timings.surfaceMs = since(t1);
     hooks.onSurface?.(run.surface);
 
-    if (!client.exchanges.some((ex) => ex.response)) {
+    const answered = client.exchanges.some((ex) => ex.response);
+    if (!answered && deadline.stopped === 'cancelled') {
+      // Stopped by its caller, not refused by the network: the report is partial, not unreached.
+      skipTheRest(run.marks, 'cancelled before the target answered');
+    } else if (!answered) {
       const first = client.exchanges.find((ex) => ex.error)?.error ?? 'no response';
       run.unreachable = `Could not reach ${target.origin}: ${first}`;
       run.errors.push({ phase: 'reach', message: run.unreachable });
