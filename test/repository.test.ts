@@ -36,7 +36,20 @@ const FORBIDDEN: readonly Forbidden[] = [
   { what: 'a specification file outside the repository', pattern: /\b(?:TARGETS|CHECKS|ARCHITECTURE)\.md\b/ },
   { what: 'a path outside the repository', pattern: /\.\.\/shared\b|\bshared\/(?:spec|seed|schemas)\b/ },
   // "seed" alone is a random seed (the fleet layout, a sampling parameter); these are the article the project started from.
-  { what: 'the project\'s starting article', pattern: /\bthe\sseed\b(?!\s(?:of|for|value|number)\b)|\bseed's\b|\bseed\s(?:article|app|apps|remediations?|FastAPI)\b|\bseed-(?:apps|remediations)\b|test\/real\/seed\b|\bSeed(?:App|Framework|Context)\b/i },
+  {
+    what: 'the project\'s starting article',
+    pattern: new RegExp(
+      [
+        String.raw`\bthe\sseed\b(?!\s(?:of|for|value|number)\b)`,
+        String.raw`\bseed's\b`,
+        String.raw`\bseed\s(?:article|app|apps|remediations?|FastAPI)\b`,
+        String.raw`\bseed-(?:apps|remediations)\b`,
+        String.raw`test\/real\/seed\b`,
+        String.raw`\bSeed(?:App|Framework|Context)\b`,
+      ].join('|'),
+      'i',
+    ),
+  },
   { what: 'an issue number', pattern: /\bissue[\s-]?#?\d+/i },
   { what: 'a part of an old task', pattern: /\b[Pp]art[\s-][AB]\b/ },
   { what: 'the person who steered the work', pattern: /\bthe\slead\b/i },
