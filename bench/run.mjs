@@ -162,7 +162,7 @@ async function benchPool() {
       `${(p / u).toFixed(2)}×`,
       ok(p / u <= 1.5),
       `${Math.max(...pooled.map((r) => r.ms)).toFixed(0)} ms`,
-      `${t.keepAlive ? 'kept alive' : 'one per request'} (stalls ${t.connectionStalls}, delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
+      `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? "yes" : "no"}, stalls ${t.connectionStalls}, delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
       `${unlimited[0].report.requests.sent} / ${unlimited[0].report.findings.length}${same ? '' : ' (differs!)'}`,
     ]);
   }

@@ -43,9 +43,20 @@ describe('a server whose worker threads are held by kept-alive connections (llam
     // Nothing resent: the server received exactly the requests the report counts.
     expect(pooled.received).toBe(pooled.report.requests.sent);
     expect(pooled.report.timings).toMatchObject({ keepAlive: 0, connectionPolicyLearned: 0 });
-    expect((pooled.report.timings.connectionStalls ?? 0) + (pooled.report.timings.delayedAcks ?? 0)).toBeGreaterThan(0);
+    // cpp-httplib advertises its cap (`Keep-Alive: timeout=5, max=100`): the first answer switches, before any stall.
+    expect(pooled.report.timings).toMatchObject({ connectionsCapped: 1, connectionStalls: 0 });
     expect(pooled.report.timings.connectionsMax).toBeGreaterThanOrEqual(1);
-    expect(unlimited.report.timings).toMatchObject({ keepAlive: 1, connectionStalls: 0, delayedAcks: 0 });
+    expect(unlimited.report.timings).toMatchObject({ keepAlive: 1, connectionsCapped: 0, connectionStalls: 0, delayedAcks: 0 });
+  });
+
+  it('a pool that does not advertise its cap: the stalls or the delayed ACKs show it, and the scan finds the same', async () => {
+    const unlimited = await scanOf(KEYED);
+    const pooled = await scanOf({ ...KEYED, threadsHttp: 3, advertisesCap: false });
+    expect(pooled.report.partial).toBe(false);
+    expect(verdicts(pooled.report)).toEqual(verdicts(unlimited.report));
+    expect(pooled.received).toBe(pooled.report.requests.sent);
+    expect(pooled.report.timings).toMatchObject({ keepAlive: 0, connectionsCapped: 0 });
+    expect((pooled.report.timings.connectionStalls ?? 0) + (pooled.report.timings.delayedAcks ?? 0)).toBeGreaterThan(0);
   });
 
   it('remembers the origin: the next scan of it starts with one request per connection', async () => {
@@ -90,6 +101,20 @@ describe('ConnectionPolicy', () => {
     expect(p.timings()).toMatchObject({ keepAlive: 0, connectionStalls: 1 });
     p.settled(early);
     p.dispose();
+  });
+
+  it('switches on the first answer from a server that caps requests per connection (Keep-Alive max=), not on timeout= alone', () => {
+    const node = policy();
+    node.p.answered(node.p.sent(true), 'timeout=5');
+    node.p.answered(node.p.sent(true), '');
+    expect(node.p.keepAlive).toBe(true);
+    node.p.dispose();
+    const pool = policy();
+    pool.p.answered(pool.p.sent(true), 'timeout=5, max=100');
+    expect(pool.p.keepAlive).toBe(false);
+    expect(pool.switches()).toBe(1);
+    expect(pool.p.timings()).toMatchObject({ keepAlive: 0, connectionsCapped: 1, connectionStalls: 0, delayedAcks: 0 });
+    pool.p.dispose();
   });
 
   it('never judges an inference request, nor a request nothing later has overtaken', () => {

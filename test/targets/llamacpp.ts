@@ -53,6 +53,11 @@ export interface LlamaCppOptions {
    * hardware threads − 1): 3 on a 2-core machine with one slot. Undefined: an unlimited server.
    */
   threadsHttp?: number;
+  /**
+   * Whether the pool's answers say `Keep-Alive: …, max=100` (cpp-httplib does). Off models a pool server that does not
+   * advertise its cap, where only the stalls and the delayed ACKs show the shape.
+   */
+  advertisesCap?: boolean;
 }
 
 export const OPEN: LlamaCppOptions = {};
@@ -320,6 +325,6 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
       if (!handler) return sendError(res, 'File Not Found', 'not_found_error');
       return handler(req, res, '');
     },
-    { serverHeader: 'llama.cpp', ...(options.threadsHttp ? { pool: { workers: options.threadsHttp } } : {}) },
+    { serverHeader: 'llama.cpp', ...(options.threadsHttp ? { pool: { workers: options.threadsHttp, ...(options.advertisesCap === false ? { maxRequestsPerConnection: 0 } : {}) } } : {}) },
   );
 }

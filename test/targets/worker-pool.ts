@@ -15,7 +15,7 @@ export interface WorkerPoolShape {
   workers: number;
   /** Idle time after which the server closes a kept-alive connection (cpp-httplib's default: 5 s). */
   keepAliveMs?: number;
-  /** Requests served on one connection before the server closes it (cpp-httplib's default: 100). */
+  /** Requests served on one connection before the server closes it (cpp-httplib's default: 100; 0: no cap, none advertised). */
   maxRequestsPerConnection?: number;
 }
 

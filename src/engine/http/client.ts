@@ -223,7 +223,7 @@ export class ScanClient {
         }),
         this.opts.signal,
       );
-      this.connections.answered(ticket);
+      this.connections.answered(ticket, headerText(res.headers['keep-alive']));
       this.sampleConnections();
       // A streamed answer to an inference request is read to its first generated text and then hung up on: a model left
       // streaming would run on for as long as the server lets it, and the first token is the proof.

@@ -8,7 +8,10 @@
 //   Seen as a cheap request still waiting for its answer long after requests sent later were answered.
 // - Response headers and body written separately with Nagle's algorithm on: on a reused connection the body waits for
 //   the client's delayed ACK of the headers, ~40 ms per request. Seen as a small body arriving 30–250 ms after its headers.
-// Either sign switches the client to one request per connection (`Connection: close`), for the rest of the scan and for
+// A third sign comes before either costs anything: a server that caps the requests one connection may carry
+// (`Keep-Alive: timeout=5, max=100`, as cpp-httplib and Apache's worker MPMs send) is telling that it dedicates a worker
+// to each connection. Servers that multiplex connections (uvicorn, nginx, Node's default) send no `max=`.
+// Any sign switches the client to one request per connection (`Connection: close`), for the rest of the scan and for
 // later scans of the same origin in this process: a connection that ends with its answer never holds a worker while idle,
 // and a fresh connection acknowledges at once, so the body follows its headers without waiting. Idle connections are
 // closed at the switch, which frees the workers the stalled requests are queued behind. No request is resent (the
@@ -29,6 +32,9 @@ const DELAYED_ACK_MS = { min: 30, max: 250 } as const;
 const SMALL_BODY_BYTES = 16 * 1024;
 /** A single late body can be the scanner's own event loop; two are the server's writes. */
 const DELAYED_ACKS_TO_SWITCH = 2;
+
+/** `Keep-Alive: timeout=5, max=100`: the server serves at most N requests on a connection (a worker per connection). */
+const CAPS_REQUESTS_PER_CONNECTION = /(^|[,;\s])max\s*=\s*\d+/i;
 
 /** How finely the event loop's own delay is sampled (ms). */
 const LOOP_RESOLUTION_MS = 5;
@@ -110,6 +116,7 @@ export class ConnectionPolicy {
   /** When the newest request that has been answered was sent: anything sent before it and unanswered is behind. */
   private newestAnsweredSentAt = -Infinity;
   private stalls = 0;
+  private cappedConnections = false;
   private delayedAcks = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly now: () => number;
@@ -133,9 +140,13 @@ export class ConnectionPolicy {
     return ticket;
   }
 
-  /** The response headers arrived. */
-  answered(ticket: RequestTicket): void {
+  /** The response headers arrived (`keepAliveHeader`: the server's `Keep-Alive` header, if any). */
+  answered(ticket: RequestTicket, keepAliveHeader?: string): void {
     const at = this.now();
+    if (keepAliveHeader !== undefined && CAPS_REQUESTS_PER_CONNECTION.test(keepAliveHeader)) {
+      this.cappedConnections = true;
+      this.switchToClose();
+    }
     ticket.answeredAt = at;
     if (ticket.cheap) {
       this.answerTimes.push(at - ticket.sentAt);
@@ -166,6 +177,7 @@ export class ConnectionPolicy {
     return {
       keepAlive: this.keepAliveNow ? 1 : 0,
       connectionStalls: this.stalls,
+      connectionsCapped: this.cappedConnections ? 1 : 0,
       delayedAcks: this.delayedAcks,
       connectionPolicyLearned: this.learnedEarlier ? 1 : 0,
     };
