@@ -1,4 +1,4 @@
-// npm run bench — builds, then measures and prints its tables. Asserts nothing about time: the targets are
+// npm run bench — builds, then measures and prints its tables. Asserts nothing about time: the targets are
 // columns with a ✓/✗ mark. Plain JavaScript over dist/ and the compiled emulators in dist-bench/ (no vitest, no
 // TypeScript at run time). ~3 minutes.
 //   1. Scans of slow inference targets (model latency L = 0.5 s, 2 s, 5 s): wall time ÷ L, requests, inference probes,

@@ -20,7 +20,7 @@ export interface RuleKnowledge {
   what: string;
   /** Why it matters: what an attacker gains, what it costs. */
   why: string;
-  /** How Gatecrash proves it (CHECKS.md's method, in words). */
+  /** How Gatecrash proves it (the check's method, in words). */
   howProved: string[];
   /** When a finding may be wrong, or right for a reason worth knowing. */
   falsePositives: string[];

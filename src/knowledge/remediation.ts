@@ -81,7 +81,7 @@ export function defaultFrameworkFor(rule: RuleId, finding?: Partial<FindingLike>
 }
 
 export interface RemediationOptions {
-  /** How the generated app calls the model (app frameworks and wrapper). Default: the seed's transformers code. */
+  /** How the generated app calls the model (app frameworks and wrapper). Default: the tutorial's transformers code. */
   model?: ModelCall;
 }
 
@@ -233,7 +233,7 @@ function buildApp(rules: RuleId[], framework: AppFramework | 'wrapper', ctx: Rem
   const deps = dependencies(framework, features, model);
   const apply: string[] = [
     framework === 'wrapper'
-      ? `Save the code as ${file}: it is a complete FastAPI app built around the seed's decorator. Keep require_api_key on every function that calls the model, and put your model call in generate_text.`
+      ? `Save the code as ${file}: it is a complete FastAPI app built around a require_api_key decorator on the model call. Keep require_api_key on every function that calls the model, and put your model call in generate_text.`
       : `Save the code as ${file}: it is a complete app. Put your model call in ${python ? 'generate_text' : 'generateText'} and your other routes next to ${appRoute(ctx)}; the check covers them without further code.`,
     `Install what it imports: ${deps}.`,
     `Create the ${jwt ? 'signing secret' : 'key'} once and keep it in your secret store (never in the code): export ${secretVar}="$(openssl rand -hex 32)"`,
@@ -250,7 +250,7 @@ function buildApp(rules: RuleId[], framework: AppFramework | 'wrapper', ctx: Rem
     framework === 'express'
       ? 'Every request passes through one middleware registered before everything else; an unset key stops the server at start-up.'
       : framework === 'wrapper'
-        ? 'The key check is fail-closed and constant-time, unlike the seed\'s decorator.'
+        ? 'The key check is fail-closed and constant-time, unlike the widely copied decorator that compares with f"Bearer {os.getenv(...)}".'
         : 'The whole app is covered by one check that fails closed at start-up and compares in constant time.',
   ].join(' ');
   return { summary, language: python ? ('python' as const) : ('javascript' as const), file, code, apply, notes, verifyExtra };

@@ -1,6 +1,6 @@
 import { runCli, type CliRun } from './cli-run.js';
 // The built CLI as a user and a CI job see it: formats, --output, exit codes (also when SARIF is written), usage errors,
-// the rule catalog. Emulated FastAPI wrappers on loopback stand in for the seed's app.
+// the rule catalog. Emulated FastAPI wrappers on loopback stand in for the tutorial's app.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Issue 3's table: every emulated server, open and keyed. The cheap phase must name the product (and the version where
+// The fingerprint table: every emulated server, open and keyed. The cheap phase must name the product (and the version where
 // the server states it), tell guarded from open routes, stay within 20 requests and send no inference; auth.missing must
 // fire on every open configuration with the product's own body shape and never on a keyed one.
 import { afterAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Fingerprinting from hand-built cheap-phase signals: each of the 13 products open and keyed, imitators, LiteLLM fronting
-// a backend, hints, versions, model ids and families. Every answer below follows ../shared/spec/TARGETS.md.
+// a backend, hints, versions, model ids and families. Every answer below follows docs/servers/.
 import { describe, expect, it } from 'vitest';
 import { PRODUCT_IDS, type Exchange, type ProductId, type Signals } from '../../src/engine/types.js';
 import { cheapPhasePaths, profileById } from '../../src/engine/profiles/index.js';
@@ -65,12 +65,12 @@ function openapiDoc(paths: string[], title = 'FastAPI', extra: Record<string, un
   return { status: 200, body: { openapi: '3.1.0', info: { title, version: '0.1.0' }, paths: p, ...extra } };
 }
 
-// ---------- the servers, as TARGETS.md describes them ----------
+// ---------- the servers, as docs/servers/ describes them ----------
 
 const MISTRAL_V02 = 'mistralai/Mistral-7B-Instruct-v0.2';
 const MISTRAL_V03 = 'mistralai/Mistral-7B-Instruct-v0.3';
 
-// FastAPI wrapper (the seed): uvicorn, {"detail"} errors, /openapi.json on, POST /generate only.
+// the tutorial's FastAPI wrapper: uvicorn, {"detail"} errors, /openapi.json on, POST /generate only.
 const fastapiOpen = signalsFor(table({ '/openapi.json': openapiDoc(['/generate']), '/generate': FASTAPI_405 }, FASTAPI_404), {
   givenPath: '/generate',
   serverHeader: 'uvicorn',

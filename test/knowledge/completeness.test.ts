@@ -82,7 +82,7 @@ describe('remediation coverage', () => {
     expect([...used].sort()).toEqual([...FRAMEWORKS].sort());
   });
 
-  it('the seed\'s three fixes exist for auth.missing (fastapi, vllm, wrapper) and the other frameworks the issue names', () => {
+  it('the tutorial\'s three fixes exist for auth.missing (fastapi, vllm, wrapper), and so does every other framework', () => {
     expect(applicableFrameworks('auth.missing')).toEqual([...FRAMEWORKS]);
   });
 

@@ -80,7 +80,7 @@ const CASES: Case[] = [
     },
   },
   { emulator: 'llama.cpp open', rule: 'cost.no-rate-limit', form: 'flawed', start: () => startLlamaCpp({}) },
-  { emulator: 'FastAPI wrapper (seed)', rule: 'cost.no-rate-limit', form: 'flawed', path: '/generate', start: () => startFastapiWrapper({}) },
+  { emulator: 'tutorial FastAPI wrapper', rule: 'cost.no-rate-limit', form: 'flawed', path: '/generate', start: () => startFastapiWrapper({}) },
   { emulator: 'gateway answering 429 + Retry-After after 5 a minute', rule: 'cost.no-rate-limit', form: 'fixed', path: '/v1/chat/completions', start: () => startInferenceLimiter(LIMITS_BURSTS) },
   { emulator: 'gateway announcing x-ratelimit-* quota', rule: 'cost.no-rate-limit', form: 'fixed', path: '/v1/chat/completions', start: () => startInferenceLimiter(ANNOUNCES_QUOTA) },
   { emulator: 'TGI --api-key (no open route)', rule: 'cost.no-rate-limit', form: 'fixed', start: () => startTgi({ apiKey: TEST_KEY }) },

@@ -1,9 +1,10 @@
-// Proof that the part-B emulators behave on the wire as TARGETS.md says the real servers do.
+// Proof that the emulators of SGLang, LiteLLM, LocalAI, KoboldCpp, text-generation-webui, LM Studio and Triton behave
+// on the wire as docs/servers/ says the real servers do.
 // Plain fetch (and node:http where a forged Host header is needed); each assertion names the fact it pins.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningTarget } from './harness.js';
-import { TEST_KEY } from './emulator-kit-b.js';
+import { TEST_KEY } from './emulator-kit.js';
 import * as sglang from './sglang.js';
 import * as litellm from './litellm.js';
 import * as localai from './localai.js';

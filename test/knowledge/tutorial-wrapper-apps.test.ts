@@ -1,4 +1,4 @@
-// The seed's app, fixed by the knowledge base, run for real: FastAPI, Starlette and the decorator under uvicorn, Flask
+// The tutorial's app, fixed by the knowledge base, run for real: FastAPI, Starlette and the decorator under uvicorn, Flask
 // under its own server (Debian's python3-fastapi, python3-uvicorn, python3-flask). With MISTRAL_API_KEY unset, empty or
 // "None" the app must refuse to start; with it set, only the exact key passes — and a Gatecrash scan finds no auth hole.
 import { spawnSync } from 'node:child_process';
@@ -8,25 +8,25 @@ import { join } from 'node:path';
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
-import { renderSeedApp, type SeedFramework } from '../../src/knowledge/index.js';
+import { renderTutorialWrapperApp, type TutorialWrapperFramework } from '../../src/knowledge/index.js';
 import { SYSTEM_PYTHON, freePort, realServersAvailable, startProcess, startUvicorn, type RealServer } from '../real/uvicorn.js';
 
-const KEY = 'kb-seed-0123456789abcdef0123456789';
-const run = realServersAvailable(['fastapi', 'uvicorn', 'flask'], 'the knowledge base\'s fixed seed apps');
-const FRAMEWORKS: SeedFramework[] = ['fastapi', 'starlette', 'wrapper', 'flask'];
+const KEY = 'kb-tutorial-0123456789abcdef0123456789';
+const run = realServersAvailable(['fastapi', 'uvicorn', 'flask'], 'the knowledge base\'s fixed tutorial apps');
+const FRAMEWORKS: TutorialWrapperFramework[] = ['fastapi', 'starlette', 'wrapper', 'flask'];
 
 interface Started {
-  framework: SeedFramework;
+  framework: TutorialWrapperFramework;
   dir: string;
   server: RealServer;
   header: string;
   value: string;
 }
 
-async function start(framework: SeedFramework): Promise<Started> {
-  const dir = mkdtempSync(join(tmpdir(), `gatecrash-seed-${framework}-`));
-  // The seed's hole plus what a scan of a guarded route checks next: wrong keys must be throttled.
-  const snippet = renderSeedApp(framework, { rules: ['auth.missing', 'auth.brute-force'] });
+async function start(framework: TutorialWrapperFramework): Promise<Started> {
+  const dir = mkdtempSync(join(tmpdir(), `gatecrash-tutorial-${framework}-`));
+  // The tutorial wrapper's hole plus what a scan of a guarded route checks next: wrong keys must be throttled.
+  const snippet = renderTutorialWrapperApp(framework, { rules: ['auth.missing', 'auth.brute-force'] });
   writeFileSync(join(dir, 'app.py'), snippet.code);
   const env = { MISTRAL_API_KEY: KEY };
   let server: RealServer;
@@ -57,7 +57,7 @@ async function getStatus(url: string): Promise<number> {
   return r.statusCode;
 }
 
-describe.runIf(run)('fixed seed apps under real servers', () => {
+describe.runIf(run)('fixed tutorial apps under real servers', () => {
   const started: Started[] = [];
 
   beforeAll(async () => {

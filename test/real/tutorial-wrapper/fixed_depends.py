@@ -1,4 +1,4 @@
-# The seed article's remediation 1, verbatim but for the model stub. It fails open when
+# The tutorial's remediation 1, verbatim but for the model stub. It fails open when
 # MISTRAL_API_KEY is unset: the key becomes "" and an empty X-API-Key header matches it.
 from fastapi import FastAPI, Depends, Header, HTTPException
 from pydantic import BaseModel

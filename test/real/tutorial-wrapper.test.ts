@@ -1,4 +1,4 @@
-// The seed article's own FastAPI code under real uvicorn: the vulnerable app is flagged, the remediated one (key set) is not.
+// The tutorial's own FastAPI code under real uvicorn: the vulnerable app is flagged, the remediated one (key set) is not.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
@@ -6,11 +6,11 @@ import type { ScanReport } from '../../src/engine/types.js';
 import { FIX_MIN_CONFIDENCE } from '../../src/knowledge/index.js';
 import { realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
 
-const SEED_DIR = fileURLToPath(new URL('./seed/', import.meta.url));
-const run = realServersAvailable(['fastapi', 'uvicorn'], 'the seed FastAPI app');
-const KEY = 'sk-seed-test-key-0123456789';
+const TUTORIAL_WRAPPER_DIR = fileURLToPath(new URL('./tutorial-wrapper/', import.meta.url));
+const run = realServersAvailable(['fastapi', 'uvicorn'], 'the tutorial FastAPI app');
+const KEY = 'sk-tutorial-test-key-0123456789';
 
-describe.runIf(run)('seed FastAPI app under real uvicorn', () => {
+describe.runIf(run)('tutorial FastAPI app under real uvicorn', () => {
   let vulnerable: RealServer;
   let fixed: RealServer;
   let vulnReport: ScanReport;
@@ -18,8 +18,8 @@ describe.runIf(run)('seed FastAPI app under real uvicorn', () => {
 
   beforeAll(async () => {
     [vulnerable, fixed] = await Promise.all([
-      startUvicorn(SEED_DIR, 'vulnerable:app'),
-      startUvicorn(SEED_DIR, 'fixed_depends:app', { MISTRAL_API_KEY: KEY }),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'vulnerable:app'),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'fixed_depends:app', { MISTRAL_API_KEY: KEY }),
     ]);
     [vulnReport, fixedReport] = await Promise.all([scan({ url: `${vulnerable.url}/generate` }), scan({ url: `${fixed.url}/generate` })]);
   }, 60_000);

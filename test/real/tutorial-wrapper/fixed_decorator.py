@@ -1,4 +1,4 @@
-# The seed article's remediation 3 (custom chat wrapper with a decorator), verbatim but for the
+# The tutorial's remediation 3 (custom chat wrapper with a decorator), verbatim but for the
 # model stub and the route that serves it. It fails open when MISTRAL_API_KEY is unset: the
 # expected value becomes the literal "Bearer None".
 import functools
@@ -32,7 +32,7 @@ async def mistral_chat(request: Request, user_prompt: str):
     return tokenizer.decode(output_ids[0], skip_special_tokens=True)
 
 
-# The seed shows only the decorated function; this route serves it the way its wrapper would.
+# The tutorial shows only the decorated function; this route serves it the way its wrapper would.
 @app.post("/chat")
 async def chat(request: Request):
     body = await request.json()

@@ -1,4 +1,4 @@
-// The seed article's own remediations under real uvicorn fail open when MISTRAL_API_KEY is unset (TARGETS.md, FastAPI):
+// The tutorial's own remediations under real uvicorn fail open when MISTRAL_API_KEY is unset (docs/tutorial-wrapper.md):
 // the Depends version compares against "" (an empty X-API-Key is accepted), the decorator version against the literal
 // "Bearer None". Gatecrash must prove both as auth.insecure-default-key, and report neither once the variable is set.
 import { fileURLToPath } from 'node:url';
@@ -7,21 +7,21 @@ import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
 
-const SEED_DIR = fileURLToPath(new URL('./seed/', import.meta.url));
-const run = realServersAvailable(['fastapi', 'uvicorn'], 'the seed remediations (fail-open keys)');
-const KEY = 'sk-seed-remediation-key-0123456789';
+const TUTORIAL_WRAPPER_DIR = fileURLToPath(new URL('./tutorial-wrapper/', import.meta.url));
+const run = realServersAvailable(['fastapi', 'uvicorn'], 'the tutorial remediations (fail-open keys)');
+const KEY = 'sk-tutorial-remediation-key-0123456789';
 const BYPASS_RULES = ['auth.insecure-default-key', 'auth.header-bypass', 'auth.missing'];
 
-describe.runIf(run)('seed remediations under real uvicorn', () => {
+describe.runIf(run)('tutorial remediations under real uvicorn', () => {
   const servers: RealServer[] = [];
   const reports: Record<string, ScanReport> = {};
 
   beforeAll(async () => {
     const started = await Promise.all([
-      startUvicorn(SEED_DIR, 'fixed_depends:app', {}, ['MISTRAL_API_KEY']),
-      startUvicorn(SEED_DIR, 'fixed_decorator:app', {}, ['MISTRAL_API_KEY']),
-      startUvicorn(SEED_DIR, 'fixed_depends:app', { MISTRAL_API_KEY: KEY }),
-      startUvicorn(SEED_DIR, 'fixed_decorator:app', { MISTRAL_API_KEY: KEY }),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'fixed_depends:app', {}, ['MISTRAL_API_KEY']),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'fixed_decorator:app', {}, ['MISTRAL_API_KEY']),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'fixed_depends:app', { MISTRAL_API_KEY: KEY }),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'fixed_decorator:app', { MISTRAL_API_KEY: KEY }),
     ]);
     servers.push(...started);
     const [dependsUnset, decoratorUnset, dependsSet, decoratorSet] = started;

@@ -1,6 +1,6 @@
-# Stands in for transformers' Mistral model and tokenizer: the seed loads
+# Stands in for transformers' Mistral model and tokenizer: the tutorial wrapper loads
 # mistralai/Mistral-7B-Instruct-v0.1, which cannot be downloaded here. The stub keeps the
-# seed's call shape (tokenizer(...) -> model.generate(...) -> tokenizer.decode(...)) and
+# tutorial's call shape (tokenizer(...) -> model.generate(...) -> tokenizer.decode(...)) and
 # answers like a V1 wrapper that concatenates [INST] and decodes without skipping specials.
 
 

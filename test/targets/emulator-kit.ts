@@ -1,4 +1,4 @@
-// Small shared pieces for the part-B emulators (SGLang, LiteLLM, LocalAI, KoboldCpp, text-generation-webui,
+// Small shared pieces for the emulators of SGLang, LiteLLM, LocalAI, KoboldCpp, text-generation-webui,
 // LM Studio, Triton): a route matcher, deterministic model text, OpenAI answer shapes, Starlette's CORS and
 // URL construction. Each emulator keeps its own auth and error shapes; only what is truly common lives here.
 import type { ServerResponse } from 'node:http';
@@ -39,7 +39,7 @@ export function firstNumber(...values: unknown[]): number | undefined {
 /**
  * The path Starlette reports as `request.url.path`: it rebuilds the URL as `scheme://{Host}{path}?{query}` and
  * splits it again like Python's urlsplit, so `Host: x/health?` turns `/v1/chat/completions` into `/health`.
- * This is the construction behind vLLM's CVE-2026-48746 and LiteLLM's CVE-2026-49468 (TARGETS.md).
+ * This is the construction behind vLLM's CVE-2026-48746 and LiteLLM's CVE-2026-49468 (docs/servers/vllm.md, litellm.md).
  */
 export function starletteUrlPath(req: EmulatorRequest): string {
   const host = header(req, 'host');

@@ -1,4 +1,5 @@
-// Proof that the part-A emulators behave like the real servers on the wire, fact by fact from TARGETS.md.
+// Proof that the emulators of the FastAPI wrapper, a generic OpenAI-compatible server, vLLM, TGI, Ollama and llama.cpp
+// behave like the real servers on the wire, fact by fact from docs/servers/.
 import { request } from 'node:http';
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import type { RunningTarget } from './harness.js';
@@ -43,7 +44,7 @@ const postJson = (t: RunningTarget, path: string, body: unknown, headers: Record
 
 // ---------------------------------------------------------------------------------------------------------------
 
-describe('FastAPI wrapper (the seed)', () => {
+describe('the tutorial FastAPI wrapper', () => {
   let open: RunningTarget;
   let keyed: RunningTarget;
   beforeAll(async () => {
@@ -55,7 +56,7 @@ describe('FastAPI wrapper (the seed)', () => {
     await keyed.close();
   });
 
-  it('answers the seed request with model output and server: uvicorn', async () => {
+  it('answers the tutorial request with model output and server: uvicorn', async () => {
     const r = await postJson(open, '/generate', { text: 'Hello' });
     expect(r.status).toBe(200);
     expect(r.headers.server).toBe('uvicorn');
@@ -97,7 +98,7 @@ describe('FastAPI wrapper (the seed)', () => {
     expect(wrong.json()).toEqual({ detail: 'Invalid API key' });
     const right = await postJson(keyed, '/generate', { text: 'hi' }, { 'X-API-Key': TEST_KEY });
     expect(right.status).toBe(200);
-    // auth runs after routing: a wrong method is a 405 even without a key (CHECKS.md principle 4 calibration)
+    // auth runs after routing: a wrong method is a 405 even without a key (docs/architecture.md, "Never change the target": the calibration)
     expect((await send(keyed, 'GET', '/generate')).status).toBe(405);
   });
 
@@ -628,7 +629,7 @@ describe('llama.cpp llama-server', () => {
   });
 
   it('with an empty key: old builds refuse everything (header values are trimmed), newer builds accept no key at all', async () => {
-    // Inference from source (TARGETS.md: "an empty key probably leaves the server open"): the new check falls back to
+    // Inference from source (docs/servers/llamacpp.md, empty key): the new check falls back to
     // X-Api-Key and compares "" == "", the old one needs the literal prefix "Bearer " that header trimming removes.
     const oldBuild = await startLlamaCpp({ apiKey: '' });
     const newBuild = await startLlamaCpp({ apiKey: '', newBuild: true });

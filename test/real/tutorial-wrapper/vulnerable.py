@@ -1,4 +1,4 @@
-# The seed article's vulnerable service, verbatim but for the model stub: POST /generate with no auth.
+# The tutorial's vulnerable service, verbatim but for the model stub: POST /generate with no auth.
 from fastapi import FastAPI
 from pydantic import BaseModel
 
