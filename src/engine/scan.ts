@@ -2,8 +2,8 @@
 // discovery) → checks (concurrently, one shared budgeted client) → report (findings, rule statuses, verdict, grade).
 import { randomUUID } from 'node:crypto';
 import { setMaxListeners } from 'node:events';
-import { ALL_CHECKS } from './checks/index.js';
-import type { Check, CheckContext } from './checks/define.js';
+import { ALL_CHECKS } from './rules/checks.js';
+import type { Check, CheckContext } from './rules/define.js';
 import { buildFinding, dedupFindings, linkSameExposure, redactFinding } from './findings.js';
 import { ScanClient } from './http/client.js';
 import { weakCredentialNotice } from './http/redact.js';
@@ -11,7 +11,8 @@ import { resolveAndPin, type Resolver } from './http/guard.js';
 import type { RateLimiter } from './http/limits.js';
 import { resolveScanOptions } from './options.js';
 import { ALL_PROFILES } from './profiles/index.js';
-import { DEPTH_ORDER, RULES } from './rules.js';
+import { RULES } from './rules/index.js';
+import { DEPTH_ORDER } from './rules/define.js';
 import { gradeOf, scoreFindings } from './score.js';
 import { discoverSurface } from './surface/discover.js';
 import { routeKey } from './surface/inference.js';
@@ -30,7 +31,7 @@ const ERROR_MAX = 500;
 export { GATECRASH_VERSION };
 
 /** The most wrong credentials a scan's burst sends at a depth: what a person is told before approving a scan. */
-export { burstCeiling } from './checks/credential-burst.js';
+export { burstCeiling } from './probes/credential-burst.js';
 
 export interface ScanInput {
   url: string;
