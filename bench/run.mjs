@@ -21,9 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emulatorsBuilt, startEmulator, testKey } from './emulators.mjs';
-import { BENCH_KEY, startSlowTarget } from './slow-target.mjs';
-import { benchView } from './view.mjs';
+import { emulatorsBuilt, startEmulator, testKey } from './emulators..js';
+import { BENCH_KEY, startSlowTarget } from './slow-target..js';
+import { benchView } from './view..js';
 
 const DIST = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('engine/scan.js', DIST)) || !emulatorsBuilt()) {

@@ -1,5 +1,5 @@
 // Remediation snippets: one rule (or several) on one framework, filled from a context, with apply and verify steps.
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { applyOverrides, defaultContext } from './context.js';
 import { rescanCommand, ruleStatusCommand } from './curl.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { severityAtLeast } from '../../src/engine/findings.js';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import type { Severity } from '../../src/engine/types.js';
 import { ScanReportSchema } from '../../src/report/schema.js';
 import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';

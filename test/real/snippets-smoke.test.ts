@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import { scan } from '../../src/engine/scan.js';
 import { RULE_IDS, type RuleId, type RuleStatus } from '../../src/engine/types.js';
 import { applicableFrameworks, renderTutorialWrapperApp, type TutorialWrapperFramework } from '../../src/knowledge/index.js';

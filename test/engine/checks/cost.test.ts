@@ -2,9 +2,9 @@
 // its rule, every fixed form none; both are listed as skipped below deep; each stays within its request bound.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding, RuleId } from '../../../src/engine/types.js';
-import { oversizedLimit, OVERSIZED_LIMIT } from '../../../src/engine/checks/cost-unbounded.js';
-import { BURST_SIZE } from '../../../src/engine/checks/cost-rate-limit.js';
-import { rateLimitHeaders } from '../../../src/engine/checks/throttle-signs.js';
+import { oversizedLimit, OVERSIZED_LIMIT } from '../../../src/engine/rules/cost-unbounded/check.js';
+import { BURST_SIZE } from '../../../src/engine/rules/cost-rate-limit/check.js';
+import { rateLimitHeaders } from '../../../src/engine/probes/throttle-signs.js';
 import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
 import { startVllm } from '../../targets/vllm.js';
