@@ -20,7 +20,8 @@ export function useScanStore(next: ScanStore | null): void {
   store = next;
 }
 
-function currentStore(): ScanStore | null {
+/** The local scan store in use (null: --no-store). */
+export function currentStore(): ScanStore | null {
   if (store === undefined) store = ScanStore.fromEnv();
   return store;
 }

@@ -1,5 +1,5 @@
 // gatecrash://batches/{id} (a scan_targets batch in brief, JSON) and gatecrash://batches/{id}/report.md (its Markdown
-// report): the batches of this process (src/batch-history.ts), a cancelled batch's partial results included.
+// report): the batches of this process and of the local batch store (src/batch-history.ts), a cancelled batch's partial results included.
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
 import { batches } from '../batch-history.js';
 import type { ScanReport } from '../engine/types.js';
@@ -30,7 +30,7 @@ function findBatch(uri: URL, variables: Record<string, string | string[]>): Batc
     // kept as given
   }
   const batch = batches.load(id);
-  if (!batch) throw new ResourceNotFoundError(uri.href, `No batch at ${uri.href}: the server keeps the newest 50 batches until it stops. Run scan_targets again.`);
+  if (!batch) throw new ResourceNotFoundError(uri.href, `No batch at ${uri.href}: only the newest 50 batches of the last 30 days are kept (none on disk with --no-store). Run scan_targets again.`);
   return batch;
 }
 

@@ -1,5 +1,5 @@
 // Never pass what was not checked, on every face: a scan cut short by its budget or its deadline, a target that is not
-// there, a server with no inference route, and a route no guess reaches (without and then with --request) each give no
+// there, a server with no inference route, a gateway whose every POST answers 503, and a route no guess reaches (without and then with --request) each give no
 // grade in any format (JSON, SARIF, Markdown, pretty), through the MCP tool, in a batch and through the GitHub Action;
 // and every --fail-on but `none` exits 2. The table printed at the end is the gate table of the closing note.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -43,6 +43,14 @@ function startJobsApi(): Promise<RunningTarget> {
   });
 }
 
+/**
+ * A gateway that refuses every GET but passes POSTs to an upstream that is down: the inference routes were not refused,
+ * and no model answered, so nobody can say whether a stranger would get the model once the upstream is back.
+ */
+function startUpstreamDown(): Promise<RunningTarget> {
+  return startTarget((req, res) => (req.method === 'GET' ? sendJson(res, 401, { error: 'unauthorized' }) : sendJson(res, 503, { error: 'upstream unavailable' })));
+}
+
 const TEMPLATE = 'PUT /jobs/run {"task": {"instruction": "{{prompt}}"}}';
 
 interface Case {
@@ -61,6 +69,7 @@ let open: RunningTarget;
 let cold: RunningTarget;
 let none: RunningTarget;
 let jobs: RunningTarget;
+let down: RunningTarget;
 let dir: string;
 const CLOSED = 'http://127.0.0.1:9/generate';
 
@@ -70,18 +79,19 @@ const CASES: Case[] = [
   { name: 'unreachable', url: () => CLOSED, args: [], graded: false, code: 2, says: /Could not reach/ },
   { name: 'no inference route', url: () => `${none.url}/`, args: [], graded: false, code: 2, says: /inference URL|--request/ },
   { name: 'no guess reaches the route', url: () => `${jobs.url}/`, args: [], graded: false, code: 2, says: /--request/ },
+  { name: 'every POST answers 503', url: () => `${down.url}/`, args: [], graded: false, code: 2, says: /503/ },
   { name: 'the same with --request', url: () => `${jobs.url}/`, args: ['--request', TEMPLATE], graded: true, code: 1, says: /./ },
 ];
 
 const table: string[] = [];
 
 beforeAll(async () => {
-  [open, cold, none, jobs] = await Promise.all([startFastapiWrapper(OPEN), startColdModel(), startNoRoute(), startJobsApi()]);
+  [open, cold, none, jobs, down] = await Promise.all([startFastapiWrapper(OPEN), startColdModel(), startNoRoute(), startJobsApi(), startUpstreamDown()]);
   dir = mkdtempSync(join(tmpdir(), 'gatecrash-gate-'));
 });
 
 afterAll(async () => {
-  await Promise.all([open, cold, none, jobs].map((t) => t?.close()));
+  await Promise.all([open, cold, none, jobs, down].map((t) => t?.close()));
   rmSync(dir, { recursive: true, force: true });
   console.log(`\n| case | format | grade printed | exit code |\n|---|---|---|---|\n${table.join('\n')}`);
 });

@@ -77,6 +77,8 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
   let targets: RunningTarget[];
   let cache: string;
   const urls = () => targets.map((t) => `${t.url}/generate`);
+  /** The cancelled batch's resource, read again after a restart. */
+  let cancelledBatch: string | undefined;
 
   beforeAll(async () => {
     cache = mkdtempSync(join(tmpdir(), 'gatecrash-tasks-'));
@@ -174,6 +176,7 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
       const view = await again.session.task(taskId!).snapshot();
       expect(view.status).toBe('cancelled');
       const uri = /gatecrash:\/\/batches\/[\w-]+/.exec(view.statusMessage ?? '')![0];
+      cancelledBatch = uri;
       const partial = BatchSummarySchema.parse(JSON.parse(((await again.client.readResource({ uri })).contents[0] as { text: string }).text));
       expect(partial.state).toBe('cancelled');
       expect(partial.scanned).toBeGreaterThanOrEqual(10);
@@ -182,6 +185,22 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
       expect(partial.errors.every((e) => /cancelled before this target started/.test(e.message))).toBe(true);
     } finally {
       await again.close();
+    }
+  });
+
+  it('a batch outlives the server: after a restart its resource and its scans read from the local store', async () => {
+    expect(cancelledBatch).toBeDefined();
+    await serve.stop();
+    serve = await startServe([], { XDG_CACHE_HOME: cache, GATECRASH_MAX_SCANS: '8' });
+    const client = await connectHttp(serve.url, serve.token, 'auto');
+    try {
+      const read = async (uri: string) => ((await client.readResource({ uri })).contents[0] as { text: string }).text;
+      const batch = BatchSummarySchema.parse(JSON.parse(await read(cancelledBatch!)));
+      expect(batch.state).toBe('cancelled');
+      expect(batch.scanned).toBeGreaterThanOrEqual(10);
+      expect(await read(`gatecrash://scans/${batch.results.find((r) => r.scanId)!.scanId}`)).toContain('auth.missing');
+    } finally {
+      await client.close();
     }
   });
 
