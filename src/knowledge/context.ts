@@ -74,7 +74,7 @@ export function defaultContext(framework: Framework, overrides: Partial<Remediat
   const product = overrides.product ?? productForFramework(framework);
   const facts = productFacts(product);
   const appLike = framework === 'fastapi' || framework === 'starlette' || framework === 'flask' || framework === 'express';
-  // The seed's own choices: X-API-Key for its FastAPI fix, Authorization: Bearer for its decorator.
+  // The default wrapper's choices: X-API-Key for its FastAPI fix, Authorization: Bearer for its decorator.
   const ownChoice = !overrides.product && (appLike || framework === 'wrapper');
   const headerName = ownChoice ? (framework === 'wrapper' ? 'Authorization' : 'X-API-Key') : facts.headerName;
   const scheme = ownChoice ? (framework === 'wrapper' ? 'Bearer' : null) : facts.scheme;
@@ -289,7 +289,7 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
   // A server framework's fix is for that server, whatever the fingerprint said; apps and proxies follow the fingerprint.
   const isServer = FRAMEWORK_INFO[framework].kind === 'server';
   const base = defaultContext(framework, isServer ? {} : stated ? { product: stated } : {});
-  // Without a fingerprint, the framework's own product (vllm → vLLM's routes and header; apps → the seed's wrapper).
+  // Without a fingerprint, the framework's own product (vllm → vLLM's routes and header; apps → the default wrapper).
   const product = base.product;
   const o: Partial<RemediationContext> = {};
   const rule = finding.rule as RuleId;

@@ -10,7 +10,7 @@ function detect(signals: Signals) {
   if (Array.isArray(v0) && v0.some((m) => isObject(m) && ('publisher' in m || 'compatibility_type' in m))) {
     ev.add(0.9, 'GET /api/v0/models → publisher / compatibility_type');
   }
-  // Public LM Studio bug reports (not TARGETS.md): unknown routes get 200 {"error":"Unexpected endpoint or method. (GET /x)"}
+  // Public LM Studio bug reports: unknown routes get 200 {"error":"Unexpected endpoint or method. (GET /x)"}
   // from an Express server.
   for (const { where, res } of responses(signals)) {
     const e = asString((parseError(res.body) ?? {})['error']);
@@ -72,7 +72,7 @@ export const lmstudioProfile: ServerProfile<'lmstudio'> = {
     openWithKey: [],
     compare: 'unknown',
     pathFromHostHeader: false, // Express: the request line's path
-    // Assumption (TARGETS.md: unknown): tokens are checked before routing, like the emulator; a body-less GET then tells
+    // Assumption (not documented): tokens are checked before routing, like the emulator; a body-less GET then tells
     // guarded from open, where a prompt-less POST would let LM Studio fill default messages and generate.
     checksBeforeRouting: true,
     notes: 'Authentication is off by default; "Require Authentication" (0.4.0+) accepts API tokens as Bearer. Routes left open are unknown.',

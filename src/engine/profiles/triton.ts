@@ -17,7 +17,7 @@ function detect(signals: Signals) {
   else if (meta) ev.add(0.4, `GET /v2 answers KServe v2 server metadata (name=${quote(String(meta['name']))})`);
   const stats = okObjectAt(signals, '/v2/models/stats');
   if (stats && Array.isArray(stats['model_stats'])) ev.add(0.8, 'GET /v2/models/stats → model_stats');
-  // --http-restricted-api refusals name the missing header (Triton docs; not in TARGETS.md).
+  // --http-restricted-api refusals name the missing header (Triton docs).
   for (const { where, res } of responses(signals)) {
     const j = parseBody(res);
     if (res.status >= 400 && isObject(j) && /This API is restricted/i.test(asString(j['error']) ?? '')) {
