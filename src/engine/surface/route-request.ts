@@ -147,7 +147,7 @@ export function fillTemplate(t: RequestTemplate, prompt: string, tokens: number)
 /** The one-token request to a route (a generation limit of `maxTokens` when a rule asks for one). */
 export function requestFor(route: Route, surface: Pick<Surface, 'fingerprint'>, o: RequestOptions): RouteRequest {
   const { product, models } = surface.fingerprint;
-  const model = product !== 'unknown' && profileById(product).namesModel === false ? undefined : models[0];
+  const model = profileById(String(product))?.namesModel === false ? undefined : models[0];
   const shape = route.shape ?? 'wrapper';
   if (shape === 'template' && route.template) return fillTemplate(route.template, o.prompt, o.maxTokens ?? 1);
   if (shape === 'wrapper' || shape === 'template') return wrapperRequest(route, { ...o, ...(model ? { model } : {}) }, true);
