@@ -4,7 +4,7 @@
 import type { RuleId } from '../engine/types.js';
 import { ADVISORIES } from '../engine/advisories.js';
 import { compareVersions } from '../engine/version.js';
-import { FRAMEWORK_INFO, frameworkForFinding, productFacts } from './frameworks.js';
+import { FRAMEWORK_INFO, frameworkForFinding, isServerFramework, productFacts } from './frameworks.js';
 import type { FindingLike, Framework, RemediationContext } from './types.js';
 
 // ---------- validation ----------
@@ -111,12 +111,7 @@ export function defaultContext(framework: Framework, overrides: Partial<Remediat
 }
 
 function productForFramework(framework: Framework): string {
-  switch (framework) {
-    case 'vllm': case 'tgi': case 'ollama': case 'llamacpp': case 'sglang': case 'litellm': case 'localai': case 'koboldcpp':
-      return framework;
-    default:
-      return 'fastapi';
-  }
+  return isServerFramework(framework) ? framework : 'fastapi';
 }
 
 /** Applies overrides that pass validation; anything else keeps the base value. URL-derived fields are recomputed. */

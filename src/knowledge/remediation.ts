@@ -15,12 +15,13 @@ import type { AppFeature, AppRenderInput, ModelCall } from './templates/features
 import { appRoute } from './templates/features.js';
 import { renderFlask } from './templates/flask.js';
 import { renderNginx } from './templates/nginx.js';
-import { ROUTE_FAMILIES, denyRoutes, type DenyRoute, type ProxyFeature, type RouteFamily } from './templates/proxy.js';
+import { denyRoutes, routeFamilies, type DenyRoute, type ProxyFeature, type RouteFamily } from './templates/proxy.js';
 import { renderServerScript, type ServerAspect } from './templates/servers.js';
 import { renderStarlette } from './templates/starlette.js';
 import { renderWrapper } from './templates/wrapper.js';
 import type { AppFramework, FindingLike, Framework, ProxyFramework, RemediationContext, RemediationSnippet, ServerFramework } from './types.js';
 import { FRAMEWORKS } from './types.js';
+import { profileById } from '../engine/profiles/index.js';
 
 /** A rule id the catalog does not know. */
 export class UnknownRuleError extends Error {
@@ -91,12 +92,11 @@ const RULE_ROUTE_FAMILY: Partial<Record<RuleId, RouteFamily>> = {
   'exposure.prompt-data': 'promptData',
   'llm.system-prompt-exposure': 'template',
 };
-const LISTING_PATH: Record<string, string> = {
-  ollama: '/api/tags', tgi: '/info', sglang: '/get_model_info', koboldcpp: '/api/v1/model',
-};
-const VERSION_PATH: Record<string, string> = {
-  vllm: '/version', tgi: '/info', ollama: '/api/version', llamacpp: '/props', koboldcpp: '/api/extra/version',
-};
+/** Where a product lists its models, beside the OpenAI list every other one answers: its profile's first own list. */
+function listingPath(product: string): string {
+  const own = profileById(product)?.modelSources?.find((s) => s.path !== '/v1/models');
+  return own?.path ?? '/v1/models';
+}
 
 /**
  * Without a finding, the route a rule is typically found on for the product (vLLM's /invocations for an alternate path,
@@ -106,16 +106,16 @@ export function typicalFindingRoute(rule: RuleId, product: string | null): { pat
   const p = product ?? 'fastapi';
   switch (rule) {
     case 'exposure.model-inventory':
-      return { path: LISTING_PATH[p] ?? '/v1/models', method: 'GET' };
+      return { path: listingPath(p), method: 'GET' };
     case 'exposure.metrics':
       return { path: '/metrics', method: 'GET' };
     case 'exposure.api-docs':
       return { path: p === 'tgi' ? '/api-doc/openapi.json' : p === 'localai' ? '/swagger/index.html' : '/docs', method: 'GET' };
     case 'vuln.known-advisory':
-      return VERSION_PATH[p] ? { path: VERSION_PATH[p]!, method: 'GET' } : null;
+      return profileById(p)?.versionPath ? { path: profileById(p)!.versionPath!, method: 'GET' } : null;
     default: {
       const family = RULE_ROUTE_FAMILY[rule];
-      const path = family ? ROUTE_FAMILIES[p]?.[family]?.[0] : undefined;
+      const path = family ? routeFamilies(p)[family]?.[0] : undefined;
       if (!path) return null;
       const get = family === 'promptData' || (family === 'template' && p !== 'tgi');
       return { path: path.replace(/\/$/, ''), method: get ? 'GET' : 'POST' };

@@ -10,6 +10,7 @@ import {
   mistralTokenizerGeneration,
 } from '../../src/engine/surface/model-family.js';
 import { refusalShape } from '../../src/engine/surface/signals-read.js';
+import { PRODUCT_FACTS, frameworkForProduct, isServerFramework } from '../../src/knowledge/frameworks.js';
 
 function res(status: number, body: unknown, headers: Record<string, string> = {}) {
   return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), truncated: false, latencyMs: 1 };
@@ -30,6 +31,16 @@ describe('profile catalogue', () => {
     expect(ALL_PROFILES.map((p) => p.id).sort()).toEqual([...PRODUCT_IDS].sort());
     for (const id of PRODUCT_IDS) expect(profileById(id).id).toBe(id);
     expect(profileById('nginx')).toBeUndefined();
+  });
+
+  it('a profile whose own settings close a hole has a start script in the knowledge base; every product has its facts', () => {
+    for (const p of ALL_PROFILES) {
+      if (p.operation.fixedBy === 'own-settings') expect(isServerFramework(frameworkForProduct(p.id)), p.id).toBe(true);
+      expect(PRODUCT_FACTS[p.id].port, p.id).toBe(p.defaultPort);
+    }
+    expect(frameworkForProduct('tabbyapi')).toBe('nginx');
+    expect(frameworkForProduct('lmdeploy')).toBe('nginx');
+    expect(frameworkForProduct('node-http')).toBe('express');
   });
 
   it('default ports follow docs/servers/', () => {

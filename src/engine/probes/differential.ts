@@ -13,7 +13,8 @@
 //   line(ex)                 "POST /v1/chat/completions → 401", for descriptions and notes
 //   IGNORED_PREFIX, routesBySuffix(surface)   the prefixed spelling and who owns it (path-confusion vs alternate-path)
 //   noBaseline(ctx)          the status and reason to mark when there is no refused baseline, from what happened
-import type { Confidence, Exchange, Probe, ProductId, Route, Surface } from '../types.js';
+import type { Confidence, Exchange, Probe, Route, Surface } from '../types.js';
+import { profileById } from '../profiles/index.js';
 import { describeAnswer, isRefused, modelOutputOf, readAnswer } from '../surface/answer.js';
 import { probeInference } from '../surface/inference.js';
 import { isObject, parseJson } from '../surface/json.js';
@@ -245,15 +246,13 @@ export function line(ex: Exchange): string {
 /** A prefix no router knows: a suffix-matching router ignores it (`/x/api/v1/generate`), a normal one answers 404. */
 export const IGNORED_PREFIX = '/x';
 
-const SUFFIX_ROUTED: ProductId[] = ['koboldcpp'];
-
 /**
  * The server is known to dispatch on the end of the path (KoboldCpp tests `self.path.endswith(...)`), so a
  * prefixed path is one of its documented routes: auth.alternate-path reports it there, auth.path-confusion elsewhere.
  * Both send the same probe, which the client sends once.
  */
 export function routesBySuffix(surface: Surface): boolean {
-  return surface.fingerprint.product !== 'unknown' && SUFFIX_ROUTED.includes(surface.fingerprint.product);
+  return surface.fingerprint.product !== 'unknown' && profileById(surface.fingerprint.product).auth.routesBySuffix === true;
 }
 
 /** Why a bypass rule has nothing to prove, for `ctx.mark(rule, status, reason, defersTo)`. */

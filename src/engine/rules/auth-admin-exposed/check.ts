@@ -31,9 +31,6 @@ const MAX_MANAGEMENT_ROUTES = 6;
  */
 const HARMLESS = ['OPTIONS', 'GET'] as const;
 
-/** Management routes that act on GET too (SGLang declares /flush_cache with methods GET and POST): never sent GET. */
-const ACTS_ON_GET = ['/flush_cache'];
-
 /** A path no server routes, for the server's own generic 404. */
 const NOWHERE = '/gatecrash-no-such-route';
 
@@ -98,7 +95,8 @@ async function methodDifferential(ctx: CheckContext, profile: ServerProfile, gua
       const p = concretePath(spec, ctx.surface);
       if (seen.has(p)) return false;
       seen.add(p);
-      return !(method === 'GET' && ACTS_ON_GET.includes(p));
+      // A route that acts on GET (SGLang's /flush_cache, LMDeploy's /terminate) is never sent GET.
+      return !(method === 'GET' && spec.actsOnGet);
     })
     .slice(0, deep ? undefined : MAX_MANAGEMENT_ROUTES);
   const answers = await Promise.all(

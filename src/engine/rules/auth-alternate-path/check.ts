@@ -93,15 +93,24 @@ async function sideRoutes(ctx: CheckContext, candidates: Route[]): Promise<Alter
   return out;
 }
 
-/** SGLang's /health_generate runs a one-token generation for anyone, key or not; it answers an empty 200. */
-async function healthGenerate(ctx: CheckContext): Promise<Alternate[]> {
-  if (ctx.surface.fingerprint.product !== 'sglang') return [];
-  const route = ctx.surface.routes.find((r) => r.method === 'GET' && r.path === '/health_generate');
-  if (!route) return [];
-  const ex = await ctx.send({ method: 'GET', path: route.path, inference: true, purpose: 'alternate route: GET /health_generate runs a one-token generation' });
-  const s = ex.response?.status;
-  if (s === undefined || s < 200 || s >= 300) return [];
-  return [{ route, ex, proof: { confidence: 'firm', summary: `answered ${s}: the server ran a one-token generation to answer it` }, severity: 'medium', note: 'SGLang health check that generates' }];
+/**
+ * A health check that generates (SGLang's /health_generate) runs a one-token generation for anyone, key or not; it answers
+ * an empty 200. The identified profile marks such routes.
+ */
+async function generatingHealthChecks(ctx: CheckContext): Promise<Alternate[]> {
+  const fp = ctx.surface.fingerprint;
+  if (fp.product === 'unknown') return [];
+  const profile = profileById(fp.product);
+  const out: Alternate[] = [];
+  for (const spec of profile.metadataRoutes.filter((r) => r.method === 'GET' && r.generates)) {
+    const route = ctx.surface.routes.find((r) => r.method === 'GET' && r.path === spec.path);
+    if (!route) continue;
+    const ex = await ctx.send({ method: 'GET', path: route.path, inference: true, purpose: `alternate route: GET ${route.path} runs a one-token generation` });
+    const s = ex.response?.status;
+    if (s === undefined || s < 200 || s >= 300) continue;
+    out.push({ route, ex, proof: { confidence: 'firm', summary: `answered ${s}: the server ran a one-token generation to answer it` }, severity: 'medium', note: `${profile.name} health check that generates` });
+  }
+  return out;
 }
 
 /** A server that routes by suffix (KoboldCpp) reaches the guarded handler under any prefix, which a prefix-based guard misses. */
@@ -123,7 +132,7 @@ export default defineCheck(family, {
       return [];
     }
     const side = sideRouteCandidates(ctx);
-    const groups = await Promise.all([openInferenceRoutes(ctx, new Set(side.map((r) => r.path))), sideRoutes(ctx, side), healthGenerate(ctx), suffixRoute(ctx, base)]);
+    const groups = await Promise.all([openInferenceRoutes(ctx, new Set(side.map((r) => r.path))), sideRoutes(ctx, side), generatingHealthChecks(ctx), suffixRoute(ctx, base)]);
     const { family, server } = describeServer(ctx.surface);
     return groups.flat().map(
       (a): Finding =>

@@ -2,25 +2,18 @@
 // Starlette rebuilds `request.url` as `scheme://{Host}{path}?{query}` and splits it again, so an auth middleware that reads
 // `request.url.path` sees `/health` when the Host is `x/health?`, while the router still dispatches on the real path
 // (vLLM 0.3–0.21 CVE-2026-48746, LiteLLM before 1.84 CVE-2026-49468, suspected in SGLang).
-import { isRefused } from '../../surface/answer.js';
 import type { Exchange, Finding, ProductId } from '../../types.js';
-
+import { profileById } from '../../profiles/index.js';
+import { isRefused } from '../../surface/answer.js';
 import { defineCheck, type CheckContext } from '../define.js';
 import family from './index.js';
-
 import { line, modelReached, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type VariantProof } from '../../probes/differential.js';
 import { isObject, parseJson } from '../../surface/json.js';
-
 import { describeServer } from '../../surface/inference.js';
-
 import { quote } from '../../untrusted.js';
-
 
 /** Public paths the affected middlewares let through, most common first. */
 const PUBLIC_PATHS = ['/health', '/ping', '/metrics', '/docs'];
-
-/** Servers whose auth does not read the path from a Host-built URL (axum, cpp-httplib, Go, Python http.server, Echo, Express). */
-const NOT_ASGI: ProductId[] = ['tgi', 'llamacpp', 'ollama', 'koboldcpp', 'localai', 'lmstudio', 'triton'];
 
 const ADVISORY: Partial<Record<ProductId, string>> = {
   vllm: 'vLLM before 0.22 reads the path from a URL built with the Host header (CVE-2026-48746): upgrade to 0.22 or later.',
@@ -62,7 +55,7 @@ export default defineCheck(family, {
       return [];
     }
     // Not ASGI: the auth layer reads the request line's path, never a URL rebuilt from Host (the rule passes by design).
-    if (fp.product !== 'unknown' && fp.confidence >= 0.5 && NOT_ASGI.includes(fp.product)) return [];
+    if (fp.product !== 'unknown' && fp.confidence >= 0.5 && profileById(fp.product).auth.pathFromHostHeader === false) return [];
     const host = new URL(ctx.target.origin).host;
     // Sequential: the first public path that works is the proof; the others would only repeat it.
     for (const pub of PUBLIC_PATHS) {
