@@ -31,6 +31,7 @@ export const RULE_IDS = [
   'exposure.metrics',
   'exposure.api-docs',
   'exposure.verbose-errors',
+  'exposure.debug-mode',
   'vuln.known-advisory',
   'llm.template-injection',
   'llm.template-leak',

@@ -18,6 +18,7 @@ import exposureModelInventory from './exposure-model-inventory/check.js';
 import exposureMetrics from './exposure-metrics/check.js';
 import exposureApiDocs from './exposure-api-docs/check.js';
 import exposureVerboseErrors from './exposure-verbose-errors/check.js';
+import exposureDebugMode from './exposure-debug-mode/check.js';
 import knownAdvisory from './known-advisory/check.js';
 import llmTemplateLeak from './llm-template-leak/check.js';
 import llmTemplateInjection from './llm-template-injection/check.js';
@@ -44,6 +45,7 @@ export const ALL_CHECKS: readonly Check[] = [
   exposureMetrics,
   exposureApiDocs,
   exposureVerboseErrors,
+  exposureDebugMode,
   knownAdvisory,
   llmTemplateLeak,
   llmTemplateInjection,

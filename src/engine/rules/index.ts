@@ -23,6 +23,7 @@ import exposureMetrics from './exposure-metrics/index.js';
 import exposureModelInventory from './exposure-model-inventory/index.js';
 import exposurePromptData from './exposure-prompt-data/index.js';
 import exposureVerboseErrors from './exposure-verbose-errors/index.js';
+import exposureDebugMode from './exposure-debug-mode/index.js';
 import knownAdvisory from './known-advisory/index.js';
 import llmSystemPrompt from './llm-system-prompt/index.js';
 import llmTemplateInjection from './llm-template-injection/index.js';
@@ -48,6 +49,7 @@ export const FAMILIES: readonly RuleFamily[] = [
   exposureMetrics,
   exposureApiDocs,
   exposureVerboseErrors,
+  exposureDebugMode,
   knownAdvisory,
   llmTemplateLeak,
   llmTemplateInjection,
