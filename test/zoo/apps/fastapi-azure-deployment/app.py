@@ -1,9 +1,11 @@
 # An Azure-OpenAI look-alike: POST /openai/deployments/{deployment}/chat/completions?api-version=YYYY-MM-DD
 # {"messages", "max_tokens"} -> {"choices": [{"message": {"role", "content"}}]}. The api-version query parameter is
-# required (422 without it) while the prompt travels in the JSON body. Guarded unless ZOO_FORM=open: the key in an
+# required (422 without it, and a 422 listing the supported versions for any other) while the prompt travels in the JSON
+# body. Guarded unless ZOO_FORM=open: the key in an
 # `api-key` header, as Azure takes it, checked by a dependency on the route.
 import os
 import time
+from enum import Enum
 from typing import List, Optional
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Query, Request
@@ -16,7 +18,11 @@ OPEN = os.environ.get("ZOO_FORM") == "open"
 API_KEY = None if OPEN else api_key_from_env()
 throttle = FailedKeyThrottle()
 DEPLOYMENTS = {"zoo-gpt"}
-VERSIONS = {"2024-02-01", "2024-06-01"}
+
+
+class ApiVersion(str, Enum):
+    v2024_02_01 = "2024-02-01"
+    v2024_06_01 = "2024-06-01"
 
 
 async def check_key(request: Request, api_key: Optional[str] = Header(None, alias="api-key", include_in_schema=False)):
@@ -48,9 +54,7 @@ app = FastAPI(dependencies=[Depends(check_key)])
 
 
 @app.post("/openai/deployments/{deployment}/chat/completions")
-async def chat(deployment: str, body: ChatBody, api_version: str = Query(..., alias="api-version")):
-    if api_version not in VERSIONS:
-        raise HTTPException(404, detail="Resource not found")
+async def chat(deployment: str, body: ChatBody, api_version: ApiVersion = Query(..., alias="api-version")):
     if deployment not in DEPLOYMENTS:
         raise HTTPException(404, detail="The API deployment for this resource does not exist.")
     user = [m for m in body.messages if m.role == "user"]
