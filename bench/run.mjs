@@ -1,4 +1,4 @@
-// npm run bench — builds, then measures and prints its tables. Asserts nothing about time: the targets are
+// npm run bench — builds, then measures and prints its tables. Asserts nothing about time: the targets are
 // columns with a ✓/✗ mark. Plain JavaScript over dist/ and the compiled emulators in dist-bench/ (no vitest, no
 // TypeScript at run time). ~3 minutes.
 //   1. Scans of slow inference targets (model latency L = 0.5 s, 2 s, 5 s): wall time ÷ L, requests, inference probes,
@@ -21,9 +21,9 @@ import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { emulatorsBuilt, startEmulator, testKey } from './emulators.mjs';
-import { BENCH_KEY, startSlowTarget } from './slow-target.mjs';
-import { benchView } from './view.mjs';
+import { emulatorsBuilt, startEmulator, testKey } from './emulators..js';
+import { BENCH_KEY, startSlowTarget } from './slow-target..js';
+import { benchView } from './view..js';
 
 const DIST = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('engine/scan.js', DIST)) || !emulatorsBuilt()) {

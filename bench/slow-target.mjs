@@ -1,9 +1,9 @@
 // Slow inference targets for the benchmark, in plain JavaScript (the bench runs on `node` alone, no TypeScript).
 // Every request that would run the model waits `latencyMs` before answering; everything else (404, 405, 401, 422,
 // metadata) answers at once, as a real server does. The shapes follow the test emulators (test/targets/) and
-// shared/spec/TARGETS.md closely enough for discovery to find the routes:
-//   wrapper        the seed's FastAPI app: POST /generate {"text"} → {"generated"}, FastAPI 404/405/422, /docs, /openapi.json
-//   wrapper-keyed  the same with the seed's fix 1: `x_api_key: str = Header(...)` (422 when missing, 401 when wrong)
+// docs/servers/ closely enough for discovery to find the routes:
+//   wrapper        the tutorial's FastAPI app: POST /generate {"text"} → {"generated"}, FastAPI 404/405/422, /docs, /openapi.json
+//   wrapper-keyed  the same with the tutorial's fix 1: `x_api_key: str = Header(...)` (422 when missing, 401 when wrong)
 //   openai         an OpenAI-compatible server (llama-cpp-python shape): /v1/models, /v1/chat/completions, /v1/completions
 import { createServer } from 'node:http';
 

@@ -153,10 +153,23 @@ describe('the walls of the house', () => {
     expect(view.filter((m) => markup.test(codeOnly(readFileSync(join(SRC, m.path), 'utf8'), true))).map((m) => m.path)).toEqual([]);
   });
 
-  it('checks never import each other (shared helpers live outside the check files)', () => {
-    const checks = MODULES.filter((m) => under('engine/checks')(m) && !['engine/checks/index.ts', 'engine/checks/define.ts'].includes(m.path));
-    const checkFiles = new Set(checks.filter((m) => isCheckModule(m.path)).map((m) => m.path));
-    expect(violations(checks, (s) => checkFiles.has(s))).toEqual([]);
+  it('rule families never import each other (shared probing lives in engine/probes, one import path each)', () => {
+    const familyOf = (path: string) => /^engine\/rules\/([^/]+)\//.exec(path)?.[1];
+    const crossing = MODULES.filter((m) => familyOf(m.path)).flatMap((m) =>
+      m.imports.filter((s) => familyOf(s) && familyOf(s) !== familyOf(m.path)).map((s) => `${m.path} → ${s}`),
+    );
+    expect(crossing).toEqual([]);
+    expect(MODULES.filter(under('engine/checks')).map((m) => m.path)).toEqual([]);
+    expect(MODULES.filter(under('engine/probes')).filter((m) => isCheckModule(m.path)).map((m) => m.path)).toEqual([]);
+  });
+
+  it('the engine never imports the knowledge base at run time: only its types (a rule family\'s explanation gets its helpers as arguments)', () => {
+    const runtime = MODULES.filter(under('engine')).flatMap((m) => {
+      const code = codeOnly(readFileSync(join(SRC, m.path), 'utf8'), true);
+      const valueImports = [...code.matchAll(/(?:^|[;\n}])\s*(?:import|export)\s(?!type\s)[^;'"`]*?\sfrom\s*['"]([^'"]+)['"]/g)].map((x) => x[1]!);
+      return valueImports.filter((s) => s.startsWith('.') && relative(SRC, resolve(dirname(join(SRC, m.path)), s)).startsWith('knowledge')).map((s) => `${m.path} → ${s}`);
+    });
+    expect(runtime).toEqual([]);
   });
 });
 

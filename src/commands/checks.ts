@@ -1,5 +1,5 @@
 // gatecrash checks [RULE] [--format text|markdown|json]: the rule catalog, or one rule's page.
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { explainRule, renderExplanationMarkdown, renderExplanationText } from '../knowledge/index.js';
 import { closest } from './flags.js';

@@ -119,7 +119,7 @@ function snippetFor(ctx: CommandContext): RemediationSnippet {
     return findingSnippet(ctx, found.finding, found.report);
   }
   const rule = ruleArgument(typed);
-  // A rule alone names no server: the documented default (the seed's FastAPI) unless --framework says otherwise.
+  // A rule alone names no server: the documented default (the tutorial wrapper's FastAPI, docs/tutorial-wrapper.md) unless --framework says otherwise.
   const framework = frameworkAsked(ctx, [rule]) ?? defaultFrameworkFor(rule, null);
   if (url !== undefined && !/^https?:\/\/[^\s/]+/i.test(url)) throw new UsageError(`--url takes the endpoint as http://host:port/path; got '${url.slice(0, 60)}'.`);
   const context = url ? contextFromFinding({ rule, endpoint: { method: 'POST', url } }, { framework }) : undefined;

@@ -1,4 +1,4 @@
-// DEMO TARGET — deliberately vulnerable. A tiny Mistral-style inference API shaped like the seed article's FastAPI app:
+// DEMO TARGET — deliberately vulnerable. A tiny Mistral-style inference API shaped like the tutorial wrapper (docs/tutorial-wrapper.md):
 // POST /generate {"text": …} → {"generated": …}, no authentication, FastAPI's error shapes and docs routes.
 // It listens on an ephemeral loopback port, in-process, so `gatecrash demo` needs nothing installed. Never expose it.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';

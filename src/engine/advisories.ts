@@ -1,4 +1,4 @@
-// The published advisories vuln.known-advisory matches against the version a server states (CHECKS.md, TARGETS.md).
+// The published advisories vuln.known-advisory matches against the version a server states (docs/servers/<product>.md lists each server's advisories).
 // Data only: adding an advisory is adding an entry. Ranges follow each advisory's own statement ("fixed in X" means
 // every earlier version, pre-releases of X included, is affected, as PEP 440 and semver order them).
 import type { ProductId, RuleId, Severity } from './types.js';

@@ -1,6 +1,6 @@
 // Finding construction: evidence comes from recorded exchanges (never re-typed), mappings from the rule catalog.
 import { createHash } from 'node:crypto';
-import { RULES } from './rules.js';
+import { RULES } from './rules/index.js';
 import type { Confidence, Evidence, EvidenceMessage, Exchange, Finding, RuleId, Severity, Surface } from './types.js';
 import { VERSION_MAX, clean, visible } from './untrusted.js';
 

@@ -1,7 +1,7 @@
 // One scan, in named phases: prepare (options, target, template) → guard (resolve and pin) → surface (fingerprint and
 // discovery) → checks (concurrently, one shared budgeted client) → report (findings, rule statuses, verdict, grade).
 // Each phase past the guard lives in `phases/`; this file only runs them in order and keeps the clock.
-import { ALL_CHECKS } from './checks/index.js';
+import { ALL_CHECKS } from './rules/checks.js';
 import { ScanClient } from './http/client.js';
 import { resolveAndPin, type Resolver } from './http/guard.js';
 import type { RateLimiter } from './http/limits.js';
@@ -19,7 +19,7 @@ import type { Exchange, ProgressEvent, ScanOptions, ScanReport, Surface } from '
 export { GATECRASH_VERSION };
 
 /** The most wrong credentials a scan's burst sends at a depth: what a person is told before approving a scan. */
-export { burstCeiling } from './checks/credential-burst.js';
+export { burstCeiling } from './probes/credential-burst.js';
 
 export interface ScanInput {
   url: string;

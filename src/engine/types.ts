@@ -1,9 +1,15 @@
 // The engine's core vocabulary. Everything outside engine/ speaks these types; nothing here does I/O.
 
-export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
-export type Confidence = 'confirmed' | 'firm' | 'tentative';
-export type Depth = 'quick' | 'standard' | 'deep';
-export type Grade = 'A' | 'B' | 'C' | 'D' | 'F';
+import type { ALL_PROFILES } from './profiles/index.js';
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+export const CONFIDENCES = ['confirmed', 'firm', 'tentative'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
+export const DEPTHS = ['quick', 'standard', 'deep'] as const;
+export type Depth = (typeof DEPTHS)[number];
+export const GRADES = ['A', 'B', 'C', 'D', 'F'] as const;
+export type Grade = (typeof GRADES)[number];
 
 export const RULE_IDS = [
   'auth.missing',
@@ -34,27 +40,12 @@ export const RULE_IDS = [
 ] as const;
 export type RuleId = (typeof RULE_IDS)[number];
 
-/** The products Gatecrash has a profile for. `unknown` when fingerprinting decides nothing. */
-export const PRODUCT_IDS = [
-  'fastapi',
-  'flask',
-  'express',
-  'node-http',
-  'django',
-  'openai-compatible',
-  'vllm',
-  'tgi',
-  'ollama',
-  'llamacpp',
-  'sglang',
-  'litellm',
-  'localai',
-  'koboldcpp',
-  'textgen-webui',
-  'lmstudio',
-  'triton',
-] as const;
-export type ProductId = (typeof PRODUCT_IDS)[number];
+/**
+ * The products Gatecrash has a profile for, in the profile list's order (`profiles/index.ts` is their one home: a server is
+ * added there and nowhere else). `unknown` when fingerprinting decides nothing.
+ */
+export type ProductId = (typeof ALL_PROFILES)[number]['id'];
+export { PRODUCT_IDS } from './profiles/index.js';
 
 /** What the user asked to scan, normalized. Credentials live here and nowhere else. */
 export interface Target {
@@ -153,27 +144,32 @@ export interface Exchange {
 
 // ---------- surface ----------
 
-export type RouteKind = 'inference' | 'metadata' | 'management' | 'docs' | 'health' | 'tokenize' | 'other';
-export type RouteAccess = 'guarded' | 'open' | 'unknown';
+export const ROUTE_KINDS = ['inference', 'metadata', 'management', 'docs', 'health', 'tokenize', 'other'] as const;
+export type RouteKind = (typeof ROUTE_KINDS)[number];
+export const ROUTE_ACCESS = ['guarded', 'open', 'unknown'] as const;
+export type RouteAccess = (typeof ROUTE_ACCESS)[number];
 
-/** Request body families Gatecrash can build. */
-export type BodyShapeId =
-  | 'openai-chat'
-  | 'openai-completions'
-  | 'tgi-generate'
-  | 'ollama-generate'
-  | 'ollama-chat'
-  | 'llamacpp-completion'
-  | 'kobold-generate'
-  | 'kserve-v2'
-  /** TGI's KServe route (`kserve` feature): required `id` and `outputs`, BYTES data as UTF-8 byte values both ways. */
-  | 'tgi-kserve'
-  | 'triton-generate'
-  | 'sglang-generate'
-  /** A wrapper of its own design: the body is built from what the route taught (fields, encoding, method). */
-  | 'wrapper'
-  /** The user's explicit request template (`--request`). */
-  | 'template';
+/**
+ * Request body families Gatecrash can build. `tgi-kserve`: TGI's KServe route (`kserve` feature), required `id` and
+ * `outputs`, BYTES data as UTF-8 byte values both ways. `wrapper`: a wrapper of its own design, the body built from what
+ * the route taught (fields, encoding, method). `template`: the user's explicit request template (`--request`).
+ */
+export const BODY_SHAPE_IDS = [
+  'openai-chat',
+  'openai-completions',
+  'tgi-generate',
+  'ollama-generate',
+  'ollama-chat',
+  'llamacpp-completion',
+  'kobold-generate',
+  'kserve-v2',
+  'tgi-kserve',
+  'triton-generate',
+  'sglang-generate',
+  'wrapper',
+  'template',
+] as const;
+export type BodyShapeId = (typeof BODY_SHAPE_IDS)[number];
 
 /**
  * How a wrapper takes its request: a JSON body, a url-encoded form body, a multipart/form-data body, the query string of a
@@ -213,8 +209,15 @@ export interface RouteSpec {
   promptField?: string;
   /** Human note: what this route reveals or does. */
   note?: string;
+  /** A management route that acts on GET (too): never sent GET, not even as a harmless probe. */
+  actsOnGet?: boolean;
   /** For wrappers: the request's fields are known exactly (a server's own API, an OpenAPI schema): no usual name is added. */
   exactSchema?: boolean;
+  /**
+   * A GET that runs a one-token generation to answer (a health check that generates): never part of the cheap phase;
+   * auth.alternate-path asks it, with no credentials, on the server the profile names.
+   */
+  generates?: boolean;
 }
 
 export interface Route extends RouteSpec {
@@ -318,13 +321,67 @@ export interface ServerAuthModel {
   /**
    * The key is checked before routing (middleware), so a body-less GET to an inference route answers 401 when guarded and
    * 404/405 when open: discovery learns access without sending a body that a server could fill with defaults and run.
+   * A function when it depends on the release, told by the cheap phase's answers.
    */
-  checksBeforeRouting?: boolean;
+  checksBeforeRouting?: boolean | ((signals: Signals) => boolean);
+  /**
+   * Whether the auth layer reads the path from a URL rebuilt with the Host header (Starlette's `request.url`). false: it reads
+   * the request line's path (not ASGI), so auth.host-header passes by design; true: it does in some releases; absent: unknown,
+   * auth.host-header probes.
+   */
+  pathFromHostHeader?: boolean;
+  /** The router dispatches on the end of the path (`self.path.endswith(...)`): a prefixed path reaches the same handler. */
+  routesBySuffix?: boolean;
+  /** A second key that alone opens the management routes (the API key is refused there). */
+  admin?: AdminKey;
   notes?: string;
 }
 
-export interface ServerProfile {
-  id: ProductId;
+/** What an admin key guards that the API key does not. */
+export interface AdminKey {
+  /** The headers the admin routes read it from. */
+  headers: string[];
+  /** Paths that take the admin key only. */
+  routes: string[];
+  notes: string;
+}
+
+/** Where a server names its models without inference, and how to read the names. */
+export interface ModelSource {
+  path: string;
+  /** 'list': the server's model list (a guarded one is asked again with the user's key); 'mention': a field of another answer. */
+  role: 'list' | 'mention';
+  /** The names the answer gives (anything not a non-empty string is dropped by the reader). Pure. */
+  ids(signals: Signals): unknown[];
+}
+
+/** The GET paths of the cheap phase a profile needs to be told apart, by round. */
+export interface CheapPhasePaths {
+  /** Asked first: this product answers one of them with something other than 404 wherever it is served. */
+  first?: string[];
+  /** Asked when the first round leaves a product possible (not all 404, not all refused alike). */
+  second?: string[];
+  /** Asked even when the first round is refused alike: paths this product keeps open while it refuses every other one. */
+  whenRefused?: string[];
+}
+
+/** How an operator runs the server, which the knowledge base's fixes start from. */
+export interface Operation {
+  /** The command (or setting) that makes it listen on loopback only, for a proxy's apply steps. */
+  bindLoopback(port: number): string;
+  /** A model as this server names one, for start-up commands and manual checks. */
+  exampleModel: string;
+  /**
+   * What closes a hole: its own start-up settings (a keyed start script), a reverse proxy in front (a server the knowledge
+   * base knows from the outside), or the author's code, written in the named application framework.
+   */
+  fixedBy: 'own-settings' | 'proxy' | { app: 'fastapi' | 'flask' | 'express' };
+}
+
+/** Everything Gatecrash knows about one server product: the one home of its facts. Pure data and pure functions. */
+export interface ServerProfile<Id extends string = ProductId> {
+  id: Id;
+  /** Display name ('vLLM', 'Hugging Face TGI'). */
   name: string;
   /**
    * 'server': an inference server product with its own routes. 'framework': a web framework someone wrote their own
@@ -336,6 +393,23 @@ export interface ServerProfile {
   detect(signals: Signals): { confidence: number; signals: string[] };
   /** Reads the version where the server states it (never guessed). Pure. */
   version?(signals: Signals): string | null;
+  /** The GET path `version` reads (absent when nothing on the wire states the version). */
+  versionPath?: string;
+  /** Where it names its models; fingerprinting reads every profile's sources over any server's signals. */
+  modelSources?: ModelSource[];
+  /** What the cheap phase asks so that this profile's `detect` can tell it apart. */
+  cheapPhase?: CheapPhasePaths;
+  /**
+   * How sure a verdict for it is when detections tie: 0 a framework fallback, 1 a generic family, 2 a named product, 3 a
+   * gateway that fronts named products (its own markers beat the backend's). Default: 0 for a framework, else 2.
+   */
+  specificity?: 0 | 1 | 2 | 3;
+  operation: Operation;
+  /**
+   * false: requests never name a `model` (the server answers with the model it has loaded, and naming another may load it,
+   * which would change the target). Default: the first model the server listed is named.
+   */
+  namesModel?: boolean;
   /** Whether the server says itself that it is guarded (KoboldCpp's `protected`), so discovery need not probe. Pure. */
   accessFromSignals?(signals: Signals): RouteAccess | null;
   inferenceRoutes: RouteSpec[];
@@ -416,7 +490,8 @@ export interface StackFix {
   command: string;
 }
 
-export type RuleStatus = 'fail' | 'pass' | 'inconclusive' | 'skipped' | 'error';
+export const RULE_STATUSES = ['fail', 'pass', 'inconclusive', 'skipped', 'error'] as const;
+export type RuleStatus = (typeof RULE_STATUSES)[number];
 
 export interface RuleResult {
   rule: RuleId;
@@ -425,6 +500,8 @@ export interface RuleResult {
   findings: number;
 }
 
+export const VERDICT_STATUSES = ['complete', 'incomplete', 'unreached'] as const;
+
 export interface Verdict {
   /**
    * complete: every rule due at this depth decided and nothing was cut short, so the grade stands.
@@ -432,7 +509,7 @@ export interface Verdict {
    * could be read): no grade, and every gate but `--fail-on none` fails.
    * unreached: the target never answered.
    */
-  status: 'complete' | 'incomplete' | 'unreached';
+  status: (typeof VERDICT_STATUSES)[number];
   /** Why it is not complete, each naming what to pass or change (empty when complete). */
   reasons: string[];
   /** When the grade is lower than the score's letter: the proven finding that capped it, in words. */

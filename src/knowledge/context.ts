@@ -4,7 +4,7 @@
 import type { RuleId } from '../engine/types.js';
 import { ADVISORIES } from '../engine/advisories.js';
 import { compareVersions } from '../engine/version.js';
-import { FRAMEWORK_INFO, frameworkForFinding, productFacts } from './frameworks.js';
+import { FRAMEWORK_INFO, frameworkForFinding, isServerFramework, productFacts } from './frameworks.js';
 import type { FindingLike, Framework, RemediationContext } from './types.js';
 
 // ---------- validation ----------
@@ -74,7 +74,7 @@ export function defaultContext(framework: Framework, overrides: Partial<Remediat
   const product = overrides.product ?? productForFramework(framework);
   const facts = productFacts(product);
   const appLike = framework === 'fastapi' || framework === 'starlette' || framework === 'flask' || framework === 'express';
-  // The seed's own choices: X-API-Key for its FastAPI fix, Authorization: Bearer for its decorator.
+  // The tutorial's own choices: X-API-Key for its FastAPI fix, Authorization: Bearer for its decorator.
   const ownChoice = !overrides.product && (appLike || framework === 'wrapper');
   const headerName = ownChoice ? (framework === 'wrapper' ? 'Authorization' : 'X-API-Key') : facts.headerName;
   const scheme = ownChoice ? (framework === 'wrapper' ? 'Bearer' : null) : facts.scheme;
@@ -111,12 +111,7 @@ export function defaultContext(framework: Framework, overrides: Partial<Remediat
 }
 
 function productForFramework(framework: Framework): string {
-  switch (framework) {
-    case 'vllm': case 'tgi': case 'ollama': case 'llamacpp': case 'sglang': case 'litellm': case 'localai': case 'koboldcpp':
-      return framework;
-    default:
-      return 'fastapi';
-  }
+  return isServerFramework(framework) ? framework : 'fastapi';
 }
 
 /** Applies overrides that pass validation; anything else keeps the base value. URL-derived fields are recomputed. */
@@ -294,7 +289,7 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
   // A server framework's fix is for that server, whatever the fingerprint said; apps and proxies follow the fingerprint.
   const isServer = FRAMEWORK_INFO[framework].kind === 'server';
   const base = defaultContext(framework, isServer ? {} : stated ? { product: stated } : {});
-  // Without a fingerprint, the framework's own product (vllm → vLLM's routes and header; apps → the seed's wrapper).
+  // Without a fingerprint, the framework's own product (vllm → vLLM's routes and header; apps → the tutorial's wrapper).
   const product = base.product;
   const o: Partial<RemediationContext> = {};
   const rule = finding.rule as RuleId;

@@ -1,5 +1,5 @@
 // Shell lines for manual checks and re-scans, built from validated context values only.
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import type { RuleId } from '../engine/types.js';
 import { isServedRouteRule, sq } from './context.js';
 import type { ManualCheck, RemediationContext } from './types.js';

@@ -1,5 +1,5 @@
 // Explanations: the long form of a rule, for explain_finding, the Markdown report and SARIF help.
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import type { RuleId } from '../engine/types.js';
 import { contextFromFinding } from './context.js';
 import { COMMON_LINKS, cweReference, owaspApiReference, owaspLlmReference, pciReference } from './references.js';

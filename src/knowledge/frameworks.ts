@@ -1,6 +1,8 @@
 // Frameworks a fix can be written for, and what the knowledge base knows about each product it may meet.
 import type { AppFramework, Framework, FindingLike, ProxyFramework, ServerFramework, SnippetLanguage } from './types.js';
 import { FRAMEWORKS } from './types.js';
+import { PRODUCT_IDS, profileById } from '../engine/profiles/index.js';
+import type { ProductId, ServerProfile } from '../engine/types.js';
 
 export interface FrameworkInfo {
   id: Framework;
@@ -66,131 +68,79 @@ const openAiChat = (model: string): string =>
   JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1 });
 const wrapperBody = (_model: string, field: string): string => JSON.stringify({ [field]: 'Hello' });
 
-export const PRODUCT_FACTS: Record<string, ProductFacts> = {
-  fastapi: {
-    name: 'FastAPI app', port: 8000, inferencePaths: ['/generate'], body: wrapperBody,
-    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `uvicorn app:app --host 127.0.0.1 --port ${p}`,
-  },
-  flask: {
-    name: 'Flask app', port: 5000, inferencePaths: ['/generate'], body: wrapperBody,
-    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `flask --app app run --host 127.0.0.1 --port ${p}`,
-  },
-  express: {
-    name: 'Express app', port: 3000, inferencePaths: ['/generate'], body: wrapperBody,
-    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `app.listen(${p}, '127.0.0.1')`,
-  },
-  'node-http': {
-    name: 'Node.js http server', port: 3000, inferencePaths: ['/generate'], body: wrapperBody,
-    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `server.listen(${p}, '127.0.0.1')`,
-  },
-  django: {
-    name: 'Django app', port: 8000, inferencePaths: ['/generate'], body: wrapperBody,
-    headerName: 'X-API-Key', scheme: null, model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `gunicorn project.wsgi --bind 127.0.0.1:${p}`,
-  },
-  vllm: {
-    name: 'vLLM', port: 8000, inferencePaths: ['/v1/chat/completions', '/v1/completions', '/v1/models'], body: openAiChat,
-    headerName: 'Authorization', scheme: 'Bearer', model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `vllm serve MODEL --host 127.0.0.1 --port ${p}`,
-  },
+/**
+ * The routes a proxy keeps serving and the manual checks' body, where the knowledge base's choice is not the default: the
+ * OpenAI pair and list with an OpenAI chat body for a server, the wrapper's `/generate` with its prompt field for an app.
+ */
+const PROXIED: Partial<Record<ProductId, Pick<ProductFacts, 'inferencePaths' | 'body'>>> = {
   tgi: {
-    name: 'Hugging Face TGI', port: 3000, inferencePaths: ['/generate', '/generate_stream', '/v1/chat/completions'],
+    inferencePaths: ['/generate', '/generate_stream', '/v1/chat/completions'],
     body: () => JSON.stringify({ inputs: 'Hello', parameters: { max_new_tokens: 1 } }),
-    headerName: 'Authorization', scheme: 'Bearer', model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `text-generation-launcher --hostname 127.0.0.1 --port ${p} … (in Docker: -p 127.0.0.1:${p}:80)`,
   },
   ollama: {
-    name: 'Ollama', port: 11434, inferencePaths: ['/api/generate', '/api/chat', '/v1/chat/completions', '/api/tags'],
+    inferencePaths: ['/api/generate', '/api/chat', '/v1/chat/completions', '/api/tags'],
     body: (model) => JSON.stringify({ model, prompt: 'Hello', stream: false, options: { num_predict: 1 } }),
-    headerName: 'Authorization', scheme: 'Bearer', model: 'mistral',
-    bindLoopback: (p) => `OLLAMA_HOST=127.0.0.1:${p} ollama serve`,
   },
-  llamacpp: {
-    name: 'llama.cpp llama-server', port: 8080, inferencePaths: ['/completion', '/v1/chat/completions', '/v1/completions'],
-    body: () => JSON.stringify({ prompt: 'Hello', n_predict: 1 }),
-    headerName: 'Authorization', scheme: 'Bearer', model: '/models/mistral-7b-instruct-v0.3.Q4_K_M.gguf',
-    bindLoopback: (p) => `llama-server -m MODEL.gguf --host 127.0.0.1 --port ${p}`,
-  },
-  sglang: {
-    name: 'SGLang', port: 30000, inferencePaths: ['/v1/chat/completions', '/v1/completions', '/generate'], body: openAiChat,
-    headerName: 'Authorization', scheme: 'Bearer', model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `python -m sglang.launch_server --model-path MODEL --host 127.0.0.1 --port ${p}`,
-  },
-  litellm: {
-    name: 'LiteLLM proxy', port: 4000, inferencePaths: ['/chat/completions', '/v1/chat/completions', '/v1/models'], body: openAiChat,
-    headerName: 'Authorization', scheme: 'Bearer', model: 'mistral-7b-instruct',
-    bindLoopback: (p) => `litellm --config config.yaml --host 127.0.0.1 --port ${p}`,
-  },
-  localai: {
-    name: 'LocalAI', port: 8080, inferencePaths: ['/v1/chat/completions', '/v1/completions', '/v1/models'], body: openAiChat,
-    headerName: 'Authorization', scheme: 'Bearer', model: 'mistral-7b-instruct',
-    bindLoopback: (p) => `local-ai run --address 127.0.0.1:${p}`,
-  },
+  llamacpp: { inferencePaths: ['/completion', '/v1/chat/completions', '/v1/completions'], body: () => JSON.stringify({ prompt: 'Hello', n_predict: 1 }) },
+  sglang: { inferencePaths: ['/v1/chat/completions', '/v1/completions', '/generate'], body: openAiChat },
+  litellm: { inferencePaths: ['/chat/completions', '/v1/chat/completions', '/v1/models'], body: openAiChat },
   koboldcpp: {
-    name: 'KoboldCpp', port: 5001, inferencePaths: ['/api/v1/generate', '/v1/chat/completions', '/v1/completions'],
+    inferencePaths: ['/api/v1/generate', '/v1/chat/completions', '/v1/completions'],
     body: () => JSON.stringify({ prompt: 'Hello', max_length: 1 }),
-    headerName: 'Authorization', scheme: 'Bearer', model: '/models/mistral-7b-instruct-v0.3.Q4_K_M.gguf',
-    bindLoopback: (p) => `koboldcpp --model MODEL.gguf --host 127.0.0.1 --port ${p}`,
-  },
-  'openai-compatible': {
-    name: 'OpenAI-compatible server', port: 8000, inferencePaths: ['/v1/chat/completions', '/v1/completions', '/v1/models'],
-    body: openAiChat, headerName: 'Authorization', scheme: 'Bearer', model: 'mistralai/Mistral-7B-Instruct-v0.3',
-    bindLoopback: (p) => `make the server listen on 127.0.0.1:${p} only`,
-  },
-  'textgen-webui': {
-    name: 'text-generation-webui', port: 5000, inferencePaths: ['/v1/chat/completions', '/v1/completions', '/v1/models'],
-    body: openAiChat, headerName: 'Authorization', scheme: 'Bearer', model: 'mistral-7b-instruct',
-    bindLoopback: (p) => `python server.py --api --api-port ${p} (without --listen, so the API stays on loopback)`,
-  },
-  lmstudio: {
-    name: 'LM Studio', port: 1234, inferencePaths: ['/v1/chat/completions', '/v1/completions', '/v1/models'],
-    body: openAiChat, headerName: 'Authorization', scheme: 'Bearer', model: 'mistral-7b-instruct',
-    bindLoopback: (p) => `lms server start --port ${p} (leave "Serve on Local Network" off)`,
   },
   triton: {
-    name: 'Triton Inference Server', port: 8000, inferencePaths: ['/v2/models/MODEL/generate'],
+    inferencePaths: ['/v2/models/MODEL/generate'],
     body: () => JSON.stringify({ text_input: 'Hello', parameters: { max_tokens: 1 } }),
-    headerName: 'Authorization', scheme: 'Bearer', model: 'mistral',
-    bindLoopback: (p) => `tritonserver --http-address 127.0.0.1 --http-port ${p} …`,
   },
 };
 
-/** Facts for a product id, falling back to the seed's FastAPI wrapper when the product is unknown. */
-export function productFacts(product: string | null | undefined): ProductFacts {
-  return (product && PRODUCT_FACTS[product]) || PRODUCT_FACTS['fastapi']!;
+/** A product's facts, from its profile (name, port, credential header, model, loopback) and the proxy's routes above. */
+function factsOf(profile: ServerProfile): ProductFacts {
+  const app = profile.kind === 'framework';
+  const routes = PROXIED[profile.id] ?? {
+    inferencePaths: app ? ['/generate'] : ['/v1/chat/completions', '/v1/completions', '/v1/models'],
+    body: app ? wrapperBody : openAiChat,
+  };
+  // A server without a key of its own (Ollama, Triton) is fixed by a proxy that checks a Bearer key.
+  const headerName = profile.auth.headers[0] ?? 'Authorization';
+  const scheme = headerName.toLowerCase() === 'authorization' ? (profile.auth.scheme ?? 'Bearer') : null;
+  return {
+    // A wrapper is the author's app in that framework ('FastAPI app'); Node's own server is named as such.
+    name: app && !/server$/i.test(profile.name) ? `${profile.name} app` : profile.name,
+    port: profile.defaultPort,
+    ...routes,
+    headerName,
+    scheme,
+    model: profile.operation.exampleModel,
+    bindLoopback: (port) => profile.operation.bindLoopback(port),
+  };
 }
 
-/** The server framework each product maps to; products without their own knobs get the generic proxy. */
-const PRODUCT_TO_FRAMEWORK: Record<string, Framework> = {
-  fastapi: 'fastapi',
-  flask: 'flask',
-  express: 'express',
-  // Node's own server takes the Express fix's middleware as a function around the handler; Django, a proxy in front.
-  'node-http': 'express',
-  django: 'nginx',
-  vllm: 'vllm',
-  tgi: 'tgi',
-  ollama: 'ollama',
-  llamacpp: 'llamacpp',
-  sglang: 'sglang',
-  litellm: 'litellm',
-  localai: 'localai',
-  koboldcpp: 'koboldcpp',
-  'openai-compatible': 'nginx',
-  'textgen-webui': 'nginx',
-  lmstudio: 'nginx',
-  triton: 'nginx',
-};
+/** What the knowledge base knows of each product, from the profiles. */
+export const PRODUCT_FACTS: Readonly<Record<ProductId, ProductFacts>> = Object.fromEntries(
+  PRODUCT_IDS.map((id) => [id, factsOf(profileById(id))]),
+) as Record<ProductId, ProductFacts>;
+
+/** Facts for a product id, falling back to a FastAPI wrapper's when the product is unknown. */
+export function productFacts(product: string | null | undefined): ProductFacts {
+  const profile = product ? profileById(product) : undefined;
+  return PRODUCT_FACTS[profile?.id ?? 'fastapi'];
+}
 
 /**
- * The framework a finding's fingerprint points at: the product itself when the knowledge base has start-up knobs for it,
- * nginx for servers it only knows from the outside, FastAPI (the seed's case) when the product is FastAPI or unknown.
+ * The framework a fix is written for, from the profile: the product itself when its own settings close the hole and the
+ * knowledge base has a start script for it, the proxy (nginx) for a server it knows from the outside, the application
+ * framework the author's code is written in for a wrapper.
  */
+export function frameworkForProduct(product: ProductId): Framework {
+  const { fixedBy } = profileById(product).operation;
+  if (typeof fixedBy === 'object') return fixedBy.app;
+  if (fixedBy === 'own-settings' && isFramework(product) && isServerFramework(product)) return product;
+  return 'nginx';
+}
+
+/** The framework a finding's fingerprint points at; a FastAPI app's when the product is unknown. */
 export function frameworkForFinding(finding: Partial<FindingLike> | null | undefined): Framework {
-  const product = finding?.server?.product ?? null;
-  return (product && PRODUCT_TO_FRAMEWORK[product]) || 'fastapi';
+  const profile = profileById(finding?.server?.product ?? '');
+  return profile ? frameworkForProduct(profile.id) : 'fastapi';
 }

@@ -19,7 +19,7 @@ export {
   isRuleId, remediationFor, remediationForRules, typicalFindingRoute, type RemediationOptions,
 } from './remediation.js';
 export { coverageTableMarkdown, renderExplanationMarkdown, renderExplanationText, renderRemediationMarkdown, renderRemediationText, ruleHelp } from './markdown.js';
-export { renderSeedApp, seedContext, type SeedAppOptions, type SeedFramework } from './seed.js';
+export { renderTutorialWrapperApp, tutorialWrapperContext, type TutorialWrapperAppOptions, type TutorialWrapperFramework } from './tutorial-wrapper.js';
 export {
   FIX_MIN_CONFIDENCE, chooseFramework, stackFixFor, suggestRemediationCommand, withStackFixes, type FixCommand, type FrameworkChoice, type ServerIdentity,
 } from './stack-fix.js';

@@ -1,5 +1,5 @@
 // Markdown and plain-text renderings of explanations and snippets (pure).
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { FRAMEWORK_INFO } from './frameworks.js';
 import { explainRule } from './explain.js';

@@ -3,6 +3,10 @@ import type { RuleId } from '../engine/types.js';
 import type { AppFeature } from './templates/features.js';
 import type { ProxyFeature, RouteFamily } from './templates/proxy.js';
 import type { ServerAspect } from './templates/servers.js';
+import type { check, curl, keyHeaderArg } from './curl.js';
+import type { sq } from './context.js';
+import type { COMMON_LINKS } from './references.js';
+import type * as common from './rules/common.js';
 import type { AppFramework, Link, ManualCheck, ProxyFramework, RemediationContext, ServerFramework } from './types.js';
 
 export interface ServerFix {
@@ -14,13 +18,66 @@ export interface ServerFix {
   notes?: string[];
 }
 
+/** The helpers a rule's manual checks are written with, handed in by the knowledge base (src/knowledge/rules/kit.ts). */
+export interface ManualCheckKit {
+  curl: typeof curl;
+  check: typeof check;
+  sq: typeof sq;
+  keyHeaderArg: typeof keyHeaderArg;
+  refusedWithoutKey: typeof common.refusedWithoutKey;
+  emptyHeader: typeof common.emptyHeader;
+  placeholderHeader: typeof common.placeholderHeader;
+  hugeLimitBody: typeof common.hugeLimitBody;
+  bodyWithPrompt: typeof common.bodyWithPrompt;
+  b64url: typeof common.b64url;
+  /** The exposed route fetched without credentials, and what a fixed server answers. */
+  openRouteCheck(ctx: RemediationContext, expect: string): ManualCheck[];
+  /** A grep for the chat-template markers Gatecrash looks for in output. */
+  MARKER_GREP: string;
+}
+
+/** The helpers a rule's fix is written with, handed in by the knowledge base. */
+export interface FixKit {
+  ALL_APPS: AppFramework[];
+  keyedStart: typeof common.keyedStart;
+  withAspects: typeof common.withAspects;
+  ollamaBehindProxy: typeof common.ollamaBehindProxy;
+  /** The sentence every auth fix ends with for servers that keep routes open even with a key. */
+  NOT_LOOPBACK_NOTE: string;
+}
+
+/** A link of the knowledge base's common list (by name), or any other. */
+export type LinkRef = keyof typeof COMMON_LINKS | Link;
+
+/** The fix as a rule family writes it: framework-independent detail after the catalog's remediation line, and per-framework parts. */
+export type FixParts = Omit<RuleKnowledge['fix'], 'summary'> & {
+  /** The sentences that follow the catalog's remediation line in the fix's one-paragraph form. */
+  detail: string;
+};
+
+/**
+ * A rule's long form as its family module (src/engine/rules/<family>/index.ts) writes it. Sentences the catalog already
+ * holds are not repeated: the knowledge base opens `what` with the catalog's summary and the fix with its remediation line.
+ */
+export interface RuleExplanation {
+  /** The sentences that follow the catalog's summary: what the weakness is, concretely. */
+  what: string;
+  why: string;
+  howProved: string[];
+  falsePositives: string[];
+  manualChecks(ctx: RemediationContext, kit: ManualCheckKit): ManualCheck[];
+  relatedCwe?: string[];
+  links?: LinkRef[];
+  fix(kit: FixKit): FixParts;
+}
+
 export interface RuleKnowledge {
   rule: RuleId;
-  /** What the weakness is, in two or three sentences. */
+  /** What the weakness is, in two or three sentences (the catalog's summary first). */
   what: string;
   /** Why it matters: what an attacker gains, what it costs. */
   why: string;
-  /** How Gatecrash proves it (CHECKS.md's method, in words). */
+  /** How Gatecrash proves it: what the rule's check does, in words. */
   howProved: string[];
   /** When a finding may be wrong, or right for a reason worth knowing. */
   falsePositives: string[];
@@ -30,7 +87,7 @@ export interface RuleKnowledge {
   relatedCwe?: string[];
   links?: Link[];
   fix: {
-    /** The fix in one paragraph, framework-independent. */
+    /** The fix in one paragraph, framework-independent (the catalog's remediation line first). */
     summary: string;
     app?: { frameworks: AppFramework[]; features: AppFeature[]; focus: string; notes?: string[] };
     wrapper?: { features: AppFeature[]; focus: string; notes?: string[] };

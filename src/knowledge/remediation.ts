@@ -1,5 +1,5 @@
 // Remediation snippets: one rule (or several) on one framework, filled from a context, with apply and verify steps.
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { applyOverrides, defaultContext } from './context.js';
 import { rescanCommand, ruleStatusCommand } from './curl.js';
@@ -15,12 +15,13 @@ import type { AppFeature, AppRenderInput, ModelCall } from './templates/features
 import { appRoute } from './templates/features.js';
 import { renderFlask } from './templates/flask.js';
 import { renderNginx } from './templates/nginx.js';
-import { ROUTE_FAMILIES, denyRoutes, type DenyRoute, type ProxyFeature, type RouteFamily } from './templates/proxy.js';
+import { denyRoutes, routeFamilies, type DenyRoute, type ProxyFeature, type RouteFamily } from './templates/proxy.js';
 import { renderServerScript, type ServerAspect } from './templates/servers.js';
 import { renderStarlette } from './templates/starlette.js';
 import { renderWrapper } from './templates/wrapper.js';
 import type { AppFramework, FindingLike, Framework, ProxyFramework, RemediationContext, RemediationSnippet, ServerFramework } from './types.js';
 import { FRAMEWORKS } from './types.js';
+import { profileById } from '../engine/profiles/index.js';
 
 /** A rule id the catalog does not know. */
 export class UnknownRuleError extends Error {
@@ -81,7 +82,7 @@ export function defaultFrameworkFor(rule: RuleId, finding?: Partial<FindingLike>
 }
 
 export interface RemediationOptions {
-  /** How the generated app calls the model (app frameworks and wrapper). Default: the seed's transformers code. */
+  /** How the generated app calls the model (app frameworks and wrapper). Default: the tutorial's transformers code. */
   model?: ModelCall;
 }
 
@@ -91,12 +92,11 @@ const RULE_ROUTE_FAMILY: Partial<Record<RuleId, RouteFamily>> = {
   'exposure.prompt-data': 'promptData',
   'llm.system-prompt-exposure': 'template',
 };
-const LISTING_PATH: Record<string, string> = {
-  ollama: '/api/tags', tgi: '/info', sglang: '/get_model_info', koboldcpp: '/api/v1/model',
-};
-const VERSION_PATH: Record<string, string> = {
-  vllm: '/version', tgi: '/info', ollama: '/api/version', llamacpp: '/props', koboldcpp: '/api/extra/version',
-};
+/** Where a product lists its models, beside the OpenAI list every other one answers: its profile's first own list. */
+function listingPath(product: string): string {
+  const own = profileById(product)?.modelSources?.find((s) => s.path !== '/v1/models');
+  return own?.path ?? '/v1/models';
+}
 
 /**
  * Without a finding, the route a rule is typically found on for the product (vLLM's /invocations for an alternate path,
@@ -106,16 +106,16 @@ export function typicalFindingRoute(rule: RuleId, product: string | null): { pat
   const p = product ?? 'fastapi';
   switch (rule) {
     case 'exposure.model-inventory':
-      return { path: LISTING_PATH[p] ?? '/v1/models', method: 'GET' };
+      return { path: listingPath(p), method: 'GET' };
     case 'exposure.metrics':
       return { path: '/metrics', method: 'GET' };
     case 'exposure.api-docs':
       return { path: p === 'tgi' ? '/api-doc/openapi.json' : p === 'localai' ? '/swagger/index.html' : '/docs', method: 'GET' };
     case 'vuln.known-advisory':
-      return VERSION_PATH[p] ? { path: VERSION_PATH[p]!, method: 'GET' } : null;
+      return profileById(p)?.versionPath ? { path: profileById(p)!.versionPath!, method: 'GET' } : null;
     default: {
       const family = RULE_ROUTE_FAMILY[rule];
-      const path = family ? ROUTE_FAMILIES[p]?.[family]?.[0] : undefined;
+      const path = family ? routeFamilies(p)[family]?.[0] : undefined;
       if (!path) return null;
       const get = family === 'promptData' || (family === 'template' && p !== 'tgi');
       return { path: path.replace(/\/$/, ''), method: get ? 'GET' : 'POST' };
@@ -233,7 +233,7 @@ function buildApp(rules: RuleId[], framework: AppFramework | 'wrapper', ctx: Rem
   const deps = dependencies(framework, features, model);
   const apply: string[] = [
     framework === 'wrapper'
-      ? `Save the code as ${file}: it is a complete FastAPI app built around the seed's decorator. Keep require_api_key on every function that calls the model, and put your model call in generate_text.`
+      ? `Save the code as ${file}: it is a complete FastAPI app built around a require_api_key decorator on the model call. Keep require_api_key on every function that calls the model, and put your model call in generate_text.`
       : `Save the code as ${file}: it is a complete app. Put your model call in ${python ? 'generate_text' : 'generateText'} and your other routes next to ${appRoute(ctx)}; the check covers them without further code.`,
     `Install what it imports: ${deps}.`,
     `Create the ${jwt ? 'signing secret' : 'key'} once and keep it in your secret store (never in the code): export ${secretVar}="$(openssl rand -hex 32)"`,
@@ -250,7 +250,7 @@ function buildApp(rules: RuleId[], framework: AppFramework | 'wrapper', ctx: Rem
     framework === 'express'
       ? 'Every request passes through one middleware registered before everything else; an unset key stops the server at start-up.'
       : framework === 'wrapper'
-        ? 'The key check is fail-closed and constant-time, unlike the seed\'s decorator.'
+        ? 'The key check is fail-closed and constant-time, unlike the widely copied decorator that compares with f"Bearer {os.getenv(...)}".'
         : 'The whole app is covered by one check that fails closed at start-up and compares in constant time.',
   ].join(' ');
   return { summary, language: python ? ('python' as const) : ('javascript' as const), file, code, apply, notes, verifyExtra };

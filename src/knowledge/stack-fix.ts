@@ -4,7 +4,8 @@
 // for a FastAPI app), so a guess never chooses: below FIX_MIN_CONFIDENCE the answer is the candidates and how to name one.
 import type { Finding, Fingerprint, RuleId, ScanReport, StackFix } from '../engine/types.js';
 import { contextFromFinding } from './context.js';
-import { FRAMEWORK_INFO, frameworkForFinding, PRODUCT_FACTS } from './frameworks.js';
+import { FRAMEWORK_INFO, frameworkForFinding, productFacts } from './frameworks.js';
+import { profileById } from '../engine/profiles/index.js';
 import { appFocus, applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
 import type { AppFramework, FindingLike, Framework } from './types.js';
 
@@ -31,7 +32,7 @@ export interface FrameworkChoice {
 const GENERIC: Framework[] = ['fastapi', 'flask', 'express', 'starlette', 'nginx', 'caddy'];
 
 const percent = (c: number) => `${Math.round(c * 100)}%`;
-const productName = (product: string) => PRODUCT_FACTS[product]?.name ?? product;
+const productName = (product: string) => (profileById(product) ? productFacts(product).name : product);
 
 /** The framework for a rule on this server, or the candidates and why none was chosen. */
 export function chooseFramework(rule: RuleId, server: ServerIdentity | null): FrameworkChoice {

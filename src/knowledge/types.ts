@@ -91,7 +91,7 @@ export interface RemediationContext {
   upstreamPort: number;
   /** Model id or file for start-up commands. */
   model: string;
-  /** The JSON field carrying the prompt and the one carrying the output (the seed: text → generated). */
+  /** The JSON field carrying the prompt and the one carrying the output (the tutorial's: text → generated). */
   promptField: string;
   outputField: string;
   /** A JSON request body for manual checks (the finding's own when it had one). */

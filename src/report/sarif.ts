@@ -20,11 +20,12 @@
 //   no value a server wrote (which the engine quotes as ⟦…⟧) can become one; control characters are made visible.
 import type { Finding, RuleId, ScanReport, Severity } from '../engine/types.js';
 import { RULE_IDS } from '../engine/types.js';
-import { RULES, type RuleMeta } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
+import { type RuleMeta } from '../engine/rules/define.js';
 import { SECURITY_SEVERITY, exchangeOneLiner, findingSecurityScore, neutralizeControls, pathOf, reasonPhrase } from './format.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
-/** Where Gatecrash lives; the lead may point it elsewhere through `SarifOptions.informationUri`. */
+/** Where Gatecrash lives; an integrator may point it elsewhere through `SarifOptions.informationUri`. */
 export const GATECRASH_INFORMATION_URI = 'https://github.com/gatecrash/gatecrash';
 export const FINGERPRINT_KEY = 'gatecrash/v1';
 

@@ -2,7 +2,20 @@
 // (schemas/scan-report.schema.json). It mirrors src/engine/types.ts exactly; the checks at the bottom fail the build
 // when the two drift apart, so change both together.
 import * as z from 'zod/v4';
-import { FINGERPRINT_SERVER_TEXT, PRODUCT_IDS, RULE_IDS } from '../engine/types.js';
+import {
+  BODY_SHAPE_IDS,
+  CONFIDENCES,
+  DEPTHS,
+  FINGERPRINT_SERVER_TEXT,
+  GRADES,
+  PRODUCT_IDS,
+  ROUTE_ACCESS,
+  ROUTE_KINDS,
+  RULE_IDS,
+  RULE_STATUSES,
+  SEVERITIES,
+  VERDICT_STATUSES,
+} from '../engine/types.js';
 import type {
   CredentialHeader,
   Evidence,
@@ -19,30 +32,16 @@ import type {
 const headers = z.record(z.string(), z.string());
 const nonNegativeInt = z.number().int().min(0);
 
-export const SeveritySchema = z.enum(['critical', 'high', 'medium', 'low', 'info']);
-export const ConfidenceSchema = z.enum(['confirmed', 'firm', 'tentative']);
-export const DepthSchema = z.enum(['quick', 'standard', 'deep']);
+export const SeveritySchema = z.enum(SEVERITIES);
+export const ConfidenceSchema = z.enum(CONFIDENCES);
+export const DepthSchema = z.enum(DEPTHS);
 export const RuleIdSchema = z.enum(RULE_IDS);
 export const ProductIdSchema = z.enum(PRODUCT_IDS);
-export const RuleStatusSchema = z.enum(['fail', 'pass', 'inconclusive', 'skipped', 'error']);
-export const GradeSchema = z.enum(['A', 'B', 'C', 'D', 'F']);
-export const RouteKindSchema = z.enum(['inference', 'metadata', 'management', 'docs', 'health', 'tokenize', 'other']);
-export const RouteAccessSchema = z.enum(['guarded', 'open', 'unknown']);
-export const BodyShapeIdSchema = z.enum([
-  'openai-chat',
-  'openai-completions',
-  'tgi-generate',
-  'ollama-generate',
-  'ollama-chat',
-  'llamacpp-completion',
-  'kobold-generate',
-  'kserve-v2',
-  'tgi-kserve',
-  'triton-generate',
-  'sglang-generate',
-  'wrapper',
-  'template',
-]);
+export const RuleStatusSchema = z.enum(RULE_STATUSES);
+export const GradeSchema = z.enum(GRADES);
+export const RouteKindSchema = z.enum(ROUTE_KINDS);
+export const RouteAccessSchema = z.enum(ROUTE_ACCESS);
+export const BodyShapeIdSchema = z.enum(BODY_SHAPE_IDS);
 
 export const ExchangeRequestSchema = z.object({
   method: z.string(),
@@ -159,7 +158,7 @@ export const SurfaceRouteSchema = z.object({
 });
 
 export const VerdictSchema = z.object({
-  status: z.enum(['complete', 'incomplete', 'unreached']),
+  status: z.enum(VERDICT_STATUSES),
   reasons: z.array(z.string()),
   gradeCap: z.string().optional(),
 });

@@ -1,6 +1,6 @@
 // gatecrash://checks/{rule}: the page of each rule in the catalog (see rule-page.ts for where the text comes from).
 import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import type { RulePageRenderer } from './rule-page.js';
 

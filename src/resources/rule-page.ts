@@ -2,7 +2,7 @@
 // the fix, manual checks and references. The knowledge base (src/knowledge) owns that text; the rule catalog's own
 // page (src/engine/rules.ts, the help SARIF falls back to) stands in for a rule the knowledge base cannot explain.
 // registerCheckResources(server, renderRulePage) takes any other renderer.
-import type { RuleMeta } from '../engine/rules.js';
+import type { RuleMeta } from '../engine/rules/define.js';
 import { explainRule, renderExplanationMarkdown } from '../knowledge/index.js';
 import { defaultRuleHelp } from '../report/sarif.js';
 

@@ -1,6 +1,6 @@
 // list_checks: the rule catalog (ids, severities, mappings, depth). Pure, local.
 import * as z from 'zod/v4';
-import { RULES } from '../engine/rules.js';
+import { RULES } from '../engine/rules/index.js';
 import { defineTool } from './define.js';
 
 /** Declares what an assistant reads; each rule also carries its check, needs and CWE / OWASP / PCI mappings (wire-schema.ts). */

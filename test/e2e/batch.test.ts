@@ -21,7 +21,7 @@ import * as sglang from '../targets/sglang.js';
 import * as textgen from '../targets/textgen-webui.js';
 import * as triton from '../targets/triton.js';
 import * as vllm from '../targets/vllm.js';
-import { compileReportJsonSchema, sarifSchemaPath, validateSarif } from '../report/helpers.js';
+import { compileReportJsonSchema, validateSarif } from '../report/helpers.js';
 import { liveMarkup } from '../report/markdown-live.js';
 
 describe('targets file', () => {
@@ -244,7 +244,7 @@ describe('gatecrash scan --targets over 20 emulators', () => {
       expect(batch.errors[0]!.message).toMatch(/Could not reach/);
       expect(batch.errors[1]!.message).toMatch(/metadata/i);
       expect(`${run.stdout}${run.stderr}`).not.toContain(TEST_KEY);
-      // The open wrapper is the seed's case: proven, in the batch exactly as in a single scan.
+      // The open wrapper is the tutorial's case: proven, in the batch exactly as in a single scan.
       expect(batch.reports[0]!.findings.some((f) => f.rule === 'auth.missing' && f.confidence === 'confirmed')).toBe(true);
       expect(batch.reports[1]!.findings.filter((f) => f.rule === 'auth.missing')).toEqual([]);
     }, 180_000);
@@ -280,7 +280,7 @@ describe('gatecrash scan --targets over 20 emulators', () => {
     expect(invocations).toHaveLength(EMULATORS.length + 2);
     expect(invocations.filter((i) => !i.executionSuccessful).length).toBeGreaterThanOrEqual(2);
     console.log(
-      `SARIF 2.1.0 validation (ajv draft-04, ${sarifSchemaPath().includes('shared') ? '../shared/schemas' : 'vendored'} sarif-schema-2.1.0.json): ${valid ? 'valid' : 'INVALID'}; ` +
+      `SARIF 2.1.0 validation (ajv draft-04, the vendored sarif-schema-2.1.0.json): ${valid ? 'valid' : 'INVALID'}; ` +
         `1 run, ${invocations.length} invocations (2 not scanned), ${sarif.runs[0].results.length} results`,
     );
 

@@ -1,13 +1,13 @@
 import { runCli, type CliRun } from './cli-run.js';
 // The built CLI as a user and a CI job see it: formats, --output, exit codes (also when SARIF is written), usage errors,
-// the rule catalog. Emulated FastAPI wrappers on loopback stand in for the seed's app.
+// the rule catalog. Emulated FastAPI wrappers on loopback stand in for the tutorial's app.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { severityAtLeast } from '../../src/engine/findings.js';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import type { Severity } from '../../src/engine/types.js';
 import { ScanReportSchema } from '../../src/report/schema.js';
 import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';

@@ -1,7 +1,7 @@
 // MCP resources and prompts end to end: the built CLI over stdio, the SDK client, an emulated FastAPI wrapper.
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import { RULE_IDS } from '../../src/engine/types.js';
 import { ScanReportSchema } from '../../src/report/schema.js';
 import { KEYED, startFastapiWrapper } from '../targets/fastapi-wrapper.js';

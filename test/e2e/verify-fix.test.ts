@@ -1,5 +1,5 @@
 // verify_fix end to end: the built CLI as an MCP server over stdio (SDK client), and `gatecrash verify` as a process.
-// A scan of the seed's open wrapper, then verification against the unchanged target (every finding still-failing) and
+// A scan of the tutorial's open wrapper, then verification against the unchanged target (every finding still-failing) and
 // against its fixed twin (key checked before routing, docs off: every finding fixed); errors are sentences, never throws.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Issue 3's table: every emulated server, open and keyed. The cheap phase must name the product (and the version where
+// The fingerprint table: every emulated server, open and keyed. The cheap phase must name the product (and the version where
 // the server states it), tell guarded from open routes, stay within 20 requests and send no inference; auth.missing must
 // fire on every open configuration with the product's own body shape and never on a keyed one.
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,11 +9,13 @@ import * as fastapi from '../targets/fastapi-wrapper.js';
 import * as koboldcpp from '../targets/koboldcpp.js';
 import * as litellm from '../targets/litellm.js';
 import * as llamacpp from '../targets/llamacpp.js';
+import * as lmdeploy from '../targets/lmdeploy.js';
 import * as lmstudio from '../targets/lmstudio.js';
 import * as localai from '../targets/localai.js';
 import * as ollama from '../targets/ollama.js';
 import * as openai from '../targets/openai-compatible.js';
 import * as sglang from '../targets/sglang.js';
+import * as tabbyapi from '../targets/tabbyapi.js';
 import * as textgen from '../targets/textgen-webui.js';
 import * as tgi from '../targets/tgi.js';
 import * as triton from '../targets/triton.js';
@@ -57,6 +59,16 @@ const rows: Row[] = [
   { product: 'lmstudio', config: 'keyed', start: () => lmstudio.startLmstudio(lmstudio.KEYED), version: null, guarded: true },
   { product: 'triton', config: 'open', start: () => triton.startTriton(triton.OPEN), version: '2.50.0', guarded: false },
   { product: 'triton', config: 'keyed', start: () => triton.startTriton(triton.KEYED), version: '2.50.0', guarded: true },
+  // Open, its /props imitates llama.cpp's; keyed, only the OpenAPI document (open with keys) names it.
+  { product: 'tabbyapi', config: 'open', start: () => tabbyapi.startTabbyapi(tabbyapi.OPEN), version: null, guarded: false },
+  { product: 'tabbyapi', config: 'keyed', start: () => tabbyapi.startTabbyapi(tabbyapi.KEYED), version: null, guarded: true },
+  { product: 'tabbyapi', config: 'keyed, inline model loading', start: () => tabbyapi.startTabbyapi({ ...tabbyapi.KEYED, inlineModelLoading: true }), version: null, guarded: true },
+  { product: 'lmdeploy', config: 'open', start: () => lmdeploy.startLmdeploy(lmdeploy.OPEN), version: null, guarded: false },
+  { product: 'lmdeploy', config: 'keyed', start: () => lmdeploy.startLmdeploy(lmdeploy.KEYED), version: null, guarded: true },
+  // 0.12.2–0.15.x refuse every path like SGLang: /redoc, open, tells them apart.
+  { product: 'lmdeploy', config: 'keyed 0.15', start: () => lmdeploy.startLmdeploy({ ...lmdeploy.KEYED, version: '0.15.0' }), version: null, guarded: true },
+  // Up to 0.12.1 the key is a route dependency: a body-less GET cannot tell guarded from open.
+  { product: 'lmdeploy', config: 'keyed 0.12.1', start: () => lmdeploy.startLmdeploy({ ...lmdeploy.KEYED, version: '0.12.1' }), version: null, guarded: true },
 ];
 
 const started: RunningTarget[] = [];

@@ -1,5 +1,5 @@
-// Fingerprinting from hand-built cheap-phase signals: each of the 13 products open and keyed, imitators, LiteLLM fronting
-// a backend, hints, versions, model ids and families. Every answer below follows ../shared/spec/TARGETS.md.
+// Fingerprinting from hand-built cheap-phase signals: every product open and keyed, imitators, LiteLLM fronting a backend,
+// hints, versions, model ids and families. Every answer below follows docs/servers/<product>.md.
 import { describe, expect, it } from 'vitest';
 import { PRODUCT_IDS, type Exchange, type ProductId, type Signals } from '../../src/engine/types.js';
 import { cheapPhasePaths, profileById } from '../../src/engine/profiles/index.js';
@@ -65,12 +65,12 @@ function openapiDoc(paths: string[], title = 'FastAPI', extra: Record<string, un
   return { status: 200, body: { openapi: '3.1.0', info: { title, version: '0.1.0' }, paths: p, ...extra } };
 }
 
-// ---------- the servers, as TARGETS.md describes them ----------
+// ---------- the servers, as docs/servers/<product>.md describe them ----------
 
 const MISTRAL_V02 = 'mistralai/Mistral-7B-Instruct-v0.2';
 const MISTRAL_V03 = 'mistralai/Mistral-7B-Instruct-v0.3';
 
-// FastAPI wrapper (the seed): uvicorn, {"detail"} errors, /openapi.json on, POST /generate only.
+// the tutorial's FastAPI wrapper: uvicorn, {"detail"} errors, /openapi.json on, POST /generate only.
 const fastapiOpen = signalsFor(table({ '/openapi.json': openapiDoc(['/generate']), '/generate': FASTAPI_405 }, FASTAPI_404), {
   givenPath: '/generate',
   serverHeader: 'uvicorn',
@@ -310,6 +310,49 @@ const tritonKeyedMetadata = signalsFor(
   table({ '/v2': { status: 403, body: { error: "This API is restricted, expecting header 'triton-key'" } } }, { status: 400, body: { error: 'Malformed request' } }),
 );
 
+// TabbyAPI: open (disable_auth), /props imitates llama.cpp's and the list says owned_by=tabbyAPI; keyed, every route but
+// health, service info and the docs refuses with FastAPI detail bodies, and the OpenAPI document names its routes.
+const TABBY_MODEL = 'Mistral-7B-Instruct-v0.3-exl3';
+const tabbyDoc = openapiDoc(['/v1/chat/completions', '/v1/completions', '/v1/model/load', '/v1/auth/permission', '/v1/token/encode', '/v1/template/switch', '/health'], 'TabbyAPI');
+const tabbyapiOpen = signalsFor(
+  table(
+    {
+      '/openapi.json': tabbyDoc,
+      '/v1/models': openAiModels([{ id: TABBY_MODEL, object: 'model', created: 1, owned_by: 'tabbyAPI', logging: null, parameters: null }]),
+      '/props': { status: 200, body: { total_slots: 256, chat_template: MISTRAL_V1_TEMPLATE, default_generation_settings: { n_ctx: 32768 } } },
+    },
+    FASTAPI_404,
+  ),
+  { serverHeader: 'uvicorn' },
+);
+const tabbyapiKeyed = signalsFor(
+  table({ '/openapi.json': tabbyDoc }, (path) => (['/v1/models', '/props'].includes(path) ? { status: 401, body: { detail: 'Please provide an API key' } } : FASTAPI_404)),
+  { serverHeader: 'uvicorn' },
+);
+
+// LMDeploy: open, owned_by=lmdeploy with root and permission, Swagger UI at /; keyed 0.16, a flat OpenAI-style error on
+// every path but /health…, /docs…, /redoc…; keyed 0.12.2–0.15.x, SGLang's {"error":"Unauthorized"} but /redoc open.
+const LMDEPLOY_MODEL = 'internlm/internlm2_5-7b-chat';
+const swaggerUi: FakeAnswer = { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: "<script>const ui = SwaggerUIBundle({ url: '/openapi.json' })</script>" };
+const lmdeployOpen = signalsFor(
+  table(
+    {
+      '/': swaggerUi,
+      '/openapi.json': openapiDoc(['/v1/chat/completions', '/v1/encode', '/pooling', '/get_ppl', '/is_sleeping', '/generate']),
+      '/v1/models': openAiModels([{ id: LMDEPLOY_MODEL, object: 'model', owned_by: 'lmdeploy', root: LMDEPLOY_MODEL, parent: null, permission: [{ object: 'model_permission' }] }]),
+      '/redoc': { status: 200, headers: { 'content-type': 'text/html' }, body: '<redoc spec-url="/openapi.json"></redoc>' },
+    },
+    FASTAPI_404,
+  ),
+  { serverHeader: 'uvicorn' },
+);
+const lmdeployFlat401: FakeAnswer = { status: 401, body: { object: 'error', message: 'Invalid API key', type: 'authentication_error', param: null, code: 401 } };
+const lmdeployKeyed = signalsFor((path) => (/^\/(health|docs|redoc)/.test(path) ? FASTAPI_404 : lmdeployFlat401), { serverHeader: 'uvicorn' });
+const lmdeploy015Keyed = signalsFor(
+  (path) => (path === '/redoc' ? { status: 200, headers: { 'content-type': 'text/html' }, body: '<redoc></redoc>' } : /^\/health/.test(path) ? FASTAPI_404 : vllmUnauthorized),
+  { serverHeader: 'uvicorn' },
+);
+
 interface Case {
   name: string;
   signals: Signals;
@@ -378,6 +421,11 @@ const CASES: Case[] = [
   { name: 'Triton, open', signals: tritonOpen, product: 'triton', version: '2.41.0' },
   { name: 'Triton, model-repository group restricted', signals: tritonKeyedRepoOnly, product: 'triton', version: '2.41.0' },
   { name: 'Triton, metadata group restricted', signals: tritonKeyedMetadata, product: 'triton', version: null },
+  { name: 'TabbyAPI, auth disabled (its /props imitates llama.cpp)', signals: tabbyapiOpen, product: 'tabbyapi', version: null, family: 'mistral', model: TABBY_MODEL },
+  { name: 'TabbyAPI, keyed', signals: tabbyapiKeyed, product: 'tabbyapi', version: null },
+  { name: 'LMDeploy, open', signals: lmdeployOpen, product: 'lmdeploy', version: null, model: LMDEPLOY_MODEL },
+  { name: 'LMDeploy 0.16, keyed', signals: lmdeployKeyed, product: 'lmdeploy' },
+  { name: 'LMDeploy 0.15, keyed (refused like SGLang, /redoc open)', signals: lmdeploy015Keyed, product: 'lmdeploy' },
 ];
 
 describe('served through a proxy', () => {

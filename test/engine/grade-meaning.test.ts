@@ -1,6 +1,6 @@
 // What each grade means in practice (README "Scoring"), one target per letter: the grade is what a security engineer
 // would call it. A keyed gateway that throttles wrong keys is A; the same with metrics open to anyone is B; a keyed wrapper
-// that never throttles wrong keys is C; the seed-shaped open POST /generate is D (a stranger can use the model); Ollama with
+// that never throttles wrong keys is C; the tutorial-shaped open POST /generate is D (a stranger can use the model); Ollama with
 // its management routes open is F (a stranger can manage the server); a scan cut short has no grade.
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
@@ -27,9 +27,9 @@ const ROWS: Row[] = [
   { grade: 'A', target: 'keyed gateway, wrong keys throttled', start: () => startThrottleGateway(THROTTLES_AFTER_FIVE), path: '/v1/chat/completions', worst: null, gate: 0 },
   { grade: 'B', target: 'the same, /metrics open', start: () => startThrottleGateway({ ...THROTTLES_AFTER_FIVE, openMetrics: true }), path: '/v1/chat/completions', worst: 'low', gate: 0 },
   { grade: 'C', target: 'keyed FastAPI wrapper, wrong keys never throttled', start: () => startFastapiWrapper(WRAPPER_KEYED), path: '/generate', worst: 'medium', gate: 0 },
-  { grade: 'D', target: "the seed's open POST /generate", start: () => startFastapiWrapper(WRAPPER_OPEN), path: '/generate', worst: 'high', gate: 1 },
+  { grade: 'D', target: "the tutorial's open POST /generate", start: () => startFastapiWrapper(WRAPPER_OPEN), path: '/generate', worst: 'high', gate: 1 },
   { grade: 'F', target: 'Ollama, management routes open', start: () => startOllama(OLLAMA_OPEN), path: '/api/generate', worst: 'critical', gate: 1 },
-  { grade: null, target: "the seed's open POST /generate, --budget 3", start: () => startFastapiWrapper(WRAPPER_OPEN), path: '/generate', options: { budget: 3 }, worst: null, gate: 2 },
+  { grade: null, target: "the tutorial's open POST /generate, --budget 3", start: () => startFastapiWrapper(WRAPPER_OPEN), path: '/generate', options: { budget: 3 }, worst: null, gate: 2 },
 ];
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];

@@ -1,5 +1,5 @@
-// Profiles as data: every product has one, routes are well-formed, management routes are the ones TARGETS.md and CHECKS.md
-// name, the cheap phase stays small, and the model-family / Mistral template helpers behave as TARGETS.md describes.
+// Profiles as data: every product has one, routes are well-formed, management routes are the ones docs/servers/
+// names, the cheap phase stays small, and the model-family / Mistral template helpers behave as docs/chat-templates.md describes.
 import { describe, expect, it } from 'vitest';
 import { PRODUCT_IDS, type Exchange, type Signals } from '../../src/engine/types.js';
 import { ALL_PROFILES, cheapPhasePaths, profileById, profileSpecificity } from '../../src/engine/profiles/index.js';
@@ -10,6 +10,7 @@ import {
   mistralTokenizerGeneration,
 } from '../../src/engine/surface/model-family.js';
 import { refusalShape } from '../../src/engine/surface/signals-read.js';
+import { PRODUCT_FACTS, frameworkForProduct, isServerFramework } from '../../src/knowledge/frameworks.js';
 
 function res(status: number, body: unknown, headers: Record<string, string> = {}) {
   return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), truncated: false, latencyMs: 1 };
@@ -32,7 +33,17 @@ describe('profile catalogue', () => {
     expect(profileById('nginx')).toBeUndefined();
   });
 
-  it('default ports follow TARGETS.md', () => {
+  it('a profile whose own settings close a hole has a start script in the knowledge base; every product has its facts', () => {
+    for (const p of ALL_PROFILES) {
+      if (p.operation.fixedBy === 'own-settings') expect(isServerFramework(frameworkForProduct(p.id)), p.id).toBe(true);
+      expect(PRODUCT_FACTS[p.id].port, p.id).toBe(p.defaultPort);
+    }
+    expect(frameworkForProduct('tabbyapi')).toBe('nginx');
+    expect(frameworkForProduct('lmdeploy')).toBe('nginx');
+    expect(frameworkForProduct('node-http')).toBe('express');
+  });
+
+  it('default ports follow docs/servers/', () => {
     const ports = Object.fromEntries(ALL_PROFILES.map((p) => [p.id, p.defaultPort]));
     expect(ports).toMatchObject({
       fastapi: 8000, vllm: 8000, tgi: 3000, ollama: 11434, llamacpp: 8080, sglang: 30000, litellm: 4000,
@@ -73,7 +84,7 @@ describe('profile catalogue', () => {
     for (const p of ALL_PROFILES) for (const r of p.metadataRoutes) if (r.method !== 'GET') expect(generation.has(r.path), `${p.id} ${r.path}`).toBe(false);
   });
 
-  it('management routes include every one CHECKS.md names', () => {
+  it('management routes include every one docs/servers/ names', () => {
     const has = (id: string, method: string, path: string) =>
       expect(profileById(id)!.managementRoutes.some((r) => r.method === method && r.path === path), `${id} ${method} ${path}`).toBe(true);
     for (const p of ['/api/pull', '/api/push', '/api/create', '/api/copy', '/api/blobs/{digest}']) has('ollama', 'POST', p);
@@ -93,7 +104,7 @@ describe('profile catalogue', () => {
     has('textgen-webui', 'POST', '/v1/internal/model/load');
   });
 
-  it('auth models follow TARGETS.md', () => {
+  it('auth models follow docs/servers/', () => {
     expect(profileById('ollama').auth.none).toBe(true);
     expect(profileById('vllm').auth.headers).toEqual(['Authorization']);
     expect(profileById('vllm').auth.openWithKey).toEqual(expect.arrayContaining(['/invocations', '/version', '/health', '/tokenize']));
@@ -116,9 +127,9 @@ describe('profile catalogue', () => {
     expect(shapeOf('sglang', '/generate')).toBe('sglang-generate');
     expect(shapeOf('vllm', '/invocations')).toBe('openai-chat');
     expect(shapeOf('triton', '/v2/models/{model}/infer')).toBe('kserve-v2');
-    const seed = profileById('fastapi').inferenceRoutes.find((r) => r.path === '/generate');
-    expect(seed).toMatchObject({ shape: 'wrapper' });
-    expect(seed?.promptField).toBeUndefined();
+    const generate = profileById('fastapi').inferenceRoutes.find((r) => r.path === '/generate');
+    expect(generate).toMatchObject({ shape: 'wrapper' });
+    expect(generate?.promptField).toBeUndefined();
   });
 
   it('specificity: fallbacks lose ties, LiteLLM beats what it fronts', () => {
@@ -152,12 +163,12 @@ describe('cheap phase', () => {
     expect(paths.some((p) => p.includes('{'))).toBe(false);
   });
 
-  it('asks every product\'s version source that TARGETS.md lists', () => {
+  it('asks every product\'s version source that docs/servers/ lists', () => {
     expect(paths).toEqual(expect.arrayContaining(['/version', '/info', '/api/version', '/props', '/api/extra/version', '/v2']));
   });
 });
 
-describe('refusal shapes (the 401 table of TARGETS.md)', () => {
+describe('refusal shapes (the 401 table of docs/servers/README.md)', () => {
   it.each([
     [res(401, { error: 'Unauthorized' }), 'error-unauthorized'],
     [res(401, ''), 'empty'],
@@ -259,7 +270,7 @@ describe('model family', () => {
 
 describe('Mistral tokenizer generation', () => {
   it.each([
-    // Rendered prompts, as TARGETS.md writes them.
+    // Rendered prompts, as docs/chat-templates.md writes them.
     ['<s> [INST] Hello [/INST] Fine</s> [INST] Next [/INST]', 'v1'],
     ['<s>[INST] Hello [/INST]Fine</s> [INST] Next [/INST]', 'v1'],
     ['<s>[INST] Hello[/INST] Fine</s>', 'v3'],
@@ -285,7 +296,7 @@ describe('Mistral tokenizer generation', () => {
 });
 
 describe('template leak markers', () => {
-  it('match the control tokens TARGETS.md lists, and nothing else', () => {
+  it('match the control tokens docs/chat-templates.md lists, and nothing else', () => {
     for (const m of ['[INST]', '[/INST]', '[SYSTEM_PROMPT]', '[/SYSTEM_PROMPT]', '[TOOL_CALLS]', '[AVAILABLE_TOOLS]', '[/AVAILABLE_TOOLS]', '[TOOL_RESULTS]', '[/TOOL_RESULTS]', '</s>', '<s>']) {
       expect(TEMPLATE_LEAK_MARKERS.test(`text ${m} more`), m).toBe(true);
     }

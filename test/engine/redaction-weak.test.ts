@@ -3,7 +3,7 @@
 // server's sentence, the rule titles — the credential is hidden where it was sent, and the report says the key is too weak
 // to redact safely. A normal key gets no such notice.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import { scan } from '../../src/engine/scan.js';
 import type { Exchange, ScanReport } from '../../src/engine/types.js';
 import { toJson } from '../../src/report/json.js';

@@ -1,5 +1,5 @@
 import { runCli as runCliQuiet } from '../e2e/cli-run.js';
-// Credentials never appear in any output (CHECKS.md; issue 4): a scan with a key against a server that echoes whatever it
+// Credentials never appear in any output (docs/architecture.md, "Prove, don't guess"): a scan with a key against a server that echoes whatever it
 // is sent, and that accepts the key's derived variants (changed case, query string, prefix), so that the key and every
 // value derived from it travel in requests, responses, headers and evidence. Every output is then searched: the engine's
 // exchanges and report, toJson, toSarif, toMarkdown, the terminal renderer, the built CLI's stdout, stderr and --output file

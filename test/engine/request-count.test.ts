@@ -1,5 +1,5 @@
-// Request economy on a single-route target (issue 8: "≤ 60 requests against a single-route target" at standard depth;
-// issue 2: "≤ 40 requests" for the open case). One inference route, scanned without and with the user's key, through each
+// Request economy on a single-route target (at most 60 requests against a single-route target at standard depth;
+// at most 40 for the open case). One inference route, scanned without and with the user's key, through each
 // way a wrapper guards it. The ceiling holds for the scan with every check, so it is the sum of the catalog's probe sets
 // after sharing and deduplication; the table printed at the end is the closing note's request count per case.
 import { afterAll, describe, expect, it } from 'vitest';

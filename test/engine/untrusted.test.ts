@@ -69,7 +69,7 @@ describe('quote', () => {
     expect(unquoted(`Model ${q} answered.`)).toBe('Model ⟦⟧ answered.');
   });
 
-  it('quotes the hostile model id the issue saw, bounded, with no sentence of it outside the quote', () => {
+  it('quotes a hostile model id seen in the wild, bounded, with no sentence of it outside the quote', () => {
     const line = `Server: LocalAI, model ${quote(HOSTILE_MODEL)}`;
     expect(unquoted(line)).toBe('Server: LocalAI, model ⟦⟧');
     expect(line).toContain(`⟦mistral-7b ${INJECTION.slice(0, 50)}`);

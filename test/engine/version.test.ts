@@ -1,4 +1,4 @@
-// Version parsing and ordering on the strings real servers state (TARGETS.md "Version sources").
+// Version parsing and ordering on the strings real servers state (docs/servers/README.md, "Version sources").
 import { describe, expect, it } from 'vitest';
 import { compareVersions, describeRange, inRange, parseVersion } from '../../src/engine/version.js';
 

@@ -1,6 +1,6 @@
 // Every rule has an explanation and every rule × applicable framework has a snippet; nothing silently missing.
 import { describe, expect, it } from 'vitest';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import { RULE_IDS } from '../../src/engine/types.js';
 import {
   FRAMEWORKS, NotApplicableError, UnknownRuleError, applicableFrameworks, explainRule, remediationFor, renderExplanationMarkdown,
@@ -82,7 +82,7 @@ describe('remediation coverage', () => {
     expect([...used].sort()).toEqual([...FRAMEWORKS].sort());
   });
 
-  it('the seed\'s three fixes exist for auth.missing (fastapi, vllm, wrapper) and the other frameworks the issue names', () => {
+  it('the tutorial\'s three fixes exist for auth.missing (fastapi, vllm, wrapper), and so does every other framework', () => {
     expect(applicableFrameworks('auth.missing')).toEqual([...FRAMEWORKS]);
   });
 
@@ -127,7 +127,7 @@ describe('remediation coverage', () => {
 describe('purity', () => {
   // The engine's pure data (types, rule catalog, advisories and the version order they use) is shared rather than copied:
   // a fix then never recommends a version the scan would still flag. Those modules must stay free of I/O themselves.
-  it('src/knowledge imports nothing but itself, the engine\'s pure data (types, rules, advisories, versions, the untrusted-text rule), and zod', async () => {
+  it('src/knowledge imports nothing but itself, the engine\'s pure data (types, rules, advisories, versions, the untrusted-text rule, the server profiles), and zod', async () => {
     const { readdirSync, readFileSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
     const root = new URL('../../src/knowledge/', import.meta.url).pathname;
@@ -144,7 +144,7 @@ describe('purity', () => {
     for (const f of files) {
       const specs = [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
       for (const s of specs) {
-        const ok = s === 'zod/v4' || (s.startsWith('.') && !/\/(tools|report|server|cli)\b/.test(s) && (!s.includes('/engine/') || /\/engine\/(types|rules|advisories|version|untrusted|untrusted-markdown)\.js$/.test(s)));
+        const ok = s === 'zod/v4' || (s.startsWith('.') && !/\/(tools|report|server|cli)\b/.test(s) && (!s.includes('/engine/') || /\/engine\/(types|rules\/index|profiles\/index|advisories|version|untrusted|untrusted-markdown)\.js$/.test(s)));
         expect(ok, `${f} imports ${s}`).toBe(true);
       }
     }
@@ -152,10 +152,33 @@ describe('purity', () => {
 
   it('the engine modules the knowledge shares import only each other\'s types', async () => {
     const { readFileSync } = await import('node:fs');
-    for (const name of ['advisories', 'version', 'rules', 'untrusted', 'untrusted-markdown']) {
+    const { readdirSync } = await import('node:fs');
+    // The rule registry and every family's pure half (index.ts: catalog and explanation); never a family's check.ts.
+    const families = readdirSync(new URL('../../src/engine/rules/', import.meta.url), { withFileTypes: true }).filter((d) => d.isDirectory());
+    const shared = ['advisories', 'version', 'rules/index', 'rules/define', 'untrusted', 'untrusted-markdown', ...families.map((d) => `rules/${d.name}/index`)];
+    for (const name of shared) {
       const text = readFileSync(new URL(`../../src/engine/${name}.ts`, import.meta.url), 'utf8');
       const specs = [...text.matchAll(/^\s*import\s+(type\s+)?[^'"]*from\s+'([^']+)'/gm)].map((m) => ({ typeOnly: Boolean(m[1]), spec: m[2]! }));
-      for (const { typeOnly, spec } of specs) expect(typeOnly || /^\.\/(types|rules|version|advisories|untrusted|untrusted-markdown)\.js$/.test(spec), `${name}.ts imports ${spec}`).toBe(true);
+      const pure = /^(\.\/|\.\.\/)*(types|version|advisories|untrusted|untrusted-markdown|define|[a-z-]+\/index)\.js$/;
+      for (const { typeOnly, spec } of specs) expect(typeOnly || pure.test(spec), `${name}.ts imports ${spec}`).toBe(true);
+    }
+  });
+
+  it('the server profiles, which the knowledge reads, import only each other, the signal readers, JSON parsing and the untrusted-text rule', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = new URL('../../src/engine/profiles/', import.meta.url);
+    const modules = [
+      ...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, dir)),
+      new URL('../../src/engine/surface/signals-read.ts', import.meta.url),
+      new URL('../../src/engine/surface/json.ts', import.meta.url),
+    ];
+    for (const url of modules) {
+      const text = readFileSync(url, 'utf8');
+      const specs = [...text.matchAll(/^\s*(?:import|export)\s+(type\s+)?[^'"]*from\s+'([^']+)'/gm)].map((m) => ({ typeOnly: Boolean(m[1]), spec: m[2]! }));
+      for (const { typeOnly, spec } of specs) {
+        const ok = typeOnly || /^\.\/[\w-]+\.js$/.test(spec) || /^\.\.\/(surface\/(signals-read|json)|untrusted)\.js$/.test(spec);
+        expect(ok, `${url.pathname} imports ${spec}`).toBe(true);
+      }
     }
   });
 });

@@ -67,8 +67,8 @@ describe('contextFromFinding', () => {
     })).toEqual({ name: 'Authorization', scheme: 'Bearer' });
     const vllm = contextFromFinding({ rule: 'auth.missing', server: { product: 'vllm', version: null, modelFamily: null } });
     expect([vllm.headerName, vllm.scheme]).toEqual(['Authorization', 'Bearer']);
-    const seed = contextFromFinding({ rule: 'auth.missing', endpoint: { url: 'http://127.0.0.1:8000/generate' } });
-    expect([seed.headerName, seed.scheme]).toEqual(['X-API-Key', null]);
+    const tutorial = contextFromFinding({ rule: 'auth.missing', endpoint: { url: 'http://127.0.0.1:8000/generate' } });
+    expect([tutorial.headerName, tutorial.scheme]).toEqual(['X-API-Key', null]);
   });
 
   it('reuses the finding\'s request body, model and prompt field', () => {

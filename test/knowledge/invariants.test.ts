@@ -2,7 +2,7 @@
 // route covered, no Host-derived paths, and no value from a hostile finding leaking into generated code.
 import { describe, expect, it } from 'vitest';
 import {
-  contextFromFinding, remediationFor, renderSeedApp, type FindingLike, type RemediationSnippet,
+  contextFromFinding, remediationFor, renderTutorialWrapperApp, type FindingLike, type RemediationSnippet,
 } from '../../src/knowledge/index.js';
 import { allSnippets, codeLines, type Rendered } from './helpers.js';
 
@@ -10,9 +10,9 @@ const ALL = allSnippets();
 const by = (pred: (r: Rendered) => boolean): Rendered[] => ALL.filter(pred);
 const where = (r: Rendered): string => `${r.rule} × ${r.framework} (${r.variant})`;
 
-/** A line comparing something key-like with `!=` / `!==` (the seed's `x_api_key != API_KEY`). */
+/** A line comparing something key-like with `!=` / `!==` (the tutorial's `x_api_key != API_KEY`). */
 const KEY_INEQUALITY = /(!==?|<>).*(key|token|secret|digest|credential|expected|authorization)|(key|token|secret|digest|credential|expected|authorization).*(!==?|<>)/i;
-/** The seed's fail-open default: an unset variable becomes "" (or any default) and is then the key. */
+/** The tutorial wrapper's fail-open default: an unset variable becomes "" (or any default) and is then the key. */
 const KEY_DEFAULT = /(getenv|environ\.get|process\.env\[[^\]]+\]|process\.env\.\w+)\s*\(?\s*("[^"]*(KEY|SECRET|TOKEN|PASSWORD)[^"]*"|'[^']*(KEY|SECRET|TOKEN|PASSWORD)[^']*')?\s*,\s*(""|'')|\b\w*(KEY|SECRET|TOKEN)\w*\s*(\?\?|\|\|)\s*(''|"")/i;
 
 describe('Python app snippets (FastAPI, Starlette, Flask, wrapper)', () => {
@@ -198,16 +198,16 @@ describe('values from a scanned server never reach generated code unchecked', ()
   });
 });
 
-describe('the seed app rendered for tests', () => {
-  it('is the seed\'s POST /generate {"text"} → {"generated"}, keyed on MISTRAL_API_KEY, with an injectable model call', () => {
+describe('the tutorial app rendered for tests', () => {
+  it('is the tutorial\'s POST /generate {"text"} → {"generated"}, keyed on MISTRAL_API_KEY, with an injectable model call', () => {
     for (const fw of ['fastapi', 'starlette', 'flask', 'wrapper'] as const) {
-      const s: RemediationSnippet = renderSeedApp(fw, { model: { kind: 'code', body: 'return "[INST] " + prompt' } });
+      const s: RemediationSnippet = renderTutorialWrapperApp(fw, { model: { kind: 'code', body: 'return "[INST] " + prompt' } });
       expect(s.code).toMatch(/"\/generate"/);
       expect(s.code).toMatch(/"generated"/);
       expect(s.code).toMatch(/require_secret\("MISTRAL_API_KEY"\)/);
       expect(s.code).toContain('def generate_text(prompt: str, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS) -> str:\n    """The model call (injected)."""\n    return "[INST] " + prompt');
     }
-    const express = renderSeedApp('express');
+    const express = renderTutorialWrapperApp('express');
     expect(express.code).toMatch(/app\.post\("\/generate"/);
     expect(express.code).toMatch(/requireSecret\("MISTRAL_API_KEY"\)/);
   });

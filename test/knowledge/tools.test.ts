@@ -17,7 +17,7 @@ const ctx: ToolContext = {
 const Explanation = ExplanationSchema.extend({ markdown: z.string() });
 const Remediation = RemediationSchema.extend({ applicableFrameworks: z.array(FrameworkSchema), markdown: z.string() });
 
-const seedFinding = {
+const tutorialFinding = {
   id: 'GC-0123456789abcdef',
   rule: 'auth.missing',
   check: 'Authentication',
@@ -69,7 +69,7 @@ describe('explain_finding', () => {
   });
 
   it('explains a finding with its own URL, severity and confidence in the manual checks', async () => {
-    const r = await explainFinding.handler({ finding: seedFinding }, ctx);
+    const r = await explainFinding.handler({ finding: tutorialFinding }, ctx);
     const out = Explanation.parse(r.structuredContent);
     expect(out.confidence).toBe('confirmed');
     expect(out.finding?.endpoint).toEqual({ method: 'POST', url: 'http://10.0.0.7:8000/generate' });
@@ -85,11 +85,11 @@ describe('explain_finding', () => {
     const unknown = await explainFinding.handler({ rule: 'auth.nope' }, ctx);
     expect(unknown.isError).toBe(true);
     expect(text(unknown)).toMatch(/Unknown rule "auth\.nope"\. Valid rules: auth\.missing, .*cost\.no-rate-limit\./);
-    const clash = await explainFinding.handler({ rule: 'auth.jwt', finding: seedFinding }, ctx);
+    const clash = await explainFinding.handler({ rule: 'auth.jwt', finding: tutorialFinding }, ctx);
     expect(clash.isError).toBe(true);
     const notAFinding = await explainFinding.handler({ finding: { severity: 'loud' } }, ctx);
     expect(text(notAFinding)).toMatch(/^The finding object is not a Gatecrash finding \(rule: /);
-    const both = await explainFinding.handler({ findingId: 'GC-0123456789abcdef', finding: seedFinding }, ctx);
+    const both = await explainFinding.handler({ findingId: 'GC-0123456789abcdef', finding: tutorialFinding }, ctx);
     expect(text(both)).toBe('Pass findingId or finding, not both.');
     const unknownId = await explainFinding.handler({ findingId: 'GC-ffffffffffffffff' }, ctx);
     expect(text(unknownId)).toMatch(/^No finding GC-ffffffffffffffff in this session's scans or the local scan store\./);
@@ -102,8 +102,8 @@ describe('suggest_remediation', () => {
     expect(suggestRemediation.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
   });
 
-  it('fixes the seed\'s finding in FastAPI by default, at its own path and port', async () => {
-    const r = await suggestRemediation.handler({ finding: seedFinding }, ctx);
+  it('fixes the tutorial\'s finding in FastAPI by default, at its own path and port', async () => {
+    const r = await suggestRemediation.handler({ finding: tutorialFinding }, ctx);
     expect(r.isError).toBeFalsy();
     const out = Remediation.parse(r.structuredContent);
     expect(out.framework).toBe('fastapi');

@@ -1,7 +1,7 @@
-// Every application snippet executed: the seed's vulnerable app (POST /generate {"text"} → {"generated"}) and the seed's own
+// Every application snippet executed: the tutorial's vulnerable app (POST /generate {"text"} → {"generated"}) and the tutorial's own
 // fail-open remediation are scanned under real uvicorn; the knowledge base's fix for every rule those scans failed is rendered
-// for FastAPI, Starlette, Flask, the seed's decorator pattern (wrapper) and Express, written to a temporary folder and run
-// under real uvicorn / Flask's server / Node with a model stub that behaves like the seed's (it concatenates "[INST] …
+// for FastAPI, Starlette, Flask, the tutorial's decorator pattern (wrapper) and Express, written to a temporary folder and run
+// under real uvicorn / Flask's server / Node with a model stub that behaves like the tutorial's (it concatenates "[INST] …
 // [/INST]" and decodes without skipping specials). Then:
 // - with MISTRAL_API_KEY unset, empty, blank or "None" each app refuses to start (non-zero exit, a clear sentence);
 // - with the key set, verifyFix re-runs exactly the failed rules on the same endpoints: every auth and exposure finding is
@@ -14,19 +14,19 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { Exchange, RuleId, ScanOptions, ScanReport } from '../../src/engine/types.js';
-import { applicableFrameworks, chooseFramework, renderSeedApp, type RemediationSnippet, type SeedFramework } from '../../src/knowledge/index.js';
+import { applicableFrameworks, chooseFramework, renderTutorialWrapperApp, type RemediationSnippet, type TutorialWrapperFramework } from '../../src/knowledge/index.js';
 import { gateCode } from '../../src/report/gate.js';
 import { verifyFix, type VerifyResult } from '../../src/verify.js';
 import { binaryAvailable, linkNodeModules, pythonAppCommand, runExpectingExit, startFlask, startNode, tempDir } from './servers.js';
 import { freePort, realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
 
-const SEED_DIR = fileURLToPath(new URL('./seed/', import.meta.url));
+const TUTORIAL_WRAPPER_DIR = fileURLToPath(new URL('./tutorial-wrapper/', import.meta.url));
 const runPython = realServersAvailable(['fastapi', 'uvicorn', 'flask', 'starlette'], 'the executed app snippets (FastAPI, Starlette, Flask, wrapper)');
 const runNode = binaryAvailable(process.execPath, ['--version'], 'the executed Express snippet', 'nodejs');
 const KEY = 'gc-snippet-key-6f1d2c9e8b7a4c3d2e1f0a9b8c7d6e5f';
 const REFUSAL = 'MISTRAL_API_KEY is not set: refusing to start without an API key';
 
-/** The seed's model stub, called the seed's way, so the app under test leaks template markers unless the snippet stops it. */
+/** The tutorial's model stub, called the tutorial's way, so the app under test leaks template markers unless the snippet stops it. */
 const PY_MODEL = {
   kind: 'code' as const,
   body: [
@@ -44,18 +44,18 @@ const engineScan = (input: { url: string; headers?: Record<string, string> }, op
   scan(input, options, { onExchange });
 
 type Runner = 'uvicorn' | 'flask' | 'node';
-const RUNNER: Record<SeedFramework, Runner> = { fastapi: 'uvicorn', starlette: 'uvicorn', wrapper: 'uvicorn', flask: 'flask', express: 'node' };
-const FRAMEWORKS: SeedFramework[] = ['fastapi', 'starlette', 'flask', 'wrapper', 'express'];
+const RUNNER: Record<TutorialWrapperFramework, Runner> = { fastapi: 'uvicorn', starlette: 'uvicorn', wrapper: 'uvicorn', flask: 'flask', express: 'node' };
+const FRAMEWORKS: TutorialWrapperFramework[] = ['fastapi', 'starlette', 'flask', 'wrapper', 'express'];
 
 interface Prior {
   vulnerable: ScanReport;
-  /** The seed's remediation 1 with MISTRAL_API_KEY unset (its key falls back to ""). */
+  /** The tutorial's remediation 1 with MISTRAL_API_KEY unset (its key falls back to ""). */
   failOpen: ScanReport;
   rules: RuleId[];
 }
 
 interface App {
-  framework: SeedFramework;
+  framework: TutorialWrapperFramework;
   /** The fix for every failed rule at once: the refusals, the legitimate client, the vulnerable scan verified. */
   snippet: RemediationSnippet;
   dir: string;
@@ -74,7 +74,7 @@ interface App {
   refusals: { value: string | undefined; status: number | null; output: string }[];
 }
 
-async function startApp(framework: SeedFramework, dir: string, env: Record<string, string>, unset: string[] = []): Promise<RealServer> {
+async function startApp(framework: TutorialWrapperFramework, dir: string, env: Record<string, string>, unset: string[] = []): Promise<RealServer> {
   switch (RUNNER[framework]) {
     case 'uvicorn':
       return startUvicorn(dir, 'app:app', env, unset);
@@ -86,7 +86,7 @@ async function startApp(framework: SeedFramework, dir: string, env: Record<strin
 }
 
 /** What the app's own server does with a missing or unusable key: it must exit, not listen. */
-async function refusals(framework: SeedFramework, dir: string): Promise<App['refusals']> {
+async function refusals(framework: TutorialWrapperFramework, dir: string): Promise<App['refusals']> {
   const port = await freePort();
   const out: App['refusals'] = [];
   for (const value of [undefined, '', '   ', 'None', 'undefined']) {
@@ -113,10 +113,10 @@ const post = async (url: string, body: unknown, headers: Record<string, string> 
 /**
  * What verification can say per rule: `fixed`, except where the scanner (rightly) cannot judge — the LLM rules read only
  * output a caller without a key can get, and the fixed route gives none; brute force is never tried against a route that
- * validates the body before the key (the seed's decorator checks the key inside the handler), since a wrong key there could
+ * validates the body before the key (the tutorial's decorator checks the key inside the handler), since a wrong key there could
  * run the model.
  */
-function expectedVerdict(rule: RuleId, framework: SeedFramework): 'fixed' | 'inconclusive' {
+function expectedVerdict(rule: RuleId, framework: TutorialWrapperFramework): 'fixed' | 'inconclusive' {
   if (rule.startsWith('llm.')) return 'inconclusive';
   if (rule === 'auth.brute-force' && framework === 'wrapper') return 'inconclusive';
   return 'fixed';
@@ -130,7 +130,7 @@ const INCONCLUSIVE_WHY: Partial<Record<RuleId, RegExp>> = {
 const TEMPLATE_MARKERS = /\[\/?INST\]|<\/?s>|\[\/?SYSTEM_PROMPT\]/;
 
 describe.runIf(runPython && runNode)('application snippets executed under real servers, verified with the failed rules', () => {
-  const seedServers: RealServer[] = [];
+  const tutorialServers: RealServer[] = [];
   const instances: RealServer[] = [];
   const apps: App[] = [];
   const cleanups: (() => void)[] = [];
@@ -138,10 +138,10 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
 
   beforeAll(async () => {
     const [vulnerable, failOpen] = await Promise.all([
-      startUvicorn(SEED_DIR, 'vulnerable:app'),
-      startUvicorn(SEED_DIR, 'fixed_depends:app', {}, ['MISTRAL_API_KEY']),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'vulnerable:app'),
+      startUvicorn(TUTORIAL_WRAPPER_DIR, 'fixed_depends:app', {}, ['MISTRAL_API_KEY']),
     ]);
-    seedServers.push(vulnerable, failOpen);
+    tutorialServers.push(vulnerable, failOpen);
     const [vReport, fReport] = await Promise.all([scan({ url: `${vulnerable.url}/generate` }), scan({ url: `${failOpen.url}/generate` })]);
     prior = { vulnerable: vReport, failOpen: fReport, rules: [...new Set([...vReport.findings, ...fReport.findings].map((f) => f.rule))] };
 
@@ -149,11 +149,11 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
     for (const framework of FRAMEWORKS) {
       const applicable = prior.rules.filter((r) => applicableFrameworks(r).includes(framework));
       const write = (rules: RuleId[], label: string) => {
-        const snippet = renderSeedApp(framework, { rules, model: framework === 'express' ? JS_MODEL : PY_MODEL });
+        const snippet = renderTutorialWrapperApp(framework, { rules, model: framework === 'express' ? JS_MODEL : PY_MODEL });
         const { dir, remove } = tempDir(`snippet-${framework}-${label}`);
         cleanups.push(remove);
         writeFileSync(join(dir, snippet.file), snippet.code);
-        if (framework !== 'express') copyFileSync(join(SEED_DIR, 'model_stub.py'), join(dir, 'model_stub.py'));
+        if (framework !== 'express') copyFileSync(join(TUTORIAL_WRAPPER_DIR, 'model_stub.py'), join(dir, 'model_stub.py'));
         return { snippet, dir };
       };
       const { snippet, dir } = write(applicable, 'all');
@@ -187,15 +187,15 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
         for (const v of r.verdicts) rows.push(`  ${rule.padEnd(26)} × ${a.framework.padEnd(9)} real ${RUNNER[a.framework].padEnd(7)} ${v.status.padEnd(13)} ${`${sent} req`.padEnd(8)} ${v.reason}`);
       }
     }
-    console.log(`\nApplication snippets, each rule's own snippet verified against the seed scans (${prior.vulnerable.requests.sent} + ${prior.failOpen.requests.sent} requests before):\n${rows.join('\n')}`);
+    console.log(`\nApplication snippets, each rule's own snippet verified against the tutorial scans (${prior.vulnerable.requests.sent} + ${prior.failOpen.requests.sent} requests before):\n${rows.join('\n')}`);
   }, 300_000);
 
   afterAll(async () => {
-    await Promise.all([...seedServers, ...instances].map((s) => s.stop()));
+    await Promise.all([...tutorialServers, ...instances].map((s) => s.stop()));
     for (const c of cleanups) c();
   });
 
-  it('the seed and its own remediation fail the rules the snippets are for', () => {
+  it('the tutorial app and its own remediation fail the rules the snippets are for', () => {
     const rulesOf = (r: ScanReport) => r.findings.map((f) => f.rule);
     expect(rulesOf(prior.vulnerable)).toEqual(expect.arrayContaining(['auth.missing', 'llm.template-leak', 'llm.template-injection', 'exposure.api-docs']));
     expect(rulesOf(prior.failOpen)).toEqual(expect.arrayContaining(['auth.insecure-default-key']));
@@ -234,7 +234,7 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
     expect(report.findings.map((f) => `${f.rule} ${f.severity}/${f.confidence}`), table).not.toContain('auth.brute-force medium/confirmed');
     expect(gateCode(report, 'medium'), `${table}\n${JSON.stringify(report.findings.map((f) => [f.rule, f.severity, f.confidence]))}`).toBe(0);
     // Whatever the fingerprint makes of the fixed app, the remediation picks its own stack or asks; never another product's.
-    const own: Record<SeedFramework, string[]> = { fastapi: ['fastapi'], starlette: ['fastapi', 'starlette'], wrapper: ['fastapi', 'wrapper'], flask: ['flask'], express: ['express'] };
+    const own: Record<TutorialWrapperFramework, string[]> = { fastapi: ['fastapi'], starlette: ['fastapi', 'starlette'], wrapper: ['fastapi', 'wrapper'], flask: ['flask'], express: ['express'] };
     for (const rule of ['auth.missing', 'auth.brute-force'] as const) {
       const choice = chooseFramework(rule, report.fingerprint);
       if (choice.framework) expect(own[framework], `${rule}: ${report.fingerprint.product} ${report.fingerprint.confidence}`).toContain(choice.framework);

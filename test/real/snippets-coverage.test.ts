@@ -1,4 +1,4 @@
-// The closing table of issue 6: every rule × framework the knowledge base has a fix for, and what executed it. The cells
+// The coverage table: every rule × framework the knowledge base has a fix for, and what executed it. The cells
 // are filled by the other snippets-*.test.ts files; this one keeps their claims in one place, checks that no applicable
 // cell is left without an executor, and prints the matrix (the per-cell outcomes are printed by each file).
 import { describe, expect, it } from 'vitest';
@@ -18,8 +18,8 @@ const RUNS_ON: Record<Framework, string> = {
 };
 
 /**
- * Rules a real target here fails before the fix, so the fix is proven with verifyFix (snippets-apps: the seed app and the
- * seed's fail-open fix under uvicorn; snippets-proxies: the Ollama and vLLM emulators). `fixed` = every prior finding proven
+ * Rules a real target here fails before the fix, so the fix is proven with verifyFix (snippets-apps: the tutorial app and the
+ * tutorial's fail-open fix under uvicorn; snippets-proxies: the Ollama and vLLM emulators). `fixed` = every prior finding proven
  * fixed; `judged-with-key` = the re-scan cannot judge it without a key (the fixed route serves no anonymous output), so a
  * direct request with the key proves it; `loopback` = the fix leaves it to loopback clients by design.
  */

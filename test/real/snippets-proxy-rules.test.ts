@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import { scan } from '../../src/engine/scan.js';
 import { RULE_IDS, type RuleId, type RuleStatus } from '../../src/engine/types.js';
 import { applicableFrameworks, nginxTestMainConfig, remediationFor } from '../../src/knowledge/index.js';

@@ -1,8 +1,8 @@
 // Every application snippet of every rule executed, not just printed: for each rule × app framework (FastAPI, Starlette,
-// Flask, the seed's decorator wrapper, Express) the rule's own fix for the seed's app is written to a temporary folder and run
+// Flask, the tutorial's decorator wrapper, Express) the rule's own fix for the tutorial's app is written to a temporary folder and run
 // under its real server (uvicorn, Flask's server, Node; TLS snippets with a throw-away certificate). Each one must refuse
 // to start without its secret, serve the legitimate client, refuse a caller without the credential, and leave a Gatecrash
-// scan with nothing to report for its rule. (snippets-apps.test.ts proves the rules the seed fails with verifyFix; this file
+// scan with nothing to report for its rule. (snippets-apps.test.ts proves the rules the tutorial app fails with verifyFix; this file
 // covers the rules no real target here fails, so that no snippet ships untested.)
 import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,28 +10,28 @@ import { fileURLToPath } from 'node:url';
 import { SignJWT } from 'jose';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import { scan } from '../../src/engine/scan.js';
 import { RULE_IDS, type RuleId, type RuleStatus } from '../../src/engine/types.js';
-import { applicableFrameworks, renderSeedApp, type SeedFramework } from '../../src/knowledge/index.js';
+import { applicableFrameworks, renderTutorialWrapperApp, type TutorialWrapperFramework } from '../../src/knowledge/index.js';
 import { linkNodeModules, runExpectingExit, selfSignedCert, startFlask, startNode, startProcessTcp, tempDir } from './servers.js';
 import { SYSTEM_PYTHON, freePort, pythonMissing, realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
 
-const SEED_DIR = fileURLToPath(new URL('./seed/', import.meta.url));
+const TUTORIAL_WRAPPER_DIR = fileURLToPath(new URL('./tutorial-wrapper/', import.meta.url));
 const run = realServersAvailable(['fastapi', 'uvicorn', 'flask', 'starlette'], 'every app snippet, executed (smoke)');
 /** PyJWT is not among the Debian packages CI installs; the Python JWT snippets run where python3-jwt is present. */
 const noPyJwt = pythonMissing(['jwt']);
 const KEY = 'gc-smoke-key-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const ADMIN_KEY = 'gc-smoke-admin-8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a';
 const JWT_SECRET = 'gc-smoke-jwt-secret-3a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9';
-const APP_FRAMEWORKS: SeedFramework[] = ['fastapi', 'starlette', 'flask', 'wrapper', 'express'];
+const APP_FRAMEWORKS: TutorialWrapperFramework[] = ['fastapi', 'starlette', 'flask', 'wrapper', 'express'];
 const PY_MODEL = { kind: 'code' as const, body: 'from model_stub import load\n\nmodel, tokenizer = load()\ninputs = tokenizer(prompt, return_tensors="pt")\noutput_ids = model.generate(**inputs, max_new_tokens=max_new_tokens)\nreturn tokenizer.decode(output_ids[0], skip_special_tokens=True)' };
 const JS_MODEL = { kind: 'code' as const, body: 'return `[INST] ${prompt} [/INST] Hello! How can I assist you today?`;' };
 const insecureTls = new Agent({ connect: { rejectUnauthorized: false } });
 
 export interface SmokeCell {
   rule: RuleId;
-  framework: SeedFramework;
+  framework: TutorialWrapperFramework;
   server: string;
   executed: boolean;
   why?: string;
@@ -45,7 +45,7 @@ export interface SmokeCell {
   error?: string;
 }
 
-function serverName(framework: SeedFramework, tls: boolean): string {
+function serverName(framework: TutorialWrapperFramework, tls: boolean): string {
   if (framework === 'express') return tls ? 'Node (https)' : 'Node';
   if (framework === 'flask') return tls ? 'Flask (app.run, TLS)' : 'Flask';
   return tls ? 'uvicorn (uvicorn.run, TLS)' : 'uvicorn';
@@ -55,8 +55,8 @@ async function jwt(expiresIn = '1h'): Promise<string> {
   return new SignJWT({ sub: 'smoke' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(JWT_SECRET));
 }
 
-async function smoke(rule: RuleId, framework: SeedFramework): Promise<SmokeCell> {
-  const snippet0 = renderSeedApp(framework, { rules: [rule], model: framework === 'express' ? JS_MODEL : PY_MODEL });
+async function smoke(rule: RuleId, framework: TutorialWrapperFramework): Promise<SmokeCell> {
+  const snippet0 = renderTutorialWrapperApp(framework, { rules: [rule], model: framework === 'express' ? JS_MODEL : PY_MODEL });
   const tls = /TLS_CERT_FILE/.test(snippet0.code);
   const jwtMode = /JWT_SECRET/.test(snippet0.code);
   const cell: SmokeCell = { rule, framework, server: serverName(framework, tls), executed: false };
@@ -66,7 +66,7 @@ async function smoke(rule: RuleId, framework: SeedFramework): Promise<SmokeCell>
   try {
     const port = await freePort();
     // The TLS snippets start their own server on a fixed port: render for a free one.
-    const snippet = tls ? renderSeedApp(framework, { rules: [rule], model: framework === 'express' ? JS_MODEL : PY_MODEL, port }) : snippet0;
+    const snippet = tls ? renderTutorialWrapperApp(framework, { rules: [rule], model: framework === 'express' ? JS_MODEL : PY_MODEL, port }) : snippet0;
     let code = snippet.code;
     if (tls) {
       // Loopback only for the test: the TLS snippets listen on every address, as a public server does.
@@ -75,7 +75,7 @@ async function smoke(rule: RuleId, framework: SeedFramework): Promise<SmokeCell>
       code = code.replaceAll('"0.0.0.0"', '"127.0.0.1"').replaceAll("'0.0.0.0'", "'127.0.0.1'");
     }
     writeFileSync(join(dir, snippet.file), code);
-    if (framework !== 'express') copyFileSync(join(SEED_DIR, 'model_stub.py'), join(dir, 'model_stub.py'));
+    if (framework !== 'express') copyFileSync(join(TUTORIAL_WRAPPER_DIR, 'model_stub.py'), join(dir, 'model_stub.py'));
     else linkNodeModules(dir);
 
     const secretVar = jwtMode ? 'JWT_SECRET' : 'MISTRAL_API_KEY';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { RULE_IDS, type Finding, type ScanReport } from '../../src/engine/types.js';
-import { RULES } from '../../src/engine/rules.js';
+import { RULES } from '../../src/engine/rules/index.js';
 import { ENDPOINTS_BASE_ID, FINGERPRINT_KEY, endpointArtifactUri, toSarif, toSarifJson, type SarifLog } from '../../src/report/sarif.js';
 import { FIXTURES, VENDORED_SARIF_SCHEMA, artifactUris, compileSarifSchema, loadFixture, uploadBlockers, validateSarif } from './helpers.js';
 

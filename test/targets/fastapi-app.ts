@@ -1,6 +1,6 @@
 // A miniature FastAPI/Starlette app under uvicorn, as the FastAPI wrapper and vLLM emulators need it:
 // uvicorn's percent-decoded path, Starlette's routing (405 with `allow`, 307 slash redirects, 404), FastAPI's
-// 422 bodies for pydantic 1 and 2, `/docs`, `/redoc` and an `/openapi.json` generated from the routes (TARGETS.md).
+// 422 bodies for pydantic 1 and 2, `/docs`, `/redoc` and an `/openapi.json` generated from the routes (docs/servers/frameworks.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson, sendText, type EmulatorHandler, type EmulatorRequest } from './harness.js';
 import { isRecord } from './mistral-model.js';
@@ -113,7 +113,7 @@ export function sendValidationError(res: ServerResponse, errors: unknown[]): voi
   sendDetail(res, 422, errors);
 }
 
-/** One pydantic error entry; pydantic 1 and 2 word and order them differently (TARGETS.md, FastAPI section). */
+/** One pydantic error entry; pydantic 1 and 2 word and order them differently (docs/servers/frameworks.md). */
 export function fieldError(pyd: Pydantic, kind: 'missing' | FieldType | 'model', loc: (string | number)[], input: unknown): Record<string, unknown> {
   if (pyd === 1) {
     const v1: Record<string, [string, string]> = {

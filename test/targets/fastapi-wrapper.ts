@@ -1,5 +1,5 @@
-// The seed's FastAPI/uvicorn wrapper around Mistral, in its vulnerable form and in each of the seed's remediations
-// (TARGETS.md "FastAPI / Starlette wrappers"; the seed text in shared/seed). The routing, error shapes and docs come
+// The tutorial's FastAPI/uvicorn wrapper around Mistral, in its vulnerable form and in each of the tutorial's remediations
+// (docs/tutorial-wrapper.md, docs/servers/frameworks.md). The routing, error shapes and docs come
 // from fastapi-app.ts; this file adds the author's code: the prompt model, the handler and the auth they wrote.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstHeader, sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
@@ -18,13 +18,13 @@ import {
 import { mistralReply, TEST_KEY } from './mistral-model.js';
 
 /**
- * - `depends-header`: the seed's fix 1, `x_api_key: str = Header(...)` in a route dependency. Missing header → 422 whose
+ * - `depends-header`: the tutorial's fix 1, `x_api_key: str = Header(...)` in a route dependency. Missing header → 422 whose
  *   `loc` names the header; wrong → 401 `{"detail":"Invalid API key"}`; runs after routing, before body validation.
  * - `api-key-header`: `fastapi.security.APIKeyHeader`: declares a security scheme in OpenAPI; missing or empty → 403
  *   `{"detail":"Not authenticated"}`, wrong → 401.
  * - `middleware`: `@app.middleware("http")` → 401 `{"detail":"Unauthorized"}` before routing, except `publicPaths`
  *   compared with `request.url.path` (Host-header built, so `Host: x/health?` passes as `/health`).
- * - `bearer-decorator`: the seed's fix 3, `auth != f"Bearer {key}"` inside the endpoint, i.e. after body validation.
+ * - `bearer-decorator`: the tutorial's fix 3, `auth != f"Bearer {key}"` inside the endpoint, i.e. after body validation.
  */
 export type WrapperAuthMode = 'none' | 'depends-header' | 'api-key-header' | 'middleware' | 'bearer-decorator';
 
@@ -47,13 +47,13 @@ export interface WrapperAuth {
 export interface FastapiWrapperOptions {
   /** POST inference routes; default `['/generate']`. */
   paths?: string[];
-  /** The prompt field of the pydantic model; default `text` (the seed's `Prompt.text`). */
+  /** The prompt field of the pydantic model; default `text` (the tutorial wrapper's `Prompt.text`). */
   promptField?: string;
   /** Further required body fields. */
   extraFields?: Record<string, FieldType>;
-  /** An optional body field the handler honours as the generation limit; the seed has none (fixed 128). */
+  /** An optional body field the handler honours as the generation limit; the tutorial's app has none (fixed 128). */
   maxTokensField?: string;
-  /** The fixed `max_new_tokens` the handler passes to `model.generate`; default 128 as in the seed. */
+  /** The fixed `max_new_tokens` the handler passes to `model.generate`; default 128 as in the tutorial. */
   maxNewTokens?: number;
   /** Response field; default `generated`. */
   outputField?: string;

@@ -1,5 +1,5 @@
 // Hostile targets: servers that are not LLM servers at all but traps for a scanner — they trickle, stall, flood, bomb,
-// lie about HTTP or reset. Not a real product's behaviour (so not in TARGETS.md): each exists to prove that a scan
+// lie about HTTP or reset. Not a real product's behaviour (so not in docs/servers/): each exists to prove that a scan
 // against it ends by its deadline, costs bounded memory and leaves the MCP server responsive.
 // Everything is generated on the fly; no case allocates more than a few KiB per connection.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';

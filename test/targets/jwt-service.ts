@@ -1,5 +1,5 @@
 // A FastAPI gateway in front of a Mistral model that authenticates with JWTs (PyJWT style), for auth.jwt. Not a product from
-// TARGETS.md: the shape of the in-house gateways teams put in front of vLLM. `HTTPBearer` declares the scheme in OpenAPI and
+// The shape of the in-house gateways teams put in front of vLLM. `HTTPBearer` declares the scheme in OpenAPI and
 // answers a missing header with 403 "Not authenticated"; the author's dependency then decodes the token and answers 401
 // with PyJWT's message and `WWW-Authenticate: Bearer error="invalid_token"`. How it decodes is the flaw under test:
 // - `strict`: jwt.decode(token, SECRET, algorithms=["HS256"]) with exp required — the fixed twin.

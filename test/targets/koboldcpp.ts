@@ -1,9 +1,9 @@
-// KoboldCpp, port 5001: Python's http.server with hand-written routing. Wire facts from TARGETS.md § KoboldCpp.
+// KoboldCpp, port 5001: Python's http.server with hand-written routing. Wire facts: docs/servers/koboldcpp.md.
 // Routes are tested with `self.path.endswith(...)`, and `self.path` is the raw request target (query included),
 // so `/anything/api/v1/generate` reaches the generator while `/api/v1/generate?x=1` reaches nothing.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, countTokens, firstNumber, header, mistralText, openaiLimit, sendRaw } from './emulator-kit-b.js';
+import { TEST_KEY, answerOpenAI, body, countTokens, firstNumber, header, mistralText, openaiLimit, sendRaw } from './emulator-kit.js';
 
 export interface KoboldcppOptions {
   /** `--password`: guards text generation only. */
@@ -20,7 +20,7 @@ export interface KoboldcppOptions {
 export const OPEN: KoboldcppOptions = {};
 export const KEYED: KoboldcppOptions = { password: TEST_KEY };
 
-/** Exact 401 body (TARGETS.md). */
+/** Exact 401 body (docs/servers/koboldcpp.md). */
 export const UNAUTHORIZED_BODY = { detail: { error: 'Unauthorized', msg: 'Authentication key is missing or invalid.', type: 'unauthorized' } };
 
 // A 1×1 transparent PNG: the shape of an image answer without the weight of one.
@@ -91,7 +91,7 @@ export async function startKoboldcpp(options: KoboldcppOptions = {}): Promise<Ru
   const post = (req: EmulatorRequest, res: ServerResponse): void => {
     const p = req.url;
     const ends = (...s: string[]) => s.some((x) => p.endsWith(x));
-    // Image generation, captioning and transcription are never guarded, password or not (TARGETS.md).
+    // Image generation, captioning and transcription are never guarded, password or not (docs/servers/koboldcpp.md).
     if (ends('/sdapi/v1/txt2img', '/sdapi/v1/img2img')) {
       if (!o.imageGen) return json(res, 503, { detail: { msg: 'No image generation model is loaded.', type: 'service_unavailable' } });
       req.markInference(); // an image model ran; no token limit applies

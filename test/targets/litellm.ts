@@ -1,5 +1,5 @@
 // LiteLLM proxy (`litellm --config …`), port 4000: FastAPI with a per-route `user_api_key_auth` dependency.
-// Wire facts from TARGETS.md § LiteLLM proxy. Being a per-route dependency, auth runs after routing:
+// Wire facts: docs/servers/litellm.md. Being a per-route dependency, auth runs after routing:
 // an unknown path is a 404 and a wrong method a 405 even with a master key set.
 import { createHash, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
@@ -18,7 +18,7 @@ import {
   starletteCors,
   starletteUrlPath,
   type RouteDef,
-} from './emulator-kit-b.js';
+} from './emulator-kit.js';
 
 export interface LitellmOptions {
   /** `general_settings.master_key`. Unset = every request is allowed, whatever key it carries. */
@@ -40,7 +40,7 @@ export const KEYED: LitellmOptions = { masterKey: TEST_KEY };
 /** A master key set, but a version with the Host-header bypass. */
 export const KEYED_VULNERABLE: LitellmOptions = { masterKey: TEST_KEY, version: '1.83.0', hostHeaderBug: true };
 
-/** Exact 401 of LiteLLM with no key (TARGETS.md): `code` is the string "401", `param` the string "None". */
+/** Exact 401 of LiteLLM with no key (docs/servers/litellm.md): `code` is the string "401", `param` the string "None". */
 export const NO_KEY_BODY = {
   error: { message: 'Authentication Error, No api key passed in.', type: 'auth_error', param: 'None', code: '401' },
 };
@@ -75,7 +75,7 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
   const version = o.version ?? '1.84.0';
   const models = o.models ?? ['mistral-7b-instruct'];
   const spendLogs: Record<string, unknown>[] = (o.spendLogPrompts ?? ['Draft a reply to the Q3 board minutes for Alice']).map((prompt, i) => ({
-    request_id: `chatcmpl-seed-${i + 1}`,
+    request_id: `chatcmpl-logged-${i + 1}`,
     call_type: 'acompletion',
     api_key: createHash('sha256').update(`sk-other-user-${i}`).digest('hex'),
     spend: 0.00021,
@@ -96,7 +96,7 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
     const key = passedKey(req);
     if (key === o.masterKey) return null; // constant-time upstream
     if (key === '') return NO_KEY_BODY;
-    // Assumption: the message for a wrong key; only the no-key message is pinned by TARGETS.md.
+    // Assumption: the message for a wrong key; only the no-key message is documented.
     return { error: { message: 'Authentication Error, Invalid proxy server token passed. Unable to find token in cache or `LiteLLM_VerificationTokenTable`', type: 'auth_error', param: 'None', code: '401' } };
   };
 

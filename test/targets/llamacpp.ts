@@ -1,5 +1,5 @@
-// llama.cpp's `llama-server` (cpp-httplib), as seen in an early-2025 build and described for newer ones (TARGETS.md
-// "llama.cpp llama-server"). A pre-routing handler echoes Origin, answers every OPTIONS, then checks the key before
+// llama.cpp's `llama-server` (cpp-httplib), as seen in an early-2025 build and described for newer ones
+// (docs/servers/llamacpp.md). A pre-routing handler echoes Origin, answers every OPTIONS, then checks the key before
 // any route is matched; management actions (`POST /props`, slot save/restore/erase, LoRA) are recorded, never run.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstHeader, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
@@ -81,7 +81,7 @@ const sendError = (res: ServerResponse, message: string, type: string) => {
   send(res, code, { error: { code, message, type } });
 };
 
-/** nlohmann::json's parse_error text for the same input (the verbose error TARGETS.md notes). */
+/** nlohmann::json's parse_error text for the same input (the verbose error docs/servers/llamacpp.md notes). */
 function nlohmannParseError(text: string, nodeMessage: string | undefined): string {
   if (text.length === 0) return '[json.exception.parse_error.101] parse error at line 1, column 1: attempting to parse an empty input; check that your input string or stream contains the expected JSON';
   const m = /position (\d+)/.exec(nodeMessage ?? '');

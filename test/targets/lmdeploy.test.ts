@@ -1,7 +1,8 @@
-// The LMDeploy emulator answers as docs/servers/lmdeploy.md says `lmdeploy serve api_server` does, fact by fact, and the
-// draft profile names it from what the cheap phase sees.
+// The LMDeploy emulator answers as docs/servers/lmdeploy.md says `lmdeploy serve api_server` does, fact by fact; the
+// profile names it from what the cheap phase sees, and a scan reports its quirks as findings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cheapPhasePaths } from '../../src/engine/profiles/index.js';
+import { scan } from '../../src/engine/scan.js';
 import { lmdeployProfile } from '../../src/engine/profiles/lmdeploy.js';
 import { sglangProfile } from '../../src/engine/profiles/sglang.js';
 import { vllmProfile } from '../../src/engine/profiles/vllm.js';
@@ -302,7 +303,7 @@ describe('LMDeploy emulator: earlier releases and no keys', () => {
   });
 });
 
-describe('LMDeploy draft profile on the emulator', () => {
+describe('LMDeploy profile on the emulator', () => {
   const detect = async (options: LmdeployOptions, paths: readonly string[] = cheapPhasePaths()) => {
     const signals = await observe(await start(options), paths);
     return {
@@ -325,7 +326,7 @@ describe('LMDeploy draft profile on the emulator', () => {
     expect(c.lmdeploy.confidence).toBeGreaterThan(Math.max(c.sglang, c.vllm));
   });
 
-  it("tells a keyed 0.12.2–0.15.x from SGLang once /redoc is asked (today's cheap phase alone cannot)", async () => {
+  it('tells a keyed 0.12.2–0.15.x from SGLang once /redoc is asked (the cheap phase asks it when every path is refused alike)', async () => {
     const c = await detect({ ...KEYED, version: '0.15.0' }, [...cheapPhasePaths(), '/redoc']);
     expect(c.lmdeploy.signals[0]).toMatch(/GET \/redoc open/);
     expect(c.lmdeploy.confidence).toBeGreaterThan(c.sglang);
@@ -334,5 +335,47 @@ describe('LMDeploy draft profile on the emulator', () => {
   it("names a keyed 0.12.1 from the dependency's refusal next to Swagger UI at the root", async () => {
     const c = await detect({ ...KEYED, version: '0.12.1' });
     expect(c.lmdeploy.confidence, c.lmdeploy.signals.join('; ')).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('LMDeploy scans', () => {
+  const rules = (r: Awaited<ReturnType<typeof scan>>) => [...new Set(r.findings.map((f) => `${f.rule} ${f.endpoint.method} ${new URL(f.endpoint.url).pathname}`))];
+
+  it('a keyed 0.15 is named LMDeploy in a scan: the cheap phase asks /redoc when the first round is refused alike', async () => {
+    const t = await start({ ...KEYED, version: '0.15.0' });
+    const r = await scan({ url: t.url }, { surfaceOnly: true, budget: 20 });
+    expect(r.fingerprint.product, r.fingerprint.signals.join('; ')).toBe('lmdeploy');
+    expect(t.requests.filter((x) => x.method === 'GET' && x.url === '/redoc')).toHaveLength(1);
+  });
+
+  it('on Starlette before 1.0.1, a keyed server is bypassed with a Host of x/health?: auth.host-header', async () => {
+    const t = await start({ ...KEYED, starletteHostBug: true });
+    const r = await scan({ url: t.url }, { depth: 'standard' });
+    expect(r.fingerprint.product).toBe('lmdeploy');
+    expect(rules(r)).toContain('auth.host-header POST /v1/chat/completions');
+    expect(r.findings.some((f) => f.rule === 'auth.missing')).toBe(false);
+  });
+
+  it('on Starlette 1.0.1 the same keyed server has no bypass finding (only the unthrottled wrong keys)', async () => {
+    const t = await start(KEYED);
+    const r = await scan({ url: t.url }, { depth: 'standard' });
+    expect(r.findings.filter((f) => f.rule.startsWith('auth.')).map((f) => f.rule)).toEqual(['auth.brute-force']);
+  });
+
+  it('0.12.1 leaves /pooling open with a key set: auth.alternate-path, a forward pass without credentials', async () => {
+    const t = await start({ ...KEYED, version: '0.12.1' });
+    const r = await scan({ url: t.url }, { depth: 'standard' });
+    expect(r.fingerprint.product).toBe('lmdeploy');
+    expect(rules(r)).toContain('auth.alternate-path POST /pooling');
+    expect(r.findings.some((f) => f.rule === 'auth.missing')).toBe(false);
+  });
+
+  it('never sends GET /terminate (GET is its acting method), even at deep depth with the management routes open', async () => {
+    for (const options of [{ ...KEYED, version: '0.12.1', allowTerminateByClient: true }, { ...KEYED, allowTerminateByClient: true }]) {
+      const t = await start(options);
+      await scan({ url: t.url }, { depth: 'deep' });
+      expect(t.requests.filter((x) => x.url.split('?')[0] === '/terminate' && x.method === 'GET')).toEqual([]);
+      expect(t.managementCount()).toBe(0);
+    }
   });
 });

@@ -1,9 +1,9 @@
-// LM Studio's local server (`lms server start`), port 1234. TARGETS.md pins only: auth off by default, optional
+// LM Studio's local server (`lms server start`), port 1234. docs/servers/lmstudio.md: known are only auth off by default, optional
 // Bearer tokens, `owned_by: "organization_owner"` on /v1/models, and a native REST API under /api/v0.
-// Everything marked ASSUMPTION below is a plausible choice where TARGETS.md says "unknown".
+// Everything marked ASSUMPTION below is a plausible choice where nothing is published.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, header, matchRoute, openaiLimit, type RouteDef } from './emulator-kit-b.js';
+import { TEST_KEY, answerOpenAI, body, header, matchRoute, openaiLimit, type RouteDef } from './emulator-kit.js';
 
 export interface LmstudioOptions {
   /** "Require API token": Bearer tokens accepted on every route (default none = auth off). */

@@ -1,9 +1,9 @@
 // LocalAI, port 8080: a Go (echo) server whose auth middleware runs on every request before routing,
-// so with a key set an unknown path is a 401, not a 404. Wire facts from TARGETS.md § LocalAI; key
+// so with a key set an unknown path is a 401, not a 404. Wire facts: docs/servers/localai.md; key
 // extraction follows LocalAI's core/http/middleware auth (first source present wins).
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, cookie, header, matchRoute, openaiLimit, sendRaw, type RouteDef } from './emulator-kit-b.js';
+import { TEST_KEY, answerOpenAI, body, cookie, header, matchRoute, openaiLimit, sendRaw, type RouteDef } from './emulator-kit.js';
 
 export interface LocalaiOptions {
   /** `--api-keys` / `LOCALAI_API_KEY` (several allowed). Empty = no auth. */
@@ -21,7 +21,7 @@ export interface LocalaiOptions {
 export const OPEN: LocalaiOptions = {};
 export const KEYED: LocalaiOptions = { apiKeys: [TEST_KEY] };
 
-/** Exact 401 body (TARGETS.md), sent with `WWW-Authenticate: Bearer`. */
+/** Exact 401 body (docs/servers/localai.md), sent with `WWW-Authenticate: Bearer`. */
 export const UNAUTHORIZED_BODY = { error: { message: 'An authentication key is required', code: 401, type: 'invalid_request_error' } };
 
 /** Paths that skip auth. `/` is exact; the others are prefixes, as LocalAI's PathWithoutAuth matches them. */
@@ -67,7 +67,7 @@ export async function startLocalai(options: LocalaiOptions = {}): Promise<Runnin
     }
     answerOpenAI(req, res, kind, { model, maxTokens: openaiLimit(b, 16) });
   };
-  // Only {id, object}: LocalAI writes no owned_by (TARGETS.md fingerprint).
+  // Only {id, object}: LocalAI writes no owned_by (docs/servers/localai.md).
   const modelList = (_q: EmulatorRequest, res: ServerResponse) => sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model' })) });
   const html = (title: string) => (_q: EmulatorRequest, res: ServerResponse) =>
     sendRaw(res, 200, `<!DOCTYPE html><html><head><title>${title}</title></head><body></body></html>`, { 'content-type': 'text/html; charset=UTF-8' });

@@ -1,5 +1,5 @@
 // A small Node gateway in front of a Mistral model whose key check is loose, for auth.header-bypass. Not a product from
-// TARGETS.md: the JavaScript shapes of the mistakes CHECKS.md lists, each a one-line bug an author really writes.
+// The JavaScript shapes of the key-handling mistakes the auth rules look for, each a one-line bug an author really writes.
 // - `strict`: `Authorization === \`Bearer ${KEY}\`` — the fixed twin.
 // - `object-key`: the key comes from a config object (`config.apiKey = { value: … }`) and is compared as
 //   `\`Bearer ${config.apiKey}\``, so the expected value is "Bearer [object Object]".

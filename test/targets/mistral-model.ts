@@ -1,8 +1,8 @@
 // The emulated Mistral model shared by the emulators: a deterministic reply, a toy tokenizer with Mistral's control
-// tokens, the V1/V3 chat templates (TARGETS.md "Mistral chat templates"), OpenAI response shapes and SSE/NDJSON writers.
+// tokens, the V1/V3 chat templates (docs/chat-templates.md), OpenAI response shapes and SSE/NDJSON writers.
 import type { ServerResponse } from 'node:http';
 
-/** The seed's own evidence answers "Hello! How can I assist you today?"; the tail makes longer limits visible. */
+/** The tutorial's own evidence answers "Hello! How can I assist you today?"; the tail makes longer limits visible. */
 export const MISTRAL_REPLY =
   'Hello! How can I assist you today? I can answer questions, explain concepts, summarize documents and help you write or review code.';
 const REPLY_WORDS = MISTRAL_REPLY.split(' ');

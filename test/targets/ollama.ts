@@ -1,4 +1,4 @@
-// Ollama: a gin router with no authentication at all (TARGETS.md "Ollama"). Model-management routes are reachable by
+// Ollama: a gin router with no authentication at all (docs/servers/ollama.md). Model-management routes are reachable by
 // anyone who can reach the port; this emulator never acts on them, it records any call that carries a body so tests
 // can assert a scan never invoked one.
 //

@@ -3,7 +3,7 @@
 // instruction to the assistant or to a human reader, dressed in every trick there is: terminal escapes, zero-width, bidi
 // and tag characters, a fake end of Gatecrash's quote, Markdown links and images, @mentions, issue references and HTML.
 // Its sibling injection.ts aims markup and script at a browser (the scan view); this one aims words at a language model.
-// Not a real product's behaviour (so not in TARGETS.md). Underneath it is an ordinary open OpenAI-compatible server, so a
+// Not a real product's behaviour (so not in docs/servers/). Underneath it is an ordinary open OpenAI-compatible server, so a
 // scan finds something real to report (the model answers without credentials), plus a hand-written `/generate` wrapper
 // whose validation errors name fields. It banners as LocalAI and llama.cpp to try to steer the fingerprint.
 // Reusable: `startPromptInjectionTarget()` for the scans, `hostile()` and `SENTINELS` for the assertions.
@@ -14,7 +14,7 @@ import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer as createTlsServer } from 'node:tls';
-import { body, sendRaw } from './emulator-kit-b.js';
+import { body, sendRaw } from './emulator-kit.js';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 
 /** What the server wants the assistant to believe. */

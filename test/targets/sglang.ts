@@ -1,5 +1,5 @@
 // SGLang (`python -m sglang.launch_server`), port 30000: FastAPI behind an ASGI API-key middleware.
-// Wire facts from TARGETS.md § SGLang; the auth levels follow sglang/srt/utils/auth.py.
+// Wire facts: docs/servers/sglang.md; the auth levels follow sglang/srt/utils/auth.py.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 import {
@@ -20,7 +20,7 @@ import {
   starletteCors,
   starletteUrlPath,
   type RouteDef,
-} from './emulator-kit-b.js';
+} from './emulator-kit.js';
 
 export interface SglangOptions {
   /** `--api-key`: guards every route except the always-open ones. */
@@ -29,7 +29,7 @@ export interface SglangOptions {
   adminApiKey?: string;
   /**
    * Level of the admin routes (/flush_cache, /update_weights_from_disk, /abort_request).
-   * 'force' (default): TARGETS.md's rule, 403 `{"error":"Forbidden"}` when no admin key is configured.
+   * 'force' (default): the documented rule, 403 `{"error":"Forbidden"}` when no admin key is configured.
    * 'optional': SGLang's ADMIN_OPTIONAL decorator: open with no keys, else the admin key, else the api key.
    */
   adminLevel?: 'force' | 'optional';
@@ -72,7 +72,7 @@ function tokenMatches(req: EmulatorRequest, expected: string): boolean {
 function decide(req: EmulatorRequest, level: Level, o: SglangOptions): 401 | 403 | null {
   if (req.method === 'OPTIONS') return null;
   const path = o.hostHeaderBug ? starletteUrlPath(req) : decodeSafe(req.path);
-  // Always open, matched by prefix (TARGETS.md): k8s probes and Prometheus scrapes.
+  // Always open, matched by prefix (docs/servers/sglang.md): k8s probes and Prometheus scrapes.
   if (path.startsWith('/health') || path.startsWith('/metrics')) return null;
   if (o.legacyCompare) {
     if (!o.apiKey) return null;

@@ -1,7 +1,8 @@
-// The TabbyAPI emulator answers as docs/servers/tabbyapi.md says TabbyAPI does, fact by fact, and the draft profile
-// names it from what the cheap phase sees.
+// The TabbyAPI emulator answers as docs/servers/tabbyapi.md says TabbyAPI does, fact by fact; the profile names it from
+// what the cheap phase sees, and a scan never changes it (no other model named, no admin route acted on).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cheapPhasePaths } from '../../src/engine/profiles/index.js';
+import { scan } from '../../src/engine/scan.js';
 import { fastapiProfile } from '../../src/engine/profiles/fastapi.js';
 import { llamacppProfile } from '../../src/engine/profiles/llamacpp.js';
 import { tabbyapiProfile } from '../../src/engine/profiles/tabbyapi.js';
@@ -326,7 +327,7 @@ describe('TabbyAPI emulator: disable_auth and the Kobold API', () => {
   });
 });
 
-describe('TabbyAPI draft profile on the emulator', () => {
+describe('TabbyAPI profile on the emulator', () => {
   const confidence = async (options: TabbyapiOptions, paths: readonly string[] = cheapPhasePaths()) => {
     const signals = await observe(await start(options), paths);
     return {
@@ -337,7 +338,7 @@ describe('TabbyAPI draft profile on the emulator', () => {
     };
   };
 
-  it("names an open TabbyAPI from today's cheap phase, above the llama.cpp profile its /props resembles", async () => {
+  it('names an open TabbyAPI from the cheap phase, above the llama.cpp profile its /props resembles', async () => {
     const c = await confidence(OPEN);
     expect(c.tabbyapi.confidence, c.tabbyapi.signals.join('; ')).toBeGreaterThanOrEqual(0.95);
     expect(c.tabbyapi.confidence).toBeGreaterThan(c.llamacpp);
@@ -363,5 +364,36 @@ describe('TabbyAPI draft profile on the emulator', () => {
     const c = await confidence({ ...KEYED, kobold: true }, ['/api/extra/version', '/api/v1/info/version']);
     expect(c.tabbyapi.signals[0]).toMatch(/imitates KoboldCpp without "protected", next to \/api\/v1\/info\/version/);
     expect(c.tabbyapi.confidence).toBeGreaterThanOrEqual(0.8);
+  });
+});
+
+describe('TabbyAPI scans', () => {
+  const rules = (r: Awaited<ReturnType<typeof scan>>) => r.findings.map((f) => f.rule);
+
+  it('an open TabbyAPI (every caller an admin) is named TabbyAPI, not llama.cpp, and fails auth.missing', async () => {
+    const t = await start(OPEN);
+    const r = await scan({ url: t.url }, { depth: 'standard' });
+    expect(r.fingerprint.product, r.fingerprint.signals.join('; ')).toBe('tabbyapi');
+    expect(r.findings.filter((f) => f.rule === 'auth.missing').every((f) => f.confidence === 'confirmed')).toBe(true);
+    expect(rules(r)).toContain('auth.missing');
+    expect(t.managementCount()).toBe(0);
+  });
+
+  it('with the API key, the admin routes refuse it: no auth finding but the unthrottled wrong keys', async () => {
+    const t = await start(KEYED);
+    const r = await scan({ url: t.url, headers: API }, { depth: 'standard' });
+    expect(r.fingerprint.models).toEqual(['Mistral-7B-Instruct-v0.3-exl3']);
+    expect(rules(r).filter((id) => id.startsWith('auth.'))).toEqual(['auth.brute-force']);
+    expect(t.managementCount()).toBe(0);
+  });
+
+  it('never names a model, so inline loading with the admin key never loads another one', async () => {
+    const folders = ['Qwen2.5-14B-Instruct-exl3', 'Mistral-7B-Instruct-v0.3-exl3'];
+    const t = await start({ ...KEYED, inlineModelLoading: true, modelFolders: folders });
+    const r = await scan({ url: t.url, headers: { Authorization: `Bearer ${ADMIN_KEY}` } }, { depth: 'deep' });
+    // The admin sees every folder, the loaded one not first.
+    expect(r.fingerprint.models[0]).toBe('Qwen2.5-14B-Instruct-exl3');
+    expect(t.requests.filter((x) => /"model"\s*:/.test(x.body ?? '')).map((x) => x.url)).toEqual([]);
+    expect(t.managementCount()).toBe(0);
   });
 });

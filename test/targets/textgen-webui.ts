@@ -1,5 +1,5 @@
 // text-generation-webui's OpenAI-compatible API (`--api`), port 5000: FastAPI with per-route `Depends` key checks.
-// Wire facts from TARGETS.md § text-generation-webui; route list and dependency per modules/api/script.py.
+// Wire facts: docs/servers/textgen-webui.md; route list and dependency per modules/api/script.py.
 // Order on the wire: Host check (middleware) → CORS → routing (404/405) → JSON decode (422) → key (401) → body fields (422).
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
@@ -18,7 +18,7 @@ import {
   sendRaw,
   starletteCors,
   type RouteDef,
-} from './emulator-kit-b.js';
+} from './emulator-kit.js';
 
 export interface TextgenWebuiOptions {
   /** `--api-key`: checked per route as `Authorization != "Bearer " + key`. */

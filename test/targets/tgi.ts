@@ -1,5 +1,5 @@
 // Hugging Face Text Generation Inference: an axum router where `--api-key` is a layer on a subset of routes only
-// (TARGETS.md "Hugging Face TGI"): 401 with an empty body, whole Authorization value lower-cased on both sides,
+// (docs/servers/tgi.md): 401 with an empty body, whole Authorization value lower-cased on both sides,
 // info/health/metrics/chat_tokenize and the KServe routes left outside the layer.
 import type { ServerResponse } from 'node:http';
 import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
@@ -34,7 +34,7 @@ export interface TgiOptions {
   maxInputTokens?: number;
   maxTotalTokens?: number;
   /**
-   * TARGETS.md lists `/invocations` as guarded; some TGI releases merge the SageMaker route after the auth layer,
+   * docs/servers/tgi.md lists `/invocations` as guarded; some TGI releases merge the SageMaker route after the auth layer,
    * which leaves it open. Default false (guarded).
    */
   invocationsOpen?: boolean;

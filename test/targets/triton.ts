@@ -1,9 +1,9 @@
 // NVIDIA Triton Inference Server, HTTP port 8000 (metrics on 8002), KServe v2 protocol. No auth by default;
-// `--http-restricted-api=<api>[,<api>…]:<header>=<value>` makes a group of APIs demand one header (TARGETS.md).
-// Errors are `{"error":"…"}`; facts not in TARGETS.md come from Triton's http_server.cc and are marked.
+// `--http-restricted-api=<api>[,<api>…]:<header>=<value>` makes a group of APIs demand one header (docs/servers/triton.md).
+// Errors are `{"error":"…"}`; facts not in Triton's documentation come from Triton's http_server.cc and are marked.
 import type { ServerResponse } from 'node:http';
 import { sendJson, startTarget, type RunningTarget } from './harness.js';
-import { TEST_KEY, body, firstNumber, header, mistralText, sendRaw, sendSse } from './emulator-kit-b.js';
+import { TEST_KEY, body, firstNumber, header, mistralText, sendRaw, sendSse } from './emulator-kit.js';
 
 export type TritonApi = 'health' | 'metadata' | 'inference' | 'shared-memory' | 'model-config' | 'model-repository' | 'statistics' | 'trace' | 'logging';
 

@@ -1,5 +1,5 @@
 // Small inference wrappers that parse the body themselves (`json.loads(request.data)`), to tell verbose errors from terse
-// ones (exposure.verbose-errors). Not a product of TARGETS.md: the three ways such wrappers answer a broken body.
+// ones (exposure.verbose-errors). Not a product of docs/servers/: the three ways such wrappers answer a broken body.
 // - 'flask-debug': Flask with `debug=True`; the JSONDecodeError is unhandled, so Werkzeug's debugger page answers 500
 //   with the traceback (rendered, and in plain text in the "copy-paste" textarea), file paths included;
 // - 'json-traceback': FastAPI with a catch-all exception handler returning `traceback.format_exc()` in JSON;

@@ -1,4 +1,4 @@
-// vLLM's OpenAI-compatible server (a FastAPI app under uvicorn), current and legacy auth (TARGETS.md "vLLM").
+// vLLM's OpenAI-compatible server (a FastAPI app under uvicorn), current and legacy auth (docs/servers/vllm.md).
 // The auth middleware guards only some path prefixes, so inference, tokenizer, control and info routes outside
 // them stay open with a key set; before 0.22 it read the path from a URL built with the Host header.
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -209,7 +209,7 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
       if (body) sendJson(res, 200, { prompt: '' });
     }),
     r(['POST'], '/invocations', 'invocations', (req, res) => {
-      // SageMaker entry point: dispatches on the body to chat or completions (TARGETS.md: reaches inference).
+      // SageMaker entry point: dispatches on the body to chat or completions (docs/servers/vllm.md: reaches inference).
       const body = jsonBody(req, res);
       if (!body) return;
       if (body.messages !== undefined) return complete('chat')(req, res);

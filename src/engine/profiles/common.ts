@@ -10,7 +10,8 @@
 //   probe them. None of the POST entries is ever part of the cheap phase, and none is a generation route (discovery treats a
 //   given URL that names a metadata route as not an inference route).
 // - `managementRoutes`: never invoked by the scanner; data for auth.admin-exposed (calibrated method differential only).
-import type { BodyShapeId, RouteKind, RouteSpec, ServerAuthModel } from '../types.js';
+import type { BodyShapeId, ModelSource, RouteKind, RouteSpec, ServerAuthModel, Signals } from '../types.js';
+import { okObjectAt, openAiModelList } from '../surface/signals-read.js';
 
 export function post(path: string, shape: BodyShapeId, note?: string, kind: RouteKind = 'inference'): RouteSpec {
   return { method: 'POST', path, kind, shape, ...(note ? { note } : {}) };
@@ -42,7 +43,7 @@ export function openAiInference(prefix = '/v1'): RouteSpec[] {
   return [post(`${prefix}/chat/completions`, 'openai-chat'), post(`${prefix}/completions`, 'openai-completions')];
 }
 
-/** FastAPI's documentation routes, on unless the app turns them off (TARGETS.md, FastAPI: seen). */
+/** FastAPI's documentation routes, on unless the app turns them off. */
 export const FASTAPI_DOCS: RouteSpec[] = [
   get('/openapi.json', 'docs', 'OpenAPI document: every route and its security scheme'),
   get('/docs', 'docs', 'Swagger UI'),
@@ -80,3 +81,13 @@ export const AUTHOR_WRITTEN_AUTH = {
   compare: 'equality',
   notes: 'Whatever the author wrote (a middleware, a decorator, a check in the handler), usually `!=`.',
 } as const satisfies ServerAuthModel;
+
+/** An OpenAI model list (`{"data":[{"id"}]}`) at `path`. */
+export function openAiModels(path: string): ModelSource {
+  return { path, role: 'list', ids: (signals) => (openAiModelList(signals, path) ?? []).map((m) => m.id) };
+}
+
+/** One field of the JSON object at `path` names the model (`model_id`, `model_path`). */
+export function modelField(path: string, field: string, role: ModelSource['role']): ModelSource {
+  return { path, role, ids: (signals: Signals) => [okObjectAt(signals, path)?.[field]] };
+}

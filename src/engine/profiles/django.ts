@@ -24,13 +24,14 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const djangoProfile: ServerProfile = {
+export const djangoProfile: ServerProfile<'django'> = {
   id: 'django',
   name: 'Django application',
   kind: 'framework',
   defaultPort: 8000,
   detect,
   version: () => null,
+  operation: { bindLoopback: (p) => `gunicorn project.wsgi --bind 127.0.0.1:${p}`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: 'proxy' },
   inferenceRoutes: WRAPPER_SIBLINGS,
   metadataRoutes: [],
   managementRoutes: [],

@@ -17,13 +17,14 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const expressProfile: ServerProfile = {
+export const expressProfile: ServerProfile<'express'> = {
   id: 'express',
   name: 'Express application',
   kind: 'framework',
   defaultPort: 3000,
   detect,
   version: () => null,
+  operation: { bindLoopback: (p) => `app.listen(${p}, '127.0.0.1')`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: { app: 'express' } },
   inferenceRoutes: WRAPPER_SIBLINGS,
   metadataRoutes: [],
   managementRoutes: [],

@@ -1,4 +1,4 @@
-// FastAPI / Starlette wrapper (the seed's case). The fallback when nothing more specific matches: every FastAPI app,
+// FastAPI / Starlette wrapper. The fallback when nothing more specific matches: every FastAPI app,
 // including vLLM, SGLang, LiteLLM and text-generation-webui, shows these traits. Each trait is a separate observation of
 // the framework, so together they say "FastAPI" firmly (a plain app with three of them is named above the confidence a
 // fix needs), but never above 0.75: a product's own marker (0.85 and more) still wins over the framework it is built on.
@@ -28,7 +28,7 @@ function detect(signals: Signals) {
 /** The most a framework's generic traits can say; products' own markers start above it. */
 const FRAMEWORK_CAP = 0.75;
 
-export const fastapiProfile: ServerProfile = {
+export const fastapiProfile: ServerProfile<'fastapi'> = {
   id: 'fastapi',
   name: 'FastAPI application',
   kind: 'framework',
@@ -37,6 +37,8 @@ export const fastapiProfile: ServerProfile = {
   // The app's own version in /openapi.json `info.version` is not the server's: never report it.
   version: () => null,
   // A wrapper's usual routes, tried beside the one the user names; their bodies are learned from the 422s (or guessed).
+  cheapPhase: { first: ['/openapi.json'] },
+  operation: { bindLoopback: (p) => `uvicorn app:app --host 127.0.0.1 --port ${p}`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: { app: 'fastapi' } },
   inferenceRoutes: WRAPPER_SIBLINGS,
   // The app's own routes come from the given URL, /openapi.json and FastAPI's 422s, not from guessing.
   metadataRoutes: FASTAPI_DOCS,

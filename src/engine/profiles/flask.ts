@@ -26,7 +26,7 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const flaskProfile: ServerProfile = {
+export const flaskProfile: ServerProfile<'flask'> = {
   id: 'flask',
   name: 'Flask application',
   kind: 'framework',
@@ -34,6 +34,7 @@ export const flaskProfile: ServerProfile = {
   detect,
   // Werkzeug states its own version, not the app's: the server component is what an advisory would name.
   version: (signals) => /^werkzeug\/([\w.]+)/i.exec(findHeader(signals, 'server')?.value ?? '')?.[1] ?? null,
+  operation: { bindLoopback: (p) => `flask --app app run --host 127.0.0.1 --port ${p}`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: { app: 'flask' } },
   inferenceRoutes: WRAPPER_SIBLINGS,
   metadataRoutes: [],
   managementRoutes: [],

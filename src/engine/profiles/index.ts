@@ -1,5 +1,6 @@
-// Every server profile Gatecrash knows. Adding a server is adding one file and one line here.
-import type { ProductId, ServerProfile } from '../types.js';
+// Every server profile Gatecrash knows, and what derives from the list: the product ids, the cheap phase, the model
+// sources. Adding a server is adding its profile file and its line here (docs/servers/<product>.md holds its wire facts).
+import type { ModelSource, ServerProfile } from '../types.js';
 import { djangoProfile } from './django.js';
 import { expressProfile } from './express.js';
 import { fastapiProfile } from './fastapi.js';
@@ -7,18 +8,21 @@ import { flaskProfile } from './flask.js';
 import { koboldcppProfile } from './koboldcpp.js';
 import { litellmProfile } from './litellm.js';
 import { llamacppProfile } from './llamacpp.js';
+import { lmdeployProfile } from './lmdeploy.js';
 import { lmstudioProfile } from './lmstudio.js';
 import { localaiProfile } from './localai.js';
 import { nodeHttpProfile } from './node-http.js';
 import { ollamaProfile } from './ollama.js';
 import { openaiCompatibleProfile } from './openai-compatible.js';
 import { sglangProfile } from './sglang.js';
+import { tabbyapiProfile } from './tabbyapi.js';
 import { tgiProfile } from './tgi.js';
 import { textgenWebuiProfile } from './textgen-webui.js';
 import { tritonProfile } from './triton.js';
 import { vllmProfile } from './vllm.js';
 
-export const ALL_PROFILES: ServerProfile[] = [
+/** In this order detections tie-break (after specificity), the cheap phase asks, and model sources are read. */
+export const ALL_PROFILES = [
   vllmProfile,
   tgiProfile,
   ollamaProfile,
@@ -30,89 +34,65 @@ export const ALL_PROFILES: ServerProfile[] = [
   textgenWebuiProfile,
   lmstudioProfile,
   tritonProfile,
+  tabbyapiProfile,
+  lmdeployProfile,
   openaiCompatibleProfile,
   fastapiProfile,
   flaskProfile,
   expressProfile,
   djangoProfile,
   nodeHttpProfile,
-];
+] as const;
+
+type ProductId = (typeof ALL_PROFILES)[number]['id'];
+
+/** The product ids, from the profiles (never listed by hand). */
+export const PRODUCT_IDS: readonly [ProductId, ...ProductId[]] = [ALL_PROFILES[0].id, ...ALL_PROFILES.slice(1).map((p) => p.id)];
 
 export function profileById(id: ProductId): ServerProfile;
 export function profileById(id: string): ServerProfile | undefined;
 export function profileById(id: string): ServerProfile | undefined {
-  return ALL_PROFILES.find((p) => p.id === id);
+  return (ALL_PROFILES as readonly ServerProfile[]).find((p) => p.id === id);
 }
 
-/**
- * How specific a product's verdict is, for breaking ties: the FastAPI fallback and the generic OpenAI-compatible server lose to
- * any named product; LiteLLM beats the backend it fronts (its headers win).
- */
+/** How specific a product's verdict is, for breaking ties (ServerProfile.specificity). */
 export function profileSpecificity(id: ProductId): number {
-  if (profileById(id).kind === 'framework') return 0;
-  if (id === 'openai-compatible') return 1;
-  if (id === 'litellm') return 3;
-  return 2;
+  const p = profileById(id);
+  return p.specificity ?? (p.kind === 'framework' ? 0 : 2);
 }
 
-/**
- * The GET paths the discovery phase sends before anything else (the given URL's own path is added by discovery).
- * Chosen for how much each tells apart, within the ≤ 20 requests issue 3 allows the whole fingerprint phase:
- * - `/`                   Ollama banner, LocalAI web UI, LM Studio's "Unexpected endpoint" answer, server headers of every product
- * - `/openapi.json`       every FastAPI app (vLLM, SGLang, LiteLLM, text-generation-webui, wrappers) lists its routes there
- * - `/v1/models`          owned_by: vllm / sglang / llamacpp / koboldcpp / user / organization_owner / model id / library / absent;
- *                         with a key set, the 401 body shape
- * - `/version`            vLLM (open with a key), LocalAI
- * - `/info`               TGI (open with a key)
- * - `/health/readiness`   LiteLLM (open with a master key; states litellm_version)
- * - `/api/version`        Ollama's version (advisories)
- * - `/api/tags`           Ollama and its imitators (KoboldCpp, Open WebUI); auth.admin-exposed's read-only sibling
- * - `/props`              llama.cpp: build_info, model_path, chat_template; the 401 shape with a key
- * - `/get_model_info`     SGLang; with a key, 401 on SGLang but an unguarded 404 on vLLM
- * - `/api/extra/version`  KoboldCpp (says whether a password is set)
- * - `/v2`                 Triton (KServe v2 server metadata); 401 on vLLM with a key (guarded prefix)
- * - `/v2/models/stats`    Triton's model names: its inference routes embed the model, and nothing else lists it read-only
- * That is 13 paths, plus the given URL, in two rounds (see FIRST_ROUND): the follow-ups of discovery (an empty body to each
- * inference route of the identified profile, at most 5 for any profile) keep the whole phase within 20 requests.
- * Left out (still in the profiles' metadata routes; profiles read them when present): `/metrics` (vllm:* / sglang:* / tgi_* /
- * llamacpp:* names, but other signals already separate those), `/health` (every product, tells nothing apart), `/api/v0/models`
- * (LM Studio's owned_by suffices), `/get_server_info` and `/slots` (large, prompt data), and
- * SGLang's `/health_generate` which runs a generation.
- */
-const CHEAP_PHASE_PATHS = [
-  '/',
-  '/openapi.json',
-  '/v1/models',
-  '/version',
-  '/info',
-  '/health/readiness',
-  '/api/version',
-  '/api/tags',
-  '/props',
-  '/get_model_info',
-  '/api/extra/version',
-  '/v2',
-  '/v2/models/stats',
-] as const;
+const unique = (paths: string[]): string[] => [...new Set(paths)];
 
 /**
- * The first round of the cheap phase. Every product above answers at least one of these with something other than 404:
- * TGI (GET / is its health route), Ollama, LocalAI, LM Studio, llama.cpp, KoboldCpp and LiteLLM at `/`; vLLM, SGLang,
- * text-generation-webui and every OpenAI-compatible server at `/v1/models` (401 with a key); Triton answers a bare 400 to
- * any path it does not know. When all three are 404, none of them is served at this origin, and the second round (each
- * product's own path) is not sent: it could only be 404 too.
+ * The first round of the cheap phase: every profile's presence paths (`/` for the banners and server headers, `/openapi.json`
+ * for every FastAPI app, `/v1/models` for every OpenAI-compatible server, 401 with a key). When all of them are 404, no
+ * known product is served at this origin, and the second round (each product's own path) is not sent: it could only be 404
+ * too. The whole fingerprint phase fits in 20 requests with discovery's follow-ups (at most 5 inference routes a profile).
  */
-const FIRST_ROUND = ['/', '/openapi.json', '/v1/models'] as const;
+const FIRST_ROUND = unique(ALL_PROFILES.flatMap((p: ServerProfile) => p.cheapPhase?.first ?? []));
+const SECOND_ROUND = unique(ALL_PROFILES.flatMap((p: ServerProfile) => p.cheapPhase?.second ?? [])).filter((path) => !FIRST_ROUND.includes(path));
+const WHEN_REFUSED = unique(ALL_PROFILES.flatMap((p: ServerProfile) => p.cheapPhase?.whenRefused ?? []));
 
+/** Every GET path the cheap phase may send (the given URL's own path is added by discovery). */
 export function cheapPhasePaths(): string[] {
-  return [...new Set<string>(CHEAP_PHASE_PATHS)];
+  return unique([...FIRST_ROUND, ...SECOND_ROUND, ...WHEN_REFUSED]);
 }
 
-/** The cheap phase in two rounds: the paths that tell whether any known product is here, then the rest. */
-export function cheapPhaseRounds(): { first: string[]; second: string[] } {
-  const first: string[] = [...FIRST_ROUND];
-  return { first, second: cheapPhasePaths().filter((p) => !first.includes(p)) };
+/**
+ * The cheap phase in rounds: the paths that tell whether any known product is here, then the rest; `whenRefused` replaces
+ * the second round when the first was refused alike (the key checked before routing on every path).
+ */
+export function cheapPhaseRounds(): { first: string[]; second: string[]; whenRefused: string[] } {
+  return { first: [...FIRST_ROUND], second: [...SECOND_ROUND], whenRefused: [...WHEN_REFUSED] };
 }
+
+/** Every profile's model sources, in profile order, one per path (the first profile to name a path reads it). */
+export const MODEL_SOURCES: readonly ModelSource[] = (ALL_PROFILES as readonly ServerProfile[])
+  .flatMap((p) => p.modelSources ?? [])
+  .filter((s, i, all) => all.findIndex((o) => o.path === s.path) === i);
+
+/** Where servers list their models (a guarded list is asked again with the user's credentials). */
+export const MODEL_LIST_PATHS: readonly string[] = MODEL_SOURCES.filter((s) => s.role === 'list').map((s) => s.path);
 
 /** A web framework someone wrote a wrapper in (its routes are the author's), as opposed to an inference server product. */
 export function isFramework(product: ProductId | 'unknown'): boolean {

@@ -1,4 +1,4 @@
-// KoboldCpp (TARGETS.md, "KoboldCpp"). Imitates Ollama's /api/tags and OpenAI's /v1/models; its own markers win.
+// KoboldCpp (docs/servers/koboldcpp.md). Imitates Ollama's /api/tags and OpenAI's /v1/models; its own markers win.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
 import { get, openAiInference, post, wrapper } from './common.js';
@@ -18,7 +18,13 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const koboldcppProfile: ServerProfile = {
+/** `/api/v1/model` → {"result":"koboldcpp/<model>"}. */
+function koboldModel(signals: Signals): unknown[] {
+  const result = asString(okObjectAt(signals, '/api/v1/model')?.['result']);
+  return result ? [result.replace(/^koboldcpp\//, '')] : [];
+}
+
+export const koboldcppProfile: ServerProfile<'koboldcpp'> = {
   id: 'koboldcpp',
   name: 'KoboldCpp',
   kind: 'server',
@@ -29,6 +35,14 @@ export const koboldcppProfile: ServerProfile = {
   accessFromSignals: (signals) => {
     const p = okObjectAt(signals, '/api/extra/version')?.['protected'];
     return p === true ? 'guarded' : p === false ? 'open' : null;
+  },
+  versionPath: '/api/extra/version',
+  modelSources: [{ path: '/api/v1/model', role: 'mention', ids: koboldModel }],
+  cheapPhase: { first: ['/'], second: ['/api/extra/version'] },
+  operation: {
+    bindLoopback: (p) => `koboldcpp --model MODEL.gguf --host 127.0.0.1 --port ${p}`,
+    exampleModel: '/models/mistral-7b-instruct-v0.3.Q4_K_M.gguf',
+    fixedBy: 'own-settings',
   },
   inferenceRoutes: [
     post('/api/v1/generate', 'kobold-generate', '{"prompt","max_length":1} → {"results":[{"text"}]}'),
@@ -57,6 +71,8 @@ export const koboldcppProfile: ServerProfile = {
     schemeCaseSensitive: true,
     openWithKey: ['/api/extra/version', '/api/v1/model', '/v1/models', '/api/tags', '/sdapi/v1/txt2img', '/sdapi/v1/img2img', '/sdapi/v1/interrogate', '/api/extra/transcribe'],
     compare: 'equality',
+    routesBySuffix: true, // `self.path.endswith(...)`
+    pathFromHostHeader: false, // Python http.server: the request line's path
     notes: 'Per-handler check; all GET metadata open. Routes match by suffix, so /anything/api/v1/generate reaches /api/v1/generate.',
   },
 };

@@ -1,4 +1,4 @@
-// LiteLLM proxy (TARGETS.md, "LiteLLM proxy"). It fronts any backend, so its own markers win over the backend's.
+// LiteLLM proxy (docs/servers/litellm.md). It fronts any backend, so its own markers win over the backend's.
 import type { ServerProfile, Signals } from '../types.js';
 import { asString, Evidence, findHeader, findHeaderMatching, okObjectAt, openapiPaths, openapiTitle, refusedWith } from '../surface/signals-read.js';
 import { get, manage, openAiInference } from './common.js';
@@ -25,13 +25,18 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const litellmProfile: ServerProfile = {
+export const litellmProfile: ServerProfile<'litellm'> = {
   id: 'litellm',
   name: 'LiteLLM proxy',
   kind: 'server',
   defaultPort: 4000,
   detect,
   version: (signals) => findHeader(signals, 'x-litellm-version')?.value ?? readinessVersion(signals),
+  versionPath: '/health/readiness',
+  // A gateway: its own markers beat those of the backend it fronts.
+  specificity: 3,
+  cheapPhase: { first: ['/'], second: ['/health/readiness'] },
+  operation: { bindLoopback: (p) => `litellm --config config.yaml --host 127.0.0.1 --port ${p}`, exampleModel: 'mistral-7b-instruct', fixedBy: 'own-settings' },
   inferenceRoutes: [...openAiInference(''), ...openAiInference('/v1')],
   metadataRoutes: [
     get('/v1/models', 'metadata'),
@@ -62,6 +67,7 @@ export const litellmProfile: ServerProfile = {
     schemeCaseSensitive: false,
     openWithKey: ['/', '/routes', '/health/liveliness', '/health/readiness', '/test', '/metrics'],
     compare: 'constant-time',
+    pathFromHostHeader: true, // before 1.84 (CVE-2026-49468)
     notes:
       'No master_key configured = every request allowed, whatever key is sent. Prefixes "Bearer ", "bearer ", "Basic " stripped. ' +
       'CVE-2026-42208 (SQL injection through the Bearer token before auth), CVE-2026-49468 (Host-header auth bypass).',

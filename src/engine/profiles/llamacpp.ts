@@ -1,8 +1,8 @@
-// llama.cpp `llama-server` (TARGETS.md, "llama.cpp": seen on a real build from early 2025).
+// llama.cpp `llama-server` (docs/servers/llamacpp.md; seen on a real build from early 2025).
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, bodyAt, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
-import { get, manage, openAiInference, post, wrapper } from './common.js';
-import { quote } from '../untrusted.js';
+import { get, manage, modelField, openAiInference, openAiModels, post, wrapper } from './common.js';
+import { quote, quoteList } from '../untrusted.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -17,12 +17,15 @@ function detect(signals: Signals) {
   // 401 {"error":{"code":401,"message":"Invalid API Key","type":"authentication_error"}}, before routing (seen).
   const refused = refusedWith(signals, 'llamacpp');
   if (refused) ev.add(0.85, `${refused} refused with {"error":{"code":401,…,"type":"authentication_error"}}`);
-  if (ownedBy(signals).includes('llamacpp')) ev.add(0.92, 'GET /v1/models owned_by=llamacpp');
+  const owners = ownedBy(signals);
+  if (owners.includes('llamacpp')) ev.add(0.92, 'GET /v1/models owned_by=llamacpp');
+  // Another owner: a server that imitates /props (TabbyAPI) or fronts llama.cpp under its own name.
+  else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${quoteList(owners)}`);
   if (/^llamacpp:/m.test(bodyAt(signals, '/metrics') ?? '')) ev.add(0.9, 'GET /metrics exposes llamacpp:* metrics');
   return ev.result();
 }
 
-export const llamacppProfile: ServerProfile = {
+export const llamacppProfile: ServerProfile<'llamacpp'> = {
   id: 'llamacpp',
   name: 'llama.cpp server',
   kind: 'server',
@@ -30,6 +33,15 @@ export const llamacppProfile: ServerProfile = {
   detect,
   // /props `build_info` ("b<build>-<commit>"); the OpenAI routes' system_fingerprint says the same but costs a generation.
   version: (signals) => asString(okObjectAt(signals, '/props')?.['build_info']) ?? null,
+  versionPath: '/props',
+  // /props model_path is an absolute file path.
+  modelSources: [modelField('/props', 'model_path', 'mention'), openAiModels('/models')],
+  cheapPhase: { first: ['/'], second: ['/props'] },
+  operation: {
+    bindLoopback: (p) => `llama-server -m MODEL.gguf --host 127.0.0.1 --port ${p}`,
+    exampleModel: '/models/mistral-7b-instruct-v0.3.Q4_K_M.gguf',
+    fixedBy: 'own-settings',
+  },
   inferenceRoutes: [
     post('/completion', 'llamacpp-completion', '{"prompt","n_predict":1} → {"content"}; malformed JSON → 500 with the parser message'),
     ...openAiInference('/v1'),
@@ -62,6 +74,7 @@ export const llamacppProfile: ServerProfile = {
     openWithKey: ['/health', '/v1/health', '/models', '/v1/models', '/api/tags', '/'],
     compare: 'equality',
     checksBeforeRouting: true, // the key check runs before routing: an unknown path is 401 with a key set
+    pathFromHostHeader: false, // cpp-httplib: the request line's path
     notes:
       'Key check before routing: with a key set an unknown path gives 401, not 404. OPTIONS answered 200 without a key, echoing Origin with credentials allowed. ' +
       'X-Api-Key in newer builds only. An empty --api-key probably leaves the server open (inference from source).',

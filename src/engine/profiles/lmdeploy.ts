@@ -1,18 +1,10 @@
-// LMDeploy's `lmdeploy serve api_server` (docs/servers/lmdeploy.md).
-//
-// A draft, not in ALL_PROFILES yet. What wiring it in needs:
-// - a product id: `lmdeploy` is not in PRODUCT_IDS, so the profile is typed here with its own id;
-// - the ASGI host-handling trait: the middleware reads the path from a URL Starlette rebuilds with the Host header, so
-//   on Starlette before 1.0.1 `Host: x/health?` passes every route (the construction vLLM had before 0.22);
-// - keys checked before routing only from 0.12.2: up to 0.12.1 (told by the dependency's refusal) a body-less GET to a
-//   generation route is a 405 whether it is guarded or not, so `checksBeforeRouting` depends on the release;
-// - `GET /terminate` is the acting method (it stops the server when `--allow-terminate-by-client` is on): a method
-//   differential must never send GET there;
-// - `/redoc` (open with keys) asked even when the whole first round is refused alike (today the second round is then
-//   skipped): from 0.12.2 to 0.15.x the refusal is SGLang's `{"error":"Unauthorized"}` on every path, and only the skip
-//   list tells the two apart (`/redoc` open here, guarded there; `/metrics` the reverse);
-// - the Anthropic (`/v1/messages`, needs an `anthropic-version` header) and Responses (`/v1/responses`) routes have no
-//   body shape in the engine yet; they are guarded like the rest and left out of the inference routes.
+// LMDeploy's `lmdeploy serve api_server` (docs/servers/lmdeploy.md). Its key handling changed twice: a per-route
+// dependency up to 0.12.1 (a body-less GET to a generation route is then a 405 guarded or not, and /pooling, /terminate
+// stay open), an ASGI middleware before routing from 0.12.2 answering SGLang's {"error":"Unauthorized"} until 0.15.x (only
+// its skip list tells the two apart: /redoc open here), then a flat OpenAI-style error from 0.16.0. The middleware reads
+// the path from a URL Starlette rebuilds with the Host header: on Starlette before 1.0.1 `Host: x/health?` passes every
+// route. The Anthropic (`/v1/messages`) and Responses (`/v1/responses`) routes have no body shape here; they are guarded
+// like the rest.
 import type { ServerProfile, Signals } from '../types.js';
 import {
   Evidence,
@@ -26,7 +18,7 @@ import {
   responses,
   statusAt,
 } from '../surface/signals-read.js';
-import { get, manage, openAiInference, wrapper } from './common.js';
+import { get, manage, openAiInference, openAiModels, wrapper } from './common.js';
 import { quoteList } from '../untrusted.js';
 
 /** Routes only LMDeploy's OpenAPI document lists. */
@@ -102,7 +94,7 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const lmdeployProfile: Omit<ServerProfile, 'id'> & { id: 'lmdeploy' } = {
+export const lmdeployProfile: ServerProfile<'lmdeploy'> = {
   id: 'lmdeploy',
   name: 'LMDeploy api_server',
   kind: 'server',
@@ -110,6 +102,14 @@ export const lmdeployProfile: Omit<ServerProfile, 'id'> & { id: 'lmdeploy' } = {
   detect,
   // Nothing on the wire states the version; the refusal's shape only dates the code (an inference, not a statement).
   version: () => null,
+  modelSources: [openAiModels('/v1/models')],
+  // Docs at the root (Swagger UI); /redoc stays open when a key refuses every other path.
+  cheapPhase: { first: ['/', '/openapi.json', '/v1/models'], whenRefused: ['/redoc'] },
+  operation: {
+    bindLoopback: (p) => `lmdeploy serve api_server MODEL --server-name 127.0.0.1 --server-port ${p}`,
+    exampleModel: 'internlm/internlm2_5-7b-chat',
+    fixedBy: 'proxy',
+  },
   inferenceRoutes: [
     ...openAiInference('/v1'),
     // {"prompt" | "input_ids", "max_tokens" (128 by default)} → {"text","output_ids","meta_info"}.
@@ -138,7 +138,10 @@ export const lmdeployProfile: Omit<ServerProfile, 'id'> & { id: 'lmdeploy' } = {
     manage('POST', '/sleep', 'offloads the model; inference answers 503 until /wakeup'),
     manage('POST', '/wakeup', 'reloads the model'),
     manage('POST', '/abort_request', 'aborts requests (--enable-abort-handling); open with keys up to 0.12.1'),
-    manage('GET', '/terminate', 'stops the server (--allow-terminate-by-client); GET is the acting method; open with keys up to 0.12.1'),
+    {
+      ...manage('GET', '/terminate', 'stops the server (--allow-terminate-by-client); GET is the acting method; open with keys up to 0.12.1'),
+      actsOnGet: true,
+    },
     manage('POST', '/distserve/free_cache', "frees a session's KV cache; open with keys up to 0.12.1"),
     manage('POST', '/distserve/p2p_initialize', 'PD disaggregation; open with keys up to 0.12.1'),
     manage('POST', '/distserve/p2p_connect', 'PD disaggregation; open with keys up to 0.12.1'),
@@ -150,7 +153,9 @@ export const lmdeployProfile: Omit<ServerProfile, 'id'> & { id: 'lmdeploy' } = {
     schemeCaseSensitive: false,
     openWithKey: ['/health', '/redoc', '/docs/oauth2-redirect'],
     compare: 'constant-time',
-    checksBeforeRouting: true,
+    // From 0.12.2; up to 0.12.1 a per-route dependency, told by its refusal (access is then learned from a prompt-less POST).
+    checksBeforeRouting: (signals) => !dependencyRefusal(signals),
+    pathFromHostHeader: true, // on Starlette before 1.0.1 (CVE-2026-48710)
     notes:
       'ASGI middleware before routing on every path except those starting with /health, /docs, /redoc, /nodes; OPTIONS ' +
       'skipped; only Authorization (partition on the first space, any-case bearer); SHA-256 digests compared with ' +

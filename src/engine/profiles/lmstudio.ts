@@ -1,7 +1,7 @@
-// LM Studio's local server. TARGETS.md knows little: owned_by=organization_owner, Bearer tokens off by default.
+// LM Studio's local server (docs/servers/lmstudio.md): owned_by=organization_owner, Bearer tokens off by default.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, findHeader, isObject, okObjectAt, ownedBy, refusedWith, responses } from '../surface/signals-read.js';
-import { get, openAiInference, post } from './common.js';
+import { get, openAiInference, openAiModels, post } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -10,7 +10,7 @@ function detect(signals: Signals) {
   if (Array.isArray(v0) && v0.some((m) => isObject(m) && ('publisher' in m || 'compatibility_type' in m))) {
     ev.add(0.9, 'GET /api/v0/models → publisher / compatibility_type');
   }
-  // Public LM Studio bug reports (not TARGETS.md): unknown routes get 200 {"error":"Unexpected endpoint or method. (GET /x)"}
+  // Public LM Studio bug reports: unknown routes get 200 {"error":"Unexpected endpoint or method. (GET /x)"}
   // from an Express server.
   for (const { where, res } of responses(signals)) {
     const e = asString((parseError(res.body) ?? {})['error']);
@@ -41,13 +41,21 @@ function parseError(body: string): Record<string, unknown> | null {
   }
 }
 
-export const lmstudioProfile: ServerProfile = {
+export const lmstudioProfile: ServerProfile<'lmstudio'> = {
   id: 'lmstudio',
   name: 'LM Studio',
   kind: 'server',
   defaultPort: 1234,
   detect,
   version: () => null,
+  modelSources: [openAiModels('/api/v0/models')],
+  // Unknown routes get 200 {"error":"Unexpected endpoint or method. (GET /x)"}.
+  cheapPhase: { first: ['/'] },
+  operation: {
+    bindLoopback: (p) => `lms server start --port ${p} (leave "Serve on Local Network" off)`,
+    exampleModel: 'mistral-7b-instruct',
+    fixedBy: 'proxy',
+  },
   inferenceRoutes: [
     ...openAiInference('/v1'),
     post('/api/v0/chat/completions', 'openai-chat', 'REST API v0'),
@@ -63,7 +71,8 @@ export const lmstudioProfile: ServerProfile = {
     schemeCaseSensitive: true,
     openWithKey: [],
     compare: 'unknown',
-    // Assumption (TARGETS.md: unknown): tokens are checked before routing, like the emulator; a body-less GET then tells
+    pathFromHostHeader: false, // Express: the request line's path
+    // Assumption (not documented): tokens are checked before routing, like the emulator; a body-less GET then tells
     // guarded from open, where a prompt-less POST would let LM Studio fill default messages and generate.
     checksBeforeRouting: true,
     notes: 'Authentication is off by default; "Require Authentication" (0.4.0+) accepts API tokens as Bearer. Routes left open are unknown.',

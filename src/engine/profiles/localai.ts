@@ -1,4 +1,4 @@
-// LocalAI (TARGETS.md, "LocalAI").
+// LocalAI (docs/servers/localai.md).
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, isObject, okObjectAt, okTextAt, openAiModelList, parseBody, refusedWith, responses, serverHeader } from '../surface/signals-read.js';
 import { get, manage, openAiInference } from './common.js';
@@ -38,7 +38,7 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const localaiProfile: ServerProfile = {
+export const localaiProfile: ServerProfile<'localai'> = {
   id: 'localai',
   name: 'LocalAI',
   kind: 'server',
@@ -46,6 +46,9 @@ export const localaiProfile: ServerProfile = {
   detect,
   // LocalAI's /version states it ({"version":"v2.x.y (commit)"}); read only once LocalAI is decided.
   version: (signals) => asString(okObjectAt(signals, '/version')?.['version']) ?? null,
+  versionPath: '/version',
+  cheapPhase: { first: ['/'], second: ['/version'] },
+  operation: { bindLoopback: (p) => `local-ai run --address 127.0.0.1:${p}`, exampleModel: 'mistral-7b-instruct', fixedBy: 'own-settings' },
   inferenceRoutes: openAiInference('/v1'),
   metadataRoutes: [
     get('/v1/models', 'metadata', '{id, object} only'),
@@ -68,6 +71,7 @@ export const localaiProfile: ServerProfile = {
     schemeCaseSensitive: false,
     openWithKey: ['/healthz', '/readyz', '/swagger', '/'],
     compare: 'constant-time',
+    pathFromHostHeader: false, // Echo: the request line's path
     checksBeforeRouting: true, // echo middleware runs before the router
     notes: 'Authorization accepts "Bearer <key>" or the raw key; also a `token` cookie. 401 carries WWW-Authenticate: Bearer.',
   },

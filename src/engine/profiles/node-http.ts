@@ -13,13 +13,15 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const nodeHttpProfile: ServerProfile = {
+export const nodeHttpProfile: ServerProfile<'node-http'> = {
   id: 'node-http',
   name: 'Node.js http server',
   kind: 'framework',
   defaultPort: 3000,
   detect,
   version: () => null,
+  // The Express fix's middleware serves as a function around the handler.
+  operation: { bindLoopback: (p) => `server.listen(${p}, '127.0.0.1')`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: { app: 'express' } },
   inferenceRoutes: WRAPPER_SIBLINGS,
   metadataRoutes: [],
   managementRoutes: [],

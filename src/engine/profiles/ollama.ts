@@ -1,4 +1,4 @@
-// Ollama (TARGETS.md, "Ollama"). KoboldCpp and Open WebUI imitate /api/tags, never the `GET /` banner.
+// Ollama (docs/servers/ollama.md). KoboldCpp and Open WebUI imitate /api/tags, never the `GET /` banner.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, isObject, okObjectAt, okTextAt, ownedBy, responses, statusAt } from '../surface/signals-read.js';
 import { get, manage, openAiInference, post } from './common.js';
@@ -24,20 +24,24 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-/** Model names from /api/tags (`name`, else `model`). */
-export function ollamaTagNames(signals: Signals): string[] {
+/** Model names from /api/tags (`name`, else `model`): Ollama's and its imitators'. */
+function tagNames(signals: Signals): string[] {
   const models = okObjectAt(signals, '/api/tags')?.['models'];
   if (!Array.isArray(models)) return [];
   return models.map((m) => (isObject(m) ? (asString(m['name']) ?? asString(m['model'])) : undefined)).filter((n): n is string => !!n);
 }
 
-export const ollamaProfile: ServerProfile = {
+export const ollamaProfile: ServerProfile<'ollama'> = {
   id: 'ollama',
   name: 'Ollama',
   kind: 'server',
   defaultPort: 11434,
   detect,
   version: (signals) => asString(okObjectAt(signals, '/api/version')?.['version']) ?? null,
+  versionPath: '/api/version',
+  modelSources: [{ path: '/api/tags', role: 'list', ids: tagNames }],
+  cheapPhase: { first: ['/'], second: ['/api/version', '/api/tags'] },
+  operation: { bindLoopback: (p) => `OLLAMA_HOST=127.0.0.1:${p} ollama serve`, exampleModel: 'mistral', fixedBy: 'own-settings' },
   inferenceRoutes: [
     post('/api/generate', 'ollama-generate', '{"model","prompt","stream":false,"options":{"num_predict":1}} → {"response"}'),
     post('/api/chat', 'ollama-chat'),
@@ -67,6 +71,7 @@ export const ollamaProfile: ServerProfile = {
     schemeCaseSensitive: false,
     openWithKey: [],
     compare: 'unknown',
+    pathFromHostHeader: false, // Go net/http: the request line's path
     notes: 'No server-side authentication exists. On loopback it refuses a non-local Host with 403; on 0.0.0.0 it accepts all.',
   },
 };

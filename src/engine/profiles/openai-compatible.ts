@@ -2,7 +2,7 @@
 // fallback and below every product that states who it is.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, isObject, openAiModelList, ownedBy, parseBody, responseAt } from '../surface/signals-read.js';
-import { get, openAiInference } from './common.js';
+import { get, openAiInference, openAiModels } from './common.js';
 import { quoteList } from '../untrusted.js';
 
 function detect(signals: Signals) {
@@ -21,13 +21,21 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const openaiCompatibleProfile: ServerProfile = {
+export const openaiCompatibleProfile: ServerProfile<'openai-compatible'> = {
   id: 'openai-compatible',
   name: 'OpenAI-compatible server',
   kind: 'server',
   defaultPort: 8000,
   detect,
   version: () => null,
+  specificity: 1,
+  modelSources: [openAiModels('/v1/models')],
+  cheapPhase: { first: ['/v1/models'] },
+  operation: {
+    bindLoopback: (p) => `make the server listen on 127.0.0.1:${p} only`,
+    exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3',
+    fixedBy: 'proxy',
+  },
   inferenceRoutes: openAiInference('/v1'),
   metadataRoutes: [get('/v1/models', 'metadata', 'model list')],
   managementRoutes: [],

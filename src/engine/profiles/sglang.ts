@@ -1,7 +1,7 @@
-// SGLang runtime (TARGETS.md, "SGLang").
+// SGLang runtime (docs/servers/sglang.md).
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt } from '../surface/signals-read.js';
-import { get, manage, openAiInference, post, wrapper } from './common.js';
+import { get, manage, modelField, openAiInference, post, wrapper } from './common.js';
 import { quoteList } from '../untrusted.js';
 
 function detect(signals: Signals) {
@@ -25,7 +25,7 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const sglangProfile: ServerProfile = {
+export const sglangProfile: ServerProfile<'sglang'> = {
   id: 'sglang',
   name: 'SGLang',
   kind: 'server',
@@ -33,6 +33,14 @@ export const sglangProfile: ServerProfile = {
   detect,
   // Only /get_server_info states it (it dumps all server arguments, including `version`); never part of the cheap phase.
   version: (signals) => asString(okObjectAt(signals, '/get_server_info')?.['version']) ?? null,
+  versionPath: '/get_server_info',
+  modelSources: [modelField('/get_model_info', 'model_path', 'list')],
+  cheapPhase: { first: ['/v1/models'], second: ['/get_model_info'] },
+  operation: {
+    bindLoopback: (p) => `python -m sglang.launch_server --model-path MODEL --host 127.0.0.1 --port ${p}`,
+    exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3',
+    fixedBy: 'own-settings',
+  },
   inferenceRoutes: [
     post('/generate', 'sglang-generate', 'native generation: {"text", "sampling_params"}'),
     ...openAiInference('/v1'),
@@ -45,13 +53,14 @@ export const sglangProfile: ServerProfile = {
     get('/get_server_info', 'metadata', 'dumps every server argument (prompt-data exposure)'),
     get('/health', 'health'),
     // Runs a one-token generation: never part of the cheap phase; auth.alternate-path evidence (always open).
-    get('/health_generate', 'health', 'runs a one-token generation; open with a key set'),
+    { ...get('/health_generate', 'health', 'runs a one-token generation; open with a key set'), generates: true },
     get('/metrics', 'metadata', 'Prometheus sglang:* metrics'),
     get('/openapi.json', 'docs'),
   ],
   managementRoutes: [
     manage('POST', '/update_weights_from_disk', 'replaces model weights'),
-    manage('POST', '/flush_cache', 'drops the radix cache'),
+    // Declared with methods GET and POST: GET acts too.
+    { ...manage('POST', '/flush_cache', 'drops the radix cache'), actsOnGet: true },
     manage('POST', '/abort_request', 'aborts requests in flight'),
   ],
   auth: {

@@ -1,19 +1,9 @@
-// TabbyAPI, ExLlamaV3's OpenAI-compatible server (docs/servers/tabbyapi.md).
-//
-// A draft, not in ALL_PROFILES yet. What wiring it in needs:
-// - a product id: `tabbyapi` is not in PRODUCT_IDS, so the profile is typed here with its own id;
-// - a second key: model loading, unloading and downloading take the admin key (`X-Admin-Key` or `Authorization: Bearer`)
-//   and refuse the API key, and `X-API-Key` is not read there; `auth.admin` says so, which ServerAuthModel cannot yet;
-// - keys checked after routing (a route dependency): a body-less GET to a generation route is a 405 either way, so
-//   access is learned from a prompt-less POST (401 guarded, 422 open: `messages`/`prompt` are required);
-// - `/health` and `/.well-known/serviceinfo` in the cheap phase: both stay open with keys set and name TabbyAPI by shape,
-//   where today only `/openapi.json` does;
-// - the KoboldCpp profile must not name it from `/api/extra/version` (TabbyAPI's imitation has no `protected` field), nor
-//   the llama.cpp profile from `/props` (no `build_info`, no `Server: llama.cpp`);
-// - requests must not name another `model`: with inline loading on and the admin key, that loads the named model.
-import type { ServerAuthModel, ServerProfile, Signals } from '../types.js';
+// TabbyAPI, ExLlamaV3's OpenAI-compatible server (docs/servers/tabbyapi.md). Keys are FastAPI route dependencies, checked
+// after routing: a body-less GET to a generation route is a 405 either way, so access is learned from a prompt-less POST
+// (401 guarded, 422 open). A second key, the admin key, alone opens model loading and the other management routes.
+import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, isObject, jsonAt, okObjectAt, openapiPaths, ownedBy, serverHeader, type Json } from '../surface/signals-read.js';
-import { FASTAPI_DOCS, get, manage, openAiInference, post, wrapper } from './common.js';
+import { FASTAPI_DOCS, get, manage, openAiInference, openAiModels, post, wrapper } from './common.js';
 import { quoteList } from '../untrusted.js';
 
 /** Routes only TabbyAPI's OpenAPI document lists. */
@@ -96,14 +86,6 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-/** What the admin key guards that the API key does not. */
-interface AdminKey {
-  headers: string[];
-  /** Paths that take the admin key only. */
-  routes: string[];
-  notes: string;
-}
-
 const MANAGEMENT = [
   manage('POST', '/v1/model/load', 'loads a model (admin key); answers an SSE progress stream'),
   manage('POST', '/v1/model/unload', 'unloads the model (admin key, no body)'),
@@ -118,7 +100,7 @@ const MANAGEMENT = [
   manage('POST', '/v1/sampling/override/unload', 'drops sampler overrides (admin key, no body)'),
 ];
 
-export const tabbyapiProfile: Omit<ServerProfile, 'id' | 'auth'> & { id: 'tabbyapi'; auth: ServerAuthModel & { admin: AdminKey } } = {
+export const tabbyapiProfile: ServerProfile<'tabbyapi'> = {
   id: 'tabbyapi',
   name: 'TabbyAPI',
   kind: 'server',
@@ -126,6 +108,16 @@ export const tabbyapiProfile: Omit<ServerProfile, 'id' | 'auth'> & { id: 'tabbya
   detect,
   // No route, header or document states TabbyAPI's version; the Kobold routes state the versions of what they imitate.
   version: () => null,
+  modelSources: [openAiModels('/v1/models')],
+  // Named by its OpenAPI document (open with keys) and, open, by owned_by=tabbyAPI.
+  cheapPhase: { first: ['/openapi.json', '/v1/models'] },
+  // `model` is ignored, unless inline loading is on: then another model is loaded for an admin key.
+  namesModel: false,
+  operation: {
+    bindLoopback: (p) => `set network.host: 127.0.0.1 and network.port: ${p} in config.yml (and keep network.disable_auth false)`,
+    exampleModel: 'Mistral-7B-Instruct-v0.3-exl3',
+    fixedBy: 'proxy',
+  },
   inferenceRoutes: [
     ...openAiInference('/v1'),
     // Only with `api_servers: [..., "kobold"]`; `max_length` is an alias of max_tokens.
@@ -170,6 +162,7 @@ export const tabbyapiProfile: Omit<ServerProfile, 'id' | 'auth'> & { id: 'tabbya
     ],
     compare: 'equality',
     checksBeforeRouting: false,
+    pathFromHostHeader: false, // route dependencies: the router has already matched the real path
     notes:
       'Route dependencies: X-API-Key alone decides when present; else Authorization split on single spaces, any-case bearer, ' +
       'only the second part compared (a trailing third part passes). Plain == and set membership. The admin key passes ' +

@@ -1,7 +1,7 @@
-// oobabooga text-generation-webui, OpenAI-compatible API extension (TARGETS.md, "text-generation-webui").
+// oobabooga text-generation-webui, OpenAI-compatible API extension (docs/servers/textgen-webui.md).
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, isObject, openapiPaths, ownedBy, parseBody, refusedWith, responses, statusAt } from '../surface/signals-read.js';
-import { get, manage, openAiInference, post, wrapper } from './common.js';
+import { get, manage, modelField, openAiInference, post, wrapper } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -28,13 +28,20 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const textgenWebuiProfile: ServerProfile = {
+export const textgenWebuiProfile: ServerProfile<'textgen-webui'> = {
   id: 'textgen-webui',
   name: 'text-generation-webui',
   kind: 'server',
   defaultPort: 5000,
   detect,
   version: () => null,
+  modelSources: [modelField('/v1/internal/model/info', 'model_name', 'list')],
+  cheapPhase: { first: ['/openapi.json', '/v1/models'] },
+  operation: {
+    bindLoopback: (p) => `python server.py --api --api-port ${p} (without --listen, so the API stays on loopback)`,
+    exampleModel: 'mistral-7b-instruct',
+    fixedBy: 'proxy',
+  },
   inferenceRoutes: [
     ...openAiInference('/v1'),
     post('/v1/messages', 'openai-chat', 'Anthropic-style route; reads x-api-key'),

@@ -1,7 +1,7 @@
-// Hugging Face Text Generation Inference (TARGETS.md, "Hugging Face TGI").
+// Hugging Face Text Generation Inference (docs/servers/tgi.md).
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, bodyAt, findHeaderMatching, okObjectAt, openAiModelList, refusedWith } from '../surface/signals-read.js';
-import { get, openAiInference, post } from './common.js';
+import { get, modelField, openAiInference, post } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();
@@ -22,13 +22,22 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const tgiProfile: ServerProfile = {
+export const tgiProfile: ServerProfile<'tgi'> = {
   id: 'tgi',
   name: 'Hugging Face TGI',
   kind: 'server',
   defaultPort: 3000,
   detect,
   version: (signals) => asString(okObjectAt(signals, '/info')?.['version']) ?? null,
+  versionPath: '/info',
+  modelSources: [modelField('/info', 'model_id', 'list')],
+  // GET / is its health route.
+  cheapPhase: { first: ['/'], second: ['/info'] },
+  operation: {
+    bindLoopback: (p) => `text-generation-launcher --hostname 127.0.0.1 --port ${p} … (in Docker: -p 127.0.0.1:${p}:80)`,
+    exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3',
+    fixedBy: 'own-settings',
+  },
   inferenceRoutes: [
     post('/generate', 'tgi-generate', '{"inputs", "parameters": {"max_new_tokens"}} → {"generated_text"}'),
     post('/', 'tgi-generate', 'compat route'),
@@ -55,6 +64,7 @@ export const tgiProfile: ServerProfile = {
     schemeCaseSensitive: false,
     openWithKey: ['/', '/info', '/health', '/ping', '/metrics', '/v1/models', '/chat_tokenize', '/docs', '/api-doc/openapi.json', '/v2/'],
     compare: 'case-insensitive',
+    pathFromHostHeader: false, // axum: the request line's path
     notes:
       'The whole Authorization value and "Bearer <key>" are lower-cased before a non-constant-time compare: the key is case-insensitive. ' +
       'Missing or wrong key: 401 with an empty body. GET / is open, POST / is guarded.',

@@ -1,4 +1,4 @@
-// NVIDIA Triton Inference Server, KServe v2 protocol (TARGETS.md summary: no auth by default, opt-in shared-secret headers).
+// NVIDIA Triton Inference Server, KServe v2 protocol (docs/servers/triton.md): no auth by default, opt-in shared-secret headers.
 import type { ServerProfile, Signals } from '../types.js';
 import { Evidence, asString, isObject, okObjectAt, parseBody, responses } from '../surface/signals-read.js';
 import { get, manage, post } from './common.js';
@@ -17,7 +17,7 @@ function detect(signals: Signals) {
   else if (meta) ev.add(0.4, `GET /v2 answers KServe v2 server metadata (name=${quote(String(meta['name']))})`);
   const stats = okObjectAt(signals, '/v2/models/stats');
   if (stats && Array.isArray(stats['model_stats'])) ev.add(0.8, 'GET /v2/models/stats → model_stats');
-  // --http-restricted-api refusals name the missing header (Triton docs; not in TARGETS.md).
+  // --http-restricted-api refusals name the missing header (Triton docs).
   for (const { where, res } of responses(signals)) {
     const j = parseBody(res);
     if (res.status >= 400 && isObject(j) && /This API is restricted/i.test(asString(j['error']) ?? '')) {
@@ -28,7 +28,13 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const tritonProfile: ServerProfile = {
+/** `/v2/models/stats` → {"model_stats":[{"name"}]}: the names its inference routes embed. */
+function statsNames(signals: Signals): unknown[] {
+  const stats = okObjectAt(signals, '/v2/models/stats')?.['model_stats'];
+  return Array.isArray(stats) ? stats.map((s) => (isObject(s) ? s['name'] : undefined)) : [];
+}
+
+export const tritonProfile: ServerProfile<'triton'> = {
   id: 'triton',
   name: 'NVIDIA Triton Inference Server',
   kind: 'server',
@@ -38,6 +44,10 @@ export const tritonProfile: ServerProfile = {
     const meta = serverMetadata(signals);
     return meta?.['name'] === 'triton' ? (asString(meta['version']) ?? null) : null;
   },
+  modelSources: [{ path: '/v2/models/stats', role: 'list', ids: statsNames }],
+  // A bare 400 to any path it does not know; /v2/models/stats names the models its inference routes embed.
+  cheapPhase: { first: ['/'], second: ['/v2', '/v2/models/stats'] },
+  operation: { bindLoopback: (p) => `tritonserver --http-address 127.0.0.1 --http-port ${p} …`, exampleModel: 'mistral', fixedBy: 'proxy' },
   inferenceRoutes: [
     post('/v2/models/{model}/infer', 'kserve-v2'),
     post('/v2/models/{model}/generate', 'triton-generate', 'generate extension: {"text_input"} → {"text_output"}'),
@@ -64,6 +74,7 @@ export const tritonProfile: ServerProfile = {
     schemeCaseSensitive: true,
     openWithKey: [],
     compare: 'unknown',
+    pathFromHostHeader: false, // its own HTTP server: the request line's path
     notes: 'No auth by default. --http-restricted-api=<group>:<header>=<value> requires a shared-secret header per API group; groups not listed stay open.',
   },
 };

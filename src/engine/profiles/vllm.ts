@@ -1,9 +1,9 @@
-// vLLM's OpenAI-compatible server (TARGETS.md, "vLLM").
+// vLLM's OpenAI-compatible server (docs/servers/vllm.md).
 import type { ServerProfile, Signals } from '../types.js';
 import {
   Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt, serverHeader, statusAt,
 } from '../surface/signals-read.js';
-import { get, manage, openAiInference, post, wrapper } from './common.js';
+import { get, manage, openAiInference, openAiModels, post, wrapper } from './common.js';
 import { quote, quoteList } from '../untrusted.js';
 
 /** `/version` → {"version":"0.x.y"} (vLLM's own statement of its version). */
@@ -38,13 +38,17 @@ function detect(signals: Signals) {
   return ev.result();
 }
 
-export const vllmProfile: ServerProfile = {
+export const vllmProfile: ServerProfile<'vllm'> = {
   id: 'vllm',
   name: 'vLLM',
   kind: 'server',
   defaultPort: 8000,
   detect,
   version: versionOf,
+  versionPath: '/version',
+  modelSources: [openAiModels('/v1/models')],
+  cheapPhase: { first: ['/v1/models', '/openapi.json'], second: ['/version'] },
+  operation: { bindLoopback: (p) => `vllm serve MODEL --host 127.0.0.1 --port ${p}`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: 'own-settings' },
   inferenceRoutes: [
     ...openAiInference('/v1'),
     // SageMaker entry point, dispatches to chat/completions; left open with a key set (open report in 0.27–0.29).
@@ -95,6 +99,7 @@ export const vllmProfile: ServerProfile = {
     ],
     compare: 'constant-time',
     checksBeforeRouting: true, // ASGI middleware keyed on the path prefix, before routing
+    pathFromHostHeader: true, // before 0.22 (CVE-2026-48746)
     notes:
       'Guards only paths under /v1, /v2, /inference, /cohere; OPTIONS skipped; X-API-Key not read. 401 {"error":"Unauthorized"}. ' +
       'Before 0.11: only /v1 and a plain != compare (CVE-2025-59425). Before 0.22: path read from a URL built with the Host header (CVE-2026-48746).',

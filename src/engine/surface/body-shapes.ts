@@ -1,4 +1,4 @@
-// Request bodies for each inference API family. Every body asks for at most one token (CHECKS.md Principle 3),
+// Request bodies for each inference API family. Every body asks for at most one token (docs/architecture.md, "Cheap first"),
 // unless the caller asks for a specific limit (the cost probe, which streams and hangs up after the first event).
 import type { BodyShapeId } from '../types.js';
 

@@ -1,4 +1,4 @@
-// Where a server discloses its chat template without inference (TARGETS.md "Template disclosure without inference"):
+// Where a server discloses its chat template without inference (docs/chat-templates.md, "Disclosure without inference"):
 // llama.cpp `/props` chat_template and `/apply-template`, vLLM `/tokenizer_info`, TGI `/chat_tokenize`. Shared by
 // llm.system-prompt-exposure (the template is readable) and llm.template-injection (the template is Mistral V1), which ask
 // for the very same requests, so each is sent once per scan. Renderers get a harmless one-message chat, never generation.

@@ -4,7 +4,7 @@
 // (refused) from reachable (validated, routed) and teaches the request the route wants (its fields, their bounds, the
 // methods a 405 allows); a route that answered 405 gets the same request once more with a method it allows.
 import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, RequestTemplate, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
-import { ALL_PROFILES, cheapPhaseRounds, isFramework, profileById } from '../profiles/index.js';
+import { ALL_PROFILES, MODEL_LIST_PATHS, cheapPhaseRounds, isFramework, profileById } from '../profiles/index.js';
 import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
 import { readAnswer, type Answer } from './answer.js';
 import { isPromptLike } from './body-shapes.js';
@@ -26,7 +26,7 @@ const MAX_CANDIDATES = 20;
 
 export async function cheapPhase(target: Target, send: Send): Promise<Signals> {
   const givenPath = target.url.pathname + target.url.search;
-  const { first, second } = cheapPhaseRounds();
+  const { first, second, whenRefused } = cheapPhaseRounds();
   const ask = (paths: string[]) =>
     Promise.all(paths.map((path) => send({ method: 'GET', path, purpose: path === givenPath ? 'the URL as given' : `fingerprint: GET ${path}` })));
   const byPath: Record<string, Exchange> = {};
@@ -36,21 +36,30 @@ export async function cheapPhase(target: Target, send: Send): Promise<Signals> {
   };
   const firstRound = record(await ask([...new Set([givenPath, ...first])]));
   const rest = second.filter((p) => !(p in byPath));
-  if (secondRoundTellsNothing(first.map((p) => byPath[p]))) return { byPath, all: firstRound, notAsked: rest };
+  const skip = secondRoundSkipped(first.map((p) => byPath[p]));
+  if (skip === 'not-found') return { byPath, all: firstRound, notAsked: rest };
+  if (skip === 'refused-alike') {
+    // A server that refuses every path may still leave a few open (its skip list): they tell such servers apart.
+    const open = whenRefused.filter((p) => !(p in byPath));
+    const also = open.length ? record(await ask(open)) : [];
+    return { byPath, all: [...firstRound, ...also], notAsked: rest.filter((p) => !open.includes(p)) };
+  }
   return { byPath, all: [...firstRound, ...record(await ask(rest))] };
 }
 
 /**
  * The second round of the cheap phase would tell nothing new when every first-round path was answered 404 (no known
  * product is served here: cheapPhaseRounds), or when every one was refused with the very same 401/403 answer (the key
- * is checked before routing, so each product path would get that refusal too, and its shape is already known).
+ * is checked before routing, so each product path would get that refusal too, and its shape is already known). Refused
+ * alike, only the profiles' `whenRefused` paths are asked: the few a server leaves open while it refuses every other one.
  */
-function secondRoundTellsNothing(first: (Exchange | undefined)[]): boolean {
+function secondRoundSkipped(first: (Exchange | undefined)[]): 'not-found' | 'refused-alike' | null {
   const answers = first.map((ex) => ex?.response);
-  if (answers.some((r) => r === undefined)) return false;
-  if (answers.every((r) => r!.status === 404)) return true;
+  if (answers.some((r) => r === undefined)) return null;
+  if (answers.every((r) => r!.status === 404)) return 'not-found';
   const [one] = answers;
-  return (one!.status === 401 || one!.status === 403) && answers.every((r) => r!.status === one!.status && r!.body === one!.body);
+  const alike = (one!.status === 401 || one!.status === 403) && answers.every((r) => r!.status === one!.status && r!.body === one!.body);
+  return alike ? 'refused-alike' : null;
 }
 
 /** The profiles whose routes are worth trying: the identified product, or the generic families when unsure. */
@@ -150,7 +159,10 @@ function headerCredential(name: string, source: string): CredentialHeader {
   return { name, scheme: name.toLowerCase() === 'authorization' ? 'Bearer' : null, source };
 }
 
-/** CHECKS.md Principle 5: the user's credentials, OpenAPI, FastAPI's 422, WWW-Authenticate, the profile, the common names. */
+/**
+ * Where the credential header's name comes from, most trusted first: the user's credentials, OpenAPI, FastAPI's 422,
+ * WWW-Authenticate, the profile, the common names.
+ */
 function learnCredentialHeader(target: Target, openapiCred: CredentialHeader | null, learned422: string[], exchanges: Exchange[], fp: Fingerprint): CredentialHeader {
   const userHeader = Object.keys(target.credentials)[0];
   if (userHeader) {
@@ -185,8 +197,7 @@ export interface DiscoverOptions {
   template?: RequestTemplate;
 }
 
-/** Where servers list their models (fingerprint.ts modelIdsFrom reads these paths). */
-export const MODEL_LIST_PATHS = ['/v1/models', '/models', '/info', '/api/tags', '/api/v0/models', '/v2/models/stats', '/get_model_info', '/v1/internal/model/info'];
+export { MODEL_LIST_PATHS };
 
 /**
  * Authenticated mode: when the model list is refused without credentials, ask for it again with the user's (a guarded
@@ -274,7 +285,8 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   // checks keys before routing answers a body-less GET, anything else gets its request without a prompt, limits at one token.
   const product = fp.product !== 'unknown' && fp.confidence >= 0.5 ? profileById(fp.product) : null;
   const stated = product?.accessFromSignals?.(signals) ?? null;
-  const probeWithGet = Boolean(product?.auth.checksBeforeRouting);
+  const beforeRouting = product?.auth.checksBeforeRouting;
+  const probeWithGet = typeof beforeRouting === 'function' ? beforeRouting(signals) : Boolean(beforeRouting);
   const learnedHeaders: string[] = [...(fromOpenApi?.requiredHeaders ?? [])];
   const routes: Route[] = [];
   const followUps: Exchange[] = [];

@@ -1,9 +1,9 @@
 // Fingerprinting: which server, which version, which models, from the cheap phase only (GETs, headers, refusal shapes).
 // Pure: every profile's detect runs over the same Signals; the best verdict wins, ties go to the more specific product.
 import type { Fingerprint, ProductId, Signals } from '../types.js';
-import { ALL_PROFILES, profileById, profileSpecificity } from '../profiles/index.js';
-import { ollamaTagNames } from '../profiles/ollama.js';
-import { NAMING_THRESHOLD, asString, isObject, okObjectAt, openAiModelList } from './signals-read.js';
+import { ALL_PROFILES, MODEL_SOURCES, profileById, profileSpecificity } from '../profiles/index.js';
+import type { ServerProfile } from '../types.js';
+import { NAMING_THRESHOLD, asString, okObjectAt } from './signals-read.js';
 import { detectModelFamily, mistralTokenizerGeneration } from './model-family.js';
 import { servedThrough } from './proxy.js';
 
@@ -16,24 +16,14 @@ const BACKEND_CONFIDENCE = 0.5;
 /** At most this many model ids are kept: a server may list thousands (or say anything it likes a thousand times). */
 export const MAX_MODEL_IDS = 50;
 
-/** Model ids the server states, in the order of the sources below, deduplicated, at most MAX_MODEL_IDS. */
+/** Model ids the server states, read by every profile's model sources in profile order, deduplicated, at most MAX_MODEL_IDS. */
 export function modelIdsFrom(signals: Signals): string[] {
   const ids: string[] = [];
-  const push = (v: unknown) => {
-    if (typeof v === 'string' && v.trim() !== '' && ids.length < MAX_MODEL_IDS && !ids.includes(v)) ids.push(v);
-  };
-  for (const m of openAiModelList(signals, '/v1/models') ?? []) push(m.id);
-  push(okObjectAt(signals, '/info')?.['model_id']); // TGI
-  push(okObjectAt(signals, '/get_model_info')?.['model_path']); // SGLang
-  push(okObjectAt(signals, '/props')?.['model_path']); // llama.cpp: an absolute file path
-  for (const n of ollamaTagNames(signals)) push(n); // Ollama and its imitators
-  const kobold = asString(okObjectAt(signals, '/api/v1/model')?.['result']);
-  if (kobold) push(kobold.replace(/^koboldcpp\//, ''));
-  for (const m of openAiModelList(signals, '/api/v0/models') ?? []) push(m.id); // LM Studio
-  const stats = okObjectAt(signals, '/v2/models/stats')?.['model_stats']; // Triton
-  if (Array.isArray(stats)) for (const s of stats) if (isObject(s)) push(s['name']);
-  for (const m of openAiModelList(signals, '/models') ?? []) push(m.id);
-  push(okObjectAt(signals, '/v1/internal/model/info')?.['model_name']); // text-generation-webui
+  for (const source of MODEL_SOURCES) {
+    for (const v of source.ids(signals)) {
+      if (typeof v === 'string' && v.trim() !== '' && ids.length < MAX_MODEL_IDS && !ids.includes(v)) ids.push(v);
+    }
+  }
   return ids;
 }
 
@@ -76,7 +66,8 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
     });
   }
 
-  const verdicts = ALL_PROFILES.map((profile) => ({ profile, ...profile.detect(signals) }))
+  const verdicts = (ALL_PROFILES as readonly ServerProfile[])
+    .map((profile) => ({ profile, ...profile.detect(signals) }))
     .filter((v) => v.confidence > 0)
     .sort((a, b) => b.confidence - a.confidence || profileSpecificity(b.profile.id) - profileSpecificity(a.profile.id));
   const best = verdicts[0];
@@ -95,8 +86,8 @@ export function fingerprint(signals: Signals, hint?: ProductId): Fingerprint {
   }
 
   const signalsOut = [...best.signals];
-  // LiteLLM fronts any backend; its own markers win, but the backend's are worth saying.
-  if (best.profile.id === 'litellm') {
+  // A gateway (LiteLLM) fronts any backend; its own markers win, but the backend's are worth saying.
+  if (profileSpecificity(best.profile.id) === 3) {
     const backend = verdicts.find((v) => profileSpecificity(v.profile.id) === 2 && v.confidence >= BACKEND_CONFIDENCE);
     if (backend) signalsOut.push(`backend behind LiteLLM looks like ${backend.profile.name}: ${backend.signals[0] ?? ''}`);
   }

@@ -1,4 +1,4 @@
-// Reusing auth.missing's one-token requests instead of sending new ones (CHECKS.md Principle 3: the engine never sends the
+// Reusing auth.missing's one-token requests instead of sending new ones (docs/architecture.md, "Cheap first": the engine never sends the
 // same request twice). The LLM and cost rules judge the answers auth.missing already obtained: they ask for the very same
 // probes (same routes, same options), which the scan client answers from its dedup cache, and derive the few requests of
 // their own (a prompt with a template marker, a burst of distinct prompts) from the body that worked.

@@ -1,8 +1,8 @@
 // Which model family a server runs, from model ids first, then the chat template, then generated text.
-// The Mistral tokenizer generations and the leak markers are TARGETS.md's "Mistral chat templates and what a leak looks like".
+// The Mistral tokenizer generations and the leak markers are docs/chat-templates.md.
 
 /**
- * Raw template markers in generated output (TARGETS.md): a raw concatenated prompt, a missing tool parser, a fake next turn.
+ * Raw template markers in generated output (docs/chat-templates.md): a raw concatenated prompt, a missing tool parser, a fake next turn.
  * No `g` flag: `test()` stays stateless. Use `findTemplateLeakMarkers` to list every match.
  */
 export const TEMPLATE_LEAK_MARKERS = /\[\/?INST\]|\[\/?SYSTEM_PROMPT\]|\[TOOL_CALLS\]|\[\/?AVAILABLE_TOOLS\]|\[\/?TOOL_RESULTS\]|<\/s>|<s>/;

@@ -3,6 +3,7 @@
 // the user's template is used as given. Every rule that sends a prompt, and discovery's prompt-less probe, build it here.
 import type { FieldSpec, Probe, RequestTemplate, Route, Surface } from '../types.js';
 import { buildBody, isLimitField, PROMPT_FIELD_GUESSES, USUAL_LIMIT_FIELDS, validationProbeBody, type ProductShape } from './body-shapes.js';
+import { profileById } from '../profiles/index.js';
 
 export interface RequestOptions {
   prompt: string;
@@ -159,7 +160,8 @@ export function fillTemplate(t: RequestTemplate, prompt: string, tokens: number)
 
 /** The one-token request to a route (a generation limit of `maxTokens` when a rule asks for one). */
 export function requestFor(route: Route, surface: Pick<Surface, 'fingerprint'>, o: RequestOptions): RouteRequest {
-  const model = surface.fingerprint.models[0];
+  const { product, models } = surface.fingerprint;
+  const model = profileById(String(product))?.namesModel === false ? undefined : models[0];
   const shape = route.shape ?? 'wrapper';
   if (shape === 'template' && route.template) return fillTemplate(route.template, o.prompt, o.maxTokens ?? 1);
   if (shape === 'wrapper' || shape === 'template') return wrapperRequest(route, { ...o, ...(model ? { model } : {}) }, true);

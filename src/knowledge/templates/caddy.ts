@@ -1,6 +1,6 @@
 // Caddy in front of a server that cannot close the hole itself: deny by default, the key checked by a CEL expression
 // that can never match when the key variable is unset or short, allowed routes forwarded to loopback with a fixed Host.
-import { RULES } from '../../engine/rules.js';
+import { RULES } from '../../engine/rules/index.js';
 import { productFacts } from '../frameworks.js';
 import { isLoopbackHost } from './features.js';
 import { methodFor, type ProxyRenderInput } from './proxy.js';

@@ -1,7 +1,7 @@
 // FastAPI: an app-wide dependency (every APIRoute, present and future) plus docs routes turned off, because the docs
 // routes are plain Starlette routes that app dependencies never cover.
 import { lit } from '../context.js';
-import { RULES } from '../../engine/rules.js';
+import { RULES } from '../../engine/rules/index.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
   authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr,

@@ -1,5 +1,5 @@
 // What an application snippet can contain. A rule picks the features that close it; every app snippet has an auth layer
-// (API key or JWT) because an unauthenticated fix for any other rule would still leave the seed's hole open.
+// (API key or JWT) because an unauthenticated fix for any other rule would still leave the tutorial wrapper's hole open.
 import type { RuleId } from '../../engine/types.js';
 import type { RemediationContext } from '../types.js';
 
@@ -33,7 +33,7 @@ export type AppFeature =
 
 /** How the generated app calls the model. */
 export type ModelCall =
-  /** The seed's transformers code (Python) or a call to an upstream OpenAI-compatible server (Express). */
+  /** The tutorial's transformers code (Python) or a call to an upstream OpenAI-compatible server (Express). */
   | { kind: 'default' }
   /** A fixed reply: for tests and demos; no model needed. */
   | { kind: 'stub'; reply?: string }
@@ -50,7 +50,7 @@ export interface AppRenderInput {
   title: string;
 }
 
-/** The app's main route: the context's first inference path, or the seed's /generate. */
+/** The app's main route: the context's first inference path, or the tutorial wrapper's /generate. */
 export function appRoute(ctx: RemediationContext): string {
   return ctx.paths[0] ?? '/generate';
 }
@@ -76,7 +76,7 @@ export const LOCKOUT_MAX_FAILURES = 10;
 export const LOCKOUT_WINDOW_S = 900;
 export const LOCKOUT_S = 1800;
 
-/** Template markers of Mistral-style chat templates (TARGETS.md); the same pattern the scanner looks for. */
+/** Template markers of Mistral-style chat templates (docs/chat-templates.md); the same pattern the scanner looks for. */
 export const TEMPLATE_MARKER_PATTERN = String.raw`\[/?INST\]|\[/?SYSTEM_PROMPT\]|\[TOOL_CALLS\]|\[/?AVAILABLE_TOOLS\]|\[/?TOOL_RESULTS\]|\[TOOL_CONTENT\]|\[ARGS\]|\[CALL_ID\]|</?s>`;
 
 /** Indents every non-empty line. */

@@ -1,7 +1,7 @@
 // Flask: an app-wide before_request hook. Flask runs it for every request, including unknown paths and wrong methods
 // (the routing error is raised only at dispatch), so nothing is reached without the credential.
 import { lit } from '../context.js';
-import { RULES } from '../../engine/rules.js';
+import { RULES } from '../../engine/rules/index.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
   authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr,

@@ -1,7 +1,7 @@
 // nginx in front of a server that cannot close the hole itself. A complete conf.d file (http context): key maps, optional
 // rate-limit zones, and one server block that denies by default, checks the key before forwarding (auth_request, so
 // that the per-client limiter of the preaccess phase sees failed attempts), and forwards allowed routes to loopback.
-import { RULES } from '../../engine/rules.js';
+import { RULES } from '../../engine/rules/index.js';
 import { productFacts } from '../frameworks.js';
 import { isLoopbackHost } from './features.js';
 import { KEY_SHAPE, methodFor, type ProxyRenderInput } from './proxy.js';

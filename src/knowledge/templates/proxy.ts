@@ -1,5 +1,6 @@
 // What a reverse-proxy snippet can contain, and the route families it refuses per product.
-import type { RuleId } from '../../engine/types.js';
+import type { ProductId, RuleId } from '../../engine/types.js';
+import { profileById } from '../../engine/profiles/index.js';
 import { isStrictPath } from '../context.js';
 import type { RemediationContext } from '../types.js';
 
@@ -39,11 +40,14 @@ export interface ProxyRenderInput {
   title: string;
 }
 
-/** Route families a proxy refuses outright, per product (TARGETS.md). */
-export const ROUTE_FAMILIES: Record<string, Partial<Record<RouteFamily, string[]>>> = {
+/**
+ * Route families a proxy refuses outright, per product (docs/servers/<product>.md), beyond its profile's management routes
+ * (which `routeFamilies` adds first).
+ */
+const EXTRA_ROUTE_FAMILIES: Partial<Record<ProductId, Partial<Record<RouteFamily, string[]>>>> = {
   vllm: {
-    management: ['/pause', '/resume', '/update_weights', '/init_weight_transfer_engine', '/scale_elastic_ep', '/abort_requests',
-      '/reset_prefix_cache', '/sleep', '/wake_up', '/collective_rpc', '/server_info'],
+    // Beyond the profile's management routes: the dev-mode configuration dump.
+    management: ['/server_info'],
     alternate: ['/invocations', '/pooling', '/classify', '/score', '/rerank', '/generative_scoring', '/tokenize', '/detokenize'],
     docs: ['/docs', '/redoc', '/openapi.json'],
     metrics: ['/metrics'],
@@ -100,10 +104,26 @@ export const ROUTE_FAMILIES: Record<string, Partial<Record<RouteFamily, string[]
 
 export type RouteFamily = 'management' | 'alternate' | 'docs' | 'metrics' | 'template' | 'inventory' | 'promptData';
 
+/** A profile's route as a deny entry: a path with a `{placeholder}` (or a query) refuses everything under its prefix. */
+function denyPath(path: string): string {
+  const bare = path.split('?')[0]!;
+  const at = bare.indexOf('{');
+  return at === -1 ? bare : bare.slice(0, at);
+}
+
+/** The route families a proxy refuses for a product: its profile's management routes, then what the knowledge base adds. */
+export function routeFamilies(product: string): Partial<Record<RouteFamily, string[]>> {
+  const profile = profileById(product);
+  // A product the knowledge base adds nothing for is refused what a FastAPI app is (docs, the usual dumps).
+  const extra = (profile && EXTRA_ROUTE_FAMILIES[profile.id]) || EXTRA_ROUTE_FAMILIES.fastapi || {};
+  const management = [...new Set([...(profile?.managementRoutes ?? []).map((r) => denyPath(r.path)), ...(extra.management ?? [])])];
+  return { ...extra, ...(management.length ? { management } : {}) };
+}
+
 /** The deny list for a rule: the product's routes of the given families, plus the finding's own path. */
 export function denyRoutes(ctx: RemediationContext, families: RouteFamily[], includeFindingPath: boolean): DenyRoute[] {
   const product = ctx.product ?? 'fastapi';
-  const table = ROUTE_FAMILIES[product] ?? ROUTE_FAMILIES['fastapi']!;
+  const table = routeFamilies(product);
   const out = new Map<string, DenyRoute>();
   const add = (p: string): void => {
     const clean = p.replace(/\/+$/, '') || '/';

@@ -76,7 +76,7 @@ export function docstring(lines: string[]): string {
 /** Key constants and the fail-closed loader. */
 export function pySecretLoader(im: PyImports): string {
   im.std('hashlib').std('os');
-  return `# Renderings of an unset variable that must never become the key (the seed's os.getenv(NAME, "") and f"{None}").
+  return `# Renderings of an unset variable that must never become the key (the tutorial's os.getenv(NAME, "") and f"{None}").
 _UNSET_RENDERINGS = frozenset({"", "None", "null", "undefined"})
 
 

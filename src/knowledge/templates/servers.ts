@@ -2,7 +2,7 @@
 // server starts (an empty key turns auth off in vLLM, llama.cpp and LiteLLM), and loopback binding where a proxy must do
 // what the server cannot. Keys go in as flags where the server might not read the variable: an unknown flag stops the
 // server (closed), an unread variable would leave it open.
-import { RULES } from '../../engine/rules.js';
+import { RULES } from '../../engine/rules/index.js';
 import { FRAMEWORK_INFO } from '../frameworks.js';
 import { safeVersionFor, sq } from '../context.js';
 import type { RuleId } from '../../engine/types.js';

@@ -1,7 +1,7 @@
-// The seed's third remediation, done right: a decorator on the model call itself, so every route that reaches the model
+// The tutorial's decorator remediation (docs/tutorial-wrapper.md), done right: a decorator on the model call itself, so every route that reaches the model
 // passes the check, whatever router it lives on. Fail closed at import, one header, constant-time compare.
 import { lit } from '../context.js';
-import { RULES } from '../../engine/rules.js';
+import { RULES } from '../../engine/rules/index.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
   PyImports, authNames, docstring, exampleKeyExport, pyCredentialCheck, pyGenerateText, pyLockout, pyOutputExpr,
@@ -21,12 +21,12 @@ export function renderWrapper(input: AppRenderInput): string {
     .lib('pydantic', 'BaseModel');
 
   const doc = docstring([
-    `${input.title} — the seed's decorator pattern, hardened by Gatecrash${input.rule ? ` for ${input.rule} (${RULES[input.rule].title})` : ''}.`,
+    `${input.title} — a decorator on the model call, hardened by Gatecrash${input.rule ? ` for ${input.rule} (${RULES[input.rule].title})` : ''}.`,
     '',
     input.focus,
     '',
     `require_api_key wraps the model call itself: any route that reaches the model needs the ${a.header} header${a.bearer ? ' ("Bearer <key>")' : ''},`,
-    `compared in constant time with ${a.envVar}. Unlike the seed's version, an unset or empty ${a.envVar} stops the`,
+    `compared in constant time with ${a.envVar}. Unlike the widely copied version, an unset or empty ${a.envVar} stops the`,
     'module from loading instead of making "Bearer None" (or an empty key) the valid credential.',
     'Routes that never call the model are not covered by a decorator: keep docs off, or add the Starlette middleware.',
     '',

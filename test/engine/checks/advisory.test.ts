@@ -2,8 +2,8 @@
 // fix), tentative by default, confirmed and linked when a bypass rule of the same scan proved the flaw.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADVISORIES } from '../../../src/engine/advisories.js';
-import knownAdvisory, { fixingVersion } from '../../../src/engine/checks/known-advisory.js';
-import type { CheckContext } from '../../../src/engine/checks/define.js';
+import knownAdvisory, { fixingVersion } from '../../../src/engine/rules/known-advisory/check.js';
+import type { CheckContext } from '../../../src/engine/rules/define.js';
 import { buildFinding } from '../../../src/engine/findings.js';
 import { resolveScanOptions } from '../../../src/engine/options.js';
 import { RULE_IDS, PRODUCT_IDS, type Exchange, type Finding, type Surface } from '../../../src/engine/types.js';

@@ -1,12 +1,12 @@
-// The credential rules of issue 4 against their emulators: every flawed configuration yields exactly its intended rule(s)
+// The credential rules against their emulators: every flawed configuration yields exactly its intended rule(s)
 // with confirmed or firm confidence, every fixed twin none of them. Each scan runs at standard depth within the default
 // budget, never reaches a management handler, and never shows the user's key in the report. The table printed at the end
 // is the closing note's emulator × rule result with each scan's request count.
 import { afterAll, describe, expect, it } from 'vitest';
-import { latencyGrows } from '../../../src/engine/checks/auth-brute-force.js';
-import { ruleForAcceptedValue, serverToken } from '../../../src/engine/checks/auth-header-bypass.js';
-import { jwtOf, revealsJwt } from '../../../src/engine/checks/auth-jwt.js';
-import { reached } from '../../../src/engine/checks/credential-probes.js';
+import { latencyGrows } from '../../../src/engine/rules/auth-brute-force/check.js';
+import { ruleForAcceptedValue, serverToken } from '../../../src/engine/rules/auth-header-bypass/check.js';
+import { jwtOf, revealsJwt } from '../../../src/engine/rules/auth-jwt/check.js';
+import { reached } from '../../../src/engine/probes/credentials.js';
 import { scan } from '../../../src/engine/scan.js';
 import type { Exchange, RuleId, ScanReport } from '../../../src/engine/types.js';
 import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
@@ -46,7 +46,7 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  // auth.insecure-default-key: the seed's remediations with MISTRAL_API_KEY unset, and their fixed twins.
+  // auth.insecure-default-key: the tutorial's remediations with MISTRAL_API_KEY unset, and their fixed twins.
   { name: 'wrapper Depends, key unset', start: () => startFastapiWrapper({ auth: { mode: 'depends-header', key: null } }), path: '/generate', expect: { 'auth.insecure-default-key': ['x-api-key=""'], 'auth.brute-force': [] } },
   { name: 'wrapper Depends, key set (twin)', start: () => startFastapiWrapper({ auth: { mode: 'depends-header' } }), path: '/generate', expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
   { name: 'wrapper decorator, key unset', start: () => startFastapiWrapper({ auth: { mode: 'bearer-decorator', key: null } }), path: '/generate', expect: { 'auth.insecure-default-key': ['authorization="None"'] } },

@@ -1,13 +1,14 @@
-// Route-based authentication bypasses (issue 4, part A): auth.admin-exposed, auth.alternate-path, auth.host-header,
-// auth.path-confusion, auth.method-override, each proven differentially against emulators from TARGETS.md and their fixed
+// Route-based authentication bypasses: auth.admin-exposed, auth.alternate-path, auth.host-header,
+// auth.path-confusion, auth.method-override, each proven differentially against the emulators of docs/servers/ and their fixed
 // twins. Every row is one standard-depth scan with ALL checks, so the table also proves the budget (≤ 150 requests) and
 // that no management route was ever called with a body that could act.
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../../src/engine/scan.js';
 import { ALL_PROFILES } from '../../../src/engine/profiles/index.js';
 import type { Confidence, Finding, RuleId, ScanReport } from '../../../src/engine/types.js';
-import { handlerAnswered, handlerValidated, isRefused, isNotRouted } from '../../../src/engine/checks/differential.js';
-import { spellings } from '../../../src/engine/checks/auth-path-confusion.js';
+import { handlerAnswered, handlerValidated } from '../../../src/engine/probes/differential.js';
+import { isRefused, isNotRouted } from '../../../src/engine/surface/answer.js';
+import { spellings } from '../../../src/engine/rules/auth-path-confusion/check.js';
 import type { Exchange } from '../../../src/engine/types.js';
 import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
 import { TEST_KEY } from '../../targets/mistral-model.js';
@@ -77,7 +78,7 @@ const firm: Confidence[] = ['firm'];
 const proven: Confidence[] = ['confirmed', 'firm'];
 
 const ROWS: Row[] = [
-  // ---- vLLM (TARGETS.md "vLLM") ----
+  // ---- vLLM (docs/servers/vllm.md) ----
   {
     name: 'vLLM 0.29 with --api-key: /invocations and /tokenize open, control routes outside the guarded prefixes',
     start: alone(startVllm(VLLM_KEYED)),
@@ -110,7 +111,7 @@ const ROWS: Row[] = [
   { name: 'vLLM 0.29 with --api-key behind a deny-by-default gateway', start: behindGateway(() => startVllm(VLLM_KEYED), DENY_BY_DEFAULT) },
   { name: 'vLLM 0.21 with --api-key behind a deny-by-default gateway', start: behindGateway(() => startVllm({ ...VLLM_KEYED, hostHeaderBug: true }), DENY_BY_DEFAULT) },
 
-  // ---- TGI (TARGETS.md "Hugging Face TGI") ----
+  // ---- TGI (docs/servers/tgi.md) ----
   {
     name: 'TGI with --api-key and the kserve feature: KServe inference and /chat_tokenize outside the auth layer',
     start: alone(startTgi({ ...TGI_KEYED, kserve: true })),
@@ -119,7 +120,7 @@ const ROWS: Row[] = [
   },
   { name: 'TGI with --api-key and kserve behind a deny-by-default gateway', start: behindGateway(() => startTgi({ ...TGI_KEYED, kserve: true }), DENY_BY_DEFAULT) },
 
-  // ---- KoboldCpp (TARGETS.md "KoboldCpp") ----
+  // ---- KoboldCpp (docs/servers/koboldcpp.md) ----
   {
     name: 'KoboldCpp with --password and an image model: /sdapi/v1/* never guarded',
     start: alone(startKoboldcpp(KOBOLD_KEYED), '/api/v1/generate'),
@@ -136,7 +137,7 @@ const ROWS: Row[] = [
   { name: 'KoboldCpp with --password and no image or Whisper model', start: alone(startKoboldcpp({ ...KOBOLD_KEYED, imageGen: false, transcribe: false }), '/api/v1/generate') },
   { name: 'KoboldCpp behind a deny-by-default gateway', start: behindGateway(() => startKoboldcpp({}), DENY_BY_DEFAULT, '/api/v1/generate') },
 
-  // ---- FastAPI wrappers (TARGETS.md "FastAPI / Starlette wrappers") ----
+  // ---- FastAPI wrappers (docs/servers/frameworks.md) ----
   {
     name: 'FastAPI wrapper: /v1/generate guarded by Depends, /generate forgotten',
     start: alone(startFastapiWrapper({ paths: ['/v1/generate', '/generate'], auth: { mode: 'depends-header', key: TEST_KEY, guarded: ['/v1/generate'] } }), '/v1/generate'),
@@ -157,7 +158,7 @@ const ROWS: Row[] = [
     start: alone(startFastapiWrapper({ paths: ['/generate'], health: true, auth: { mode: 'middleware', header: 'X-API-Key', key: TEST_KEY } }), '/generate'),
   },
 
-  // ---- SGLang (TARGETS.md "SGLang": the same Host-built path, suspected) ----
+  // ---- SGLang (docs/servers/sglang.md: the same Host-built path, suspected) ----
   {
     name: 'SGLang with --api-key whose middleware reads a Host-built path; /health_generate always open',
     start: alone(startSglang({ ...SGLANG_KEYED, hostHeaderBug: true })),

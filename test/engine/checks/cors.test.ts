@@ -2,7 +2,7 @@
 // no auth, a header key or a session cookie; and the real servers' defaults (llama.cpp echoes Origin with credentials).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ExchangeResponse, Severity } from '../../../src/engine/types.js';
-import { corsGrant, PROBE_ORIGIN } from '../../../src/engine/checks/cors-permissive.js';
+import { corsGrant, PROBE_ORIGIN } from '../../../src/engine/rules/cors-permissive/check.js';
 import type { RunningTarget } from '../../targets/harness.js';
 import { SESSION_COOKIE, startCorsServer, type CorsServerOptions } from '../../targets/cors-server.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';

@@ -2,9 +2,9 @@
 // its rule, every fixed form none; both are listed as skipped below deep; each stays within its request bound.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding, RuleId } from '../../../src/engine/types.js';
-import { oversizedLimit, OVERSIZED_LIMIT } from '../../../src/engine/checks/cost-unbounded.js';
-import { BURST_SIZE } from '../../../src/engine/checks/cost-rate-limit.js';
-import { rateLimitHeaders } from '../../../src/engine/checks/throttle-signs.js';
+import { oversizedLimit, OVERSIZED_LIMIT } from '../../../src/engine/rules/cost-unbounded/check.js';
+import { BURST_SIZE } from '../../../src/engine/rules/cost-rate-limit/check.js';
+import { rateLimitHeaders } from '../../../src/engine/probes/throttle-signs.js';
 import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
 import { startVllm } from '../../targets/vllm.js';
@@ -80,7 +80,7 @@ const CASES: Case[] = [
     },
   },
   { emulator: 'llama.cpp open', rule: 'cost.no-rate-limit', form: 'flawed', start: () => startLlamaCpp({}) },
-  { emulator: 'FastAPI wrapper (seed)', rule: 'cost.no-rate-limit', form: 'flawed', path: '/generate', start: () => startFastapiWrapper({}) },
+  { emulator: 'tutorial FastAPI wrapper', rule: 'cost.no-rate-limit', form: 'flawed', path: '/generate', start: () => startFastapiWrapper({}) },
   { emulator: 'gateway answering 429 + Retry-After after 5 a minute', rule: 'cost.no-rate-limit', form: 'fixed', path: '/v1/chat/completions', start: () => startInferenceLimiter(LIMITS_BURSTS) },
   { emulator: 'gateway announcing x-ratelimit-* quota', rule: 'cost.no-rate-limit', form: 'fixed', path: '/v1/chat/completions', start: () => startInferenceLimiter(ANNOUNCES_QUOTA) },
   { emulator: 'TGI --api-key (no open route)', rule: 'cost.no-rate-limit', form: 'fixed', start: () => startTgi({ apiKey: TEST_KEY }) },

@@ -1,4 +1,4 @@
-// The part-A rules (transport, CORS, exposure, advisories) read and probe, but never run the model and never reach a
+// The read-only rules (transport, CORS, exposure, advisories) read and probe, but never run the model and never reach a
 // management handler, on every emulator, open or keyed: a scan limited to them leaves every target's recorder without an
 // inference or management request, and stays within a small request count above discovery's.
 import { describe, expect, it } from 'vitest';
@@ -54,7 +54,7 @@ const EMULATORS: [string, () => Promise<RunningTarget>, string?][] = [
   ['Flask debug wrapper', () => startVerboseErrorsServer('flask-debug'), '/generate'],
 ];
 
-describe('part-A rules never run the model nor touch management routes', () => {
+describe('the read-only rules never run the model nor touch management routes', () => {
   for (const [name, start, path] of EMULATORS) {
     it(name, async () => {
       const discoveryOnly = await scanEmulator(start, { ...(path ? { path } : {}), options: { surfaceOnly: true } });

@@ -1,4 +1,4 @@
-// Shared by the issue-5 part-A rule tests: scan one emulator, keep the report and the emulator's own request log.
+// Shared by the read-only rule tests: scan one emulator, keep the report and the emulator's own request log.
 import { scan, type ScanHooks } from '../../../src/engine/scan.js';
 import type { Finding, RuleId, ScanOptions, ScanReport } from '../../../src/engine/types.js';
 import type { RunningTarget } from '../../targets/harness.js';

@@ -8,8 +8,8 @@ import { addedIds, tokenIds } from '../../../src/engine/surface/chat-template.js
 import { variantProbe } from '../../../src/engine/surface/inference-reuse.js';
 import type { InferenceAttempt } from '../../../src/engine/surface/inference.js';
 import { probeOf, requestFor } from '../../../src/engine/surface/route-request.js';
-import { leakReading } from '../../../src/engine/checks/llm-template-leak.js';
-import { unsentText } from '../../../src/engine/checks/llm-system-prompt.js';
+import { leakReading } from '../../../src/engine/rules/llm-template-leak/check.js';
+import { unsentText } from '../../../src/engine/rules/llm-system-prompt/check.js';
 import type { RunningTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
 import { startVllm } from '../../targets/vllm.js';

@@ -1,4 +1,4 @@
-// Issue 5's done-when, counted from the emulators' own recorders (not from the engine's accounting): a quick or standard scan
+// The token bound, counted from the emulators' own recorders (not from the engine's accounting): a quick or standard scan
 // sends no request that could generate more than one token, and a deep scan at most 10 more inference requests.
 //
 // Accounting: a request "could generate more than one token" when the emulator ran inference for it with a limit above one
@@ -8,7 +8,7 @@
 // streamed and closed after the first event). So a deep scan sends at most 10 inference requests more than a standard one, and
 // at most one of them could generate more than one token; the servers that refuse the oversized limit generate nothing for it.
 //
-// The seed's FastAPI wrapper ignores any limit (it always generates 128 tokens), so no scanner can bound what it generates; here
+// The tutorial's FastAPI wrapper ignores any limit (it always generates 128 tokens), so no scanner can bound what it generates; here
 // it is the variant whose pydantic model requires `max_new_tokens`, which discovery learns from the 422 and sets to 1.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Depth } from '../../../src/engine/types.js';

@@ -1,9 +1,9 @@
 // transport.cleartext: the loopback decision as a pure function (tests run on loopback, so the non-loopback inputs are
 // exercised here), the end-to-end "not reported on loopback" path, and the reported path on a real loopback surface.
 import { describe, expect, it } from 'vitest';
-import { isLoopbackTarget } from '../../../src/engine/checks/transport-cleartext.js';
-import transportCleartext from '../../../src/engine/checks/transport-cleartext.js';
-import type { CheckContext } from '../../../src/engine/checks/define.js';
+import { isLoopbackTarget } from '../../../src/engine/rules/transport-cleartext/check.js';
+import transportCleartext from '../../../src/engine/rules/transport-cleartext/check.js';
+import type { CheckContext } from '../../../src/engine/rules/define.js';
 import { buildFinding } from '../../../src/engine/findings.js';
 import { ScanClient } from '../../../src/engine/http/client.js';
 import { resolveScanOptions } from '../../../src/engine/options.js';
