@@ -3,28 +3,12 @@
 // The patterns below are written so that this file's own text does not match them (`\s` for a space, `\.` for a dot).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, normalize, relative, resolve } from 'node:path';
+import { dirname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/**
- * Paths other branches are cleaning at the same time (server profiles and fingerprinting; rules and checks). Temporary:
- * once those branches are merged this list is emptied, and the test then covers every tracked file.
- */
-const OWNED_BY_OTHER_BRANCHES: readonly string[] = [
-  'src/engine/profiles/',
-  'src/engine/surface/fingerprint.ts',
-  'src/engine/surface/discover.ts',
-  'src/knowledge/frameworks.ts',
-  'src/knowledge/templates/proxy.ts',
-  'src/engine/types.ts',
-  'src/report/schema.ts',
-  'src/engine/rules.ts',
-  'src/engine/checks/',
-  'src/knowledge/rules/',
-];
 
 interface Forbidden {
   what: string;
@@ -92,7 +76,6 @@ function trackedTextFiles(): string[] {
   return out
     .split('\0')
     .filter((f) => f.length > 0 && existsSync(join(ROOT, f)) && statSync(join(ROOT, f)).isFile())
-    .filter((f) => !OWNED_BY_OTHER_BRANCHES.some((owned) => (owned.endsWith('/') ? f.startsWith(owned) : f === owned)))
     .filter((f) => !readFileSync(join(ROOT, f)).subarray(0, 8000).includes(0));
 }
 
@@ -145,9 +128,5 @@ describe('the repository explains itself', () => {
         .map((r) => `${f}:${r.line} → ${r.target}`),
     );
     expect(missing).toEqual([]);
-  });
-
-  it('the list of paths owned by other branches names only paths that exist', () => {
-    expect(OWNED_BY_OTHER_BRANCHES.filter((p) => !existsSync(join(ROOT, p))).map((p) => relative(ROOT, join(ROOT, p)))).toEqual([]);
   });
 });
