@@ -172,8 +172,11 @@ export const BODY_SHAPE_IDS = [
 ] as const;
 export type BodyShapeId = (typeof BODY_SHAPE_IDS)[number];
 
-/** How a wrapper takes its request: a JSON body, a form body, the query string of a GET, or the prompt as plain text. */
-export type BodyEncoding = 'json' | 'form' | 'query' | 'text';
+/**
+ * How a wrapper takes its request: a JSON body, a url-encoded form body, a multipart/form-data body, the query string of a
+ * GET, or the prompt as plain text.
+ */
+export type BodyEncoding = 'json' | 'form' | 'multipart' | 'query' | 'text';
 
 /** What a route's schema or validator says about one field of its request. */
 export interface FieldSpec {
@@ -226,6 +229,11 @@ export interface Route extends RouteSpec {
   encoding?: BodyEncoding;
   /** For wrappers: fields beyond the prompt, learned from OpenAPI or validation errors (dotted names for nested fields). */
   fields?: Record<string, FieldSpec>;
+  /**
+   * For wrappers whose prompt travels in a body: query-string parameters the route requires beside it (a FastAPI `Query(...)`
+   * on a POST, an `?api-version=`), filled like the body's fields.
+   */
+  query?: Record<string, FieldSpec>;
   /** For wrappers: fields the route refused to be sent (a strict validator). */
   forbidden?: string[];
   /**

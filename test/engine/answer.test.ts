@@ -55,7 +55,19 @@ const ROWS: [string, Exchange, AnswerKind, string?][] = [
   ['an empty 200', ex(200, ''), 'unreadable'],
   ['a job receipt', ex(200, { id: 'job-1', status: 'queued' }), 'handler'],
   ['a tokenizer answer', ex(200, { tokens: [1, 2, 3], count: 3 }), 'handler'],
-  ['an error report with a 200', ex(200, { error: 'model not loaded' }), 'unreadable'],
+  // A handler that answers its errors with a 200 was reached and refused the request's input, as a 400 would.
+  ['an error report with a 200', ex(200, { error: 'model not loaded' }), 'rejected-input'],
+  ['a 200 envelope reporting a failure', ex(200, { ok: false, error: 'utterance is required' }), 'rejected-input'],
+  // Envelopes that always carry their error fields report an error only when those hold something.
+  ['an envelope with an empty error list', ex(200, { result: { response: 'Hello' }, success: true, errors: [], messages: [] }), 'model-output', 'Hello'],
+  ['an envelope with a null error', ex(200, { error: null, output: 'Hi' }), 'model-output', 'Hi'],
+  // Lists of strings under an output-like key: Gradio's data, Vertex's predictions.
+  ['a Gradio data list', ex(200, { data: ['Hello there'], is_generating: false, duration: 0.1 }), 'model-output', 'Hello there'],
+  ['Vertex predictions', ex(200, { predictions: ['Hello there'], deployedModelId: 'x' }), 'model-output', 'Hello there'],
+  // Output keys in camelCase or compound: what they end with says what they hold; what they begin with may say "request".
+  ['a camelCase output key', ex(200, { requestId: 'r-1', data: { completionText: 'Hey' } }), 'model-output', 'Hey'],
+  ['a compound output key', ex(200, { llm_response: 'Hey you' }), 'model-output', 'Hey you'],
+  ['a key about the request is not output', ex(200, { inputText: 'something else', id: 3 }), 'handler'],
 ];
 
 describe('readAnswer', () => {

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Exchange, Probe, Route, Surface } from '../../src/engine/types.js';
 import { learnFromRejection } from '../../src/engine/surface/rejection.js';
+import { isLimitField, isPromptLike } from '../../src/engine/surface/body-shapes.js';
+import { pathFitsTemplate } from '../../src/engine/surface/openapi.js';
 import { fillTemplate, promptlessRequestFor, requestFor } from '../../src/engine/surface/route-request.js';
 import { MAX_SHAPE_ATTEMPTS, probeInference } from '../../src/engine/surface/inference.js';
 import { parseRequestTemplate, TargetError } from '../../src/engine/target.js';
@@ -68,14 +70,63 @@ describe('what a rejection teaches', () => {
   it('405 lists the methods, 415 asks for another encoding; other statuses teach nothing', () => {
     expect(lesson(405, '', { allow: 'GET, HEAD' }).allow).toEqual(['GET', 'HEAD']);
     expect(lesson(415, 'Unsupported Media Type: expected application/x-www-form-urlencoded').encoding).toBe('form');
-    expect(lesson(200, { error: 'prompt is required' }).fields).toEqual([]);
+    expect(lesson(415, { error: 'Content-Type must be multipart/form-data' }).encoding).toBe('multipart');
+    expect(lesson(500, { error: 'prompt is required' }).fields).toEqual([]);
+    expect(lesson(200, { reply: 'prompt is required' }).fields).toEqual([]);
+  });
+
+  it('a 2xx that reports an error teaches like a 400', () => {
+    expect(lesson(200, { ok: false, error: 'utterance is required' }).fields.map((f) => f.name)).toEqual(['utterance']);
+  });
+
+  it('a query parameter a FastAPI 422 names beside body fields stays beside the body', async () => {
+    const { send, sent } = scripted((p) => {
+      const url = new URL(p.path, 'http://x');
+      const v = url.searchParams.get('api-version');
+      if (v === null) return json(422, { detail: [{ loc: ['query', 'api-version'], msg: 'field required', type: 'value_error.missing' }] });
+      if (v !== '2024-02-01') return json(422, { detail: [{ loc: ['query', 'api-version'], msg: "value is not a valid enumeration member; permitted: '2024-02-01', '2024-06-01'", type: 'type_error.enum', ctx: { enum_values: ['2024-02-01', '2024-06-01'] } }] });
+      const body = JSON.parse(p.body ?? '{}') as Record<string, unknown>;
+      return Array.isArray(body['messages']) ? json(200, { choices: [{ message: { content: 'Hi' } }] }) : json(422, { detail: [{ loc: ['body', 'messages'], msg: 'field required', type: 'value_error.missing' }] });
+    });
+    const a = await probeInference(send, route(), surface, { prompt: 'hi' });
+    expect(a.output?.text).toBe('Hi');
+    expect(sent.map((p) => p.headers?.['content-type'])).toEqual(['application/json', 'application/json', 'application/json']);
+    expect(sent[2]!.path).toBe('/generate?api-version=2024-02-01');
   });
 });
 
 const surface = { fingerprint: { models: ['mistral-7b'] }, signals: { byPath: {}, all: [] } } as unknown as Surface;
 const route = (over: Partial<Route> = {}): Route => ({ method: 'POST', path: '/generate', kind: 'inference', shape: 'wrapper', source: 'given-url', access: 'unknown', ...over });
 
+describe('names and paths in any style', () => {
+  it('prompt and limit fields in camelCase or compound form; a system or negative prompt is not the prompt', () => {
+    for (const n of ['userQuery', 'user_query', 'chatMessage', 'inputText', 'utterance', 'input.userPrompt']) expect(isPromptLike(n), n).toBe(true);
+    for (const n of ['systemPrompt', 'negative_prompt', 'maxTokens', 'session_id', 'query_id']) expect(isPromptLike(n), n).toBe(false);
+    for (const n of ['maxTokens', 'maxLen', 'MAX_NEW_TOKENS', 'options.numPredict']) expect(isLimitField(n), n).toBe(true);
+  });
+
+  it('a documented path with parameters fits the concrete path, one segment per parameter', () => {
+    expect(pathFitsTemplate('/openai/deployments/{deployment}/chat/completions', '/openai/deployments/gpt/chat/completions')).toBe(true);
+    expect(pathFitsTemplate('/v1/models/{model}:predict', '/v1/models/zoo:predict')).toBe(true);
+    expect(pathFitsTemplate('/v1/models/{model}:predict', '/v1/models/a/b:predict')).toBe(false);
+    expect(pathFitsTemplate('/generate', '/generate')).toBe(true);
+  });
+});
+
 describe('building the request', () => {
+  it('a multipart body: one text part per field, a fixed boundary, the limit at one token', () => {
+    const req = requestFor(route({ encoding: 'multipart', promptField: 'prompt', fields: { max_tokens: { type: 'integer' } }, exactSchema: true }), surface, { prompt: 'hi' });
+    expect(req.contentType).toMatch(/^multipart\/form-data; boundary=/);
+    const boundary = req.contentType!.split('boundary=')[1]!;
+    expect(req.body).toBe(`--${boundary}\r\nContent-Disposition: form-data; name="max_tokens"\r\n\r\n1\r\n--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhi\r\n--${boundary}--\r\n`);
+    expect(req.tokens).toBe(1);
+  });
+
+  it('query parameters a route requires go beside its body', () => {
+    const req = requestFor(route({ promptField: 'prompt', exactSchema: true, query: { 'api-version': { enum: ['2024-02-01'] } } }), surface, { prompt: 'hi' });
+    expect([req.path, req.body]).toEqual(['/generate?api-version=2024-02-01', '{"prompt":"hi"}']);
+  });
+
   it('an unknown prompt field goes under every usual name at once, with the usual limits at one token', () => {
     const body = JSON.parse(requestFor(route(), surface, { prompt: 'hi' }).body!) as Record<string, unknown>;
     expect(body).toMatchObject({ prompt: 'hi', text: 'hi', message: 'hi', input: 'hi', query: 'hi', question: 'hi', inputs: 'hi', max_tokens: 1, max_new_tokens: 1 });

@@ -57,6 +57,13 @@ export async function startDjango(dir: string, env: Record<string, string> = {},
   return startProcess(SYSTEM_PYTHON, ['manage.py', 'runserver', '--noreload', `127.0.0.1:${port}`], dir, e, port);
 }
 
+/** `python3 <file>` from `dir`, with PORT and HOST set: a server on the standard library alone (http.server). */
+export async function startPythonScript(dir: string, file: string, env: Record<string, string> = {}, unset: string[] = []): Promise<RealServer> {
+  const port = await freePort();
+  const e = childEnv(env, unset, { PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: dir, PORT: String(port), HOST: '127.0.0.1' });
+  return startProcess(SYSTEM_PYTHON, [file], dir, e, port);
+}
+
 /** `node <file>` from `dir`, with PORT and HOST set; the repository's node_modules linked in so `import express` resolves. */
 export async function startNode(dir: string, file: string, env: Record<string, string> = {}, unset: string[] = []): Promise<RealServer> {
   linkNodeModules(dir);

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import { expect } from 'vitest';
-import { MODEL_WORDS, keyHeaders, type Sample, type ZooApp } from './catalog.js';
+import { MODEL_WORDS, credentialValue, keyHeaders, type Sample, type ZooApp } from './catalog.js';
 import type { Launched } from './launch.js';
 
 export interface Answer {
@@ -45,14 +45,15 @@ export function expectReply(a: Answer, words: number, context: string): void {
   if (words < MODEL_WORDS.length) expect(a.body, `${context}: cut to ${words} words`).not.toContain(MODEL_WORDS[words]);
 }
 
-function expectRefused(a: Answer, context: string): void {
-  expect([401, 403], `${context}: ${a.status} ${a.body}`).toContain(a.status);
+/** A wrong key is refused (401/403), or answered with the 404 of an unknown path by an app that hides its routes. */
+function expectRefused(a: Answer, context: string, app?: ZooApp): void {
+  expect(app?.anonymous === 'hidden' ? [404] : [401, 403], `${context}: ${a.status} ${a.body}`).toContain(a.status);
   expect(a.body, context).not.toContain(MODEL_WORDS[0]);
 }
 
-/** A visitor without a key: refused, or (login apps) redirected to a login page that is an HTML form. */
+/** A visitor without a key: refused, hidden behind a 404, or (login apps) redirected to a login page that is an HTML form. */
 async function expectTurnedAway(app: ZooApp, l: Launched, a: Answer, context: string): Promise<void> {
-  if (app.anonymous === 'refused') return expectRefused(a, context);
+  if (app.anonymous !== 'login-redirect') return expectRefused(a, context, app);
   expect([302, 303], `${context}: ${a.status} ${a.body}`).toContain(a.status);
   const location = a.headers.get('location') ?? '';
   expect(location, context).toMatch(/login/);
@@ -107,7 +108,7 @@ export async function proveGuarded(app: ZooApp): Promise<void> {
   const l = await app.start('guarded');
   const s = app.sample;
   const header = app.credential.header;
-  const scheme = (v: string) => (app.credential.scheme ? `${app.credential.scheme} ${v}` : v);
+  const scheme = (v: string) => credentialValue(app, v);
   let served = 0;
   try {
     expectReply(await send(l, s, keyHeaders(app)), s.words, `${app.name}: the right key`);
@@ -133,9 +134,9 @@ export async function proveGuarded(app: ZooApp): Promise<void> {
 
     // Every one of these is a wrong key the throttle counts: exactly 10 before the lock-out.
     const wrong = [swapCase(app.key), app.key.slice(0, -1), 'None', 'null', 'undefined'].map(scheme);
-    if (app.credential.scheme) wrong.push(app.key); // the bare key, without its scheme
+    if (app.credential.scheme || app.credential.cookie) wrong.push(app.key); // the bare key, without its scheme or cookie name
     while (wrong.length < 10) wrong.push(scheme(`zk_${randomBytes(16).toString('hex')}`));
-    for (const value of wrong) expectRefused(await send(l, s, { [header]: value }), `${app.name}: wrong value in ${header}`);
+    for (const value of wrong) expectRefused(await send(l, s, { [header]: value }), `${app.name}: wrong value in ${header}`, app);
 
     const locked = await send(l, s, { [header]: scheme(`zk_${randomBytes(16).toString('hex')}`) });
     expect(locked.status, `${app.name}: the 11th wrong key: ${locked.status} ${locked.body}`).toBe(429);

@@ -9,7 +9,7 @@ import { SYSTEM_PYTHON } from '../real/uvicorn.js';
 import { FRAMEWORKS, MODEL_REPLY, MODEL_WORDS, PROMPT, ZOO } from './catalog.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const ENTRY_FILE = { FastAPI: 'app.py', Flask: 'app.py', Django: 'manage.py', Express: 'server.mjs', 'node:http': 'server.mjs' } as const;
+const ENTRY_FILE = { FastAPI: 'app.py', Flask: 'app.py', Django: 'manage.py', Express: 'server.mjs', 'node:http': 'server.mjs', 'http.server': 'app.py' } as const;
 
 describe('the wrapper zoo catalog', () => {
   it('has at least 32 apps with distinct names, in every framework', () => {
@@ -30,9 +30,9 @@ describe('the wrapper zoo catalog', () => {
     expect(new Set(ZOO.map((a) => a.key)).size).toBe(ZOO.length);
   });
 
-  it('has exactly one deliberately weak guard, one template-only app and one self-signed app, and keyed scans of 3+ apps', () => {
+  it('has exactly one deliberately weak guard, a few template-only apps, one self-signed app, and keyed scans of 3+ apps', () => {
     expect(ZOO.filter((a) => a.weakQueryKey).map((a) => a.name)).toHaveLength(1);
-    expect(ZOO.filter((a) => a.request).map((a) => a.name)).toHaveLength(1);
+    expect(ZOO.filter((a) => a.request).length).toBeGreaterThanOrEqual(1);
     expect(ZOO.filter((a) => a.selfSignedTls).map((a) => a.name)).toHaveLength(1);
     expect(ZOO.filter((a) => a.scanWithKey && !a.weakQueryKey).length).toBeGreaterThanOrEqual(3);
   });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import type { RuleId } from '../../src/engine/types.js';
 import { launch, type Front, type Launched, type Runner } from './launch.js';
 
-export type Framework = 'FastAPI' | 'Flask' | 'Express' | 'node:http' | 'Django';
+export type Framework = 'FastAPI' | 'Flask' | 'Express' | 'node:http' | 'Django' | 'http.server';
 export type Form = 'open' | 'guarded';
 
 /** The fake model's reply in every app (apps/_lib): a scan's proof must carry its first word. */
@@ -39,10 +39,13 @@ export interface ZooApp {
   urlPath: string;
   /** What makes the app hard for a scanner. */
   hard: string;
-  /** How a visitor without the key is turned away by the guarded form: refused (401/403), or redirected to a login page. */
-  anonymous: 'refused' | 'login-redirect';
-  /** Where the guarded form reads the key. */
-  credential: { header: string; scheme?: 'Bearer' };
+  /**
+   * How a visitor without the key is turned away by the guarded form: refused (401/403), redirected to a login page, or
+   * hidden (the 404 an unknown path gets, so that a stranger cannot tell the route exists).
+   */
+  anonymous: 'refused' | 'login-redirect' | 'hidden';
+  /** Where the guarded form reads the key: a header, as `Bearer <key>` or bare, or a cookie of that name in `Cookie`. */
+  credential: { header: string; scheme?: 'Bearer'; cookie?: string };
   /** The guarded form's key (deterministic per app, never a placeholder, with letters whose case can be changed). */
   key: string;
   /** The rule the open form's scan must fail. */
@@ -58,6 +61,11 @@ export interface ZooApp {
   /** Reached over https only, with a self-signed certificate: the scan needs its CA or `insecure`. */
   selfSignedTls: boolean;
   sample: Sample;
+  /**
+   * A false finding the guarded form's scan is known to give today, with the reason: tolerated (never required) by the
+   * guarded scan, and shown in the zoo table, so that the gap stays in view until the rule is fixed.
+   */
+  knownGap?: { rule: RuleId; why: string };
   /**
    * For an app whose open form leaks through another route than the one the user types: a request to the typed route, which
    * the open form still guards (so the rule to fail is auth.alternate-path, not auth.missing).
@@ -86,9 +94,10 @@ interface Entry {
   openKeepsKey?: boolean;
   sample: Sample;
   typedRoute?: Sample;
+  knownGap?: ZooApp['knownGap'];
 }
 
-const RUNNER: Record<Framework, Runner> = { FastAPI: 'uvicorn', Flask: 'flask', Express: 'node', 'node:http': 'node', Django: 'django' };
+const RUNNER: Record<Framework, Runner> = { FastAPI: 'uvicorn', Flask: 'flask', Express: 'node', 'node:http': 'node', Django: 'django', 'http.server': 'python' };
 
 function keyFor(name: string): string {
   const hex = createHash('sha256').update(`gatecrash zoo ${name}`).digest('hex');
@@ -114,6 +123,7 @@ function app(e: Entry): ZooApp {
     selfSignedTls: e.front?.kind === 'nginx-tls',
     sample: e.sample,
     ...(e.typedRoute ? { typedRoute: e.typedRoute } : {}),
+    ...(e.knownGap ? { knownGap: e.knownGap } : {}),
     start: (form) => start(form === 'open' ? { ZOO_FORM: 'open', ...(e.openKeepsKey ? { ZOO_API_KEY: key } : {}) } : { ZOO_API_KEY: key }),
     startWithoutKey: () => start({}),
   };
@@ -124,7 +134,13 @@ function app(e: Entry): ZooApp {
 
 /** The headers a client sends to be let in by the guarded form. */
 export function keyHeaders(a: ZooApp, key: string = a.key): Record<string, string> {
-  return { [a.credential.header]: a.credential.scheme ? `${a.credential.scheme} ${key}` : key };
+  return { [a.credential.header]: credentialValue(a, key) };
+}
+
+/** `key` the way the guarded form reads it from its header: `Bearer <key>`, `<cookie>=<key>`, or bare. */
+export function credentialValue(a: ZooApp, key: string): string {
+  if (a.credential.scheme) return `${a.credential.scheme} ${key}`;
+  return a.credential.cookie ? `${a.credential.cookie}=${key}` : key;
 }
 
 const json = (body: unknown) => JSON.stringify(body);
@@ -227,6 +243,39 @@ export const ZOO: ZooApp[] = [
     sample: { method: 'PUT', path: '/jobs/run', body: json({ task: { instruction: PROMPT } }), words: 7 },
   }),
 
+  app({
+    name: 'fastapi-langserve',
+    framework: 'FastAPI',
+    shape: 'POST /chain/invoke {input: {question}, config, kwargs} → {output: {content}, metadata}',
+    hard: 'LangServe style: the prompt nested under `input`, no token limit at all, the answer an object under `output`',
+    url: '/chain/invoke',
+    credential: X_API_KEY,
+    sample: { method: 'POST', path: '/chain/invoke', body: json({ input: { question: PROMPT } }), words: 7 },
+  }),
+  app({
+    name: 'fastapi-azure-deployment',
+    framework: 'FastAPI',
+    shape: 'POST /openai/deployments/{deployment}/chat/completions?api-version=… {messages[], max_tokens} → {choices: [{message: {content}}]}',
+    hard: 'a required query parameter (`api-version`, unknown to the user) beside a JSON body; the key in an `api-key` header',
+    url: '/openai/deployments/zoo-gpt/chat/completions',
+    credential: { header: 'api-key' },
+    knownGap: {
+      rule: 'auth.brute-force',
+      why: 'the key header is one the server never names, so the wrong keys go in Authorization and X-API-Key, which it does not read (each is a request without a key to it, and is not counted)',
+    },
+    sample: { method: 'POST', path: '/openai/deployments/zoo-gpt/chat/completions?api-version=2024-02-01', body: json({ messages: [{ role: 'user', content: PROMPT }], max_tokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'fastapi-router-alias',
+    framework: 'FastAPI',
+    shape: 'POST /api/v2/completions {userQuery, maxLen (1..64)} → {data: {completionText}, requestId}',
+    hard: 'only the server address is given; an APIRouter prefix, camelCase pydantic aliases, a limit named `maxLen`',
+    url: '/',
+    credential: X_API_KEY,
+    scanWithKey: true,
+    sample: { method: 'POST', path: '/api/v2/completions', body: json({ userQuery: PROMPT, maxLen: 2 }), words: 2 },
+  }),
+
   // ---------- Flask (its own server) ----------
   app({
     name: 'flask-prompt-abort',
@@ -304,6 +353,50 @@ export const ZOO: ZooApp[] = [
     sample: { method: 'POST', path: '/v1/query', body: json({ query: PROMPT, limit: 2 }), words: 2 },
   }),
 
+  app({
+    name: 'flask-gradio-data',
+    framework: 'Flask',
+    shape: 'POST /api/predict {data: [prompt, max_new_tokens]} → {data: [text], duration}',
+    hard: 'Gradio style: positional inputs in a `data` list, the answer a list too; a body without `data` is a bare 500 page',
+    url: '/api/predict',
+    credential: BEARER,
+    request: 'POST /api/predict {"data": ["{{prompt}}", {{max_tokens}}], "fn_index": 0}',
+    sample: { method: 'POST', path: '/api/predict', body: json({ data: [PROMPT, 2], fn_index: 0 }), words: 2 },
+  }),
+  app({
+    name: 'flask-200-error',
+    framework: 'Flask',
+    shape: 'POST /chat {utterance, max_tokens} → {ok, reply}',
+    hard: 'bad input is a 200 too: {"ok": false, "error": "utterance is required"}; the prompt field is no usual name',
+    url: '/chat',
+    credential: X_API_KEY,
+    sample: { method: 'POST', path: '/chat', body: json({ utterance: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'flask-multipart',
+    framework: 'Flask',
+    shape: 'POST /generate (multipart/form-data: prompt, max_tokens) → {output}',
+    hard: 'multipart only: JSON, url-encoded forms and text are a 415 "Content-Type must be multipart/form-data"; abort(401) HTML',
+    url: '/generate',
+    credential: X_API_KEY,
+    sample: {
+      method: 'POST',
+      path: '/generate',
+      body: `--zoo\r\nContent-Disposition: form-data; name="prompt"\r\n\r\n${PROMPT}\r\n--zoo\r\nContent-Disposition: form-data; name="max_tokens"\r\n\r\n2\r\n--zoo--\r\n`,
+      type: 'multipart/form-data; boundary=zoo',
+      words: 2,
+    },
+  }),
+  app({
+    name: 'flask-blueprint-prefix',
+    framework: 'Flask',
+    shape: 'POST /api/v1/llm/generate {prompt, max_tokens} → {choices: [{text}]}',
+    hard: "the URL given is the blueprint's url_prefix, /api/v1/llm, without a trailing slash: nothing is routed there itself",
+    url: '/api/v1/llm',
+    credential: BEARER,
+    sample: { method: 'POST', path: '/api/v1/llm/generate', body: json({ prompt: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+
   // ---------- Express ----------
   app({
     name: 'express-route-before-auth',
@@ -376,6 +469,45 @@ export const ZOO: ZooApp[] = [
     sample: { method: 'POST', path: '/infer', body: json({ query: PROMPT, max_tokens: 2 }), words: 2 },
   }),
 
+  app({
+    name: 'express-root-post',
+    framework: 'Express',
+    shape: 'POST / {prompt, max_tokens} → {completion, model}',
+    hard: 'the only route is the root itself (GET / is a 404); the guard answers a 403 HTML page copied from nginx',
+    url: '/',
+    credential: X_API_KEY,
+    sample: { method: 'POST', path: '/', body: json({ prompt: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'express-mounted-router',
+    framework: 'Express',
+    shape: 'POST /llm/generate {prompt, max_tokens} → {data: {generation}, meta}',
+    hard: "app.use('/llm', router): the URL given is the mount point /llm, where nothing is routed",
+    url: '/llm',
+    credential: BEARER,
+    sample: { method: 'POST', path: '/llm/generate', body: json({ prompt: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'express-bare-500',
+    framework: 'Express',
+    shape: 'POST /api/complete {userPrompt, maxTokens} → {text}',
+    hard: "no validation: a body without `userPrompt` is a TypeError, Express's default 500 page; reachable only with a request template",
+    url: '/api/complete',
+    credential: X_API_KEY,
+    request: 'POST /api/complete {"userPrompt": "{{prompt}}", "maxTokens": {{max_tokens}}}',
+    sample: { method: 'POST', path: '/api/complete', body: json({ userPrompt: PROMPT, maxTokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'express-hidden-404',
+    framework: 'Express',
+    shape: 'POST /v1/chat {messages[], max_tokens} → {message: {role, content}, done}',
+    hard: 'the guarded form hides the route: no key (or a wrong one) gets the 404 "Cannot POST /v1/chat" of an unknown path',
+    url: '/v1/chat',
+    credential: X_API_KEY,
+    anonymous: 'hidden',
+    sample: { method: 'POST', path: '/v1/chat', body: json({ messages: [{ role: 'user', content: PROMPT }], max_tokens: 2 }), words: 2 },
+  }),
+
   // ---------- plain node:http ----------
   app({
     name: 'node-input-options',
@@ -425,6 +557,34 @@ export const ZOO: ZooApp[] = [
     sample: { method: 'GET', path: `/chat?message=${QUERY_PROMPT}&max_tokens=2`, words: 2 },
   }),
 
+  app({
+    name: 'node-chunked-text',
+    framework: 'node:http',
+    shape: 'POST /v1/stream {prompt, max_tokens} → chunked text, no Content-Type',
+    hard: 'tokens written one by one with res.write(): chunked, no SSE framing, no Content-Type header at all',
+    url: '/v1/stream',
+    credential: BEARER,
+    sample: { method: 'POST', path: '/v1/stream', body: json({ prompt: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'node-engines',
+    framework: 'node:http',
+    shape: 'POST /v1/engines/{engine}/completions {prompt, max_tokens} → {choices: [{text}]}',
+    hard: "the old OpenAI engines route, the engine in the path; errors in OpenAI's envelope",
+    url: '/v1/engines/zoo-davinci/completions',
+    credential: BEARER,
+    sample: { method: 'POST', path: '/v1/engines/zoo-davinci/completions', body: json({ prompt: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'node-cloudflare-envelope',
+    framework: 'node:http',
+    shape: 'POST /ai/run/@cf/zoo/mini {prompt, max_tokens} → {result: {response}, success, errors: [], messages: []}',
+    hard: 'every answer carries an `errors` list, empty on success; an `@` in the path',
+    url: '/ai/run/@cf/zoo/mini',
+    credential: BEARER,
+    sample: { method: 'POST', path: '/ai/run/@cf/zoo/mini', body: json({ prompt: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+
   // ---------- Django (runserver) ----------
   app({
     name: 'django-ask',
@@ -455,6 +615,40 @@ export const ZOO: ZooApp[] = [
     credential: BEARER,
     sample: { method: 'POST', path: '/generate/', body: `prompt=${QUERY_PROMPT}&max_length=2`, type: 'application/x-www-form-urlencoded', words: 2 },
   }),
+  // ---------- Python's standard library (http.server) ----------
+  app({
+    name: 'pyhttp-vertex',
+    framework: 'http.server',
+    shape: 'POST /v1/models/zoo:predict {instances: [{prompt}], parameters: {maxOutputTokens}} → {predictions: [text]}',
+    hard: 'Vertex style: the prompt in a list of instances, the answer a list of strings; errors are send_error HTML pages naming nothing',
+    url: '/v1/models/zoo:predict',
+    credential: X_API_KEY,
+    request: 'POST /v1/models/zoo:predict {"instances": [{"prompt": "{{prompt}}"}], "parameters": {"maxOutputTokens": {{max_tokens}}}}',
+    sample: { method: 'POST', path: '/v1/models/zoo:predict', body: json({ instances: [{ prompt: PROMPT }], parameters: { maxOutputTokens: 2 } }), words: 2 },
+  }),
+  app({
+    name: 'pyhttp-cookie',
+    framework: 'http.server',
+    shape: 'POST /ask {question, max_tokens} → {answer}',
+    hard: 'the key travels in a cookie (`zoo_session`), as a browser front-end sets it',
+    url: '/ask',
+    credential: { header: 'Cookie', cookie: 'zoo_session' },
+    knownGap: {
+      rule: 'auth.brute-force',
+      why: 'the key is read from a cookie the server never names, so the wrong keys go in Authorization and X-API-Key, which it does not read (each is a request without a key to it, and is not counted)',
+    },
+    scanWithKey: true,
+    sample: { method: 'POST', path: '/ask', body: json({ question: PROMPT, max_tokens: 2 }), words: 2 },
+  }),
+  app({
+    name: 'pyhttp-root-text',
+    framework: 'http.server',
+    shape: 'POST / (the raw body is the prompt) → text/plain',
+    hard: "only the server address is given and the route is the root; no do_GET (any GET is http.server's 501); no limit",
+    url: '/',
+    credential: BEARER,
+    sample: { method: 'POST', path: '/', body: PROMPT, type: 'text/plain', words: 7 },
+  }),
 ];
 
-export const FRAMEWORKS: Framework[] = ['FastAPI', 'Flask', 'Express', 'node:http', 'Django'];
+export const FRAMEWORKS: Framework[] = ['FastAPI', 'Flask', 'Express', 'node:http', 'Django', 'http.server'];

@@ -6,12 +6,12 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nginxTestMainConfig } from '../../src/knowledge/index.js';
-import { CADDY_TEST_GLOBALS, selfSignedCert, startCaddy, startDjango, startFlask, startNginx, startNode, tempDir } from '../real/servers.js';
+import { CADDY_TEST_GLOBALS, selfSignedCert, startCaddy, startDjango, startFlask, startNginx, startNode, startPythonScript, tempDir } from '../real/servers.js';
 import { freePort, startUvicorn, type RealServer } from '../real/uvicorn.js';
 
 const APPS = fileURLToPath(new URL('./apps/', import.meta.url));
 
-export type Runner = 'uvicorn' | 'flask' | 'node' | 'django';
+export type Runner = 'uvicorn' | 'flask' | 'node' | 'django' | 'python';
 
 /** What stands in front of the app: nginx under a path prefix, nginx terminating TLS (https only), or Caddy. */
 export type Front = { kind: 'nginx-prefix'; prefix: string } | { kind: 'nginx-tls' } | { kind: 'caddy' };
@@ -46,7 +46,7 @@ export interface LaunchSpec {
 /** The variables that choose a form: each form sets its own and never inherits another's from the test's environment. */
 const ZOO_VARIABLES = ['ZOO_FORM', 'ZOO_API_KEY'];
 
-const LIBRARY: Record<Runner, string> = { uvicorn: '_lib/python', flask: '_lib/python', django: '_lib/python', node: '_lib/node' };
+const LIBRARY: Record<Runner, string> = { uvicorn: '_lib/python', flask: '_lib/python', django: '_lib/python', python: '_lib/python', node: '_lib/node' };
 
 const GENERATED = /^zoo-model: generated \d+ word\(s\)$/gm;
 
@@ -67,6 +67,8 @@ function startServer(runner: Runner, dir: string, env: Record<string, string>): 
       return startDjango(dir, env, unset);
     case 'node':
       return startNode(dir, 'server.mjs', env, unset);
+    case 'python':
+      return startPythonScript(dir, 'app.py', env, unset);
   }
 }
 

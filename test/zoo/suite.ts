@@ -14,6 +14,7 @@ const PYTHON: Partial<Record<Framework, { modules: string[]; apt: string }>> = {
   FastAPI: { modules: ['fastapi', 'uvicorn'], apt: 'python3-fastapi python3-uvicorn' },
   Flask: { modules: ['flask'], apt: 'python3-flask' },
   Django: { modules: ['django'], apt: 'python3-django' },
+  'http.server': { modules: ['http.server'], apt: 'python3' },
 };
 
 /** Whether everything the framework's apps run on is installed (skips loudly, or throws under GATECRASH_REQUIRE_REAL_SERVERS=1). */

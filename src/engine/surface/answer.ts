@@ -3,7 +3,7 @@
 // through this module, so "refused", "routed" and "the model answered" mean the same thing everywhere.
 import type { Exchange, ExchangeResponse } from '../types.js';
 import { isObject, parseResponse } from './json.js';
-import { extractModelOutput, type ModelOutput } from './model-output.js';
+import { extractModelOutput, isErrorReport, type ModelOutput } from './model-output.js';
 import { missingHeaders } from './rejection.js';
 import { isHttpMethod } from '../untrusted.js';
 
@@ -20,7 +20,7 @@ export type AnswerKind =
   | 'not-routed'
   /** 405: the route exists, for other methods (`allow` lists them). */
   | 'wrong-method'
-  /** 400/411/413/415/422: the route's own validation refused the request (it was reached). */
+  /** 400/411/413/415/422, or a 2xx error report: the route's own validation refused the request (it was reached). */
   | 'rejected-input'
   /** 5xx. */
   | 'server-error'
@@ -94,15 +94,13 @@ export function readAnswer(ex: Exchange | undefined, prompt?: string): Answer {
   if (output) return { kind: 'model-output', status: s, output };
   if (refusesInWords(res, ['message', 'msg'])) return { kind: 'refused', status: s, refusedBy: 'credentials' };
   const json = parseResponse(res);
+  // A handler that reports its errors with a 2xx (`200 {"ok": false, "error": "utterance is required"}`) was reached and
+  // refused the request's input, as a 400 would.
+  if (isErrorReport(json)) return { kind: 'rejected-input', status: s };
   const handler = json !== null && typeof json === 'object' && (Array.isArray(json) ? json.length > 0 : Object.keys(json).length > 0);
-  return { kind: handler && !isErrorObject(json) ? 'handler' : 'unreadable', status: s };
+  return { kind: handler ? 'handler' : 'unreadable', status: s };
 }
 
-function isErrorObject(json: unknown): boolean {
-  if (!isObject(json)) return false;
-  if ('error' in json || 'errors' in json || json['object'] === 'error') return true;
-  return 'detail' in json && Object.keys(json).length === 1;
-}
 
 /** An auth layer turned the request away. */
 export function isRefused(ex: Exchange | undefined): boolean {

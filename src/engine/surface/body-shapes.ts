@@ -20,7 +20,7 @@ export const PROMPT_FIELD_GUESSES = ['prompt', 'text', 'message', 'input', 'quer
 /** Field names that mean "the prompt" when found in an OpenAPI schema, a validation error or a query string. */
 export const PROMPT_LIKE_FIELDS = [
   'text', 'prompt', 'inputs', 'input', 'query', 'question', 'message', 'messages', 'content', 'user_prompt', 'instruction',
-  'text_input', 'q', 'prompt_text', 'user_input', 'user_message', 'msg', 'chat_input', 'input_text', 'question_text',
+  'text_input', 'q', 'prompt_text', 'user_input', 'user_message', 'msg', 'chat_input', 'input_text', 'question_text', 'utterance',
 ];
 
 /** Field names that limit generation length: set to the token limit wherever a request has them. */
@@ -29,14 +29,33 @@ export const LIMIT_FIELDS = ['max_tokens', 'max_new_tokens', 'max_completion_tok
 /** Sent beside the prompt when a wrapper's schema is unknown: the two limit names nearly every wrapper that has one uses. */
 export const USUAL_LIMIT_FIELDS = ['max_tokens', 'max_new_tokens'];
 
-export function isPromptLike(name: string): boolean {
+/** The last segment of a dotted name in snake case: `input.userQuery` → `user_query`, `maxTokens` → `max_tokens`. */
+function lastWordsOf(name: string): string {
   const last = name.split('.').pop() ?? name;
-  return PROMPT_LIKE_FIELDS.includes(last.toLowerCase());
+  return last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
 }
 
+/** The words a compound prompt field ends with (`user_query`, `chatMessage`, `inputText`). */
+const PROMPT_WORDS = new Set(['prompt', 'query', 'question', 'text', 'input', 'message', 'instruction', 'instructions', 'utterance']);
+/** First words of a compound that is not the user's prompt (`system_prompt`, `negative_prompt`). */
+const NOT_THE_PROMPT = new Set(['system', 'negative', 'max', 'min', 'num', 'stop', 'response', 'output', 'completion']);
+
+/** A field named exactly as wrappers name the prompt, in any case style (`prompt`, `userInput`, `user_input`). */
+export function isExactPromptName(name: string): boolean {
+  return PROMPT_LIKE_FIELDS.includes(lastWordsOf(name));
+}
+
+/** A field that carries the prompt: a usual name, or a compound that ends with a prompt word (`userQuery`, `chat_message`). */
+export function isPromptLike(name: string): boolean {
+  const words = lastWordsOf(name);
+  if (PROMPT_LIKE_FIELDS.includes(words)) return true;
+  const parts = words.split('_').filter(Boolean);
+  return parts.length > 1 && PROMPT_WORDS.has(parts[parts.length - 1]!) && !NOT_THE_PROMPT.has(parts[0]!) && !isLimitField(name);
+}
+
+/** A generation limit, in any case style (`max_tokens`, `maxTokens`, `maxLen`, `MAX_NEW_TOKENS`). */
 export function isLimitField(name: string): boolean {
-  const last = name.split('.').pop() ?? name;
-  return LIMIT_FIELDS.includes(last.toLowerCase());
+  return LIMIT_FIELDS.includes(lastWordsOf(name));
 }
 
 /** Bodies of the product APIs (every shape but a wrapper's own and the user's template, which route-request.ts builds). */

@@ -12,7 +12,7 @@ import { fingerprint, modelIdsFrom } from './fingerprint.js';
 import { applyLesson, routeKey } from './inference.js';
 import { parseJson } from './json.js';
 import { detectModelFamily } from './model-family.js';
-import { routesFromOpenApi } from './openapi.js';
+import { hasPathTemplate, pathFitsTemplate, routesFromOpenApi } from './openapi.js';
 import { learnFromRejection, missingHeaders } from './rejection.js';
 import { probeOf, promptlessRequestFor } from './route-request.js';
 
@@ -242,10 +242,11 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   const openApiInference = (fromOpenApi?.routes ?? []).filter((r) => r.kind === 'inference' && !knownNonInference.has(routeKey(r)));
   const named = givenUrlRoute(target, profiles, signals);
   // The document knows the named route better than any guess: its method, encoding and fields.
-  const documented = named?.shape === 'wrapper' ? openApiInference.find((r) => r.path === named.path.split('?')[0]) : undefined;
+  const documented = named?.shape === 'wrapper' ? openApiInference.find((r) => pathFitsTemplate(r.path, named.path.split('?')[0]!)) : undefined;
   const given = documented ? { ...documented, path: named!.path, source: 'given-url' } : named;
   if (given) add(given);
-  for (const r of openApiInference) if (r !== documented) add(r);
+  // A documented path with `{parameters}` names no request until a value is known (the given URL's, above).
+  for (const r of openApiInference) if (r !== documented && !hasPathTemplate(r.path)) add(r);
   // With an OpenAPI document for a plain wrapper, the document is the truth: no guessing of other routes. Nor when the user
   // named a route on a server that is not a known product (a wrapper, or unidentified) and that refuses every path before
   // routing: a guessed route's 401 would not say that it exists. A product's own routes do exist, so they are still tried.
@@ -262,13 +263,15 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   }
   // A base URL of a server no profile names: the paths wrappers usually take, under the URL's own prefix.
   const guessed: string[] = [];
-  if (namesBase(target, signals) && wrapperOrUnknown && !trustOpenApi && !template) {
-    for (const path of COMMON_WRAPPER_PATHS) {
-      const r: Route = { method: 'POST', path: target.basePath + path, kind: 'inference', shape: 'wrapper', source: 'common-path', access: 'unknown' };
+  const guessUnder = (base: string): Route[] =>
+    // The base itself first: a wrapper whose one route is `POST /` (or the root of its prefix).
+    [base.endsWith('/') ? base : `${base}/`, ...COMMON_WRAPPER_PATHS.map((p) => base.replace(/\/+$/, '') + p)].map((path) => {
+      const r: Route = { method: 'POST', path, kind: 'inference', shape: 'wrapper', source: 'common-path', access: 'unknown' };
       if (!candidates.has(routeKey(r))) guessed.push(r.path);
-      add(r);
-    }
-  }
+      return r;
+    });
+  const mayGuess = wrapperOrUnknown && !trustOpenApi && !template;
+  if (namesBase(target, signals) && mayGuess) for (const r of guessUnder(target.basePath)) add(r);
   // A profile's shape beats OpenAPI's generic 'wrapper' reading of the same path.
   for (const p of profiles) {
     for (const spec of p.inferenceRoutes) {
@@ -287,6 +290,7 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   const learnedHeaders: string[] = [...(fromOpenApi?.requiredHeaders ?? [])];
   const routes: Route[] = [];
   const followUps: Exchange[] = [];
+  let givenUnrouted = false;
   const promptless = (route: Route, why: string) => send(probeOf(promptlessRequestFor(route), { purpose: `discovery: ${why} ${route.method} ${route.path} (guarded or open, the request it wants)` }));
   const probeRoute = async (route: Route): Promise<void> => {
     if (route.source === 'template') {
@@ -317,6 +321,7 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
       answer = readAnswer(ex);
     }
     const { access, exists } = classify(answer, r);
+    if (r.source === 'given-url' && answer.kind === 'not-routed') givenUnrouted = true;
     if (!exists && r.source !== 'given-url') return;
     // On a server that refuses every path, a refused guess may not exist at all. With the user's key, the same prompt-less
     // request says whether it does (still no prompt, limits at one token); without it, only guesses that answered stay.
@@ -331,6 +336,16 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     routes.push({ ...(taught?.route ?? r), access: exists ? access : 'unknown', evidence: followUps.filter((f) => f.probe.path.split('?')[0] === r.path.split('?')[0]).map((f) => f.id) });
   };
   await Promise.all(inference.map(probeRoute));
+  // Nothing is routed at the URL given, for GET or POST: it is a base without its trailing slash (a mount point, a
+  // blueprint's prefix). The usual wrapper paths under it, prompt-less; the URL itself is no route when one answers there.
+  if (givenUnrouted && given && mayGuess) {
+    const under = guessUnder(given.path.split('?')[0]!).filter((r) => !candidates.has(routeKey(r)));
+    for (const r of under) add(r);
+    const before = routes.length;
+    await Promise.all(under.map(probeRoute));
+    const at = routes.findIndex((r) => r.source === 'given-url');
+    if (routes.length > before && at !== -1) routes.splice(at, 1);
+  }
   // Keep discovery's order (the template and the given URL first), whatever order the answers came in.
   routes.sort((a, b) => order(inference, a) - order(inference, b));
 

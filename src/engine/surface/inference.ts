@@ -89,9 +89,20 @@ export function applyLesson(route: Route, lesson: Lesson, status: number | null)
     if (next.promptField && forbidden.includes(next.promptField)) delete next.promptField;
     reasons.push(`it refused the extra field(s) ${fieldNames(forbidden)}: only the fields it names are sent`);
   }
+  // A FastAPI endpoint's plain parameters are query parameters, whatever the method: when the prompt is one of them, the
+  // whole request moves to the query string; any other query parameter (`?api-version=`) goes beside the body.
+  const queryPrompt = lesson.fields.some((f) => f.where === 'query' && isPromptLike(f.name));
   for (const f of lesson.fields) {
     if (f.where === 'header') continue;
-    // A FastAPI endpoint's plain parameters are query parameters, whatever the method.
+    if (f.where === 'query' && next.encoding !== 'query' && !queryPrompt) {
+      const known = next.query?.[f.name];
+      const merged: FieldSpec = { ...(known ?? {}), ...f.spec };
+      if (!known || JSON.stringify(known) !== JSON.stringify(merged)) {
+        next.query = { ...(next.query ?? {}), [f.name]: merged };
+        reasons.push(`it wants ${quote(f.name, 40)} in the query string beside the body${describeSpec(f.spec)}`);
+      }
+      continue;
+    }
     if (f.where === 'query' && next.encoding !== 'query') {
       next.encoding = 'query';
       reasons.push(`it wants ${quote(f.name, 40)} in the query string`);
@@ -174,6 +185,8 @@ export async function probeInference(
   const steps: Exchange[] = [];
   const tried = new Set<string>();
   let last: InferenceAttempt | null = null;
+  // The last attempt sent with the route's own method: what the route said, when a fallback's other method found nothing.
+  let lastOwn: InferenceAttempt | null = null;
   for (let n = 1; n <= MAX_SHAPE_ATTEMPTS; n++) {
     const request = requestFor(r, surface, { prompt: o.prompt, ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}), ...(o.stream ? { stream: true } : {}) });
     const key = `${request.method} ${request.path}\n${request.contentType ?? ''}\n${request.body ?? ''}`;
@@ -196,6 +209,7 @@ export async function probeInference(
     // Text in a field as likely to hold a status word, identical to what the route answered without a prompt, is static.
     if (answer.kind === 'model-output' && answer.output!.weak && unchanged !== null && unchanged === exchange.response!.body) answer = { kind: 'unreadable', status: answer.status };
     last = { exchange, answer, output: answer.kind === 'model-output' ? answer.output! : null, route: r, request, steps };
+    if (r.method === route.method || fixedMethod) lastOwn = last;
     if (!learn || !['rejected-input', 'wrong-method', 'server-error', 'redirect'].includes(answer.kind) || (answer.status ?? 0) >= 502) break;
     const lesson = learnFromRejection(exchange);
     const held = { ...lesson, ...(fixedMethod ? { allow: undefined } : {}), ...(fixedPath ? { moved: undefined } : {}) };
@@ -205,6 +219,8 @@ export async function probeInference(
     r = next.route;
     why = next.why;
   }
+  // A GET fallback's 404 says nothing of the POST route that rejected every body: report what the route itself answered.
+  if (lastOwn && last !== lastOwn && (last!.answer.kind === 'not-routed' || last!.answer.kind === 'wrong-method')) return lastOwn;
   return last!;
 }
 

@@ -46,19 +46,42 @@ const KNOWN_PATHS: string[][] = [
  * so `{"message": "OK", "data": {"text": …}}` reads the text, not the status word.
  */
 const OUTPUT_KEY_TIERS: RegExp[] = [
-  /^(generated_?text|generated|generation|output_?text|completion|answer|reply|response|output|result|prediction|text|content|token|delta|chunk)$/i,
+  /^(generated_?texts?|generated|generations?|output_?texts?|completions?|answers?|repl(y|ies)|responses?|outputs?|results?|predictions?|text|content|token|delta|chunk)$/i,
   /^(message|data|body|value)$/i,
 ];
 
 /** Keys whose subtree is about the request or the run, never the generated text. */
 const NOT_OUTPUT = /^(error|errors|detail|details|warnings?|usage|metadata|meta|prompt|input|inputs|messages|query|question|model|id|object|role|created|status|finish_reason|stop_reason|logprobs|timings|parameters|options)$/i;
 
-/** A top-level sign that the answer reports a failure, whatever its status code. */
-function isErrorReport(json: unknown): boolean {
+/** Last words of a compound key that name generated text (`completionText`, `answer_text`, `llm_response`). */
+const OUTPUT_LAST_WORD = /^(text|output|completion|response|answer|reply|generation)$/;
+/** First words of a compound key about the request, not the answer (`promptText`, `input_text`, `user_message`). */
+const REQUEST_FIRST_WORD = /^(prompt|input|query|question|user|system|request|instruction)$/;
+
+/** The tier of a key (0 best, 1 as likely a status as text), or -1 when it is not output-like, in any case style. */
+function outputTier(key: string): number {
+  const snake = key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const tier = OUTPUT_KEY_TIERS.findIndex((re) => re.test(key) || re.test(snake));
+  if (tier !== -1) return tier;
+  const words = snake.split(/[_-]/).filter(Boolean);
+  if (words.length < 2 || REQUEST_FIRST_WORD.test(words[0]!) || NOT_OUTPUT.test(snake)) return -1;
+  return OUTPUT_LAST_WORD.test(words[words.length - 1]!) ? 0 : -1;
+}
+
+/** A value that says something went wrong: not absent, null, false, empty text, an empty list or an empty object. */
+function saysSomething(v: unknown): boolean {
+  if (v === undefined || v === null || v === false || v === '') return false;
+  if (Array.isArray(v)) return v.length > 0;
+  return !isObject(v) || Object.keys(v).length > 0;
+}
+
+/**
+ * A top-level sign that the answer reports a failure, whatever its status code. An envelope that always carries its error
+ * fields (`{"result": …, "success": true, "errors": []}`) reports one only when they hold something.
+ */
+export function isErrorReport(json: unknown): boolean {
   if (!isObject(json)) return false;
-  const e = json['error'];
-  if (e !== undefined && e !== null && e !== false && e !== '') return true;
-  if (json['errors'] !== undefined && json['errors'] !== null) return true;
+  if (saysSomething(json['error']) || saysSomething(json['errors'])) return true;
   if (json['success'] === false || json['ok'] === false) return true;
   if (json['object'] === 'error' || json['status'] === 'error' || json['status'] === 'failed') return true;
   return 'detail' in json && Object.keys(json).length === 1;
@@ -109,12 +132,15 @@ function outputLikeText(json: unknown, prompt: string | undefined): { text: stri
       if (NOT_OUTPUT.test(key)) continue;
       const at = where ? `${where}.${key}` : key;
       if (typeof v === 'string') {
-        const tier = OUTPUT_KEY_TIERS.findIndex((re) => re.test(key));
+        const tier = outputTier(key);
         if (tier === -1 || v.trim() === '' || isEcho(v, prompt)) continue;
         if (!best || tier < best.tier || (tier === best.tier && depth < best.depth)) best = { tier, depth, text: v, where: at };
-      } else if (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string') && OUTPUT_KEY_TIERS[0]!.test(key)) {
+      } else if (Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string')) {
+        // A list of strings under an output-like key: Gradio's `{"data": [text]}`, Vertex's `{"predictions": [text]}`.
+        const tier = outputTier(key);
         const text = (v as string[]).join('');
-        if (text.trim() && !isEcho(text, prompt) && (!best || best.tier > 0 || depth < best.depth)) best = { tier: 0, depth, text, where: at };
+        if (tier === -1 || !text.trim() || isEcho(text, prompt)) continue;
+        if (!best || tier < best.tier || (tier === best.tier && depth < best.depth)) best = { tier, depth, text, where: at };
       } else {
         visit(v, at, depth + 1);
       }

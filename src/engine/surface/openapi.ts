@@ -1,7 +1,7 @@
 // Reading a server's OpenAPI document (untrusted JSON) into routes and a credential header.
 import * as z from 'zod/v4';
 import type { BodyEncoding, CredentialHeader, FieldSpec, Route } from '../types.js';
-import { isLimitField, isPromptLike } from './body-shapes.js';
+import { isExactPromptName, isLimitField, isPromptLike } from './body-shapes.js';
 import { isHeaderName, isRoutePath } from '../untrusted.js';
 
 const SchemaObject: z.ZodType<{ [k: string]: unknown }> = z.record(z.string(), z.unknown());
@@ -70,14 +70,17 @@ function fieldSpec(doc: OpenApiDoc, prop: unknown): FieldSpec {
 
 function encodingOf(contentType: string | undefined): BodyEncoding {
   if (!contentType) return 'json';
-  if (/x-www-form-urlencoded|multipart\/form-data/i.test(contentType)) return 'form';
+  if (/multipart\/form-data/i.test(contentType)) return 'multipart';
+  if (/x-www-form-urlencoded/i.test(contentType)) return 'form';
   if (/^text\//i.test(contentType)) return 'text';
   return 'json';
 }
 
 /** The property that carries the prompt: a prompt-like text or chat list, or one inside an object property (`input.text`). */
 function promptProperty(doc: OpenApiDoc, props: Record<string, unknown>): string | undefined {
-  const flat = Object.keys(props).find((k) => isPromptLike(k) && ['string', 'array'].includes(fieldSpec(doc, props[k]).type ?? 'string'));
+  // A usual name (`prompt`) before a compound one (`system_query` beside it is not the user's turn).
+  const keys = Object.keys(props).sort((a, b) => Number(!isExactPromptName(a)) - Number(!isExactPromptName(b)));
+  const flat = keys.find((k) => isPromptLike(k) && ['string', 'array'].includes(fieldSpec(doc, props[k]).type ?? 'string'));
   if (flat) return flat;
   for (const [name, prop] of Object.entries(props)) {
     const inner = (resolveRef(doc, prop as Record<string, unknown>)?.properties ?? null) as Record<string, unknown> | null;
@@ -131,6 +134,9 @@ export function routesFromOpenApi(json: unknown, basePath = ''): OpenApiRoutes |
         if (promptSpec.type === 'array') fields[bodyPrompt] = promptSpec;
         Object.assign(route, { kind: 'inference', shape: 'wrapper', promptField: bodyPrompt, encoding: encodingOf(contentType), exactSchema: true });
         if (Object.keys(fields).length) route.fields = fields;
+        const query: NonNullable<Route['query']> = {};
+        for (const p of queryParams) if (p.required) query[p.name!] = fieldSpec(doc, p.schema);
+        if (Object.keys(query).length) route.query = query;
       } else if ((method === 'get' || method === 'post') && queryPrompt) {
         // Plain parameters of a FastAPI endpoint are query parameters, GET or POST.
         const fields: NonNullable<Route['fields']> = {};
@@ -144,4 +150,16 @@ export function routesFromOpenApi(json: unknown, basePath = ''): OpenApiRoutes |
     }
   }
   return { routes, credentialHeader: credentialFromSchemes(doc), requiredHeaders: [...requiredHeaders] };
+}
+
+/** A documented path with `{parameters}` in it (`/openai/deployments/{deployment}/chat/completions`). */
+export function hasPathTemplate(path: string): boolean {
+  return /\{[^}/]+\}/.test(path);
+}
+
+/** The concrete path fits the documented one, each `{parameter}` standing for one non-empty path segment. */
+export function pathFitsTemplate(template: string, path: string): boolean {
+  if (!hasPathTemplate(template)) return template === path;
+  const pattern = template.split(/\{[^}/]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+  return new RegExp(`^${pattern}$`).test(path);
 }

@@ -4,6 +4,7 @@
 // in `Allow`, a 415 asks for another encoding. Pure: one exchange in, one lesson out.
 import type { Exchange, FieldSpec } from '../types.js';
 import { isObject, parseResponse } from './json.js';
+import { isErrorReport } from './model-output.js';
 import { isHeaderName, isHttpMethod } from '../untrusted.js';
 
 export interface FieldLesson {
@@ -21,7 +22,7 @@ export interface Lesson {
   /** 405: the methods `Allow` lists. */
   allow?: string[];
   /** The route wants another body encoding (415, or a validator that says so). */
-  encoding?: 'form' | 'text' | 'json';
+  encoding?: 'form' | 'multipart' | 'text' | 'json';
   /** A redirect to the same path with or without its trailing slash (Django's APPEND_SLASH, Flask's strict slashes). */
   moved?: string;
 }
@@ -204,7 +205,7 @@ function fieldKeyedErrors(json: unknown): Record<string, unknown>[] {
   return candidates.filter(keyed);
 }
 
-/** The lesson in a 400/405/415/422 answer; empty for anything else. */
+/** The lesson in a 400/405/415/422 answer, or in a 2xx that reports an error; empty for anything else. */
 export function learnFromRejection(ex: Exchange | undefined): Lesson {
   const res = ex?.response;
   if (!res) return EMPTY;
@@ -218,10 +219,11 @@ export function learnFromRejection(ex: Exchange | undefined): Lesson {
   }
   if (res.status === 415) {
     const accepts = `${res.headers['accept'] ?? ''} ${res.headers['accept-post'] ?? ''} ${res.body.slice(0, 500)}`;
-    const encoding = /x-www-form-urlencoded|multipart|form/i.test(accepts) ? 'form' : /text\/plain/i.test(accepts) ? 'text' : 'json';
+    const encoding = /multipart/i.test(accepts) ? 'multipart' : /x-www-form-urlencoded|form/i.test(accepts) ? 'form' : /text\/plain/i.test(accepts) ? 'text' : 'json';
     return { fields: [], forbidden: [], encoding };
   }
-  if (res.status !== 400 && res.status !== 422) return EMPTY;
+  const reportedAs2xx = res.status >= 200 && res.status < 300 && isErrorReport(parseResponse(res));
+  if (res.status !== 400 && res.status !== 422 && !reportedAs2xx) return EMPTY;
   const lesson: Lesson = { fields: [], forbidden: [] };
   const issues = issueList(parseResponse(res));
   if (issues) for (const issue of issues.slice(0, 50)) fromIssue(issue, lesson);
@@ -245,7 +247,8 @@ export function learnFromRejection(ex: Exchange | undefined): Lesson {
         lesson.fields.push(f);
         break;
       }
-      if (/form data|x-www-form-urlencoded|form field/i.test(text)) lesson.encoding = 'form';
+      if (/multipart/i.test(text)) lesson.encoding = 'multipart';
+      else if (/form data|x-www-form-urlencoded|form field/i.test(text)) lesson.encoding = 'form';
       else if (/request body must be (plain )?text|text\/plain/i.test(text)) lesson.encoding = 'text';
     }
   }

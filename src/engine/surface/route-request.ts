@@ -25,6 +25,16 @@ export interface RouteRequest {
 const JSON_TYPE = 'application/json';
 const FORM_TYPE = 'application/x-www-form-urlencoded';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
+// Fixed, so that the same request is the same bytes (the scan's dedup cache), and no prompt can contain it.
+const BOUNDARY = 'gatecrash-5f0c2a9e1b7d4c3a';
+const MULTIPART_TYPE = `multipart/form-data; boundary=${BOUNDARY}`;
+
+/** Name/value pairs as a multipart/form-data body (text parts only). */
+function multipartBody(params: Params): string {
+  const safe = (name: string) => name.replace(/["\r\n]/g, '_');
+  const parts = params.map(([k, v]) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${safe(k)}"\r\n\r\n${v.replaceAll(`--${BOUNDARY}`, '')}\r\n`);
+  return `${parts.join('')}--${BOUNDARY}--\r\n`;
+}
 
 type Params = [string, string][];
 
@@ -109,17 +119,21 @@ const asParam = (v: unknown): string => (typeof v === 'string' ? v : JSON.string
 function wrapperRequest(route: Route, o: RequestOptions & { model?: string }, withPrompt: boolean): RouteRequest {
   const { values, tokens } = wrapperValues(route, o, withPrompt);
   const encoding = route.encoding ?? 'json';
+  const beside = Object.entries(route.query ?? {}).map(([k, spec]): [string, string] => [k, asParam(filler(k, spec, { ...o, tokens: tokens ?? 1 }))]);
+  const path = withParams(route.path, beside);
   switch (encoding) {
     case 'query':
-      return { method: route.method, path: withParams(route.path, values.map(([k, v]) => [k, asParam(v)])), tokens };
+      return { method: route.method, path: withParams(path, values.map(([k, v]) => [k, asParam(v)])), tokens };
     case 'form':
-      return { method: route.method, path: route.path, body: new URLSearchParams(values.map(([k, v]) => [k, asParam(v)])).toString(), contentType: FORM_TYPE, tokens };
+      return { method: route.method, path, body: new URLSearchParams(values.map(([k, v]) => [k, asParam(v)])).toString(), contentType: FORM_TYPE, tokens };
+    case 'multipart':
+      return { method: route.method, path, body: multipartBody(values.map(([k, v]) => [k, asParam(v)])), contentType: MULTIPART_TYPE, tokens };
     case 'text':
-      return { method: route.method, path: route.path, body: withPrompt ? o.prompt : '', contentType: TEXT_TYPE, tokens: null };
+      return { method: route.method, path, body: withPrompt ? o.prompt : '', contentType: TEXT_TYPE, tokens: null };
     case 'json': {
       const body: Record<string, unknown> = {};
       for (const [k, v] of values) setPath(body, k, v);
-      return { method: route.method, path: route.path, body: JSON.stringify(body), contentType: JSON_TYPE, tokens };
+      return { method: route.method, path, body: JSON.stringify(body), contentType: JSON_TYPE, tokens };
     }
   }
 }

@@ -44,6 +44,12 @@ function undecided(a: InferenceAttempt): string | null {
     case 'handler':
     case 'unreadable':
       return `${where} answered ${describeAnswer(a.answer)}${tries}: no generated text could be read in it; check the URL or ${TEMPLATE_HINT}`;
+    case 'server-error':
+      // A 500 to every shape is a handler that failed on the body it was given (a bare `req.body.field.trim()`): it was
+      // reached, and names nothing; a 502-504 is a proxy whose backend did not answer.
+      return (a.answer.status ?? 0) >= 502
+        ? `${where} answered ${describeAnswer(a.answer)}${tries}: the server behind the proxy did not answer`
+        : `${where} answered ${describeAnswer(a.answer)}${tries}: the handler failed on every request shape and named no field; ${TEMPLATE_HINT}`;
     case 'no-answer':
       return `${where} got no answer (${a.exchange.error ?? 'no response'})`;
     default:
