@@ -62,11 +62,6 @@ export interface ZooApp {
   selfSignedTls: boolean;
   sample: Sample;
   /**
-   * A false finding the guarded form's scan is known to give today, with the reason: tolerated (never required) by the
-   * guarded scan, and shown in the zoo table, so that the gap stays in view until the rule is fixed.
-   */
-  knownGap?: { rule: RuleId; why: string };
-  /**
    * For an app whose open form leaks through another route than the one the user types: a request to the typed route, which
    * the open form still guards (so the rule to fail is auth.alternate-path, not auth.missing).
    */
@@ -94,7 +89,6 @@ interface Entry {
   openKeepsKey?: boolean;
   sample: Sample;
   typedRoute?: Sample;
-  knownGap?: ZooApp['knownGap'];
 }
 
 const RUNNER: Record<Framework, Runner> = { FastAPI: 'uvicorn', Flask: 'flask', Express: 'node', 'node:http': 'node', Django: 'django', 'http.server': 'python' };
@@ -123,7 +117,6 @@ function app(e: Entry): ZooApp {
     selfSignedTls: e.front?.kind === 'nginx-tls',
     sample: e.sample,
     ...(e.typedRoute ? { typedRoute: e.typedRoute } : {}),
-    ...(e.knownGap ? { knownGap: e.knownGap } : {}),
     start: (form) => start(form === 'open' ? { ZOO_FORM: 'open', ...(e.openKeepsKey ? { ZOO_API_KEY: key } : {}) } : { ZOO_API_KEY: key }),
     startWithoutKey: () => start({}),
   };
@@ -259,10 +252,6 @@ export const ZOO: ZooApp[] = [
     hard: 'a required query parameter (`api-version`, unknown to the user) beside a JSON body; the key in an `api-key` header',
     url: '/openai/deployments/zoo-gpt/chat/completions',
     credential: { header: 'api-key' },
-    knownGap: {
-      rule: 'auth.brute-force',
-      why: 'the key header is one the server never names, so the wrong keys go in Authorization and X-API-Key, which it does not read (each is a request without a key to it, and is not counted)',
-    },
     sample: { method: 'POST', path: '/openai/deployments/zoo-gpt/chat/completions?api-version=2024-02-01', body: json({ messages: [{ role: 'user', content: PROMPT }], max_tokens: 2 }), words: 2 },
   }),
   app({
@@ -633,10 +622,6 @@ export const ZOO: ZooApp[] = [
     hard: 'the key travels in a cookie (`zoo_session`), as a browser front-end sets it',
     url: '/ask',
     credential: { header: 'Cookie', cookie: 'zoo_session' },
-    knownGap: {
-      rule: 'auth.brute-force',
-      why: 'the key is read from a cookie the server never names, so the wrong keys go in Authorization and X-API-Key, which it does not read (each is a request without a key to it, and is not counted)',
-    },
     scanWithKey: true,
     sample: { method: 'POST', path: '/ask', body: json({ question: PROMPT, max_tokens: 2 }), words: 2 },
   }),

@@ -11,10 +11,11 @@ import type { Exchange } from '../../types.js';
 
 import { describeServer } from '../../surface/inference.js';
 
-import { defineCheck } from '../define.js';
+import { defineCheck, type CheckContext } from '../define.js';
 import family from './index.js';
 
-import { type CredentialSlot } from '../../probes/credentials.js';
+import { headerIsKnown, type CredentialSlot } from '../../probes/credentials.js';
+import { profileById } from '../../profiles/index.js';
 import { credentialBurst, type BurstAttempt, type CredentialBurst } from '../../probes/credential-burst.js';
 
 
@@ -46,7 +47,30 @@ function judgedSlots(burst: CredentialBurst): CredentialSlot[] {
   return refusing.includes(burst.slots[0]!) ? [burst.slots[0]!] : [];
 }
 
-export default defineCheck(family, {
+/** An answer with its digits blanked (request ids, timestamps), to tell "the same refusal" from another one. */
+const refusalShape = (ex: Exchange): string => `${ex.response?.status} ${(ex.response?.body ?? '').replace(/\d+/g, '#').trim()}`;
+
+/**
+ * Why the server is known to read this header, or null. A wrong key in a header the server never reads is, to it, a request
+ * without a key, which a careful lock-out rightly does not count: such a run proves nothing about throttling. Evidence: the
+ * user named the header, the server named it (OpenAPI, FastAPI's 422, WWW-Authenticate), the identified server's profile
+ * reads it (a server's, not a web framework's guess), or its wrong keys were refused differently from no key at all.
+ */
+function readByServer(slot: CredentialSlot, burst: CredentialBurst, ctx: CheckContext): string | null {
+  const same = (name: string) => name.toLowerCase() === slot.name.toLowerCase();
+  const learned = ctx.surface.credentialHeader;
+  if (same(learned.name) && headerIsKnown(learned)) return `${slot.name} (${learned.source})`;
+  const product = ctx.surface.fingerprint.product;
+  if (product !== 'unknown') {
+    const profile = profileById(product);
+    if (profile.kind !== 'framework' && profile.auth.headers.some(same)) return `${slot.name} (${profile.name} reads it)`;
+  }
+  const noKey = refusalShape(burst.seen);
+  const differs = burst.attempts.find((a) => a.slot === slot && a.kind === 'random' && isRefused(a.exchange) && refusalShape(a.exchange) !== noKey);
+  return differs ? `${slot.name} (a wrong key is refused differently from none: ${line(differs.exchange)})` : null;
+}
+
+const check = defineCheck(family, {
   id: 'auth-brute-force',
   depth: 'standard',
   async run(ctx) {
@@ -67,7 +91,18 @@ export default defineCheck(family, {
       ctx.mark('auth.brute-force', 'inconclusive', `A random wrong key in ${through.slot.name} was not refused (${line(through.exchange)}), so there is no key check to guess against.`);
       return [];
     }
-    const runs = slots.map((slot) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefused(a.exchange)) }));
+    const read = slots.filter((slot) => readByServer(slot, burst, ctx) !== null);
+    if (read.length === 0) {
+      const names = slots.map((s) => s.name).join(' and ');
+      ctx.mark(
+        'auth.brute-force',
+        'inconclusive',
+        `The wrong keys in ${names} were refused exactly as a request without a key (${line(burst.seen)}): nothing shows the server reads ` +
+          `${slots.length > 1 ? 'either header' : 'that header'}, so this does not tell whether wrong keys are throttled. Pass the header your clients send (--header 'Name: key') to judge it.`,
+      );
+      return [];
+    }
+    const runs = read.map((slot) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefused(a.exchange)) }));
     const short = runs.find((r) => r.refused.length < burst.size);
     if (short) {
       ctx.mark('auth.brute-force', 'inconclusive', `Only ${short.refused.length} of the wrong keys in ${short.slot.name} were refused; the others got through (see auth.header-bypass).`);
@@ -95,9 +130,12 @@ export default defineCheck(family, {
         notes: [
           `route ${burst.route.method} ${burst.route.path} refused discovery's prompt-less request: ${line(seen)}`,
           ...runs.map((r) => `${r.refused.length} wrong keys in ${r.slot.name}: statuses ${r.refused.map((a) => a.exchange.response!.status).join(', ')}`),
+          `the server reads ${read.map((slot) => readByServer(slot, burst, ctx)).join('; ')}`,
           `latencies (ms): ${latencies.join(', ')}`,
         ],
       }),
     ];
   },
 });
+
+export default check;
