@@ -19,7 +19,10 @@ const gc = vm.runInNewContext('gc');
 const targets = await Promise.all(Array.from({ length: count }, () => startSlowTarget({ kind: 'wrapper', latencyMs })));
 // Warm-up on separate targets: module loading and JIT would otherwise be charged to whichever run comes first.
 const warm = await Promise.all(Array.from({ length: 32 }, () => startSlowTarget({ kind: 'wrapper' })));
-await runBatch(warm.map((t) => ({ url: `${t.url}/generate` })), { parallel, scanOptions: { concurrency } });
+await runBatch(
+  warm.map((t) => ({ url: `${t.url}/generate` })),
+  { parallel, scanOptions: { concurrency } },
+);
 await Promise.all(warm.map((t) => t.close()));
 gc();
 

@@ -108,7 +108,20 @@ async function benchScans() {
   process.stderr.write('\n');
   table(
     'Scans of slow targets (standard depth; per-host concurrency 8 vs. the naive baseline: the same scan, one request at a time)',
-    ['target', 'L', 'wall', 'wall ÷ L', '≤ 1.1 L at 5 s', 'requests', '≤ 60 (single route)', 'inference probes', 'model runs (max at once)', 'baseline wall', 'baseline ÷ L', 'gain'],
+    [
+      'target',
+      'L',
+      'wall',
+      'wall ÷ L',
+      '≤ 1.1 L at 5 s',
+      'requests',
+      '≤ 60 (single route)',
+      'inference probes',
+      'model runs (max at once)',
+      'baseline wall',
+      'baseline ÷ L',
+      'gain',
+    ],
     rows,
   );
   return worst;
@@ -153,7 +166,9 @@ async function benchPool() {
     const u = median(unlimited.map((r) => r.ms));
     const p = median(pooled.map((r) => r.ms));
     const t = pooled.at(-1).report.timings;
-    const same = pooled.every((r) => r.report.findings.length === unlimited[0].report.findings.length && r.report.requests.sent === unlimited[0].report.requests.sent);
+    const same = pooled.every(
+      (r) => r.report.findings.length === unlimited[0].report.findings.length && r.report.requests.sent === unlimited[0].report.requests.sent,
+    );
     worst = Math.max(worst, p / u);
     rows.push([
       c.label,
@@ -162,7 +177,7 @@ async function benchPool() {
       `${(p / u).toFixed(2)}×`,
       ok(p / u <= 1.5),
       `${Math.max(...pooled.map((r) => r.ms)).toFixed(0)} ms`,
-      `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? "yes" : "no"}, stalls ${t.connectionStalls}, delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
+      `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, stalls ${t.connectionStalls}, delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
       `${unlimited[0].report.requests.sent} / ${unlimited[0].report.findings.length}${same ? '' : ' (differs!)'}`,
     ]);
   }
@@ -184,7 +199,12 @@ async function coldStart() {
   // One unmeasured spawn first: the first one pays for a cold disk cache, which is not what a user's editor sees twice.
   for (let i = -1; i < COLD_RUNS; i++) {
     const t0 = performance.now();
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' }, stderr: 'ignore' });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI, 'mcp'],
+      env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' },
+      stderr: 'ignore',
+    });
     const client = new Client({ name: 'gatecrash-bench', version: '0.0.0' });
     await client.connect(transport);
     const initialized = performance.now() - t0;
@@ -205,8 +225,20 @@ async function coldStart() {
     `MCP cold start: spawn \`node dist/cli.js mcp\` → first tools/list answer (${COLD_RUNS} runs)`,
     ['measure', 'median', 'min', 'max', '≤ 150 ms'],
     [
-      ['spawn → initialize answered', `${median(runs.map((r) => r.initialized)).toFixed(0)} ms`, `${Math.min(...runs.map((r) => r.initialized)).toFixed(0)} ms`, `${Math.max(...runs.map((r) => r.initialized)).toFixed(0)} ms`, '—'],
-      [`spawn → tools/list answered (${runs[0].tools} tools)`, `${listedMedian.toFixed(0)} ms`, `${Math.min(...runs.map((r) => r.listed)).toFixed(0)} ms`, `${Math.max(...runs.map((r) => r.listed)).toFixed(0)} ms`, ok(listedMedian <= 150)],
+      [
+        'spawn → initialize answered',
+        `${median(runs.map((r) => r.initialized)).toFixed(0)} ms`,
+        `${Math.min(...runs.map((r) => r.initialized)).toFixed(0)} ms`,
+        `${Math.max(...runs.map((r) => r.initialized)).toFixed(0)} ms`,
+        '—',
+      ],
+      [
+        `spawn → tools/list answered (${runs[0].tools} tools)`,
+        `${listedMedian.toFixed(0)} ms`,
+        `${Math.min(...runs.map((r) => r.listed)).toFixed(0)} ms`,
+        `${Math.max(...runs.map((r) => r.listed)).toFixed(0)} ms`,
+        ok(listedMedian <= 150),
+      ],
       ['context: `node -e ""` spawn to exit', `${median(bare).toFixed(0)} ms`, `${Math.min(...bare).toFixed(0)} ms`, `${Math.max(...bare).toFixed(0)} ms`, '—'],
     ],
   );
@@ -218,7 +250,12 @@ async function coldStart() {
 async function mcpClient(env = {}) {
   const { Client } = await import('@modelcontextprotocol/client');
   const { StdioClientTransport } = await import('@modelcontextprotocol/client/stdio');
-  const transport = new StdioClientTransport({ command: process.execPath, args: [CLI, 'mcp'], env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', ...env }, stderr: 'ignore' });
+  const transport = new StdioClientTransport({
+    command: process.execPath,
+    args: [CLI, 'mcp'],
+    env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', ...env },
+    stderr: 'ignore',
+  });
   const client = new Client({ name: 'gatecrash-bench', version: '0.0.0' });
   await client.connect(transport);
   return client;
@@ -258,7 +295,11 @@ async function benchContext() {
       'scan_endpoint on the keyed vLLM emulator, key given (the largest emulator scan)',
       ['what', 'bytes', '≤ 12 KiB'],
       [
-        [`structuredContent (${result.structuredContent.findings.length} findings, ${Object.values(result.structuredContent.rules).flat().length} rule statuses)`, `${structured} (${kib(structured)})`, ok(structured <= 12 * KIB)],
+        [
+          `structuredContent (${result.structuredContent.findings.length} findings, ${Object.values(result.structuredContent.rules).flat().length} rule statuses)`,
+          `${structured} (${kib(structured)})`,
+          ok(structured <= 12 * KIB),
+        ],
         ['whole tool result (content + links + structuredContent)', `${bytes(result)} (${kib(bytes(result))})`, '—'],
         ['the full report behind its resource link', `${Buffer.byteLength(full)} (${kib(Buffer.byteLength(full))})`, '—'],
       ],
@@ -293,7 +334,8 @@ async function benchBatch() {
     for (const c of configs) {
       // Without latency a run lasts ~2 s and the machine's other work swings it by ±30 %: the median of three runs.
       const runs = [];
-      for (let i = 0; i < (latencyMs === 0 ? 3 : 1); i++) runs.push(await runBatchProcess({ count: BATCH_SIZE, parallel: c.parallel, concurrency: c.concurrency, latencyMs }));
+      for (let i = 0; i < (latencyMs === 0 ? 3 : 1); i++)
+        runs.push(await runBatchProcess({ count: BATCH_SIZE, parallel: c.parallel, concurrency: c.concurrency, latencyMs }));
       const r = runs.sort((a, b) => a.ms - b.ms)[Math.floor(runs.length / 2)];
       baseline ??= r;
       rows.push([
@@ -322,7 +364,14 @@ async function benchBatch() {
 async function benchFleet() {
   const lines = await new Promise((resolve, reject) => {
     execFile(process.execPath, [FLEET, JSON.stringify({ probeBits: FLEET_BITS, servers: FLEET_SERVERS })], { maxBuffer: MIB }, (e, stdout, stderr) =>
-      e ? reject(new Error(`fleet bench failed: ${stderr || e.message}`)) : resolve(stdout.trim().split('\n').map((l) => JSON.parse(l))),
+      e
+        ? reject(new Error(`fleet bench failed: ${stderr || e.message}`))
+        : resolve(
+            stdout
+              .trim()
+              .split('\n')
+              .map((l) => JSON.parse(l)),
+          ),
     );
   });
   const rows = lines.map((r) => [
@@ -356,13 +405,29 @@ if (ONLY.has('batch')) await benchBatch();
 if (ONLY.has('fleet')) await benchFleet();
 if (ONLY.has('view')) await benchView({ table, ok, dist: DIST });
 if (worst && poolRatio !== undefined && cold !== undefined && context) {
-  table('Issue targets (shown, not asserted)', ['target', 'measured', 'met'], [
-    ['thread-pool server ÷ unlimited, same scan ≤ 1.5× (open and keyed)', `${poolRatio.toFixed(2)}× (worst case)`, ok(poolRatio <= 1.5)],
-    ['standard-depth scan wall time ≤ 1.1 × L at L = 5 s', LATENCIES.includes(5000) ? `${worst.ratio.toFixed(2)} × L (worst target)` : 'not measured', LATENCIES.includes(5000) ? ok(worst.ratio <= 1.1) : '—'],
-    ['≤ 60 requests against a single-route target', `${worst.requests} (worst single-route target)`, ok(worst.requests <= 60)],
-    ['MCP cold start to tools/list ≤ 150 ms', `${cold.toFixed(0)} ms (median)`, ok(cold <= 150)],
-    ['tools/list: descriptions + input schemas ≤ 8 KiB', `${context.modelFacing} bytes (whole tools/list: ${context.toolsTotal})`, ok(context.modelFacing <= 8 * KIB)],
-    ['scan_endpoint structuredContent, keyed vLLM ≤ 12 KiB', `${context.structured} bytes (${context.findings} findings)`, ok(context.structured <= 12 * KIB)],
-  ]);
+  table(
+    'Issue targets (shown, not asserted)',
+    ['target', 'measured', 'met'],
+    [
+      ['thread-pool server ÷ unlimited, same scan ≤ 1.5× (open and keyed)', `${poolRatio.toFixed(2)}× (worst case)`, ok(poolRatio <= 1.5)],
+      [
+        'standard-depth scan wall time ≤ 1.1 × L at L = 5 s',
+        LATENCIES.includes(5000) ? `${worst.ratio.toFixed(2)} × L (worst target)` : 'not measured',
+        LATENCIES.includes(5000) ? ok(worst.ratio <= 1.1) : '—',
+      ],
+      ['≤ 60 requests against a single-route target', `${worst.requests} (worst single-route target)`, ok(worst.requests <= 60)],
+      ['MCP cold start to tools/list ≤ 150 ms', `${cold.toFixed(0)} ms (median)`, ok(cold <= 150)],
+      [
+        'tools/list: descriptions + input schemas ≤ 8 KiB',
+        `${context.modelFacing} bytes (whole tools/list: ${context.toolsTotal})`,
+        ok(context.modelFacing <= 8 * KIB),
+      ],
+      [
+        'scan_endpoint structuredContent, keyed vLLM ≤ 12 KiB',
+        `${context.structured} bytes (${context.findings} findings)`,
+        ok(context.structured <= 12 * KIB),
+      ],
+    ],
+  );
 }
 console.log(`\nbench finished in ${secs(performance.now() - started)} (load average ${loadavg()[0].toFixed(1)} at the end)`);

@@ -13,7 +13,11 @@ const REPLY = 'Hello! How can I assist you today?';
 
 function send(res, status, body, headers = {}) {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  res.writeHead(status, { 'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': typeof body === 'string' ? 'text/html; charset=utf-8' : 'application/json',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -87,16 +91,19 @@ export async function startSlowTarget(options = {}) {
     if (keyed && key === undefined) errors.push({ type: 'missing', loc: ['header', 'x-api-key'], msg: 'Field required', input: null });
     else if (keyed && key !== BENCH_KEY) return detail(res, 401, 'Invalid API key');
     if (body === undefined) errors.push({ type: 'missing', loc: ['body'], msg: 'Field required', input: null });
-    else if (typeof body !== 'object' || body === null || Array.isArray(body)) errors.push({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body });
+    else if (typeof body !== 'object' || body === null || Array.isArray(body))
+      errors.push({ type: 'model_attributes_type', loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', input: body });
     else if (!('text' in body)) errors.push({ type: 'missing', loc: ['body', 'text'], msg: 'Field required', input: body });
-    else if (typeof body.text !== 'string') errors.push({ type: 'string_type', loc: ['body', 'text'], msg: 'Input should be a valid string', input: body.text });
+    else if (typeof body.text !== 'string')
+      errors.push({ type: 'string_type', loc: ['body', 'text'], msg: 'Input should be a valid string', input: body.text });
     if (errors.length) return validationError(res, errors);
     return infer(res, { generated: REPLY });
   }
 
   function openai(req, res, path, raw) {
     const error = (status, message, type = 'invalid_request_error') => send(res, status, { error: { message, type, param: null, code: null } });
-    if (req.method === 'GET' && path === '/v1/models') return send(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: 1717000000, owned_by: 'me' }] });
+    if (req.method === 'GET' && path === '/v1/models')
+      return send(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: 1717000000, owned_by: 'me' }] });
     const isChat = path === '/v1/chat/completions';
     if (!isChat && path !== '/v1/completions') return detail(res, 404, 'Not Found');
     if (req.method !== 'POST') return detail(res, 405, 'Method Not Allowed', { allow: 'POST' });
@@ -111,8 +118,23 @@ export async function startSlowTarget(options = {}) {
     if (!isChat && body.prompt === undefined) return error(400, "'prompt' is a required property");
     const created = Math.floor(Date.now() / 1000);
     const usage = { prompt_tokens: 5, completion_tokens: 1, total_tokens: 6 };
-    if (isChat) return infer(res, { id: `chatcmpl-${stats.inference}`, object: 'chat.completion', created, model: MODEL, choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'length' }], usage });
-    return infer(res, { id: `cmpl-${stats.inference}`, object: 'text_completion', created, model: MODEL, choices: [{ index: 0, text: 'Hello', finish_reason: 'length', logprobs: null }], usage });
+    if (isChat)
+      return infer(res, {
+        id: `chatcmpl-${stats.inference}`,
+        object: 'chat.completion',
+        created,
+        model: MODEL,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Hello' }, finish_reason: 'length' }],
+        usage,
+      });
+    return infer(res, {
+      id: `cmpl-${stats.inference}`,
+      object: 'text_completion',
+      created,
+      model: MODEL,
+      choices: [{ index: 0, text: 'Hello', finish_reason: 'length', logprobs: null }],
+      usage,
+    });
   }
 
   const server = createServer((req, res) => {

@@ -56,4 +56,6 @@ for (const r of runs) {
 }
 const file = fileURLToPath(new URL('../dist/mcp-manifest.json', import.meta.url));
 writeFileSync(file, `${JSON.stringify({ versions, initialize, tools: latest.tools })}\n`);
-console.log(`build-mcp-manifest: ${versions.length} protocol versions, ${latest.tools.tools.length} tools, ${JSON.stringify(latest.tools).length} bytes of tools/list`);
+console.log(
+  `build-mcp-manifest: ${versions.length} protocol versions, ${latest.tools.tools.length} tools, ${JSON.stringify(latest.tools).length} bytes of tools/list`,
+);

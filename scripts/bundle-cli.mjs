@@ -27,8 +27,10 @@ if (/from\s*"\.\/chunks\//.test(readFileSync(input, 'utf8'))) {
  * modules), and `mcp` (the SDK, the server, its tools, resources and prompts, and the command module that starts it).
  * Everything else splits as it is imported.
  */
-const CORE = /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/](main|flags|options|context|usage|usage-error|keep-scans))\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
-const MCP = /node_modules[\\/]@modelcontextprotocol[\\/](server|core)[\\/]|sdk-node-shims\.mjs$|dist[\\/](server|scan-runner|commands[\\/]serve)\.js$|dist[\\/](tools|resources|prompts)[\\/]/;
+const CORE =
+  /node_modules[\\/]zod[\\/]|dist[\\/](config|log|scan-store|zod-jitless|commands[\\/](main|flags|options|context|usage|usage-error|keep-scans))\.js$|dist[\\/]engine[\\/](types|target|options|rules|release|http[\\/]limits)\.js$|dist[\\/]report[\\/](json|schema|format)\.js$|dist[\\/]knowledge[\\/](types|schemas)\.js$/;
+const MCP =
+  /node_modules[\\/]@modelcontextprotocol[\\/](server|core)[\\/]|sdk-node-shims\.mjs$|dist[\\/](server|scan-runner|commands[\\/]serve)\.js$|dist[\\/](tools|resources|prompts)[\\/]/;
 /** What `gatecrash mcp` runs before anything else: answering the handshake from the manifest, node builtins only. */
 const FAST_START = /dist[\\/]transport[\\/]stdio-fast-start\.js$/;
 /** Loaded by the first read of a rule page, with the knowledge base it renders. */
@@ -52,7 +54,7 @@ try {
       entryFileNames: 'cli.js',
       chunkFileNames: 'chunks/[name]-[hash].js',
       codeSplitting: { groups: [{ name: group }] },
-      minify: process.env.GATECRASH_BUNDLE_DEBUG !== "1",
+      minify: process.env.GATECRASH_BUNDLE_DEBUG !== '1',
       sourcemap: false,
     },
   });

@@ -114,11 +114,13 @@ export function parseTargets(text: string, fileName = '', env: NodeJS.ProcessEnv
     raw = parseLines(text);
   }
   if (raw !== null && typeof raw === 'object' && !Array.isArray(raw) && 'targets' in raw) raw = (raw as { targets: unknown }).targets;
-  if (!Array.isArray(raw)) throw new TargetsFileError('The targets file must hold a list: one URL per line, or a JSON/YAML list of URLs or { url, headers } objects.');
+  if (!Array.isArray(raw))
+    throw new TargetsFileError('The targets file must hold a list: one URL per line, or a JSON/YAML list of URLs or { url, headers } objects.');
   const parsed = ListSchema.safeParse(raw);
   if (!parsed.success) throw new TargetsFileError(`The targets file is malformed: ${parsed.error.issues.slice(0, 3).map(describeIssue).join('; ')}.`);
   if (parsed.data.length === 0) throw new TargetsFileError('The targets file lists no targets.');
-  if (parsed.data.length > MAX_TARGETS) throw new TargetsFileError(`The targets file lists ${parsed.data.length} targets; at most ${MAX_TARGETS} are scanned in one batch. Split the file.`);
+  if (parsed.data.length > MAX_TARGETS)
+    throw new TargetsFileError(`The targets file lists ${parsed.data.length} targets; at most ${MAX_TARGETS} are scanned in one batch. Split the file.`);
   return parsed.data.map((entry, i) => {
     if (typeof entry === 'string') return { url: entry.trim() };
     const source = entry.source ? { source: entry.source.trim() } : {};
@@ -207,7 +209,9 @@ async function scanOne(target: BatchTarget, options: BatchRunOptions): Promise<O
 
 /** SHA-256 of the target URLs in order: what tells the shards of one targets list from those of another. */
 export function targetsDigest(targets: readonly BatchTarget[]): string {
-  return createHash('sha256').update(targets.map((t) => t.url).join('\n')).digest('hex');
+  return createHash('sha256')
+    .update(targets.map((t) => t.url).join('\n'))
+    .digest('hex');
 }
 
 /**
@@ -227,7 +231,13 @@ export async function runBatch(targets: readonly BatchTarget[], options: BatchRu
       const outcome = await scanOne(target, options);
       outcomes[index] = outcome;
       done += 1;
-      options.onTargetDone?.({ index: position, url: 'report' in outcome ? outcome.report.target.url : outcome.error.url, ...outcome, done, total: chosen.length });
+      options.onTargetDone?.({
+        index: position,
+        url: 'report' in outcome ? outcome.report.target.url : outcome.error.url,
+        ...outcome,
+        done,
+        total: chosen.length,
+      });
     }
   };
   await Promise.all(Array.from({ length: Math.min(parallel, chosen.length) }, worker));

@@ -50,7 +50,12 @@ export class BatchStore extends JsonFileStore<BatchSummary> {
   constructor(dir: string) {
     super(
       dir,
-      { noun: 'batch', idOf: (b) => b.batchId, serialize: (b) => `${JSON.stringify(b, null, 2)}\n`, parse: (text) => BatchSummarySchema.parse(JSON.parse(text)) },
+      {
+        noun: 'batch',
+        idOf: (b) => b.batchId,
+        serialize: (b) => `${JSON.stringify(b, null, 2)}\n`,
+        parse: (text) => BatchSummarySchema.parse(JSON.parse(text)),
+      },
       { maxRecords: STORE_MAX_BATCHES, maxAgeMs: STORE_MAX_AGE_MS },
     );
   }

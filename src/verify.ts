@@ -101,10 +101,15 @@ export function planVerification(previous: ScanReport, request: Pick<VerifyReque
     const wanted = [...new Set(request.findingIds)];
     const unknown = wanted.filter((id) => !previous.findings.some((f) => f.id === id));
     if (unknown.length) {
-      const known = previous.findings.slice(0, 10).map((f) => `${f.id} (${f.rule})`).join(', ');
+      const known = previous.findings
+        .slice(0, 10)
+        .map((f) => `${f.id} (${f.rule})`)
+        .join(', ');
       // Echo only id-shaped values: the rest is caller text.
       const shown = unknown.filter((id) => /^[\w-]{1,40}$/.test(id)).slice(0, 3);
-      throw new VerifyInputError(`Scan ${previous.scanId} has no finding ${shown.length ? shown.join(', ') : 'with the ids given'}. Its findings: ${known}${previous.findings.length > 10 ? ', …' : ''}.`);
+      throw new VerifyInputError(
+        `Scan ${previous.scanId} has no finding ${shown.length ? shown.join(', ') : 'with the ids given'}. Its findings: ${known}${previous.findings.length > 10 ? ', …' : ''}.`,
+      );
     }
     findings = previous.findings.filter((f) => wanted.includes(f.id));
   }
@@ -155,7 +160,11 @@ function sameEndpoint(a: { method: string; url: string }, b: { method: string; u
 }
 
 /** The re-scan's finding that is the prior one: the same stable id (recomputed on the new origin), else the same rule on the same endpoint. */
-function matchIn(prior: Finding, endpoint: { method: string; url: string }, findings: Finding[]): { finding: Finding; matchedBy: 'id' | 'rule+endpoint' } | null {
+function matchIn(
+  prior: Finding,
+  endpoint: { method: string; url: string },
+  findings: Finding[],
+): { finding: Finding; matchedBy: 'id' | 'rule+endpoint' } | null {
   const id = stableFindingId(prior.rule, endpoint.method, endpoint.url, prior.variant ?? '');
   const byId = findings.find((f) => f.id === id || f.id === prior.id);
   if (byId) return { finding: byId, matchedBy: 'id' };
@@ -190,12 +199,16 @@ export function judge(prior: Finding, endpoint: { method: string; url: string },
     return { status: 'inconclusive', reason: `${prior.rule} was ${status} in the re-scan${result?.reason ? `: ${result.reason}` : ''}` };
   }
   if (rescan.partial) {
-    return { status: 'inconclusive', reason: `the re-scan was cut short (${rescan.errors.map((e) => e.message).join(' ') || 'partial report'}), so a pass proves nothing` };
+    return {
+      status: 'inconclusive',
+      reason: `the re-scan was cut short (${rescan.errors.map((e) => e.message).join(' ') || 'partial report'}), so a pass proves nothing`,
+    };
   }
   const seen = reached.get(normalizeUrlForId(endpoint.url));
   if (!seen) return { status: 'inconclusive', reason: `the re-scan never reached ${where}`, unreached: true };
   // A route that only ever answered 429 was not judged: a lock-out (perhaps earned by this very scan's wrong keys) hides it.
-  if ([...seen].every((s) => s === 429)) return { status: 'inconclusive', reason: `every request of the re-scan to ${where} was answered 429 (rate limited or locked out), so it shows nothing` };
+  if ([...seen].every((s) => s === 429))
+    return { status: 'inconclusive', reason: `every request of the re-scan to ${where} was answered 429 (rate limited or locked out), so it shows nothing` };
   const elsewhere = status === 'fail' ? `; ${prior.rule} still fails elsewhere (see the new findings)` : '';
   return { status: 'fixed', reason: `${prior.rule} no longer fires on ${where}, which the re-scan reached (answered ${codes(seen)})${elsewhere}` };
 }
@@ -218,7 +231,10 @@ export async function verifyFix(previous: ScanReport, request: VerifyRequest, ru
     const reached: Reached = new Map();
     const report = await runScan({ ...input, url }, { ...base, rules }, (ex) => recordReached(reached, ex));
     const unreachable = report.errors.find((e) => e.phase === 'reach');
-    if (unreachable) throw new VerifyUnreachableError(`${unreachable.message.replace(/\.$/, '')}. Nothing was verified: check that the fixed service is running and that ${url} is where it answers.`);
+    if (unreachable)
+      throw new VerifyUnreachableError(
+        `${unreachable.message.replace(/\.$/, '')}. Nothing was verified: check that the fixed service is running and that ${url} is where it answers.`,
+      );
     rescans.push({
       scanId: report.scanId,
       url: report.target.url,
@@ -328,10 +344,18 @@ export function formatVerifyResult(result: VerifyResult): string {
     `Re-ran only ${result.rules.join(', ')} at ${result.depth} depth${result.assumedProduct ? `, treating the server as ${result.assumedProduct} as the previous scan did` : ''}.`,
     UNTRUSTED_NOTICE,
   ];
-  for (const v of result.verdicts) lines.push(`- ${MARK[v.status]} [${v.severity}] ${v.rule} ${v.endpoint.method} ${v.endpoint.url} (${v.findingId}): ${v.reason}`);
-  for (const f of result.newFindings) lines.push(`- NEW [${f.severity}/${f.confidence}] ${f.rule} ${f.endpoint.method} ${f.endpoint.url} (${f.id}): ${f.description}`);
+  for (const v of result.verdicts)
+    lines.push(`- ${MARK[v.status]} [${v.severity}] ${v.rule} ${v.endpoint.method} ${v.endpoint.url} (${v.findingId}): ${v.reason}`);
+  for (const f of result.newFindings)
+    lines.push(`- NEW [${f.severity}/${f.confidence}] ${f.rule} ${f.endpoint.method} ${f.endpoint.url} (${f.id}): ${f.description}`);
   const sent = result.rescans.reduce((n, r) => n + r.requests.sent, 0);
   lines.push(`${result.rescans.length} re-scan(s), ${sent} requests: ${result.rescans.map((r) => r.scanId).join(', ')}.`);
-  lines.push(result.allFixed ? 'Every finding is proven fixed.' : s.stillFailing + s.newFindings > 0 ? 'Not fixed yet: see the lines above.' : 'Not proven fixed: see the inconclusive lines above.');
+  lines.push(
+    result.allFixed
+      ? 'Every finding is proven fixed.'
+      : s.stillFailing + s.newFindings > 0
+        ? 'Not fixed yet: see the lines above.'
+        : 'Not proven fixed: see the inconclusive lines above.',
+  );
   return lines.join('\n');
 }

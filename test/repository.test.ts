@@ -9,7 +9,6 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-
 interface Forbidden {
   what: string;
   pattern: RegExp;
@@ -21,7 +20,7 @@ const FORBIDDEN: readonly Forbidden[] = [
   { what: 'a path outside the repository', pattern: /\.\.\/shared\b|\bshared\/(?:spec|seed|schemas)\b/ },
   // "seed" alone is a random seed (the fleet layout, a sampling parameter); these are the article the project started from.
   {
-    what: 'the project\'s starting article',
+    what: "the project's starting article",
     pattern: new RegExp(
       [
         String.raw`\bthe\sseed\b(?!\s(?:of|for|value|number)\b)`,
@@ -63,7 +62,9 @@ function docsReferencesIn(file: string, text: string): { target: string; line: n
     if (file.endsWith('.md')) {
       // Inline code shows link syntax without being a link.
       for (const m of line.replace(/`[^`]*`/g, '').matchAll(MARKDOWN_LINK)) {
-        const target = normalize(join(dirname(file), m[1]!)).split('\\').join('/');
+        const target = normalize(join(dirname(file), m[1]!))
+          .split('\\')
+          .join('/');
         if (!target.startsWith('..')) refs.push({ target, line: i + 1 });
       }
     }
@@ -116,7 +117,7 @@ describe('the repository explains itself', () => {
     expect(files).toContain('docs/architecture.md');
   });
 
-  it('no tracked file cites a file outside the repository or speaks of the project\'s history', () => {
+  it("no tracked file cites a file outside the repository or speaks of the project's history", () => {
     const found = files.flatMap((f) => forbiddenIn(readFileSync(join(ROOT, f), 'utf8')).map((h) => `${f}:${h.line} ${h.what}: ${h.excerpt}`));
     expect(found).toEqual([]);
   });

@@ -96,7 +96,12 @@ interface Module {
 const MODULES: Module[] = sourceFiles(SRC).map((file) => {
   const path = relative(SRC, file).split('\\').join('/');
   const imports = importsOf(readFileSync(file, 'utf8')).map((spec) =>
-    spec.startsWith('.') ? relative(SRC, resolve(dirname(file), spec)).split('\\').join('/').replace(/\.js$/, '.ts') : spec,
+    spec.startsWith('.')
+      ? relative(SRC, resolve(dirname(file), spec))
+          .split('\\')
+          .join('/')
+          .replace(/\.js$/, '.ts')
+      : spec,
   );
   return { path, imports };
 });
@@ -117,7 +122,7 @@ describe('the walls of the house', () => {
       "export { b } from './b.js';",
       "import './side-effect.js';",
       "// import { c } from 'node:http';",
-      "const s = \"import { d } from 'node:net'\";",
+      'const s = "import { d } from \'node:net\'";',
       'const t = `import { e } from "node:tls"; ${await import(\'./f.js\')}`;',
       "const g = await import('./g.js');",
     ].join('\n');
@@ -131,13 +136,20 @@ describe('the walls of the house', () => {
 
   it('only src/engine/http opens sockets or resolves names (besides the transports, the demo target and the CLI that serves MCP)', () => {
     const allowed = (m: Module) => under('engine/http')(m) || under('transport')(m) || under('demo')(m) || m.path === 'cli.ts';
-    expect(violations(MODULES.filter((m) => !allowed(m)), (s) => SOCKETS.test(s))).toEqual([]);
+    expect(
+      violations(
+        MODULES.filter((m) => !allowed(m)),
+        (s) => SOCKETS.test(s),
+      ),
+    ).toEqual([]);
   });
 
   it('reports, the knowledge base and the server profiles are pure: no I/O, no clock, no randomness', () => {
     const pure = MODULES.filter((m) => under('report')(m) || under('knowledge')(m) || under('engine/profiles')(m));
     expect(violations(pure, (s) => IO.test(s))).toEqual([]);
-    const impure = pure.filter((m) => /\bDate\.now\(|new Date\(\)|Math\.random\(|\bprocess\.(env|argv|stdout|stderr)\b/.test(codeOnly(readFileSync(join(SRC, m.path), 'utf8'), false)));
+    const impure = pure.filter((m) =>
+      /\bDate\.now\(|new Date\(\)|Math\.random\(|\bprocess\.(env|argv|stdout|stderr)\b/.test(codeOnly(readFileSync(join(SRC, m.path), 'utf8'), false)),
+    );
     expect(impure.map((m) => m.path)).toEqual([]);
   });
 
@@ -145,7 +157,7 @@ describe('the walls of the house', () => {
     expect(violations(MODULES.filter(under('tools')), (s) => /^engine\/(http\/client|surface|checks)\//.test(s) || SOCKETS.test(s))).toEqual([]);
   });
 
-  it('the scan view (src/view) runs in a browser: its own files, pure report and knowledge modules, the extension\'s types; never markup from strings', () => {
+  it("the scan view (src/view) runs in a browser: its own files, pure report and knowledge modules, the extension's types; never markup from strings", () => {
     const view = MODULES.filter(under('view'));
     const allowed = /^(view\/|report\/(format|view-payload)\.ts$|knowledge\/(frameworks|types)\.ts$|engine\/types\.ts$|@modelcontextprotocol\/ext-apps$)/;
     expect(violations(view, (s) => !allowed.test(s))).toEqual([]);
@@ -160,14 +172,20 @@ describe('the walls of the house', () => {
     );
     expect(crossing).toEqual([]);
     expect(MODULES.filter(under('engine/checks')).map((m) => m.path)).toEqual([]);
-    expect(MODULES.filter(under('engine/probes')).filter((m) => isCheckModule(m.path)).map((m) => m.path)).toEqual([]);
+    expect(
+      MODULES.filter(under('engine/probes'))
+        .filter((m) => isCheckModule(m.path))
+        .map((m) => m.path),
+    ).toEqual([]);
   });
 
-  it('the engine never imports the knowledge base at run time: only its types (a rule family\'s explanation gets its helpers as arguments)', () => {
+  it("the engine never imports the knowledge base at run time: only its types (a rule family's explanation gets its helpers as arguments)", () => {
     const runtime = MODULES.filter(under('engine')).flatMap((m) => {
       const code = codeOnly(readFileSync(join(SRC, m.path), 'utf8'), true);
       const valueImports = [...code.matchAll(/(?:^|[;\n}])\s*(?:import|export)\s(?!type\s)[^;'"`]*?\sfrom\s*['"]([^'"]+)['"]/g)].map((x) => x[1]!);
-      return valueImports.filter((s) => s.startsWith('.') && relative(SRC, resolve(dirname(join(SRC, m.path)), s)).startsWith('knowledge')).map((s) => `${m.path} → ${s}`);
+      return valueImports
+        .filter((s) => s.startsWith('.') && relative(SRC, resolve(dirname(join(SRC, m.path)), s)).startsWith('knowledge'))
+        .map((s) => `${m.path} → ${s}`);
     });
     expect(runtime).toEqual([]);
   });

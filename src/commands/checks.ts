@@ -29,7 +29,13 @@ export function runChecks(ctx: CommandContext): number {
   if (typed !== undefined) {
     const rule = ruleArgument(typed);
     const page = explainRule(rule);
-    process.stdout.write(format === 'json' ? `${JSON.stringify({ ...RULES[rule], explanation: page }, null, 2)}\n` : format === 'markdown' ? renderExplanationMarkdown(page) : renderExplanationText(page));
+    process.stdout.write(
+      format === 'json'
+        ? `${JSON.stringify({ ...RULES[rule], explanation: page }, null, 2)}\n`
+        : format === 'markdown'
+          ? renderExplanationMarkdown(page)
+          : renderExplanationText(page),
+    );
     return 0;
   }
   const rules = Object.values(RULES);

@@ -125,7 +125,12 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
       ...(tls ? { tls } : {}),
       ...(s.shard ? { shard: s.shard } : {}),
       ...(progress
-        ? { onProgress: (p) => progress.show(`discover · ${p.done}/${p.total} hosts · ${p.probes} probes · ${p.services} services (${p.llm} LLM) · ${((rate.granted * 1000) / (performance.now() - t0)).toFixed(0)} conn/s`) }
+        ? {
+            onProgress: (p) =>
+              progress.show(
+                `discover · ${p.done}/${p.total} hosts · ${p.probes} probes · ${p.services} services (${p.llm} LLM) · ${((rate.granted * 1000) / (performance.now() - t0)).toFixed(0)} conn/s`,
+              ),
+          }
         : {}),
     });
     progress?.clear();

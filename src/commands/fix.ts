@@ -4,8 +4,18 @@
 import { readFileSync } from 'node:fs';
 import type { Finding, ScanReport } from '../engine/types.js';
 import {
-  FRAMEWORK_INFO, applicableFrameworks, chooseFramework, contextFromFinding, defaultFrameworkFor, isFramework, remediationFor,
-  remediationForRules, renderRemediationMarkdown, renderRemediationText, type Framework, type RemediationSnippet,
+  FRAMEWORK_INFO,
+  applicableFrameworks,
+  chooseFramework,
+  contextFromFinding,
+  defaultFrameworkFor,
+  isFramework,
+  remediationFor,
+  remediationForRules,
+  renderRemediationMarkdown,
+  renderRemediationText,
+  type Framework,
+  type RemediationSnippet,
 } from '../knowledge/index.js';
 import type { RuleId } from '../engine/types.js';
 import { parseBatchReport } from '../report/batch.js';
@@ -80,7 +90,8 @@ function snippetFor(ctx: CommandContext): RemediationSnippet {
   const typed = positionals[0];
   if (positionals.length > 1) throw new UsageError(`fix takes one finding id or rule; got ${positionals.length}.`);
   const named = namedScans(ctx);
-  if (url && named) throw new UsageError(`Give ${args.values.report !== undefined ? '--report' : '--scan-id'} (the finding carries its URL) or --url, not both.`);
+  if (url && named)
+    throw new UsageError(`Give ${args.values.report !== undefined ? '--report' : '--scan-id'} (the finding carries its URL) or --url, not both.`);
 
   if (named) {
     const { reports, where } = named;
@@ -98,8 +109,13 @@ function snippetFor(ctx: CommandContext): RemediationSnippet {
     const rule = FINDING_ID.test(typed) ? null : ruleArgument(typed);
     const match = all.find((x) => (rule ? x.finding.rule === rule : x.finding.id.toLowerCase() === typed.toLowerCase()));
     if (!match) {
-      const ids = all.slice(0, 6).map((x) => `${x.finding.id} (${x.finding.rule})`).join(', ');
-      throw new UsageError(`${typed.slice(0, 60)} is not a finding of ${where}${all.length ? `; its findings: ${ids}${all.length > 6 ? ', …' : ''}` : ', which has none'}.`);
+      const ids = all
+        .slice(0, 6)
+        .map((x) => `${x.finding.id} (${x.finding.rule})`)
+        .join(', ');
+      throw new UsageError(
+        `${typed.slice(0, 60)} is not a finding of ${where}${all.length ? `; its findings: ${ids}${all.length > 6 ? ', …' : ''}` : ', which has none'}.`,
+      );
     }
     return findingSnippet(ctx, match.finding, match.report);
   }
@@ -121,7 +137,8 @@ function snippetFor(ctx: CommandContext): RemediationSnippet {
   const rule = ruleArgument(typed);
   // A rule alone names no server: the documented default (the tutorial wrapper's FastAPI, docs/tutorial-wrapper.md) unless --framework says otherwise.
   const framework = frameworkAsked(ctx, [rule]) ?? defaultFrameworkFor(rule, null);
-  if (url !== undefined && !/^https?:\/\/[^\s/]+/i.test(url)) throw new UsageError(`--url takes the endpoint as http://host:port/path; got '${url.slice(0, 60)}'.`);
+  if (url !== undefined && !/^https?:\/\/[^\s/]+/i.test(url))
+    throw new UsageError(`--url takes the endpoint as http://host:port/path; got '${url.slice(0, 60)}'.`);
   const context = url ? contextFromFinding({ rule, endpoint: { method: 'POST', url } }, { framework }) : undefined;
   return remediationFor(rule, framework, context);
 }
@@ -129,7 +146,8 @@ function snippetFor(ctx: CommandContext): RemediationSnippet {
 export function runFix(ctx: CommandContext): number {
   const format = choiceFlag(ctx.args, 'format', ['text', 'markdown', 'json'] as const) ?? 'text';
   const snippet = snippetFor(ctx);
-  const text = format === 'json' ? `${JSON.stringify(snippet, null, 2)}\n` : format === 'markdown' ? renderRemediationMarkdown(snippet) : renderRemediationText(snippet);
+  const text =
+    format === 'json' ? `${JSON.stringify(snippet, null, 2)}\n` : format === 'markdown' ? renderRemediationMarkdown(snippet) : renderRemediationText(snippet);
   emit(text, ctx.config.output);
   return 0;
 }

@@ -63,8 +63,43 @@ const LIMITS: FlagName[] = ['depth', 'budget', 'timeout'];
 
 /** Which flags each command takes; anything else is refused with the command it belongs to. */
 export const COMMAND_FLAGS: Record<Command, readonly FlagName[]> = {
-  scan: ['format', 'output', 'html', ...CREDENTIALS, ...LIMITS, ...SSRF, ...TLS, 'hint', 'fail-on', 'request', 'targets', 'parallel', 'shard', 'source', 'no-store', 'help'],
-  discover: ['format', 'output', ...CREDENTIALS, ...LIMITS, ...SSRF, ...TLS, 'fail-on', 'targets', 'parallel', 'shard', 'ports', 'rate', 'per-host', 'connect-timeout', 'scan', 'no-store', 'help'],
+  scan: [
+    'format',
+    'output',
+    'html',
+    ...CREDENTIALS,
+    ...LIMITS,
+    ...SSRF,
+    ...TLS,
+    'hint',
+    'fail-on',
+    'request',
+    'targets',
+    'parallel',
+    'shard',
+    'source',
+    'no-store',
+    'help',
+  ],
+  discover: [
+    'format',
+    'output',
+    ...CREDENTIALS,
+    ...LIMITS,
+    ...SSRF,
+    ...TLS,
+    'fail-on',
+    'targets',
+    'parallel',
+    'shard',
+    'ports',
+    'rate',
+    'per-host',
+    'connect-timeout',
+    'scan',
+    'no-store',
+    'help',
+  ],
   merge: ['format', 'output', 'fail-on', 'source', 'help'],
   demo: ['format', 'output', 'html', 'depth', 'budget', 'timeout', 'fail-on', 'source', 'no-store', 'help'],
   verify: ['report', 'scan-id', 'format', 'output', ...CREDENTIALS, 'budget', 'timeout', ...SSRF, ...TLS, 'no-store', 'help'],
@@ -111,10 +146,14 @@ function unknownFlag(command: Command, typed: string, name: string): UsageError 
   const own = COMMAND_FLAGS[command];
   if (name in FLAGS) {
     const owners = COMMANDS.filter((c) => (COMMAND_FLAGS[c] as readonly string[]).includes(name));
-    return new UsageError(`${typed} is not a flag of 'gatecrash ${command}' (it belongs to ${owners.map((c) => `'${c}'`).join(', ')}); run gatecrash ${command} --help for its flags.`);
+    return new UsageError(
+      `${typed} is not a flag of 'gatecrash ${command}' (it belongs to ${owners.map((c) => `'${c}'`).join(', ')}); run gatecrash ${command} --help for its flags.`,
+    );
   }
   const near = closest(name, own);
-  return new UsageError(`${typed} is not a flag of 'gatecrash ${command}'${near ? `: did you mean --${near}?` : `; run gatecrash ${command} --help for its flags.`}`);
+  return new UsageError(
+    `${typed} is not a flag of 'gatecrash ${command}'${near ? `: did you mean --${near}?` : `; run gatecrash ${command} --help for its flags.`}`,
+  );
 }
 
 const SHORT = new Map<string, FlagName>(Object.entries(FLAGS).flatMap(([name, spec]) => ('short' in spec ? [[spec.short, name as FlagName]] : [])));

@@ -26,7 +26,11 @@ function readInput(path: string): Input {
     if (e instanceof UsageError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     throw new UsageError(
-      code === 'ENOENT' ? `Cannot read ${path}: it does not exist.` : code ? `Cannot read ${path} (${code}).` : `${path} is not JSON: merge takes the JSON output of scan, scan --targets or discover.`,
+      code === 'ENOENT'
+        ? `Cannot read ${path}: it does not exist.`
+        : code
+          ? `Cannot read ${path} (${code}).`
+          : `${path} is not JSON: merge takes the JSON output of scan, scan --targets or discover.`,
     );
   }
   const shape = value !== null && typeof value === 'object' ? (value as Record<string, unknown>) : {};
@@ -44,7 +48,8 @@ function readInput(path: string): Input {
 
 export async function runMerge(ctx: CommandContext): Promise<number> {
   const { positionals, config } = ctx;
-  if (positionals.length === 0) throw new UsageError('merge needs the JSON files to join, e.g. gatecrash merge shard-*.json --format sarif --output fleet.sarif');
+  if (positionals.length === 0)
+    throw new UsageError('merge needs the JSON files to join, e.g. gatecrash merge shard-*.json --format sarif --output fleet.sarif');
   const inputs = positionals.map(readInput);
   const inventories = inputs.flatMap((i) => (i.kind === 'inventory' ? [i.inventory] : []));
   try {

@@ -45,7 +45,11 @@ function duration(minMs: number, maxMs: number, range: string): Parser {
   };
 }
 
-const list: Parser = (text) => text.split(',').map((s) => s.trim()).filter(Boolean);
+const list: Parser = (text) =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const text: Parser = (t) => t;
 const FORMATS = ['pretty', 'json', 'sarif', 'markdown', 'html'] as const;
 
@@ -62,7 +66,13 @@ interface OptionSpec {
 const OPTIONS: OptionSpec[] = [
   { key: 'depth', flag: 'depth', env: 'GATECRASH_DEPTH', parse: oneOf(['quick', 'standard', 'deep']) },
   { key: 'budget', flag: 'budget', env: 'GATECRASH_BUDGET', parse: wholeNumber(1, 2000, 'requests') },
-  { key: 'timeoutMs', flag: 'timeout', env: 'GATECRASH_TIMEOUT', parse: duration(1000, 600_000, '1s to 10m'), parseEnv: wholeNumber(1000, 600_000, 'milliseconds') },
+  {
+    key: 'timeoutMs',
+    flag: 'timeout',
+    env: 'GATECRASH_TIMEOUT',
+    parse: duration(1000, 600_000, '1s to 10m'),
+    parseEnv: wholeNumber(1000, 600_000, 'milliseconds'),
+  },
   { key: 'concurrency', env: 'GATECRASH_CONCURRENCY', parse: wholeNumber(1, 32, 'requests at once') },
   { key: 'allow', flag: 'allow', env: 'GATECRASH_ALLOW', parse: list },
   { key: 'failOn', flag: 'fail-on', env: 'GATECRASH_FAIL_ON', parse: oneOf(['critical', 'high', 'medium', 'low', 'none']) },
@@ -134,7 +144,8 @@ export function configFrom(parsed: ParsedArgs, env: NodeJS.ProcessEnv = process.
 /** What to say about a --header value that is not `Name: value`, without showing the value. */
 function headerAdvice(line: string, e: TargetError): string {
   const eq = /^\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+)\s*=/.exec(line);
-  if (eq && !line.includes(':')) return `takes 'Name: value' with a colon; write --header '${eq[1]!.slice(0, 60)}: …' instead of '=' (the value is not shown, as it may be a credential).`;
+  if (eq && !line.includes(':'))
+    return `takes 'Name: value' with a colon; write --header '${eq[1]!.slice(0, 60)}: …' instead of '=' (the value is not shown, as it may be a credential).`;
   if (!line.includes(':')) return "takes 'Name: value', e.g. --header 'X-API-Key: …'; the one given has no ':' (it is not shown, as it may be a credential).";
   return `takes 'Name: value': ${e.message.charAt(0).toLowerCase()}${e.message.slice(1)}`;
 }

@@ -19,7 +19,10 @@ export function readReportFile(path: string, flag: string): ScanReport {
   try {
     return parseScanReport(text);
   } catch (e) {
-    const why = e instanceof z.ZodError || e instanceof SyntaxError ? 'it is not a Gatecrash JSON report (write one with scan --format json --output FILE)' : (e as Error).message;
+    const why =
+      e instanceof z.ZodError || e instanceof SyntaxError
+        ? 'it is not a Gatecrash JSON report (write one with scan --format json --output FILE)'
+        : (e as Error).message;
     throw new UsageError(`${flag} ${path}: ${why}.`);
   }
 }
@@ -35,7 +38,8 @@ function localScanStore(flag: string): ScanStore {
 export function storedScan(id: string, flag: string): ScanReport {
   const store = localScanStore(flag);
   const report = isScanId(id) ? store.load(id) : undefined;
-  if (!report) throw new UsageError(`No scan ${id.slice(0, 100)} in the local scan store (${store.dir}): gatecrash scans lists the ones kept, or pass --report FILE.`);
+  if (!report)
+    throw new UsageError(`No scan ${id.slice(0, 100)} in the local scan store (${store.dir}): gatecrash scans lists the ones kept, or pass --report FILE.`);
   return report;
 }
 

@@ -64,7 +64,8 @@ async function scanBatch(ctx: CommandContext, file: string): Promise<number> {
     defaultHeaders: credentialHeaders(config),
     signal: controller.signal,
     scanOptions: ctx.scanOptions(),
-    onTargetDone: (p) => process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
+    onTargetDone: (p) =>
+      process.stderr.write(`[${p.done}/${p.total}] ${p.url} ${p.report ? gateLine(p.report, config.failOn) : `not scanned: ${p.error?.message}`}\n`),
   }).finally(() => process.off('SIGINT', onSigint));
   const batch = { ...raw, reports: raw.reports.map(faces.withFixes) };
   await keepScans(batch.reports, config);
@@ -85,7 +86,8 @@ export async function runScan(ctx: CommandContext): Promise<number> {
   if (args.values.shard !== undefined) throw new UsageError('--shard only applies to a batch: gatecrash scan --targets FILE --shard K/N.');
   const url = positionals[0];
   if (!url) throw new UsageError('scan needs a URL, e.g. gatecrash scan http://127.0.0.1:8000/generate');
-  if (positionals.length > 1) throw new UsageError(`scan takes one URL; for several, list them in a file and pass --targets FILE (got ${positionals.length} arguments).`);
+  if (positionals.length > 1)
+    throw new UsageError(`scan takes one URL; for several, list them in a file and pass --targets FILE (got ${positionals.length} arguments).`);
   return scanAndReport(ctx, url);
 }
 

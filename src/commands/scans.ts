@@ -12,11 +12,23 @@ export function runScans(ctx: CommandContext): number {
   if (!store) throw new UsageError('The local scan store is turned off (GATECRASH_NO_STORE).');
   const reports = store.recent();
   if (format === 'json') {
-    const list = reports.map((r) => ({ scanId: r.scanId, startedAt: r.startedAt, target: r.target.url, verdict: r.verdict.status, grade: r.grade, score: r.score, findings: r.findings.length, partial: r.partial }));
+    const list = reports.map((r) => ({
+      scanId: r.scanId,
+      startedAt: r.startedAt,
+      target: r.target.url,
+      verdict: r.verdict.status,
+      grade: r.grade,
+      score: r.score,
+      findings: r.findings.length,
+      partial: r.partial,
+    }));
     process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
   } else if (reports.length === 0) process.stdout.write(`No scans in ${store.dir}.\n`);
   else {
-    for (const r of reports) process.stdout.write(`${r.scanId}  ${r.startedAt}  grade ${r.grade ?? '-'}  ${String(r.findings.length).padStart(2)} finding(s)${r.partial ? ' (partial)' : ''}  ${neutralizeControls(r.target.url)}\n`);
+    for (const r of reports)
+      process.stdout.write(
+        `${r.scanId}  ${r.startedAt}  grade ${r.grade ?? '-'}  ${String(r.findings.length).padStart(2)} finding(s)${r.partial ? ' (partial)' : ''}  ${neutralizeControls(r.target.url)}\n`,
+      );
   }
   return 0;
 }

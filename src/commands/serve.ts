@@ -8,7 +8,8 @@ import { toolSettingsOf, type CommandContext } from './context.js';
 import { UsageError } from './usage-error.js';
 
 export async function runMcp(ctx: CommandContext): Promise<number> {
-  if (ctx.positionals.length) throw new UsageError(`mcp takes no arguments (got ${ctx.positionals[0]!.slice(0, 40)}); its settings are flags, e.g. --allow-private.`);
+  if (ctx.positionals.length)
+    throw new UsageError(`mcp takes no arguments (got ${ctx.positionals[0]!.slice(0, 40)}); its settings are flags, e.g. --allow-private.`);
   if (!ctx.config.store) useScanStore(null);
   const factory = () => createServer({ settings: toolSettingsOf(ctx.config) });
   // The handshake may have been answered already, from the manifest (src/cli.ts): the server takes the connection over.
@@ -25,7 +26,11 @@ export async function runServe(ctx: CommandContext): Promise<number> {
   const { LegacySseUnavailable } = await import('../transport/legacy-sse.js');
   const { values } = ctx.args;
   try {
-    const running = await serveHttp(ctx.config, { legacySse: Boolean(values['legacy-sse']), allowRemote: Boolean(values['allow-remote']), settings: toolSettingsOf(ctx.config) });
+    const running = await serveHttp(ctx.config, {
+      legacySse: Boolean(values['legacy-sse']),
+      allowRemote: Boolean(values['allow-remote']),
+      settings: toolSettingsOf(ctx.config),
+    });
     const stop = () => void running.close().then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

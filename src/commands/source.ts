@@ -15,7 +15,9 @@ export function parseSource(text: string, label: string, cwd = process.cwd()): S
   if (line !== undefined && (line < 1 || line > 10_000_000)) throw new UsageError(`${label} takes a line number from 1 (${example}).`);
   const path = relative(cwd, resolve(cwd, file));
   if (path === '' || path.startsWith('..') || isAbsolute(path)) {
-    throw new UsageError(`${label} ${file.slice(0, 120)}: the file must be inside the folder the scan runs in (the repository root), since code scanning names files relative to it.`);
+    throw new UsageError(
+      `${label} ${file.slice(0, 120)}: the file must be inside the folder the scan runs in (the repository root), since code scanning names files relative to it.`,
+    );
   }
   let isFile = false;
   try {

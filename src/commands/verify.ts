@@ -19,7 +19,9 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
   if (positionals.length > 1) throw new UsageError(`verify takes at most one URL (where the fixed service answers now); got ${positionals.length}.`);
   const format = chooseFormat(args, ['pretty', 'json'] as const, config.output);
   const previous = report !== undefined ? readReportFile(report, args.spelt.report ?? '--report') : storedScan(scanId!, args.spelt['scan-id'] ?? '--scan-id');
-  const onProgress = process.stderr.isTTY ? (e: { phase: string; done: number; message: string }) => process.stderr.write(`\r\x1b[2K${e.phase} · ${e.done} requests · ${e.message.slice(0, 60)}`) : undefined;
+  const onProgress = process.stderr.isTTY
+    ? (e: { phase: string; done: number; message: string }) => process.stderr.write(`\r\x1b[2K${e.phase} · ${e.done} requests · ${e.message.slice(0, 60)}`)
+    : undefined;
   const rescans: ScanReport[] = [];
   try {
     const result = await verifyFix(
@@ -36,7 +38,10 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
     await keepScans(rescans, config);
     emit(format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : `${formatVerifyResult(result)}\n`, config.output);
     const s = result.summary;
-    if (config.output || format === 'json') say(`${config.output ? `wrote ${config.output} · ` : ''}${s.fixed} fixed, ${s.stillFailing} still failing, ${s.inconclusive} inconclusive, ${s.newFindings} new · ${result.allFixed ? 'every finding is proven fixed' : 'not proven fixed'}`);
+    if (config.output || format === 'json')
+      say(
+        `${config.output ? `wrote ${config.output} · ` : ''}${s.fixed} fixed, ${s.stillFailing} still failing, ${s.inconclusive} inconclusive, ${s.newFindings} new · ${result.allFixed ? 'every finding is proven fixed' : 'not proven fixed'}`,
+      );
     return verifyExitCode(result);
   } catch (e) {
     if (e instanceof VerifyInputError || e instanceof VerifyUnreachableError) throw new UsageError(e.message);

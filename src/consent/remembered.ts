@@ -27,7 +27,10 @@ export function approvalsFile(env: NodeJS.ProcessEnv = process.env): string | nu
   return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache'), 'gatecrash', 'approvals.json');
 }
 
-const Big = z.string().regex(/^\d{1,40}$/).transform((s) => BigInt(s));
+const Big = z
+  .string()
+  .regex(/^\d{1,40}$/)
+  .transform((s) => BigInt(s));
 const EntrySchema = z.object({
   subject: z.union([
     z.object({ kind: z.literal('name'), name: z.string().min(1).max(253) }),
@@ -44,7 +47,10 @@ interface Entry {
 
 function toJson(e: Entry) {
   const s = e.subject;
-  return { subject: s.kind === 'name' ? s : { kind: s.kind, family: s.interval.family, first: s.interval.first.toString(), last: s.interval.last.toString() }, until: e.until };
+  return {
+    subject: s.kind === 'name' ? s : { kind: s.kind, family: s.interval.family, first: s.interval.first.toString(), last: s.interval.last.toString() },
+    until: e.until,
+  };
 }
 
 /** Entries of the file that parse and are still valid; a file that is not ours, or is damaged, holds none. */
@@ -80,7 +86,9 @@ export class FileApprovals implements RememberedApprovals {
   }
 
   remember(subjects: readonly Subject[], until: number, now: number): void {
-    const entries = [...readEntries(this.path, now), ...subjects.map((subject) => ({ subject, until: Math.min(until, now + MAX_REMEMBER_MS) }))].slice(-MAX_ENTRIES);
+    const entries = [...readEntries(this.path, now), ...subjects.map((subject) => ({ subject, until: Math.min(until, now + MAX_REMEMBER_MS) }))].slice(
+      -MAX_ENTRIES,
+    );
     try {
       mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
       const tmp = `${this.path}.${process.pid}.tmp`;

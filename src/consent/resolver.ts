@@ -9,7 +9,9 @@ export function localhostStaysLocal(resolver: Resolver = systemResolver): Resolv
     if (!isLocalhostName(hostname)) return answers;
     const loopback = answers.filter((a) => classifyAddress(a.address).cls === 'loopback');
     if (loopback.length === 0) {
-      throw new GuardError(`Refused to scan ${hostname}: it resolves to no loopback address, so it is not this machine. Name the host by its address or its own name instead.`);
+      throw new GuardError(
+        `Refused to scan ${hostname}: it resolves to no loopback address, so it is not this machine. Name the host by its address or its own name instead.`,
+      );
     }
     return loopback;
   };

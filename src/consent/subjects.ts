@@ -17,7 +17,9 @@ export function isLocalhostName(name: string): boolean {
 export function subjectOfUrl(raw: string): { subject: Subject; origin: string } {
   const { url } = createTarget(raw);
   const host = checkUrlForm(url);
-  const subject: Subject = ipaddr.isValid(host) ? { kind: 'addresses', interval: parseScope([host]).intervals[0]! } : { kind: 'name', name: host.toLowerCase().replace(/\.$/, '') };
+  const subject: Subject = ipaddr.isValid(host)
+    ? { kind: 'addresses', interval: parseScope([host]).intervals[0]! }
+    : { kind: 'name', name: host.toLowerCase().replace(/\.$/, '') };
   return { subject, origin: url.origin };
 }
 

@@ -17,11 +17,17 @@ const redeemed = new Map<string, number>();
 export function callDigest(tool: string, args: unknown): string {
   const stable = (v: unknown): unknown =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, stable((v as Record<string, unknown>)[k])]))
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map((k) => [k, stable((v as Record<string, unknown>)[k])]),
+        )
       : Array.isArray(v)
         ? v.map(stable)
         : v;
-  return createHash('sha256').update(JSON.stringify([tool, stable(args)])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([tool, stable(args)]))
+    .digest('base64url');
 }
 
 const seal = (payload: string) => createHmac('sha256', SECRET).update(payload).digest('base64url');

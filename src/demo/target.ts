@@ -38,7 +38,8 @@ function generate(text: string): string {
 function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/openapi.json' && req.method === 'GET') return send(res, 200, OPENAPI);
-  if (path === '/docs' && req.method === 'GET') return send(res, 200, '<!DOCTYPE html><html><head><title>Mistral demo - Swagger UI</title></head><body><div id="swagger-ui"></div></body></html>');
+  if (path === '/docs' && req.method === 'GET')
+    return send(res, 200, '<!DOCTYPE html><html><head><title>Mistral demo - Swagger UI</title></head><body><div id="swagger-ui"></div></body></html>');
   if (path !== '/generate') return send(res, 404, { detail: 'Not Found' });
   if (req.method !== 'POST') return send(res, 405, { detail: 'Method Not Allowed' }, { allow: 'POST' });
   let json: unknown;

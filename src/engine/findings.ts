@@ -28,7 +28,10 @@ export interface FindingInput {
 
 export function truncateBody(body: string, capBytes: number): string {
   if (Buffer.byteLength(body, 'utf8') <= capBytes) return body;
-  const cut = Buffer.from(body, 'utf8').subarray(0, capBytes).toString('utf8').replace(/\uFFFD+$/, '');
+  const cut = Buffer.from(body, 'utf8')
+    .subarray(0, capBytes)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
   return `${cut}… [truncated]`;
 }
 
@@ -73,7 +76,9 @@ export function normalizeUrlForId(url: string): string {
 }
 
 export function stableFindingId(rule: RuleId, method: string, url: string, variant = ''): string {
-  const h = createHash('sha256').update(`${rule}\n${method.toUpperCase()}\n${normalizeUrlForId(url)}\n${variant}`).digest('hex');
+  const h = createHash('sha256')
+    .update(`${rule}\n${method.toUpperCase()}\n${normalizeUrlForId(url)}\n${variant}`)
+    .digest('hex');
   return `GC-${h.slice(0, 16)}`;
 }
 

@@ -77,7 +77,18 @@ export async function scan(input: ScanInput, partialOptions: Partial<ScanOptions
     progress(ex.probe.inference ? 'checks' : 'surface', client.counts.sent, options.budget, client.redactor.redact(ex.probe.purpose));
   });
 
-  const run: ScanRun = { target, options, client, deadline, startedAt, timings, surface: null, findings: [], marks: initialMarks(options, target.credentials, IMPLEMENTED), errors: [] };
+  const run: ScanRun = {
+    target,
+    options,
+    client,
+    deadline,
+    startedAt,
+    timings,
+    surface: null,
+    findings: [],
+    marks: initialMarks(options, target.credentials, IMPLEMENTED),
+    errors: [],
+  };
   try {
     // ---- surface: cheap GETs, fingerprint, then one prompt-less request per candidate route.
     const t1 = performance.now();

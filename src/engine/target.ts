@@ -11,7 +11,8 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 export function parseHeaderLine(line: string): [string, string] {
   const i = line.indexOf(':');
   // Never echo the text: a header given without its name ("Bearer sk-…") is the credential itself.
-  if (i <= 0) throw new TargetError("A header must look like 'Name: value'; the one given has no name before ':' (its text is not shown, as it may hold a credential).");
+  if (i <= 0)
+    throw new TargetError("A header must look like 'Name: value'; the one given has no name before ':' (its text is not shown, as it may hold a credential).");
   const name = line.slice(0, i).trim();
   const value = line.slice(i + 1).trim();
   return checkHeader(name, value);
@@ -73,12 +74,15 @@ export function parseRequestTemplate(text: string): RequestTemplate {
   if (!m) throw new TargetError(`A request template is 'METHOD /path [body]', ${example}.`);
   const method = m[1]!.toUpperCase();
   const path = m[2]!;
-  if (!TEMPLATE_METHODS.includes(method)) throw new TargetError(`A request template's method must be one of ${TEMPLATE_METHODS.join(', ')}; got ${method.slice(0, 16)}.`);
+  if (!TEMPLATE_METHODS.includes(method))
+    throw new TargetError(`A request template's method must be one of ${TEMPLATE_METHODS.join(', ')}; got ${method.slice(0, 16)}.`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) throw new TargetError(`A request template takes a path, not a URL (the scan's URL names the host): ${example}.`);
   if (!path.startsWith('/')) throw new TargetError(`A request template's path must start with '/', ${example}.`);
   if (/[\r\n\0]/.test(path)) throw new TargetError("A request template's path contains a line break or NUL.");
   const body = m[3];
-  if (!path.includes('{{prompt}}') && !body?.includes('{{prompt}}')) throw new TargetError(`A request template must say where the prompt goes with {{prompt}}, ${example}.`);
-  if (body !== undefined && method === 'GET') throw new TargetError('A GET request template has no body: put {{prompt}} in the query string, e.g. GET /ask?q={{prompt}}.');
+  if (!path.includes('{{prompt}}') && !body?.includes('{{prompt}}'))
+    throw new TargetError(`A request template must say where the prompt goes with {{prompt}}, ${example}.`);
+  if (body !== undefined && method === 'GET')
+    throw new TargetError('A GET request template has no body: put {{prompt}} in the query string, e.g. GET /ask?q={{prompt}}.');
   return { method, path, ...(body !== undefined ? { body } : {}) };
 }

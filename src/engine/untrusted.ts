@@ -52,7 +52,12 @@ const LOOKALIKE_TO_BRACKET: Record<string, string> = { '⟦': '[', '〚': '[', '
 /** Cut to `max` code points, with "…" when cut (never splitting a surrogate pair). */
 function bound(text: string, max: number): string {
   const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, Math.max(0, max - 1)).join('').trimEnd()}…`;
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, Math.max(0, max - 1))
+        .join('')
+        .trimEnd()}…`;
 }
 
 /**
@@ -77,7 +82,10 @@ export function quote(text: string, max = QUOTE_MAX): string {
 
 /** A list of server values, each quoted, joined: "⟦a⟧, ⟦b⟧ and 3 more". */
 export function quoteList(values: readonly string[], shown = 3, max = QUOTE_MAX): string {
-  const head = values.slice(0, shown).map((v) => quote(v, max)).join(', ');
+  const head = values
+    .slice(0, shown)
+    .map((v) => quote(v, max))
+    .join(', ');
   return values.length > shown ? `${head} and ${values.length - shown} more` : head;
 }
 

@@ -23,7 +23,10 @@ function seconds(ms: number): string {
 
 export function verdictOf(outcome: ScanOutcome, options: Pick<ScanOptions, 'budget' | 'timeoutMs'>): Verdict {
   if (!outcome.reached) {
-    return { status: 'unreached', reasons: [outcome.unreachable ?? 'The target did not answer: check the URL (scheme, host, port) and that the server is running.'] };
+    return {
+      status: 'unreached',
+      reasons: [outcome.unreachable ?? 'The target did not answer: check the URL (scheme, host, port) and that the server is running.'],
+    };
   }
   const reasons: string[] = [];
   if (outcome.overBudget > 0) {
@@ -32,11 +35,16 @@ export function verdictOf(outcome: ScanOutcome, options: Pick<ScanOptions, 'budg
     );
   }
   if (outcome.stopped === 'deadline') {
-    reasons.push(`The scan deadline of ${seconds(options.timeoutMs)} passed before every rule finished: raise it, e.g. --timeout ${seconds(options.timeoutMs * 2)} (a cold model may need minutes).`);
+    reasons.push(
+      `The scan deadline of ${seconds(options.timeoutMs)} passed before every rule finished: raise it, e.g. --timeout ${seconds(options.timeoutMs * 2)} (a cold model may need minutes).`,
+    );
   }
   if (outcome.stopped === 'cancelled') reasons.push('The scan was cancelled before every rule finished.');
   const missing = outcome.rules.find((r) => r.rule === 'auth.missing');
-  if (missing && (missing.status === 'inconclusive' || (missing.status === 'skipped' && reasons.length === 0 && missing.reason !== 'not selected for this scan'))) {
+  if (
+    missing &&
+    (missing.status === 'inconclusive' || (missing.status === 'skipped' && reasons.length === 0 && missing.reason !== 'not selected for this scan'))
+  ) {
     reasons.push(`auth.missing could not decide: ${missing.reason ?? 'no reason was given'}`);
   }
   for (const r of outcome.rules) if (r.status === 'error') reasons.push(`${r.rule} failed to run: ${r.reason ?? 'an unexpected error'}.`);

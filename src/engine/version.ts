@@ -20,8 +20,18 @@ export interface ParsedVersion {
 }
 
 const PRE_TAGS: Record<string, Phase> = {
-  dev: 'dev', a: 'a', alpha: 'a', b: 'b', beta: 'b', c: 'rc', rc: 'rc', pre: 'rc', preview: 'rc',
-  post: 'post', rev: 'post', r: 'post',
+  dev: 'dev',
+  a: 'a',
+  alpha: 'a',
+  b: 'b',
+  beta: 'b',
+  c: 'rc',
+  rc: 'rc',
+  pre: 'rc',
+  preview: 'rc',
+  post: 'post',
+  rev: 'post',
+  r: 'post',
 };
 
 /** Distribution and channel suffixes that name a release, not a pre-release (`1.83.7-stable`, `0.6.3+cu121`). */

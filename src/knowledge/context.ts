@@ -64,7 +64,13 @@ export function canonicalHeaderName(name: string): string {
     'ocp-apim-subscription-key': 'Ocp-Apim-Subscription-Key',
   };
   const lower = name.toLowerCase();
-  return known[lower] ?? lower.split('-').map((p) => (p ? p[0]!.toUpperCase() + p.slice(1) : p)).join('-');
+  return (
+    known[lower] ??
+    lower
+      .split('-')
+      .map((p) => (p ? p[0]!.toUpperCase() + p.slice(1) : p))
+      .join('-')
+  );
 }
 
 // ---------- defaults ----------
@@ -183,7 +189,10 @@ function parseUrl(raw: string): { origin: string; host: string; port: number; pa
 
 const CREDENTIAL_HEADERS = ['authorization', 'x-api-key', 'api-key', 'x-goog-api-key', 'xi-api-key', 'ocp-apim-subscription-key'];
 
-type MessageLike = { request?: { url?: string; headers?: Record<string, string>; body?: string }; response?: { headers?: Record<string, string>; body?: string } };
+type MessageLike = {
+  request?: { url?: string; headers?: Record<string, string>; body?: string };
+  response?: { headers?: Record<string, string>; body?: string };
+};
 
 function messagesOf(f: FindingLike): MessageLike[] {
   const ev = f.evidence;
@@ -243,9 +252,21 @@ function pathOf(url: string | undefined): string | null {
 
 /** Rules whose finding sits on the inference route a fix must keep serving (not a route to close). */
 const SERVED_ROUTE_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
-  'auth.missing', 'auth.header-bypass', 'auth.insecure-default-key', 'auth.host-header', 'auth.method-override',
-  'auth.brute-force', 'auth.weak-key-handling', 'auth.jwt', 'auth.credentials-ignored', 'transport.cleartext',
-  'cors.permissive', 'cost.unbounded-generation', 'cost.no-rate-limit', 'llm.template-injection', 'llm.template-leak',
+  'auth.missing',
+  'auth.header-bypass',
+  'auth.insecure-default-key',
+  'auth.host-header',
+  'auth.method-override',
+  'auth.brute-force',
+  'auth.weak-key-handling',
+  'auth.jwt',
+  'auth.credentials-ignored',
+  'transport.cleartext',
+  'cors.permissive',
+  'cost.unbounded-generation',
+  'cost.no-rate-limit',
+  'llm.template-injection',
+  'llm.template-leak',
 ]);
 
 /** Whether the rule's finding sits on an inference route that stays (true) or on a route the fix closes (false). */
@@ -316,7 +337,9 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
   if (body) {
     const parsed = JSON.parse(body) as Record<string, unknown>;
     if (typeof parsed['model'] === 'string') o.model = parsed['model'];
-    const stringFields = Object.entries(parsed).filter(([, v]) => typeof v === 'string').map(([k]) => k);
+    const stringFields = Object.entries(parsed)
+      .filter(([, v]) => typeof v === 'string')
+      .map(([k]) => k);
     if ((!product || product === 'fastapi') && stringFields.length === 1 && stringFields[0]) o.promptField = stringFields[0];
     // Bodies of bypass variants can carry the trick itself; only a plain one-token request is reused for manual checks.
     if (SERVED_ROUTE_RULES.has(rule)) o.body = body;

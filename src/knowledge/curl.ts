@@ -44,7 +44,7 @@ export function curl(ctx: RemediationContext, o: CurlOptions = {}): string {
   parts.push(o.urlArg ?? sq(url));
   for (const h of o.headers ?? []) parts.push(`-H ${sq(h)}`);
   if (o.keyed) parts.push(keyHeaderArg(ctx));
-  const body = o.body === null ? null : o.body ?? (method === 'POST' ? ctx.body : null);
+  const body = o.body === null ? null : (o.body ?? (method === 'POST' ? ctx.body : null));
   if (body) parts.push(`-H 'Content-Type: application/json'`, `-d ${sq(body)}`);
   return parts.filter(Boolean).join(' ');
 }

@@ -61,7 +61,12 @@ export function explainRule(rule: string, finding?: FindingLike | null): Explana
           description: finding.description ?? null,
           endpoint: finding.endpoint?.url ? { method: finding.endpoint.method ?? 'POST', url: finding.endpoint.url } : null,
           server: finding.server
-            ? { untrusted: ['version'], product: finding.server.product ?? null, version: finding.server.version ?? null, modelFamily: finding.server.modelFamily ?? null }
+            ? {
+                untrusted: ['version'],
+                product: finding.server.product ?? null,
+                version: finding.server.version ?? null,
+                modelFamily: finding.server.modelFamily ?? null,
+              }
             : null,
         }
       : null,

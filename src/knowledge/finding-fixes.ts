@@ -25,7 +25,9 @@ export interface FindingFix {
  */
 export function fixFrameworksFor(finding: FindingLike): { framework: Framework; name: string }[] {
   if (!isRuleId(finding.rule)) return [];
-  const choice = finding.server ? chooseFramework(finding.rule, { product: finding.server.product ?? null, confidence: finding.server.confidence ?? null }) : null;
+  const choice = finding.server
+    ? chooseFramework(finding.rule, { product: finding.server.product ?? null, confidence: finding.server.confidence ?? null })
+    : null;
   const first = choice ? (choice.framework ? [choice.framework] : choice.candidates.map((c) => c.framework)) : [defaultFrameworkFor(finding.rule, finding)];
   return [...new Set([...first, ...applicableFrameworks(finding.rule)])].map((f) => ({ framework: f, name: FRAMEWORK_INFO[f].name }));
 }

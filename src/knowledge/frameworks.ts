@@ -64,8 +64,7 @@ export interface ProductFacts {
   bindLoopback: (port: number) => string;
 }
 
-const openAiChat = (model: string): string =>
-  JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1 });
+const openAiChat = (model: string): string => JSON.stringify({ model, messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1 });
 const wrapperBody = (_model: string, field: string): string => JSON.stringify({ [field]: 'Hello' });
 
 /**
@@ -117,9 +116,10 @@ function factsOf(profile: ServerProfile): ProductFacts {
 }
 
 /** What the knowledge base knows of each product, from the profiles. */
-export const PRODUCT_FACTS: Readonly<Record<ProductId, ProductFacts>> = Object.fromEntries(
-  PRODUCT_IDS.map((id) => [id, factsOf(profileById(id))]),
-) as Record<ProductId, ProductFacts>;
+export const PRODUCT_FACTS: Readonly<Record<ProductId, ProductFacts>> = Object.fromEntries(PRODUCT_IDS.map((id) => [id, factsOf(profileById(id))])) as Record<
+  ProductId,
+  ProductFacts
+>;
 
 /** Facts for a product id, falling back to a FastAPI wrapper's when the product is unknown. */
 export function productFacts(product: string | null | undefined): ProductFacts {

@@ -29,8 +29,12 @@ export function renderExplanationMarkdown(e: Explanation): string {
   out.push(facts.join(' · '));
   if (e.finding?.endpoint) {
     // The version is the server's statement, quoted like every value it wrote (the description quotes its own).
-    const server = e.finding.server?.product ? ` on ${e.finding.server.product}${e.finding.server.version ? ` ${quote(e.finding.server.version, 40)}` : ''}` : '';
-    out.push(`**Finding:** ${codeSpan(`${e.finding.endpoint.method} ${e.finding.endpoint.url}`)}${markdownProse(server, escapeMarkdown)}${e.finding.id ? ` (${e.finding.id})` : ''}`);
+    const server = e.finding.server?.product
+      ? ` on ${e.finding.server.product}${e.finding.server.version ? ` ${quote(e.finding.server.version, 40)}` : ''}`
+      : '';
+    out.push(
+      `**Finding:** ${codeSpan(`${e.finding.endpoint.method} ${e.finding.endpoint.url}`)}${markdownProse(server, escapeMarkdown)}${e.finding.id ? ` (${e.finding.id})` : ''}`,
+    );
     // What the server said sits in code spans: a client that renders this shows it as text, never as a link or a tag.
     if (e.finding.description) out.push(`> ${markdownProse(e.finding.description, escapeMarkdown)}`);
   }
@@ -90,7 +94,18 @@ export function renderRemediationMarkdown(s: RemediationSnippet): string {
 
 /** The snippet for a terminal: the code as it is (to copy or redirect), the steps numbered, the checks with what to expect. */
 export function renderRemediationText(s: RemediationSnippet): string {
-  const out = [`Fix: ${s.title}`, '', s.summary, '', `File: ${s.file}`, '', s.code.replace(/\n$/, ''), '', 'Apply:', ...s.apply.map((a, i) => `  ${i + 1}. ${a}`)];
+  const out = [
+    `Fix: ${s.title}`,
+    '',
+    s.summary,
+    '',
+    `File: ${s.file}`,
+    '',
+    s.code.replace(/\n$/, ''),
+    '',
+    'Apply:',
+    ...s.apply.map((a, i) => `  ${i + 1}. ${a}`),
+  ];
   out.push('', 'Verify:', ...s.verify.map((v) => `  ${v}`));
   if (s.notes.length) out.push('', 'Notes:', ...s.notes.map((n) => `  - ${n}`));
   return `${out.join('\n')}\n`;

@@ -3,9 +3,7 @@ import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { applyOverrides, defaultContext } from './context.js';
 import { rescanCommand, ruleStatusCommand } from './curl.js';
-import {
-  FRAMEWORK_INFO, frameworkForFinding, isFramework, isProxyFramework, isServerFramework, productFacts,
-} from './frameworks.js';
+import { FRAMEWORK_INFO, frameworkForFinding, isFramework, isProxyFramework, isServerFramework, productFacts } from './frameworks.js';
 import type { RuleKnowledge, ServerFix } from './model.js';
 import { KNOWLEDGE } from './rules/index.js';
 import { renderCaddy } from './templates/caddy.js';
@@ -33,7 +31,11 @@ export class UnknownRuleError extends Error {
 
 /** A framework the knowledge base has no fix for, for this rule. */
 export class NotApplicableError extends Error {
-  constructor(readonly rule: RuleId, readonly framework: string, readonly valid: Framework[]) {
+  constructor(
+    readonly rule: RuleId,
+    readonly framework: string,
+    readonly valid: Framework[],
+  ) {
     super(
       isFramework(framework)
         ? `There is no ${FRAMEWORK_INFO[framework].name} fix for ${rule}. Valid frameworks for this rule: ${valid.join(', ')}.`
@@ -75,9 +77,10 @@ export function defaultFrameworkFor(rule: RuleId, finding?: Partial<FindingLike>
   const valid = applicableFrameworks(rule);
   const preferred = frameworkForFinding(finding);
   if (valid.includes(preferred)) return preferred;
-  const chain: Framework[] = isServerFramework(preferred) || isProxyFramework(preferred)
-    ? ['nginx', 'caddy', 'fastapi', 'starlette', 'wrapper']
-    : ['fastapi', 'starlette', 'flask', 'wrapper', 'nginx', 'caddy'];
+  const chain: Framework[] =
+    isServerFramework(preferred) || isProxyFramework(preferred)
+      ? ['nginx', 'caddy', 'fastapi', 'starlette', 'wrapper']
+      : ['fastapi', 'starlette', 'flask', 'wrapper', 'nginx', 'caddy'];
   return chain.find((f) => valid.includes(f)) ?? valid[0]!;
 }
 
@@ -137,12 +140,7 @@ function resolveContext(framework: Framework, context: Partial<RemediationContex
 }
 
 /** The fix for one rule on one framework. Throws UnknownRuleError / NotApplicableError. */
-export function remediationFor(
-  rule: string,
-  framework: string,
-  context?: Partial<RemediationContext>,
-  options: RemediationOptions = {},
-): RemediationSnippet {
+export function remediationFor(rule: string, framework: string, context?: Partial<RemediationContext>, options: RemediationOptions = {}): RemediationSnippet {
   const k = knowledgeFor(rule);
   if (!isApplicable(k.rule, framework)) throw new NotApplicableError(k.rule, framework, applicableFrameworks(k.rule));
   return remediationForRules([k.rule], framework as Framework, context, options);
@@ -174,7 +172,8 @@ export function remediationForRules(
   else built = buildServer(usable, framework as ServerFramework, ctx, title);
 
   const notes = [...built.notes];
-  if (skipped.length) notes.push(`Not covered by this ${FRAMEWORK_INFO[framework].name} snippet: ${skipped.join(', ')} (ask for each with a framework that applies).`);
+  if (skipped.length)
+    notes.push(`Not covered by this ${FRAMEWORK_INFO[framework].name} snippet: ${skipped.join(', ')} (ask for each with a framework that applies).`);
   const snippet: RemediationSnippet = {
     rule: primary,
     framework,
@@ -238,7 +237,8 @@ function buildApp(rules: RuleId[], framework: AppFramework | 'wrapper', ctx: Rem
     `Install what it imports: ${deps}.`,
     `Create the ${jwt ? 'signing secret' : 'key'} once and keep it in your secret store (never in the code): export ${secretVar}="$(openssl rand -hex 32)"`,
   ];
-  if (features.has('admin')) apply.push('Create a separate admin key the same way: export ADMIN_API_KEY="$(openssl rand -hex 32)" (clients send it as X-Admin-Key on /admin routes).');
+  if (features.has('admin'))
+    apply.push('Create a separate admin key the same way: export ADMIN_API_KEY="$(openssl rand -hex 32)" (clients send it as X-Admin-Key on /admin routes).');
   if (features.has('cors')) apply.push(`List the browser origins allowed to call the API: export CORS_ALLOWED_ORIGINS=${ctx.allowedOrigin}`);
   if (features.has('trustedHosts')) apply.push(`List the Host values the API answers to, if not ${ctx.host}: export ALLOWED_HOSTS=api.example.com`);
   if (features.has('tls')) apply.push(`Point the app at its certificate and key: export TLS_CERT_FILE=${ctx.tlsCertFile} TLS_KEY_FILE=${ctx.tlsKeyFile}`);
@@ -287,7 +287,12 @@ function dependencies(framework: AppFramework | 'wrapper', features: ReadonlySet
 }
 
 function startLine(framework: AppFramework | 'wrapper', ctx: RemediationContext, f: ReadonlySet<AppFeature>): string {
-  if (f.has('tls')) return framework === 'express' ? 'node server.mjs' : framework === 'flask' ? `gunicorn --bind 0.0.0.0:${ctx.port} --certfile "$TLS_CERT_FILE" --keyfile "$TLS_KEY_FILE" app:app` : 'python3 app.py';
+  if (f.has('tls'))
+    return framework === 'express'
+      ? 'node server.mjs'
+      : framework === 'flask'
+        ? `gunicorn --bind 0.0.0.0:${ctx.port} --certfile "$TLS_CERT_FILE" --keyfile "$TLS_KEY_FILE" app:app`
+        : 'python3 app.py';
   switch (framework) {
     case 'express':
       return 'node server.mjs';
@@ -361,7 +366,8 @@ function buildProxy(rules: RuleId[], framework: ProxyFramework, ctx: Remediation
     `Give the Caddy service the key (systemctl edit caddy → [Service] Environment=${ctx.envVar}=…, or an EnvironmentFile with mode 0600): ${ctx.envVar}="$(openssl rand -hex 32)"`,
     bind,
   ];
-  if (features.has('tls')) apply.push(`Put the certificate and its private key at ${ctx.tlsCertFile} and ${ctx.tlsKeyFile}, or use a public name for automatic HTTPS.`);
+  if (features.has('tls'))
+    apply.push(`Put the certificate and its private key at ${ctx.tlsCertFile} and ${ctx.tlsKeyFile}, or use a public name for automatic HTTPS.`);
   apply.push('Check and load it: caddy validate --config /etc/caddy/Caddyfile && sudo systemctl reload caddy');
   apply.push(`Clients send ${header} on every request, to port ${ctx.port}.`);
   return {
@@ -413,7 +419,9 @@ function buildServer(rules: RuleId[], framework: ServerFramework, ctx: Remediati
   if (aspects.has('key')) {
     apply.push(`Create the key once and keep it in your secret store: export ${keyVar}="${framework === 'litellm' ? 'sk-' : ''}$(openssl rand -hex 32)"`);
     if (aspects.has('adminKey')) apply.push('Create the admin key the same way: export SGLANG_ADMIN_API_KEY="$(openssl rand -hex 32)"');
-    apply.push(`Run the script from your service manager with the key in its environment (systemd EnvironmentFile= with mode 0600, a Docker env file or secret), not from shell history.`);
+    apply.push(
+      `Run the script from your service manager with the key in its environment (systemd EnvironmentFile= with mode 0600, a Docker env file or secret), not from shell history.`,
+    );
   } else {
     apply.push('Run the script from your service manager (systemd, Docker) instead of starting the server by hand.');
   }
@@ -421,18 +429,26 @@ function buildServer(rules: RuleId[], framework: ServerFramework, ctx: Remediati
   if (needsProxy) {
     apply.push(
       `${name} cannot close this on its own: put the proxy in front of it on port ${ctx.port} — suggest_remediation with framework nginx (or caddy) ` +
-      `for this rule gives a ready file; it forwards to 127.0.0.1:${ctx.upstreamPort}, where this script binds ${name}.`,
+        `for this rule gives a ready file; it forwards to 127.0.0.1:${ctx.upstreamPort}, where this script binds ${name}.`,
     );
-    if (framework !== 'ollama' && aspects.has('key')) apply.push(`Keep ${name}'s own key as well (defence in depth): the proxy passes the client's ${ctx.headerName} header through unchanged, so use the same key in both, or one per layer.`);
+    if (framework !== 'ollama' && aspects.has('key'))
+      apply.push(
+        `Keep ${name}'s own key as well (defence in depth): the proxy passes the client's ${ctx.headerName} header through unchanged, so use the same key in both, or one per layer.`,
+      );
   }
   if (framework === 'litellm' && rules.includes('cost.no-rate-limit')) {
-    apply.push(`Give each client a virtual key with a limit: curl -sS -X POST http://127.0.0.1:${ctx.port}/key/generate -H "Authorization: Bearer $LITELLM_MASTER_KEY" -H 'Content-Type: application/json' -d '{"rpm_limit": 60}'`);
+    apply.push(
+      `Give each client a virtual key with a limit: curl -sS -X POST http://127.0.0.1:${ctx.port}/key/generate -H "Authorization: Bearer $LITELLM_MASTER_KEY" -H 'Content-Type: application/json' -d '{"rpm_limit": 60}'`,
+    );
   }
   if (aspects.has('key') || framework === 'ollama') {
-    apply.push(`Clients send ${ctx.headerName}: ${ctx.scheme === 'Bearer' ? 'Bearer ' : ''}<key> on every request${needsProxy ? ' (the proxy checks it)' : ''}.`);
+    apply.push(
+      `Clients send ${ctx.headerName}: ${ctx.scheme === 'Bearer' ? 'Bearer ' : ''}<key> on every request${needsProxy ? ' (the proxy checks it)' : ''}.`,
+    );
   }
   const verifyExtra: string[] = [];
-  if (aspects.has('key')) verifyExtra.push(`env -u ${keyVar} ./${file}  # expect: exits at once with "${keyVar} must be set to a non-empty key", and ${name} does not start`);
+  if (aspects.has('key'))
+    verifyExtra.push(`env -u ${keyVar} ./${file}  # expect: exits at once with "${keyVar} must be set to a non-empty key", and ${name} does not start`);
   if (framework === 'ollama') verifyExtra.push(`OLLAMA_HOST=0.0.0.0:${ctx.upstreamPort} ./${file}  # expect: refuses to start (not a loopback address)`);
   const summary = `${focus.join(' ')}${needsProxy ? ` ${name} cannot close this alone: the fix is this script plus the proxy in front.` : ''}`;
   return { summary, language: 'bash' as const, file, code, apply, notes, verifyExtra };

@@ -19,7 +19,10 @@ export interface TutorialWrapperAppOptions {
 }
 
 /** The tutorial's context: POST /generate with {"text"}, answering {"generated"}, key in MISTRAL_API_KEY. */
-export function tutorialWrapperContext(framework: TutorialWrapperFramework, options: Pick<TutorialWrapperAppOptions, 'port' | 'context'> = {}): RemediationContext {
+export function tutorialWrapperContext(
+  framework: TutorialWrapperFramework,
+  options: Pick<TutorialWrapperAppOptions, 'port' | 'context'> = {},
+): RemediationContext {
   const port = options.port ?? 8000;
   const wrapper = framework === 'wrapper';
   return defaultContext(framework, {

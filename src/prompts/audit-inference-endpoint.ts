@@ -7,7 +7,11 @@ import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 export const auditArgs = z.object({
   url: z.string().min(1).max(2048).describe('The inference endpoint or server base URL, e.g. http://127.0.0.1:8000/generate'),
   framework: completable(
-    z.string().max(64).regex(/^[A-Za-z0-9_.-]+$/, 'a framework name such as fastapi, vllm or nginx').describe('What serves the endpoint (fastapi, vllm, tgi, ollama, llamacpp, nginx, …), if known'),
+    z
+      .string()
+      .max(64)
+      .regex(/^[A-Za-z0-9_.-]+$/, 'a framework name such as fastapi, vllm or nginx')
+      .describe('What serves the endpoint (fastapi, vllm, tgi, ollama, llamacpp, nginx, …), if known'),
     // Suggestions only: suggest_remediation validates the value itself.
     (value) => FRAMEWORKS.filter((f) => f.startsWith(value.toLowerCase())),
   ).optional(),
@@ -28,7 +32,7 @@ export function auditPromptText(url: string, framework?: string): string {
     '2. Explain. For each finding, most severe first and confirmed/firm before tentative, call `explain_finding` with its `findingId`. ' +
       'Say in one or two sentences what an attacker can do with it, quoting the evidence (the request and the status that proves it). Tentative findings are leads, not proof: say so.',
     `3. Fix. Call \`suggest_remediation\` with the \`findingId\` and framework ${fw}. Present the code or configuration, the steps to apply it and its limits; prefer fixes that fail closed (refuse to start without a key).`,
-    '4. Verify. When the user says the fix is deployed, call `verify_fix` with the scan\'s `scanId` as `previousScan` and the `findingIds` (and the same headers) to re-run only their rules. A finding is fixed only when verify_fix says it is gone.',
+    "4. Verify. When the user says the fix is deployed, call `verify_fix` with the scan's `scanId` as `previousScan` and the `findingIds` (and the same headers) to re-run only their rules. A finding is fixed only when verify_fix says it is gone.",
     '',
     'Finish with a table: rule, severity, status (fixed / open / accepted risk), and the grade before and after. The rule pages are at gatecrash://checks/{rule}.',
   ].join('\n');
@@ -39,7 +43,8 @@ export function registerAuditPrompt(server: McpServer): void {
     'audit_inference_endpoint',
     {
       title: 'Audit an LLM inference endpoint',
-      description: 'Scan an inference endpoint with Gatecrash, explain each finding, fix it for your framework and verify the fix (scan_endpoint → explain_finding → suggest_remediation → verify_fix).',
+      description:
+        'Scan an inference endpoint with Gatecrash, explain each finding, fix it for your framework and verify the fix (scan_endpoint → explain_finding → suggest_remediation → verify_fix).',
       argsSchema: auditArgs,
     },
     ({ url, framework }) => ({

@@ -47,7 +47,8 @@ export const BatchReportSchema = z
   })
   .meta({
     title: 'Gatecrash batch report',
-    description: 'The result of `gatecrash scan --targets FILE`: one ScanReport per scanned target and one error entry per target that could not be scanned (schemaVersion 1).',
+    description:
+      'The result of `gatecrash scan --targets FILE`: one ScanReport per scanned target and one error entry per target that could not be scanned (schemaVersion 1).',
   });
 
 export type BatchError = z.infer<typeof BatchErrorSchema>;
@@ -118,7 +119,11 @@ export function toBatchPretty(batch: BatchReport, options: { color: boolean }): 
   const summary = [`Batch: ${plural(batch.reports.length, 'target')} scanned, ${batch.errors.length} not scanned.`];
   for (const r of batch.reports) {
     const c = countBySeverity(r.findings);
-    const counts = Object.entries(c).filter(([, n]) => n > 0).map(([s, n]) => `${n} ${s}`).join(', ') || 'no findings';
+    const counts =
+      Object.entries(c)
+        .filter(([, n]) => n > 0)
+        .map(([s, n]) => `${n} ${s}`)
+        .join(', ') || 'no findings';
     summary.push(`  ${gradeCell(r).padEnd(10)} ${String(r.score ?? '–').padStart(3)}  ${neutralizeControls(r.target.url)}  (${counts})`);
   }
   for (const e of batch.errors) summary.push(`  -   ---  ${neutralizeControls(e.url)}  not scanned: ${neutralizeControls(e.message)}`);
@@ -128,7 +133,11 @@ export function toBatchPretty(batch: BatchReport, options: { color: boolean }): 
 
 export type BatchFormat = 'pretty' | 'json' | 'sarif' | 'markdown' | 'html';
 
-export function renderBatch(batch: BatchReport, format: BatchFormat, options: { color: boolean; sarif?: SarifOptions; html?: HtmlOptions } = { color: false }): string {
+export function renderBatch(
+  batch: BatchReport,
+  format: BatchFormat,
+  options: { color: boolean; sarif?: SarifOptions; html?: HtmlOptions } = { color: false },
+): string {
   switch (format) {
     case 'html':
       return toHtml(batch, options.html);

@@ -64,7 +64,10 @@ function collectFixes(reports: readonly ScanReport[], provider: HtmlFixProvider,
     const options = provider.frameworksFor(f);
     const recommended = options[0];
     if (!recommended) continue;
-    findingFixes[f.id] = { recommended: recommended.framework, options: options.map((o, i) => ({ ...o, fix: i === 0 ? store(provider.fix(f, o.framework)) : null })) };
+    findingFixes[f.id] = {
+      recommended: recommended.framework,
+      options: options.map((o, i) => ({ ...o, fix: i === 0 ? store(provider.fix(f, o.framework)) : null })),
+    };
   }
   for (const f of findings) {
     for (const option of findingFixes[f.id]?.options ?? []) {
@@ -76,7 +79,10 @@ function collectFixes(reports: readonly ScanReport[], provider: HtmlFixProvider,
 }
 
 /** One report, or a batch (reports and the targets that could not be scanned), as a self-contained HTML page. */
-export function toHtml(input: ScanReport | { reports: readonly ScanReport[]; errors?: readonly { url: string; message: string }[] }, options: HtmlOptions = {}): string {
+export function toHtml(
+  input: ScanReport | { reports: readonly ScanReport[]; errors?: readonly { url: string; message: string }[] },
+  options: HtmlOptions = {},
+): string {
   const reports = 'reports' in input ? [...input.reports] : [input];
   const errors = 'reports' in input ? [...(input.errors ?? [])].map((e) => ({ url: e.url, message: e.message })) : [];
   const payload: ViewPayload = {

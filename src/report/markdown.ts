@@ -145,11 +145,19 @@ function reportBody(report: ScanReport, level: number): string {
   parts.push(heading(level, `Gatecrash scan of ${codeSpan(report.target.url)}`));
   parts.push(`*${UNTRUSTED_NOTICE}*`);
 
-  const gradeLine = report.grade === null ? [`**${gradeHeadline(report)}**`, `depth ${report.depth}`] : [`**Grade ${report.grade}**`, `score ${report.score}/100`, `depth ${report.depth}`];
+  const gradeLine =
+    report.grade === null
+      ? [`**${gradeHeadline(report)}**`, `depth ${report.depth}`]
+      : [`**Grade ${report.grade}**`, `score ${report.score}/100`, `depth ${report.depth}`];
   if (report.partial) gradeLine.push('**partial scan** (deadline, budget or cancellation cut it short)');
   parts.push(gradeLine.join(' · '));
   const reasons = verdictReasons(report);
-  if (reasons.length) parts.push(['Gatecrash cannot vouch for this target: there is no grade, and every gate but `--fail-on none` fails:', ...reasons.map((r) => `- ${prose(r)}`)].join('\n'));
+  if (reasons.length)
+    parts.push(
+      ['Gatecrash cannot vouch for this target: there is no grade, and every gate but `--fail-on none` fails:', ...reasons.map((r) => `- ${prose(r)}`)].join(
+        '\n',
+      ),
+    );
   if (report.verdict.gradeCap) parts.push(`The grade is ${prose(report.verdict.gradeCap)}.`);
   for (const notice of report.notices ?? []) parts.push(`**Note:** ${prose(notice)}`);
 
@@ -195,7 +203,12 @@ function reportBody(report: ScanReport, level: number): string {
       table(
         ['Rule', 'Status', 'Findings', 'Reason'],
         ['l', 'l', 'r', 'l'],
-        report.rules.map((rr) => [`\`${rr.rule}\``, rr.status === 'fail' || rr.status === 'error' ? `**${rr.status}**` : rr.status, String(rr.findings), prose(rr.reason ?? '', true)]),
+        report.rules.map((rr) => [
+          `\`${rr.rule}\``,
+          rr.status === 'fail' || rr.status === 'error' ? `**${rr.status}**` : rr.status,
+          String(rr.findings),
+          prose(rr.reason ?? '', true),
+        ]),
       ),
     );
   }
@@ -218,7 +231,13 @@ function batchBody(reports: readonly ScanReport[], level: number): string {
         ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
         reports.map((r) => {
           const c = countBySeverity(r.findings);
-          return [escapeMarkdown(r.target.url), gradeCell(r), r.score === null ? '–' : String(r.score), ...SEVERITIES.map((s) => String(c[s])), String(r.errors.length)];
+          return [
+            escapeMarkdown(r.target.url),
+            gradeCell(r),
+            r.score === null ? '–' : String(r.score),
+            ...SEVERITIES.map((s) => String(c[s])),
+            String(r.errors.length),
+          ];
         }),
       ),
     );

@@ -13,7 +13,8 @@ export class MergeError extends Error {
 /** Checks that the shards are 1..N of one N, each once, and names what is missing or twice. */
 function checkShardSet(shards: { index: number; count: number }[], what: string): void {
   const counts = new Set(shards.map((s) => s.count));
-  if (counts.size > 1) throw new MergeError(`These ${what} come from splits into different numbers of shards (${[...counts].sort((a, b) => a - b).join(', ')}).`);
+  if (counts.size > 1)
+    throw new MergeError(`These ${what} come from splits into different numbers of shards (${[...counts].sort((a, b) => a - b).join(', ')}).`);
   const n = shards[0]!.count;
   const seen = new Map<number, number>();
   for (const s of shards) seen.set(s.index, (seen.get(s.index) ?? 0) + 1);
@@ -21,7 +22,13 @@ function checkShardSet(shards: { index: number; count: number }[], what: string)
   if (twice.length) throw new MergeError(`Shard ${twice.join(', ')} is given more than once.`);
   const missing = Array.from({ length: n }, (_, i) => i + 1).filter((i) => !seen.has(i));
   if (missing.length) {
-    const list = missing.length > 8 ? `${missing.slice(0, 8).map((i) => `${i}/${n}`).join(', ')} and ${missing.length - 8} more` : missing.map((i) => `${i}/${n}`).join(', ');
+    const list =
+      missing.length > 8
+        ? `${missing
+            .slice(0, 8)
+            .map((i) => `${i}/${n}`)
+            .join(', ')} and ${missing.length - 8} more`
+        : missing.map((i) => `${i}/${n}`).join(', ');
     throw new MergeError(`Shard ${list} is missing: a merge without every shard would not be the whole run.`);
   }
 }
@@ -34,16 +41,20 @@ export function mergeBatches(inputs: readonly (BatchReport | ScanReport)[]): Bat
   const batches: BatchReport[] = inputs.map((b) => ('reports' in b ? b : { schemaVersion: 1, reports: [b], errors: [] }));
   const sharded = batches.filter((b) => b.shard);
   if (sharded.length === 0) return { schemaVersion: 1, reports: batches.flatMap((b) => b.reports), errors: batches.flatMap((b) => b.errors) };
-  if (sharded.length !== batches.length) throw new MergeError('Some inputs are shards of a batch and others are not: merge the shards of one run on their own.');
+  if (sharded.length !== batches.length)
+    throw new MergeError('Some inputs are shards of a batch and others are not: merge the shards of one run on their own.');
   const shards = sharded.map((b) => b.shard!);
-  if (new Set(shards.map((s) => `${s.digest}:${s.targets}`)).size > 1) throw new MergeError('These shards come from different targets files: only the shards of one run can be merged.');
+  if (new Set(shards.map((s) => `${s.digest}:${s.targets}`)).size > 1)
+    throw new MergeError('These shards come from different targets files: only the shards of one run can be merged.');
   checkShardSet(shards, 'batch shards');
   type Placed = { at: number; report?: ScanReport; error?: BatchError };
   const placed: Placed[] = [];
   for (const b of batches) {
     const { positions } = b.shard!;
     if (positions.reports.length !== b.reports.length || positions.errors.length !== b.errors.length) {
-      throw new MergeError(`Shard ${b.shard!.index}/${b.shard!.count} does not list a place for each of its reports and errors; it was not written by gatecrash.`);
+      throw new MergeError(
+        `Shard ${b.shard!.index}/${b.shard!.count} does not list a place for each of its reports and errors; it was not written by gatecrash.`,
+      );
     }
     b.reports.forEach((report, i) => placed.push({ at: positions.reports[i]!, report }));
     b.errors.forEach((error, i) => placed.push({ at: positions.errors[i]!, error }));
@@ -66,13 +77,19 @@ const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 export function mergeInventories(inventories: readonly Inventory[]): Inventory {
   const sharded = inventories.filter((i) => i.shard);
   if (sharded.length > 0) {
-    if (sharded.length !== inventories.length) throw new MergeError('Some inventories are shards of a sweep and others are not: merge the shards of one sweep on their own.');
+    if (sharded.length !== inventories.length)
+      throw new MergeError('Some inventories are shards of a sweep and others are not: merge the shards of one sweep on their own.');
     const key = (i: Inventory) => JSON.stringify([i.scope, i.ports]);
-    if (new Set(inventories.map(key)).size > 1) throw new MergeError('These shards swept different scopes or ports: only the shards of one sweep can be merged.');
-    checkShardSet(sharded.map((i) => i.shard!), 'inventory shards');
+    if (new Set(inventories.map(key)).size > 1)
+      throw new MergeError('These shards swept different scopes or ports: only the shards of one sweep can be merged.');
+    checkShardSet(
+      sharded.map((i) => i.shard!),
+      'inventory shards',
+    );
   }
   const withScans = inventories.filter((i) => i.scans).length;
-  if (withScans > 0 && withScans !== inventories.length) throw new MergeError('Some inventories hold the scans of --scan and others do not: run every shard the same way.');
+  if (withScans > 0 && withScans !== inventories.length)
+    throw new MergeError('Some inventories hold the scans of --scan and others do not: run every shard the same way.');
 
   const seen = new Set<string>();
   const services = inventories
@@ -99,7 +116,14 @@ export function mergeInventories(inventories: readonly Inventory[]): Inventory {
     stats,
     services,
     errors,
-    ...(withScans ? { scans: scansInServiceOrder(inventories.map((i) => i.scans!), services.map((s) => s.url)) } : {}),
+    ...(withScans
+      ? {
+          scans: scansInServiceOrder(
+            inventories.map((i) => i.scans!),
+            services.map((s) => s.url),
+          ),
+        }
+      : {}),
   });
 }
 

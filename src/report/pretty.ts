@@ -110,7 +110,9 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
 
   out.push(`${paint('Gatecrash', 'bold')} ${safe(report.tool.version)} · ${safe(report.target.url)}`);
   const head = [
-    report.grade === null ? paint(gradeHeadline(report), 'red', 'bold') : `${paint(`Grade ${report.grade}`, ...gradeStyle(report.grade))} · score ${paint(String(report.score), 'bold')}/100`,
+    report.grade === null
+      ? paint(gradeHeadline(report), 'red', 'bold')
+      : `${paint(`Grade ${report.grade}`, ...gradeStyle(report.grade))} · score ${paint(String(report.score), 'bold')}/100`,
     `${report.depth}`,
     formatDuration(report.durationMs),
     `${plural(report.requests.sent, 'request')}${report.requests.overBudget ? ` (${report.requests.overBudget} over budget)` : ''}`,
@@ -133,7 +135,9 @@ export function toPretty(report: ScanReport, options: PrettyOptions): string {
     out.push(paint('No findings.', 'green', 'bold'));
   } else {
     const counts = countBySeverity(findings);
-    const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) => paint(`${counts[s]} ${s}`, ...(s === 'critical' ? (['red', 'bold'] as Style[]) : SEVERITY_STYLE[s])));
+    const summary = SEVERITIES.filter((s) => counts[s] > 0).map((s) =>
+      paint(`${counts[s]} ${s}`, ...(s === 'critical' ? (['red', 'bold'] as Style[]) : SEVERITY_STYLE[s])),
+    );
     out.push(`${paint(plural(findings.length, 'finding'), 'bold')}: ${summary.join(', ')}`);
     for (const f of findings) {
       out.push('');

@@ -461,7 +461,11 @@ export function toSarif(input: ScanReport | readonly ScanReport[], options: Sari
     },
     ...(options.category !== undefined ? { automationDetails: { id: options.category } } : {}),
     originalUriBaseIds: {
-      [ENDPOINTS_BASE_ID]: { description: { text: 'The scanned HTTP endpoints, each written scheme/host:port/path (not files of the repository; the full URL is in the result\'s webRequest).' } },
+      [ENDPOINTS_BASE_ID]: {
+        description: {
+          text: "The scanned HTTP endpoints, each written scheme/host:port/path (not files of the repository; the full URL is in the result's webRequest).",
+        },
+      },
     },
     invocations: reports.map((r) => invocationOf(r, ruleIndex)),
     results,

@@ -12,25 +12,42 @@ export const BATCH_URI_TEMPLATE = 'gatecrash://batches/{id}';
 export const batchUri = (id: string): string => `gatecrash://batches/${encodeURIComponent(id)}`;
 export const batchMarkdownUri = (id: string): string => `${batchUri(id)}/report.md`;
 
-const describe = (s: BatchSummary) => `${s.state === 'cancelled' ? 'cancelled batch' : 'batch'} of ${s.targets} targets: ${s.scanned} scanned, ${s.notScanned} not scanned`;
+const describe = (s: BatchSummary) =>
+  `${s.state === 'cancelled' ? 'cancelled batch' : 'batch'} of ${s.targets} targets: ${s.scanned} scanned, ${s.notScanned} not scanned`;
 
 export function batchResourceLinks(s: BatchSummary): ResourceLinkContent[] {
   return [
-    { type: 'resource_link', uri: batchUri(s.batchId), name: `batch-${s.batchId}`, mimeType: 'application/json', description: `The ${describe(s)} (JSON, in brief; full reports by scanId)` },
-    { type: 'resource_link', uri: batchMarkdownUri(s.batchId), name: `batch-${s.batchId}-report.md`, mimeType: 'text/markdown', description: 'The same batch as one Markdown report' },
+    {
+      type: 'resource_link',
+      uri: batchUri(s.batchId),
+      name: `batch-${s.batchId}`,
+      mimeType: 'application/json',
+      description: `The ${describe(s)} (JSON, in brief; full reports by scanId)`,
+    },
+    {
+      type: 'resource_link',
+      uri: batchMarkdownUri(s.batchId),
+      name: `batch-${s.batchId}-report.md`,
+      mimeType: 'text/markdown',
+      description: 'The same batch as one Markdown report',
+    },
   ];
 }
 
 function findBatch(uri: URL, variables: Record<string, string | string[]>): BatchSummary {
   const raw = variables.id;
-  let id = Array.isArray(raw) ? raw[0] ?? '' : raw ?? '';
+  let id = Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? '');
   try {
     id = decodeURIComponent(id);
   } catch {
     // kept as given
   }
   const batch = batches.load(id);
-  if (!batch) throw new ResourceNotFoundError(uri.href, `No batch at ${uri.href}: only the newest 50 batches of the last 30 days are kept (none on disk with --no-store). Run scan_targets again.`);
+  if (!batch)
+    throw new ResourceNotFoundError(
+      uri.href,
+      `No batch at ${uri.href}: only the newest 50 batches of the last 30 days are kept (none on disk with --no-store). Run scan_targets again.`,
+    );
   return batch;
 }
 
@@ -46,7 +63,11 @@ async function markdown(s: BatchSummary): Promise<string> {
     const report = scanById(r.scanId);
     // With the fix for each scan's identified stack, as the single scan's Markdown resource shows it.
     if (report) reports.push(withStackFixes(report, suggestRemediationCommand));
-    else errors.push({ url: r.url, message: `Scanned (scan ${r.scanId}, grade ${r.grade ?? 'none'}), but its full report is no longer kept: the newest 50 scans are.` });
+    else
+      errors.push({
+        url: r.url,
+        message: `Scanned (scan ${r.scanId}, grade ${r.grade ?? 'none'}), but its full report is no longer kept: the newest 50 scans are.`,
+      });
   }
   return toBatchMarkdown({ schemaVersion: 1, reports, errors: [...errors, ...s.errors] });
 }
@@ -63,13 +84,21 @@ export function registerBatchResources(server: McpServer): void {
   server.registerResource(
     'batch',
     new ResourceTemplate(BATCH_URI_TEMPLATE, { list: list(false) }),
-    { title: 'Gatecrash batch (JSON)', description: 'A scan_targets batch in brief: per target its grade, finding counts, worst finding and scanId.', mimeType: 'application/json' },
+    {
+      title: 'Gatecrash batch (JSON)',
+      description: 'A scan_targets batch in brief: per target its grade, finding counts, worst finding and scanId.',
+      mimeType: 'application/json',
+    },
     (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(findBatch(uri, variables), null, 2) }] }),
   );
   server.registerResource(
     'batch-report-markdown',
     new ResourceTemplate(`${BATCH_URI_TEMPLATE}/report.md`, { list: list(true) }),
-    { title: 'Gatecrash batch report (Markdown)', description: 'A scan_targets batch as one Markdown report: a summary table, then each target.', mimeType: 'text/markdown' },
+    {
+      title: 'Gatecrash batch report (Markdown)',
+      description: 'A scan_targets batch as one Markdown report: a summary table, then each target.',
+      mimeType: 'text/markdown',
+    },
     async (uri, variables) => ({ contents: [{ uri: uri.href, mimeType: 'text/markdown', text: await markdown(findBatch(uri, variables)) }] }),
   );
 }

@@ -15,7 +15,9 @@ export const catalogRulePage: RulePageRenderer = (meta) => {
     `- Check: ${meta.check}`,
     `- Default severity: ${meta.severity}`,
     `- Runs at depth: ${meta.depth}${meta.depth === 'quick' ? ' (every scan)' : ''}`,
-    ...(meta.needs ? [`- Needs: ${meta.needs === 'key' ? 'your API key (--header / --bearer, or the headers argument)' : 'a JWT among your credentials'}`] : []),
+    ...(meta.needs
+      ? [`- Needs: ${meta.needs === 'key' ? 'your API key (--header / --bearer, or the headers argument)' : 'a JWT among your credentials'}`]
+      : []),
   ];
   const next = [
     '## With Gatecrash',

@@ -20,7 +20,19 @@ export function describeScan(report: ScanReport): string {
 /** The resource links scan_endpoint returns next to its summary, so a client can read the full report. */
 export function scanResourceLinks(report: ScanReport): ResourceLinkContent[] {
   return [
-    { type: 'resource_link', uri: scanUri(report.scanId), name: `scan-${report.scanId}`, mimeType: 'application/json', description: `Gatecrash scan of ${report.target.url} (JSON): ${describeScan(report)}` },
-    { type: 'resource_link', uri: scanMarkdownUri(report.scanId), name: `scan-${report.scanId}-report.md`, mimeType: 'text/markdown', description: `The same scan as a Markdown report to paste in a pull request` },
+    {
+      type: 'resource_link',
+      uri: scanUri(report.scanId),
+      name: `scan-${report.scanId}`,
+      mimeType: 'application/json',
+      description: `Gatecrash scan of ${report.target.url} (JSON): ${describeScan(report)}`,
+    },
+    {
+      type: 'resource_link',
+      uri: scanMarkdownUri(report.scanId),
+      name: `scan-${report.scanId}-report.md`,
+      mimeType: 'text/markdown',
+      description: `The same scan as a Markdown report to paste in a pull request`,
+    },
   ];
 }

@@ -48,7 +48,8 @@ export function registerScanResources(server: McpServer): void {
     }),
     {
       title: 'Gatecrash scan report (JSON)',
-      description: 'A ScanReport of this session or the local scan store (schemaVersion 1): findings with evidence, fingerprint, per-rule status, request counts. Credentials appear as [REDACTED].',
+      description:
+        'A ScanReport of this session or the local scan store (schemaVersion 1): findings with evidence, fingerprint, per-rule status, request counts. Credentials appear as [REDACTED].',
       mimeType: 'application/json',
     },
     async (uri, variables) => {
@@ -74,12 +75,16 @@ export function registerScanResources(server: McpServer): void {
     }),
     {
       title: 'Gatecrash scan report (Markdown)',
-      description: 'A scan of this session or the local scan store as the Markdown report a person pastes in a pull request: grade, findings table, evidence and fixes.',
+      description:
+        'A scan of this session or the local scan store as the Markdown report a person pastes in a pull request: grade, findings table, evidence and fixes.',
       mimeType: 'text/markdown',
     },
     async (uri, variables) => {
       const report = findScan(uri, variables);
-      const [{ toMarkdown }, { suggestRemediationCommand, withStackFixes }] = await Promise.all([import('../report/markdown.js'), import('../knowledge/index.js')]);
+      const [{ toMarkdown }, { suggestRemediationCommand, withStackFixes }] = await Promise.all([
+        import('../report/markdown.js'),
+        import('../knowledge/index.js'),
+      ]);
       // The fix for the identified stack, pointing at suggest_remediation (a report the CLI kept points at its own command).
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: toMarkdown(withStackFixes(report, suggestRemediationCommand)) }] };
     },

@@ -7,7 +7,9 @@ import { viewHtml } from '../report/html.js';
 import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
 
 /** What the view asks of the host: no domains at all, a border around it, and leave to copy a fix to the clipboard. */
-const UI_META = { ui: { csp: { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] }, prefersBorder: true, permissions: { clipboardWrite: {} } } };
+const UI_META = {
+  ui: { csp: { connectDomains: [], resourceDomains: [], frameDomains: [], baseUriDomains: [] }, prefersBorder: true, permissions: { clipboardWrite: {} } },
+};
 
 export function registerViewResource(server: McpServer): void {
   registerAppResource(

@@ -33,7 +33,16 @@ function headline(result: ToolResult<unknown>): string | undefined {
 /** Starts the tool's handler as a task and returns the task as created (status `working`). */
 export function startTask(tool: ToolDefinition, args: unknown, ctx: Omit<ToolContext, 'signal' | 'progress'>): TaskRecord {
   const created = nowIso();
-  let record: TaskRecord = { taskId: randomUUID(), tool: tool.name, status: 'working', statusMessage: `${tool.name} started.`, createdAt: created, lastUpdatedAt: created, ttlMs: TASK_TTL_MS, pollIntervalMs: POLL_INTERVAL_MS };
+  let record: TaskRecord = {
+    taskId: randomUUID(),
+    tool: tool.name,
+    status: 'working',
+    statusMessage: `${tool.name} started.`,
+    createdAt: created,
+    lastUpdatedAt: created,
+    ttlMs: TASK_TTL_MS,
+    pollIntervalMs: POLL_INTERVAL_MS,
+  };
   tasks.save(record);
   const controller = new AbortController();
   running.set(record.taskId, controller);
@@ -48,12 +57,21 @@ export function startTask(tool: ToolDefinition, args: unknown, ctx: Omit<ToolCon
     try {
       const result = await tool.handler(args as never, { ...ctx, signal: controller.signal, progress });
       const message = headline(result);
-      record = update(record, controller.signal.aborted ? { status: 'cancelled', ...(message ? { statusMessage: message } : {}), result } : { status: 'completed', ...(message ? { statusMessage: message } : {}), result });
+      record = update(
+        record,
+        controller.signal.aborted
+          ? { status: 'cancelled', ...(message ? { statusMessage: message } : {}), result }
+          : { status: 'completed', ...(message ? { statusMessage: message } : {}), result },
+      );
     } catch (e) {
       log.error({ tool: tool.name, err: (e as Error).message }, 'task failed');
       record = controller.signal.aborted
         ? update(record, { status: 'cancelled', statusMessage: 'Cancelled.' })
-        : update(record, { status: 'failed', statusMessage: `${tool.name} failed unexpectedly: ${(e as Error).message}`, error: { code: -32603, message: `${tool.name} failed unexpectedly: ${(e as Error).message}` } });
+        : update(record, {
+            status: 'failed',
+            statusMessage: `${tool.name} failed unexpectedly: ${(e as Error).message}`,
+            error: { code: -32603, message: `${tool.name} failed unexpectedly: ${(e as Error).message}` },
+          });
     } finally {
       running.delete(record.taskId);
     }

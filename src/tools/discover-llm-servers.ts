@@ -32,7 +32,10 @@ const input = z.object({
 
 function scopeOf(args: z.infer<typeof input>): Scope {
   const scope = parseScope(args.scope);
-  if (scope.size > MAX_MCP_SCOPE) throw new ScopeError(`The scope holds ${scope.size.toLocaleString('en-US')} hosts; over MCP a sweep takes at most ${MAX_MCP_SCOPE.toLocaleString('en-US')} (a /16). Run gatecrash discover for a larger one.`);
+  if (scope.size > MAX_MCP_SCOPE)
+    throw new ScopeError(
+      `The scope holds ${scope.size.toLocaleString('en-US')} hosts; over MCP a sweep takes at most ${MAX_MCP_SCOPE.toLocaleString('en-US')} (a /16). Run gatecrash discover for a larger one.`,
+    );
   return scope;
 }
 
@@ -63,7 +66,10 @@ export default defineTool({
   task: true,
   async reach(args) {
     const scope = scopeOf(args);
-    return { subjects: subjectsOfScope(scope).map((subject) => ({ subject, origins: [] })), actions: sweepActions(scope, portsOf(args), args.rate ?? FLEET_DEFAULTS.rate) };
+    return {
+      subjects: subjectsOfScope(scope).map((subject) => ({ subject, origins: [] })),
+      actions: sweepActions(scope, portsOf(args), args.rate ?? FLEET_DEFAULTS.rate),
+    };
   },
   async handler(args, ctx) {
     const scope = scopeOf(args);
@@ -78,12 +84,20 @@ export default defineTool({
         signal: ctx.signal,
         resolver: ctx.resolver,
         ...(ctx.settings.tls ? { tls: ctx.settings.tls } : {}),
-        onProgress: (p) => ctx.progress(p.done, p.total, `${p.done} of ${p.total} hosts swept, ${p.probes} port probes: ${p.services} HTTP services, ${p.llm} LLM servers.`),
+        onProgress: (p) =>
+          ctx.progress(p.done, p.total, `${p.done} of ${p.total} hosts swept, ${p.probes} port probes: ${p.services} HTTP services, ${p.llm} LLM servers.`),
       });
       if (result.stats.hosts > 0 && result.stats.refused + result.stats.unresolved === result.stats.hosts) {
         return toolError(`No host of the scope could be swept. ${result.refusal ?? ''}`.trim());
       }
-      const inventory = buildInventory(GATECRASH_VERSION, { scope: scope.items, ports, partial: result.partial, stats: result.stats, services: result.services, errors: result.errors });
+      const inventory = buildInventory(GATECRASH_VERSION, {
+        scope: scope.items,
+        ports,
+        partial: result.partial,
+        stats: result.stats,
+        services: result.services,
+        errors: result.errors,
+      });
       const next = result.services.some((s) => s.llm) ? '\nNext: scan_targets with the URLs of the LLM servers (the open ones first).' : '';
       return { content: [{ type: 'text', text: `${UNTRUSTED_NOTICE}\n${toInventoryPretty(inventory).trimEnd()}${next}` }], structuredContent: inventory };
     } catch (e) {

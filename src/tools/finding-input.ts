@@ -12,20 +12,27 @@ export const findingInputs = {
 };
 
 /** The finding the arguments name (undefined when they name none), or a sentence saying what is wrong. */
-export async function resolveFinding(args: { findingId?: string | undefined; finding?: Record<string, unknown> | undefined }): Promise<{ finding: FindingLike | undefined } | { error: string }> {
+export async function resolveFinding(args: {
+  findingId?: string | undefined;
+  finding?: Record<string, unknown> | undefined;
+}): Promise<{ finding: FindingLike | undefined } | { error: string }> {
   if (args.findingId !== undefined && args.finding !== undefined) return { error: 'Pass findingId or finding, not both.' };
   if (args.finding !== undefined) {
     const parsed = FindingInputSchema.safeParse(args.finding);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return { error: `The finding object is not a Gatecrash finding (${issue?.path.join('.') || 'finding'}: ${issue?.message}). Pass findingId, or a finding from a saved JSON report.` };
+      return {
+        error: `The finding object is not a Gatecrash finding (${issue?.path.join('.') || 'finding'}: ${issue?.message}). Pass findingId, or a finding from a saved JSON report.`,
+      };
     }
     return { finding: parsed.data as FindingLike };
   }
   if (args.findingId === undefined) return { finding: undefined };
   const found = findingById(args.findingId);
   if (!found) {
-    return { error: `No finding ${args.findingId.slice(0, 100)} in this session's scans or the local scan store. Scan again, or pass the finding object from a saved JSON report.` };
+    return {
+      error: `No finding ${args.findingId.slice(0, 100)} in this session's scans or the local scan store. Scan again, or pass the finding object from a saved JSON report.`,
+    };
   }
   return { finding: found.finding };
 }

@@ -51,7 +51,13 @@ export default defineTool({
     try {
       const report = await runScan(
         { url: args.url, ...(args.headers ? { headers: args.headers } : {}) },
-        { surfaceOnly: true, budget: FINGERPRINT_BUDGET, timeoutMs: ctx.settings.timeoutMs, ...operatorOptions(ctx.settings), ...(args.hint ? { hint: args.hint } : {}) },
+        {
+          surfaceOnly: true,
+          budget: FINGERPRINT_BUDGET,
+          timeoutMs: ctx.settings.timeoutMs,
+          ...operatorOptions(ctx.settings),
+          ...(args.hint ? { hint: args.hint } : {}),
+        },
         { signal: ctx.signal, resolver: ctx.resolver },
       );
       const unreachable = report.errors.find((e) => e.phase === 'reach');
@@ -73,7 +79,16 @@ export default defineTool({
         structuredContent: {
           target: report.target.url,
           report: scanUri(report.scanId),
-          fingerprint: { untrusted: [...FINGERPRINT_SERVER_TEXT], product: fp.product, productName: fp.productName, version: fp.version, confidence: fp.confidence, models: fp.models, modelFamily: fp.modelFamily, signals: fp.signals },
+          fingerprint: {
+            untrusted: [...FINGERPRINT_SERVER_TEXT],
+            product: fp.product,
+            productName: fp.productName,
+            version: fp.version,
+            confidence: fp.confidence,
+            models: fp.models,
+            modelFamily: fp.modelFamily,
+            signals: fp.signals,
+          },
           credentialHeader: `${credentialHeader.name}${credentialHeader.scheme ? ` (${credentialHeader.scheme})` : ''}, from ${credentialHeader.source}`,
           routes: report.surface.routes.map((r) => ({ route: `${r.method} ${r.path}`, kind: r.kind, access: r.access })),
           requests: { sent: report.requests.sent, inference: report.requests.inference },

@@ -9,4 +9,13 @@ import scanTargets from './scan-targets.js';
 import suggestRemediation from './suggest-remediation.js';
 import verifyFix from './verify-fix.js';
 
-export const ALL_TOOLS: ToolDefinition[] = [scanEndpoint, scanTargets, discoverLlmServers, fingerprintEndpoint, explainFinding, suggestRemediation, verifyFix, listChecks] as unknown as ToolDefinition[];
+export const ALL_TOOLS: ToolDefinition[] = [
+  scanEndpoint,
+  scanTargets,
+  discoverLlmServers,
+  fingerprintEndpoint,
+  explainFinding,
+  suggestRemediation,
+  verifyFix,
+  listChecks,
+] as unknown as ToolDefinition[];

@@ -15,8 +15,17 @@ export default defineTool({
   annotations: { readOnlyHint: true, openWorldHint: false },
   async handler() {
     const rules = Object.values(RULES).map((r) => ({
-      id: r.id, check: r.check, title: r.title, severity: r.severity, depth: r.depth, ...(r.needs ? { needs: r.needs } : {}),
-      summary: r.summary, cwe: r.cwe, owasp: r.owasp, owaspLlm: r.owaspLlm, pci: r.pci,
+      id: r.id,
+      check: r.check,
+      title: r.title,
+      severity: r.severity,
+      depth: r.depth,
+      ...(r.needs ? { needs: r.needs } : {}),
+      summary: r.summary,
+      cwe: r.cwe,
+      owasp: r.owasp,
+      owaspLlm: r.owaspLlm,
+      pci: r.pci,
     }));
     const text = rules.map((r) => `${r.id} (${r.severity}, ${r.depth}): ${r.title}`).join('\n');
     return { content: [{ type: 'text', text }], structuredContent: { rules } };

@@ -26,7 +26,7 @@ export const scanInput = z.object({
     .string()
     .max(16384)
     .optional()
-    .describe('If the scan cannot work out the route\'s request: \'METHOD /path [body]\' with {{prompt}}, e.g. \'POST /ask {"q": "{{prompt}}"}\''),
+    .describe("If the scan cannot work out the route's request: 'METHOD /path [body]' with {{prompt}}, e.g. 'POST /ask {\"q\": \"{{prompt}}\"}'"),
 });
 
 /** A bad URL or a refused address: the user's to fix, said in a sentence (the guard is loaded only to check). */
@@ -67,7 +67,12 @@ export default defineTool({
   reach: async (args, settings) =>
     reachOfUrls(
       [args.url],
-      await scanActions({ depth: args.depth ?? 'standard', budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) }),
+      await scanActions({
+        depth: args.depth ?? 'standard',
+        budget: args.budget ?? settings.budget,
+        timeoutMs: args.timeoutMs ?? settings.timeoutMs,
+        headerNames: headerNames(args.headers),
+      }),
     ),
   async handler(args, ctx) {
     const headerError = validateHeaders(args.headers);
@@ -88,7 +93,10 @@ export default defineTool({
       const unreachable = report.errors.find((e) => e.phase === 'reach');
       if (unreachable) return toolError(`${unreachable.message} Check that the server is running and the URL (host, port, scheme) is right.`);
       // The full report stays readable (this session, and the local scan store): the links fetch it as JSON or Markdown.
-      return { content: [{ type: 'text', text: scanSummary(report) }, ...scanResourceLinks(report)], structuredContent: scanResult(report, scanUri(report.scanId)) };
+      return {
+        content: [{ type: 'text', text: scanSummary(report) }, ...scanResourceLinks(report)],
+        structuredContent: scanResult(report, scanUri(report.scanId)),
+      };
     } catch (e) {
       if (await isInputError(e)) return toolError((e as Error).message);
       if (ctx.signal.aborted) return toolError('The scan was cancelled.');

@@ -22,7 +22,11 @@ export async function scanActions(plan: ScanPlan): Promise<string[]> {
   const wrongKeys = Math.min(burstCeiling(plan.depth), plan.budget);
   return [
     `At most ${plan.budget} requests within ${seconds(plan.timeoutMs)} per target (${plan.depth} depth): GETs on the server's usual paths, prompt-less requests, and inference requests asking for one token with a benign prompt.`,
-    ...(wrongKeys > 0 ? [`A burst of up to ${wrongKeys} wrong API keys sent one after another (it stops at the first sign of throttling), and single wrong keys in other credential headers.`] : []),
+    ...(wrongKeys > 0
+      ? [
+          `A burst of up to ${wrongKeys} wrong API keys sent one after another (it stops at the first sign of throttling), and single wrong keys in other credential headers.`,
+        ]
+      : []),
     'Management routes are never called with a body that could act: nothing on the server is changed.',
     credentialLine(plan.headerNames),
   ];

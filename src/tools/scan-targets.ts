@@ -22,7 +22,12 @@ const headers = scanInput.shape.headers;
 
 const input = z.object({
   targets: z
-    .array(z.union([z.string().min(1).max(2048), z.object({ url: z.string().min(1).max(2048), headers: headers.describe('Credential headers for this target only.') })]))
+    .array(
+      z.union([
+        z.string().min(1).max(2048),
+        z.object({ url: z.string().min(1).max(2048), headers: headers.describe('Credential headers for this target only.') }),
+      ]),
+    )
     .min(1)
     .max(MAX_MCP_TARGETS)
     .describe('URLs, or { url, headers } for a target with credentials of its own'),
@@ -34,14 +39,15 @@ const input = z.object({
   parallel: z.number().int().min(1).max(MAX_MCP_PARALLEL).optional().describe(`At once (default ${DEFAULT_PARALLEL})`),
 });
 
-const targetsOf = (args: z.infer<typeof input>): BatchTarget[] => args.targets.map((t) => (typeof t === 'string' ? { url: t } : t.headers ? { url: t.url, headers: t.headers } : { url: t.url }));
+const targetsOf = (args: z.infer<typeof input>): BatchTarget[] =>
+  args.targets.map((t) => (typeof t === 'string' ? { url: t } : t.headers ? { url: t.url, headers: t.headers } : { url: t.url }));
 
 export default defineTool({
   name: 'scan_targets',
   title: 'Scan a list of LLM inference endpoints',
   description:
     `scan_endpoint over up to ${MAX_MCP_TARGETS} endpoints, a few at a time; runs as an MCP task where the client supports tasks (poll, cancel, ` +
-    'fetch after a reconnect), else blocks with progress. Returns each target\'s grade, finding counts, worst finding and scanId, with links to ' +
+    "fetch after a reconnect), else blocks with progress. Returns each target's grade, finding counts, worst finding and scanId, with links to " +
     'the full reports; a target that cannot be scanned is listed, never graded.',
   input,
   output: BatchSummarySchema,
@@ -50,10 +56,18 @@ export default defineTool({
   async reach(args, settings) {
     const targets = targetsOf(args);
     const names = [...new Set([...headerNames(args.headers), ...targets.flatMap((t) => headerNames(t.headers))])];
-    const plan = { depth: args.depth ?? 'standard', budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: names };
+    const plan = {
+      depth: args.depth ?? 'standard',
+      budget: args.budget ?? settings.budget,
+      timeoutMs: args.timeoutMs ?? settings.timeoutMs,
+      headerNames: names,
+    };
     return reachOfUrls(
       targets.map((t) => t.url),
-      [`${targets.length} target${targets.length === 1 ? '' : 's'}, at most ${args.parallel ?? DEFAULT_PARALLEL} scanned at once.`, ...(await scanActions(plan))],
+      [
+        `${targets.length} target${targets.length === 1 ? '' : 's'}, at most ${args.parallel ?? DEFAULT_PARALLEL} scanned at once.`,
+        ...(await scanActions(plan)),
+      ],
     );
   },
   async handler(args, ctx) {

@@ -26,7 +26,15 @@ export default defineTool({
     const { finding } = resolved;
     const { RULE_IDS } = await import('../engine/types.js');
     const {
-      FRAMEWORK_INFO, applicableFrameworks, chooseFramework, contextFromFinding, defaultFrameworkFor, isApplicable, isFramework, isRuleId, remediationFor,
+      FRAMEWORK_INFO,
+      applicableFrameworks,
+      chooseFramework,
+      contextFromFinding,
+      defaultFrameworkFor,
+      isApplicable,
+      isFramework,
+      isRuleId,
+      remediationFor,
       renderRemediationMarkdown,
     } = await import('../knowledge/index.js');
     const rule = args.rule ?? finding?.rule;
@@ -42,7 +50,9 @@ export default defineTool({
       const choice = chooseFramework(rule, { product: finding.server.product ?? null, confidence: finding.server.confidence ?? null });
       if (!choice.framework) {
         const names = choice.candidates.map((c) => `${c.framework}${c.confidence !== null ? ` (${Math.round(c.confidence * 100)}%)` : ''}`);
-        return toolError(`No framework was chosen for this finding: ${choice.reason}. Call suggest_remediation again with framework set to the one the server runs, e.g. one of: ${names.join(', ')}.`);
+        return toolError(
+          `No framework was chosen for this finding: ${choice.reason}. Call suggest_remediation again with framework set to the one the server runs, e.g. one of: ${names.join(', ')}.`,
+        );
       }
       framework = choice.framework;
     }

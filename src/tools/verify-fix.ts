@@ -23,7 +23,15 @@ const count = z.number();
  */
 export const VerifyOutputSchema = z.object({
   previousScanId: z.string(),
-  verdicts: z.array(z.object({ findingId: z.string(), rule: z.string(), status: z.enum(['fixed', 'still-failing', 'inconclusive']), reason: z.string(), scanId: z.string().nullable() })),
+  verdicts: z.array(
+    z.object({
+      findingId: z.string(),
+      rule: z.string(),
+      status: z.enum(['fixed', 'still-failing', 'inconclusive']),
+      reason: z.string(),
+      scanId: z.string().nullable(),
+    }),
+  ),
   newFindings: z.array(z.object({ id: z.string(), rule: z.string(), endpoint: z.string() })),
   summary: z.object({ fixed: count, stillFailing: count, inconclusive: count, newFindings: count }),
   allFixed: z.boolean(),
@@ -82,7 +90,12 @@ export default defineTool({
     const previous = await resolvePrevious(args.previousScan, args.findingIds);
     // Without an earlier scan nothing is sent (the handler says why): there is nothing to ask about.
     if (typeof previous === 'string') return { subjects: [], actions: [] };
-    const plan = { depth: previous.depth, budget: args.budget ?? settings.budget, timeoutMs: args.timeoutMs ?? settings.timeoutMs, headerNames: headerNames(args.headers) };
+    const plan = {
+      depth: previous.depth,
+      budget: args.budget ?? settings.budget,
+      timeoutMs: args.timeoutMs ?? settings.timeoutMs,
+      headerNames: headerNames(args.headers),
+    };
     const { MAX_FOLLOW_UPS } = await import('../verify.js');
     return reachOfUrls([args.url], [`Up to ${1 + MAX_FOLLOW_UPS} re-scans of the rules that failed before, each:`, ...(await scanActions(plan))]);
   },
@@ -115,7 +128,8 @@ export default defineTool({
       });
       return { content: [{ type: 'text', text: formatVerifyResult(result) }, ...links], structuredContent: verifyOutput(result) };
     } catch (e) {
-      if (e instanceof VerifyInputError || e instanceof VerifyUnreachableError || e instanceof TargetError || (await isInputError(e))) return toolError((e as Error).message);
+      if (e instanceof VerifyInputError || e instanceof VerifyUnreachableError || e instanceof TargetError || (await isInputError(e)))
+        return toolError((e as Error).message);
       if (ctx.signal.aborted) return toolError('The verification was cancelled.');
       throw e;
     }

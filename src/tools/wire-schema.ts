@@ -13,7 +13,10 @@ function lean(node: unknown, root = true): unknown {
   for (const [k, v] of Object.entries(node as Json)) {
     if ((root && k === '$schema') || (k === 'additionalProperties' && v === false)) continue;
     // Under `properties` the keys are field names, not keywords: keep them all.
-    out[k] = k === 'properties' && v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Json).map(([name, sub]) => [name, lean(sub, false)])) : lean(v, false);
+    out[k] =
+      k === 'properties' && v && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v as Json).map(([name, sub]) => [name, lean(sub, false)]))
+        : lean(v, false);
   }
   return out;
 }

@@ -147,7 +147,10 @@ export async function serveHttp(config: Config, options: ServeHttpOptions = {}):
   // A wildcard bind (0.0.0.0, ::) is reachable locally as 127.0.0.1; any other host is shown as given.
   const url = `http://${isUnspecified(config.host) ? '127.0.0.1' : bracket(config.host)}:${port}${MCP_PATH}`;
 
-  if (remote) print(`gatecrash: WARNING: serving MCP on ${config.host}, beyond loopback. Anyone who can reach port ${port} and holds the token can make this machine send requests; put TLS in front.`);
+  if (remote)
+    print(
+      `gatecrash: WARNING: serving MCP on ${config.host}, beyond loopback. Anyone who can reach port ${port} and holds the token can make this machine send requests; put TLS in front.`,
+    );
   if (config.token === undefined) print(`gatecrash: generated bearer token (shown once; set GATECRASH_TOKEN to choose your own): ${token}`);
   print(`gatecrash: MCP over Streamable HTTP listening on ${url}${legacy ? ` (legacy HTTP+SSE: ${url.replace(/\/mcp$/, '/sse')})` : ''}`);
 

@@ -70,7 +70,13 @@ export function createLegacySessions(factory: () => McpServer, maxRequestBodySiz
         sessions.set(id, s);
         return s.transport.handleRequest(request);
       }
-      const body: unknown = request.method === 'POST' ? await request.clone().json().catch(() => undefined) : undefined;
+      const body: unknown =
+        request.method === 'POST'
+          ? await request
+              .clone()
+              .json()
+              .catch(() => undefined)
+          : undefined;
       if (isInitializeRequest(body)) return open(request, body);
       return stateless(request);
     },

@@ -80,7 +80,13 @@ export function openMcpHandshake(manifestUrl: URL, stdin: Readable = process.std
       return false;
     }
     if (m.jsonrpc !== '2.0' || m.params?._meta !== undefined) return false;
-    if (m.method === 'initialize' && !initialized && m.id !== undefined && typeof m.params?.protocolVersion === 'string' && manifest.versions.includes(m.params.protocolVersion)) {
+    if (
+      m.method === 'initialize' &&
+      !initialized &&
+      m.id !== undefined &&
+      typeof m.params?.protocolVersion === 'string' &&
+      manifest.versions.includes(m.params.protocolVersion)
+    ) {
       initialized = true;
       reply(m.id, { protocolVersion: m.params.protocolVersion, ...manifest.initialize });
       return true;

@@ -29,7 +29,11 @@ export function bearerMatches(header: string | string[] | undefined, token: stri
 export function requireBearer(token: string): (req: IncomingMessage, res: ServerResponse) => boolean {
   return (req, res) => {
     if (bearerMatches(req.headers.authorization, token)) return true;
-    const body = JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Unauthorized: send Authorization: Bearer <token> (gatecrash serve printed it, or set GATECRASH_TOKEN).' }, id: null });
+    const body = JSON.stringify({
+      jsonrpc: '2.0',
+      error: { code: -32001, message: 'Unauthorized: send Authorization: Bearer <token> (gatecrash serve printed it, or set GATECRASH_TOKEN).' },
+      id: null,
+    });
     res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer realm="gatecrash"', 'Content-Length': Buffer.byteLength(body) });
     res.end(body);
     return false;

@@ -26,11 +26,22 @@ interface ToolResult {
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const textOf = (r: ToolResult): string => (r.content ?? []).map((c) => (c.type === 'text' && typeof c.text === 'string' ? c.text : '')).join('\n').trim();
+const textOf = (r: ToolResult): string =>
+  (r.content ?? [])
+    .map((c) => (c.type === 'text' && typeof c.text === 'string' ? c.text : ''))
+    .join('\n')
+    .trim();
 
 function isReport(v: unknown): v is ScanReport {
-  return isRecord(v) && isRecord(v.target) && Array.isArray(v.findings) && Array.isArray(v.rules) && isRecord(v.verdict) && isRecord(v.fingerprint) &&
-    v.findings.every((f) => isRecord(f) && isRecord(f.evidence) && isRecord(f.endpoint));
+  return (
+    isRecord(v) &&
+    isRecord(v.target) &&
+    Array.isArray(v.findings) &&
+    Array.isArray(v.rules) &&
+    isRecord(v.verdict) &&
+    isRecord(v.fingerprint) &&
+    v.findings.every((f) => isRecord(f) && isRecord(f.evidence) && isRecord(f.endpoint))
+  );
 }
 
 function isVerifyResult(v: unknown): v is ViewVerifyResult & Record<string, unknown> {
@@ -50,7 +61,7 @@ class HostSession {
   constructor(private readonly bridge: Bridge) {}
 
   async callTool(name: string, args: Record<string, unknown>, timeoutMs?: number): Promise<Record<string, unknown>> {
-    if (!this.capabilities.serverTools) throw new BridgeError('This assistant does not let the view call Gatecrash\'s tools: ask the assistant instead.');
+    if (!this.capabilities.serverTools) throw new BridgeError("This assistant does not let the view call Gatecrash's tools: ask the assistant instead.");
     const result = await this.bridge.request<ToolResult>('tools/call', { name, arguments: args }, timeoutMs);
     if (result.isError || !isRecord(result.structuredContent)) throw new BridgeError(textOf(result) || `${name} gave no result.`);
     return result.structuredContent;
@@ -99,8 +110,16 @@ function toViewFix(sc: Record<string, unknown>): ViewFix {
   const s = (k: string) => (typeof sc[k] === 'string' ? (sc[k] as string) : '');
   if (!s('code')) throw new BridgeError('suggest_remediation gave no code.');
   return {
-    framework: s('framework'), frameworkName: frameworkName(s('framework')), title: s('title'), summary: s('summary'), language: s('language'),
-    file: s('file'), code: s('code'), apply: strings(sc.apply), verify: strings(sc.verify), notes: strings(sc.notes),
+    framework: s('framework'),
+    frameworkName: frameworkName(s('framework')),
+    title: s('title'),
+    summary: s('summary'),
+    language: s('language'),
+    file: s('file'),
+    code: s('code'),
+    apply: strings(sc.apply),
+    verify: strings(sc.verify),
+    notes: strings(sc.notes),
   };
 }
 
@@ -144,7 +163,9 @@ export async function startApp(root: HTMLElement): Promise<void> {
     status(root, typeof url === 'string' ? `Scanning ${url}…` : 'Scanning…');
   });
   bridge.on('ui/notifications/tool-result', (params) => void showResult(root, session, params as ToolResult));
-  bridge.on('ui/notifications/tool-cancelled', (params) => status(root, `The scan was cancelled${typeof params.reason === 'string' ? `: ${params.reason}` : ''}.`, true));
+  bridge.on('ui/notifications/tool-cancelled', (params) =>
+    status(root, `The scan was cancelled${typeof params.reason === 'string' ? `: ${params.reason}` : ''}.`, true),
+  );
   try {
     const init = await bridge.request<McpUiInitializeResult>(
       'ui/initialize',

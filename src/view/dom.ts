@@ -4,12 +4,32 @@
 import { neutralizeControls } from '../report/format.js';
 
 type AttrName =
-  | 'class' | 'id' | 'role' | 'type' | 'for' | 'tabindex' | 'hidden' | 'title' | 'value' | 'name' | 'disabled' | 'open'
-  | 'scope' | 'autocomplete' | 'spellcheck' | 'inputmode' | 'lang' | 'dir' | 'selected' | `aria-${string}` | `data-${string}`;
+  | 'class'
+  | 'id'
+  | 'role'
+  | 'type'
+  | 'for'
+  | 'tabindex'
+  | 'hidden'
+  | 'title'
+  | 'value'
+  | 'name'
+  | 'disabled'
+  | 'open'
+  | 'scope'
+  | 'autocomplete'
+  | 'spellcheck'
+  | 'inputmode'
+  | 'lang'
+  | 'dir'
+  | 'selected'
+  | `aria-${string}`
+  | `data-${string}`;
 export type Attrs = Partial<Record<AttrName, string | number | boolean | undefined>>;
 export type Child = Node | string | number | null | undefined | false;
 
-const SAFE_ATTR = /^(class|id|role|type|for|tabindex|hidden|title|value|name|disabled|open|scope|autocomplete|spellcheck|inputmode|lang|dir|selected|aria-[a-z]+|data-[a-z][a-z0-9-]*)$/;
+const SAFE_ATTR =
+  /^(class|id|role|type|for|tabindex|hidden|title|value|name|disabled|open|scope|autocomplete|spellcheck|inputmode|lang|dir|selected|aria-[a-z]+|data-[a-z][a-z0-9-]*)$/;
 
 /** The most characters of one text the view puts on the page; the rest is counted, not shown. */
 export const MAX_TEXT = 64 * 1024;

@@ -23,7 +23,12 @@ export function renderEvidence(finding: Finding, level: number): HTMLElement {
   const ev = finding.evidence;
   const main: EvidenceMessage = { request: ev.request, ...(ev.response ? { response: ev.response } : {}) };
   const pair = ev.baseline
-    ? h('div', { class: 'exchanges pair' }, pane('Refused: the baseline', ev.baseline, level, 'baseline'), pane('Accepted: the variant', main, level, 'variant'))
+    ? h(
+        'div',
+        { class: 'exchanges pair' },
+        pane('Refused: the baseline', ev.baseline, level, 'baseline'),
+        pane('Accepted: the variant', main, level, 'variant'),
+      )
     : h('div', { class: 'exchanges' }, pane('Request and response', main, level, 'single'));
   const extra = (ev.extra ?? []).map((m, i) => pane(`Supporting exchange ${i + 1}`, m, level, 'extra'));
   const notes = ev.notes?.length ? h('ul', { class: 'notes' }, ...ev.notes.map((n) => h('li', {}, untrusted(n)))) : null;

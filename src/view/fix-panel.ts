@@ -13,7 +13,11 @@ import { clear, h, heading, textBlock, uid, untrusted } from './dom.js';
 function fixOutput(fix: ViewFix, level: number): HTMLElement {
   const codeId = uid('fix-code');
   const status = h('p', { class: 'copy-status', role: 'status', 'aria-live': 'polite' });
-  const code = textBlock(`Code for ${untrusted(fix.frameworkName)}: ${untrusted(fix.file)}`, untrusted(fix.code, true), { class: 'code', id: codeId, 'data-language': fix.language });
+  const code = textBlock(`Code for ${untrusted(fix.frameworkName)}: ${untrusted(fix.file)}`, untrusted(fix.code, true), {
+    class: 'code',
+    id: codeId,
+    'data-language': fix.language,
+  });
   const copy = h('button', { type: 'button', class: 'secondary', 'aria-controls': codeId }, 'Copy the code');
   copy.addEventListener('click', () => {
     const done = (text: string) => (status.textContent = text);
@@ -41,7 +45,9 @@ function fixOutput(fix: ViewFix, level: number): HTMLElement {
     code,
     h('div', { class: 'copy' }, copy, status),
     fix.apply.length ? h('div', {}, heading(level + 1, {}, 'Apply'), h('ol', {}, ...fix.apply.map((s) => h('li', {}, untrusted(s))))) : null,
-    fix.verify.length ? h('div', {}, heading(level + 1, {}, 'Check it'), h('ul', { class: 'commands' }, ...fix.verify.map((s) => h('li', {}, h('code', {}, untrusted(s)))))) : null,
+    fix.verify.length
+      ? h('div', {}, heading(level + 1, {}, 'Check it'), h('ul', { class: 'commands' }, ...fix.verify.map((s) => h('li', {}, h('code', {}, untrusted(s))))))
+      : null,
     fix.notes.length ? h('ul', { class: 'notes' }, ...fix.notes.map((s) => h('li', {}, untrusted(s)))) : null,
   );
 }
@@ -58,8 +64,10 @@ export function renderFixPanel(finding: Finding, actions: ViewActions, level: nu
   const select = h(
     'select',
     { id: selectId, disabled: !choose },
-    h('option', { value: '' }, choose ? 'Choose the server\'s framework' : 'The server\'s own stack'),
-    ...candidates.map((c) => h('option', { value: c.framework }, `${untrusted(frameworkName(c.framework))}${c.confidence === null ? '' : ` (${Math.round(c.confidence * 100)}%)`}`)),
+    h('option', { value: '' }, choose ? "Choose the server's framework" : "The server's own stack"),
+    ...candidates.map((c) =>
+      h('option', { value: c.framework }, `${untrusted(frameworkName(c.framework))}${c.confidence === null ? '' : ` (${Math.round(c.confidence * 100)}%)`}`),
+    ),
   );
   const show = h('button', { type: 'button' }, 'Show the fix');
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' });
@@ -74,7 +82,9 @@ export function renderFixPanel(finding: Finding, actions: ViewActions, level: nu
     status.textContent = 'Loading the fix…';
     try {
       const answer: FixAnswer = await actions.fix(finding, framework);
-      select.replaceChildren(...answer.choices.map((c) => h('option', { value: c.framework, selected: c.framework === answer.fix.framework }, untrusted(c.name))));
+      select.replaceChildren(
+        ...answer.choices.map((c) => h('option', { value: c.framework, selected: c.framework === answer.fix.framework }, untrusted(c.name))),
+      );
       select.value = answer.fix.framework;
       clear(output);
       output.append(fixOutput(answer.fix, level));
@@ -91,7 +101,7 @@ export function renderFixPanel(finding: Finding, actions: ViewActions, level: nu
   };
   show.addEventListener('click', () => {
     if (choose && !select.value) {
-      status.textContent = 'The scan could not tell the server\'s stack surely enough to choose a fix: choose its framework.';
+      status.textContent = "The scan could not tell the server's stack surely enough to choose a fix: choose its framework.";
       select.focus();
       return;
     }

@@ -17,9 +17,10 @@ export interface RenderOptions {
 
 export function renderReport(report: ScanReport, level: number, options: RenderOptions): HTMLElement {
   const verdicts = new Verdicts();
-  const controls = options.actions.verify && report.findings.length
-    ? new VerifyControls(report, options.actions, verdicts, options.verified?.target ?? report.target.url)
-    : null;
+  const controls =
+    options.actions.verify && report.findings.length
+      ? new VerifyControls(report, options.actions, verdicts, options.verified?.target ?? report.target.url)
+      : null;
   if (options.verified) {
     if (controls) controls.showResult(options.verified);
     else verdicts.apply(options.verified);
@@ -46,7 +47,16 @@ export function renderBatch(reports: ScanReport[], errors: { url: string; messag
     h(
       'tbody',
       {},
-      ...reports.map((r) => h('tr', {}, h('th', { scope: 'row' }, untrusted(r.target.url)), h('td', {}, gradeCell(r)), h('td', {}, r.score === null ? '–' : r.score), h('td', {}, r.findings.length))),
+      ...reports.map((r) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, untrusted(r.target.url)),
+          h('td', {}, gradeCell(r)),
+          h('td', {}, r.score === null ? '–' : r.score),
+          h('td', {}, r.findings.length),
+        ),
+      ),
       ...errors.map((e) => h('tr', {}, h('th', { scope: 'row' }, untrusted(e.url)), h('td', {}, 'not scanned'), h('td', {}, '–'), h('td', {}, '–'))),
     ),
   );
@@ -57,7 +67,12 @@ export function renderBatch(reports: ScanReport[], errors: { url: string; messag
     h('header', { class: 'summary' }, heading(1, { class: 'title' }, `Gatecrash batch scan of ${n} target${n === 1 ? '' : 's'}`), table),
     ...reports.map((r) => renderReport(r, 2, options)),
     errors.length
-      ? h('section', { 'aria-labelledby': eid }, heading(2, { id: eid }, 'Not scanned'), h('ul', {}, ...errors.map((e) => h('li', {}, `${untrusted(e.url)}: ${untrusted(e.message)}`))))
+      ? h(
+          'section',
+          { 'aria-labelledby': eid },
+          heading(2, { id: eid }, 'Not scanned'),
+          h('ul', {}, ...errors.map((e) => h('li', {}, `${untrusted(e.url)}: ${untrusted(e.message)}`))),
+        )
       : null,
   );
 }

@@ -16,16 +16,18 @@ export function renderRules(report: ScanReport, level: number): HTMLElement {
       'tbody',
       {},
       ...report.rules.map((r) =>
-        h('tr', { 'data-status': r.status }, h('th', { scope: 'row' }, h('code', {}, r.rule)), h('td', {}, h('span', { class: 'status-cell', 'data-status': r.status }, r.status)), h('td', {}, r.findings), h('td', {}, untrusted(r.reason ?? ''))),
+        h(
+          'tr',
+          { 'data-status': r.status },
+          h('th', { scope: 'row' }, h('code', {}, r.rule)),
+          h('td', {}, h('span', { class: 'status-cell', 'data-status': r.status }, r.status)),
+          h('td', {}, r.findings),
+          h('td', {}, untrusted(r.reason ?? '')),
+        ),
       ),
     ),
   );
-  return h(
-    'section',
-    { class: 'rules-section', 'aria-labelledby': id },
-    heading(level, { id }, 'Rules'),
-    h('details', {}, h('summary', {}, line), table),
-  );
+  return h('section', { class: 'rules-section', 'aria-labelledby': id }, heading(level, { id }, 'Rules'), h('details', {}, h('summary', {}, line), table));
 }
 
 export function renderErrors(report: ScanReport, level: number): HTMLElement | null {

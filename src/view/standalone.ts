@@ -11,7 +11,8 @@ export function readPayload(doc: Document): ViewPayload | null {
   const el = doc.getElementById(VIEW_DATA_ELEMENT_ID);
   if (!el || el.getAttribute('type') !== 'application/json') return null;
   const data: unknown = JSON.parse(el.textContent ?? '');
-  if (typeof data !== 'object' || data === null || !Array.isArray((data as ViewPayload).reports)) throw new Error('The report data in this file is not a Gatecrash report.');
+  if (typeof data !== 'object' || data === null || !Array.isArray((data as ViewPayload).reports))
+    throw new Error('The report data in this file is not a Gatecrash report.');
   return data as ViewPayload;
 }
 
@@ -23,7 +24,10 @@ function fileActions(payload: ViewPayload): ViewActions {
       const wanted = framework ?? offered.recommended;
       const option = offered.options.find((o) => o.framework === wanted);
       const fix = option?.fix === null || option === undefined ? undefined : payload.fixes[option.fix];
-      if (!fix) throw new Error(`This file holds no fix for ${option?.name ?? wanted}, to stay small: ask suggest_remediation (Gatecrash MCP) with this finding and framework.`);
+      if (!fix)
+        throw new Error(
+          `This file holds no fix for ${option?.name ?? wanted}, to stay small: ask suggest_remediation (Gatecrash MCP) with this finding and framework.`,
+        );
       return { fix, choices: offered.options.map((o) => ({ framework: o.framework, name: o.name })) };
     },
     verifyHint: 'To verify a fix, save the JSON report and run gatecrash verify --report gatecrash.json once the fix is deployed.',

@@ -45,10 +45,15 @@ export function renderSummary(report: ScanReport, level: number): HTMLElement {
   const ch = report.surface.credentialHeader;
   const facts = [
     ...fact('Server', untrusted(serverLabel(report)) + (fp.product !== 'unknown' ? ` (confidence ${Math.round(fp.confidence * 100)}%)` : '')),
-    ...(fp.models.length ? fact('Models', untrusted(fp.models.slice(0, 10).join(', ') + (fp.models.length > 10 ? `, and ${fp.models.length - 10} more` : ''))) : []),
+    ...(fp.models.length
+      ? fact('Models', untrusted(fp.models.slice(0, 10).join(', ') + (fp.models.length > 10 ? `, and ${fp.models.length - 10} more` : '')))
+      : []),
     ...(fp.modelFamily ? fact('Model family', untrusted(fp.modelFamily)) : []),
     ...fact('Credential header', `${untrusted(ch.name)}${ch.scheme ? ` (${ch.scheme})` : ''}, from ${untrusted(ch.source)}`),
-    ...fact('Requests', `${r.sent} sent (${r.inference} inference, ${r.deduplicated} deduplicated, budget ${r.budget}${r.overBudget ? `, ${r.overBudget} over budget` : ''})`),
+    ...fact(
+      'Requests',
+      `${r.sent} sent (${r.inference} inference, ${r.deduplicated} deduplicated, budget ${r.budget}${r.overBudget ? `, ${r.overBudget} over budget` : ''})`,
+    ),
     ...fact('Duration', `${formatDuration(report.durationMs)} at ${report.depth} depth`),
     ...fact('Scan', `${untrusted(report.scanId)} · ${untrusted(report.startedAt)} · Gatecrash ${untrusted(report.tool.version)}`),
   ];

@@ -5,9 +5,18 @@ import type { McpUiHostContext, McpUiStyleVariableKey } from '@modelcontextproto
 
 /** The style variables the view's stylesheet reads; any other key a host sends is ignored. */
 const USED_VARIABLES: readonly McpUiStyleVariableKey[] = [
-  '--color-background-primary', '--color-background-secondary', '--color-background-tertiary',
-  '--color-text-primary', '--color-text-secondary', '--color-border-primary', '--color-border-secondary',
-  '--color-ring-primary', '--font-sans', '--font-mono', '--border-radius-sm', '--border-radius-md',
+  '--color-background-primary',
+  '--color-background-secondary',
+  '--color-background-tertiary',
+  '--color-text-primary',
+  '--color-text-secondary',
+  '--color-border-primary',
+  '--color-border-secondary',
+  '--color-ring-primary',
+  '--font-sans',
+  '--font-mono',
+  '--border-radius-sm',
+  '--border-radius-md',
 ];
 
 /** A CSS value a host may set: printable, no braces or semicolons that could end the declaration, not too long. */

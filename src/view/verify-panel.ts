@@ -138,7 +138,17 @@ export function renderVerdictsOnly(result: ViewVerifyResult): HTMLElement {
         h(
           'li',
           { class: 'finding', 'data-finding-id': untrusted(v.findingId), 'data-rule': untrusted(v.rule) },
-          h('p', {}, h('span', { class: 'badge', 'data-severity': v.severity }, v.severity), ' ', h('span', { class: 'finding-title' }, untrusted(v.title)), ' ', h('span', { class: 'where' }, untrusted(`${v.endpoint.method} ${v.endpoint.url}`)), ' ', h('span', { class: 'verdict-badge', 'data-status': v.status }, LABEL[v.status])),
+          h(
+            'p',
+            {},
+            h('span', { class: 'badge', 'data-severity': v.severity }, v.severity),
+            ' ',
+            h('span', { class: 'finding-title' }, untrusted(v.title)),
+            ' ',
+            h('span', { class: 'where' }, untrusted(`${v.endpoint.method} ${v.endpoint.url}`)),
+            ' ',
+            h('span', { class: 'verdict-badge', 'data-status': v.status }, LABEL[v.status]),
+          ),
           h('p', { class: 'verdict', 'data-status': v.status }, untrusted(v.reason)),
         ),
       ),

@@ -30,10 +30,18 @@ describe('what a call reaches, from its arguments alone', () => {
   });
 
   it('knows loopback in every form, and nothing else', () => {
-    for (const url of ['http://127.0.0.1/', 'http://127.200.1.1/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://localhost/', 'http://api.localhost./']) {
+    for (const url of [
+      'http://127.0.0.1/',
+      'http://127.200.1.1/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://localhost/',
+      'http://api.localhost./',
+    ]) {
       expect(isLoopback(subjectOfUrl(url).subject), url).toBe(true);
     }
-    for (const url of ['http://128.0.0.1/', 'http://localhost.example.com/', 'http://[::2]/', 'http://10.0.0.1/']) expect(isLoopback(subjectOfUrl(url).subject), url).toBe(false);
+    for (const url of ['http://128.0.0.1/', 'http://localhost.example.com/', 'http://[::2]/', 'http://10.0.0.1/'])
+      expect(isLoopback(subjectOfUrl(url).subject), url).toBe(false);
     expect(isLoopback(range('127.0.0.0/8'))).toBe(true);
     expect(isLoopback(range('128.0.0.0/24'))).toBe(false);
   });
@@ -122,7 +130,10 @@ describe('the ledger', () => {
       expect(statSync(path).mode & 0o777).toBe(0o600);
       expect(statSync(join(dir, 'gatecrash')).mode & 0o777).toBe(0o700);
       expect(readFileSync(path, 'utf8')).not.toMatch(/key|token|Bearer/i);
-      writeFileSync(path, JSON.stringify({ version: 1, approvals: [{ subject: { kind: 'name', name: 'forever.example' }, until: now + 10 * MAX_REMEMBER_MS }] }));
+      writeFileSync(
+        path,
+        JSON.stringify({ version: 1, approvals: [{ subject: { kind: 'name', name: 'forever.example' }, until: now + 10 * MAX_REMEMBER_MS }] }),
+      );
       expect(fresh.current(now)).toEqual([]);
       writeFileSync(path, 'not json');
       expect(fresh.current(now)).toEqual([]);
@@ -171,14 +182,19 @@ describe('the gate', () => {
     if (third.kind !== 'ask') throw new Error('not asked');
     const k3 = Object.keys(third.result.inputRequests!)[0]!;
     const cancelled = consentGate(request({ requestState: third.result.requestState!, inputResponses: { [k3]: { action: 'cancel' } } }));
-    expect(cancelled).toMatchObject({ kind: 'refuse', message: expect.stringMatching(/^The question was dismissed, so Gatecrash sent nothing to a\.example\. To approve, start .* --allow a\.example/) });
+    expect(cancelled).toMatchObject({
+      kind: 'refuse',
+      message: expect.stringMatching(/^The question was dismissed, so Gatecrash sent nothing to a\.example\. To approve, start .* --allow a\.example/),
+    });
   });
 
   it('an answer for another call, or with no ticket, is no answer: the question is asked again', () => {
     const first = consentGate(request({}));
     if (first.kind !== 'ask') throw new Error('not asked');
     const k = Object.keys(first.result.inputRequests!)[0]!;
-    const other = consentGate(request({ args: { url: 'https://a.example/', budget: 2000 }, requestState: first.result.requestState!, inputResponses: { [k]: { action: 'accept' } } }));
+    const other = consentGate(
+      request({ args: { url: 'https://a.example/', budget: 2000 }, requestState: first.result.requestState!, inputResponses: { [k]: { action: 'accept' } } }),
+    );
     expect(other.kind).toBe('ask');
     expect(consentGate(request({ inputResponses: { [k]: { action: 'accept' } } })).kind).toBe('ask');
   });
@@ -186,7 +202,10 @@ describe('the gate', () => {
   it('a client that cannot ask gets the setting to use; a refused literal is refused before anything else', () => {
     const no = consentGate(request({ canAsk: false, reach: reach(['https://a.example/', 'https://8.8.4.7/']) }));
     expect(no).toMatchObject({ kind: 'refuse', message: expect.stringContaining('--allow a.example,8.8.4.7 (or GATECRASH_ALLOW=') });
-    expect(consentGate(request({ reach: reach(['https://a.example/', 'http://169.254.169.254/']) }))).toMatchObject({ kind: 'refuse', message: expect.stringMatching(/metadata/) });
+    expect(consentGate(request({ reach: reach(['https://a.example/', 'http://169.254.169.254/']) }))).toMatchObject({
+      kind: 'refuse',
+      message: expect.stringMatching(/metadata/),
+    });
   });
 
   it('asks once for every host of a call, listing each with its origins', () => {
@@ -202,7 +221,12 @@ describe('the gate', () => {
 describe('localhost is this machine', () => {
   it('keeps only loopback answers for localhost names, and refuses one that has none', async () => {
     const resolver = localhostStaysLocal(async (host) =>
-      host === 'mixed.localhost' ? [{ address: '203.0.113.1', family: 4 }, { address: '::1', family: 6 }] : [{ address: '203.0.113.1', family: 4 }],
+      host === 'mixed.localhost'
+        ? [
+            { address: '203.0.113.1', family: 4 },
+            { address: '::1', family: 6 },
+          ]
+        : [{ address: '203.0.113.1', family: 4 }],
     );
     expect(await resolver('mixed.localhost')).toEqual([{ address: '::1', family: 6 }]);
     await expect(resolver('localhost')).rejects.toBeInstanceOf(GuardError);

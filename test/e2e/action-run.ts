@@ -49,4 +49,3 @@ export async function runAction(dir: string, inputs: Record<string, string>): Pr
   }
   return { code, stdout, stderr, outputs, summary: existsSync(summaryFile) ? readFileSync(summaryFile, 'utf8') : '' };
 }
-

@@ -85,7 +85,13 @@ describe('scripts/action.sh (the GitHub Action)', () => {
   }, 60_000);
 
   it('writes the HTML report of the same scan when html-file is given, and names it in the outputs', async () => {
-    const run = await runAction(dir, { url: `${open.url}/generate`, headers: `X-API-Key: ${TEST_KEY}`, 'sarif-file': 'html.sarif', 'html-file': 'reports/gatecrash.html', 'fail-on': 'none' });
+    const run = await runAction(dir, {
+      url: `${open.url}/generate`,
+      headers: `X-API-Key: ${TEST_KEY}`,
+      'sarif-file': 'html.sarif',
+      'html-file': 'reports/gatecrash.html',
+      'fail-on': 'none',
+    });
     expect(run.code, run.stderr).toBe(0);
     expect(run.outputs['html-file']).toBe('reports/gatecrash.html');
     const html = readFileSync(join(dir, 'reports/gatecrash.html'), 'utf8');
@@ -101,7 +107,12 @@ describe('scripts/action.sh (the GitHub Action)', () => {
     const run = await runAction(dir, { url: `${keyed.url}/generate`, headers: `X-Other: ${tricky}`, 'fail-on': 'none', depth: 'quick' });
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('::add-mask::sk-50%2525off-%250Aend\n');
-    expect(run.stdout.split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n')).not.toContain(tricky);
+    expect(
+      run.stdout
+        .split('\n')
+        .filter((l) => !l.startsWith('::add-mask::'))
+        .join('\n'),
+    ).not.toContain(tricky);
   }, 60_000);
 
   it('exits 2 with an annotation when the target is down or the inputs are wrong, never printing a header line', async () => {
@@ -151,7 +162,8 @@ describe('scripts/action.sh (the GitHub Action)', () => {
 
   it('action.yml declares the inputs and outputs the script serves and runs it with inputs only in the environment', () => {
     const yml = readFileSync(join(ROOT, 'action.yml'), 'utf8');
-    for (const input of ['url', 'targets', 'headers', 'fail-on', 'depth', 'sarif-file', 'allow-private', 'source', 'html-file']) expect(yml).toMatch(new RegExp(`^  ${input}:\\n`, 'm'));
+    for (const input of ['url', 'targets', 'headers', 'fail-on', 'depth', 'sarif-file', 'allow-private', 'source', 'html-file'])
+      expect(yml).toMatch(new RegExp(`^  ${input}:\\n`, 'm'));
     for (const output of ['score', 'grade', 'findings', 'sarif-file', 'html-file']) expect(yml).toContain(`${output}:\n    description:`);
     expect(yml).toMatch(/using: composite/);
     expect(yml).toContain('run: bash "$GITHUB_ACTION_PATH/scripts/action.sh"');

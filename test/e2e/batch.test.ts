@@ -80,7 +80,13 @@ describe('targets file', () => {
 describe('runBatch', () => {
   const fakeReport = (url: string, severity?: 'high'): ScanReport =>
     ({
-      schemaVersion: 1, scanId: url, target: { url, origin: url }, errors: [], grade: 'A', score: 100, verdict: { status: 'complete', reasons: [] },
+      schemaVersion: 1,
+      scanId: url,
+      target: { url, origin: url },
+      errors: [],
+      grade: 'A',
+      score: 100,
+      verdict: { status: 'complete', reasons: [] },
       findings: severity ? [{ severity, confidence: 'confirmed' }] : [],
     }) as unknown as ScanReport;
 
@@ -105,10 +111,15 @@ describe('runBatch', () => {
   it('turns unreachable, refused and crashing targets into error entries with credentials redacted', async () => {
     const secret = 'sk-batch-secret-0042';
     const batch = await runBatch(
-      [{ url: 'http://down.test' }, { url: 'http://ok.test', headers: { 'X-API-Key': secret } }, { url: `http://boom.test/?k=${secret}`, headers: { 'X-API-Key': secret } }],
+      [
+        { url: 'http://down.test' },
+        { url: 'http://ok.test', headers: { 'X-API-Key': secret } },
+        { url: `http://boom.test/?k=${secret}`, headers: { 'X-API-Key': secret } },
+      ],
       {
         scanFn: async (input) => {
-          if (input.url.startsWith('http://down')) return { ...fakeReport(input.url), errors: [{ phase: 'reach', message: 'Could not reach http://down.test: ECONNREFUSED' }] };
+          if (input.url.startsWith('http://down'))
+            return { ...fakeReport(input.url), errors: [{ phase: 'reach', message: 'Could not reach http://down.test: ECONNREFUSED' }] };
           if (input.url.startsWith('http://boom')) throw new Error(`socket hang up while sending ${secret}`);
           return fakeReport(input.url, 'high');
         },
@@ -123,7 +134,13 @@ describe('runBatch', () => {
     expect(batchExitCode({ ...batch, errors: [] }, 'high')).toBe(1);
     expect(batchExitCode({ ...batch, errors: [] }, 'none')).toBe(0);
     // A report whose scan could not vouch for its target fails every gate but none, as a target not scanned does.
-    const incomplete = { ...batch.reports[0]!, findings: [], verdict: { status: 'incomplete' as const, reasons: ['auth.missing could not decide'] }, grade: null, score: null };
+    const incomplete = {
+      ...batch.reports[0]!,
+      findings: [],
+      verdict: { status: 'incomplete' as const, reasons: ['auth.missing could not decide'] },
+      grade: null,
+      score: null,
+    };
     expect(batchExitCode({ ...batch, reports: [incomplete], errors: [] }, 'critical')).toBe(2);
     expect(batchExitCode({ ...batch, reports: [incomplete], errors: [] }, 'none')).toBe(0);
   });
@@ -189,8 +206,6 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-
-
 describe('gatecrash scan --targets over 20 emulators', () => {
   let targets: RunningTarget[] = [];
   let dir: string;
@@ -215,15 +230,25 @@ describe('gatecrash scan --targets over 20 emulators', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (timings.length) {
       const rows = timings.map(
-        (t) => `| ${t.parallel} | ${t.targets} | ${(t.ms / 1000).toFixed(2)} s | ${((t.targets * 1000) / t.ms).toFixed(2)} | ${(t.scanMs / 1000).toFixed(2)} s | ${t.requests} |`,
+        (t) =>
+          `| ${t.parallel} | ${t.targets} | ${(t.ms / 1000).toFixed(2)} s | ${((t.targets * 1000) / t.ms).toFixed(2)} | ${(t.scanMs / 1000).toFixed(2)} s | ${t.requests} |`,
       );
-      console.log(['Batch timing (22 targets: 20 emulators + 1 down + 1 refused):', '| --parallel | targets | wall time (CLI process) | targets/s | sum of scan durations | requests |', '|---:|---:|---:|---:|---:|---:|', ...rows].join('\n'));
+      console.log(
+        [
+          'Batch timing (22 targets: 20 emulators + 1 down + 1 refused):',
+          '| --parallel | targets | wall time (CLI process) | targets/s | sum of scan durations | requests |',
+          '|---:|---:|---:|---:|---:|---:|',
+          ...rows,
+        ].join('\n'),
+      );
     }
   });
 
   for (const parallel of [1, 4, 8]) {
     it(`writes one JSON batch with every report and an error entry for each target it could not scan (--parallel ${parallel})`, async () => {
-      const run = await runCli(['scan', '--targets', join(dir, 'targets.yaml'), '--format', 'json', '--parallel', String(parallel), '--fail-on', 'none'], { GC_BATCH_KEY: TEST_KEY });
+      const run = await runCli(['scan', '--targets', join(dir, 'targets.yaml'), '--format', 'json', '--parallel', String(parallel), '--fail-on', 'none'], {
+        GC_BATCH_KEY: TEST_KEY,
+      });
       expect(run.code, run.stderr).toBe(2); // two targets could not be scanned
       expect(run.stderr).not.toMatch(/\n\s+at /); // a sentence, not a stack trace
       const batch = BatchReportSchema.parse(JSON.parse(run.stdout));
@@ -268,7 +293,9 @@ describe('gatecrash scan --targets over 20 emulators', () => {
 
   it('writes batch SARIF (with the unscanned targets) that validates against the official SARIF 2.1.0 schema, and JSON that validates against the batch JSON Schema', async () => {
     const file = join(dir, 'all.sarif');
-    const run = await runCli(['scan', '--targets', join(dir, 'targets.yaml'), '--format', 'sarif', '--output', file, '--parallel', '8'], { GC_BATCH_KEY: TEST_KEY });
+    const run = await runCli(['scan', '--targets', join(dir, 'targets.yaml'), '--format', 'sarif', '--output', file, '--parallel', '8'], {
+      GC_BATCH_KEY: TEST_KEY,
+    });
     expect(run.code).toBe(2);
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain(TEST_KEY);

@@ -11,7 +11,8 @@ import type { RunningTarget } from '../targets/harness.js';
 import { runCli } from './cli-run.js';
 
 /** The stderr line: where it went (when written), the grade, the counts, the gate's answer. */
-const GATE_LINE = /^gatecrash: (wrote \S+ · )?Grade D · score \d+\/100 · \d+ findings · the gate failed: \d+ proven finding\(s\) at or above --fail-on high, e\.g\. auth\.missing \(high, confirmed\)\n$/;
+const GATE_LINE =
+  /^gatecrash: (wrote \S+ · )?Grade D · score \d+\/100 · \d+ findings · the gate failed: \d+ proven finding\(s\) at or above --fail-on high, e\.g\. auth\.missing \(high, confirmed\)\n$/;
 
 describe('the CLI around the report', () => {
   let open: RunningTarget;
@@ -48,7 +49,9 @@ describe('the CLI around the report', () => {
     const run = await runCli(['scan', '--targets', file('targets.txt'), '--format', 'sarif', '--output', file('batch.sarif')]);
     expect(run.code).toBe(2);
     const last = run.stderr.trim().split('\n').at(-1);
-    expect(last).toMatch(/^gatecrash: wrote \S+batch\.sarif · 1 of 2 target\(s\) scanned, worst grade D · \d+ findings · the gate cannot vouch: 1 target\(s\) could not be scanned \(e\.g\. http:\/\/169\.254\.169\.254\/latest\/meta-data\/\)$/);
+    expect(last).toMatch(
+      /^gatecrash: wrote \S+batch\.sarif · 1 of 2 target\(s\) scanned, worst grade D · \d+ findings · the gate cannot vouch: 1 target\(s\) could not be scanned \(e\.g\. http:\/\/169\.254\.169\.254\/latest\/meta-data\/\)$/,
+    );
   }, 60_000);
 
   it('every format shows the FastAPI fix for the FastAPI wrapper, and how to print it', async () => {
@@ -93,7 +96,10 @@ describe('the CLI around the report', () => {
 
   it('below the confidence threshold gatecrash fix asks for the framework, naming the candidates', async () => {
     const report = JSON.parse(readFileSync(file('open.json'), 'utf8')) as ScanReport;
-    const unsure = { ...report, fingerprint: { ...report.fingerprint, product: 'textgen-webui', confidence: 0.45, candidates: [{ product: 'fastapi', confidence: 0.41 }] } };
+    const unsure = {
+      ...report,
+      fingerprint: { ...report.fingerprint, product: 'textgen-webui', confidence: 0.45, candidates: [{ product: 'fastapi', confidence: 0.41 }] },
+    };
     writeFileSync(file('unsure.json'), JSON.stringify(unsure));
     const id = report.findings.find((f) => f.rule === 'auth.missing')!.id;
     const asked = await runCli(['fix', id, '--report', file('unsure.json')]);

@@ -25,7 +25,7 @@ describe('gatecrash scan --format html / --html', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('writes the page to stdout, with the gate\'s exit code and its line on stderr', async () => {
+  it("writes the page to stdout, with the gate's exit code and its line on stderr", async () => {
     const r = await runCli(['scan', `${target.url}/generate`, '--format', 'html']);
     expect(r.code).toBe(1);
     expect(r.stdout.startsWith('<!doctype html>')).toBe(true);
@@ -58,6 +58,8 @@ describe('gatecrash scan --format html / --html', () => {
   it('--html where it means nothing is a sentence, exit 2', async () => {
     const r = await runCli(['checks', '--html', join(dir, 'x.html')]);
     expect(r.code).toBe(2);
-    expect(r.stderr.trim()).toBe("gatecrash: --html is not a flag of 'gatecrash checks' (it belongs to 'scan', 'demo'); run gatecrash checks --help for its flags.");
+    expect(r.stderr.trim()).toBe(
+      "gatecrash: --html is not a flag of 'gatecrash checks' (it belongs to 'scan', 'demo'); run gatecrash checks --help for its flags.",
+    );
   });
 });

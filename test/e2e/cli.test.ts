@@ -14,8 +14,6 @@ import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js'
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
 
-
-
 /** One `gatecrash: …` sentence on stderr, no stack trace. */
 function expectSentence(run: CliRun, pattern: RegExp): void {
   expect(run.code, run.stderr).toBe(2);
@@ -146,7 +144,10 @@ describe('usage errors', () => {
       [['scan', url, '--output', '--format', 'json'], '--output needs a value (a file name).'],
       [['scan', url, '--allow-private=yes'], '--allow-private is a switch and takes no value; write --allow-private alone.'],
       [['scann', url], "Unknown command 'scann': did you mean gatecrash scan? Run gatecrash --help for the commands."],
-      [['checks', '--depth', 'deep'], "--depth is not a flag of 'gatecrash checks' (it belongs to 'scan', 'discover', 'demo'); run gatecrash checks --help for its flags."],
+      [
+        ['checks', '--depth', 'deep'],
+        "--depth is not a flag of 'gatecrash checks' (it belongs to 'scan', 'discover', 'demo'); run gatecrash checks --help for its flags.",
+      ],
     ];
     for (const [args, sentence] of cases) {
       const run = await runCli(args);
@@ -157,7 +158,9 @@ describe('usage errors', () => {
     expect(env.stderr).toBe("gatecrash: GATECRASH_BUDGET takes a whole number of requests from 1 to 2000; got 'lots'.\n");
     // A header written with '=' is named by its header name; the value, which may be a key, is never shown.
     const header = await runCli(['scan', url, '--header', 'X-API-Key=sk-live-secret-1234']);
-    expect(header.stderr).toBe("gatecrash: --header takes 'Name: value' with a colon; write --header 'X-API-Key: …' instead of '=' (the value is not shown, as it may be a credential).\n");
+    expect(header.stderr).toBe(
+      "gatecrash: --header takes 'Name: value' with a colon; write --header 'X-API-Key: …' instead of '=' (the value is not shown, as it may be a credential).\n",
+    );
     const bearer = await runCli(['scan', url, '--bearer', 'sk-live-secret-1234', '--bearer', 'sk-other-secret-5678']);
     expect(bearer.stderr).not.toMatch(/sk-live|sk-other/);
   }, 60_000);

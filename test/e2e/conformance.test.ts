@@ -42,7 +42,8 @@ function inspector(args: string[]): Promise<{ status: number | null; json: unkno
       } catch {
         json = undefined;
       }
-      if (process.env.GATECRASH_RECORD) console.log(`$ npx ${[...INSPECTOR, ...args].join(' ')}\n${stdout.slice(0, 4000)}\n${stderr.replace(/^npm warn.*\n/gm, '')}`);
+      if (process.env.GATECRASH_RECORD)
+        console.log(`$ npx ${[...INSPECTOR, ...args].join(' ')}\n${stdout.slice(0, 4000)}\n${stderr.replace(/^npm warn.*\n/gm, '')}`);
       resolve({ status, json, stderr });
     });
   });
@@ -65,7 +66,18 @@ describe.runIf(process.env.GATECRASH_CONFORMANCE === '1')('MCP Inspector CLI (@m
     const list = await inspector(['node', CLI, 'mcp', '--method', 'tools/list']);
     expect(list.status, list.stderr).toBe(0);
     expect(toolNames(list.json)).toEqual(expect.arrayContaining(['scan_endpoint', 'fingerprint_endpoint', 'list_checks']));
-    const call = await inspector(['node', CLI, 'mcp', '--method', 'tools/call', '--tool-name', 'scan_endpoint', '--tool-arg', `url=${target.url}/generate`, 'depth=quick']);
+    const call = await inspector([
+      'node',
+      CLI,
+      'mcp',
+      '--method',
+      'tools/call',
+      '--tool-name',
+      'scan_endpoint',
+      '--tool-arg',
+      `url=${target.url}/generate`,
+      'depth=quick',
+    ]);
     expect(call.status, call.stderr).toBe(0);
     expect(authMissing(call.json)).toBe(true);
   }, 240_000);
@@ -79,7 +91,16 @@ describe.runIf(process.env.GATECRASH_CONFORMANCE === '1')('MCP Inspector CLI (@m
         const list = await inspector([...common, '--method', 'tools/list']);
         expect(list.status, list.stderr).toBe(0);
         expect(toolNames(list.json)).toContain('scan_endpoint');
-        const call = await inspector([...common, '--method', 'tools/call', '--tool-name', 'scan_endpoint', '--tool-arg', `url=${target.url}/generate`, 'depth=quick']);
+        const call = await inspector([
+          ...common,
+          '--method',
+          'tools/call',
+          '--tool-name',
+          'scan_endpoint',
+          '--tool-arg',
+          `url=${target.url}/generate`,
+          'depth=quick',
+        ]);
         expect(call.status, call.stderr).toBe(0);
         expect(authMissing(call.json)).toBe(true);
         const denied = await inspector([url, '--transport', legacySse ? 'sse' : 'http', '--method', 'tools/list']);

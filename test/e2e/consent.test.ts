@@ -121,7 +121,9 @@ describe.each<Era>(['legacy', 'modern'])('consent over MCP (%s era)', (era) => {
     const ledger = new ConsentLedger(new MemoryApprovals());
     const client = await connect({ resolver, onElicit, consent: ledger });
     expect((await client.callTool({ name: 'fingerprint_endpoint', arguments: { url: victimUrl() } })).isError).toBeFalsy();
-    expect((await client.callTool({ name: 'scan_endpoint', arguments: { url: `http://${VICTIM.toUpperCase()}.:${victim.port}/v1/chat`, depth: 'quick' } })).isError).toBeFalsy();
+    expect(
+      (await client.callTool({ name: 'scan_endpoint', arguments: { url: `http://${VICTIM.toUpperCase()}.:${victim.port}/v1/chat`, depth: 'quick' } })).isError,
+    ).toBeFalsy();
     expect(asked).toBe(1);
     const other = await connect({ resolver, onElicit });
     expect((await other.callTool({ name: 'fingerprint_endpoint', arguments: { url: victimUrl() } })).isError).toBeFalsy();
@@ -133,9 +135,18 @@ describe.each<Era>(['legacy', 'modern'])('consent over MCP (%s era)', (era) => {
     const remembered = new MemoryApprovals();
     let asked = 0;
     const answer = (remember: string) => (): ElicitResult => (asked++, { action: 'accept', content: { remember } });
-    await (await connect({ resolver, consent: new ConsentLedger(remembered), onElicit: answer('session') })).callTool({ name: 'fingerprint_endpoint', arguments: { url: victimUrl() } });
-    await (await connect({ resolver, consent: new ConsentLedger(remembered), onElicit: answer('24h') })).callTool({ name: 'fingerprint_endpoint', arguments: { url: victimUrl() } });
-    await (await connect({ resolver, consent: new ConsentLedger(remembered), onElicit: answer('24h') })).callTool({ name: 'fingerprint_endpoint', arguments: { url: victimUrl() } });
+    await (await connect({ resolver, consent: new ConsentLedger(remembered), onElicit: answer('session') })).callTool({
+      name: 'fingerprint_endpoint',
+      arguments: { url: victimUrl() },
+    });
+    await (await connect({ resolver, consent: new ConsentLedger(remembered), onElicit: answer('24h') })).callTool({
+      name: 'fingerprint_endpoint',
+      arguments: { url: victimUrl() },
+    });
+    await (await connect({ resolver, consent: new ConsentLedger(remembered), onElicit: answer('24h') })).callTool({
+      name: 'fingerprint_endpoint',
+      arguments: { url: victimUrl() },
+    });
     expect(asked).toBe(2);
   });
 
@@ -144,7 +155,14 @@ describe.each<Era>(['legacy', 'modern'])('consent over MCP (%s era)', (era) => {
     const lookups: string[] = [];
     const resolver: Resolver = async (host) => (lookups.push(host), [{ address: '127.0.0.1', family: 4 }]);
     const client = await connect({ resolver, onElicit: () => (asked++, { action: 'decline' }) });
-    const urls = [`${wrapper.url}/generate`, `http://127.9.9.9:${wrapper.port}/`, `http://[::1]:${wrapper.port}/`, `http://[::ffff:7f00:1]:${wrapper.port}/`, `http://0x7f.1:${wrapper.port}/`, `http://localhost:${wrapper.port}/generate`];
+    const urls = [
+      `${wrapper.url}/generate`,
+      `http://127.9.9.9:${wrapper.port}/`,
+      `http://[::1]:${wrapper.port}/`,
+      `http://[::ffff:7f00:1]:${wrapper.port}/`,
+      `http://0x7f.1:${wrapper.port}/`,
+      `http://localhost:${wrapper.port}/generate`,
+    ];
     for (const url of urls) {
       const result = await client.callTool({ name: 'fingerprint_endpoint', arguments: { url } });
       expect(JSON.stringify(result)).not.toMatch(/declined/);
@@ -225,7 +243,12 @@ describe.each<Era>(['legacy', 'modern'])('consent over MCP (%s era)', (era) => {
       const raw = await client.request(
         {
           method: 'tools/call',
-          params: { name: 'scan_endpoint', arguments: { url }, inputResponses: { consent: { action: 'accept', content: { remember: '24h' } } }, requestState: 'e30.forged' },
+          params: {
+            name: 'scan_endpoint',
+            arguments: { url },
+            inputResponses: { consent: { action: 'accept', content: { remember: '24h' } } },
+            requestState: 'e30.forged',
+          },
         },
         { '~standard': { version: 1, vendor: 'test', validate: (value: unknown) => ({ value }) } },
       );

@@ -32,8 +32,11 @@ let single: Inventory;
 /** Runs a script with /bin/sh (POSIX: the container's busybox and a runner's shell both read it), `npx` stubbed. */
 function sh(script: string, env: Record<string, string>, cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile('/bin/sh', ['-c', script], { cwd, env: { PATH: `${bin}:${process.env.PATH}`, GATECRASH_LOG_LEVEL: 'silent', ...env }, timeout: 120_000 }, (e, stdout, stderr) =>
-      resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      '/bin/sh',
+      ['-c', script],
+      { cwd, env: { PATH: `${bin}:${process.env.PATH}`, GATECRASH_LOG_LEVEL: 'silent', ...env }, timeout: 120_000 },
+      (e, stdout, stderr) => resolve({ code: e ? ((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -42,7 +45,9 @@ const comparable = (inv: Inventory) => ({ ...inv, scans: inv.scans ? batchVerdic
 
 beforeAll(async () => {
   // A small fleet: an open Ollama (a finding that fails the gate), a keyed vLLM, a keyed llama.cpp, a web page.
-  const kinds = FLEET_KINDS.filter((k) => ['Ollama', 'vLLM, --api-key, /invocations guarded', 'llama.cpp, keyed', 'intranet web page (no LLM)'].includes(k.name));
+  const kinds = FLEET_KINDS.filter((k) =>
+    ['Ollama', 'vLLM, --api-key, /invocations guarded', 'llama.cpp, keyed', 'intranet web page (no LLM)'].includes(k.name),
+  );
   fleet = await startFleet({ addresses: 16, perKind: 1, others: 1, seed: 3, kinds });
   dir = mkdtempSync(join(tmpdir(), 'gatecrash-engine-files-'));
   bin = join(dir, 'bin');
@@ -53,7 +58,20 @@ beforeAll(async () => {
     `#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in gatecrash@${VERSION}) shift; exec "${process.execPath}" "${CLI}" "$@";; -*) shift;; *) echo "npx stub: unexpected package $1" >&2; exit 97;; esac; done\necho "npx stub: no package" >&2; exit 97\n`,
   );
   chmodSync(join(bin, 'npx'), 0o755);
-  const run = await runCli(['discover', fleet.cidr, '--ports', fleet.ports.join(','), '--allow-private', '--rate', '200', '--scan', '--fail-on', 'none', '--format', 'json']);
+  const run = await runCli([
+    'discover',
+    fleet.cidr,
+    '--ports',
+    fleet.ports.join(','),
+    '--allow-private',
+    '--rate',
+    '200',
+    '--scan',
+    '--fail-on',
+    'none',
+    '--format',
+    'json',
+  ]);
   expect(run.code, run.stderr).toBe(0);
   single = InventorySchema.parse(JSON.parse(run.stdout)) as Inventory;
   expect(single.scans!.reports.length).toBe(3);
@@ -65,7 +83,9 @@ afterAll(async () => {
 });
 
 describe('deploy/kubernetes/gatecrash-fleet.yaml', () => {
-  const docs = parseAllDocuments(readFileSync(JOB_FILE, 'utf8')).map((d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, any> });
+  const docs = parseAllDocuments(readFileSync(JOB_FILE, 'utf8')).map(
+    (d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, any> },
+  );
   const discover = docs.find((d) => d.metadata.name === 'gatecrash-fleet-discover')!;
   const merge = docs.find((d) => d.metadata.name === 'gatecrash-fleet-merge')!;
   const envOf = (c: { env: { name: string; value: string }[] }) => Object.fromEntries(c.env.map((e) => [e.name, e.value]));
@@ -95,7 +115,9 @@ describe('deploy/kubernetes/gatecrash-fleet.yaml', () => {
     const container = discover.spec.template.spec.containers[0];
     const shards = Number(envOf(container).SHARDS);
     const local = { SCOPE: fleet.cidr, PORTS: fleet.ports.join(','), RATE: '200', RESULTS_DIR: results, HOME: dir };
-    const runs = await Promise.all(Array.from({ length: shards }, (_, index) => sh(container.args[0], { ...envOf(container), ...local, JOB_COMPLETION_INDEX: String(index) }, dir)));
+    const runs = await Promise.all(
+      Array.from({ length: shards }, (_, index) => sh(container.args[0], { ...envOf(container), ...local, JOB_COMPLETION_INDEX: String(index) }, dir)),
+    );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     expect(readdirSync(results).sort()).toEqual(Array.from({ length: shards }, (_, i) => `shard-${i + 1}.json`).sort());
 
@@ -146,7 +168,12 @@ describe('deploy/github/gatecrash-fleet.yml', () => {
         if (expr in values) return values[expr]!;
         throw new Error(`unexpected expression ${expr}`);
       });
-    const runSteps = (job: { env?: Record<string, string>; steps: { run?: string; uses?: string; with?: Record<string, string> }[] }, shard: number, cwd: string, extra: Record<string, string>) => {
+    const runSteps = (
+      job: { env?: Record<string, string>; steps: { run?: string; uses?: string; with?: Record<string, string> }[] },
+      shard: number,
+      cwd: string,
+      extra: Record<string, string>,
+    ) => {
       const env: Record<string, string> = { ...extra };
       for (const [k, v] of Object.entries({ ...workflow.env, ...(job.env ?? {}) })) env[k] = resolve(v, shard);
       return job.steps.filter((s) => s.run).map((s) => () => sh(s.run!, env, cwd));

@@ -67,7 +67,10 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
         `Fleet discovery: ${fleet.cidr} (${ADDRESSES} addresses) × ports ${fleet.ports.join(', ')} = ${ADDRESSES * 3} slots, ${fleet.slots.length} open (single run, ${(run.ms / 1000).toFixed(1)} s)`,
         '| kind | expected product | expected auth | slots | found as expected |',
         '|---|---|---|---:|---:|',
-        ...rows.map((r) => `| ${r.kind.name} | ${r.kind.product ?? '(not HTTP: not listed)'} | ${r.kind.product === null ? '—' : r.kind.auth} | ${r.expected} | ${r.right}/${r.expected} |`),
+        ...rows.map(
+          (r) =>
+            `| ${r.kind.name} | ${r.kind.product ?? '(not HTTP: not listed)'} | ${r.kind.product === null ? '—' : r.kind.auth} | ${r.expected} | ${r.right}/${r.expected} |`,
+        ),
         `| closed | — | — | ${ADDRESSES * 3 - fleet.slots.length} | ${inventory.stats.closed}/${ADDRESSES * 3 - fleet.slots.length} |`,
       ].join('\n'),
     );
@@ -76,7 +79,13 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
     expect([...found.keys()].sort()).toEqual([...expected.keys()].sort());
     for (const [k, slot] of expected) {
       const f = found.get(k)!;
-      expect({ at: k, kind: slot.kind.name, product: f.product, auth: f.auth, llm: f.llm }).toEqual({ at: k, kind: slot.kind.name, product: slot.kind.product, auth: slot.kind.auth, llm: slot.kind.llm });
+      expect({ at: k, kind: slot.kind.name, product: f.product, auth: f.auth, llm: f.llm }).toEqual({
+        at: k,
+        kind: slot.kind.name,
+        product: slot.kind.product,
+        auth: slot.kind.auth,
+        llm: slot.kind.llm,
+      });
       expect(f.url).toBe(`http://${k}/`);
     }
     for (const r of rows) expect(r.right, r.kind.name).toBe(r.expected);
@@ -103,7 +112,9 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
 
   it('--shard 1/4 … 4/4 then merge gives the single run, byte for byte, in JSON, CSV and Markdown', async () => {
     const shards = [1, 2, 3, 4].map((k) => file(`shard-${k}.json`));
-    const runs = await Promise.all(shards.map((out, i) => runCli([...discoverArgs(fleet.cidr, ['--rate', '1000']), '--shard', `${i + 1}/4`, '--format', 'json', '--output', out])));
+    const runs = await Promise.all(
+      shards.map((out, i) => runCli([...discoverArgs(fleet.cidr, ['--rate', '1000']), '--shard', `${i + 1}/4`, '--format', 'json', '--output', out])),
+    );
     for (const r of runs) expect(r.code, r.stderr).toBe(0);
     const parts = shards.map(inventoryOf);
     const single = inventoryOf(file('single.json'));
@@ -112,7 +123,10 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
         'Shards vs single run (discover)',
         '| run | shard | hosts | probes | open | services | LLM servers |',
         '|---|---|---:|---:|---:|---:|---:|',
-        ...parts.map((p, i) => `| shard | ${p.shard!.index}/${p.shard!.count} | ${p.stats.hosts} | ${p.stats.probes} | ${p.stats.open} | ${p.stats.services} | ${p.stats.llm} |`),
+        ...parts.map(
+          (p, i) =>
+            `| shard | ${p.shard!.index}/${p.shard!.count} | ${p.stats.hosts} | ${p.stats.probes} | ${p.stats.open} | ${p.stats.services} | ${p.stats.llm} |`,
+        ),
         `| 4 shards summed | — | ${parts.reduce((n, p) => n + p.stats.hosts, 0)} | ${parts.reduce((n, p) => n + p.stats.probes, 0)} | ${parts.reduce((n, p) => n + p.stats.open, 0)} | ${parts.reduce((n, p) => n + p.stats.services, 0)} | ${parts.reduce((n, p) => n + p.stats.llm, 0)} |`,
         `| single run | — | ${single.stats.hosts} | ${single.stats.probes} | ${single.stats.open} | ${single.stats.services} | ${single.stats.llm} |`,
       ].join('\n'),
@@ -163,7 +177,18 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
       // can bunch a few into one instant. The loop's worst delay during the sweep is measured and allowed for.
       const lag = monitorEventLoopDelay({ resolution: 10 });
       lag.enable();
-      const run = await runCli(['discover', `127.${b}.7.0-127.${b}.7.47`, '--ports', `${port1},${port2}`, '--rate', String(rate), '--per-host', '2', '--format', 'json']);
+      const run = await runCli([
+        'discover',
+        `127.${b}.7.0-127.${b}.7.47`,
+        '--ports',
+        `${port1},${port2}`,
+        '--rate',
+        String(rate),
+        '--per-host',
+        '2',
+        '--format',
+        'json',
+      ]);
       expect(run.code, run.stderr).toBe(0);
       lag.disable();
       const lagMs = lag.max / 1e6;
@@ -285,7 +310,10 @@ describe('sharded scans and merge', () => {
   }, 180_000);
 
   it('scan --targets --shard K/N on 4 shards, merged, gives the single batch in the order of the file', async () => {
-    const llm = fleet.slots.filter((s) => s.kind.llm).filter((_, i) => i % 13 === 0).slice(0, 9);
+    const llm = fleet.slots
+      .filter((s) => s.kind.llm)
+      .filter((_, i) => i % 13 === 0)
+      .slice(0, 9);
     const lines = [...llm.map((s) => `http://${key(s)}/`), 'http://169.254.169.254/latest/meta-data/', `http://${key(llm[0]!).replace(/:\d+$/, ':1')}/`];
     writeFileSync(file('targets.txt'), `${lines.join('\n')}\n`);
     const args = ['scan', '--targets', file('targets.txt'), '--format', 'json', '--fail-on', 'none', '--parallel', '4'];
@@ -327,7 +355,9 @@ describe('discover by name, from a file, and cancelled', () => {
       },
     });
     expect(lookups.sort()).toEqual(['gone.lan', 'imds.lan', 'ollama-box.lan']);
-    expect(result.services.map((s) => [s.host, s.address, s.url, s.product])).toEqual([['ollama-box.lan', slot.address, `http://ollama-box.lan:${slot.port}/`, 'ollama']]);
+    expect(result.services.map((s) => [s.host, s.address, s.url, s.product])).toEqual([
+      ['ollama-box.lan', slot.address, `http://ollama-box.lan:${slot.port}/`, 'ollama'],
+    ]);
     expect(result.stats).toMatchObject({ hosts: 3, unresolved: 1, refused: 1, probes: 1 });
     expect(result.errors.map((e) => e.target)).toEqual(['gone.lan', 'imds.lan']);
     expect(result.errors[1]!.message).toMatch(/metadata/);
@@ -337,10 +367,14 @@ describe('discover by name, from a file, and cancelled', () => {
     writeFileSync(file('scope.txt'), `# the fleet, and a wide range swept slowly\n${fleet.cidr}\n127.${Number(fleet.cidr.split('.')[1])}.64.0/18  # closed\n`);
     const { spawn } = await import('node:child_process');
     const { CLI } = await import('./mcp-client.js');
-    const child = spawn(process.execPath, [CLI, 'discover', '--targets', file('scope.txt'), '--ports', fleet.ports.join(','), '--rate', '300', '--format', 'json'], {
-      env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'discover', '--targets', file('scope.txt'), '--ports', fleet.ports.join(','), '--rate', '300', '--format', 'json'],
+      {
+        env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -36,7 +36,10 @@ async function freePort(): Promise<number> {
 
 /** True when a connection to this host could leave loopback: a public address, or a name outside .invalid / localhost. */
 function unsafeHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const h = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (h === '' || h === 'localhost' || h.endsWith('.invalid')) return false;
   const { cls, range } = classifyAddress(h);
   if (range === 'unparseable') return true; // a name that would be resolved
@@ -80,35 +83,83 @@ function confineDeep(v: unknown, key = ''): unknown {
 }
 
 const hugeString = fc.oneof(fc.constant('x'.repeat(70_000)), fc.string({ minLength: 2049, maxLength: 5000 }), fc.constant('\u{1F4A9}'.repeat(3000)));
-const weirdString = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('', ' ', '\0', '\r\n', '\u202e', '%00', '../..', '{{7*7}}', '<script>'), hugeString);
+const weirdString = fc.oneof(
+  fc.string(),
+  fc.string({ unit: 'grapheme' }),
+  fc.string({ unit: 'binary' }),
+  fc.constantFrom('', ' ', '\0', '\r\n', '\u202e', '%00', '../..', '{{7*7}}', '<script>'),
+  hugeString,
+);
 
-const pathArb = fc.oneof(fc.constantFrom('/generate', '/', '', '/v1/chat/completions', '/%00', '/../../etc/passwd', '/generate?x=1#frag'), weirdString.map((s) => `/${s}`));
+const pathArb = fc.oneof(
+  fc.constantFrom('/generate', '/', '', '/v1/chat/completions', '/%00', '/../../etc/passwd', '/generate?x=1#frag'),
+  weirdString.map((s) => `/${s}`),
+);
 
 const urlArb = fc.oneof(
   // The live emulator under loopback spellings, with hostile paths and queries: full scans run.
   {
     weight: 3,
     arbitrary: fc
-      .tuple(fc.constantFrom('http://127.0.0.1', 'http://localhost', 'http://127.1', 'http://2130706433', 'http://0x7f000001', 'HTTP://127.0.0.1.', 'http://LOCALHOST'), fc.oneof(fc.constant('/generate'), pathArb), fc.oneof(fc.constant(''), weirdString.map((q) => `?${q}`)))
+      .tuple(
+        fc.constantFrom(
+          'http://127.0.0.1',
+          'http://localhost',
+          'http://127.1',
+          'http://2130706433',
+          'http://0x7f000001',
+          'HTTP://127.0.0.1.',
+          'http://LOCALHOST',
+        ),
+        fc.oneof(fc.constant('/generate'), pathArb),
+        fc.oneof(
+          fc.constant(''),
+          weirdString.map((q) => `?${q}`),
+        ),
+      )
       .map(([origin, path, query]) => `${origin}:${live.port}${path}${query}`),
   },
   // Structured: every part weird on its own, hosts from the safe set.
-  { weight: 3, arbitrary: fc
-    .record({
-      scheme: fc.constantFrom('http://', 'https://', 'HTTP://', 'ftp://', 'file://', 'javascript:', 'gopher://', '//', ''),
-      userinfo: fc.constantFrom('', '', '', 'user:pass@', 'good@', '%40@'),
-      host: fc.constantFrom(
-        '127.0.0.1', 'localhost', '[::1]', '127.1', '2130706433', '0x7f000001', '0177.0.0.1', '127.0.0.1.', 'LOCALHOST',
-        'a.invalid', 'scanner-target.invalid', 'ünïcödé.invalid', 'xn--n3h.invalid', 'exa mple.invalid', '',
-        '169.254.169.254', '[::ffff:169.254.169.254]', '[fd00:ec2::254]', '10.0.0.1', '192.168.1.1', '0.0.0.0', '[::]', '224.0.0.1', '255.255.255.255',
-      ),
-      port: fc.constantFrom('LIVE', 'CLOSED', 'CLOSED', ':0', ':65536', ':99999', ':-1', ':abc', ':'),
-      path: pathArb,
-    })
-    .map(({ scheme, userinfo, host, port, path }) => {
-      const p = port === 'LIVE' ? `:${live.port}` : port === 'CLOSED' ? `:${closedPort}` : port;
-      return `${scheme}${userinfo}${host}${p}${path}`;
-    }) },
+  {
+    weight: 3,
+    arbitrary: fc
+      .record({
+        scheme: fc.constantFrom('http://', 'https://', 'HTTP://', 'ftp://', 'file://', 'javascript:', 'gopher://', '//', ''),
+        userinfo: fc.constantFrom('', '', '', 'user:pass@', 'good@', '%40@'),
+        host: fc.constantFrom(
+          '127.0.0.1',
+          'localhost',
+          '[::1]',
+          '127.1',
+          '2130706433',
+          '0x7f000001',
+          '0177.0.0.1',
+          '127.0.0.1.',
+          'LOCALHOST',
+          'a.invalid',
+          'scanner-target.invalid',
+          'ünïcödé.invalid',
+          'xn--n3h.invalid',
+          'exa mple.invalid',
+          '',
+          '169.254.169.254',
+          '[::ffff:169.254.169.254]',
+          '[fd00:ec2::254]',
+          '10.0.0.1',
+          '192.168.1.1',
+          '0.0.0.0',
+          '[::]',
+          '224.0.0.1',
+          '255.255.255.255',
+        ),
+        port: fc.constantFrom('LIVE', 'CLOSED', 'CLOSED', ':0', ':65536', ':99999', ':-1', ':abc', ':'),
+        path: pathArb,
+      })
+      .map(({ scheme, userinfo, host, port, path }) => {
+        const p = port === 'LIVE' ? `:${live.port}` : port === 'CLOSED' ? `:${closedPort}` : port;
+        return `${scheme}${userinfo}${host}${p}${path}`;
+      }),
+  },
   // Anything at all (confined afterwards).
   { weight: 1, arbitrary: weirdString },
   { weight: 1, arbitrary: fc.constantFrom('', '   ', 'ht!tp://nope', 'http://', 'http://[::1', 'http://127.0.0.1:notaport/') },
@@ -125,7 +176,12 @@ const headerValue = fc.oneof(
 const headersArb = fc.oneof(fc.dictionary(headerName, headerValue, { maxKeys: 4 }), fc.anything(), fc.constant(null));
 
 const junk = fc.oneof(fc.anything(), fc.constantFrom(null, true, -1, 0, 1e308, -1e308, Number.MAX_SAFE_INTEGER + 2, 1.5, '', '42', [], {}));
-const numberArb = fc.oneof(fc.integer({ min: -1e9, max: 1e9 }), fc.double(), fc.constantFrom(0, 1, 999, 1000, 1001, 2000, 2001, 600000, 600001, -0, 1e21), junk);
+const numberArb = fc.oneof(
+  fc.integer({ min: -1e9, max: 1e9 }),
+  fc.double(),
+  fc.constantFrom(0, 1, 999, 1000, 1001, 2000, 2001, 600000, 600001, -0, 1e21),
+  junk,
+);
 
 interface JsonSchema {
   type?: string | string[];
@@ -141,7 +197,15 @@ interface JsonSchema {
 /** A value of the declared type and within declared bounds, but with hostile content. */
 function validFor(name: string, s: JsonSchema): fc.Arbitrary<unknown> {
   if (/url/i.test(name)) return urlArb.map((u) => u.slice(0, s.maxLength ?? 2048));
-  if (/headers/i.test(name)) return fc.dictionary(fc.oneof(headerName, headerName.map((n) => n.slice(0, 256))), headerValue.map((v) => v.slice(0, 8192)), { maxKeys: 4 });
+  if (/headers/i.test(name))
+    return fc.dictionary(
+      fc.oneof(
+        headerName,
+        headerName.map((n) => n.slice(0, 256)),
+      ),
+      headerValue.map((v) => v.slice(0, 8192)),
+      { maxKeys: 4 },
+    );
   if (s.enum) return fc.constantFrom(...s.enum);
   if (s.type === 'integer' || s.type === 'number') {
     const min = s.minimum ?? -1e9;
@@ -158,7 +222,8 @@ function validFor(name: string, s: JsonSchema): fc.Arbitrary<unknown> {
 /** The wrong type, out of range, or over length. */
 function invalidFor(name: string, s: JsonSchema): fc.Arbitrary<unknown> {
   const wrong: fc.Arbitrary<unknown>[] = [junk];
-  if (/headers/i.test(name)) wrong.push(headersArb, fc.constant({ 'X-Key': 42 }), fc.constant({ [`X-${'a'.repeat(300)}`]: 'v' }), fc.constant({ A: 'v'.repeat(9000) }));
+  if (/headers/i.test(name))
+    wrong.push(headersArb, fc.constant({ 'X-Key': 42 }), fc.constant({ [`X-${'a'.repeat(300)}`]: 'v' }), fc.constant({ A: 'v'.repeat(9000) }));
   if (s.type === 'integer' || s.type === 'number') {
     wrong.push(numberArb);
     if (s.minimum !== undefined) wrong.push(fc.constant(s.minimum - 1), fc.constant(-1e21));
@@ -224,35 +289,39 @@ describe('fuzzed tool inputs (fast-check, in-memory client/server pair)', () => 
     expect(tools.length).toBeGreaterThanOrEqual(3);
     const failures: string[] = [];
     for (const tool of tools) {
-      await fc.assert(
-        fc.asyncProperty(argsFor(tool.inputSchema as JsonSchema), async (rawArgs) => {
-          const args = confineDeep(rawArgs);
-          const isObject = typeof args === 'object' && args !== null && !Array.isArray(args);
-          let result: Awaited<ReturnType<Client['callTool']>>;
-          try {
-            result = await client.callTool({ name: tool.name, arguments: args as Record<string, unknown> }, { timeout: 60_000 });
-          } catch (e) {
-            // `arguments` that is not an object breaks the tools/call envelope itself: JSON-RPC invalid params is the
-            // spec's answer there, as long as it is a sentence and not a trace. Any other throw is a failure.
-            const err = e as { code?: number; message: string };
-            if (!isObject && err.code === -32602 && !STACK.test(err.message)) return;
-            throw new Error(`${tool.name} threw a protocol error for ${JSON.stringify(args)?.slice(0, 300)}: ${err.code} ${err.message}`);
-          }
-          const text = JSON.stringify(result);
-          expect(Array.isArray(result.content), tool.name).toBe(true);
-          expect(text, `${tool.name}: stack trace on the wire`).not.toMatch(STACK);
-          expect(text, `${tool.name}: the handler crashed into the safety net`).not.toMatch(/failed unexpectedly/);
-          expect(text, `${tool.name}: a credential was echoed`).not.toContain(SECRET);
-          if (result.isError) {
-            const first = (result.content as { type: string; text?: string }[])[0];
-            expect(first?.type).toBe('text');
-            expect((first?.text ?? '').length).toBeGreaterThan(10);
-          } else if (tool.outputSchema) {
-            expect(result.structuredContent, tool.name).toBeDefined();
-          }
-        }),
-        { numRuns: RUNS, endOnFailure: true, interruptAfterTimeLimit: 60_000 },
-      ).catch((e: Error) => failures.push(`${e.message.slice(0, 1500)}\n  cause: ${String((e.cause as Error | undefined)?.message ?? e.cause).slice(0, 1500)}`));
+      await fc
+        .assert(
+          fc.asyncProperty(argsFor(tool.inputSchema as JsonSchema), async (rawArgs) => {
+            const args = confineDeep(rawArgs);
+            const isObject = typeof args === 'object' && args !== null && !Array.isArray(args);
+            let result: Awaited<ReturnType<Client['callTool']>>;
+            try {
+              result = await client.callTool({ name: tool.name, arguments: args as Record<string, unknown> }, { timeout: 60_000 });
+            } catch (e) {
+              // `arguments` that is not an object breaks the tools/call envelope itself: JSON-RPC invalid params is the
+              // spec's answer there, as long as it is a sentence and not a trace. Any other throw is a failure.
+              const err = e as { code?: number; message: string };
+              if (!isObject && err.code === -32602 && !STACK.test(err.message)) return;
+              throw new Error(`${tool.name} threw a protocol error for ${JSON.stringify(args)?.slice(0, 300)}: ${err.code} ${err.message}`);
+            }
+            const text = JSON.stringify(result);
+            expect(Array.isArray(result.content), tool.name).toBe(true);
+            expect(text, `${tool.name}: stack trace on the wire`).not.toMatch(STACK);
+            expect(text, `${tool.name}: the handler crashed into the safety net`).not.toMatch(/failed unexpectedly/);
+            expect(text, `${tool.name}: a credential was echoed`).not.toContain(SECRET);
+            if (result.isError) {
+              const first = (result.content as { type: string; text?: string }[])[0];
+              expect(first?.type).toBe('text');
+              expect((first?.text ?? '').length).toBeGreaterThan(10);
+            } else if (tool.outputSchema) {
+              expect(result.structuredContent, tool.name).toBeDefined();
+            }
+          }),
+          { numRuns: RUNS, endOnFailure: true, interruptAfterTimeLimit: 60_000 },
+        )
+        .catch((e: Error) =>
+          failures.push(`${e.message.slice(0, 1500)}\n  cause: ${String((e.cause as Error | undefined)?.message ?? e.cause).slice(0, 1500)}`),
+        );
     }
     expect(failures).toEqual([]);
     // Still serving, and still scanning correctly.
@@ -263,10 +332,13 @@ describe('fuzzed tool inputs (fast-check, in-memory client/server pair)', () => 
 
   it('hint and depth accept exactly their enums', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.string().filter((s) => !(PRODUCT_IDS as readonly string[]).includes(s)), async (hint) => {
-        const r = await client.callTool({ name: 'scan_endpoint', arguments: { url: `${live.url}/generate`, hint } });
-        expect(r.isError).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.string().filter((s) => !(PRODUCT_IDS as readonly string[]).includes(s)),
+        async (hint) => {
+          const r = await client.callTool({ name: 'scan_endpoint', arguments: { url: `${live.url}/generate`, hint } });
+          expect(r.isError).toBe(true);
+        },
+      ),
       { numRuns: 15 },
     );
   });
@@ -275,7 +347,9 @@ describe('fuzzed tool inputs (fast-check, in-memory client/server pair)', () => 
 describe('fuzzed HTTP callers (gatecrash serve in-process)', () => {
   let srv: RunningHttpServer;
   beforeAll(async () => {
-    srv = await serveHttp(ConfigSchema.parse({ port: 0, token: 'fuzz-token-0123456789abcdef', allow: LOOPBACK_ONLY, timeoutMs: 5000 }), { print: () => undefined });
+    srv = await serveHttp(ConfigSchema.parse({ port: 0, token: 'fuzz-token-0123456789abcdef', allow: LOOPBACK_ONLY, timeoutMs: 5000 }), {
+      print: () => undefined,
+    });
   });
   afterAll(async () => {
     await srv?.close();
@@ -285,9 +359,22 @@ describe('fuzzed HTTP callers (gatecrash serve in-process)', () => {
     fc.string({ unit: 'binary', maxLength: 2000 }),
     fc.anything().map((v) => JSON.stringify(v) ?? 'undefined'),
     fc
-      .record({ jsonrpc: fc.oneof(fc.constant('2.0'), junk), id: fc.oneof(fc.integer(), fc.string(), junk), method: fc.oneof(fc.constantFrom('initialize', 'tools/list', 'tools/call', 'ping', 'notifications/cancelled', 'server/discover', 'resources/read'), weirdString), params: junk }, { requiredKeys: [] })
+      .record(
+        {
+          jsonrpc: fc.oneof(fc.constant('2.0'), junk),
+          id: fc.oneof(fc.integer(), fc.string(), junk),
+          method: fc.oneof(
+            fc.constantFrom('initialize', 'tools/list', 'tools/call', 'ping', 'notifications/cancelled', 'server/discover', 'resources/read'),
+            weirdString,
+          ),
+          params: junk,
+        },
+        { requiredKeys: [] },
+      )
       .map((m) => JSON.stringify(m)),
-    fc.array(fc.record({ jsonrpc: fc.constant('2.0'), id: fc.integer(), method: fc.constantFrom('ping', 'tools/list') }), { maxLength: 5 }).map((a) => JSON.stringify(a)),
+    fc
+      .array(fc.record({ jsonrpc: fc.constant('2.0'), id: fc.integer(), method: fc.constantFrom('ping', 'tools/list') }), { maxLength: 5 })
+      .map((a) => JSON.stringify(a)),
   );
   const headersArb2 = fc.record(
     {
@@ -302,7 +389,10 @@ describe('fuzzed HTTP callers (gatecrash serve in-process)', () => {
   it('answers garbage with an HTTP status and a body without stack traces, and keeps serving', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom('POST', 'GET', 'DELETE', 'PUT', 'OPTIONS'), bodyArb, headersArb2, async (method, body, headers) => {
-        const init: RequestInit = { method, headers: { ...Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== '')), authorization: `Bearer ${srv.token}` } };
+        const init: RequestInit = {
+          method,
+          headers: { ...Object.fromEntries(Object.entries(headers).filter(([, v]) => v !== '')), authorization: `Bearer ${srv.token}` },
+        };
         if (method === 'POST' || method === 'PUT') init.body = body;
         const res = await fetch(srv.url, { ...init, signal: AbortSignal.timeout(15_000) });
         // SSE answers (a valid request) are not read: a GET stream would stay open.
@@ -318,7 +408,12 @@ describe('fuzzed HTTP callers (gatecrash serve in-process)', () => {
     const ok = await fetch(srv.url, {
       method: 'POST',
       headers: { authorization: `Bearer ${srv.token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'f', version: '0' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'f', version: '0' } },
+      }),
     });
     expect(ok.status).toBe(200);
     await ok.body?.cancel();

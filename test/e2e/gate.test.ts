@@ -48,7 +48,9 @@ function startJobsApi(): Promise<RunningTarget> {
  * and no model answered, so nobody can say whether a stranger would get the model once the upstream is back.
  */
 function startUpstreamDown(): Promise<RunningTarget> {
-  return startTarget((req, res) => (req.method === 'GET' ? sendJson(res, 401, { error: 'unauthorized' }) : sendJson(res, 503, { error: 'upstream unavailable' })));
+  return startTarget((req, res) =>
+    req.method === 'GET' ? sendJson(res, 401, { error: 'unauthorized' }) : sendJson(res, 503, { error: 'upstream unavailable' }),
+  );
 }
 
 const TEMPLATE = 'PUT /jobs/run {"task": {"instruction": "{{prompt}}"}}';
@@ -97,52 +99,56 @@ afterAll(async () => {
 });
 
 describe('the gate, on every face', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s: every format, every --fail-on', async (_name, c) => {
-    const json = await runCli(['scan', c.url(), ...c.args, '--format', 'json']);
-    const report = JSON.parse(json.stdout) as ScanReport;
-    expect(json.code, json.stderr).toBe(c.code);
-    table.push(`| ${c.name} | json | ${report.grade === null ? `null (${report.verdict.status})` : report.grade} | ${json.code} |`);
-    if (c.graded) {
-      expect(report.verdict.status).toBe('complete');
-      expect(report.grade).toMatch(/^[DF]$/);
-      expect(report.findings.some((f) => f.rule === 'auth.missing' && f.confidence === 'confirmed')).toBe(true);
-    } else {
-      expect([report.grade, report.score]).toEqual([null, null]);
-      expect(report.verdict.status).not.toBe('complete');
-      expect(report.verdict.reasons.join(' ')).toMatch(c.says);
-      // The one stderr line says why the gate cannot vouch.
-      expect(json.stderr).toMatch(/no grade · .* the gate cannot vouch/);
-    }
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    '%s: every format, every --fail-on',
+    async (_name, c) => {
+      const json = await runCli(['scan', c.url(), ...c.args, '--format', 'json']);
+      const report = JSON.parse(json.stdout) as ScanReport;
+      expect(json.code, json.stderr).toBe(c.code);
+      table.push(`| ${c.name} | json | ${report.grade === null ? `null (${report.verdict.status})` : report.grade} | ${json.code} |`);
+      if (c.graded) {
+        expect(report.verdict.status).toBe('complete');
+        expect(report.grade).toMatch(/^[DF]$/);
+        expect(report.findings.some((f) => f.rule === 'auth.missing' && f.confidence === 'confirmed')).toBe(true);
+      } else {
+        expect([report.grade, report.score]).toEqual([null, null]);
+        expect(report.verdict.status).not.toBe('complete');
+        expect(report.verdict.reasons.join(' ')).toMatch(c.says);
+        // The one stderr line says why the gate cannot vouch.
+        expect(json.stderr).toMatch(/no grade · .* the gate cannot vouch/);
+      }
 
-    const sarifFile = join(dir, `${c.name.replace(/\W+/g, '-')}.sarif`);
-    const sarif = await runCli(['scan', c.url(), ...c.args, '--format', 'sarif', '--output', sarifFile]);
-    expect(sarif.code).toBe(c.code);
-    expect(sarif.stderr).toContain(`wrote ${sarifFile}`);
-    const inv = JSON.parse(readFileSync(sarifFile, 'utf8')).runs[0].invocations[0];
-    table.push(`| ${c.name} | sarif | ${inv.properties.grade ?? `null (${inv.properties.verdict.status})`} | ${sarif.code} |`);
-    expect(inv.properties.grade).toBe(c.graded ? report.grade : null);
-    if (!c.graded) {
-      expect(inv.executionSuccessful).toBe(false);
-      expect(inv.toolExecutionNotifications.some((n: { message: { text: string } }) => /^No grade|Could not reach/.test(n.message.text))).toBe(true);
-    }
+      const sarifFile = join(dir, `${c.name.replace(/\W+/g, '-')}.sarif`);
+      const sarif = await runCli(['scan', c.url(), ...c.args, '--format', 'sarif', '--output', sarifFile]);
+      expect(sarif.code).toBe(c.code);
+      expect(sarif.stderr).toContain(`wrote ${sarifFile}`);
+      const inv = JSON.parse(readFileSync(sarifFile, 'utf8')).runs[0].invocations[0];
+      table.push(`| ${c.name} | sarif | ${inv.properties.grade ?? `null (${inv.properties.verdict.status})`} | ${sarif.code} |`);
+      expect(inv.properties.grade).toBe(c.graded ? report.grade : null);
+      if (!c.graded) {
+        expect(inv.executionSuccessful).toBe(false);
+        expect(inv.toolExecutionNotifications.some((n: { message: { text: string } }) => /^No grade|Could not reach/.test(n.message.text))).toBe(true);
+      }
 
-    for (const format of ['markdown', 'pretty']) {
-      const run = await runCli(['scan', c.url(), ...c.args, '--format', format]);
-      expect(run.code).toBe(c.code);
-      const headline = /(Grade [A-F]|Incomplete: no grade|Not reached: no grade)/.exec(run.stdout)?.[1];
-      table.push(`| ${c.name} | ${format} | ${headline} | ${run.code} |`);
-      if (c.graded) expect(headline).toMatch(/^Grade [DF]$/);
-      else expect(headline).toMatch(/no grade/);
-      if (!c.graded) expect(run.stdout).not.toMatch(/Grade [A-F]/);
-    }
+      for (const format of ['markdown', 'pretty']) {
+        const run = await runCli(['scan', c.url(), ...c.args, '--format', format]);
+        expect(run.code).toBe(c.code);
+        const headline = /(Grade [A-F]|Incomplete: no grade|Not reached: no grade)/.exec(run.stdout)?.[1];
+        table.push(`| ${c.name} | ${format} | ${headline} | ${run.code} |`);
+        if (c.graded) expect(headline).toMatch(/^Grade [DF]$/);
+        else expect(headline).toMatch(/no grade/);
+        if (!c.graded) expect(run.stdout).not.toMatch(/Grade [A-F]/);
+      }
 
-    // --fail-on: every threshold but none refuses to vouch; none lets an incomplete scan through (exit 0), never an unreached one.
-    for (const failOn of ['critical', 'low', 'none']) {
-      const run = await runCli(['scan', c.url(), ...c.args, '--format', 'json', '--fail-on', failOn]);
-      const expected = failOn === 'none' ? (c.name === 'unreachable' ? 2 : 0) : c.graded ? (failOn === 'critical' ? 0 : 1) : 2;
-      expect(run.code, `--fail-on ${failOn}`).toBe(expected);
-    }
-  }, 120_000);
+      // --fail-on: every threshold but none refuses to vouch; none lets an incomplete scan through (exit 0), never an unreached one.
+      for (const failOn of ['critical', 'low', 'none']) {
+        const run = await runCli(['scan', c.url(), ...c.args, '--format', 'json', '--fail-on', failOn]);
+        const expected = failOn === 'none' ? (c.name === 'unreachable' ? 2 : 0) : c.graded ? (failOn === 'critical' ? 0 : 1) : 2;
+        expect(run.code, `--fail-on ${failOn}`).toBe(expected);
+      }
+    },
+    120_000,
+  );
 });
 
 describe('the MCP tool, a batch and the Action say the same', () => {
@@ -154,31 +160,35 @@ describe('the MCP tool, a batch and the Action say the same', () => {
     await client?.close();
   });
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s: scan_endpoint', async (_name, c) => {
-    const args: Record<string, unknown> = { url: c.url() };
-    for (let i = 0; i < c.args.length; i += 2) {
-      const [flag, value] = [c.args[i]!, c.args[i + 1]!];
-      if (flag === '--budget') args.budget = Number(value);
-      if (flag === '--timeout') args.timeoutMs = Number(value) * 1000;
-      if (flag === '--request') args.request = value;
-    }
-    const result = await client.callTool({ name: 'scan_endpoint', arguments: args });
-    const text = (result.content as { type: string; text?: string }[]).map((x) => x.text ?? '').join('\n');
-    if (c.name === 'unreachable') {
-      expect(result.isError).toBe(true);
-      expect(text).toMatch(/Could not reach/);
-      expect(text).not.toMatch(/Grade [A-F]/);
-      table.push(`| ${c.name} | MCP scan_endpoint | isError: ${text.split('\n')[0]!.slice(0, 60)}… | – |`);
-      return;
-    }
-    const report = result.structuredContent as unknown as ScanReport;
-    expect(report.grade === null).toBe(!c.graded);
-    if (!c.graded) {
-      expect(text).toMatch(/Incomplete: no grade/);
-      expect(text).toMatch(c.says);
-    }
-    table.push(`| ${c.name} | MCP scan_endpoint | ${report.grade ?? 'null'} · "${/(Grade [A-F]|Incomplete: no grade)/.exec(text)?.[1]}" | – |`);
-  }, 60_000);
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    '%s: scan_endpoint',
+    async (_name, c) => {
+      const args: Record<string, unknown> = { url: c.url() };
+      for (let i = 0; i < c.args.length; i += 2) {
+        const [flag, value] = [c.args[i]!, c.args[i + 1]!];
+        if (flag === '--budget') args.budget = Number(value);
+        if (flag === '--timeout') args.timeoutMs = Number(value) * 1000;
+        if (flag === '--request') args.request = value;
+      }
+      const result = await client.callTool({ name: 'scan_endpoint', arguments: args });
+      const text = (result.content as { type: string; text?: string }[]).map((x) => x.text ?? '').join('\n');
+      if (c.name === 'unreachable') {
+        expect(result.isError).toBe(true);
+        expect(text).toMatch(/Could not reach/);
+        expect(text).not.toMatch(/Grade [A-F]/);
+        table.push(`| ${c.name} | MCP scan_endpoint | isError: ${text.split('\n')[0]!.slice(0, 60)}… | – |`);
+        return;
+      }
+      const report = result.structuredContent as unknown as ScanReport;
+      expect(report.grade === null).toBe(!c.graded);
+      if (!c.graded) {
+        expect(text).toMatch(/Incomplete: no grade/);
+        expect(text).toMatch(c.says);
+      }
+      table.push(`| ${c.name} | MCP scan_endpoint | ${report.grade ?? 'null'} · "${/(Grade [A-F]|Incomplete: no grade)/.exec(text)?.[1]}" | – |`);
+    },
+    60_000,
+  );
 
   it('a batch with one incomplete target exits 2, whatever the others found', async () => {
     const file = join(dir, 'targets.txt');

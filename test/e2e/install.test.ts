@@ -24,7 +24,10 @@ function readmeInstallLines(): string[] {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
   const section = readme.split(/^## Install\n/m)[1]?.split(/^## /m)[0] ?? '';
   const block = /```sh\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
-  return block.split('\n').map((l) => l.replace(/\s+#.*$/, '').trim()).filter(Boolean);
+  return block
+    .split('\n')
+    .map((l) => l.replace(/\s+#.*$/, '').trim())
+    .filter(Boolean);
 }
 
 /** Every "from a clone" server block of mcp.json.example, whatever the client's shape (mcpServers or servers). */
@@ -77,7 +80,12 @@ describe('running Gatecrash from a clone, from another folder', () => {
 
   it('npm link, then gatecrash answers from another folder', () => {
     // The checkout is already installed and built by the suite; `npm link` is the README's step, into a temporary prefix.
-    execFileSync('npm', ['link', '--no-audit', '--no-fund'], { cwd: ROOT, env: { ...process.env, npm_config_prefix: prefix }, stdio: 'pipe', timeout: 120_000 });
+    execFileSync('npm', ['link', '--no-audit', '--no-fund'], {
+      cwd: ROOT,
+      env: { ...process.env, npm_config_prefix: prefix },
+      stdio: 'pipe',
+      timeout: 120_000,
+    });
     const version = spawnSync('gatecrash', ['--version'], { cwd: elsewhere, env: { ...process.env, PATH: path }, encoding: 'utf8' });
     expect(version.status, version.stderr).toBe(0);
     expect(version.stdout.trim()).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);

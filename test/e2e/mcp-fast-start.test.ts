@@ -14,7 +14,10 @@ interface Session {
 }
 
 function session(env: Record<string, string> = {}): Session {
-  const child = spawn(process.execPath, [CLI, 'mcp'], { stdio: ['pipe', 'pipe', 'ignore'], env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', GATECRASH_NO_STORE: '1', ...env } });
+  const child = spawn(process.execPath, [CLI, 'mcp'], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+    env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', GATECRASH_NO_STORE: '1', ...env },
+  });
   const messages: Record<string, unknown>[] = [];
   const waiting = new Map<number, (m: Record<string, unknown>) => void>();
   let buffer = '';
@@ -42,7 +45,11 @@ function session(env: Record<string, string> = {}): Session {
   };
 }
 
-const initialize = (protocolVersion: string) => ({ id: 1, method: 'initialize', params: { protocolVersion, capabilities: {}, clientInfo: { name: 'fast-start-test', version: '0' } } });
+const initialize = (protocolVersion: string) => ({
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion, capabilities: {}, clientInfo: { name: 'fast-start-test', version: '0' } },
+});
 
 async function handshake(env: Record<string, string>, protocolVersion = '2025-06-18') {
   const s = session(env);

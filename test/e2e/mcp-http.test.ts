@@ -37,8 +37,12 @@ function raw(url: string, opts: { method?: string; headers?: Record<string, stri
   });
 }
 
-const INIT = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } } });
-
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+});
 
 const until = async (cond: () => boolean, ms: number) => {
   const t0 = Date.now();
@@ -158,7 +162,9 @@ describe('gatecrash serve: MCP over Streamable HTTP', () => {
     try {
       const t0 = Date.now();
       const results = await Promise.all(
-        targets.map((t) => client.callTool({ name: 'scan_endpoint', arguments: { url: `${t.url}/generate`, depth: 'quick', timeoutMs: 60000 } }, { timeout: 120_000 })),
+        targets.map((t) =>
+          client.callTool({ name: 'scan_endpoint', arguments: { url: `${t.url}/generate`, depth: 'quick', timeoutMs: 60000 } }, { timeout: 120_000 }),
+        ),
       );
       for (const r of results) {
         expect(r.isError).toBeFalsy();
@@ -199,7 +205,10 @@ describe('gatecrash serve: MCP over Streamable HTTP', () => {
 
 describe('gatecrash serve: refusals and the legacy HTTP+SSE endpoint', () => {
   it('refuses a non-loopback bind unless --allow-remote, and a short --token', async () => {
-    await expect(startServe(['--host', '0.0.0.0'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/not a loopback address.*--allow-remote/s) });
+    await expect(startServe(['--host', '0.0.0.0'])).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/not a loopback address.*--allow-remote/s),
+    });
     await expect(startServe(['--token', 'short'])).rejects.toMatchObject({ code: 2, stderr: expect.stringMatching(/at least 16 characters/) });
   });
 
@@ -209,7 +218,9 @@ describe('gatecrash serve: refusals and the legacy HTTP+SSE endpoint', () => {
       expect(s.stderr()).toMatch(/WARNING: serving MCP on 0\.0\.0\.0/);
       expect(s.stderr()).not.toContain('a-token-the-operator-chose-42'); // an operator's token is never echoed
       const port = new URL(s.url).port;
-      expect((await raw(s.url, { body: INIT, headers: { authorization: 'Bearer a-token-the-operator-chose-42', host: `evil.example:${port}` } })).status).toBe(403);
+      expect((await raw(s.url, { body: INIT, headers: { authorization: 'Bearer a-token-the-operator-chose-42', host: `evil.example:${port}` } })).status).toBe(
+        403,
+      );
       expect((await raw(s.url, { body: INIT })).status).toBe(401);
       const client = await connectHttp(s.url, 'a-token-the-operator-chose-42');
       expect((await client.listTools()).tools.length).toBeGreaterThan(0);
@@ -222,7 +233,9 @@ describe('gatecrash serve: refusals and the legacy HTTP+SSE endpoint', () => {
   it('serves HTTP+SSE at /sse only with --legacy-sse, behind the same token, Host and Origin checks', async () => {
     const plain = await startServe([], { GATECRASH_TOKEN: 'a-token-the-operator-chose-42' });
     try {
-      expect((await raw(plain.url.replace(/\/mcp$/, '/sse'), { method: 'GET', headers: { authorization: 'Bearer a-token-the-operator-chose-42' } })).status).toBe(404);
+      expect(
+        (await raw(plain.url.replace(/\/mcp$/, '/sse'), { method: 'GET', headers: { authorization: 'Bearer a-token-the-operator-chose-42' } })).status,
+      ).toBe(404);
     } finally {
       await plain.stop();
     }
@@ -230,8 +243,13 @@ describe('gatecrash serve: refusals and the legacy HTTP+SSE endpoint', () => {
     try {
       const sse = s.url.replace(/\/mcp$/, '/sse');
       expect((await raw(sse, { method: 'GET' })).status).toBe(401);
-      expect((await raw(sse, { method: 'GET', headers: { authorization: 'Bearer a-token-the-operator-chose-42', origin: 'http://evil.example' } })).status).toBe(403);
-      expect((await raw(s.url.replace(/\/mcp$/, '/messages?sessionId=nope'), { body: INIT, headers: { authorization: 'Bearer a-token-the-operator-chose-42' } })).status).toBe(404);
+      expect(
+        (await raw(sse, { method: 'GET', headers: { authorization: 'Bearer a-token-the-operator-chose-42', origin: 'http://evil.example' } })).status,
+      ).toBe(403);
+      expect(
+        (await raw(s.url.replace(/\/mcp$/, '/messages?sessionId=nope'), { body: INIT, headers: { authorization: 'Bearer a-token-the-operator-chose-42' } }))
+          .status,
+      ).toBe(404);
       const client = await connectSse(sse, 'a-token-the-operator-chose-42');
       try {
         expect((await client.listTools()).tools.map((t) => t.name)).toContain('scan_endpoint');

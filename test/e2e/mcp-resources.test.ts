@@ -62,7 +62,10 @@ describe('MCP resources and prompts', () => {
   });
 
   it('completes rule ids', async () => {
-    const { completion } = await client.complete({ ref: { type: 'ref/resource', uri: 'gatecrash://checks/{rule}' }, argument: { name: 'rule', value: 'exposure.' } });
+    const { completion } = await client.complete({
+      ref: { type: 'ref/resource', uri: 'gatecrash://checks/{rule}' },
+      argument: { name: 'rule', value: 'exposure.' },
+    });
     expect(completion.values).toEqual(RULE_IDS.filter((id) => id.startsWith('exposure.')));
   });
 
@@ -112,7 +115,9 @@ describe('MCP resources and prompts', () => {
   });
 
   it('answers an unknown scan id with resource-not-found and a sentence', async () => {
-    await expect(client.readResource({ uri: 'gatecrash://scans/00000000-0000-0000-0000-000000000000' })).rejects.toThrow(/No scan at gatecrash:\/\/scans\/0{8}-0{4}-0{4}-0{4}-0{12} in this session or the local scan store/);
+    await expect(client.readResource({ uri: 'gatecrash://scans/00000000-0000-0000-0000-000000000000' })).rejects.toThrow(
+      /No scan at gatecrash:\/\/scans\/0{8}-0{4}-0{4}-0{4}-0{12} in this session or the local scan store/,
+    );
     await expect(client.readResource({ uri: 'gatecrash://scans/nope/report.md' })).rejects.toThrow(/scan_endpoint/);
   });
 
@@ -123,7 +128,10 @@ describe('MCP resources and prompts', () => {
     expect(audit!.arguments).toEqual(
       expect.arrayContaining([expect.objectContaining({ name: 'url', required: true }), expect.objectContaining({ name: 'framework', required: false })]),
     );
-    const { completion } = await client.complete({ ref: { type: 'ref/prompt', name: 'audit_inference_endpoint' }, argument: { name: 'framework', value: 'fa' } });
+    const { completion } = await client.complete({
+      ref: { type: 'ref/prompt', name: 'audit_inference_endpoint' },
+      argument: { name: 'framework', value: 'fa' },
+    });
     expect(completion.values).toEqual(['fastapi']);
 
     const url = `${open.url}/generate`;

@@ -8,7 +8,6 @@ import { connectStdio, scannedReport } from './mcp-client.js';
 
 const KEY = 'sk-e2e-secret-value-42';
 
-
 describe('MCP over stdio', () => {
   let client: Client;
   let target: RunningTarget;

@@ -44,6 +44,8 @@ describe('the scan view over MCP (stdio)', () => {
     const content = r.content as { type: string; text?: string; uri?: string }[];
     expect(content[0]).toMatchObject({ type: 'text' });
     expect(content[0]!.text).toMatch(/^Gatecrash scan /);
-    expect(content.filter((c) => c.type === 'resource_link').map((c) => c.uri)).toContain(`gatecrash://scans/${(r.structuredContent as { scanId: string }).scanId}`);
+    expect(content.filter((c) => c.type === 'resource_link').map((c) => c.uri)).toContain(
+      `gatecrash://scans/${(r.structuredContent as { scanId: string }).scanId}`,
+    );
   });
 });

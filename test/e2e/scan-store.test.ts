@@ -143,7 +143,9 @@ describe('CLI', () => {
     expect(all.stdout).toMatch(/^Fix: Fixes for \d+ rules \(auth\.missing, /);
     const absent = await runCli(['fix', 'GC-0123456789abcdef'], env);
     expect(absent.code).toBe(2);
-    expect(absent.stderr).toMatch(/^gatecrash: No scan in the local scan store \(.*\) holds GC-0123456789abcdef: fix needs the report the finding is in: --report FILE/);
+    expect(absent.stderr).toMatch(
+      /^gatecrash: No scan in the local scan store \(.*\) holds GC-0123456789abcdef: fix needs the report the finding is in: --report FILE/,
+    );
     const off = await runCli(['fix', missing.id], { ...env, GATECRASH_NO_STORE: '1' });
     expect(off.code).toBe(2);
     expect(off.stderr).toMatch(/needs the report the finding is in: --report FILE .*; the local scan store is turned off \(GATECRASH_NO_STORE\)\.\n$/);
@@ -156,7 +158,7 @@ describe('CLI', () => {
 });
 
 describe('MCP across a restart', () => {
-  it('finds the earlier process\'s scan by scan id and finding id, and lists it as a resource', async () => {
+  it("finds the earlier process's scan by scan id and finding id, and lists it as a resource", async () => {
     const home = cacheHome();
     const first = await connectStdio(['mcp'], { XDG_CACHE_HOME: home });
     let report: ScanReport;

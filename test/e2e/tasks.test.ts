@@ -39,7 +39,10 @@ function httpDispatch(url: string, token: string): RawClientDispatch {
     });
     const text = await response.text();
     const messages = (response.headers.get('content-type') ?? '').includes('text/event-stream')
-      ? text.split('\n').filter((l) => l.startsWith('data:')).map((l) => JSON.parse(l.slice(5)) as Record<string, unknown>)
+      ? text
+          .split('\n')
+          .filter((l) => l.startsWith('data:'))
+          .map((l) => JSON.parse(l.slice(5)) as Record<string, unknown>)
       : [JSON.parse(text) as Record<string, unknown>];
     const answer = messages.find((m) => m.id === req.id);
     if (!answer) throw new Error(`no answer to ${req.method} (HTTP ${response.status}): ${text.slice(0, 300)}`);
@@ -163,7 +166,9 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
         view = await task.snapshot();
       }
       expect(view.status).toBe('cancelled');
-      expect(view.statusMessage).toMatch(/^Batch cancelled: \d+ of 50 targets scanned \(partial reports kept\), \d+ not scanned\. Results: gatecrash:\/\/batches\//);
+      expect(view.statusMessage).toMatch(
+        /^Batch cancelled: \d+ of 50 targets scanned \(partial reports kept\), \d+ not scanned\. Results: gatecrash:\/\/batches\//,
+      );
       // Nothing more reaches the targets once the task has stopped.
       const sent = targets.reduce((n, t) => n + t.requests.length, 0);
       await new Promise((r) => setTimeout(r, 300));
@@ -209,7 +214,17 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
     try {
       await expect(c.session.task(toTaskId('no-such-task')).snapshot()).rejects.toThrow(/Task not found/);
       const bare = httpDispatch(serve.url, serve.token);
-      const answer = await bare({ method: 'tasks/get', params: { taskId: 'no-such-task', _meta: { 'io.modelcontextprotocol/protocolVersion': PROTOCOL, 'io.modelcontextprotocol/clientInfo': { name: 'x', version: '0' }, 'io.modelcontextprotocol/clientCapabilities': {} } } });
+      const answer = await bare({
+        method: 'tasks/get',
+        params: {
+          taskId: 'no-such-task',
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': PROTOCOL,
+            'io.modelcontextprotocol/clientInfo': { name: 'x', version: '0' },
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      });
       expect(answer).toMatchObject({ kind: 'error', error: { code: -32021 } });
     } finally {
       await c.close();
@@ -238,7 +253,10 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
       const client = await connectHttp(serve.url, serve.token, era);
       try {
         const progress: string[] = [];
-        const result = await client.callTool({ name: 'scan_targets', arguments: { targets: urls().slice(0, 6) } }, { onprogress: (p) => void progress.push(p.message ?? '') });
+        const result = await client.callTool(
+          { name: 'scan_targets', arguments: { targets: urls().slice(0, 6) } },
+          { onprogress: (p) => void progress.push(p.message ?? '') },
+        );
         expect(result.isError).toBeFalsy();
         const summary = summaryOf(result);
         expect(summary).toMatchObject({ state: 'complete', scanned: 6 });

@@ -102,8 +102,14 @@ function expectSafeMarkdown(label: string, md: string): void {
   expect(live.html, `${label}: HTML`).toEqual([]);
   expect(live.mentions, `${label}: mentions`).toEqual([]);
   expect(live.references, `${label}: references`).toEqual([]);
-  expect(live.links.filter((href) => /evil|javascript:/i.test(href)), `${label}: links`).toEqual([]);
-  expect(SENTINELS.filter((s) => live.text.includes(s)), `${label}: server words outside code`).toEqual([]);
+  expect(
+    live.links.filter((href) => /evil|javascript:/i.test(href)),
+    `${label}: links`,
+  ).toEqual([]);
+  expect(
+    SENTINELS.filter((s) => live.text.includes(s)),
+    `${label}: server words outside code`,
+  ).toEqual([]);
 }
 
 /** scan_endpoint returns the scan in brief; the full report is its resource. */
@@ -116,7 +122,10 @@ async function fullReport(client: Client, scanResult: ToolResult): Promise<ScanR
 }
 
 function textOf(result: ToolResult): string {
-  return result.content.filter((c) => c.type === 'text').map((c) => c.text!).join('\n');
+  return result.content
+    .filter((c) => c.type === 'text')
+    .map((c) => c.text!)
+    .join('\n');
 }
 
 describe('a scanned server cannot talk to the assistant', () => {
@@ -166,7 +175,10 @@ describe('a scanned server cannot talk to the assistant', () => {
   });
 
   it('scan_endpoint on the wrapper route, treated as LocalAI: learned field names and the stated version are quoted', async () => {
-    const res = (await client.callTool({ name: 'scan_endpoint', arguments: { url: `${target.url}/generate`, hint: 'localai', timeoutMs: 30_000 } })) as ToolResult;
+    const res = (await client.callTool({
+      name: 'scan_endpoint',
+      arguments: { url: `${target.url}/generate`, hint: 'localai', timeoutMs: 30_000 },
+    })) as ToolResult;
     expect(res.isError).toBeFalsy();
     const text = textOf(res);
     expectModelText('scan_endpoint (hint) text', text);
@@ -196,7 +208,10 @@ describe('a scanned server cannot talk to the assistant', () => {
   });
 
   it('scan_targets and discover_llm_servers', async () => {
-    const batch = (await client.callTool({ name: 'scan_targets', arguments: { targets: [target.url, `${target.url}/generate`], depth: 'quick', timeoutMs: 30_000 } })) as ToolResult;
+    const batch = (await client.callTool({
+      name: 'scan_targets',
+      arguments: { targets: [target.url, `${target.url}/generate`], depth: 'quick', timeoutMs: 30_000 },
+    })) as ToolResult;
     expect(batch.isError).toBeFalsy();
     expectModelText('scan_targets text', textOf(batch));
     expectSafeStructure('scan_targets structuredContent', batch.structuredContent);
@@ -258,7 +273,10 @@ describe('a scanned server cannot talk to the assistant', () => {
     const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
     try {
       await Promise.all([tlsServer.connect(serverSide), tlsClient.connect(clientSide as never)]);
-      const res = (await tlsClient.callTool({ name: 'scan_endpoint', arguments: { url: tlsTarget.httpsUrl!, depth: 'quick', timeoutMs: 30_000 } })) as ToolResult;
+      const res = (await tlsClient.callTool({
+        name: 'scan_endpoint',
+        arguments: { url: tlsTarget.httpsUrl!, depth: 'quick', timeoutMs: 30_000 },
+      })) as ToolResult;
       expect(res.isError).toBeFalsy();
       expectModelText('scan_endpoint (TLS) text', textOf(res));
       expectSafeStructure('scan_endpoint (TLS) structuredContent', res.structuredContent);
@@ -280,7 +298,9 @@ describe('a scanned server cannot talk to the assistant', () => {
     const sarif = toSarif(report);
     const messages = [
       ...sarif.runs[0]!.results.map((r) => r.message.text),
-      ...sarif.runs[0]!.invocations.flatMap((i) => [...(i.toolExecutionNotifications ?? []), ...(i.toolConfigurationNotifications ?? [])].map((n) => n.message.text)),
+      ...sarif.runs[0]!.invocations.flatMap((i) =>
+        [...(i.toolExecutionNotifications ?? []), ...(i.toolConfigurationNotifications ?? [])].map((n) => n.message.text),
+      ),
     ];
     expect(messages.length).toBeGreaterThan(0);
     for (const m of messages) {

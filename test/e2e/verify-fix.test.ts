@@ -12,7 +12,17 @@ import { toJson } from '../../src/report/json.js';
 import { stableFindingId } from '../../src/engine/findings.js';
 import { RULE_IDS, type Finding, type RuleResult, type ScanOptions, type ScanReport } from '../../src/engine/types.js';
 import { VerifyOutputSchema, type verifyOutput } from '../../src/tools/verify-fix.js';
-import { MAX_FOLLOW_UPS, VerifyInputError, VerifyUnreachableError, planVerification, rebaseUrl, verifyExitCode, verifyFix, type VerifyResult, type VerifyScan } from '../../src/verify.js';
+import {
+  MAX_FOLLOW_UPS,
+  VerifyInputError,
+  VerifyUnreachableError,
+  planVerification,
+  rebaseUrl,
+  verifyExitCode,
+  verifyFix,
+  type VerifyResult,
+  type VerifyScan,
+} from '../../src/verify.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
@@ -63,7 +73,9 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
     expect(tool, 'verify_fix is listed').toBeDefined();
     expect(tool!.outputSchema).toBeDefined();
     expect(tool!.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: true });
-    expect(Object.keys((tool!.inputSchema as { properties: object }).properties)).toEqual(expect.arrayContaining(['url', 'previousScan', 'findingIds', 'headers']));
+    expect(Object.keys((tool!.inputSchema as { properties: object }).properties)).toEqual(
+      expect.arrayContaining(['url', 'previousScan', 'findingIds', 'headers']),
+    );
   });
 
   it('the scan had findings to verify', () => {
@@ -103,7 +115,9 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
     expect(text(r)).toMatch(/Every finding is proven fixed/);
     expect(result.rescans).toHaveLength(1);
     // Each re-scan is linked as a resource of the session, like scan_endpoint's.
-    expect(r.content).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'resource_link', uri: `gatecrash://scans/${result.rescans[0]!.scanId}` })]));
+    expect(r.content).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'resource_link', uri: `gatecrash://scans/${result.rescans[0]!.scanId}` })]),
+    );
   });
 
   it('takes the full report object and a subset of finding ids, or finding ids alone (looked up in the session)', async () => {
@@ -140,8 +154,11 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
     // Asynchronous: the targets live in this process, and a synchronous spawn would stop them from answering.
     const cli = (...args: string[]) =>
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-        execFile(process.execPath, [CLI, 'verify', ...args], { encoding: 'utf8', env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' } }, (error, stdout, stderr) =>
-          resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+        execFile(
+          process.execPath,
+          [CLI, 'verify', ...args],
+          { encoding: 'utf8', env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent' } },
+          (error, stdout, stderr) => resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
         );
       });
 
@@ -153,7 +170,7 @@ describe('verify_fix over MCP stdio and gatecrash verify', () => {
       expect(result.verdicts.map((v) => v.status)).toEqual(previous.findings.map(() => 'fixed'));
     });
 
-    it('exit 1 when anything still fails; the URL defaults to the report\'s target', async () => {
+    it("exit 1 when anything still fails; the URL defaults to the report's target", async () => {
       const r = await cli('--report', join(dir, 'report.json'), '--format', 'pretty');
       expect(r.status, r.stderr).toBe(1);
       expect(r.stdout).toMatch(/STILL FAILING \[high\] auth\.missing POST/);
@@ -187,35 +204,84 @@ const ORIGIN = 'http://127.0.0.1:9000';
 function finding(rule: Finding['rule'], method: string, url: string, variant?: string): Finding {
   return {
     id: stableFindingId(rule, method, url, variant ?? ''),
-    rule, check: 'Authentication', title: rule, severity: 'high', confidence: 'confirmed', description: `${rule} on ${url}`,
-    endpoint: { method, url }, evidence: { request: { method, url, headers: {} } }, remediation: '', cwe: [], owasp: [], owaspLlm: [], pci: [],
-    server: { product: 'fastapi', version: null, modelFamily: null }, ...(variant ? { variant } : {}),
+    rule,
+    check: 'Authentication',
+    title: rule,
+    severity: 'high',
+    confidence: 'confirmed',
+    description: `${rule} on ${url}`,
+    endpoint: { method, url },
+    evidence: { request: { method, url, headers: {} } },
+    remediation: '',
+    cwe: [],
+    owasp: [],
+    owaspLlm: [],
+    pci: [],
+    server: { product: 'fastapi', version: null, modelFamily: null },
+    ...(variant ? { variant } : {}),
   };
 }
 
-function report(url: string, findings: Finding[], statuses: Partial<Record<Finding['rule'], RuleResult['status']>> = {}, extra: Partial<ScanReport> = {}): ScanReport {
+function report(
+  url: string,
+  findings: Finding[],
+  statuses: Partial<Record<Finding['rule'], RuleResult['status']>> = {},
+  extra: Partial<ScanReport> = {},
+): ScanReport {
   return {
-    schemaVersion: 1, tool: { name: 'gatecrash', version: '0' }, scanId: `scan-${Math.random().toString(16).slice(2)}`,
-    target: { url, origin: new URL(url).origin }, depth: 'standard', startedAt: '', finishedAt: '', durationMs: 1, partial: false, score: 0, grade: 'F',
-    fingerprint: { product: 'fastapi', productName: 'FastAPI application', version: null, confidence: 0.4, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null },
+    schemaVersion: 1,
+    tool: { name: 'gatecrash', version: '0' },
+    scanId: `scan-${Math.random().toString(16).slice(2)}`,
+    target: { url, origin: new URL(url).origin },
+    depth: 'standard',
+    startedAt: '',
+    finishedAt: '',
+    durationMs: 1,
+    partial: false,
+    score: 0,
+    grade: 'F',
+    fingerprint: {
+      product: 'fastapi',
+      productName: 'FastAPI application',
+      version: null,
+      confidence: 0.4,
+      signals: [],
+      models: [],
+      modelFamily: null,
+      candidates: [],
+      servedThrough: null,
+    },
     verdict: { status: 'complete', reasons: [] },
     surface: { credentialHeader: { name: 'X-API-Key', scheme: null, source: 'profile' }, routes: [], guessed: [] },
     findings,
-    rules: RULE_IDS.map((rule) => ({ rule, status: statuses[rule] ?? (findings.some((f) => f.rule === rule) ? 'fail' : 'pass'), findings: findings.filter((f) => f.rule === rule).length })),
-    requests: { sent: 1, deduplicated: 0, inference: 0, budget: 150, overBudget: 0 }, timings: {}, errors: [],
+    rules: RULE_IDS.map((rule) => ({
+      rule,
+      status: statuses[rule] ?? (findings.some((f) => f.rule === rule) ? 'fail' : 'pass'),
+      findings: findings.filter((f) => f.rule === rule).length,
+    })),
+    requests: { sent: 1, deduplicated: 0, inference: 0, budget: 150, overBudget: 0 },
+    timings: {},
+    errors: [],
     ...extra,
   };
 }
 
 /** A scan that answers from a script: per call, the report to return and the URLs (with statuses) it "requested". */
-function scripted(steps: { report: (url: string) => ScanReport; reached: [string, number][] }[]): VerifyScan & { calls: { url: string; options: Partial<ScanOptions> }[] } {
+function scripted(
+  steps: { report: (url: string) => ScanReport; reached: [string, number][] }[],
+): VerifyScan & { calls: { url: string; options: Partial<ScanOptions> }[] } {
   const calls: { url: string; options: Partial<ScanOptions> }[] = [];
   const fn = (async (input, options, onExchange) => {
     const step = steps[calls.length];
     calls.push({ url: input.url, options });
     if (!step) throw new Error('unexpected extra scan');
     step.reached.forEach(([url, status], i) =>
-      onExchange({ id: i, probe: { method: 'GET', path: new URL(url).pathname, purpose: 'test' }, request: { method: 'GET', url, headers: {} }, response: { status, headers: {}, body: '', truncated: false, latencyMs: 1 } }),
+      onExchange({
+        id: i,
+        probe: { method: 'GET', path: new URL(url).pathname, purpose: 'test' },
+        request: { method: 'GET', url, headers: {} },
+        response: { status, headers: {}, body: '', truncated: false, latencyMs: 1 },
+      }),
     );
     return step.report(input.url);
   }) as VerifyScan & { calls: typeof calls };
@@ -229,7 +295,15 @@ describe('verifyFix judgement (scripted scans)', () => {
   const prev = report(`${ORIGIN}/`, [missing, docs]);
 
   it('re-runs exactly the failed rules, with the previous product as hint and depth', async () => {
-    const scan = scripted([{ report: (u) => report(u, []), reached: [[`${ORIGIN}/generate`, 401], [`${ORIGIN}/openapi.json`, 404]] }]);
+    const scan = scripted([
+      {
+        report: (u) => report(u, []),
+        reached: [
+          [`${ORIGIN}/generate`, 401],
+          [`${ORIGIN}/openapi.json`, 404],
+        ],
+      },
+    ]);
     const r = await verifyFix(prev, { url: `${ORIGIN}/` }, scan);
     expect(scan.calls[0]!.options).toMatchObject({ rules: ['auth.missing', 'exposure.api-docs'], hint: 'fastapi', depth: 'standard' });
     expect(r.verdicts.map((v) => v.status)).toEqual(['fixed', 'fixed']);
@@ -239,18 +313,34 @@ describe('verifyFix judgement (scripted scans)', () => {
 
   it('an endpoint the re-scan never reached gets one follow-up scan of its own URL (discovery lost it: docs turned off)', async () => {
     const scan = scripted([
-      { report: (u) => report(u, []), reached: [[`${ORIGIN}/`, 404], [`${ORIGIN}/openapi.json`, 404]] },
+      {
+        report: (u) => report(u, []),
+        reached: [
+          [`${ORIGIN}/`, 404],
+          [`${ORIGIN}/openapi.json`, 404],
+        ],
+      },
       { report: (u) => report(u, []), reached: [[`${ORIGIN}/generate`, 401]] },
     ]);
     const r = await verifyFix(prev, { url: `${ORIGIN}/` }, scan);
-    expect(scan.calls.map((c) => [c.url, c.options.rules])).toEqual([[`${ORIGIN}/`, ['auth.missing', 'exposure.api-docs']], [`${ORIGIN}/generate`, ['auth.missing']]]);
-    expect(r.verdicts.map((v) => [v.rule, v.status, v.scanId])).toEqual([['auth.missing', 'fixed', r.rescans[1]!.scanId], ['exposure.api-docs', 'fixed', r.rescans[0]!.scanId]]);
+    expect(scan.calls.map((c) => [c.url, c.options.rules])).toEqual([
+      [`${ORIGIN}/`, ['auth.missing', 'exposure.api-docs']],
+      [`${ORIGIN}/generate`, ['auth.missing']],
+    ]);
+    expect(r.verdicts.map((v) => [v.rule, v.status, v.scanId])).toEqual([
+      ['auth.missing', 'fixed', r.rescans[1]!.scanId],
+      ['exposure.api-docs', 'fixed', r.rescans[0]!.scanId],
+    ]);
   });
 
   it('never says fixed without proof: skipped rule, partial scan, only 429s, unreached endpoint', async () => {
     const cases: [ScanReport, [string, number][], RegExp][] = [
       [report(ORIGIN, [], { 'auth.missing': 'skipped' }), [[`${ORIGIN}/generate`, 401]], /auth\.missing was skipped/],
-      [report(ORIGIN, [], {}, { partial: true, errors: [{ phase: 'budget', message: 'The request budget of 1 was spent.' }] }), [[`${ORIGIN}/generate`, 401]], /cut short .*budget/],
+      [
+        report(ORIGIN, [], {}, { partial: true, errors: [{ phase: 'budget', message: 'The request budget of 1 was spent.' }] }),
+        [[`${ORIGIN}/generate`, 401]],
+        /cut short .*budget/,
+      ],
       [report(ORIGIN, []), [[`${ORIGIN}/generate`, 429]], /answered 429/],
     ];
     for (const [rescan, reached, why] of cases) {
@@ -261,19 +351,32 @@ describe('verifyFix judgement (scripted scans)', () => {
       // Nothing still fails, but nothing is proven fixed either: the gate cannot vouch (2), as for an incomplete scan.
       expect(verifyExitCode(r)).toBe(2);
     }
-    const many = report(ORIGIN, ['/a', '/b', '/c', '/d', '/e', '/f'].map((p) => finding('auth.missing', 'POST', `${ORIGIN}${p}`)));
+    const many = report(
+      ORIGIN,
+      ['/a', '/b', '/c', '/d', '/e', '/f'].map((p) => finding('auth.missing', 'POST', `${ORIGIN}${p}`)),
+    );
     const steps = Array.from({ length: 1 + MAX_FOLLOW_UPS }, () => ({ report: (u: string) => report(u, []), reached: [] as [string, number][] }));
     const r = await verifyFix(many, { url: ORIGIN }, scripted(steps));
     expect(r.rescans).toHaveLength(1 + MAX_FOLLOW_UPS);
-    expect(r.verdicts.filter((v) => v.scanId === null).map((v) => v.reason)).toEqual([expect.stringMatching(/never reached .*at most 4 follow-up/), expect.stringMatching(/never reached/)]);
+    expect(r.verdicts.filter((v) => v.scanId === null).map((v) => v.reason)).toEqual([
+      expect.stringMatching(/never reached .*at most 4 follow-up/),
+      expect.stringMatching(/never reached/),
+    ]);
   });
 
   it('still-failing by stable id, else by rule and endpoint (another variant); a finding elsewhere is new', async () => {
     const bypass = finding('auth.header-bypass', 'POST', `${ORIGIN}/generate`, 'x-api-key=""');
     const before = report(ORIGIN, [missing, bypass]);
-    const after = report(ORIGIN, [missing, finding('auth.header-bypass', 'POST', `${ORIGIN}/generate`, 'x-api-key="None"'), finding('auth.missing', 'POST', `${ORIGIN}/v1/generate`)]);
+    const after = report(ORIGIN, [
+      missing,
+      finding('auth.header-bypass', 'POST', `${ORIGIN}/generate`, 'x-api-key="None"'),
+      finding('auth.missing', 'POST', `${ORIGIN}/v1/generate`),
+    ]);
     const r = await verifyFix(before, { url: ORIGIN }, scripted([{ report: () => after, reached: [[`${ORIGIN}/generate`, 200]] }]));
-    expect(r.verdicts.map((v) => [v.status, v.current?.matchedBy])).toEqual([['still-failing', 'id'], ['still-failing', 'rule+endpoint']]);
+    expect(r.verdicts.map((v) => [v.status, v.current?.matchedBy])).toEqual([
+      ['still-failing', 'id'],
+      ['still-failing', 'rule+endpoint'],
+    ]);
     expect(r.newFindings.map((f) => f.endpoint.url)).toEqual([`${ORIGIN}/v1/generate`]);
     expect(r.summary).toEqual({ fixed: 0, stillFailing: 2, inconclusive: 0, newFindings: 1 });
   });

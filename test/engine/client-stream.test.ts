@@ -25,7 +25,14 @@ afterAll(() => target.close());
 
 describe('first-event reads', () => {
   it.each(['/lf', '/crlf'])('keep the first event of %s and close the connection', async (path) => {
-    const client = new ScanClient({ target: createTarget(`${target.url}${path}`), pinned: { address: '127.0.0.1', family: 4 }, budget: 5, concurrency: 1, readCapBytes: 65536, signal: new AbortController().signal });
+    const client = new ScanClient({
+      target: createTarget(`${target.url}${path}`),
+      pinned: { address: '127.0.0.1', family: 4 },
+      budget: 5,
+      concurrency: 1,
+      readCapBytes: 65536,
+      signal: new AbortController().signal,
+    });
     try {
       const before = closedEarly;
       const ex = await client.send({ method: 'POST', path, body: '{}', stream: 'first-event', purpose: 'test' });

@@ -155,7 +155,7 @@ describe('ConnectionPolicy', () => {
     p.dispose();
   });
 
-  it('counts no wait that the event loop\'s own delay explains', () => {
+  it("counts no wait that the event loop's own delay explains", () => {
     const { p, at } = policy(30);
     const early = p.sent(true);
     at(1);

@@ -32,7 +32,9 @@ describe('one exposure, two rules: linked, counted once', () => {
     });
 
     it('its auth.missing and auth.alternate-path findings point at each other and count once in the score', () => {
-      const onInvocations = report.findings.filter((x) => x.endpoint.url.endsWith('/invocations') && (x.rule === 'auth.missing' || x.rule === 'auth.alternate-path'));
+      const onInvocations = report.findings.filter(
+        (x) => x.endpoint.url.endsWith('/invocations') && (x.rule === 'auth.missing' || x.rule === 'auth.alternate-path'),
+      );
       expect(onInvocations.map((x) => x.rule).sort()).toEqual(['auth.alternate-path', 'auth.missing']);
       const [a, b] = onInvocations;
       expect(a!.related).toContain(b!.id);
@@ -49,9 +51,15 @@ describe('reasons say what happened', () => {
   let unreadable: RunningTarget;
   beforeAll(async () => {
     // Every GET is refused, so discovery takes the routes for guarded; the one-token POST gets 503 from the gateway.
-    gateway = await startTarget((req, res) => (req.method === 'POST' ? sendJson(res, 503, { error: 'upstream unavailable' }) : sendJson(res, 401, { error: 'Unauthorized' })));
+    gateway = await startTarget((req, res) =>
+      req.method === 'POST' ? sendJson(res, 503, { error: 'upstream unavailable' }) : sendJson(res, 401, { error: 'Unauthorized' }),
+    );
     // An open route whose answer has no model output in it: auth.missing cannot decide.
-    unreadable = await startTarget((req, res) => (req.path === '/generate' && req.method === 'POST' ? sendText(res, 200, '<html><body>queued</body></html>', { 'content-type': 'text/html' }) : sendJson(res, 404, { detail: 'Not Found' })));
+    unreadable = await startTarget((req, res) =>
+      req.path === '/generate' && req.method === 'POST'
+        ? sendText(res, 200, '<html><body>queued</body></html>', { 'content-type': 'text/html' })
+        : sendJson(res, 404, { detail: 'Not Found' }),
+    );
   });
   afterAll(async () => {
     await Promise.all([gateway?.close(), unreadable?.close()]);
@@ -59,7 +67,9 @@ describe('reasons say what happened', () => {
 
   it('a gateway that refuses every GET and fails the one-token request: the bypass rules name the answer they got', async () => {
     const report = await scan({ url: `${gateway.url}/v1/chat/completions` });
-    const reasons = report.rules.filter((r) => ['auth.alternate-path', 'auth.path-confusion', 'auth.method-override', 'auth.host-header'].includes(r.rule)).map((r) => r.reason ?? '');
+    const reasons = report.rules
+      .filter((r) => ['auth.alternate-path', 'auth.path-confusion', 'auth.method-override', 'auth.host-header'].includes(r.rule))
+      .map((r) => r.reason ?? '');
     expect(reasons.length).toBeGreaterThan(0);
     for (const reason of reasons) {
       expect(reason).not.toMatch(/did not refuse/);
@@ -67,7 +77,7 @@ describe('reasons say what happened', () => {
     }
   }, 60_000);
 
-  it("a rule that leaves the case to auth.missing says so only when auth.missing decided; here it could not", async () => {
+  it('a rule that leaves the case to auth.missing says so only when auth.missing decided; here it could not', async () => {
     const report = await scan({ url: `${unreadable.url}/generate` });
     const missing = report.rules.find((r) => r.rule === 'auth.missing')!;
     expect(missing.status).toBe('inconclusive');

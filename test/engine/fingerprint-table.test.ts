@@ -62,7 +62,13 @@ const rows: Row[] = [
   // Open, its /props imitates llama.cpp's; keyed, only the OpenAPI document (open with keys) names it.
   { product: 'tabbyapi', config: 'open', start: () => tabbyapi.startTabbyapi(tabbyapi.OPEN), version: null, guarded: false },
   { product: 'tabbyapi', config: 'keyed', start: () => tabbyapi.startTabbyapi(tabbyapi.KEYED), version: null, guarded: true },
-  { product: 'tabbyapi', config: 'keyed, inline model loading', start: () => tabbyapi.startTabbyapi({ ...tabbyapi.KEYED, inlineModelLoading: true }), version: null, guarded: true },
+  {
+    product: 'tabbyapi',
+    config: 'keyed, inline model loading',
+    start: () => tabbyapi.startTabbyapi({ ...tabbyapi.KEYED, inlineModelLoading: true }),
+    version: null,
+    guarded: true,
+  },
   { product: 'lmdeploy', config: 'open', start: () => lmdeploy.startLmdeploy(lmdeploy.OPEN), version: null, guarded: false },
   { product: 'lmdeploy', config: 'keyed', start: () => lmdeploy.startLmdeploy(lmdeploy.KEYED), version: null, guarded: true },
   // 0.12.2–0.15.x refuse every path like SGLang: /redoc, open, tells them apart.
@@ -101,8 +107,16 @@ describe.each(rows)('$product ($config)', (row) => {
   it('tells guarded from open inference routes', () => {
     const inference = fp.surface.routes.filter((r) => r.kind === 'inference');
     expect(inference.length).toBeGreaterThan(0);
-    if (row.guarded) expect(inference.some((r) => r.access === 'guarded'), JSON.stringify(inference)).toBe(true);
-    else expect(inference.some((r) => r.access === 'open'), JSON.stringify(inference)).toBe(true);
+    if (row.guarded)
+      expect(
+        inference.some((r) => r.access === 'guarded'),
+        JSON.stringify(inference),
+      ).toBe(true);
+    else
+      expect(
+        inference.some((r) => r.access === 'open'),
+        JSON.stringify(inference),
+      ).toBe(true);
   });
 
   it(row.guarded ? 'has no auth.missing finding' : 'has a confirmed auth.missing finding', async () => {

@@ -106,13 +106,26 @@ const openaiKeyed = signalsFor(
 );
 
 // vLLM: owned_by=vllm, /version; keyed: 401 {"error":"Unauthorized"} under /v1 and /v2 only, /version open.
-const vllmOpenapi = openapiDoc(['/v1/chat/completions', '/v1/completions', '/v1/models', '/version', '/invocations', '/tokenize', '/pooling', '/is_paused', '/load']);
+const vllmOpenapi = openapiDoc([
+  '/v1/chat/completions',
+  '/v1/completions',
+  '/v1/models',
+  '/version',
+  '/invocations',
+  '/tokenize',
+  '/pooling',
+  '/is_paused',
+  '/load',
+]);
 const vllmModels = openAiModels([
   { id: MISTRAL_V02, object: 'model', created: 1, owned_by: 'vllm', root: MISTRAL_V02, parent: null, max_model_len: 32768, permission: [] },
 ]);
-const vllmOpen = signalsFor(table({ '/openapi.json': vllmOpenapi, '/v1/models': vllmModels, '/version': { status: 200, body: { version: '0.9.2' } } }, FASTAPI_404), {
-  serverHeader: 'uvicorn',
-});
+const vllmOpen = signalsFor(
+  table({ '/openapi.json': vllmOpenapi, '/v1/models': vllmModels, '/version': { status: 200, body: { version: '0.9.2' } } }, FASTAPI_404),
+  {
+    serverHeader: 'uvicorn',
+  },
+);
 const vllmUnauthorized: FakeAnswer = { status: 401, body: { error: 'Unauthorized' } };
 const vllmKeyed = signalsFor(
   (path) =>
@@ -135,8 +148,16 @@ const vllmOldKeyed = signalsFor(
 const tgiInfo: FakeAnswer = {
   status: 200,
   body: {
-    model_id: MISTRAL_V03, model_sha: 'abc', model_dtype: 'torch.float16', max_concurrent_requests: 128, max_input_tokens: 4095,
-    max_total_tokens: 4096, router: 'text-generation-router', version: '2.4.0', sha: 'f0e1d2', docker_label: 'sha-f0e1d2',
+    model_id: MISTRAL_V03,
+    model_sha: 'abc',
+    model_dtype: 'torch.float16',
+    max_concurrent_requests: 128,
+    max_input_tokens: 4095,
+    max_total_tokens: 4096,
+    router: 'text-generation-router',
+    version: '2.4.0',
+    sha: 'f0e1d2',
+    docker_label: 'sha-f0e1d2',
   },
 };
 const tgiTable = {
@@ -153,7 +174,18 @@ const tgiKeyed = signalsFor(table({ ...tgiTable, '/generate': { status: 401, bod
 // Ollama: the banner, /api/version, /api/tags; no auth exists at all.
 const ollamaTags: FakeAnswer = {
   status: 200,
-  body: { models: [{ name: 'mistral:7b', model: 'mistral:7b', modified_at: '2025-01-01T00:00:00Z', size: 4109865159, digest: 'sha256:f974a74358d6', details: { family: 'llama' } }] },
+  body: {
+    models: [
+      {
+        name: 'mistral:7b',
+        model: 'mistral:7b',
+        modified_at: '2025-01-01T00:00:00Z',
+        size: 4109865159,
+        digest: 'sha256:f974a74358d6',
+        details: { family: 'llama' },
+      },
+    ],
+  },
 };
 const ollama = signalsFor(
   table(
@@ -168,7 +200,10 @@ const ollama = signalsFor(
 );
 // Open WebUI imitates /api/tags but not the banner.
 const openWebui = signalsFor(
-  table({ '/': { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Open WebUI</title>' }, '/api/tags': ollamaTags }, FASTAPI_404),
+  table(
+    { '/': { status: 200, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Open WebUI</title>' }, '/api/tags': ollamaTags },
+    FASTAPI_404,
+  ),
   { serverHeader: 'uvicorn' },
 );
 
@@ -177,8 +212,13 @@ const llamaModelPath = '/models/mistral-7b-instruct-v0.2.Q4_K_M.gguf';
 const llamaProps: FakeAnswer = {
   status: 200,
   body: {
-    default_generation_settings: { n_ctx: 4096 }, total_slots: 1, model_path: llamaModelPath, chat_template: MISTRAL_V1_TEMPLATE,
-    bos_token: '<s>', eos_token: '</s>', build_info: 'b4567-6a2bc8bf',
+    default_generation_settings: { n_ctx: 4096 },
+    total_slots: 1,
+    model_path: llamaModelPath,
+    chat_template: MISTRAL_V1_TEMPLATE,
+    bos_token: '<s>',
+    eos_token: '</s>',
+    build_info: 'b4567-6a2bc8bf',
   },
 };
 const llamaModels = openAiModels([{ id: llamaModelPath, object: 'model', created: 1, owned_by: 'llamacpp', meta: {} }]);
@@ -208,7 +248,14 @@ const sglangKeyed = signalsFor((path) => (/^\/(health|ready|metrics)/.test(path)
 const litellmAlive: FakeAnswer = { status: 200, body: "I'm alive!" };
 const litellmModels = openAiModels([{ id: 'mistral-small', object: 'model', created: 1677610602, owned_by: 'openai' }]);
 const litellmOpen = signalsFor(
-  table({ '/health/liveliness': { status: 200, body: JSON.stringify("I'm alive!") }, '/v1/models': litellmModels, '/openapi.json': openapiDoc(['/chat/completions', '/key/generate'], 'LiteLLM API') }, FASTAPI_404),
+  table(
+    {
+      '/health/liveliness': { status: 200, body: JSON.stringify("I'm alive!") },
+      '/v1/models': litellmModels,
+      '/openapi.json': openapiDoc(['/chat/completions', '/key/generate'], 'LiteLLM API'),
+    },
+    FASTAPI_404,
+  ),
   { serverHeader: 'uvicorn' },
 );
 const litellmUnauthorized: FakeAnswer = {
@@ -229,7 +276,11 @@ const litellmFrontingVllm = signalsFor(
 );
 
 // LocalAI: {id, object} model entries, its web UI at /; keyed → 401 + WWW-Authenticate: Bearer, / still open.
-const localaiHtml: FakeAnswer = { status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><html><head><title>LocalAI API</title></head></html>' };
+const localaiHtml: FakeAnswer = {
+  status: 200,
+  headers: { 'content-type': 'text/html' },
+  body: '<!DOCTYPE html><html><head><title>LocalAI API</title></head></html>',
+};
 const localaiNotFound: FakeAnswer = { status: 404, body: { error: { code: 404, message: 'Not Found', type: '' } } };
 const localaiOpen = signalsFor(
   table(
@@ -277,7 +328,10 @@ const koboldImitationOnly = signalsFor(
 // text-generation-webui: owned_by=user; keyed → 401 {"detail":"Unauthorized"}, /openapi.json left open.
 const textgenOpenapi = openapiDoc(['/v1/completions', '/v1/chat/completions', '/v1/models', '/v1/internal/model/info', '/v1/internal/model/load']);
 const textgenOpen = signalsFor(
-  table({ '/openapi.json': textgenOpenapi, '/v1/models': openAiModels([{ id: 'Mistral-7B-Instruct-v0.2', object: 'model', created: 0, owned_by: 'user' }]) }, FASTAPI_404),
+  table(
+    { '/openapi.json': textgenOpenapi, '/v1/models': openAiModels([{ id: 'Mistral-7B-Instruct-v0.2', object: 'model', created: 0, owned_by: 'user' }]) },
+    FASTAPI_404,
+  ),
   { serverHeader: 'uvicorn' },
 );
 const textgenKeyed = signalsFor(table({ '/openapi.json': textgenOpenapi, '/v1/models': { status: 401, body: { detail: 'Unauthorized' } } }, FASTAPI_404), {
@@ -285,12 +339,27 @@ const textgenKeyed = signalsFor(table({ '/openapi.json': textgenOpenapi, '/v1/mo
 });
 
 // LM Studio: Express; unknown routes answered 200 {"error":"Unexpected endpoint or method. (GET /x)"}; owned_by=organization_owner.
-const lmUnexpected = (path: string): FakeAnswer => ({ status: 200, headers: { 'x-powered-by': 'Express' }, body: { error: `Unexpected endpoint or method. (GET ${path})` } });
+const lmUnexpected = (path: string): FakeAnswer => ({
+  status: 200,
+  headers: { 'x-powered-by': 'Express' },
+  body: { error: `Unexpected endpoint or method. (GET ${path})` },
+});
 const lmstudioOpen = signalsFor(
-  table({ '/v1/models': { ...openAiModels([{ id: 'mistral-7b-instruct-v0.3', object: 'model', owned_by: 'organization_owner' }]), headers: { 'x-powered-by': 'Express' } } }, lmUnexpected),
+  table(
+    {
+      '/v1/models': {
+        ...openAiModels([{ id: 'mistral-7b-instruct-v0.3', object: 'model', owned_by: 'organization_owner' }]),
+        headers: { 'x-powered-by': 'Express' },
+      },
+    },
+    lmUnexpected,
+  ),
 );
 const lmstudioKeyed = signalsFor(
-  table({ '/v1/models': { status: 401, headers: { 'x-powered-by': 'Express' }, body: { error: { message: 'Invalid API token', type: 'invalid_request_error' } } } }, lmUnexpected),
+  table(
+    { '/v1/models': { status: 401, headers: { 'x-powered-by': 'Express' }, body: { error: { message: 'Invalid API token', type: 'invalid_request_error' } } } },
+    lmUnexpected,
+  ),
 );
 // Tokens required and checked before routing: every path refused alike; only the Express header is LM Studio's.
 const lmstudioKeyedEverywhere = signalsFor(() => ({
@@ -307,13 +376,19 @@ const tritonMeta: FakeAnswer = {
 const tritonOpen = signalsFor(table({ '/v2': tritonMeta }, { status: 400, body: { error: 'Malformed request' } }));
 const tritonKeyedRepoOnly = signalsFor(table({ '/v2': tritonMeta }, { status: 400, body: { error: 'Malformed request' } }));
 const tritonKeyedMetadata = signalsFor(
-  table({ '/v2': { status: 403, body: { error: "This API is restricted, expecting header 'triton-key'" } } }, { status: 400, body: { error: 'Malformed request' } }),
+  table(
+    { '/v2': { status: 403, body: { error: "This API is restricted, expecting header 'triton-key'" } } },
+    { status: 400, body: { error: 'Malformed request' } },
+  ),
 );
 
 // TabbyAPI: open (disable_auth), /props imitates llama.cpp's and the list says owned_by=tabbyAPI; keyed, every route but
 // health, service info and the docs refuses with FastAPI detail bodies, and the OpenAPI document names its routes.
 const TABBY_MODEL = 'Mistral-7B-Instruct-v0.3-exl3';
-const tabbyDoc = openapiDoc(['/v1/chat/completions', '/v1/completions', '/v1/model/load', '/v1/auth/permission', '/v1/token/encode', '/v1/template/switch', '/health'], 'TabbyAPI');
+const tabbyDoc = openapiDoc(
+  ['/v1/chat/completions', '/v1/completions', '/v1/model/load', '/v1/auth/permission', '/v1/token/encode', '/v1/template/switch', '/health'],
+  'TabbyAPI',
+);
 const tabbyapiOpen = signalsFor(
   table(
     {
@@ -326,30 +401,46 @@ const tabbyapiOpen = signalsFor(
   { serverHeader: 'uvicorn' },
 );
 const tabbyapiKeyed = signalsFor(
-  table({ '/openapi.json': tabbyDoc }, (path) => (['/v1/models', '/props'].includes(path) ? { status: 401, body: { detail: 'Please provide an API key' } } : FASTAPI_404)),
+  table({ '/openapi.json': tabbyDoc }, (path) =>
+    ['/v1/models', '/props'].includes(path) ? { status: 401, body: { detail: 'Please provide an API key' } } : FASTAPI_404,
+  ),
   { serverHeader: 'uvicorn' },
 );
 
 // LMDeploy: open, owned_by=lmdeploy with root and permission, Swagger UI at /; keyed 0.16, a flat OpenAI-style error on
 // every path but /health…, /docs…, /redoc…; keyed 0.12.2–0.15.x, SGLang's {"error":"Unauthorized"} but /redoc open.
 const LMDEPLOY_MODEL = 'internlm/internlm2_5-7b-chat';
-const swaggerUi: FakeAnswer = { status: 200, headers: { 'content-type': 'text/html; charset=utf-8' }, body: "<script>const ui = SwaggerUIBundle({ url: '/openapi.json' })</script>" };
+const swaggerUi: FakeAnswer = {
+  status: 200,
+  headers: { 'content-type': 'text/html; charset=utf-8' },
+  body: "<script>const ui = SwaggerUIBundle({ url: '/openapi.json' })</script>",
+};
 const lmdeployOpen = signalsFor(
   table(
     {
       '/': swaggerUi,
       '/openapi.json': openapiDoc(['/v1/chat/completions', '/v1/encode', '/pooling', '/get_ppl', '/is_sleeping', '/generate']),
-      '/v1/models': openAiModels([{ id: LMDEPLOY_MODEL, object: 'model', owned_by: 'lmdeploy', root: LMDEPLOY_MODEL, parent: null, permission: [{ object: 'model_permission' }] }]),
+      '/v1/models': openAiModels([
+        { id: LMDEPLOY_MODEL, object: 'model', owned_by: 'lmdeploy', root: LMDEPLOY_MODEL, parent: null, permission: [{ object: 'model_permission' }] },
+      ]),
       '/redoc': { status: 200, headers: { 'content-type': 'text/html' }, body: '<redoc spec-url="/openapi.json"></redoc>' },
     },
     FASTAPI_404,
   ),
   { serverHeader: 'uvicorn' },
 );
-const lmdeployFlat401: FakeAnswer = { status: 401, body: { object: 'error', message: 'Invalid API key', type: 'authentication_error', param: null, code: 401 } };
+const lmdeployFlat401: FakeAnswer = {
+  status: 401,
+  body: { object: 'error', message: 'Invalid API key', type: 'authentication_error', param: null, code: 401 },
+};
 const lmdeployKeyed = signalsFor((path) => (/^\/(health|docs|redoc)/.test(path) ? FASTAPI_404 : lmdeployFlat401), { serverHeader: 'uvicorn' });
 const lmdeploy015Keyed = signalsFor(
-  (path) => (path === '/redoc' ? { status: 200, headers: { 'content-type': 'text/html' }, body: '<redoc></redoc>' } : /^\/health/.test(path) ? FASTAPI_404 : vllmUnauthorized),
+  (path) =>
+    path === '/redoc'
+      ? { status: 200, headers: { 'content-type': 'text/html' }, body: '<redoc></redoc>' }
+      : /^\/health/.test(path)
+        ? FASTAPI_404
+        : vllmUnauthorized,
   { serverHeader: 'uvicorn' },
 );
 
@@ -375,13 +466,23 @@ const expressCannot = (path: string): FakeAnswer => ({
   body: `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET ${path}</pre>\n</body>\n</html>\n`,
 });
 const expressWrapper = signalsFor(table({}, expressCannot), { givenPath: '/chat' });
-const nodeHttpWrapper = signalsFor(table({}, { status: 404, headers: { 'keep-alive': 'timeout=5', connection: 'keep-alive' }, body: { error: 'not found' } }), { givenPath: '/infer' });
+const nodeHttpWrapper = signalsFor(table({}, { status: 404, headers: { 'keep-alive': 'timeout=5', connection: 'keep-alive' }, body: { error: 'not found' } }), {
+  givenPath: '/infer',
+});
 const djangoWrapper = signalsFor(
-  table({}, {
-    status: 404,
-    headers: { 'content-type': 'text/html; charset=utf-8', 'x-frame-options': 'DENY', 'referrer-policy': 'same-origin', 'cross-origin-opener-policy': 'same-origin' },
-    body: '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
-  }),
+  table(
+    {},
+    {
+      status: 404,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'x-frame-options': 'DENY',
+        'referrer-policy': 'same-origin',
+        'cross-origin-opener-policy': 'same-origin',
+      },
+      body: '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
+    },
+  ),
   { givenPath: '/api/generate/', serverHeader: 'WSGIServer/0.2 CPython/3.11.2' },
 );
 
@@ -421,7 +522,14 @@ const CASES: Case[] = [
   { name: 'Triton, open', signals: tritonOpen, product: 'triton', version: '2.41.0' },
   { name: 'Triton, model-repository group restricted', signals: tritonKeyedRepoOnly, product: 'triton', version: '2.41.0' },
   { name: 'Triton, metadata group restricted', signals: tritonKeyedMetadata, product: 'triton', version: null },
-  { name: 'TabbyAPI, auth disabled (its /props imitates llama.cpp)', signals: tabbyapiOpen, product: 'tabbyapi', version: null, family: 'mistral', model: TABBY_MODEL },
+  {
+    name: 'TabbyAPI, auth disabled (its /props imitates llama.cpp)',
+    signals: tabbyapiOpen,
+    product: 'tabbyapi',
+    version: null,
+    family: 'mistral',
+    model: TABBY_MODEL,
+  },
   { name: 'TabbyAPI, keyed', signals: tabbyapiKeyed, product: 'tabbyapi', version: null },
   { name: 'LMDeploy, open', signals: lmdeployOpen, product: 'lmdeploy', version: null, model: LMDEPLOY_MODEL },
   { name: 'LMDeploy 0.16, keyed', signals: lmdeployKeyed, product: 'lmdeploy' },
@@ -429,12 +537,18 @@ const CASES: Case[] = [
 ];
 
 describe('served through a proxy', () => {
-  const nginx404: FakeAnswer = { status: 404, headers: { server: 'nginx/1.22.1', 'content-type': 'text/html' }, body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n' };
+  const nginx404: FakeAnswer = {
+    status: 404,
+    headers: { server: 'nginx/1.22.1', 'content-type': 'text/html' },
+    body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n',
+  };
   it('names nginx in front of a server that refuses everything, and the backend when its traits show', () => {
     const refusing = fingerprint(signalsFor(() => ({ status: 401, headers: { server: 'nginx/1.22.1' }, body: '' })));
     expect(refusing.servedThrough).toBe('nginx');
     expect(refusing.signals.join(' ')).toMatch(/served through nginx/);
-    const fronted = fingerprint(signalsFor(table({ '/openapi.json': openapiDoc(['/generate']) }, FASTAPI_404), { givenPath: '/generate', serverHeader: 'nginx/1.22.1' }));
+    const fronted = fingerprint(
+      signalsFor(table({ '/openapi.json': openapiDoc(['/generate']) }, FASTAPI_404), { givenPath: '/generate', serverHeader: 'nginx/1.22.1' }),
+    );
     expect([fronted.product, fronted.servedThrough]).toEqual(['fastapi', 'nginx']);
     expect(fingerprint(signalsFor(table({}, nginx404))).servedThrough).toBe('nginx');
     expect(fingerprint(signalsFor(table({}, FASTAPI_404), { serverHeader: 'Caddy' })).servedThrough).toBe('Caddy');
@@ -578,9 +692,15 @@ describe('fingerprint: hint, version, models, family', () => {
     expect(fingerprint(tgiOpen).models).toEqual([MISTRAL_V03]);
     expect(fingerprint(sglangOpen).models).toEqual([MISTRAL_V03]);
     expect(modelIdsFrom(kobold(false))).toEqual(['koboldcpp/Mistral-7B-Instruct-v0.2']);
-    const triton = signalsFor(table({ '/v2': tritonMeta, '/v2/models/stats': { status: 200, body: { model_stats: [{ name: 'mistral_vllm', version: '1' }] } } }, { status: 400, body: '' }), {
-      extra: [['GET', '/v2/models/stats']],
-    });
+    const triton = signalsFor(
+      table(
+        { '/v2': tritonMeta, '/v2/models/stats': { status: 200, body: { model_stats: [{ name: 'mistral_vllm', version: '1' }] } } },
+        { status: 400, body: '' },
+      ),
+      {
+        extra: [['GET', '/v2/models/stats']],
+      },
+    );
     expect(modelIdsFrom(triton)).toEqual(['mistral_vllm']);
   });
 
@@ -591,9 +711,12 @@ describe('fingerprint: hint, version, models, family', () => {
   });
 
   it('family from the template alone when the model id says nothing', () => {
-    const s = signalsFor(table({ '/props': { status: 200, body: { model_path: '/models/model.gguf', chat_template: MISTRAL_V1_TEMPLATE, build_info: 'b1' } } }, llamaNotFound), {
-      serverHeader: 'llama.cpp',
-    });
+    const s = signalsFor(
+      table({ '/props': { status: 200, body: { model_path: '/models/model.gguf', chat_template: MISTRAL_V1_TEMPLATE, build_info: 'b1' } } }, llamaNotFound),
+      {
+        serverHeader: 'llama.cpp',
+      },
+    );
     expect(fingerprint(s).modelFamily).toBe('mistral');
   });
 });
@@ -609,9 +732,17 @@ describe('names the server states never decide the product', () => {
     const cases: [Signals, ProductId, ProductId | 'unknown'][] = [
       [signalsFor(table({}, plain404), { serverHeader: 'llama.cpp' }), 'llamacpp', 'unknown'],
       [signalsFor(table({ '/': { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Ollama is running' } }, plain404)), 'ollama', 'unknown'],
-      [signalsFor(table({ '/': { status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><title>LocalAI API</title>' } }, plain404)), 'localai', 'unknown'],
+      [
+        signalsFor(table({ '/': { status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><title>LocalAI API</title>' } }, plain404)),
+        'localai',
+        'unknown',
+      ],
       // An OpenAPI document is a FastAPI app's structure; its title is only a name.
-      [signalsFor(table({ '/openapi.json': { status: 200, body: { openapi: '3.1.0', info: { title: 'LiteLLM' }, paths: {} } } }, plain404)), 'litellm', 'fastapi'],
+      [
+        signalsFor(table({ '/openapi.json': { status: 200, body: { openapi: '3.1.0', info: { title: 'LiteLLM' }, paths: {} } } }, plain404)),
+        'litellm',
+        'fastapi',
+      ],
       [signalsFor(table({}, plain404), { serverHeader: 'ConcedoLlamaForKoboldServer' }), 'koboldcpp', 'unknown'],
     ];
     for (const [signals, product, structural] of cases) {
@@ -623,16 +754,25 @@ describe('names the server states never decide the product', () => {
   });
 
   it('the same names corroborate what structure shows: llama.cpp with /props, Ollama with /api/tags and /api/version', () => {
-    const llama = signalsFor(table({ '/props': { status: 200, body: { build_info: 'b4719', model_path: '/m.gguf' } } }, plain404), { serverHeader: 'llama.cpp' });
+    const llama = signalsFor(table({ '/props': { status: 200, body: { build_info: 'b4719', model_path: '/m.gguf' } } }, plain404), {
+      serverHeader: 'llama.cpp',
+    });
     expect(fingerprint(llama).product).toBe('llamacpp');
     expect(fingerprint(llama).confidence).toBeGreaterThanOrEqual(0.95);
     const ollamaLike = signalsFor(
-      table({ '/': { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Ollama is running' }, '/api/tags': { status: 200, body: { models: [] } }, '/api/version': { status: 200, body: { version: '0.5.7' } } }, plain404),
+      table(
+        {
+          '/': { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Ollama is running' },
+          '/api/tags': { status: 200, body: { models: [] } },
+          '/api/version': { status: 200, body: { version: '0.5.7' } },
+        },
+        plain404,
+      ),
     );
     expect(fingerprint(ollamaLike).product).toBe('ollama');
   });
 
-  it('a model list without owned_by is not LocalAI, even beside a LocalAI page; with echo\'s 404 beside it, it is', () => {
+  it("a model list without owned_by is not LocalAI, even beside a LocalAI page; with echo's 404 beside it, it is", () => {
     const page: FakeAnswer = { status: 200, headers: { 'content-type': 'text/html' }, body: '<!DOCTYPE html><title>LocalAI API - Welcome</title>' };
     const list = openAiModels([{ id: 'mistral-7b', object: 'model' }]);
     const imitation = signalsFor(table({ '/': page, '/v1/models': list }, plain404));

@@ -10,7 +10,8 @@ import { RateLimiter } from '../../src/engine/http/limits.js';
 import { probePort } from '../../src/engine/http/port-probe.js';
 import type { Exchange, Route, Surface } from '../../src/engine/types.js';
 
-const hostsOf = (scope: ReturnType<typeof parseScope>, shard?: { index: number; count: number }) => [...scopeHosts(scope, shard)].map((h) => h.address ?? h.name);
+const hostsOf = (scope: ReturnType<typeof parseScope>, shard?: { index: number; count: number }) =>
+  [...scopeHosts(scope, shard)].map((h) => h.address ?? h.name);
 
 describe('scope', () => {
   it('reads CIDR ranges, address ranges, addresses and names, in canonical spelling, merged and deduplicated', () => {
@@ -110,7 +111,9 @@ describe('connection pace', () => {
 describe('the guard on ranges and probes', () => {
   const open = { allowPrivate: false, allow: [] };
   it('refuses a range at once when every address of it is refused, and only then', () => {
-    expect(() => checkRange('169.254.0.0/16', '169.254.0.0', '169.254.255.255', { allowPrivate: true, allow: ['169.254.0.0/16'] })).toThrow(/metadata or link-local/);
+    expect(() => checkRange('169.254.0.0/16', '169.254.0.0', '169.254.255.255', { allowPrivate: true, allow: ['169.254.0.0/16'] })).toThrow(
+      /metadata or link-local/,
+    );
     expect(() => checkRange('fe80::/64', 'fe80::', 'fe80::ffff:ffff:ffff:ffff', { allowPrivate: true, allow: [] })).toThrow(GuardError);
     expect(() => checkRange('10.0.0.0/8', '10.0.0.0', '10.255.255.255', open)).toThrow(/--allow-private/);
     expect(() => checkRange('10.0.0.0/8', '10.0.0.0', '10.255.255.255', { allowPrivate: true, allow: [] })).not.toThrow();
@@ -145,10 +148,25 @@ describe('the guard on ranges and probes', () => {
 
 describe('auth state', () => {
   const route = (access: Route['access'], kind: Route['kind'] = 'inference'): Route => ({ method: 'POST', path: '/x', kind, access, source: 'profile:vllm' });
-  const exchange = (status: number, body = ''): Exchange => ({ id: 1, probe: { method: 'GET', path: '/', purpose: '' }, request: { method: 'GET', url: '', headers: {} }, response: { status, headers: {}, body, truncated: false, latencyMs: 1 } });
+  const exchange = (status: number, body = ''): Exchange => ({
+    id: 1,
+    probe: { method: 'GET', path: '/', purpose: '' },
+    request: { method: 'GET', url: '', headers: {} },
+    response: { status, headers: {}, body, truncated: false, latencyMs: 1 },
+  });
   const surface = (routes: Route[], byPath: Record<string, Exchange> = {}, product: Surface['fingerprint']['product'] = 'vllm'): Surface => ({
     target: { url: 'http://127.0.0.1/', origin: 'http://127.0.0.1', basePath: '' },
-    fingerprint: { product, productName: null, version: null, confidence: 0.9, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null },
+    fingerprint: {
+      product,
+      productName: null,
+      version: null,
+      confidence: 0.9,
+      signals: [],
+      models: [],
+      modelFamily: null,
+      candidates: [],
+      servedThrough: null,
+    },
     routes,
     credentialHeader: { name: 'Authorization', scheme: 'Bearer', source: 'default' },
     signals: { byPath, all: Object.values(byPath) },
@@ -159,7 +177,9 @@ describe('auth state', () => {
     expect(authStateOf(surface([route('guarded'), route('open')]))).toBe('open');
     expect(authStateOf(surface([route('guarded'), route('guarded')]))).toBe('keyed');
     // A model list open by design with a key set (llama.cpp) does not make a guarded server open.
-    expect(authStateOf(surface([route('guarded')], { '/v1/models': exchange(200, JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] })) }))).toBe('keyed');
+    expect(
+      authStateOf(surface([route('guarded')], { '/v1/models': exchange(200, JSON.stringify({ object: 'list', data: [{ id: 'm', object: 'model' }] })) })),
+    ).toBe('keyed');
   });
 
   it('falls back on the model list when no inference route was found, and says unknown when nothing told', () => {

@@ -24,12 +24,41 @@ interface Row {
 }
 
 const ROWS: Row[] = [
-  { grade: 'A', target: 'keyed gateway, wrong keys throttled', start: () => startThrottleGateway(THROTTLES_AFTER_FIVE), path: '/v1/chat/completions', worst: null, gate: 0 },
-  { grade: 'B', target: 'the same, /metrics open', start: () => startThrottleGateway({ ...THROTTLES_AFTER_FIVE, openMetrics: true }), path: '/v1/chat/completions', worst: 'low', gate: 0 },
-  { grade: 'C', target: 'keyed FastAPI wrapper, wrong keys never throttled', start: () => startFastapiWrapper(WRAPPER_KEYED), path: '/generate', worst: 'medium', gate: 0 },
+  {
+    grade: 'A',
+    target: 'keyed gateway, wrong keys throttled',
+    start: () => startThrottleGateway(THROTTLES_AFTER_FIVE),
+    path: '/v1/chat/completions',
+    worst: null,
+    gate: 0,
+  },
+  {
+    grade: 'B',
+    target: 'the same, /metrics open',
+    start: () => startThrottleGateway({ ...THROTTLES_AFTER_FIVE, openMetrics: true }),
+    path: '/v1/chat/completions',
+    worst: 'low',
+    gate: 0,
+  },
+  {
+    grade: 'C',
+    target: 'keyed FastAPI wrapper, wrong keys never throttled',
+    start: () => startFastapiWrapper(WRAPPER_KEYED),
+    path: '/generate',
+    worst: 'medium',
+    gate: 0,
+  },
   { grade: 'D', target: "the tutorial's open POST /generate", start: () => startFastapiWrapper(WRAPPER_OPEN), path: '/generate', worst: 'high', gate: 1 },
   { grade: 'F', target: 'Ollama, management routes open', start: () => startOllama(OLLAMA_OPEN), path: '/api/generate', worst: 'critical', gate: 1 },
-  { grade: null, target: "the tutorial's open POST /generate, --budget 3", start: () => startFastapiWrapper(WRAPPER_OPEN), path: '/generate', options: { budget: 3 }, worst: null, gate: 2 },
+  {
+    grade: null,
+    target: "the tutorial's open POST /generate, --budget 3",
+    start: () => startFastapiWrapper(WRAPPER_OPEN),
+    path: '/generate',
+    options: { budget: 3 },
+    worst: null,
+    gate: 2,
+  },
 ];
 
 const ORDER: Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -37,20 +66,24 @@ const printed: string[] = [];
 afterAll(() => console.log(`\nWhat each grade means (target → grade · score · worst proven finding):\n${printed.join('\n')}`));
 
 describe('what each grade means, one target per letter', () => {
-  it.each(ROWS)('$target → $grade', async (row) => {
-    const target = await row.start();
-    try {
-      const report = await scan({ url: `${target.url}${row.path}` }, row.options ?? {});
-      const proven = report.findings.filter((f) => f.confidence !== 'tentative' && f.severity !== 'info');
-      const worst = ORDER.find((s) => proven.some((f) => f.severity === s)) ?? null;
-      printed.push(`  ${row.target.padEnd(48)} ${String(report.grade ?? 'no grade').padEnd(8)} ${String(report.score ?? '–').padStart(3)}  ${worst ?? '–'}`);
-      expect(report.grade, JSON.stringify(proven.map((f) => [f.rule, f.severity, f.confidence]))).toBe(row.grade);
-      if (row.grade !== null) expect(worst).toBe(row.worst);
-      expect(gateCode(report, 'high')).toBe(row.gate);
-      if (row.grade === 'D') expect(proven.find((f) => f.severity === 'high')?.rule).toBe('auth.missing');
-      if (row.grade === 'F') expect(proven.find((f) => f.severity === 'critical')?.rule).toBe('auth.admin-exposed');
-    } finally {
-      await target.close();
-    }
-  }, 60_000);
+  it.each(ROWS)(
+    '$target → $grade',
+    async (row) => {
+      const target = await row.start();
+      try {
+        const report = await scan({ url: `${target.url}${row.path}` }, row.options ?? {});
+        const proven = report.findings.filter((f) => f.confidence !== 'tentative' && f.severity !== 'info');
+        const worst = ORDER.find((s) => proven.some((f) => f.severity === s)) ?? null;
+        printed.push(`  ${row.target.padEnd(48)} ${String(report.grade ?? 'no grade').padEnd(8)} ${String(report.score ?? '–').padStart(3)}  ${worst ?? '–'}`);
+        expect(report.grade, JSON.stringify(proven.map((f) => [f.rule, f.severity, f.confidence]))).toBe(row.grade);
+        if (row.grade !== null) expect(worst).toBe(row.worst);
+        expect(gateCode(report, 'high')).toBe(row.gate);
+        if (row.grade === 'D') expect(proven.find((f) => f.severity === 'high')?.rule).toBe('auth.missing');
+        if (row.grade === 'F') expect(proven.find((f) => f.severity === 'critical')?.rule).toBe('auth.admin-exposed');
+      } finally {
+        await target.close();
+      }
+    },
+    60_000,
+  );
 });

@@ -3,11 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { classifyAddress, GuardError, resolveAndPin, type Resolver } from '../../src/engine/http/guard.js';
 
 const policy = { allowPrivate: false, allow: [] as string[] };
-const resolverFor = (answers: Record<string, string[]>): Resolver => async (host) => {
-  const a = answers[host];
-  if (!a) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
-  return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-};
+const resolverFor =
+  (answers: Record<string, string[]>): Resolver =>
+  async (host) => {
+    const a = answers[host];
+    if (!a) throw Object.assign(new Error('not found'), { code: 'ENOTFOUND' });
+    return a.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+  };
 
 describe('classifyAddress', () => {
   it.each([
@@ -34,7 +36,14 @@ describe('classifyAddress', () => {
 
 describe('resolveAndPin', () => {
   it('refuses cloud metadata in every spelling the URL parser accepts', async () => {
-    for (const url of ['http://169.254.169.254/', 'http://2852039166/', 'http://0xa9fea9fe/', 'http://0251.0376.0251.0376/', 'http://[::ffff:169.254.169.254]/', 'http://good@169.254.169.254/']) {
+    for (const url of [
+      'http://169.254.169.254/',
+      'http://2852039166/',
+      'http://0xa9fea9fe/',
+      'http://0251.0376.0251.0376/',
+      'http://[::ffff:169.254.169.254]/',
+      'http://good@169.254.169.254/',
+    ]) {
       await expect(resolveAndPin(new URL(url), { allowPrivate: true, allow: [] }), url).rejects.toBeInstanceOf(GuardError);
     }
   });

@@ -73,14 +73,23 @@ function describeOutcome(report: ScanReport | undefined, toolText: string | null
   if (parts.length === 0 && report) {
     const count = (status: string) => report.rules.filter((r) => r.status === status).length;
     const why = report.rules.find((r) => r.status === 'inconclusive' && r.reason);
-    parts.push(`complete, no error: ${count('pass')} pass, ${count('inconclusive')} inconclusive, ${count('fail')} fail${why ? `; ${why.rule}: ${why.reason}` : ''}`);
+    parts.push(
+      `complete, no error: ${count('pass')} pass, ${count('inconclusive')} inconclusive, ${count('fail')} fail${why ? `; ${why.rule}: ${why.reason}` : ''}`,
+    );
   }
   return parts.join(' | ');
 }
 
 function printTable(): void {
   const head = ['case', 'time', 'RSS Δ (peak)', 'list_checks (n, max)', 'sent', 'error named in the report'];
-  const body = rows.map((r) => [r.kind, `${(r.ms / 1000).toFixed(2)} s`, `${(r.rssDelta / MIB).toFixed(1)} MiB (${(r.rssPeak / MIB).toFixed(0)})`, `${r.pings}, ${r.pingMax} ms`, String(r.sent), r.error.length > 170 ? `${r.error.slice(0, 167)}…` : r.error]);
+  const body = rows.map((r) => [
+    r.kind,
+    `${(r.ms / 1000).toFixed(2)} s`,
+    `${(r.rssDelta / MIB).toFixed(1)} MiB (${(r.rssPeak / MIB).toFixed(0)})`,
+    `${r.pings}, ${r.pingMax} ms`,
+    String(r.sent),
+    r.error.length > 170 ? `${r.error.slice(0, 167)}…` : r.error,
+  ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(

@@ -3,12 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { PRODUCT_IDS, type Exchange, type Signals } from '../../src/engine/types.js';
 import { ALL_PROFILES, cheapPhasePaths, profileById, profileSpecificity } from '../../src/engine/profiles/index.js';
-import {
-  TEMPLATE_LEAK_MARKERS,
-  detectModelFamily,
-  findTemplateLeakMarkers,
-  mistralTokenizerGeneration,
-} from '../../src/engine/surface/model-family.js';
+import { TEMPLATE_LEAK_MARKERS, detectModelFamily, findTemplateLeakMarkers, mistralTokenizerGeneration } from '../../src/engine/surface/model-family.js';
 import { refusalShape } from '../../src/engine/surface/signals-read.js';
 import { PRODUCT_FACTS, frameworkForProduct, isServerFramework } from '../../src/knowledge/frameworks.js';
 
@@ -46,8 +41,18 @@ describe('profile catalogue', () => {
   it('default ports follow docs/servers/', () => {
     const ports = Object.fromEntries(ALL_PROFILES.map((p) => [p.id, p.defaultPort]));
     expect(ports).toMatchObject({
-      fastapi: 8000, vllm: 8000, tgi: 3000, ollama: 11434, llamacpp: 8080, sglang: 30000, litellm: 4000,
-      localai: 8080, koboldcpp: 5001, 'textgen-webui': 5000, lmstudio: 1234, triton: 8000,
+      fastapi: 8000,
+      vllm: 8000,
+      tgi: 3000,
+      ollama: 11434,
+      llamacpp: 8080,
+      sglang: 30000,
+      litellm: 4000,
+      localai: 8080,
+      koboldcpp: 5001,
+      'textgen-webui': 5000,
+      lmstudio: 1234,
+      triton: 8000,
     });
   });
 
@@ -79,17 +84,31 @@ describe('profile catalogue', () => {
     expect(new Set(keys).size).toBe(keys.length);
   });
 
-  it('no metadata POST route shares a path with any profile\'s generation route', () => {
+  it("no metadata POST route shares a path with any profile's generation route", () => {
     const generation = new Set(ALL_PROFILES.flatMap((p) => p.inferenceRoutes.map((r) => r.path)));
     for (const p of ALL_PROFILES) for (const r of p.metadataRoutes) if (r.method !== 'GET') expect(generation.has(r.path), `${p.id} ${r.path}`).toBe(false);
   });
 
   it('management routes include every one docs/servers/ names', () => {
     const has = (id: string, method: string, path: string) =>
-      expect(profileById(id)!.managementRoutes.some((r) => r.method === method && r.path === path), `${id} ${method} ${path}`).toBe(true);
+      expect(
+        profileById(id)!.managementRoutes.some((r) => r.method === method && r.path === path),
+        `${id} ${method} ${path}`,
+      ).toBe(true);
     for (const p of ['/api/pull', '/api/push', '/api/create', '/api/copy', '/api/blobs/{digest}']) has('ollama', 'POST', p);
     has('ollama', 'DELETE', '/api/delete');
-    for (const p of ['/pause', '/resume', '/update_weights', '/sleep', '/wake_up', '/collective_rpc', '/reset_prefix_cache', '/scale_elastic_ep', '/init_weight_transfer_engine', '/abort_requests']) {
+    for (const p of [
+      '/pause',
+      '/resume',
+      '/update_weights',
+      '/sleep',
+      '/wake_up',
+      '/collective_rpc',
+      '/reset_prefix_cache',
+      '/scale_elastic_ep',
+      '/init_weight_transfer_engine',
+      '/abort_requests',
+    ]) {
       has('vllm', 'POST', p);
     }
     for (const p of ['/update_weights_from_disk', '/flush_cache', '/abort_request']) has('sglang', 'POST', p);
@@ -117,7 +136,7 @@ describe('profile catalogue', () => {
     expect(profileById('fastapi').auth.openWithKey).toEqual(['/docs', '/redoc', '/openapi.json']);
   });
 
-  it('inference routes carry the product\'s own body shape', () => {
+  it("inference routes carry the product's own body shape", () => {
     const shapeOf = (id: string, path: string) => profileById(id)!.inferenceRoutes.find((r) => r.path === path)?.shape;
     expect(shapeOf('tgi', '/generate')).toBe('tgi-generate');
     expect(shapeOf('tgi', '/v2/models/{model}/versions/{version}/infer')).toBe('tgi-kserve');
@@ -163,7 +182,7 @@ describe('cheap phase', () => {
     expect(paths.some((p) => p.includes('{'))).toBe(false);
   });
 
-  it('asks every product\'s version source that docs/servers/ lists', () => {
+  it("asks every product's version source that docs/servers/ lists", () => {
     expect(paths).toEqual(expect.arrayContaining(['/version', '/info', '/api/version', '/props', '/api/extra/version', '/v2']));
   });
 });
@@ -176,7 +195,10 @@ describe('refusal shapes (the 401 table of docs/servers/README.md)', () => {
     [res(401, { error: { message: 'Authentication Error, No api key passed in.', type: 'auth_error', param: 'None', code: '401' } }), 'litellm'],
     [res(401, { detail: 'Unauthorized' }), 'detail-unauthorized'],
     [res(401, { detail: { error: 'Unauthorized', msg: 'Authentication key is missing or invalid.', type: 'unauthorized' } }), 'kobold'],
-    [res(401, { error: { message: 'An authentication key is required', code: 401, type: 'invalid_request_error' } }, { 'www-authenticate': 'Bearer' }), 'localai'],
+    [
+      res(401, { error: { message: 'An authentication key is required', code: 401, type: 'invalid_request_error' } }, { 'www-authenticate': 'Bearer' }),
+      'localai',
+    ],
     [res(401, { error: { message: 'Incorrect API key', type: 'invalid_request_error' } }), 'openai-error'],
     [res(403, { detail: 'Not authenticated' }), 'detail-other'],
     [res(401, '<html>no</html>'), 'other'],
@@ -297,7 +319,19 @@ describe('Mistral tokenizer generation', () => {
 
 describe('template leak markers', () => {
   it('match the control tokens docs/chat-templates.md lists, and nothing else', () => {
-    for (const m of ['[INST]', '[/INST]', '[SYSTEM_PROMPT]', '[/SYSTEM_PROMPT]', '[TOOL_CALLS]', '[AVAILABLE_TOOLS]', '[/AVAILABLE_TOOLS]', '[TOOL_RESULTS]', '[/TOOL_RESULTS]', '</s>', '<s>']) {
+    for (const m of [
+      '[INST]',
+      '[/INST]',
+      '[SYSTEM_PROMPT]',
+      '[/SYSTEM_PROMPT]',
+      '[TOOL_CALLS]',
+      '[AVAILABLE_TOOLS]',
+      '[/AVAILABLE_TOOLS]',
+      '[TOOL_RESULTS]',
+      '[/TOOL_RESULTS]',
+      '</s>',
+      '<s>',
+    ]) {
       expect(TEMPLATE_LEAK_MARKERS.test(`text ${m} more`), m).toBe(true);
     }
     for (const t of ['INST', 'Hello there', '[inst]', '<strong>', '</span>', '[TOOL]']) expect(TEMPLATE_LEAK_MARKERS.test(t), t).toBe(false);

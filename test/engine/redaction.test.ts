@@ -56,15 +56,25 @@ async function startLeakyGateway(): Promise<RunningTarget> {
     const q = req.query.get('api_key') ?? req.query.get('key');
     const ok = q === KEY || (token !== undefined && token.length >= 8 && KEY.toLowerCase().startsWith(token.toLowerCase()));
     const echo = { 'x-echo': `auth=${auth ?? ''}; url=${req.url}` };
-    if (!ok) return sendJson(res, 401, { error: { message: `Incorrect API key provided: ${auth ?? q ?? '(none)'}`, type: 'invalid_request_error', code: 'invalid_api_key' } }, echo);
+    if (!ok)
+      return sendJson(
+        res,
+        401,
+        { error: { message: `Incorrect API key provided: ${auth ?? q ?? '(none)'}`, type: 'invalid_request_error', code: 'invalid_api_key' } },
+        echo,
+      );
     if (req.path !== '/v1/chat/completions' || req.method !== 'POST' || !isRecord(req.json) || chatMessages(req.json) === undefined) {
       return sendJson(res, 400, { error: { message: `bad request for ${auth ?? q}`, type: 'invalid_request_error' } }, echo);
     }
-    return answerOpenAI(req, res, req.json, { kind: 'chat', model: 'mistral-7b-instruct-v0.3', defaultMaxTokens: Infinity, headers: echo, extra: { debug: `served ${auth ?? q}` } });
+    return answerOpenAI(req, res, req.json, {
+      kind: 'chat',
+      model: 'mistral-7b-instruct-v0.3',
+      defaultMaxTokens: Infinity,
+      headers: echo,
+      extra: { debug: `served ${auth ?? q}` },
+    });
   });
 }
-
-
 
 describe('credential redaction in every output', () => {
   let target: RunningTarget;
@@ -89,7 +99,10 @@ describe('credential redaction in every output', () => {
   });
 
   it('the scan really sent the key and its derived variants, and the server really echoed them', () => {
-    const variants = report.findings.filter((f) => f.rule === 'auth.weak-key-handling').map((f) => f.variant).sort();
+    const variants = report.findings
+      .filter((f) => f.rule === 'auth.weak-key-handling')
+      .map((f) => f.variant)
+      .sort();
     expect(variants).toEqual(['case', 'prefix', 'query']);
     // On the wire (the emulator's own record), the derived values did travel: the redaction below is not for want of them.
     const wire = JSON.stringify(target.requests);
@@ -128,29 +141,43 @@ describe('credential redaction in every output', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatecrash-redaction-'));
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-    it.each(['json', 'sarif', 'markdown', 'html', 'pretty'])('scan --header … --format %s: stdout, stderr and --output', async (format) => {
-      const out = join(dir, `report.${format}`);
-      const printed = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format]);
-      const written = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format, '--output', out]);
-      expect(printed.code, printed.stderr).not.toBe(2);
-      expect(printed.stdout).toContain('[REDACTED]');
-      const file = readFileSync(out, 'utf8');
-      for (const [name, text] of Object.entries({ stdout: printed.stdout, stderr: printed.stderr, fileStdout: written.stdout, fileStderr: written.stderr, file })) {
-        expect(leaks(text), `${format} ${name}`).toEqual([]);
-      }
-    }, 60_000);
+    it.each(['json', 'sarif', 'markdown', 'html', 'pretty'])(
+      'scan --header … --format %s: stdout, stderr and --output',
+      async (format) => {
+        const out = join(dir, `report.${format}`);
+        const printed = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format]);
+        const written = await runCliLoud(['scan', url(), '--header', `Authorization: Bearer ${KEY}`, '--format', format, '--output', out]);
+        expect(printed.code, printed.stderr).not.toBe(2);
+        expect(printed.stdout).toContain('[REDACTED]');
+        const file = readFileSync(out, 'utf8');
+        for (const [name, text] of Object.entries({
+          stdout: printed.stdout,
+          stderr: printed.stderr,
+          fileStdout: written.stdout,
+          fileStderr: written.stderr,
+          file,
+        })) {
+          expect(leaks(text), `${format} ${name}`).toEqual([]);
+        }
+      },
+      60_000,
+    );
 
     it.each([
       ['GATECRASH_BEARER', [], { GATECRASH_BEARER: KEY }],
       ['--bearer', ['--bearer', KEY], {}],
-    ] as const)('scan with %s: the key is used (key findings) and redacted', async (_how, args, env) => {
-      const run = await runCliLoud(['scan', url(), '--format', 'json', ...args], env);
-      expect(run.code, run.stderr).not.toBe(2);
-      const parsed = JSON.parse(run.stdout) as ScanReport;
-      expect(parsed.findings.some((f) => f.rule === 'auth.weak-key-handling')).toBe(true);
-      expect(leaks(run.stdout)).toEqual([]);
-      expect(leaks(run.stderr)).toEqual([]);
-    }, 60_000);
+    ] as const)(
+      'scan with %s: the key is used (key findings) and redacted',
+      async (_how, args, env) => {
+        const run = await runCliLoud(['scan', url(), '--format', 'json', ...args], env);
+        expect(run.code, run.stderr).not.toBe(2);
+        const parsed = JSON.parse(run.stdout) as ScanReport;
+        expect(parsed.findings.some((f) => f.rule === 'auth.weak-key-handling')).toBe(true);
+        expect(leaks(run.stdout)).toEqual([]);
+        expect(leaks(run.stderr)).toEqual([]);
+      },
+      60_000,
+    );
 
     it('error messages: an unreachable target, a header without a name, a malformed header name', async () => {
       const closed = 'http://127.0.0.1:1/v1/chat/completions'; // nothing listens on port 1

@@ -35,44 +35,101 @@ interface Case {
 const CASES: Case[] = [
   { name: 'FastAPI wrapper, no auth', start: fastapi(OPEN), path: '/generate', ceiling: OPEN_CEILING },
   { name: 'FastAPI wrapper, Depends(X-API-Key), no key given', start: fastapi(KEYED), path: '/generate', ceiling: SINGLE_ROUTE_CEILING },
-  { name: 'FastAPI wrapper, Depends(X-API-Key), with the key', start: fastapi(KEYED), path: '/generate', headers: { 'X-API-Key': TEST_KEY }, ceiling: SINGLE_ROUTE_CEILING },
+  {
+    name: 'FastAPI wrapper, Depends(X-API-Key), with the key',
+    start: fastapi(KEYED),
+    path: '/generate',
+    headers: { 'X-API-Key': TEST_KEY },
+    ceiling: SINGLE_ROUTE_CEILING,
+  },
   { name: 'FastAPI wrapper, middleware, no key given', start: fastapi(middleware), path: '/generate', ceiling: SINGLE_ROUTE_CEILING },
-  { name: 'FastAPI wrapper, middleware, with the key', start: fastapi(middleware), path: '/generate', headers: { 'X-API-Key': TEST_KEY }, ceiling: SINGLE_ROUTE_CEILING },
-  { name: 'FastAPI wrapper, Bearer check in the endpoint, with the key', start: fastapi(bearerDecorator), path: '/generate', headers: { Authorization: `Bearer ${TEST_KEY}` }, ceiling: SINGLE_ROUTE_CEILING },
-  { name: 'Express wrapper, route-level Bearer guard, no key given', start: () => startExpressWrapper(EXPRESS_FIXED), path: '/v1/generate', ceiling: SINGLE_ROUTE_CEILING },
-  { name: 'Express wrapper, route-level Bearer guard, with the key', start: () => startExpressWrapper(EXPRESS_FIXED), path: '/v1/generate', headers: { Authorization: `Bearer ${TEST_KEY}` }, ceiling: SINGLE_ROUTE_CEILING },
+  {
+    name: 'FastAPI wrapper, middleware, with the key',
+    start: fastapi(middleware),
+    path: '/generate',
+    headers: { 'X-API-Key': TEST_KEY },
+    ceiling: SINGLE_ROUTE_CEILING,
+  },
+  {
+    name: 'FastAPI wrapper, Bearer check in the endpoint, with the key',
+    start: fastapi(bearerDecorator),
+    path: '/generate',
+    headers: { Authorization: `Bearer ${TEST_KEY}` },
+    ceiling: SINGLE_ROUTE_CEILING,
+  },
+  {
+    name: 'Express wrapper, route-level Bearer guard, no key given',
+    start: () => startExpressWrapper(EXPRESS_FIXED),
+    path: '/v1/generate',
+    ceiling: SINGLE_ROUTE_CEILING,
+  },
+  {
+    name: 'Express wrapper, route-level Bearer guard, with the key',
+    start: () => startExpressWrapper(EXPRESS_FIXED),
+    path: '/v1/generate',
+    headers: { Authorization: `Bearer ${TEST_KEY}` },
+    ceiling: SINGLE_ROUTE_CEILING,
+  },
   { name: 'Unknown shape (form body, terse 400s), address only, open', start: () => startUnknownShapeWrapper(), path: '/', ceiling: UNKNOWN_SHAPE_CEILING },
-  { name: 'Unknown shape, address only, X-API-Key on every path, no key given', start: () => startUnknownShapeWrapper({ key: TEST_KEY }), path: '/', ceiling: UNKNOWN_SHAPE_CEILING },
-  { name: 'Unknown shape, address only, X-API-Key on every path, with the key', start: () => startUnknownShapeWrapper({ key: TEST_KEY }), path: '/', headers: { 'X-API-Key': TEST_KEY }, ceiling: UNKNOWN_SHAPE_CEILING },
+  {
+    name: 'Unknown shape, address only, X-API-Key on every path, no key given',
+    start: () => startUnknownShapeWrapper({ key: TEST_KEY }),
+    path: '/',
+    ceiling: UNKNOWN_SHAPE_CEILING,
+  },
+  {
+    name: 'Unknown shape, address only, X-API-Key on every path, with the key',
+    start: () => startUnknownShapeWrapper({ key: TEST_KEY }),
+    path: '/',
+    headers: { 'X-API-Key': TEST_KEY },
+    ceiling: UNKNOWN_SHAPE_CEILING,
+  },
 ];
 
 const table: string[] = [];
 afterAll(() => {
-  console.log(`\n| single-route target | requests sent | deduplicated | inference | ceiling | auth.missing | verdict |\n|---|---|---|---|---|---|---|\n${table.join('\n')}`);
+  console.log(
+    `\n| single-route target | requests sent | deduplicated | inference | ceiling | auth.missing | verdict |\n|---|---|---|---|---|---|---|\n${table.join('\n')}`,
+  );
 });
 
 describe('requests per standard-depth scan of a single-route target', () => {
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const target = await c.start();
-    try {
-      const report = await scan({ url: target.url + c.path, ...(c.headers ? { headers: c.headers } : {}) }, { depth: 'standard' });
-      const { sent, deduplicated, inference } = report.requests;
-      const missing = report.rules.find((r) => r.rule === 'auth.missing')!.status;
-      table.push(`| ${c.name} | ${sent} | ${deduplicated} | ${inference} | ≤ ${c.ceiling} | ${missing} | ${report.verdict.status} |`);
-      // The emulator's own record agrees with the client's count: nothing was sent uncounted.
-      expect(target.requests.length).toBe(sent);
-      expect(report.errors).toEqual([]);
-      expect(sent).toBeLessThanOrEqual(c.ceiling);
-      // Every inference route gets at most a handful of request shapes per way of asking (surface/inference.ts).
-      for (const r of report.surface.routes) expect(r.attempts?.length ?? 0, `${r.method} ${r.path}`).toBeLessThanOrEqual(MAX_SHAPE_ATTEMPTS);
-    } finally {
-      await target.close();
-    }
-  }, 60_000);
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const target = await c.start();
+      try {
+        const report = await scan({ url: target.url + c.path, ...(c.headers ? { headers: c.headers } : {}) }, { depth: 'standard' });
+        const { sent, deduplicated, inference } = report.requests;
+        const missing = report.rules.find((r) => r.rule === 'auth.missing')!.status;
+        table.push(`| ${c.name} | ${sent} | ${deduplicated} | ${inference} | ≤ ${c.ceiling} | ${missing} | ${report.verdict.status} |`);
+        // The emulator's own record agrees with the client's count: nothing was sent uncounted.
+        expect(target.requests.length).toBe(sent);
+        expect(report.errors).toEqual([]);
+        expect(sent).toBeLessThanOrEqual(c.ceiling);
+        // Every inference route gets at most a handful of request shapes per way of asking (surface/inference.ts).
+        for (const r of report.surface.routes) expect(r.attempts?.length ?? 0, `${r.method} ${r.path}`).toBeLessThanOrEqual(MAX_SHAPE_ATTEMPTS);
+      } finally {
+        await target.close();
+      }
+    },
+    60_000,
+  );
 });
 
 describe('the cheap phase asks for product paths only when a product may be there', () => {
-  const secondRound = ['/version', '/info', '/health/readiness', '/api/version', '/api/tags', '/props', '/get_model_info', '/api/extra/version', '/v2', '/v2/models/stats'];
+  const secondRound = [
+    '/version',
+    '/info',
+    '/health/readiness',
+    '/api/version',
+    '/api/tags',
+    '/props',
+    '/get_model_info',
+    '/api/extra/version',
+    '/v2',
+    '/v2/models/stats',
+  ];
   const asked = (t: RunningTarget) => secondRound.filter((p) => t.requests.some((r) => r.method === 'GET' && r.url === p));
 
   it('skips the second round when /, /openapi.json and /v1/models are all 404 (no known product is served there)', async () => {
@@ -81,7 +138,11 @@ describe('the cheap phase asks for product paths only when a product may be ther
       await scan({ url: `${target.url}/v1/generate` });
       expect(asked(target)).toEqual([]);
       // Nor are the dumps and docs of the products ruled out by it asked for.
-      for (const p of ['/slots', '/get_server_info', '/spend/logs', '/redoc', '/api-doc/openapi.json']) expect(target.requests.some((r) => r.url === p), p).toBe(false);
+      for (const p of ['/slots', '/get_server_info', '/spend/logs', '/redoc', '/api-doc/openapi.json'])
+        expect(
+          target.requests.some((r) => r.url === p),
+          p,
+        ).toBe(false);
     } finally {
       await target.close();
     }

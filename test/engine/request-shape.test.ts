@@ -15,7 +15,13 @@ function answer(status: number, body: unknown, headers: Record<string, string> =
     id: 1,
     probe: { method: 'POST', path: '/x', purpose: 'test' },
     request: { method: 'POST', url: 'http://127.0.0.1:1/x', headers: {} },
-    response: { status, headers: typeof body === 'string' ? headers : { 'content-type': 'application/json', ...headers }, body: text, truncated: false, latencyMs: 1 },
+    response: {
+      status,
+      headers: typeof body === 'string' ? headers : { 'content-type': 'application/json', ...headers },
+      body: text,
+      truncated: false,
+      latencyMs: 1,
+    },
   };
 }
 
@@ -24,33 +30,90 @@ const field = (status: number, body: unknown) => lesson(status, body).fields[0];
 
 describe('what a rejection teaches', () => {
   it('pydantic v1: missing fields, bounds, literals, extra fields, nested and list fields, query and header fields', () => {
-    expect(field(422, { detail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'value_error.missing' }] })).toEqual({ name: 'prompt', where: 'body', spec: {} });
-    expect(field(422, { detail: [{ loc: ['body', 'max_tokens'], msg: 'ensure this value is greater than or equal to 16', type: 'value_error.number.not_ge', ctx: { limit_value: 16 } }] })?.spec.minimum).toBe(16);
-    expect(field(422, { detail: [{ loc: ['body', 'model'], msg: "unexpected value; permitted: 'a', 'b'", type: 'value_error.const', ctx: { given: 'x', permitted: ['a', 'b'] } }] })?.spec.enum).toEqual(['a', 'b']);
+    expect(field(422, { detail: [{ loc: ['body', 'prompt'], msg: 'field required', type: 'value_error.missing' }] })).toEqual({
+      name: 'prompt',
+      where: 'body',
+      spec: {},
+    });
+    expect(
+      field(422, {
+        detail: [
+          { loc: ['body', 'max_tokens'], msg: 'ensure this value is greater than or equal to 16', type: 'value_error.number.not_ge', ctx: { limit_value: 16 } },
+        ],
+      })?.spec.minimum,
+    ).toBe(16);
+    expect(
+      field(422, {
+        detail: [
+          { loc: ['body', 'model'], msg: "unexpected value; permitted: 'a', 'b'", type: 'value_error.const', ctx: { given: 'x', permitted: ['a', 'b'] } },
+        ],
+      })?.spec.enum,
+    ).toEqual(['a', 'b']);
     expect(lesson(422, { detail: [{ loc: ['body', 'text'], msg: 'extra fields not permitted', type: 'value_error.extra' }] }).forbidden).toEqual(['text']);
     expect(field(422, { detail: [{ loc: ['body', 'input', 'text'], msg: 'field required', type: 'value_error.missing' }] })?.name).toBe('input.text');
-    expect(field(422, { detail: [{ loc: ['body', 'messages', 0, 'content'], msg: 'field required', type: 'value_error.missing' }] })).toMatchObject({ name: 'messages', spec: { type: 'array' } });
+    expect(field(422, { detail: [{ loc: ['body', 'messages', 0, 'content'], msg: 'field required', type: 'value_error.missing' }] })).toMatchObject({
+      name: 'messages',
+      spec: { type: 'array' },
+    });
     expect(field(422, { detail: [{ loc: ['query', 'prompt'], msg: 'field required', type: 'value_error.missing' }] })?.where).toBe('query');
     expect(field(422, { detail: [{ loc: ['header', 'x-api-key'], msg: 'field required', type: 'value_error.missing' }] })?.where).toBe('header');
   });
 
   it('pydantic v2: missing, greater_than_equal, literal_error, extra_forbidden', () => {
     expect(field(422, { detail: [{ type: 'missing', loc: ['body', 'question'], msg: 'Field required', input: {} }] })?.name).toBe('question');
-    expect(field(422, { detail: [{ type: 'greater_than_equal', loc: ['body', 'max_new_tokens'], msg: 'Input should be greater than or equal to 8', input: 1, ctx: { ge: 8 } }] })?.spec.minimum).toBe(8);
-    expect(field(422, { detail: [{ type: 'literal_error', loc: ['body', 'model'], msg: "Input should be 'mistral-7b' or 'mixtral'", input: 'x', ctx: { expected: "'mistral-7b' or 'mixtral'" } }] })?.spec.enum).toEqual(['mistral-7b', 'mixtral']);
+    expect(
+      field(422, {
+        detail: [{ type: 'greater_than_equal', loc: ['body', 'max_new_tokens'], msg: 'Input should be greater than or equal to 8', input: 1, ctx: { ge: 8 } }],
+      })?.spec.minimum,
+    ).toBe(8);
+    expect(
+      field(422, {
+        detail: [
+          {
+            type: 'literal_error',
+            loc: ['body', 'model'],
+            msg: "Input should be 'mistral-7b' or 'mixtral'",
+            input: 'x',
+            ctx: { expected: "'mistral-7b' or 'mixtral'" },
+          },
+        ],
+      })?.spec.enum,
+    ).toEqual(['mistral-7b', 'mixtral']);
     expect(lesson(422, { detail: [{ type: 'extra_forbidden', loc: ['body', 'query'], msg: 'Extra inputs are not permitted' }] }).forbidden).toEqual(['query']);
   });
 
   it('express-validator (v6 param, v7 path), zod issues and fieldErrors, Joi', () => {
     expect(field(400, { errors: [{ value: '', msg: 'Invalid value', param: 'message', location: 'body' }] })?.name).toBe('message');
     expect(field(400, { errors: [{ type: 'field', value: '', msg: 'Invalid value', path: 'input', location: 'body' }] })?.name).toBe('input');
-    expect(field(400, { issues: [{ code: 'invalid_type', expected: 'string', received: 'undefined', path: ['prompt'], message: 'Required' }] })).toMatchObject({ name: 'prompt', spec: { type: 'string' } });
-    expect(field(400, { error: { issues: [{ code: 'too_small', minimum: 16, type: 'number', inclusive: true, path: ['max_tokens'], message: 'Number must be greater than or equal to 16' }] } })?.spec.minimum).toBe(16);
-    expect(field(400, { issues: [{ code: 'invalid_enum_value', options: ['small', 'large'], path: ['model'], message: 'Invalid enum value' }] })?.spec.enum).toEqual(['small', 'large']);
-    expect(lesson(400, { issues: [{ code: 'unrecognized_keys', keys: ['text', 'q'], path: [], message: 'Unrecognized keys' }] }).forbidden).toEqual(['text', 'q']);
+    expect(field(400, { issues: [{ code: 'invalid_type', expected: 'string', received: 'undefined', path: ['prompt'], message: 'Required' }] })).toMatchObject({
+      name: 'prompt',
+      spec: { type: 'string' },
+    });
+    expect(
+      field(400, {
+        error: {
+          issues: [
+            { code: 'too_small', minimum: 16, type: 'number', inclusive: true, path: ['max_tokens'], message: 'Number must be greater than or equal to 16' },
+          ],
+        },
+      })?.spec.minimum,
+    ).toBe(16);
+    expect(
+      field(400, { issues: [{ code: 'invalid_enum_value', options: ['small', 'large'], path: ['model'], message: 'Invalid enum value' }] })?.spec.enum,
+    ).toEqual(['small', 'large']);
+    expect(lesson(400, { issues: [{ code: 'unrecognized_keys', keys: ['text', 'q'], path: [], message: 'Unrecognized keys' }] }).forbidden).toEqual([
+      'text',
+      'q',
+    ]);
     expect(field(400, { fieldErrors: { query: ['Required'] }, formErrors: [] })?.name).toBe('query');
     expect(field(400, { error: '"question" is required' })?.name).toBe('question');
-    expect(field(400, { details: [{ message: '"max_tokens" must be greater than or equal to 10', path: ['max_tokens'], type: 'number.min', context: { limit: 10, key: 'max_tokens' } }] })).toMatchObject({ name: 'max_tokens', spec: { minimum: 10 } });
+    expect(
+      field(400, {
+        details: [
+          { message: '"max_tokens" must be greater than or equal to 10', path: ['max_tokens'], type: 'number.min', context: { limit: 10, key: 'max_tokens' } },
+        ],
+      }),
+    ).toMatchObject({ name: 'max_tokens', spec: { minimum: 10 } });
   });
 
   it('prose: hand-written errors and Flask abort pages name the field; bounds and choices in words', () => {
@@ -84,9 +147,21 @@ describe('what a rejection teaches', () => {
       const url = new URL(p.path, 'http://x');
       const v = url.searchParams.get('api-version');
       if (v === null) return json(422, { detail: [{ loc: ['query', 'api-version'], msg: 'field required', type: 'value_error.missing' }] });
-      if (v !== '2024-02-01') return json(422, { detail: [{ loc: ['query', 'api-version'], msg: "value is not a valid enumeration member; permitted: '2024-02-01', '2024-06-01'", type: 'type_error.enum', ctx: { enum_values: ['2024-02-01', '2024-06-01'] } }] });
+      if (v !== '2024-02-01')
+        return json(422, {
+          detail: [
+            {
+              loc: ['query', 'api-version'],
+              msg: "value is not a valid enumeration member; permitted: '2024-02-01', '2024-06-01'",
+              type: 'type_error.enum',
+              ctx: { enum_values: ['2024-02-01', '2024-06-01'] },
+            },
+          ],
+        });
       const body = JSON.parse(p.body ?? '{}') as Record<string, unknown>;
-      return Array.isArray(body['messages']) ? json(200, { choices: [{ message: { content: 'Hi' } }] }) : json(422, { detail: [{ loc: ['body', 'messages'], msg: 'field required', type: 'value_error.missing' }] });
+      return Array.isArray(body['messages'])
+        ? json(200, { choices: [{ message: { content: 'Hi' } }] })
+        : json(422, { detail: [{ loc: ['body', 'messages'], msg: 'field required', type: 'value_error.missing' }] });
     });
     const a = await probeInference(send, route(), surface, { prompt: 'hi' });
     expect(a.output?.text).toBe('Hi');
@@ -96,7 +171,15 @@ describe('what a rejection teaches', () => {
 });
 
 const surface = { fingerprint: { models: ['mistral-7b'] }, signals: { byPath: {}, all: [] } } as unknown as Surface;
-const route = (over: Partial<Route> = {}): Route => ({ method: 'POST', path: '/generate', kind: 'inference', shape: 'wrapper', source: 'given-url', access: 'unknown', ...over });
+const route = (over: Partial<Route> = {}): Route => ({
+  method: 'POST',
+  path: '/generate',
+  kind: 'inference',
+  shape: 'wrapper',
+  source: 'given-url',
+  access: 'unknown',
+  ...over,
+});
 
 describe('names and paths in any style', () => {
   it('prompt and limit fields in camelCase or compound form; a system or negative prompt is not the prompt', () => {
@@ -115,10 +198,14 @@ describe('names and paths in any style', () => {
 
 describe('building the request', () => {
   it('a multipart body: one text part per field, a fixed boundary, the limit at one token', () => {
-    const req = requestFor(route({ encoding: 'multipart', promptField: 'prompt', fields: { max_tokens: { type: 'integer' } }, exactSchema: true }), surface, { prompt: 'hi' });
+    const req = requestFor(route({ encoding: 'multipart', promptField: 'prompt', fields: { max_tokens: { type: 'integer' } }, exactSchema: true }), surface, {
+      prompt: 'hi',
+    });
     expect(req.contentType).toMatch(/^multipart\/form-data; boundary=/);
     const boundary = req.contentType!.split('boundary=')[1]!;
-    expect(req.body).toBe(`--${boundary}\r\nContent-Disposition: form-data; name="max_tokens"\r\n\r\n1\r\n--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhi\r\n--${boundary}--\r\n`);
+    expect(req.body).toBe(
+      `--${boundary}\r\nContent-Disposition: form-data; name="max_tokens"\r\n\r\n1\r\n--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhi\r\n--${boundary}--\r\n`,
+    );
     expect(req.tokens).toBe(1);
   });
 
@@ -129,15 +216,35 @@ describe('building the request', () => {
 
   it('an unknown prompt field goes under every usual name at once, with the usual limits at one token', () => {
     const body = JSON.parse(requestFor(route(), surface, { prompt: 'hi' }).body!) as Record<string, unknown>;
-    expect(body).toMatchObject({ prompt: 'hi', text: 'hi', message: 'hi', input: 'hi', query: 'hi', question: 'hi', inputs: 'hi', max_tokens: 1, max_new_tokens: 1 });
+    expect(body).toMatchObject({
+      prompt: 'hi',
+      text: 'hi',
+      message: 'hi',
+      input: 'hi',
+      query: 'hi',
+      question: 'hi',
+      inputs: 'hi',
+      max_tokens: 1,
+      max_new_tokens: 1,
+    });
     expect(body['messages']).toEqual([{ role: 'user', content: 'hi' }]);
   });
 
   it('a known field, a nested one, a chat list; enums, bounds and minimum token limits are honoured', () => {
     expect(JSON.parse(requestFor(route({ promptField: 'prompt', exactSchema: true }), surface, { prompt: 'hi' }).body!)).toEqual({ prompt: 'hi' });
     expect(JSON.parse(requestFor(route({ promptField: 'input.text', exactSchema: true }), surface, { prompt: 'hi' }).body!)).toEqual({ input: { text: 'hi' } });
-    expect(JSON.parse(requestFor(route({ promptField: 'messages', exactSchema: true }), surface, { prompt: 'hi' }).body!)).toEqual({ messages: [{ role: 'user', content: 'hi' }] });
-    const r = route({ promptField: 'prompt', exactSchema: true, fields: { model: { enum: ['tiny', 'big'] }, max_tokens: { type: 'integer', minimum: 16, maximum: 512 }, temperature: { type: 'number', minimum: 0, maximum: 2 } } });
+    expect(JSON.parse(requestFor(route({ promptField: 'messages', exactSchema: true }), surface, { prompt: 'hi' }).body!)).toEqual({
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const r = route({
+      promptField: 'prompt',
+      exactSchema: true,
+      fields: {
+        model: { enum: ['tiny', 'big'] },
+        max_tokens: { type: 'integer', minimum: 16, maximum: 512 },
+        temperature: { type: 'number', minimum: 0, maximum: 2 },
+      },
+    });
     const req = requestFor(r, surface, { prompt: 'hi' });
     expect(JSON.parse(req.body!)).toEqual({ model: 'tiny', max_tokens: 16, temperature: 1, prompt: 'hi' });
     expect(req.tokens).toBe(16);
@@ -145,10 +252,16 @@ describe('building the request', () => {
   });
 
   it('query, form and plain-text encodings', () => {
-    expect(requestFor(route({ method: 'GET', encoding: 'query', promptField: 'q', exactSchema: true, path: '/ask?lang=en' }), surface, { prompt: 'a b' })).toEqual({ method: 'GET', path: '/ask?lang=en&q=a+b', tokens: null });
+    expect(
+      requestFor(route({ method: 'GET', encoding: 'query', promptField: 'q', exactSchema: true, path: '/ask?lang=en' }), surface, { prompt: 'a b' }),
+    ).toEqual({ method: 'GET', path: '/ask?lang=en&q=a+b', tokens: null });
     const form = requestFor(route({ encoding: 'form', promptField: 'prompt' }), surface, { prompt: 'hi' });
     expect([form.contentType, form.body]).toEqual(['application/x-www-form-urlencoded', 'prompt=hi&max_tokens=1&max_new_tokens=1']);
-    expect(requestFor(route({ encoding: 'text' }), surface, { prompt: 'hi' })).toMatchObject({ body: 'hi', contentType: 'text/plain; charset=utf-8', tokens: null });
+    expect(requestFor(route({ encoding: 'text' }), surface, { prompt: 'hi' })).toMatchObject({
+      body: 'hi',
+      contentType: 'text/plain; charset=utf-8',
+      tokens: null,
+    });
   });
 
   it('discovery asks without a prompt, every limit at one token', () => {
@@ -158,11 +271,19 @@ describe('building the request', () => {
   });
 });
 
-describe('the user\'s request template', () => {
+describe("the user's request template", () => {
   it('parses METHOD /path [body] and says what is wrong in one sentence', () => {
     expect(parseRequestTemplate('post /api/ask {"question": "{{prompt}}"}')).toEqual({ method: 'POST', path: '/api/ask', body: '{"question": "{{prompt}}"}' });
     expect(parseRequestTemplate('GET /ask?q={{prompt}}')).toEqual({ method: 'GET', path: '/ask?q={{prompt}}' });
-    for (const bad of ['', 'POST', 'POST /x {"q": 1}', 'DELETE /jobs/{{prompt}}', 'POST http://evil.example/x {{prompt}}', 'POST x {{prompt}}', 'GET /x {"q": "{{prompt}}"}']) {
+    for (const bad of [
+      '',
+      'POST',
+      'POST /x {"q": 1}',
+      'DELETE /jobs/{{prompt}}',
+      'POST http://evil.example/x {{prompt}}',
+      'POST x {{prompt}}',
+      'GET /x {"q": "{{prompt}}"}',
+    ]) {
       expect(() => parseRequestTemplate(bad), bad).toThrow(TargetError);
     }
   });
@@ -172,7 +293,11 @@ describe('the user\'s request template', () => {
     const json = fillTemplate(parseRequestTemplate('PUT /jobs {"task": {"instruction": "{{prompt}}", "n": {{max_tokens}}}}'), prompt, 1);
     expect(JSON.parse(json.body!)).toEqual({ task: { instruction: prompt, n: 1 } });
     expect([json.method, json.contentType, json.tokens]).toEqual(['PUT', 'application/json', 1]);
-    expect(fillTemplate(parseRequestTemplate('POST /q Q: {{prompt}}'), 'hi', 1)).toMatchObject({ body: 'Q: hi', contentType: 'text/plain; charset=utf-8', tokens: null });
+    expect(fillTemplate(parseRequestTemplate('POST /q Q: {{prompt}}'), 'hi', 1)).toMatchObject({
+      body: 'Q: hi',
+      contentType: 'text/plain; charset=utf-8',
+      tokens: null,
+    });
     expect(fillTemplate(parseRequestTemplate('GET /ask?q={{prompt}}'), 'a b&c', 1).path).toBe('/ask?q=a%20b%26c');
   });
 });
@@ -182,12 +307,28 @@ function scripted(reply: (p: Probe) => Exchange['response']) {
   const sent: Probe[] = [];
   const send = async (probe: Probe): Promise<Exchange> => {
     sent.push(probe);
-    return { id: sent.length, probe, request: { method: probe.method, url: `http://127.0.0.1:1${probe.path}`, headers: probe.headers ?? {}, ...(probe.body !== undefined ? { body: probe.body } : {}) }, response: reply(probe) };
+    return {
+      id: sent.length,
+      probe,
+      request: {
+        method: probe.method,
+        url: `http://127.0.0.1:1${probe.path}`,
+        headers: probe.headers ?? {},
+        ...(probe.body !== undefined ? { body: probe.body } : {}),
+      },
+      response: reply(probe),
+    };
   };
   return { send, sent };
 }
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), truncated: false, latencyMs: 1 });
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+  truncated: false,
+  latencyMs: 1,
+});
 
 describe('the attempt loop', () => {
   it('learns a field from a 400, a minimum from a 422, and stops at the model output', async () => {
@@ -218,7 +359,11 @@ describe('the attempt loop', () => {
   });
 
   it('tries a form body, then plain text, when nothing is named; never more than the cap', async () => {
-    const { send, sent } = scripted((p) => (p.headers?.['content-type']?.startsWith('text/plain') ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Hello back', truncated: false, latencyMs: 1 } : json(400, { error: 'bad request' })));
+    const { send, sent } = scripted((p) =>
+      p.headers?.['content-type']?.startsWith('text/plain')
+        ? { status: 200, headers: { 'content-type': 'text/plain' }, body: 'Hello back', truncated: false, latencyMs: 1 }
+        : json(400, { error: 'bad request' }),
+    );
     const a = await probeInference(send, route(), surface, { prompt: 'hi' });
     expect(a.output?.text).toBe('Hello back');
     expect(sent.map((p) => p.headers?.['content-type'])).toEqual(['application/json', 'application/x-www-form-urlencoded', 'text/plain; charset=utf-8']);

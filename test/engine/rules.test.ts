@@ -23,7 +23,10 @@ describe('the rule registry', () => {
   it('every rule id has a check, an explanation and a remediation', () => {
     const checked = ALL_CHECKS.flatMap((c) => c.rules);
     for (const rule of RULE_IDS) {
-      expect(checked.filter((r) => r === rule), `${rule} is decided by exactly one check`).toHaveLength(1);
+      expect(
+        checked.filter((r) => r === rule),
+        `${rule} is decided by exactly one check`,
+      ).toHaveLength(1);
       expect(EXPLANATIONS[rule], `${rule} has an explanation`).toBeDefined();
       expect(RULES[rule].remediation.length, `${rule} has a remediation line`).toBeGreaterThan(20);
       const frameworks = applicableFrameworks(rule);
@@ -33,7 +36,9 @@ describe('the rule registry', () => {
   });
 
   it('every folder under src/engine/rules is a registered family, named after its check', () => {
-    const folders = readdirSync(RULES_DIR).filter((name) => statSync(join(RULES_DIR, name)).isDirectory()).sort();
+    const folders = readdirSync(RULES_DIR)
+      .filter((name) => statSync(join(RULES_DIR, name)).isDirectory())
+      .sort();
     expect(ALL_CHECKS.map((c) => c.id).sort()).toEqual(folders);
     for (const c of ALL_CHECKS) expect(c.rules.length, c.id).toBeGreaterThan(0);
   });
@@ -53,7 +58,7 @@ describe('the rule registry', () => {
 });
 
 describe('"how proven" names only what the check does', () => {
-  it('auth.missing: the engine\'s attempt limit and output reading', () => {
+  it("auth.missing: the engine's attempt limit and output reading", () => {
     const text = explainRule('auth.missing').howProved.join(' ');
     expect(text).toContain(`at most ${MAX_SHAPE_ATTEMPTS} requests per route`);
     expect(text).not.toMatch(/\bthree\b/);

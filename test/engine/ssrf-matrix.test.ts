@@ -115,7 +115,13 @@ function short(message: string): string {
 
 async function expectRefused(group: string, url: string, options: Partial<ScanOptions> = {}, resolver?: Resolver, label = url): Promise<Outcome> {
   const out = await scanCase(url, options, resolver);
-  rows.push({ group, input: label, expected: 'refused', outcome: out.refused ? `refused: ${short(out.refused)}` : `SCANNED (${out.sent} requests)`, connects: summarize(out.newConnects) });
+  rows.push({
+    group,
+    input: label,
+    expected: 'refused',
+    outcome: out.refused ? `refused: ${short(out.refused)}` : `SCANNED (${out.sent} requests)`,
+    connects: summarize(out.newConnects),
+  });
   expect(out.refused, `${url} must be refused`).toBeDefined();
   expect(out.newConnects, `${url} opened connections`).toEqual([]);
   return out;
@@ -123,7 +129,13 @@ async function expectRefused(group: string, url: string, options: Partial<ScanOp
 
 async function expectScanned(group: string, url: string, options: Partial<ScanOptions> = {}, resolver?: Resolver, label = url): Promise<Outcome> {
   const out = await scanCase(url, options, resolver);
-  rows.push({ group, input: label, expected: 'scanned', outcome: out.refused ? `REFUSED: ${short(out.refused)}` : `scanned (${out.sent} requests)`, connects: summarize(out.newConnects) });
+  rows.push({
+    group,
+    input: label,
+    expected: 'scanned',
+    outcome: out.refused ? `REFUSED: ${short(out.refused)}` : `scanned (${out.sent} requests)`,
+    connects: summarize(out.newConnects),
+  });
   expect(out.refused, `${url} must be scanned`).toBeUndefined();
   expect(out.sent).toBeGreaterThan(0);
   expect(out.newConnects.length).toBeGreaterThan(0);
@@ -150,7 +162,13 @@ describe('SSRF matrix', () => {
     wrapper = await startFastapiWrapper({});
     P = wrapper.port;
     // Every answer is a redirect towards a forbidden address (or back to itself): none may be followed.
-    const locations = ['http://169.254.169.254/latest/meta-data/iam/security-credentials/', 'http://[::ffff:a9fe:a9fe]/', 'http://metadata.google.internal/computeMetadata/v1/', 'http://[fd00:ec2::254]/', '/loop'];
+    const locations = [
+      'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      'http://[::ffff:a9fe:a9fe]/',
+      'http://metadata.google.internal/computeMetadata/v1/',
+      'http://[fd00:ec2::254]/',
+      '/loop',
+    ];
     const statuses = [301, 302, 303, 307, 308];
     let n = 0;
     redirector = await startTarget((_req, res) => {
@@ -199,7 +217,13 @@ describe('SSRF matrix', () => {
   it('refuses userinfo tricks, whatever sits on either side of the @', async () => {
     const g = 'userinfo';
     const r = stubResolver({ 'good.example': ['127.0.0.1'] });
-    for (const url of ['http://good@169.254.169.254/', `http://127.0.0.1:${P}@169.254.169.254/`, 'http://169.254.169.254@good.example/', 'http://user:pass@good.example/', 'http://%40@169.254.169.254/']) {
+    for (const url of [
+      'http://good@169.254.169.254/',
+      `http://127.0.0.1:${P}@169.254.169.254/`,
+      'http://169.254.169.254@good.example/',
+      'http://user:pass@good.example/',
+      'http://%40@169.254.169.254/',
+    ]) {
       await expectRefused(g, url, {}, r);
     }
     // A backslash is a path separator in special URLs: the host is good.example, and only it is contacted.
@@ -208,26 +232,67 @@ describe('SSRF matrix', () => {
 
   it('refuses unspecified, broadcast, multicast and reserved addresses in every spelling', async () => {
     const g = 'unspecified/reserved';
-    for (const url of ['http://0/', 'http://0.0.0.0/', `http://0.0.0.0:${P}/`, 'http://0x0/', 'http://000.0.0.0/', `http://[::]:${P}/`, 'http://[::ffff:0.0.0.0]/', 'http://[::0]/', 'http://255.255.255.255/', 'http://224.0.0.1/', 'http://[ff02::1]/', 'http://240.0.0.1/', 'http://192.0.2.1/', 'http://[2001:db8::1]/']) {
+    for (const url of [
+      'http://0/',
+      'http://0.0.0.0/',
+      `http://0.0.0.0:${P}/`,
+      'http://0x0/',
+      'http://000.0.0.0/',
+      `http://[::]:${P}/`,
+      'http://[::ffff:0.0.0.0]/',
+      'http://[::0]/',
+      'http://255.255.255.255/',
+      'http://224.0.0.1/',
+      'http://[ff02::1]/',
+      'http://240.0.0.1/',
+      'http://192.0.2.1/',
+      'http://[2001:db8::1]/',
+    ]) {
       await expectRefused(g, url);
     }
   });
 
   it('refuses private ranges unless --allow-private, in every spelling', async () => {
     const g = 'private (default)';
-    for (const url of ['http://10.0.0.1/', 'http://0x0a000001/', 'http://012.0.0.1/', 'http://10.1/', 'http://172.16.0.1/', 'http://192.168.0.1/', 'http://100.64.0.1/', 'http://[fc00::1]/', 'http://[fec0::1]/', 'http://[::ffff:10.0.0.1]/', 'http://[::ffff:c0a8:1]/']) {
+    for (const url of [
+      'http://10.0.0.1/',
+      'http://0x0a000001/',
+      'http://012.0.0.1/',
+      'http://10.1/',
+      'http://172.16.0.1/',
+      'http://192.168.0.1/',
+      'http://100.64.0.1/',
+      'http://[fc00::1]/',
+      'http://[fec0::1]/',
+      'http://[::ffff:10.0.0.1]/',
+      'http://[::ffff:c0a8:1]/',
+    ]) {
       await expectRefused(g, url);
     }
     // With --allow-private the guard pins the address (checked here without a scan: no traffic to a real network).
     for (const url of ['http://0x0a000001/', 'http://[::ffff:c0a8:1]/', 'http://[fec0::1]/']) {
       const pinned = await resolveAndPin(new URL(url), { allowPrivate: true, allow: [] });
-      rows.push({ group: 'private (--allow-private)', input: url, expected: 'pinned', outcome: `pinned ${pinned.address} (guard only)`, connects: 'not scanned' });
+      rows.push({
+        group: 'private (--allow-private)',
+        input: url,
+        expected: 'pinned',
+        outcome: `pinned ${pinned.address} (guard only)`,
+        connects: 'not scanned',
+      });
     }
   });
 
   it('scans loopback in every spelling, and connects to loopback only', async () => {
     const g = 'loopback spelling';
-    for (const url of [`http://127.0.0.1:${P}/generate`, `http://2130706433:${P}/generate`, `http://017700000001:${P}/generate`, `http://0x7f000001:${P}/generate`, `http://127.1:${P}/generate`, `http://127.0.0.1.:${P}/generate`, `http://[::ffff:127.0.0.1]:${P}/generate`]) {
+    for (const url of [
+      `http://127.0.0.1:${P}/generate`,
+      `http://2130706433:${P}/generate`,
+      `http://017700000001:${P}/generate`,
+      `http://0x7f000001:${P}/generate`,
+      `http://127.1:${P}/generate`,
+      `http://127.0.0.1.:${P}/generate`,
+      `http://[::ffff:127.0.0.1]:${P}/generate`,
+    ]) {
       await expectScanned(g, url, { surfaceOnly: true });
     }
   });
@@ -252,7 +317,22 @@ describe('SSRF matrix', () => {
       'hexloop.test': ['0x7f.0.0.1'],
       'upper6.test': ['::FFFF:7F00:1'],
     });
-    for (const host of ['169.254.169.254.nip.io', 'metadata.google.internal', 'imds6.test', 'mapped.test', 'compat.test', 'octal-answer.test', 'mixed.test', 'mixed6.test', 'zero.test', 'unspecified6.test', 'private.test', 'junk.test', 'empty.test', 'nxdomain.test']) {
+    for (const host of [
+      '169.254.169.254.nip.io',
+      'metadata.google.internal',
+      'imds6.test',
+      'mapped.test',
+      'compat.test',
+      'octal-answer.test',
+      'mixed.test',
+      'mixed6.test',
+      'zero.test',
+      'unspecified6.test',
+      'private.test',
+      'junk.test',
+      'empty.test',
+      'nxdomain.test',
+    ]) {
       const answer = host === 'nxdomain.test' ? 'ENOTFOUND' : `[${(await r(host)).map((a) => a.address).join(', ')}]`;
       const lookups = r.calls.length;
       await expectRefused(g, `http://${host}:${P}/`, {}, r, `${host} → ${answer}`);
@@ -273,7 +353,13 @@ describe('SSRF matrix', () => {
     const report = await scan({ url: `http://redirect.test:${redirector.port}/generate` }, { timeoutMs: 8000 }, { resolver: r });
     const out = connects.slice(connectsBefore);
     const seen = redirector.requests.length - before;
-    rows.push({ group: 'redirects', input: 'redirect.test → 3xx to 169.254.169.254, [::ffff:a9fe:a9fe], metadata.google.internal, [fd00:ec2::254], /loop', expected: 'scanned', outcome: `${report.requests.sent} requests sent, ${seen} received, 0 followed; ${r.calls.length} lookup`, connects: summarize(out) });
+    rows.push({
+      group: 'redirects',
+      input: 'redirect.test → 3xx to 169.254.169.254, [::ffff:a9fe:a9fe], metadata.google.internal, [fd00:ec2::254], /loop',
+      expected: 'scanned',
+      outcome: `${report.requests.sent} requests sent, ${seen} received, 0 followed; ${r.calls.length} lookup`,
+      connects: summarize(out),
+    });
     // Every request the engine sent arrived at the redirector, and nothing else did: no redirect was followed, not even to itself.
     expect(seen).toBe(report.requests.sent);
     expect(report.requests.sent).toBeGreaterThan(5);
@@ -288,7 +374,13 @@ describe('SSRF matrix', () => {
     const requestsBefore = wrapper.requests.length;
     const report = await scan({ url: `http://rebind.test:${P}/generate` }, { timeoutMs: 8000 }, { resolver: r });
     const mine = connects.slice(before);
-    rows.push({ group: 'DNS rebinding', input: 'rebind.test → 127.0.0.1, then 169.254.169.254', expected: 'scanned', outcome: `${report.requests.sent} requests over ${mine.length} connections; ${r.calls.length} lookup`, connects: summarize(mine) });
+    rows.push({
+      group: 'DNS rebinding',
+      input: 'rebind.test → 127.0.0.1, then 169.254.169.254',
+      expected: 'scanned',
+      outcome: `${report.requests.sent} requests over ${mine.length} connections; ${r.calls.length} lookup`,
+      connects: summarize(mine),
+    });
     expect(r.calls).toEqual(['rebind.test']);
     expect(report.requests.sent).toBeGreaterThan(10);
     expect(wrapper.requests.length - requestsBefore).toBe(report.requests.sent);
@@ -307,15 +399,33 @@ describe('SSRF matrix', () => {
     await expectRefused(g, url, { allow: ['other.example'] }, r, `${url}  allow=other.example`);
     await expectScanned(g, url, { allow: ['127.0.0.1'], surfaceOnly: true }, r, `${url}  allow=127.0.0.1`);
     await expectScanned(g, url, { allow: ['127.0.0.0/8'], surfaceOnly: true }, r, `${url}  allow=127.0.0.0/8`);
-    await expectScanned(g, `http://[::ffff:127.0.0.1]:${P}/generate`, { allow: ['[::ffff:127.0.0.1]'], surfaceOnly: true }, r, `[::ffff:127.0.0.1]  allow=[::ffff:127.0.0.1]`);
+    await expectScanned(
+      g,
+      `http://[::ffff:127.0.0.1]:${P}/generate`,
+      { allow: ['[::ffff:127.0.0.1]'], surfaceOnly: true },
+      r,
+      `[::ffff:127.0.0.1]  allow=[::ffff:127.0.0.1]`,
+    );
     await expectScanned(g, `http://LLM.test.:${P}/generate`, { allow: ['llm.test'], surfaceOnly: true }, r, 'LLM.test. → 127.0.0.1  allow=llm.test');
     await expectRefused(g, `http://llm.test:${P}/generate`, { allow: ['other.test', '10.0.0.0/8'] }, r, 'llm.test → 127.0.0.1  allow=other.test,10.0.0.0/8');
     await expectRefused(g, `http://evil.test:${P}/`, { allow: ['evil.test'] }, r, 'evil.test → 169.254.169.254  allow=evil.test');
-    await expectRefused(g, 'http://169.254.169.254/', { allow: ['169.254.169.254', '169.254.0.0/16'], allowPrivate: true }, r, '169.254.169.254  allow=169.254.169.254,169.254.0.0/16');
+    await expectRefused(
+      g,
+      'http://169.254.169.254/',
+      { allow: ['169.254.169.254', '169.254.0.0/16'], allowPrivate: true },
+      r,
+      '169.254.169.254  allow=169.254.169.254,169.254.0.0/16',
+    );
     await expectRefused(g, 'http://good.example@169.254.169.254/', { allow: ['good.example'] }, r, 'good.example@169.254.169.254  allow=good.example');
     // A listed private host needs no --allow-private: naming it is the user's consent (guard only, no traffic).
     const pinned = await resolveAndPin(new URL('http://10.0.0.5:8000/'), { allowPrivate: false, allow: ['10.0.0.0/8'] });
-    rows.push({ group: g, input: 'http://10.0.0.5:8000/  allow=10.0.0.0/8', expected: 'pinned', outcome: `pinned ${pinned.address} (guard only)`, connects: 'not scanned' });
+    rows.push({
+      group: g,
+      input: 'http://10.0.0.5:8000/  allow=10.0.0.0/8',
+      expected: 'pinned',
+      outcome: `pinned ${pinned.address} (guard only)`,
+      connects: 'not scanned',
+    });
     await expect(resolveAndPin(new URL('http://10.0.0.5:8000/'), { allowPrivate: false, allow: [] })).rejects.toBeInstanceOf(GuardError);
     // The environment variable maps onto the same option.
     expect(configFrom({ values: {}, positionals: [], spelt: {} }, { GATECRASH_ALLOW: ' llm.test, 10.0.0.0/8 ,' }).allow).toEqual(['llm.test', '10.0.0.0/8']);
@@ -329,13 +439,24 @@ describe('SSRF matrix', () => {
       { label: '--allow other.example', args: ['--allow', 'other.example'], env: {}, refused: true },
       { label: '--allow 127.0.0.1', args: ['--allow', '127.0.0.1'], env: {}, refused: false },
       { label: 'GATECRASH_ALLOW=127.0.0.1 --allow other.example', args: ['--allow', 'other.example'], env: { GATECRASH_ALLOW: '127.0.0.1' }, refused: true },
-      { label: 'GATECRASH_ALLOW=other.example --allow 127.0.0.0/8', args: ['--allow', '127.0.0.0/8'], env: { GATECRASH_ALLOW: 'other.example' }, refused: false },
+      {
+        label: 'GATECRASH_ALLOW=other.example --allow 127.0.0.0/8',
+        args: ['--allow', '127.0.0.0/8'],
+        env: { GATECRASH_ALLOW: 'other.example' },
+        refused: false,
+      },
     ];
     for (const c of cases) {
       const before = wrapper.requests.length;
       const run = await runCli(['scan', url, '--format', 'json', '--depth', 'quick', ...c.args], c.env);
       const received = wrapper.requests.length - before;
-      rows.push({ group: g, input: c.label, expected: c.refused ? 'refused' : 'scanned', outcome: c.refused ? `exit ${run.code}: ${short(run.stderr.replace(/^gatecrash: /, '').trim())}` : `exit ${run.code}, ${received} requests received`, connects: 'child process' });
+      rows.push({
+        group: g,
+        input: c.label,
+        expected: c.refused ? 'refused' : 'scanned',
+        outcome: c.refused ? `exit ${run.code}: ${short(run.stderr.replace(/^gatecrash: /, '').trim())}` : `exit ${run.code}, ${received} requests received`,
+        connects: 'child process',
+      });
       if (c.refused) {
         expect(run.code, run.stderr).toBe(2);
         expect(run.stderr).toMatch(/allow-list/);
@@ -358,7 +479,13 @@ describe('SSRF matrix', () => {
         const before = connects.length;
         const res = await client.callTool({ name: 'scan_endpoint', arguments: { url, timeoutMs: 5000 } });
         const text = JSON.stringify(res.content);
-        rows.push({ group: g, input: `scan_endpoint ${url}  (server --allow other.example)`, expected: 'refused', outcome: res.isError ? `isError: ${short(/"text":"([^"]*)/.exec(text)?.[1] ?? text)}` : 'SCANNED', connects: summarize(connects.slice(before)) });
+        rows.push({
+          group: g,
+          input: `scan_endpoint ${url}  (server --allow other.example)`,
+          expected: 'refused',
+          outcome: res.isError ? `isError: ${short(/"text":"([^"]*)/.exec(text)?.[1] ?? text)}` : 'SCANNED',
+          connects: summarize(connects.slice(before)),
+        });
         expect(res.isError).toBe(true);
         expect(connects.slice(before)).toEqual([]);
       }
@@ -373,14 +500,23 @@ describe('SSRF matrix', () => {
     // undici agrees with the socket layer: as many established connections, all to loopback.
     expect(undiciPeers.length).toBe(connects.length);
     const forbidden = [...connects, ...undiciPeers].filter((ip) => !isLoopback(ip));
-    rows.push({ group: 'total', input: 'every connection attempt of the file', expected: 'scanned', outcome: `${connects.length} attempts (${undiciPeers.length} established per undici), ${forbidden.length} non-loopback`, connects: summarize(connects.map((ip) => (isLoopback(ip) ? ip : `FORBIDDEN ${ip}`))) });
+    rows.push({
+      group: 'total',
+      input: 'every connection attempt of the file',
+      expected: 'scanned',
+      outcome: `${connects.length} attempts (${undiciPeers.length} established per undici), ${forbidden.length} non-loopback`,
+      connects: summarize(connects.map((ip) => (isLoopback(ip) ? ip : `FORBIDDEN ${ip}`))),
+    });
     expect(forbidden).toEqual([]);
   });
 });
 
 function runCli(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, GATECRASH_ALLOW: '', GATECRASH_LOG_LEVEL: 'silent', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { ...process.env, GATECRASH_ALLOW: '', GATECRASH_LOG_LEVEL: 'silent', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -3,8 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/engine/rules/index.js';
 import { RULE_IDS } from '../../src/engine/types.js';
 import {
-  FRAMEWORKS, NotApplicableError, UnknownRuleError, applicableFrameworks, explainRule, remediationFor, renderExplanationMarkdown,
-  renderRemediationMarkdown, ruleHelp,
+  FRAMEWORKS,
+  NotApplicableError,
+  UnknownRuleError,
+  applicableFrameworks,
+  explainRule,
+  remediationFor,
+  renderExplanationMarkdown,
+  renderRemediationMarkdown,
+  ruleHelp,
 } from '../../src/knowledge/index.js';
 import { KNOWLEDGE } from '../../src/knowledge/rules/index.js';
 import { allSnippets } from './helpers.js';
@@ -30,7 +37,7 @@ describe('explanations', () => {
     }
   });
 
-  it('map to the catalog\'s CWE, OWASP and PCI entries, with names and links', () => {
+  it("map to the catalog's CWE, OWASP and PCI entries, with names and links", () => {
     for (const rule of RULE_IDS) {
       const meta = RULES[rule];
       const refs = explainRule(rule).references;
@@ -82,7 +89,7 @@ describe('remediation coverage', () => {
     expect([...used].sort()).toEqual([...FRAMEWORKS].sort());
   });
 
-  it('the tutorial\'s three fixes exist for auth.missing (fastapi, vllm, wrapper), and so does every other framework', () => {
+  it("the tutorial's three fixes exist for auth.missing (fastapi, vllm, wrapper), and so does every other framework", () => {
     expect(applicableFrameworks('auth.missing')).toEqual([...FRAMEWORKS]);
   });
 
@@ -101,12 +108,15 @@ describe('remediation coverage', () => {
       expect(s.code, where).not.toMatch(/\bNaN\b|\[object Object\]/);
       const rescan = s.verify.find((v) => v.startsWith('gatecrash scan '));
       expect(rescan, where).toMatch(/^gatecrash scan \S+ --fail-on high/);
-      expect(s.verify.some((v) => v.startsWith('curl ') || v.startsWith('for ') || v.includes('| grep')), `${where} has a curl check`).toBe(true);
+      expect(
+        s.verify.some((v) => v.startsWith('curl ') || v.startsWith('for ') || v.includes('| grep')),
+        `${where} has a curl check`,
+      ).toBe(true);
       expect(renderRemediationMarkdown(s)).toContain(s.code.trimEnd());
     }
   });
 
-  it('the re-scan command targets the finding\'s URL, with the depth and credentials the rule needs', () => {
+  it("the re-scan command targets the finding's URL, with the depth and credentials the rule needs", () => {
     const f = { rule: 'auth.missing', endpoint: { method: 'POST', url: 'http://10.0.0.5:8000/generate' } };
     const s = remediationFor('auth.missing', 'fastapi', { url: f.endpoint.url });
     expect(s.verify).toContain('gatecrash scan http://10.0.0.5:8000/generate --fail-on high  # expect: exit status 0 — no high or critical finding left');
@@ -127,7 +137,7 @@ describe('remediation coverage', () => {
 describe('purity', () => {
   // The engine's pure data (types, rule catalog, advisories and the version order they use) is shared rather than copied:
   // a fix then never recommends a version the scan would still flag. Those modules must stay free of I/O themselves.
-  it('src/knowledge imports nothing but itself, the engine\'s pure data (types, rules, advisories, versions, the untrusted-text rule, the server profiles), and zod', async () => {
+  it("src/knowledge imports nothing but itself, the engine's pure data (types, rules, advisories, versions, the untrusted-text rule, the server profiles), and zod", async () => {
     const { readdirSync, readFileSync, statSync } = await import('node:fs');
     const { join } = await import('node:path');
     const root = new URL('../../src/knowledge/', import.meta.url).pathname;
@@ -144,13 +154,17 @@ describe('purity', () => {
     for (const f of files) {
       const specs = [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
       for (const s of specs) {
-        const ok = s === 'zod/v4' || (s.startsWith('.') && !/\/(tools|report|server|cli)\b/.test(s) && (!s.includes('/engine/') || /\/engine\/(types|rules\/index|profiles\/index|advisories|version|untrusted|untrusted-markdown)\.js$/.test(s)));
+        const ok =
+          s === 'zod/v4' ||
+          (s.startsWith('.') &&
+            !/\/(tools|report|server|cli)\b/.test(s) &&
+            (!s.includes('/engine/') || /\/engine\/(types|rules\/index|profiles\/index|advisories|version|untrusted|untrusted-markdown)\.js$/.test(s)));
         expect(ok, `${f} imports ${s}`).toBe(true);
       }
     }
   });
 
-  it('the engine modules the knowledge shares import only each other\'s types', async () => {
+  it("the engine modules the knowledge shares import only each other's types", async () => {
     const { readFileSync } = await import('node:fs');
     const { readdirSync } = await import('node:fs');
     // The rule registry and every family's pure half (index.ts: catalog and explanation); never a family's check.ts.
@@ -168,7 +182,9 @@ describe('purity', () => {
     const { readdirSync, readFileSync } = await import('node:fs');
     const dir = new URL('../../src/engine/profiles/', import.meta.url);
     const modules = [
-      ...readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => new URL(f, dir)),
+      ...readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .map((f) => new URL(f, dir)),
       new URL('../../src/engine/surface/signals-read.ts', import.meta.url),
       new URL('../../src/engine/surface/json.ts', import.meta.url),
     ];

@@ -1,7 +1,12 @@
 // Contexts learned from findings, and the framework a finding's fingerprint points at.
 import { describe, expect, it } from 'vitest';
 import {
-  contextFromFinding, credentialHeaderFromFinding, defaultContext, defaultFrameworkFor, frameworkForFinding, remediationFor,
+  contextFromFinding,
+  credentialHeaderFromFinding,
+  defaultContext,
+  defaultFrameworkFor,
+  frameworkForFinding,
+  remediationFor,
   type FindingLike,
 } from '../../src/knowledge/index.js';
 
@@ -53,25 +58,33 @@ describe('contextFromFinding', () => {
   });
 
   it('learns the credential header from the request, a FastAPI 422, WWW-Authenticate, or the fingerprint', () => {
-    expect(credentialHeaderFromFinding({ rule: 'auth.header-bypass', evidence: { request: { headers: { 'x-api-key': '' } } } }))
-      .toEqual({ name: 'X-API-Key', scheme: null });
-    expect(credentialHeaderFromFinding({ rule: 'auth.header-bypass', evidence: { request: { headers: { authorization: 'Bearer None' } } } }))
-      .toEqual({ name: 'Authorization', scheme: 'Bearer' });
-    expect(credentialHeaderFromFinding({
-      rule: 'auth.missing',
-      evidence: { baseline: { response: { status: 422, body: '{"detail":[{"loc":["header","x_service_token"],"msg":"field required"}]}' } } },
-    })).toEqual({ name: 'X-Service-Token', scheme: null });
-    expect(credentialHeaderFromFinding({
-      rule: 'auth.missing',
-      evidence: { baseline: { response: { status: 401, headers: { 'www-authenticate': 'Bearer realm="api"' } } } },
-    })).toEqual({ name: 'Authorization', scheme: 'Bearer' });
+    expect(credentialHeaderFromFinding({ rule: 'auth.header-bypass', evidence: { request: { headers: { 'x-api-key': '' } } } })).toEqual({
+      name: 'X-API-Key',
+      scheme: null,
+    });
+    expect(credentialHeaderFromFinding({ rule: 'auth.header-bypass', evidence: { request: { headers: { authorization: 'Bearer None' } } } })).toEqual({
+      name: 'Authorization',
+      scheme: 'Bearer',
+    });
+    expect(
+      credentialHeaderFromFinding({
+        rule: 'auth.missing',
+        evidence: { baseline: { response: { status: 422, body: '{"detail":[{"loc":["header","x_service_token"],"msg":"field required"}]}' } } },
+      }),
+    ).toEqual({ name: 'X-Service-Token', scheme: null });
+    expect(
+      credentialHeaderFromFinding({
+        rule: 'auth.missing',
+        evidence: { baseline: { response: { status: 401, headers: { 'www-authenticate': 'Bearer realm="api"' } } } },
+      }),
+    ).toEqual({ name: 'Authorization', scheme: 'Bearer' });
     const vllm = contextFromFinding({ rule: 'auth.missing', server: { product: 'vllm', version: null, modelFamily: null } });
     expect([vllm.headerName, vllm.scheme]).toEqual(['Authorization', 'Bearer']);
     const tutorial = contextFromFinding({ rule: 'auth.missing', endpoint: { url: 'http://127.0.0.1:8000/generate' } });
     expect([tutorial.headerName, tutorial.scheme]).toEqual(['X-API-Key', null]);
   });
 
-  it('reuses the finding\'s request body, model and prompt field', () => {
+  it("reuses the finding's request body, model and prompt field", () => {
     const ctx = contextFromFinding({
       rule: 'auth.missing',
       endpoint: { method: 'POST', url: 'http://127.0.0.1:9000/ask' },
@@ -90,12 +103,15 @@ describe('contextFromFinding', () => {
   });
 
   it('keeps serving the guarded route and closes the alternate one for auth.alternate-path', () => {
-    const ctx = contextFromFinding({
-      rule: 'auth.alternate-path',
-      endpoint: { method: 'POST', url: 'http://10.0.0.5:8000/invocations' },
-      evidence: { baseline: { request: { url: 'http://10.0.0.5:8000/v1/chat/completions' } } },
-      server: { product: 'vllm', version: '0.9.2', modelFamily: 'mistral' },
-    }, { framework: 'nginx' });
+    const ctx = contextFromFinding(
+      {
+        rule: 'auth.alternate-path',
+        endpoint: { method: 'POST', url: 'http://10.0.0.5:8000/invocations' },
+        evidence: { baseline: { request: { url: 'http://10.0.0.5:8000/v1/chat/completions' } } },
+        server: { product: 'vllm', version: '0.9.2', modelFamily: 'mistral' },
+      },
+      { framework: 'nginx' },
+    );
     expect(ctx.path).toBe('/invocations');
     expect(ctx.paths[0]).toBe('/v1/chat/completions');
     expect(ctx.paths).not.toContain('/invocations');
@@ -107,8 +123,10 @@ describe('contextFromFinding', () => {
 
   it('learns the advisory and its fixed version', () => {
     const ctx = contextFromFinding({
-      rule: 'vuln.known-advisory', advisory: 'CVE-2026-48746',
-      endpoint: { url: 'http://10.0.0.5:8000/version' }, server: { product: 'vllm', version: '0.9.2', modelFamily: null },
+      rule: 'vuln.known-advisory',
+      advisory: 'CVE-2026-48746',
+      endpoint: { url: 'http://10.0.0.5:8000/version' },
+      server: { product: 'vllm', version: '0.9.2', modelFamily: null },
     });
     expect(ctx.advisory).toBe('CVE-2026-48746');
     expect(ctx.fixedVersion).toBe('0.22.0');
@@ -118,7 +136,7 @@ describe('contextFromFinding', () => {
     expect(s.apply.join('\n')).toContain("pip install --upgrade 'vllm>=0.22.0'");
   });
 
-  it('a server framework\'s fix is for that server even when the fingerprint said otherwise', () => {
+  it("a server framework's fix is for that server even when the fingerprint said otherwise", () => {
     const ctx = contextFromFinding({ rule: 'auth.missing', server: { product: 'fastapi', version: null, modelFamily: null } }, { framework: 'tgi' });
     expect(ctx.product).toBe('tgi');
   });

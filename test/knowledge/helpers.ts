@@ -1,7 +1,12 @@
 // Every rule × applicable framework snippet, rendered under a few contexts, for the completeness and invariant tests.
 import { RULE_IDS, type RuleId } from '../../src/engine/types.js';
 import {
-  applicableFrameworks, contextFromFinding, remediationFor, type FindingLike, type Framework, type RemediationSnippet,
+  applicableFrameworks,
+  contextFromFinding,
+  remediationFor,
+  type FindingLike,
+  type Framework,
+  type RemediationSnippet,
 } from '../../src/knowledge/index.js';
 
 export interface Rendered {

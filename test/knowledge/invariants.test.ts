@@ -1,9 +1,7 @@
 // What every snippet must get right, checked on the code itself: fail closed at start-up, constant-time comparison, every
 // route covered, no Host-derived paths, and no value from a hostile finding leaking into generated code.
 import { describe, expect, it } from 'vitest';
-import {
-  contextFromFinding, remediationFor, renderTutorialWrapperApp, type FindingLike, type RemediationSnippet,
-} from '../../src/knowledge/index.js';
+import { contextFromFinding, remediationFor, renderTutorialWrapperApp, type FindingLike, type RemediationSnippet } from '../../src/knowledge/index.js';
 import { allSnippets, codeLines, type Rendered } from './helpers.js';
 
 const ALL = allSnippets();
@@ -11,9 +9,11 @@ const by = (pred: (r: Rendered) => boolean): Rendered[] => ALL.filter(pred);
 const where = (r: Rendered): string => `${r.rule} × ${r.framework} (${r.variant})`;
 
 /** A line comparing something key-like with `!=` / `!==` (the tutorial's `x_api_key != API_KEY`). */
-const KEY_INEQUALITY = /(!==?|<>).*(key|token|secret|digest|credential|expected|authorization)|(key|token|secret|digest|credential|expected|authorization).*(!==?|<>)/i;
+const KEY_INEQUALITY =
+  /(!==?|<>).*(key|token|secret|digest|credential|expected|authorization)|(key|token|secret|digest|credential|expected|authorization).*(!==?|<>)/i;
 /** The tutorial wrapper's fail-open default: an unset variable becomes "" (or any default) and is then the key. */
-const KEY_DEFAULT = /(getenv|environ\.get|process\.env\[[^\]]+\]|process\.env\.\w+)\s*\(?\s*("[^"]*(KEY|SECRET|TOKEN|PASSWORD)[^"]*"|'[^']*(KEY|SECRET|TOKEN|PASSWORD)[^']*')?\s*,\s*(""|'')|\b\w*(KEY|SECRET|TOKEN)\w*\s*(\?\?|\|\|)\s*(''|"")/i;
+const KEY_DEFAULT =
+  /(getenv|environ\.get|process\.env\[[^\]]+\]|process\.env\.\w+)\s*\(?\s*("[^"]*(KEY|SECRET|TOKEN|PASSWORD)[^"]*"|'[^']*(KEY|SECRET|TOKEN|PASSWORD)[^']*')?\s*,\s*(""|'')|\b\w*(KEY|SECRET|TOKEN)\w*\s*(\?\?|\|\|)\s*(''|"")/i;
 
 describe('Python app snippets (FastAPI, Starlette, Flask, wrapper)', () => {
   const python = by((r) => r.snippet.language === 'python');
@@ -143,7 +143,9 @@ describe('nginx and Caddy snippets', () => {
   it('nginx: keys from a file that must exist, exact shape, deny by default, the key checked on every forwarded route', () => {
     for (const r of by((x) => x.framework === 'nginx')) {
       const s = r.snippet;
-      expect(s.code, where(r)).toMatch(/map \$http_[a-z_]+ \$llm_presented_key \{\n\s+default "";\n\s+"~\^(Bearer )?\(\?<llm_key>\[0-9a-f\]\{32\}\)\$" \$llm_key;/);
+      expect(s.code, where(r)).toMatch(
+        /map \$http_[a-z_]+ \$llm_presented_key \{\n\s+default "";\n\s+"~\^(Bearer )?\(\?<llm_key>\[0-9a-f\]\{32\}\)\$" \$llm_key;/,
+      );
       expect(s.code, where(r)).toMatch(/map \$llm_presented_key \$llm_api_key_ok \{\n\s+default 0;\n\s+""\s+0;\n\s+include \/[^;]+;\n\}/);
       expect(s.code, where(r)).toMatch(/# Deny by default: anything not listed above\.\n\s+location \/ \{\n\s+return 404/);
       const blocks = s.code.split(/\n    location /).slice(1);
@@ -174,7 +176,7 @@ describe('nginx and Caddy snippets', () => {
 describe('values from a scanned server never reach generated code unchecked', () => {
   const hostile: FindingLike = {
     rule: 'auth.missing',
-    endpoint: { method: 'POST', url: "http://10.0.0.9:8000/gen'erate\";import os" },
+    endpoint: { method: 'POST', url: 'http://10.0.0.9:8000/gen\'erate";import os' },
     evidence: {
       request: { method: 'POST', url: 'http://10.0.0.9:8000/x', body: '{"model":"m$(touch /tmp/pwn)","text":"hi"}', headers: {} },
       response: { status: 422, body: '{"detail":[{"loc":["header","x-key\\"; os.system(1) #"],"msg":"field required"}]}' },
@@ -205,7 +207,9 @@ describe('the tutorial app rendered for tests', () => {
       expect(s.code).toMatch(/"\/generate"/);
       expect(s.code).toMatch(/"generated"/);
       expect(s.code).toMatch(/require_secret\("MISTRAL_API_KEY"\)/);
-      expect(s.code).toContain('def generate_text(prompt: str, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS) -> str:\n    """The model call (injected)."""\n    return "[INST] " + prompt');
+      expect(s.code).toContain(
+        'def generate_text(prompt: str, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS) -> str:\n    """The model call (injected)."""\n    return "[INST] " + prompt',
+      );
     }
     const express = renderTutorialWrapperApp('express');
     expect(express.code).toMatch(/app\.post\("\/generate"/);

@@ -30,13 +30,25 @@ describe('knowledge tools over MCP', () => {
   });
 
   it('answers with structured content that matches the declared output schema', async () => {
-    const r = await client.callTool({ name: 'suggest_remediation', arguments: { rule: 'auth.missing', framework: 'nginx', url: 'http://10.0.0.5:11434/api/generate' } });
+    const r = await client.callTool({
+      name: 'suggest_remediation',
+      arguments: { rule: 'auth.missing', framework: 'nginx', url: 'http://10.0.0.5:11434/api/generate' },
+    });
     expect(r.isError).toBeFalsy();
     const sc = r.structuredContent as { framework: string; code: string; language: string };
     expect(sc.framework).toBe('nginx');
     expect(sc.language).toBe('nginx');
     expect(sc.code).toContain('listen 11434;');
-    const e = await client.callTool({ name: 'explain_finding', arguments: { finding: { rule: 'auth.insecure-default-key', endpoint: { method: 'POST', url: 'http://10.0.0.5:8000/generate' }, evidence: { request: { headers: { 'x-api-key': '' } } } } } });
+    const e = await client.callTool({
+      name: 'explain_finding',
+      arguments: {
+        finding: {
+          rule: 'auth.insecure-default-key',
+          endpoint: { method: 'POST', url: 'http://10.0.0.5:8000/generate' },
+          evidence: { request: { headers: { 'x-api-key': '' } } },
+        },
+      },
+    });
     expect(e.isError).toBeFalsy();
     expect((e.structuredContent as { manualChecks: { command: string }[] }).manualChecks[0]!.command).toContain("-H 'X-API-Key;'");
   });

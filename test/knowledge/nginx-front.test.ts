@@ -37,7 +37,12 @@ async function front(product: 'ollama' | 'vllm', upstream: RunningTarget, rules:
   const keysFile = join(dir, 'keys.map');
   writeFileSync(keysFile, `"${KEY}" 1;\n`);
   const snippet = remediationForRules(rules, 'nginx', {
-    product, url: `http://127.0.0.1:${port}${path}`, upstreamPort: upstream.port, keysFile, headerName, scheme: 'Bearer',
+    product,
+    url: `http://127.0.0.1:${port}${path}`,
+    upstreamPort: upstream.port,
+    keysFile,
+    headerName,
+    scheme: 'Bearer',
   });
   const conf = join(dir, 'llm-api.conf');
   writeFileSync(conf, snippet.code);
@@ -77,7 +82,12 @@ describe.runIf(haveNginx)('nginx snippet in front of servers that cannot close t
   });
 
   it('Ollama (no auth at all): the key gates inference, management is refused even with it, and the scan is clean', async () => {
-    const f = await front('ollama', await startOllama(OLLAMA_OPEN), ['auth.missing', 'auth.admin-exposed', 'exposure.model-inventory', 'auth.brute-force', 'auth.weak-key-handling'], '/api/generate');
+    const f = await front(
+      'ollama',
+      await startOllama(OLLAMA_OPEN),
+      ['auth.missing', 'auth.admin-exposed', 'exposure.model-inventory', 'auth.brute-force', 'auth.weak-key-handling'],
+      '/api/generate',
+    );
     fronts.push(f);
     const body = JSON.stringify({ model: 'mistral', prompt: 'Hello', stream: false, options: { num_predict: 1 } });
     expect(await status(`${f.url}/api/generate`, { method: 'POST', body })).toBe(401);
@@ -96,12 +106,17 @@ describe.runIf(haveNginx)('nginx snippet in front of servers that cannot close t
     // scanner's address throttled, so some are answered 429 (inconclusive) — which is the throttle working.
     expect(report.rules.find((r) => r.rule === 'auth.weak-key-handling')?.status).not.toBe('fail');
     for (const rule of ['auth.missing', 'auth.admin-exposed', 'auth.brute-force'] as const) {
-      expect(report.rules.find((r) => r.rule === rule)?.status, `${rule}: ${report.rules.find((r) => r.rule === rule)?.reason}`).toBe("pass");
+      expect(report.rules.find((r) => r.rule === rule)?.status, `${rule}: ${report.rules.find((r) => r.rule === rule)?.reason}`).toBe('pass');
     }
   }, 60_000);
 
   it('vLLM with its key (non-/v1 routes open): only the /v1 routes pass, with the key; the scan is clean', async () => {
-    const f = await front('vllm', await startVllm(VLLM_KEYED), ['auth.missing', 'auth.alternate-path', 'auth.admin-exposed', 'exposure.metrics'], '/v1/chat/completions');
+    const f = await front(
+      'vllm',
+      await startVllm(VLLM_KEYED),
+      ['auth.missing', 'auth.alternate-path', 'auth.admin-exposed', 'exposure.metrics'],
+      '/v1/chat/completions',
+    );
     fronts.push(f);
     const chat = JSON.stringify({ model: 'mistralai/Mistral-7B-Instruct-v0.3', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1 });
     expect(await status(`${f.url}/v1/chat/completions`, { method: 'POST', body: chat, headers: { 'content-type': 'application/json' } })).toBe(401);
@@ -111,10 +126,12 @@ describe.runIf(haveNginx)('nginx snippet in front of servers that cannot close t
     expect(await status(`${f.url}/v1/models`)).toBe(401);
 
     const report = await scan({ url: `${f.url}/v1/chat/completions` }, { hint: 'vllm' });
-    const holes = report.findings.filter((x) => ['auth.missing', 'auth.alternate-path', 'auth.admin-exposed', 'auth.host-header', 'auth.path-confusion'].includes(x.rule));
+    const holes = report.findings.filter((x) =>
+      ['auth.missing', 'auth.alternate-path', 'auth.admin-exposed', 'auth.host-header', 'auth.path-confusion'].includes(x.rule),
+    );
     expect(holes.map((x) => `${x.rule} ${x.endpoint.url}`)).toEqual([]);
     for (const rule of ['auth.missing', 'auth.alternate-path'] as const) {
-      expect(report.rules.find((r) => r.rule === rule)?.status, `${rule}: ${report.rules.find((r) => r.rule === rule)?.reason}`).toBe("pass");
+      expect(report.rules.find((r) => r.rule === rule)?.status, `${rule}: ${report.rules.find((r) => r.rule === rule)?.reason}`).toBe('pass');
     }
   }, 60_000);
 });

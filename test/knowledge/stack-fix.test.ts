@@ -9,7 +9,11 @@ import explainFinding from '../../src/tools/explain-finding.js';
 import suggestRemediation from '../../src/tools/suggest-remediation.js';
 import type { ToolContext } from '../../src/tools/define.js';
 
-const ctx = { signal: new AbortController().signal, settings: { allowPrivate: false, allow: [], budget: 150, timeoutMs: 60_000 }, progress: () => {} } as ToolContext;
+const ctx = {
+  signal: new AbortController().signal,
+  settings: { allowPrivate: false, allow: [], budget: 150, timeoutMs: 60_000 },
+  progress: () => {},
+} as ToolContext;
 const command: FixCommand = (f, framework) => `gatecrash fix ${f.rule} --url ${f.endpoint.url} --framework ${framework ?? 'NAME'}`;
 
 function fingerprint(product: Fingerprint['product'], confidence: number, candidates: Fingerprint['candidates'] = []): Fingerprint {
@@ -58,7 +62,11 @@ describe('the fix a report shows for a finding', () => {
   it('names the stack, says what the fix does, lists the steps and the command that prints the code', () => {
     const fp = fingerprint('fastapi', 0.75);
     const fix = stackFixFor(findingOn(fp), fp, command);
-    expect(fix).toMatchObject({ framework: 'fastapi', name: 'FastAPI', command: 'gatecrash fix auth.missing --url http://127.0.0.1:8000/generate --framework fastapi' });
+    expect(fix).toMatchObject({
+      framework: 'fastapi',
+      name: 'FastAPI',
+      command: 'gatecrash fix auth.missing --url http://127.0.0.1:8000/generate --framework fastapi',
+    });
     expect(fix.summary).toMatch(/before every route/);
     expect(fix.summary).toMatch(/locked out/);
     expect(fix.apply.join('\n')).toMatch(/Save the code as app\.py/);
@@ -96,7 +104,10 @@ describe('suggest_remediation given a finding', () => {
     const sure = await suggestRemediation.handler({ finding: { rule: 'auth.missing', server: { product: 'fastapi', confidence: 0.75 } } }, ctx);
     expect(sure.isError).toBeFalsy();
     expect((sure.structuredContent as { framework: string }).framework).toBe('fastapi');
-    const named = await suggestRemediation.handler({ finding: { rule: 'auth.missing', server: { product: 'textgen-webui', confidence: 0.45 } }, framework: 'fastapi' }, ctx);
+    const named = await suggestRemediation.handler(
+      { finding: { rule: 'auth.missing', server: { product: 'textgen-webui', confidence: 0.45 } }, framework: 'fastapi' },
+      ctx,
+    );
     expect((named.structuredContent as { framework: string }).framework).toBe('fastapi');
   });
 });

@@ -81,7 +81,9 @@ describe('nginx accepts every generated configuration', () => {
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
     if (haveOpenssl) {
-      spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+      spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost', '-keyout', key, '-out', cert], {
+        encoding: 'utf8',
+      });
     }
     const configs = new Set<string>();
     for (const r of ALL) {

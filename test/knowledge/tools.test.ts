@@ -31,7 +31,10 @@ const tutorialFinding = {
     response: { status: 200, headers: { server: 'uvicorn' }, body: '{"generated":"Hello! How can I assist you today?"}', latencyMs: 412 },
   },
   remediation: 'Protect the endpoint…',
-  cwe: ['CWE-306'], owasp: ['API2:2023'], owaspLlm: [], pci: ['8.2'],
+  cwe: ['CWE-306'],
+  owasp: ['API2:2023'],
+  owaspLlm: [],
+  pci: ['8.2'],
   server: { product: 'fastapi', version: null, modelFamily: 'mistral' },
 } as const;
 
@@ -42,7 +45,10 @@ const vllmFinding = {
   endpoint: { method: 'POST', url: 'http://10.0.0.8:8000/invocations' },
   evidence: {
     request: { method: 'POST', url: 'http://10.0.0.8:8000/invocations', headers: {} },
-    baseline: { request: { method: 'POST', url: 'http://10.0.0.8:8000/v1/chat/completions', headers: {} }, response: { status: 401, headers: {}, body: '{"error":"Unauthorized"}' } },
+    baseline: {
+      request: { method: 'POST', url: 'http://10.0.0.8:8000/v1/chat/completions', headers: {} },
+      response: { status: 401, headers: {}, body: '{"error":"Unauthorized"}' },
+    },
   },
   server: { product: 'vllm', version: '0.9.2', modelFamily: 'mistral' },
 } as const;
@@ -73,7 +79,9 @@ describe('explain_finding', () => {
     const out = Explanation.parse(r.structuredContent);
     expect(out.confidence).toBe('confirmed');
     expect(out.finding?.endpoint).toEqual({ method: 'POST', url: 'http://10.0.0.7:8000/generate' });
-    expect(out.manualChecks[0]!.command).toBe(`curl -sS -o /dev/null -w '%{http_code}\\n' -X POST 'http://10.0.0.7:8000/generate' -H 'Content-Type: application/json' -d '{"text":"Hello"}'`);
+    expect(out.manualChecks[0]!.command).toBe(
+      `curl -sS -o /dev/null -w '%{http_code}\\n' -X POST 'http://10.0.0.7:8000/generate' -H 'Content-Type: application/json' -d '{"text":"Hello"}'`,
+    );
     expect(out.manualChecks[1]!.command).toContain('-H "X-API-Key: $API_KEY"');
     expect(out.recommendedFramework).toBe('fastapi');
   });
@@ -102,7 +110,7 @@ describe('suggest_remediation', () => {
     expect(suggestRemediation.annotations).toMatchObject({ readOnlyHint: true, openWorldHint: false });
   });
 
-  it('fixes the tutorial\'s finding in FastAPI by default, at its own path and port', async () => {
+  it("fixes the tutorial's finding in FastAPI by default, at its own path and port", async () => {
     const r = await suggestRemediation.handler({ finding: tutorialFinding }, ctx);
     expect(r.isError).toBeFalsy();
     const out = Remediation.parse(r.structuredContent);

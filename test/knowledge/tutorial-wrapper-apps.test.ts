@@ -12,7 +12,7 @@ import { renderTutorialWrapperApp, type TutorialWrapperFramework } from '../../s
 import { SYSTEM_PYTHON, freePort, realServersAvailable, startProcess, startUvicorn, type RealServer } from '../real/uvicorn.js';
 
 const KEY = 'kb-tutorial-0123456789abcdef0123456789';
-const run = realServersAvailable(['fastapi', 'uvicorn', 'flask'], 'the knowledge base\'s fixed tutorial apps');
+const run = realServersAvailable(['fastapi', 'uvicorn', 'flask'], "the knowledge base's fixed tutorial apps");
 const FRAMEWORKS: TutorialWrapperFramework[] = ['fastapi', 'starlette', 'wrapper', 'flask'];
 
 interface Started {
@@ -93,16 +93,27 @@ describe.runIf(run)('fixed tutorial apps under real servers', () => {
     const ok = await post(s, [[s.header, s.value]]);
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toEqual({ generated: 'Hello! How can I assist you today?' });
-    expect((await post(s, [[s.header, s.value], [s.header, s.value]])).status).toBe(401);
+    expect(
+      (
+        await post(s, [
+          [s.header, s.value],
+          [s.header, s.value],
+        ])
+      ).status,
+    ).toBe(401);
     expect(await getStatus(`${s.server.url}/docs`)).not.toBe(200);
     expect(await getStatus(`${s.server.url}/openapi.json`)).not.toBe(200);
   });
 
   // Last: the scan's wrong keys lock 127.0.0.1 out of these apps for 30 minutes.
-  it.each(FRAMEWORKS)('a Gatecrash scan of the fixed %s app finds no authentication hole', async (framework) => {
-    const s = started.find((x) => x.framework === framework)!;
-    const report = await scan({ url: `${s.server.url}/generate` });
-    const auth = report.findings.filter((f) => f.rule.startsWith('auth.') || f.rule === 'exposure.api-docs');
-    expect(auth.map((f) => `${f.rule} ${f.endpoint.method} ${f.endpoint.url}`)).toEqual([]);
-  }, 60_000);
+  it.each(FRAMEWORKS)(
+    'a Gatecrash scan of the fixed %s app finds no authentication hole',
+    async (framework) => {
+      const s = started.find((x) => x.framework === framework)!;
+      const report = await scan({ url: `${s.server.url}/generate` });
+      const auth = report.findings.filter((f) => f.rule.startsWith('auth.') || f.rule === 'exposure.api-docs');
+      expect(auth.map((f) => `${f.rule} ${f.endpoint.method} ${f.endpoint.url}`)).toEqual([]);
+    },
+    60_000,
+  );
 });

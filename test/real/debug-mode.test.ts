@@ -104,33 +104,54 @@ interface Case {
 const CASES: Case[] = [
   { name: 'Django, DEBUG = True', files: DJANGO, start: (d) => startDjango(d, { APP_DEBUG: '1' }), path: '/api/generate/', expected: 'medium' },
   { name: 'Django, DEBUG = False', files: DJANGO, start: (d) => startDjango(d, { APP_DEBUG: '0' }), path: '/api/generate/', expected: null },
-  { name: 'Django, DEBUG = True behind its key', files: DJANGO, start: (d) => startDjango(d, { APP_DEBUG: '1', APP_KEY: KEY }), path: '/api/generate/', expected: null },
+  {
+    name: 'Django, DEBUG = True behind its key',
+    files: DJANGO,
+    start: (d) => startDjango(d, { APP_DEBUG: '1', APP_KEY: KEY }),
+    path: '/api/generate/',
+    expected: null,
+  },
   { name: 'Flask, --debug', files: { 'app.py': FLASK }, start: (d) => startFlaskApp(d, true), path: '/generate', expected: 'high' },
   { name: 'Flask, production', files: { 'app.py': FLASK }, start: (d) => startFlaskApp(d, false), path: '/generate', expected: null },
-  { name: 'FastAPI, debug=True', files: { 'app.py': FASTAPI }, start: (d) => startUvicorn(d, 'app:app', { APP_DEBUG: '1' }), path: '/generate', expected: 'medium' },
-  { name: 'FastAPI, debug=False', files: { 'app.py': FASTAPI }, start: (d) => startUvicorn(d, 'app:app', { APP_DEBUG: '0' }), path: '/generate', expected: null },
+  {
+    name: 'FastAPI, debug=True',
+    files: { 'app.py': FASTAPI },
+    start: (d) => startUvicorn(d, 'app:app', { APP_DEBUG: '1' }),
+    path: '/generate',
+    expected: 'medium',
+  },
+  {
+    name: 'FastAPI, debug=False',
+    files: { 'app.py': FASTAPI },
+    start: (d) => startUvicorn(d, 'app:app', { APP_DEBUG: '0' }),
+    path: '/generate',
+    expected: null,
+  },
 ];
 
 describe.runIf(run)('exposure.debug-mode on real frameworks', () => {
   const table: string[] = [];
   afterAll(() => console.log(`\n| app | exposure.debug-mode |\n|---|---|\n${table.join('\n')}`));
 
-  it.each(CASES.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
-    const tmp = tempDir('debug-mode');
-    for (const [file, text] of Object.entries(c.files)) writeFileSync(join(tmp.dir, file), text);
-    const server = await c.start(tmp.dir);
-    let report: ScanReport;
-    try {
-      report = await scan({ url: `${server.url}${c.path}`, headers: c.headers ?? {} }, { depth: 'quick', rules: ['exposure.debug-mode'] });
-    } finally {
-      await server.stop();
-      tmp.remove();
-    }
-    const findings = report.findings.filter((f) => f.rule === 'exposure.debug-mode');
-    table.push(`| ${c.name} | ${findings.map((f) => `${f.severity}: ${f.title}`).join(', ') || 'none'} |`);
-    expect(report.rules.find((r) => r.rule === 'exposure.debug-mode')?.status).toBe(c.expected ? 'fail' : 'pass');
-    expect(findings.map((f) => f.severity)).toEqual(c.expected ? [c.expected] : []);
-    if (c.expected) expect(findings[0]!.description).toMatch(/to a request without credentials/);
-  }, 60_000);
+  it.each(CASES.map((c) => [c.name, c] as const))(
+    '%s',
+    async (_name, c) => {
+      const tmp = tempDir('debug-mode');
+      for (const [file, text] of Object.entries(c.files)) writeFileSync(join(tmp.dir, file), text);
+      const server = await c.start(tmp.dir);
+      let report: ScanReport;
+      try {
+        report = await scan({ url: `${server.url}${c.path}`, headers: c.headers ?? {} }, { depth: 'quick', rules: ['exposure.debug-mode'] });
+      } finally {
+        await server.stop();
+        tmp.remove();
+      }
+      const findings = report.findings.filter((f) => f.rule === 'exposure.debug-mode');
+      table.push(`| ${c.name} | ${findings.map((f) => `${f.severity}: ${f.title}`).join(', ') || 'none'} |`);
+      expect(report.rules.find((r) => r.rule === 'exposure.debug-mode')?.status).toBe(c.expected ? 'fail' : 'pass');
+      expect(findings.map((f) => f.severity)).toEqual(c.expected ? [c.expected] : []);
+      if (c.expected) expect(findings[0]!.description).toMatch(/to a request without credentials/);
+    },
+    60_000,
+  );
 });
-

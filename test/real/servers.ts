@@ -92,10 +92,15 @@ export function runExpectingExit(cmd: string, args: string[], cwd: string, env: 
 }
 
 /** The uvicorn / Flask / Node command lines the snippet tests start, for the refusal checks. */
-export function pythonAppCommand(kind: 'uvicorn' | 'flask', dir: string, port: number): { cmd: string; args: string[]; env: (env: Record<string, string>, unset: string[]) => NodeJS.ProcessEnv } {
-  const args = kind === 'uvicorn'
-    ? ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(port)]
-    : ['-m', 'flask', '--app', 'app', 'run', '--host', '127.0.0.1', '--port', String(port)];
+export function pythonAppCommand(
+  kind: 'uvicorn' | 'flask',
+  dir: string,
+  port: number,
+): { cmd: string; args: string[]; env: (env: Record<string, string>, unset: string[]) => NodeJS.ProcessEnv } {
+  const args =
+    kind === 'uvicorn'
+      ? ['-m', 'uvicorn', 'app:app', '--host', '127.0.0.1', '--port', String(port)]
+      : ['-m', 'flask', '--app', 'app', 'run', '--host', '127.0.0.1', '--port', String(port)];
   return { cmd: SYSTEM_PYTHON, args, env: (env, unset) => childEnv(env, unset, { PYTHONDONTWRITEBYTECODE: '1', PYTHONPATH: dir }) };
 }
 
@@ -201,7 +206,23 @@ export function selfSignedCert(dir: string): { cert: string; key: string } | nul
   const key = join(dir, 'key.pem');
   const r = spawnSync(
     'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert],
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
     { encoding: 'utf8' },
   );
   return r.status === 0 ? { cert, key } : null;

@@ -10,11 +10,21 @@ const PROXIES: Framework[] = ['nginx', 'caddy'];
 
 /** Where each framework's snippets run. */
 const RUNS_ON: Record<Framework, string> = {
-  fastapi: 'real uvicorn', starlette: 'real uvicorn', wrapper: 'real uvicorn', flask: 'real Flask server', express: 'real Node (express 5)',
+  fastapi: 'real uvicorn',
+  starlette: 'real uvicorn',
+  wrapper: 'real uvicorn',
+  flask: 'real Flask server',
+  express: 'real Node (express 5)',
   nginx: 'real nginx (foreground, temp prefix) in front of the Ollama / vLLM emulators',
   caddy: 'real Caddy (caddy run, temp dirs) in front of the Ollama / vLLM emulators',
-  vllm: 'bash, vllm stubbed', tgi: 'bash, text-generation-launcher stubbed', ollama: 'bash, ollama stubbed', llamacpp: 'bash, llama-server stubbed',
-  sglang: 'bash, python3 -m sglang stubbed', litellm: 'bash, litellm stubbed', localai: 'bash, local-ai stubbed', koboldcpp: 'bash, koboldcpp stubbed',
+  vllm: 'bash, vllm stubbed',
+  tgi: 'bash, text-generation-launcher stubbed',
+  ollama: 'bash, ollama stubbed',
+  llamacpp: 'bash, llama-server stubbed',
+  sglang: 'bash, python3 -m sglang stubbed',
+  litellm: 'bash, litellm stubbed',
+  localai: 'bash, local-ai stubbed',
+  koboldcpp: 'bash, koboldcpp stubbed',
 };
 
 /**
@@ -24,14 +34,34 @@ const RUNS_ON: Record<Framework, string> = {
  * direct request with the key proves it; `loopback` = the fix leaves it to loopback clients by design.
  */
 const PROVEN: Partial<Record<Framework, Partial<Record<RuleId, 'fixed' | 'judged-with-key' | 'loopback' | 'not-tried'>>>> = {
-  ...Object.fromEntries(APPS.map((f) => [f, {
-    'auth.missing': 'fixed', 'auth.insecure-default-key': 'fixed', 'auth.brute-force': f === 'wrapper' ? 'not-tried' : 'fixed',
-    'llm.template-injection': 'judged-with-key', 'llm.template-leak': 'judged-with-key', ...(f === 'fastapi' ? { 'exposure.api-docs': 'fixed' } : {}),
-  }])),
-  ...Object.fromEntries(PROXIES.map((f) => [f, {
-    'auth.missing': 'fixed', 'auth.admin-exposed': 'fixed', 'auth.alternate-path': 'fixed', 'cors.permissive': 'fixed',
-    'exposure.model-inventory': 'fixed', 'exposure.api-docs': 'fixed', 'exposure.metrics': 'loopback', ...(f === 'nginx' ? { 'auth.brute-force': 'fixed' } : {}),
-  }])),
+  ...Object.fromEntries(
+    APPS.map((f) => [
+      f,
+      {
+        'auth.missing': 'fixed',
+        'auth.insecure-default-key': 'fixed',
+        'auth.brute-force': f === 'wrapper' ? 'not-tried' : 'fixed',
+        'llm.template-injection': 'judged-with-key',
+        'llm.template-leak': 'judged-with-key',
+        ...(f === 'fastapi' ? { 'exposure.api-docs': 'fixed' } : {}),
+      },
+    ]),
+  ),
+  ...Object.fromEntries(
+    PROXIES.map((f) => [
+      f,
+      {
+        'auth.missing': 'fixed',
+        'auth.admin-exposed': 'fixed',
+        'auth.alternate-path': 'fixed',
+        'cors.permissive': 'fixed',
+        'exposure.model-inventory': 'fixed',
+        'exposure.api-docs': 'fixed',
+        'exposure.metrics': 'loopback',
+        ...(f === 'nginx' ? { 'auth.brute-force': 'fixed' } : {}),
+      },
+    ]),
+  ),
 };
 
 const CODE = { fixed: 'V', 'judged-with-key': 'K', loopback: 'L', 'not-tried': 'N' } as const;
@@ -47,7 +77,8 @@ function cell(rule: RuleId, f: Framework): string {
 
 describe('snippet execution coverage', () => {
   it('every rule × applicable framework is executed somewhere, and every proof claimed is for an applicable cell', () => {
-    for (const [f, rules] of Object.entries(PROVEN)) for (const rule of Object.keys(rules!)) expect(applicableFrameworks(rule as RuleId), `${rule} × ${f}`).toContain(f);
+    for (const [f, rules] of Object.entries(PROVEN))
+      for (const rule of Object.keys(rules!)) expect(applicableFrameworks(rule as RuleId), `${rule} × ${f}`).toContain(f);
     const cells = RULE_IDS.flatMap((rule) => FRAMEWORKS.map((f) => cell(rule, f)));
     expect(cells.filter((c) => c !== '·').length).toBe(RULE_IDS.reduce((n, r) => n + applicableFrameworks(r).length, 0));
 

@@ -72,7 +72,11 @@ async function setUp(proxy: Proxy, product: Product): Promise<Case> {
   // server moved behind it (here the server stays where it is and the proxy gets a new port: the same thing on loopback).
   const ctx = contextFromFinding(previous.findings[0]!, {
     framework: proxy,
-    overrides: { url: `http://127.0.0.1:${port}${new URL(previous.findings[0]!.endpoint.url).pathname}`, upstreamPort: upstream.port, keysFile: `${dir}/keys.map` },
+    overrides: {
+      url: `http://127.0.0.1:${port}${new URL(previous.findings[0]!.endpoint.url).pathname}`,
+      upstreamPort: upstream.port,
+      keysFile: `${dir}/keys.map`,
+    },
   });
   const snippet = remediationForRules(rules, proxy, ctx);
   if (proxy === 'nginx') {
@@ -88,7 +92,12 @@ async function setUp(proxy: Proxy, product: Product): Promise<Case> {
     const kport = await freePort();
     const kdir = temp(`${proxy}-${product}-keyless`);
     writeFileSync(`${kdir}/keys.map`, '');
-    const keylessRun = await startNginx(kdir, conf.replace(`listen 127.0.0.1:${port};`, `listen 127.0.0.1:${kport};`).replaceAll(keysFile, `${kdir}/keys.map`), kport, nginxTestMainConfig);
+    const keylessRun = await startNginx(
+      kdir,
+      conf.replace(`listen 127.0.0.1:${port};`, `listen 127.0.0.1:${kport};`).replaceAll(keysFile, `${kdir}/keys.map`),
+      kport,
+      nginxTestMainConfig,
+    );
     expect(keylessRun.test.status, keylessRun.test.output).toBe(0);
     return { proxy, product, upstream, previous, covered, snippet, front: run.server!, checked: run.test.output, keyless: keylessRun.server! };
   }
@@ -128,7 +137,9 @@ for (const proxy of ['nginx', 'caddy'] as const) {
         const r = results.get(c.product)!;
         console.log(
           `\n${proxy} in front of ${c.product} (${c.previous.requests.sent} requests before; verify: ${r.rescans.map((s) => `${s.requests.sent} requests`).join(' + ')})\n` +
-            r.verdicts.map((v) => `  ${v.status.padEnd(13)} ${v.rule.padEnd(26)} ${v.endpoint.method} ${new URL(v.endpoint.url).pathname} — ${v.reason}`).join('\n'),
+            r.verdicts
+              .map((v) => `  ${v.status.padEnd(13)} ${v.rule.padEnd(26)} ${v.endpoint.method} ${new URL(v.endpoint.url).pathname} — ${v.reason}`)
+              .join('\n'),
         );
       }
     }, 120_000);
@@ -142,7 +153,9 @@ for (const proxy of ['nginx', 'caddy'] as const) {
       const c = cases.find((x) => x.product === product)!;
       expect(c.checked).toMatch(proxy === 'nginx' ? /syntax is ok[\s\S]*test is successful/ : /Valid configuration/);
       // The previous scan had the holes this snippet is for.
-      expect(c.covered.map((f) => f.rule)).toEqual(expect.arrayContaining(product === 'ollama' ? ['auth.missing', 'auth.admin-exposed'] : ['auth.alternate-path', 'auth.admin-exposed']));
+      expect(c.covered.map((f) => f.rule)).toEqual(
+        expect.arrayContaining(product === 'ollama' ? ['auth.missing', 'auth.admin-exposed'] : ['auth.alternate-path', 'auth.admin-exposed']),
+      );
     });
 
     it.each(['ollama', 'vllm'] as const)('verify through the proxy: every covered finding of the %s scan is fixed', (product) => {
@@ -158,40 +171,55 @@ for (const proxy of ['nginx', 'caddy'] as const) {
         expect(v.status, table).toBe('fixed');
       }
       expect(r.verdicts.map((v) => v.rule)).toEqual(expect.arrayContaining(ROUTE_RULES.filter((x) => c.covered.some((f) => f.rule === x))));
-      expect(r.newFindings.map((f) => `${f.rule} ${f.endpoint.url}`), table).toEqual([]);
+      expect(
+        r.newFindings.map((f) => `${f.rule} ${f.endpoint.url}`),
+        table,
+      ).toEqual([]);
       expect(r.rules).toEqual([...new Set(c.covered.map((f) => f.rule))]);
       for (const s of r.rescans) expect(s.requests.sent).toBeLessThanOrEqual(150);
       // The management routes were never invoked with a body that could act, through the proxy or before it.
       expect(c.upstream.managementCount()).toBe(0);
     });
 
-    it.each(['ollama', 'vllm'] as const)('the legitimate client still gets through to %s with the key', async (product) => {
-      const c = cases.find((x) => x.product === product)!;
-      const key = proxy === 'nginx' ? NGINX_KEY : CADDY_KEY;
-      const path = product === 'ollama' ? '/api/generate' : '/v1/chat/completions';
-      const body = product === 'ollama' ? OLLAMA_GEN : CHAT;
-      const ok = await post(`${c.front.url}${path}`, body, { authorization: `Bearer ${key}` });
-      expect(ok.status, ok.body).toBe(200);
-      expect(ok.body).toMatch(product === 'ollama' ? /"response"/ : /"choices"/);
-      expect((await post(`${c.front.url}${path}`, body)).status).toBe(401);
-      // A wrong key: refused, or throttled when the snippet limits wrong keys and the verify's brute-force burst hit it.
-      expect([401, 429]).toContain((await post(`${c.front.url}${path}`, body, { authorization: `Bearer ${key.toUpperCase()}` })).status);
-      // A scan with the key: no route hole, and the key is used (auth.credentials-ignored passes).
-      const report = await scan({ url: `${c.front.url}${path}`, headers: { Authorization: `Bearer ${key}` } }, { hint: product });
-      expect(report.findings.filter((f) => ROUTE_RULES.includes(f.rule)).map((f) => `${f.rule} ${f.endpoint.url}`)).toEqual([]);
-      expect(report.rules.find((r) => r.rule === 'auth.credentials-ignored')?.status).not.toBe('fail');
-    }, 60_000);
+    it.each(['ollama', 'vllm'] as const)(
+      'the legitimate client still gets through to %s with the key',
+      async (product) => {
+        const c = cases.find((x) => x.product === product)!;
+        const key = proxy === 'nginx' ? NGINX_KEY : CADDY_KEY;
+        const path = product === 'ollama' ? '/api/generate' : '/v1/chat/completions';
+        const body = product === 'ollama' ? OLLAMA_GEN : CHAT;
+        const ok = await post(`${c.front.url}${path}`, body, { authorization: `Bearer ${key}` });
+        expect(ok.status, ok.body).toBe(200);
+        expect(ok.body).toMatch(product === 'ollama' ? /"response"/ : /"choices"/);
+        expect((await post(`${c.front.url}${path}`, body)).status).toBe(401);
+        // A wrong key: refused, or throttled when the snippet limits wrong keys and the verify's brute-force burst hit it.
+        expect([401, 429]).toContain((await post(`${c.front.url}${path}`, body, { authorization: `Bearer ${key.toUpperCase()}` })).status);
+        // A scan with the key: no route hole, and the key is used (auth.credentials-ignored passes).
+        const report = await scan({ url: `${c.front.url}${path}`, headers: { Authorization: `Bearer ${key}` } }, { hint: product });
+        expect(report.findings.filter((f) => ROUTE_RULES.includes(f.rule)).map((f) => `${f.rule} ${f.endpoint.url}`)).toEqual([]);
+        expect(report.rules.find((r) => r.rule === 'auth.credentials-ignored')?.status).not.toBe('fail');
+      },
+      60_000,
+    );
 
-    it.each(['ollama', 'vllm'] as const)(`fail closed: ${proxy === 'nginx' ? 'an empty keys file' : 'the key variable unset'} refuses every request to %s, the right key too`, async (product) => {
-      const c = cases.find((x) => x.product === product)!;
-      const key = proxy === 'nginx' ? NGINX_KEY : CADDY_KEY;
-      const path = product === 'ollama' ? '/api/generate' : '/v1/chat/completions';
-      const body = product === 'ollama' ? OLLAMA_GEN : CHAT;
-      for (const value of [`Bearer ${key}`, 'Bearer ', 'Bearer None', '']) {
-        expect((await post(`${c.keyless.url}${path}`, body, value ? { authorization: value } : {})).status, value).toBe(401);
-      }
-      const r = await verifyFix(c.previous, { url: c.keyless.url, findingIds: c.covered.filter((f) => !LOOPBACK_BY_DESIGN.has(f.rule)).map((f) => f.id) }, engineScan);
-      expect(r.verdicts.filter((v) => v.status !== 'fixed').map((v) => `${v.status} ${v.rule}: ${v.reason}`)).toEqual([]);
-    }, 60_000);
+    it.each(['ollama', 'vllm'] as const)(
+      `fail closed: ${proxy === 'nginx' ? 'an empty keys file' : 'the key variable unset'} refuses every request to %s, the right key too`,
+      async (product) => {
+        const c = cases.find((x) => x.product === product)!;
+        const key = proxy === 'nginx' ? NGINX_KEY : CADDY_KEY;
+        const path = product === 'ollama' ? '/api/generate' : '/v1/chat/completions';
+        const body = product === 'ollama' ? OLLAMA_GEN : CHAT;
+        for (const value of [`Bearer ${key}`, 'Bearer ', 'Bearer None', '']) {
+          expect((await post(`${c.keyless.url}${path}`, body, value ? { authorization: value } : {})).status, value).toBe(401);
+        }
+        const r = await verifyFix(
+          c.previous,
+          { url: c.keyless.url, findingIds: c.covered.filter((f) => !LOOPBACK_BY_DESIGN.has(f.rule)).map((f) => f.id) },
+          engineScan,
+        );
+        expect(r.verdicts.filter((v) => v.status !== 'fixed').map((v) => `${v.status} ${v.rule}: ${v.reason}`)).toEqual([]);
+      },
+      60_000,
+    );
   });
 }

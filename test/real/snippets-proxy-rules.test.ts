@@ -27,8 +27,16 @@ const insecureTls = new Agent({ connect: { rejectUnauthorized: false } });
 type Proxy = 'nginx' | 'caddy';
 type Product = 'ollama' | 'vllm';
 const PATHS: Record<Product, { path: string; body: string; output: RegExp }> = {
-  ollama: { path: '/api/generate', body: JSON.stringify({ model: 'mistral', prompt: 'Hello', stream: false, options: { num_predict: 1 } }), output: /"response"/ },
-  vllm: { path: '/v1/chat/completions', body: JSON.stringify({ model: 'mistralai/Mistral-7B-Instruct-v0.3', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1 }), output: /"choices"/ },
+  ollama: {
+    path: '/api/generate',
+    body: JSON.stringify({ model: 'mistral', prompt: 'Hello', stream: false, options: { num_predict: 1 } }),
+    output: /"response"/,
+  },
+  vllm: {
+    path: '/v1/chat/completions',
+    body: JSON.stringify({ model: 'mistralai/Mistral-7B-Instruct-v0.3', messages: [{ role: 'user', content: 'Hello' }], max_tokens: 1 }),
+    output: /"choices"/,
+  },
 };
 
 interface ProxyCell {
@@ -59,8 +67,13 @@ async function cell(rule: RuleId, proxy: Proxy, product: Product, upstream: Runn
     const pair = tls ? selfSignedCert(dir) : null;
     const { path, body, output } = PATHS[product];
     const snippet = remediationFor(rule, proxy, {
-      product, url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}${path}`, upstreamPort: upstream.port, keysFile: join(dir, 'keys.map'),
-      headerName: 'Authorization', scheme: 'Bearer', ...(pair ? { tlsCertFile: pair.cert, tlsKeyFile: pair.key } : {}),
+      product,
+      url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}${path}`,
+      upstreamPort: upstream.port,
+      keysFile: join(dir, 'keys.map'),
+      headerName: 'Authorization',
+      scheme: 'Bearer',
+      ...(pair ? { tlsCertFile: pair.cert, tlsKeyFile: pair.key } : {}),
     });
     let base: string;
     if (proxy === 'nginx') {
@@ -73,7 +86,12 @@ async function cell(rule: RuleId, proxy: Proxy, product: Product, upstream: Runn
       if (!main.server) throw new Error(`nginx -t failed:\n${main.test.output}\n${conf}`);
       servers.push(main.server);
       writeFileSync(join(kdir, 'keys.map'), '');
-      const keyless = await startNginx(kdir, conf.replace(`127.0.0.1:${port}`, `127.0.0.1:${kport}`).replaceAll(join(dir, 'keys.map'), join(kdir, 'keys.map')), kport, nginxTestMainConfig);
+      const keyless = await startNginx(
+        kdir,
+        conf.replace(`127.0.0.1:${port}`, `127.0.0.1:${kport}`).replaceAll(join(dir, 'keys.map'), join(kdir, 'keys.map')),
+        kport,
+        nginxTestMainConfig,
+      );
       if (!keyless.server) throw new Error(`nginx -t failed (empty keys file):\n${keyless.test.output}`);
       servers.push(keyless.server);
       base = tls ? `https://127.0.0.1:${port}` : `http://127.0.0.1:${port}`;
@@ -92,7 +110,12 @@ async function cell(rule: RuleId, proxy: Proxy, product: Product, upstream: Runn
       base = `${tls ? 'https' : 'http'}://${host}:${port}`;
     }
     const post = async (url: string, headers: Record<string, string>) => {
-      const r = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, ...(tls ? { dispatcher: insecureTls } : {}) } as RequestInit);
+      const r = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(tls ? { dispatcher: insecureTls } : {}),
+      } as RequestInit);
       return { status: r.status, body: await r.text() };
     };
     const ok = await post(`${base}${path}`, { authorization: `Bearer ${key}` });
@@ -104,11 +127,16 @@ async function cell(rule: RuleId, proxy: Proxy, product: Product, upstream: Runn
     if (!tls) {
       const meta = RULES[rule];
       const headers = meta.needs === 'key' ? { Authorization: `Bearer ${key}` } : undefined;
-      const report = await scan({ url: `${base}${path}`, ...(headers ? { headers } : {}) }, { hint: product, depth: meta.depth === 'deep' ? 'deep' : 'standard', timeoutMs: 30_000 });
+      const report = await scan(
+        { url: `${base}${path}`, ...(headers ? { headers } : {}) },
+        { hint: product, depth: meta.depth === 'deep' ? 'deep' : 'standard', timeoutMs: 30_000 },
+      );
       const s = report.rules.find((r) => r.rule === rule)!;
       out.status = s.status;
       if (s.reason) out.statusReason = s.reason;
-      out.findings = report.findings.filter((f) => f.rule === rule).map((f) => `${f.rule} ${f.variant ?? ''} ${f.endpoint.method} ${f.endpoint.url}: ${f.description}`);
+      out.findings = report.findings
+        .filter((f) => f.rule === rule)
+        .map((f) => `${f.rule} ${f.variant ?? ''} ${f.endpoint.method} ${f.endpoint.url}: ${f.description}`);
     }
   } catch (e) {
     out.error = (e as Error).message;
@@ -135,10 +163,20 @@ for (const proxy of ['nginx', 'caddy'] as const) {
       const [ollama, vllm] = await Promise.all([startOllama(OLLAMA_OPEN), startVllm({ apiKey: key })]);
       upstreams.push(ollama, vllm);
       // One at a time: concurrent scans through one emulator would share its rate-limit state.
-      for (const rule of rules) for (const [product, upstream] of [['ollama', ollama], ['vllm', vllm]] as const) cells.push(await cell(rule, proxy, product, upstream));
+      for (const rule of rules)
+        for (const [product, upstream] of [
+          ['ollama', ollama],
+          ['vllm', vllm],
+        ] as const)
+          cells.push(await cell(rule, proxy, product, upstream));
       console.log(
         `\nEvery ${proxy} snippet, executed (rule × upstream → outcome):\n` +
-          cells.map((c) => `  ${c.rule.padEnd(26)} × ${proxy} → ${c.product.padEnd(6)} ${c.error ? `ERROR ${c.error.slice(0, 120)}` : `key ${c.legit}, none ${c.anonymous}, wrong ${c.wrong}, no key configured ${c.keyless}; scan: ${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 60)})` : ''}`}`).join('\n'),
+          cells
+            .map(
+              (c) =>
+                `  ${c.rule.padEnd(26)} × ${proxy} → ${c.product.padEnd(6)} ${c.error ? `ERROR ${c.error.slice(0, 120)}` : `key ${c.legit}, none ${c.anonymous}, wrong ${c.wrong}, no key configured ${c.keyless}; scan: ${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 60)})` : ''}`}`,
+            )
+            .join('\n'),
       );
     }, 600_000);
 
@@ -146,20 +184,23 @@ for (const proxy of ['nginx', 'caddy'] as const) {
       await Promise.all(upstreams.map((u) => u.close()));
     });
 
-    it.each(rules.flatMap((rule) => (['ollama', 'vllm'] as const).map((product) => [`${rule} → ${product}`, rule, product] as const)))('%s', (_n, rule, product) => {
-      const c = cells.find((x) => x.rule === rule && x.product === product)!;
-      expect(c.error, c.error).toBeUndefined();
-      expect(c.checked).toMatch(proxy === 'nginx' ? /test is successful/ : /Valid configuration/);
-      expect(c.legit, c.legitBody).toBe(200);
-      expect(c.legitBody).toBe('model output');
-      expect(c.anonymous).toBe(401);
-      expect([401, 429]).toContain(c.wrong);
-      expect(c.keyless).toBe(401);
-      if (c.status !== undefined && !LOOPBACK_BY_DESIGN.includes(rule)) {
-        expect(c.findings, c.findings?.join('\n')).toEqual([]);
-        expect(c.status, c.statusReason).not.toBe('fail');
-      }
-    });
+    it.each(rules.flatMap((rule) => (['ollama', 'vllm'] as const).map((product) => [`${rule} → ${product}`, rule, product] as const)))(
+      '%s',
+      (_n, rule, product) => {
+        const c = cells.find((x) => x.rule === rule && x.product === product)!;
+        expect(c.error, c.error).toBeUndefined();
+        expect(c.checked).toMatch(proxy === 'nginx' ? /test is successful/ : /Valid configuration/);
+        expect(c.legit, c.legitBody).toBe(200);
+        expect(c.legitBody).toBe('model output');
+        expect(c.anonymous).toBe(401);
+        expect([401, 429]).toContain(c.wrong);
+        expect(c.keyless).toBe(401);
+        if (c.status !== undefined && !LOOPBACK_BY_DESIGN.includes(rule)) {
+          expect(c.findings, c.findings?.join('\n')).toEqual([]);
+          expect(c.status, c.statusReason).not.toBe('fail');
+        }
+      },
+    );
   });
 }
 

@@ -59,11 +59,17 @@ describe.runIf(haveBash)('every server start script executed by bash, servers st
     // The server binaries: answer a version question with STUB_VERSION, otherwise record the command line and exit.
     for (const name of STUBS) {
       const stub = join(bin, name);
-      writeFileSync(stub, `#!/bin/bash\ncase "$1" in --version|-v|version) echo "${name} version is \${STUB_VERSION:-99.0.0}"; exit 0 ;; esac\nprintf '%s\\n' "${name}" "$@" > "$STUB_LOG"\n`);
+      writeFileSync(
+        stub,
+        `#!/bin/bash\ncase "$1" in --version|-v|version) echo "${name} version is \${STUB_VERSION:-99.0.0}"; exit 0 ;; esac\nprintf '%s\\n' "${name}" "$@" > "$STUB_LOG"\n`,
+      );
       chmodSync(stub, 0o755);
     }
     // python3: package versions (importlib.metadata) from STUB_VERSION, `-m sglang.launch_server` recorded.
-    writeFileSync(join(bin, 'python3'), '#!/bin/bash\nif [ "$1" = "-c" ]; then echo "${STUB_VERSION:-99.0.0}"; exit 0; fi\nif [ "$1" = "-m" ]; then printf \'%s\\n\' python3 "$@" > "$STUB_LOG"; exit 0; fi\nexit 97\n');
+    writeFileSync(
+      join(bin, 'python3'),
+      '#!/bin/bash\nif [ "$1" = "-c" ]; then echo "${STUB_VERSION:-99.0.0}"; exit 0; fi\nif [ "$1" = "-m" ]; then printf \'%s\\n\' python3 "$@" > "$STUB_LOG"; exit 0; fi\nexit 97\n',
+    );
     chmodSync(join(bin, 'python3'), 0o755);
     writeFileSync(join(dir, 'cert.pem'), 'cert');
     writeFileSync(join(dir, 'key.pem'), 'key');
@@ -81,7 +87,9 @@ describe.runIf(haveBash)('every server start script executed by bash, servers st
         for (const value of [undefined, '', 'None']) refusals.push({ variable, value, run: run(script, { ...env, [variable]: value }) });
       }
       cells.push({
-        rule, server, required,
+        rule,
+        server,
+        required,
         ok: run(script, env),
         refusals,
         oldVersion: /require_version/.test(snippet.code) ? run(script, { ...env, STUB_VERSION: '0.0.1' }) : null,
@@ -90,11 +98,23 @@ describe.runIf(haveBash)('every server start script executed by bash, servers st
     }
     console.log(
       `\nEvery server start script, executed by bash with the server binary stubbed (rule × server → what it refuses, what it execs):\n` +
-        cells.map((c) => `  ${c.rule.padEnd(26)} × ${c.server.padEnd(9)} refuses: ${[
-          c.required.filter((v) => !v.startsWith('TLS_')).map((v) => `${v} unset/empty/None`).join(', '),
-          c.oldVersion ? 'old version' : '',
-          c.publicBind ? 'non-loopback OLLAMA_HOST' : '',
-        ].filter(Boolean).join('; ') || '-'} → exec ${c.ok.exec?.map((a) => (a === KEY ? '<key>' : a)).join(' ') ?? `NOTHING (exit ${c.ok.status}: ${c.ok.stderr.trim()})`}`).join('\n'),
+        cells
+          .map(
+            (c) =>
+              `  ${c.rule.padEnd(26)} × ${c.server.padEnd(9)} refuses: ${
+                [
+                  c.required
+                    .filter((v) => !v.startsWith('TLS_'))
+                    .map((v) => `${v} unset/empty/None`)
+                    .join(', '),
+                  c.oldVersion ? 'old version' : '',
+                  c.publicBind ? 'non-loopback OLLAMA_HOST' : '',
+                ]
+                  .filter(Boolean)
+                  .join('; ') || '-'
+              } → exec ${c.ok.exec?.map((a) => (a === KEY ? '<key>' : a)).join(' ') ?? `NOTHING (exit ${c.ok.status}: ${c.ok.stderr.trim()})`}`,
+          )
+          .join('\n'),
     );
   });
 

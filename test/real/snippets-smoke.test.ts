@@ -25,7 +25,10 @@ const KEY = 'gc-smoke-key-0f1e2d3c4b5a69788796a5b4c3d2e1f0';
 const ADMIN_KEY = 'gc-smoke-admin-8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a';
 const JWT_SECRET = 'gc-smoke-jwt-secret-3a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9';
 const APP_FRAMEWORKS: TutorialWrapperFramework[] = ['fastapi', 'starlette', 'flask', 'wrapper', 'express'];
-const PY_MODEL = { kind: 'code' as const, body: 'from model_stub import load\n\nmodel, tokenizer = load()\ninputs = tokenizer(prompt, return_tensors="pt")\noutput_ids = model.generate(**inputs, max_new_tokens=max_new_tokens)\nreturn tokenizer.decode(output_ids[0], skip_special_tokens=True)' };
+const PY_MODEL = {
+  kind: 'code' as const,
+  body: 'from model_stub import load\n\nmodel, tokenizer = load()\ninputs = tokenizer(prompt, return_tensors="pt")\noutput_ids = model.generate(**inputs, max_new_tokens=max_new_tokens)\nreturn tokenizer.decode(output_ids[0], skip_special_tokens=True)',
+};
 const JS_MODEL = { kind: 'code' as const, body: 'return `[INST] ${prompt} [/INST] Hello! How can I assist you today?`;' };
 const insecureTls = new Agent({ connect: { rejectUnauthorized: false } });
 
@@ -52,7 +55,11 @@ function serverName(framework: TutorialWrapperFramework, tls: boolean): string {
 }
 
 async function jwt(expiresIn = '1h'): Promise<string> {
-  return new SignJWT({ sub: 'smoke' }).setProtectedHeader({ alg: 'HS256' }).setIssuedAt().setExpirationTime(expiresIn).sign(new TextEncoder().encode(JWT_SECRET));
+  return new SignJWT({ sub: 'smoke' })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(JWT_SECRET));
 }
 
 async function smoke(rule: RuleId, framework: TutorialWrapperFramework): Promise<SmokeCell> {
@@ -116,7 +123,12 @@ async function smoke(rule: RuleId, framework: TutorialWrapperFramework): Promise
     const credential = jwtMode ? `Bearer ${await jwt()}` : bearer ? `Bearer ${KEY}` : KEY;
     const header = bearer ? 'Authorization' : 'X-API-Key';
     const post = async (headers: Record<string, string>) => {
-      const r = await fetch(url, { method: 'POST', body: JSON.stringify({ text: 'Hello' }), headers: { 'content-type': 'application/json', ...headers }, ...(tls ? { dispatcher: insecureTls } : {}) } as RequestInit);
+      const r = await fetch(url, {
+        method: 'POST',
+        body: JSON.stringify({ text: 'Hello' }),
+        headers: { 'content-type': 'application/json', ...headers },
+        ...(tls ? { dispatcher: insecureTls } : {}),
+      } as RequestInit);
       return { status: r.status, body: await r.text() };
     };
     const ok = await post({ [header]: credential });
@@ -132,7 +144,9 @@ async function smoke(rule: RuleId, framework: TutorialWrapperFramework): Promise
       const status = report.rules.find((r) => r.rule === rule)!;
       cell.status = status.status;
       if (status.reason) cell.statusReason = status.reason;
-      cell.findings = report.findings.filter((f) => f.rule === rule).map((f) => `${f.rule} ${f.variant ?? ''} ${f.endpoint.method} ${f.endpoint.url}: ${f.description}`);
+      cell.findings = report.findings
+        .filter((f) => f.rule === rule)
+        .map((f) => `${f.rule} ${f.variant ?? ''} ${f.endpoint.method} ${f.endpoint.url}: ${f.description}`);
     }
   } catch (e) {
     cell.error = (e as Error).message;
@@ -147,12 +161,14 @@ async function smoke(rule: RuleId, framework: TutorialWrapperFramework): Promise
 async function pool<T, R>(items: T[], size: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
   let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]!);
+      }
+    }),
+  );
   return out;
 }
 
@@ -162,9 +178,12 @@ describe.runIf(run)('every app snippet executed under its real server (smoke)', 
 
   beforeAll(async () => {
     cells.push(...(await pool(pairs, 4, ({ rule, framework }) => smoke(rule, framework))));
-    const lines = cells.map((c) =>
-      `  ${c.rule.padEnd(26)} × ${c.framework.padEnd(9)} ${c.executed ? `real ${c.server}`.padEnd(32) : 'not executed'.padEnd(32)} ` +
-      (c.executed ? `refused w/o secret: exit ${c.refused?.status}; key ${c.legit}, none ${c.anonymous}; scan: ${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 70)})` : ''}` : c.why ?? c.error ?? ''),
+    const lines = cells.map(
+      (c) =>
+        `  ${c.rule.padEnd(26)} × ${c.framework.padEnd(9)} ${c.executed ? `real ${c.server}`.padEnd(32) : 'not executed'.padEnd(32)} ` +
+        (c.executed
+          ? `refused w/o secret: exit ${c.refused?.status}; key ${c.legit}, none ${c.anonymous}; scan: ${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 70)})` : ''}`
+          : (c.why ?? c.error ?? '')),
     );
     console.log(`\nEvery app snippet, executed (rule × framework → server → outcome):\n${lines.join('\n')}`);
   }, 600_000);
@@ -176,23 +195,26 @@ describe.runIf(run)('every app snippet executed under its real server (smoke)', 
     expect(cells.length).toBeGreaterThan(80);
   });
 
-  it.each(pairs.map((p) => [`${p.rule} × ${p.framework}`, p] as const))('%s: refuses to start without its secret, serves the right credential only, scan has nothing for the rule', (_name, p) => {
-    const c = cells.find((x) => x.rule === p.rule && x.framework === p.framework)!;
-    if (!c.executed && c.why) {
-      // Only PyJWT may be missing, and only where GATECRASH_REQUIRE_REAL_SERVERS does not demand it.
-      expect(c.why).toMatch(/PyJWT/);
-      return;
-    }
-    expect(c.error, c.error).toBeUndefined();
-    expect(c.refused!.status, c.refused!.output).not.toBeNull();
-    expect(c.refused!.status, c.refused!.output).not.toBe(0);
-    expect(c.refused!.output).toMatch(/refusing to start/);
-    expect(c.legit, c.generated).toBe(200);
-    expect(c.generated).toContain('Hello! How can I assist you today?');
-    expect(c.anonymous).toBe(401);
-    if (c.status !== undefined) {
-      expect(c.findings, c.findings?.join('\n')).toEqual([]);
-      expect(c.status, c.statusReason).not.toBe('fail');
-    }
-  });
+  it.each(pairs.map((p) => [`${p.rule} × ${p.framework}`, p] as const))(
+    '%s: refuses to start without its secret, serves the right credential only, scan has nothing for the rule',
+    (_name, p) => {
+      const c = cells.find((x) => x.rule === p.rule && x.framework === p.framework)!;
+      if (!c.executed && c.why) {
+        // Only PyJWT may be missing, and only where GATECRASH_REQUIRE_REAL_SERVERS does not demand it.
+        expect(c.why).toMatch(/PyJWT/);
+        return;
+      }
+      expect(c.error, c.error).toBeUndefined();
+      expect(c.refused!.status, c.refused!.output).not.toBeNull();
+      expect(c.refused!.status, c.refused!.output).not.toBe(0);
+      expect(c.refused!.output).toMatch(/refusing to start/);
+      expect(c.legit, c.generated).toBe(200);
+      expect(c.generated).toContain('Hello! How can I assist you today?');
+      expect(c.anonymous).toBe(401);
+      if (c.status !== undefined) {
+        expect(c.findings, c.findings?.join('\n')).toEqual([]);
+        expect(c.status, c.statusReason).not.toBe('fail');
+      }
+    },
+  );
 });

@@ -74,7 +74,10 @@ describe.runIf(run)('tutorial remediations under real uvicorn', () => {
   it('with MISTRAL_API_KEY set, neither version is reported', () => {
     for (const name of ['dependsSet', 'decoratorSet']) {
       const r = reports[name]!;
-      expect(r.findings.filter((f) => BYPASS_RULES.includes(f.rule)), name).toEqual([]);
+      expect(
+        r.findings.filter((f) => BYPASS_RULES.includes(f.rule)),
+        name,
+      ).toEqual([]);
       expect(r.rules.find((x) => x.rule === 'auth.insecure-default-key')?.status, name).toBe('pass');
       expect(r.rules.find((x) => x.rule === 'auth.header-bypass')?.status, name).toBe('pass');
     }

@@ -20,7 +20,10 @@ export function pythonMissing(modules: string[]): string | null {
 export function realServersAvailable(modules: string[], what: string): boolean {
   const missing = pythonMissing(modules);
   if (!missing) return true;
-  if (REQUIRE_REAL) throw new Error(`Real-server tests for ${what} are required (GATECRASH_REQUIRE_REAL_SERVERS=1) but ${missing}. Install python3-fastapi python3-uvicorn python3-flask.`);
+  if (REQUIRE_REAL)
+    throw new Error(
+      `Real-server tests for ${what} are required (GATECRASH_REQUIRE_REAL_SERVERS=1) but ${missing}. Install python3-fastapi python3-uvicorn python3-flask.`,
+    );
   console.warn(`\n*** SKIPPING real-server tests for ${what}: ${missing}. Install python3-fastapi python3-uvicorn (apt-get) to run them. ***\n`);
   return false;
 }

@@ -19,7 +19,10 @@ function withFixes(report: ScanReport): ScanReport {
 
 const sure = withFixes(loadFixture('auth-missing'));
 const unsureBase = loadFixture('auth-missing');
-const unsure = withFixes({ ...unsureBase, fingerprint: { ...unsureBase.fingerprint, product: 'textgen-webui', confidence: 0.45, candidates: [{ product: 'fastapi', confidence: 0.41 }] } });
+const unsure = withFixes({
+  ...unsureBase,
+  fingerprint: { ...unsureBase.fingerprint, product: 'textgen-webui', confidence: 0.45, candidates: [{ product: 'fastapi', confidence: 0.41 }] },
+});
 const missing = (r: ScanReport) => r.findings.find((f) => f.rule === 'auth.missing')!;
 
 describe('the fix for the identified stack, in every format', () => {
@@ -56,7 +59,12 @@ describe('the fix for the identified stack, in every format', () => {
       ...sure,
       findings: sure.findings.map((f) => ({
         ...f,
-        fix: { ...f.fix!, summary: `Keep ${path} behind the check.`, apply: [`Put your routes next to ${path}.`], command: `gatecrash fix auth.missing --url 'http://[::1]:8000${path}' --framework fastapi` },
+        fix: {
+          ...f.fix!,
+          summary: `Keep ${path} behind the check.`,
+          apply: [`Put your routes next to ${path}.`],
+          command: `gatecrash fix auth.missing --url 'http://[::1]:8000${path}' --framework fastapi`,
+        },
       })),
     };
     const md = toMarkdown(report);
@@ -65,7 +73,7 @@ describe('the fix for the identified stack, in every format', () => {
     expect(live.text).not.toContain('evil.example');
     expect(md).toContain(`\`gatecrash fix auth.missing --url 'http://[::1]:8000${path}' --framework fastapi\``);
     for (const r of toSarif(report).runs[0]!.results) {
-      expect(r.message.text).toContain('Code and steps: gatecrash fix auth.missing --url \'http://\\[::1\\]:8000');
+      expect(r.message.text).toContain("Code and steps: gatecrash fix auth.missing --url 'http://\\[::1\\]:8000");
       expect(r.message.text).not.toMatch(/(^|[^\\])[[\]]/);
     }
   });

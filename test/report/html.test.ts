@@ -38,7 +38,15 @@ describe('the HTML report', () => {
     const view = scripts.find((s) => s.attrs === '')!;
     expect(csp).toContain(`script-src ${sha256(view.text)}`);
     expect(csp).toContain(`style-src ${sha256(style)}`);
-    for (const directive of ["default-src 'none'", "connect-src 'none'", "img-src 'none'", "font-src 'none'", "base-uri 'none'", "form-action 'none'", "require-trusted-types-for 'script'"]) {
+    for (const directive of [
+      "default-src 'none'",
+      "connect-src 'none'",
+      "img-src 'none'",
+      "font-src 'none'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "require-trusted-types-for 'script'",
+    ]) {
       expect(csp).toContain(directive);
     }
     // Nothing to load: no element with a source or a link, no stylesheet import or URL.
@@ -61,7 +69,7 @@ describe('the HTML report', () => {
     expect(toHtml(report, { fixes: knowledgeFixes })).toBe(toHtml(structuredClone(report), { fixes: knowledgeFixes }));
   });
 
-  test('holds each finding\'s own stack\'s fix always, and the other frameworks\' within the budget', () => {
+  test("holds each finding's own stack's fix always, and the other frameworks' within the budget", () => {
     const full = payloadOf(toHtml(report, { fixes: knowledgeFixes }));
     const lean = payloadOf(toHtml(report, { fixes: knowledgeFixes, fixBudgetBytes: 1 }));
     for (const f of report.findings) {
@@ -91,6 +99,10 @@ describe('the HTML report', () => {
     const app = viewHtml();
     expect(parts(app).scripts).toHaveLength(1);
     expect(app).not.toContain(VIEW_DATA_ELEMENT_ID + '"');
-    expect(toHtml(report).replace(/<script type="application\/json"[\s\S]*?<\/script>/, '').trimEnd()).toBe(app);
+    expect(
+      toHtml(report)
+        .replace(/<script type="application\/json"[\s\S]*?<\/script>/, '')
+        .trimEnd(),
+    ).toBe(app);
   });
 });

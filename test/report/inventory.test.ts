@@ -5,12 +5,35 @@ import { runBatch } from '../../src/batch.js';
 import type { FleetService, SweepStats } from '../../src/engine/fleet/types.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { BatchShardSchema, type BatchReport } from '../../src/report/batch.js';
-import { buildInventory, csvField, InventoryFormatError, InventorySchema, inventoryJsonSchema, parseInventory, renderInventory, toInventoryCsv, type Inventory } from '../../src/report/inventory.js';
+import {
+  buildInventory,
+  csvField,
+  InventoryFormatError,
+  InventorySchema,
+  inventoryJsonSchema,
+  parseInventory,
+  renderInventory,
+  toInventoryCsv,
+  type Inventory,
+} from '../../src/report/inventory.js';
 import { MergeError, mergeBatches, mergeInventories } from '../../src/report/merge.js';
 import { compileReportJsonSchema } from './helpers.js';
 import { liveMarkup } from './markdown-live.js';
 
-const stats = (over: Partial<SweepStats> = {}): SweepStats => ({ hosts: 4, refused: 0, unresolved: 0, probes: 8, open: 1, closed: 7, filtered: 0, unreachable: 0, notHttp: 0, services: 1, llm: 1, ...over });
+const stats = (over: Partial<SweepStats> = {}): SweepStats => ({
+  hosts: 4,
+  refused: 0,
+  unresolved: 0,
+  probes: 8,
+  open: 1,
+  closed: 7,
+  filtered: 0,
+  unreachable: 0,
+  notHttp: 0,
+  services: 1,
+  llm: 1,
+  ...over,
+});
 
 const service = (address: string, port: number, over: Partial<FleetService> = {}): FleetService => ({
   address,
@@ -29,7 +52,15 @@ const service = (address: string, port: number, over: Partial<FleetService> = {}
 });
 
 const inventory = (services: FleetService[], over: Partial<Inventory> = {}): Inventory =>
-  buildInventory('0.1.0', { scope: ['10.0.0.0/30'], ports: [8000, 11434], partial: false, stats: stats({ services: services.length, llm: services.filter((s) => s.llm).length }), services, errors: [], ...over });
+  buildInventory('0.1.0', {
+    scope: ['10.0.0.0/30'],
+    ports: [8000, 11434],
+    partial: false,
+    stats: stats({ services: services.length, llm: services.filter((s) => s.llm).length }),
+    services,
+    errors: [],
+    ...over,
+  });
 
 describe('inventory faces', () => {
   const hostile = service('10.0.0.2', 11434, {
@@ -120,9 +151,11 @@ describe('merge of inventories', () => {
 });
 
 describe('merge of batches', () => {
-  const report = (url: string) => ({ schemaVersion: 1, scanId: url, target: { url, origin: url }, errors: [], findings: [], grade: 'A', score: 100 }) as unknown as ScanReport;
+  const report = (url: string) =>
+    ({ schemaVersion: 1, scanId: url, target: { url, origin: url }, errors: [], findings: [], grade: 'A', score: 100 }) as unknown as ScanReport;
   const targets = Array.from({ length: 7 }, (_, i) => ({ url: `http://t${i}.test/` }));
-  const scanFn = async (input: { url: string }) => (input.url.includes('t3') || input.url.includes('t4') ? { ...report(input.url), errors: [{ phase: 'reach', message: 'down' }] } : report(input.url));
+  const scanFn = async (input: { url: string }) =>
+    input.url.includes('t3') || input.url.includes('t4') ? { ...report(input.url), errors: [{ phase: 'reach', message: 'down' }] } : report(input.url);
 
   it('runBatch takes the shard by place in the list and records the places; merge rebuilds the file order', async () => {
     const single = await runBatch(targets, { scanFn });

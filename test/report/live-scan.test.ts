@@ -58,7 +58,10 @@ describe('renderers over live scans of the FastAPI wrapper emulator', () => {
   });
 
   test('fingerprints are identical across two scans of the same target', () => {
-    const fps = (r: ScanReport) => toSarif(r).runs[0]!.results.map((x) => `${x.ruleId} ${x.partialFingerprints[FINGERPRINT_KEY]}`).sort();
+    const fps = (r: ScanReport) =>
+      toSarif(r)
+        .runs[0]!.results.map((x) => `${x.ruleId} ${x.partialFingerprints[FINGERPRINT_KEY]}`)
+        .sort();
     expect(fps(openReports[0]).length).toBeGreaterThan(0);
     expect(fps(openReports[1])).toEqual(fps(openReports[0]));
   });
@@ -67,9 +70,19 @@ describe('renderers over live scans of the FastAPI wrapper emulator', () => {
     // Where a finding's evidence carries a request the key went out with, the evidence must show where it was redacted.
     // (Rules may send the key without a finding, e.g. exposure.verbose-errors' malformed body behind auth answered tersely:
     // then no request with the key is in the report at all.)
-    const keyedEvidence = keyedReport.findings.flatMap((f) => [f.evidence.request, ...(f.evidence.extra ?? []).map((m) => m.request), ...(f.evidence.baseline ? [f.evidence.baseline.request] : [])]);
+    const keyedEvidence = keyedReport.findings.flatMap((f) => [
+      f.evidence.request,
+      ...(f.evidence.extra ?? []).map((m) => m.request),
+      ...(f.evidence.baseline ? [f.evidence.baseline.request] : []),
+    ]);
     const sentWithKey = (req: { method: string; url: string; body?: string }) =>
-      keyed.requests.some((r) => r.headers['x-api-key'] === KEY && r.method === req.method && r.url === new URL(req.url).pathname + new URL(req.url).search && r.body === (req.body ?? ''));
+      keyed.requests.some(
+        (r) =>
+          r.headers['x-api-key'] === KEY &&
+          r.method === req.method &&
+          r.url === new URL(req.url).pathname + new URL(req.url).search &&
+          r.body === (req.body ?? ''),
+      );
     if (keyedEvidence.some(sentWithKey)) expect(toJson(keyedReport)).toContain('[REDACTED]');
     for (const r of [keyedReport, ...openReports]) {
       for (const text of [toJson(r), toSarifJson(r), toMarkdown(r), toPretty(r, { color: false, verbose: true }), toPretty(r, { color: true })]) {

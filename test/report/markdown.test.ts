@@ -5,7 +5,6 @@ import { UNTRUSTED_NOTICE, quote } from '../../src/engine/untrusted.js';
 import { FIXTURES, loadFixture } from './helpers.js';
 import { liveMarkup } from './markdown-live.js';
 
-
 describe('toMarkdown snapshots', () => {
   for (const name of FIXTURES) {
     test(name, async () => {
@@ -83,7 +82,9 @@ describe('untrusted text cannot break out', () => {
     const r = loadFixture('many-rules');
     r.findings[0]!.title = 'a | b `c`';
     r.findings[0]!.endpoint.url = 'https://llm.example.com/x|y';
-    const row = toMarkdown(r).split('\n').find((l) => l.startsWith('| 1 |'))!;
+    const row = toMarkdown(r)
+      .split('\n')
+      .find((l) => l.startsWith('| 1 |'))!;
     expect(row).toContain('a \\| b \\`c\\`');
     expect(row).toContain('`POST https://llm.example.com/x\\|y`');
     expect(row.replace(/\\\|/g, '').split('|')).toHaveLength(7); // 5 cells, 6 real pipes

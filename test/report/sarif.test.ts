@@ -78,9 +78,7 @@ describe('tool and rules', () => {
       for (const c of meta.cwe) expect(r.properties?.tags).toContain(`external/cwe/cwe-${c.slice(4).padStart(3, '0')}`);
       expect(r.properties?.['security-severity']).toMatch(/^\d{1,2}\.\d$/);
     }
-    expect(rule(log, 'auth.missing').properties?.tags).toEqual(
-      expect.arrayContaining(['security', 'external/cwe/cwe-306', 'external/owasp/api2:2023']),
-    );
+    expect(rule(log, 'auth.missing').properties?.tags).toEqual(expect.arrayContaining(['security', 'external/cwe/cwe-306', 'external/owasp/api2:2023']));
     expect(rule(log, 'llm.template-injection').properties?.tags).toEqual(
       expect.arrayContaining(['external/cwe/cwe-1427', 'external/cwe/cwe-077', 'external/owasp-llm/llm01:2025']),
     );
@@ -108,7 +106,9 @@ describe('levels and security-severity', () => {
     expect(sev('exposure.api-docs')).toBe('0.0');
     expect(sev('cors.permissive')).toBe('3.0'); // catalog medium, reported low (guarded by a header key)
     expect(sev('vuln.known-advisory')).toBe('9.1'); // the highest advisory's CVSS (9.1 and 7.5)
-    const adv = run(log).results.filter((r) => r.ruleId === 'vuln.known-advisory').map((r) => [r.properties?.advisory, r.properties?.['security-severity']]);
+    const adv = run(log)
+      .results.filter((r) => r.ruleId === 'vuln.known-advisory')
+      .map((r) => [r.properties?.advisory, r.properties?.['security-severity']]);
     expect(adv).toEqual([
       ['CVE-2026-48746', '9.1'],
       ['CVE-2025-59425', '7.5'],
@@ -139,12 +139,18 @@ describe('results', () => {
   });
   test('webRequest and webResponse come from the evidence', () => {
     const res = run(log).results.find((r) => r.ruleId === 'auth.host-header')!;
-    expect(res.webRequest).toMatchObject({ method: 'POST', target: 'https://llm.example.com/v1/chat/completions', headers: { host: 'llm.example.com/health?' } });
+    expect(res.webRequest).toMatchObject({
+      method: 'POST',
+      target: 'https://llm.example.com/v1/chat/completions',
+      headers: { host: 'llm.example.com/health?' },
+    });
     expect(res.webRequest?.body?.text).toContain('"max_tokens":1');
     expect(res.webResponse).toMatchObject({ statusCode: 200, reasonPhrase: 'OK' });
     expect(res.webResponse?.body?.text).toContain('chat.completion');
     expect(res.properties?.baseline).toMatchObject({ response: { status: 401 } });
-    expect(res.message.text).toContain('Evidence (confirmed): POST /v1/chat/completions → 200 OK (95 ms); baseline POST /v1/chat/completions → 401 Unauthorized (2 ms).');
+    expect(res.message.text).toContain(
+      'Evidence (confirmed): POST /v1/chat/completions → 200 OK (95 ms); baseline POST /v1/chat/completions → 401 Unauthorized (2 ms).',
+    );
   });
   test('an evidence without a response says so', () => {
     const r = structuredClone(report);
@@ -172,7 +178,9 @@ describe('fingerprints are stable', () => {
       startedAt: '2026-06-01T00:00:00.000Z',
       finishedAt: '2026-06-01T00:00:09.000Z',
       score: 3,
-      findings: [...structuredClone(first).findings].reverse().map((f) => ({ ...f, evidence: { ...f.evidence, response: { ...f.evidence.response!, latencyMs: 999 } } })),
+      findings: [...structuredClone(first).findings]
+        .reverse()
+        .map((f) => ({ ...f, evidence: { ...f.evidence, response: { ...f.evidence.response!, latencyMs: 999 } } })),
     };
     const key = (log: SarifLog) =>
       run(log)
@@ -214,7 +222,8 @@ describe('invocations', () => {
 describe('options', () => {
   test('the knowledge base’s help is plugged in; missing parts fall back to the catalog', () => {
     const log = toSarif(loadFixture('auth-missing'), {
-      help: (meta) => (meta.id === 'auth.missing' ? { markdown: '# KB page\n\nUse `Depends(verify_key)`.', uri: 'https://kb.example/auth.missing' } : undefined),
+      help: (meta) =>
+        meta.id === 'auth.missing' ? { markdown: '# KB page\n\nUse `Depends(verify_key)`.', uri: 'https://kb.example/auth.missing' } : undefined,
       informationUri: 'https://gatecrash.example',
       category: 'gatecrash/staging/',
     });
@@ -243,7 +252,9 @@ describe('GitHub code scanning accepts the artifact URIs', () => {
     }
   });
   test('the checker is not a no-op: the URL form, a bare host:port and a foreign scheme are caught; file: is not', () => {
-    const log = (uri: string) => ({ runs: [{ results: [{ locations: [{ physicalLocation: { artifactLocation: { uri } } }] }], originalUriBaseIds: { X: { uri: 'https://x/' } } }] });
+    const log = (uri: string) => ({
+      runs: [{ results: [{ locations: [{ physicalLocation: { artifactLocation: { uri } } }] }], originalUriBaseIds: { X: { uri: 'https://x/' } } }],
+    });
     expect(uploadBlockers(log('http://127.0.0.1:8000/generate')).map((b) => b.uri)).toEqual(['http://127.0.0.1:8000/generate', 'https://x/']);
     expect(uploadBlockers(log('localhost:8000/generate')).map((b) => b.uri)).toContain('localhost:8000/generate');
     expect(uploadBlockers(log('127.0.0.1:8000/generate')).map((b) => b.uri)).toContain('127.0.0.1:8000/generate');

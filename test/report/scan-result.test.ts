@@ -21,7 +21,12 @@ describe('the brief scan result', () => {
   it('keeps every finding and every rule status, in a fraction of the report', () => {
     const brief = ScanResultSchema.parse(scanResult(report, 'gatecrash://scans/x'));
     expect(brief.findings.map((f) => f.id)).toEqual(report.findings.map((f) => f.id));
-    expect(Object.values(brief.rules).flat().map((r) => r.split(':')[0]).sort()).toEqual(report.rules.map((r) => r.rule).sort());
+    expect(
+      Object.values(brief.rules)
+        .flat()
+        .map((r) => r.split(':')[0])
+        .sort(),
+    ).toEqual(report.rules.map((r) => r.rule).sort());
     for (const r of report.rules.filter((x) => x.status === 'skipped' && x.reason)) expect(brief.rules.skipped).toContain(`${r.rule}: ${r.reason}`);
     expect(brief).toMatchObject({ scanId: report.scanId, report: 'gatecrash://scans/x', grade: report.grade, verdict: { status: report.verdict.status } });
     expect(Buffer.byteLength(JSON.stringify(brief))).toBeLessThan(Buffer.byteLength(toJson(report)) / 4);

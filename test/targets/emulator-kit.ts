@@ -104,7 +104,6 @@ export function countTokens(text: unknown): number {
   return Math.max(1, s.split(/\s+/).filter(Boolean).length);
 }
 
-
 let sequence = 0;
 export function nextId(prefix: string): string {
   sequence += 1;

@@ -38,7 +38,10 @@ export const FIXED: ExpressWrapperOptions = { guard: 'route' };
 export const LITERAL_PATH_GUARD: ExpressWrapperOptions = { guard: 'literal-path' };
 export const POST_ONLY_GUARD: ExpressWrapperOptions = { guard: 'post-only', getRoute: true };
 export const HEAD_SKIPPING_GUARD: ExpressWrapperOptions = { guard: 'skip-head', getRoute: true };
-export const OVERRIDE_AFTER_GUARD: ExpressWrapperOptions = { guard: 'post-only', methodOverride: { getter: 'X-HTTP-Method-Override', methods: ['GET', 'POST'] } };
+export const OVERRIDE_AFTER_GUARD: ExpressWrapperOptions = {
+  guard: 'post-only',
+  methodOverride: { getter: 'X-HTTP-Method-Override', methods: ['GET', 'POST'] },
+};
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];
 
@@ -50,7 +53,12 @@ function routeRegex(path: string): RegExp {
 /** finalhandler's 404 page. */
 function cannot(res: ServerResponse, method: string, path: string): void {
   const html = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${method} ${path}</pre>\n</body>\n</html>\n`;
-  res.writeHead(404, { 'content-type': 'text/html; charset=utf-8', 'content-length': Buffer.byteLength(html), 'content-security-policy': "default-src 'none'", 'x-content-type-options': 'nosniff' });
+  res.writeHead(404, {
+    'content-type': 'text/html; charset=utf-8',
+    'content-length': Buffer.byteLength(html),
+    'content-security-policy': "default-src 'none'",
+    'x-content-type-options': 'nosniff',
+  });
   res.end(html);
 }
 

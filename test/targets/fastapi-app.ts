@@ -74,7 +74,12 @@ function starletteCorsAllowAll(req: EmulatorRequest, res: ServerResponse, raw: I
 /** uvicorn hands Starlette `unquote(raw_path)`: `%2F` is a real `/` by the time routes and middleware see it. */
 export function uvicornPath(rawPath: string): string {
   return rawPath.replace(/(?:%[0-9a-fA-F]{2})+/g, (seq) =>
-    Buffer.from(seq.slice(1).split('%').map((h) => parseInt(h, 16))).toString('utf8'),
+    Buffer.from(
+      seq
+        .slice(1)
+        .split('%')
+        .map((h) => parseInt(h, 16)),
+    ).toString('utf8'),
   );
 }
 
@@ -164,7 +169,7 @@ function pythonJsonMessage(nodeMessage: string, text: string, pos: number): stri
 export function parseFastapiBody(req: EmulatorRequest, pyd: Pydantic): ParsedBody {
   if (req.body.length === 0) return { ok: true, present: false, value: undefined };
   const ct = req.headers['content-type'];
-  const mime = (typeof ct === 'string' ? ct.split(';')[0] ?? '' : '').trim().toLowerCase();
+  const mime = (typeof ct === 'string' ? (ct.split(';')[0] ?? '') : '').trim().toLowerCase();
   const isJson = mime === '' || mime === 'application/json' || (mime.startsWith('application/') && mime.endsWith('+json'));
   if (!isJson) return { ok: true, present: true, value: req.body };
   if (req.jsonError === undefined) return { ok: true, present: true, value: req.json };
@@ -175,7 +180,12 @@ export function parseFastapiBody(req: EmulatorRequest, pyd: Pydantic): ParsedBod
   const colno = pos - req.body.lastIndexOf('\n', pos - 1);
   const error =
     pyd === 1
-      ? { loc: ['body', pos], msg: `${msg}: line ${lineno} column ${colno} (char ${pos})`, type: 'value_error.jsondecode', ctx: { msg, doc: req.body, pos, lineno, colno } }
+      ? {
+          loc: ['body', pos],
+          msg: `${msg}: line ${lineno} column ${colno} (char ${pos})`,
+          type: 'value_error.jsondecode',
+          ctx: { msg, doc: req.body, pos, lineno, colno },
+        }
       : { type: 'json_invalid', loc: ['body', pos], msg: 'JSON decode error', input: {}, ctx: { error: msg } };
   return { ok: false, errors: [error] };
 }
@@ -287,7 +297,12 @@ export function openapiDocument(routes: FastapiRoute[], options: FastapiAppOptio
         operationId: `${r.name}${r.path}`.replace(/\W/g, '_') + `_${method.toLowerCase()}`,
       };
       if (r.headers?.length) {
-        op.parameters = r.headers.map((h) => ({ name: h.toLowerCase(), in: 'header', required: true, schema: { type: 'string', title: titleCase(h.replace(/-/g, '_')).replace(/ /g, '-') } }));
+        op.parameters = r.headers.map((h) => ({
+          name: h.toLowerCase(),
+          in: 'header',
+          required: true,
+          schema: { type: 'string', title: titleCase(h.replace(/-/g, '_')).replace(/ /g, '-') },
+        }));
       }
       if (r.body) {
         op.requestBody = { content: { 'application/json': { schema: { $ref: `#/components/schemas/${r.body.name}` } } }, required: true };
@@ -301,7 +316,10 @@ export function openapiDocument(routes: FastapiRoute[], options: FastapiAppOptio
       const responses: Record<string, unknown> = { '200': { description: 'Successful Response', content: { 'application/json': { schema: {} } } } };
       if (r.body || r.headers?.length || /\{/.test(r.path)) {
         validates = true;
-        responses['422'] = { description: 'Validation Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } } };
+        responses['422'] = {
+          description: 'Validation Error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPValidationError' } } },
+        };
       }
       op.responses = responses;
       if (r.security) op.security = [{ [r.security]: [] }];
@@ -359,16 +377,37 @@ export function createFastapiApp(routes: FastapiRoute[], options: FastapiAppOpti
     options.docs === false
       ? []
       : [
-          { methods: ['GET'], path: '/openapi.json', name: 'openapi', inSchema: false, handle: (_q, res) => sendJson(res, 200, openapiDocument(routes, options)) },
-          { methods: ['GET'], path: '/docs', name: 'swagger_ui_html', inSchema: false, handle: (_q, res) => sendText(res, 200, SWAGGER_HTML(title), { 'content-type': 'text/html; charset=utf-8' }) },
+          {
+            methods: ['GET'],
+            path: '/openapi.json',
+            name: 'openapi',
+            inSchema: false,
+            handle: (_q, res) => sendJson(res, 200, openapiDocument(routes, options)),
+          },
+          {
+            methods: ['GET'],
+            path: '/docs',
+            name: 'swagger_ui_html',
+            inSchema: false,
+            handle: (_q, res) => sendText(res, 200, SWAGGER_HTML(title), { 'content-type': 'text/html; charset=utf-8' }),
+          },
           {
             methods: ['GET'],
             path: '/docs/oauth2-redirect',
             name: 'swagger_ui_redirect',
             inSchema: false,
-            handle: (_q, res) => sendText(res, 200, '<!doctype html><html lang="en-US"><head><title>Swagger UI: OAuth2 Redirect</title></head></html>', { 'content-type': 'text/html; charset=utf-8' }),
+            handle: (_q, res) =>
+              sendText(res, 200, '<!doctype html><html lang="en-US"><head><title>Swagger UI: OAuth2 Redirect</title></head></html>', {
+                'content-type': 'text/html; charset=utf-8',
+              }),
           },
-          { methods: ['GET'], path: '/redoc', name: 'redoc_html', inSchema: false, handle: (_q, res) => sendText(res, 200, REDOC_HTML(title), { 'content-type': 'text/html; charset=utf-8' }) },
+          {
+            methods: ['GET'],
+            path: '/redoc',
+            name: 'redoc_html',
+            inSchema: false,
+            handle: (_q, res) => sendText(res, 200, REDOC_HTML(title), { 'content-type': 'text/html; charset=utf-8' }),
+          },
         ];
   const table = [...docRoutes, ...routes].map((r) => ({ route: r, re: compile(r.path) }));
   return async (req, res, raw) => {

@@ -147,4 +147,3 @@ export async function startFastapiWrapper(options: FastapiWrapperOptions = {}): 
   });
   return startTarget(handler, { serverHeader: 'uvicorn' });
 }
-

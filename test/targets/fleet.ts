@@ -30,26 +30,27 @@ export interface FleetKind {
   start: () => Promise<RunningTarget | ((socket: Socket) => void)>;
 }
 
-const NGINX_404 = '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
+const NGINX_404 =
+  '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
 
 /** A web server that is no LLM server: nginx serving a static intranet page at `/`, its own 404 page elsewhere. */
 export const startIntranetPage = () =>
   startTarget(
     (req, res) =>
-      req.path === '/' ? sendText(res, 200, '<!doctype html><title>Intranet</title>', { 'content-type': 'text/html' }) : sendText(res, 404, NGINX_404, { 'content-type': 'text/html' }),
+      req.path === '/'
+        ? sendText(res, 200, '<!doctype html><title>Intranet</title>', { 'content-type': 'text/html' })
+        : sendText(res, 404, NGINX_404, { 'content-type': 'text/html' }),
     { serverHeader: 'nginx/1.24.0' },
   );
 
 /** An Express app that is no LLM server (a staff directory): Express's headers and its `Cannot GET` page. */
 const startExpressApp = () =>
-  startTarget(
-    (req, res) => {
-      const headers = { 'x-powered-by': 'Express', 'content-type': 'text/html; charset=utf-8' };
-      if (req.method === 'GET' && req.path === '/') return sendText(res, 200, '<!doctype html><title>Staff directory</title>', headers);
-      const page = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${req.method} ${req.path}</pre>\n</body>\n</html>\n`;
-      return sendText(res, 404, page, { ...headers, 'content-security-policy': "default-src 'none'", 'x-content-type-options': 'nosniff' });
-    },
-  );
+  startTarget((req, res) => {
+    const headers = { 'x-powered-by': 'Express', 'content-type': 'text/html; charset=utf-8' };
+    if (req.method === 'GET' && req.path === '/') return sendText(res, 200, '<!doctype html><title>Staff directory</title>', headers);
+    const page = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${req.method} ${req.path}</pre>\n</body>\n</html>\n`;
+    return sendText(res, 404, page, { ...headers, 'content-security-policy': "default-src 'none'", 'x-content-type-options': 'nosniff' });
+  });
 
 /** A TCP service that is not HTTP: an SSH-style banner, then it hangs up on whatever the client says. */
 const sshBanner = (socket: Socket) => {

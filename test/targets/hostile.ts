@@ -42,13 +42,23 @@ export const GZIP_BOMB_MEMBERS = 1024;
 
 /** Each sequence is invalid UTF-8 for its own reason; a lenient decoder turns each into U+FFFD. */
 export const INVALID_UTF8 = Buffer.from([
-  0xff, 0xfe, // never valid
-  0xc3, 0x28, // truncated two-byte sequence
-  0xc0, 0xaf, // overlong '/'
-  0xed, 0xa0, 0x80, // UTF-16 surrogate encoded
-  0xf4, 0x90, 0x80, 0x80, // above U+10FFFF
-  0x80, 0xbf, // lone continuation bytes
-  0xe2, 0x82, // cut three-byte sequence
+  0xff,
+  0xfe, // never valid
+  0xc3,
+  0x28, // truncated two-byte sequence
+  0xc0,
+  0xaf, // overlong '/'
+  0xed,
+  0xa0,
+  0x80, // UTF-16 surrogate encoded
+  0xf4,
+  0x90,
+  0x80,
+  0x80, // above U+10FFFF
+  0x80,
+  0xbf, // lone continuation bytes
+  0xe2,
+  0x82, // cut three-byte sequence
 ]);
 
 export async function startHostile(kind: HostileKind): Promise<HostileTarget> {
@@ -190,14 +200,19 @@ function answer(kind: HostileKind, req: IncomingMessage, res: ServerResponse, ev
     case 'redirect-loop': {
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       // A self-redirect for most paths, a two-path cycle for the rest: either loops forever in a client that follows.
-      const location = path.endsWith('/a') ? path.replace(/\/a$/, '/b') : path.endsWith('/b') ? path.replace(/\/b$/, '/a') : req.url ?? '/';
+      const location = path.endsWith('/a') ? path.replace(/\/a$/, '/b') : path.endsWith('/b') ? path.replace(/\/b$/, '/a') : (req.url ?? '/');
       res.writeHead(req.method === 'GET' ? 302 : 307, { location, 'content-length': '0' });
       res.end();
       return;
     }
     case 'retry-after': {
       const body = '{"error":{"message":"Rate limit exceeded","type":"rate_limit_error"}}';
-      res.writeHead(429, { 'content-type': 'application/json', 'content-length': String(body.length), 'retry-after': '4294967295', 'x-ratelimit-reset-requests': '99999999999s' });
+      res.writeHead(429, {
+        'content-type': 'application/json',
+        'content-length': String(body.length),
+        'retry-after': '4294967295',
+        'x-ratelimit-reset-requests': '99999999999s',
+      });
       res.end(body);
       return;
     }

@@ -30,7 +30,8 @@ export async function startInferenceLimiter(options: InferenceLimiterOptions = {
   let windowStart = Date.now();
   let used = 0;
   return startTarget(async (req, res) => {
-    if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
+    if (req.method === 'GET' && req.path === '/v1/models')
+      return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
     const kind = req.path === '/v1/chat/completions' ? 'chat' : req.path === '/v1/completions' ? 'text' : null;
     if (!kind) return openaiError(res, 404, `Unknown request URL: ${req.method} ${req.path}.`, 'unknown_url');
     if (req.method !== 'POST') return openaiError(res, 405, `Method Not Allowed: ${req.method} ${req.path}`, null);
@@ -50,7 +51,11 @@ export async function startInferenceLimiter(options: InferenceLimiterOptions = {
     }
     used++;
     const headers: Record<string, string> = options.announce
-      ? { 'x-ratelimit-limit-requests': String(limit), 'x-ratelimit-remaining-requests': String(limit - used), 'x-ratelimit-reset-requests': `${resetSeconds}s` }
+      ? {
+          'x-ratelimit-limit-requests': String(limit),
+          'x-ratelimit-remaining-requests': String(limit - used),
+          'x-ratelimit-reset-requests': `${resetSeconds}s`,
+        }
       : {};
     return answerOpenAI(req, res, req.json, { kind, model: MODEL, defaultMaxTokens: kind === 'chat' ? Infinity : 16, headers });
   });

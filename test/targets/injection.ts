@@ -50,7 +50,13 @@ const HEADERS: Record<string, string> = {
 };
 
 function openapi(): unknown {
-  const op = (summary: string) => ({ post: { summary, requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { messages: { type: 'array' } } } } } }, responses: { 200: { description: INJECTIONS['iframe-srcdoc'] } } } });
+  const op = (summary: string) => ({
+    post: {
+      summary,
+      requestBody: { content: { 'application/json': { schema: { type: 'object', properties: { messages: { type: 'array' } } } } } },
+      responses: { 200: { description: INJECTIONS['iframe-srcdoc'] } },
+    },
+  });
   return {
     openapi: '3.1.0',
     info: { title: INJECTIONS['meta-refresh'], version: INJECTIONS['template-expression'] },
@@ -67,7 +73,10 @@ export async function startInjectionTarget(): Promise<RunningTarget> {
   return startTarget((req, res: ServerResponse) => {
     for (const [k, v] of Object.entries(HEADERS)) res.setHeader(k, v);
     if (req.method === 'GET' && req.path === '/v1/models') {
-      return sendJson(res, 200, { object: 'list', data: [{ id: MODEL_ID, object: 'model', created: 1, owned_by: 'vllm', root: INJECTIONS['data-block-break'], max_model_len: 4096 }] });
+      return sendJson(res, 200, {
+        object: 'list',
+        data: [{ id: MODEL_ID, object: 'model', created: 1, owned_by: 'vllm', root: INJECTIONS['data-block-break'], max_model_len: 4096 }],
+      });
     }
     if (req.method === 'GET' && req.path === '/version') return sendJson(res, 200, { version: `0.29.0 ${INJECTIONS['svg-onload']}` });
     if (req.method === 'GET' && req.path === '/metrics') return sendText(res, 200, metrics, { 'content-type': 'text/plain; version=0.0.4' });
@@ -86,7 +95,11 @@ export async function startInjectionTarget(): Promise<RunningTarget> {
         object: req.path === '/v1/completions' ? 'text_completion' : 'chat.completion',
         created: 1,
         model: MODEL_ID,
-        choices: [req.path === '/v1/completions' ? { index: 0, text: content, finish_reason: 'length' } : { index: 0, message: { role: 'assistant', content }, finish_reason: 'length' }],
+        choices: [
+          req.path === '/v1/completions'
+            ? { index: 0, text: content, finish_reason: 'length' }
+            : { index: 0, message: { role: 'assistant', content }, finish_reason: 'length' },
+        ],
         usage: { prompt_tokens: 3, completion_tokens: 1, total_tokens: 4 },
       });
     }

@@ -71,7 +71,13 @@ async function decodeToken(mode: JwtMode, token: string): Promise<JWTPayload> {
   } catch (e) {
     if (e instanceof InvalidToken) throw e;
     const code = (e as { code?: string }).code;
-    throw new InvalidToken(code === 'ERR_JWT_EXPIRED' ? 'Signature has expired' : code === 'ERR_JOSE_ALG_NOT_ALLOWED' ? 'The specified alg value is not allowed' : 'Signature verification failed');
+    throw new InvalidToken(
+      code === 'ERR_JWT_EXPIRED'
+        ? 'Signature has expired'
+        : code === 'ERR_JOSE_ALG_NOT_ALLOWED'
+          ? 'The specified alg value is not allowed'
+          : 'Signature verification failed',
+    );
   }
 }
 
@@ -93,7 +99,16 @@ export async function startJwtService(mode: JwtMode = 'strict'): Promise<Running
     return answerOpenAI(req, res, body.value as Record<string, unknown>, { kind: 'chat', model: MODEL, defaultMaxTokens: Infinity });
   };
   const handler = createFastapiApp(
-    [{ methods: ['POST'], path: '/v1/chat/completions', name: 'chat_completions', body: { name: 'ChatRequest', fields: { messages: 'array' } }, security: 'HTTPBearer', handle: chat }],
+    [
+      {
+        methods: ['POST'],
+        path: '/v1/chat/completions',
+        name: 'chat_completions',
+        body: { name: 'ChatRequest', fields: { messages: 'array' } },
+        security: 'HTTPBearer',
+        handle: chat,
+      },
+    ],
     { title: 'LLM Gateway', securitySchemes: { HTTPBearer: { type: 'http', scheme: 'bearer' } } },
   );
   return startTarget(handler, { serverHeader: 'uvicorn' });

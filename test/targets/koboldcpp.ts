@@ -33,7 +33,12 @@ export async function startKoboldcpp(options: KoboldcppOptions = {}): Promise<Ru
   let totalGens = 0;
 
   // koboldcpp's end_headers(): permissive CORS on every answer.
-  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-methods': '*', 'access-control-allow-headers': '*, Accept, Content-Type, Content-Length, Cache-Control, Accept-Encoding, X-CSRF-Token, Client-Agent, X-Fields, Content-Type, Authorization, X-Requested-With, X-HTTP-Method-Override, apikey, genkey' };
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-methods': '*',
+    'access-control-allow-headers':
+      '*, Accept, Content-Type, Content-Length, Cache-Control, Accept-Encoding, X-CSRF-Token, Client-Agent, X-Fields, Content-Type, Authorization, X-Requested-With, X-HTTP-Method-Override, apikey, genkey',
+  };
   const json = (res: ServerResponse, status: number, value: unknown) => sendJson(res, status, value, cors);
 
   /** secure_endpoint(): `Authorization: Bearer <password>` (exact scheme, token stripped, plain ==). */
@@ -50,22 +55,52 @@ export async function startKoboldcpp(options: KoboldcppOptions = {}): Promise<Ru
 
   const get = (p: string, res: ServerResponse): void => {
     const ends = (...s: string[]) => s.some((x) => p.endsWith(x));
-    if (p === '/' || p === '' || p.startsWith('/?')) return sendRaw(res, 200, '<!DOCTYPE html><html><head><title>KoboldAI Lite</title></head><body></body></html>', { 'content-type': 'text/html', ...cors });
+    if (p === '/' || p === '' || p.startsWith('/?'))
+      return sendRaw(res, 200, '<!DOCTYPE html><html><head><title>KoboldAI Lite</title></head><body></body></html>', { 'content-type': 'text/html', ...cors });
     if (ends('/api/v1/model', '/api/latest/model')) return json(res, 200, { result: friendly });
     if (ends('/api/v1/info/version', '/api/latest/info/version')) return json(res, 200, { result: '1.2.5' });
-    if (ends('/api/v1/config/max_context_length', '/api/latest/config/max_context_length', '/api/extra/true_max_context_length')) return json(res, 200, { value: 4096 });
+    if (ends('/api/v1/config/max_context_length', '/api/latest/config/max_context_length', '/api/extra/true_max_context_length'))
+      return json(res, 200, { value: 4096 });
     if (ends('/api/v1/config/max_length', '/api/latest/config/max_length')) return json(res, 200, { value: 200 });
     if (ends('/api/extra/version')) {
       // `protected` tells anyone whether a password is set.
-      return json(res, 200, { result: 'KoboldCpp', version, protected: !!o.password, txt2img: !!o.imageGen, vision: false, transcribe: !!o.transcribe, multiplayer: false, websearch: false, tts: false, embeddings: false });
+      return json(res, 200, {
+        result: 'KoboldCpp',
+        version,
+        protected: !!o.password,
+        txt2img: !!o.imageGen,
+        vision: false,
+        transcribe: !!o.transcribe,
+        multiplayer: false,
+        websearch: false,
+        tts: false,
+        embeddings: false,
+      });
     }
-    if (ends('/api/extra/perf')) return json(res, 200, { last_process: 0.1, last_eval: 0.2, last_token_count: 1, total_gens: totalGens, queue: 0, idle: 1, stop_reason: 1, uptime: 120 });
-    if (ends('/v1/models')) return json(res, 200, { object: 'list', data: [{ id: friendly, object: 'model', created: 1, owned_by: 'koboldcpp', permission: [], root: 'koboldcpp' }] });
+    if (ends('/api/extra/perf'))
+      return json(res, 200, { last_process: 0.1, last_eval: 0.2, last_token_count: 1, total_gens: totalGens, queue: 0, idle: 1, stop_reason: 1, uptime: 120 });
+    if (ends('/v1/models'))
+      return json(res, 200, {
+        object: 'list',
+        data: [{ id: friendly, object: 'model', created: 1, owned_by: 'koboldcpp', permission: [], root: 'koboldcpp' }],
+      });
     // Imitates Ollama's model list (but not Ollama's `GET /` banner).
     if (ends('/api/tags')) {
-      return json(res, 200, { models: [{ name: friendly, model: friendly, modified_at: '2024-07-19T20:10:27.871Z', size: 394998579, digest: 'b5dc5e784f2a3ee1582373093acf69a2f4e2ac1710b253a001712b86a61f88bb', details: { parent_model: '', format: 'gguf', family: 'koboldcpp', families: ['koboldcpp'], parameter_size: '7B', quantization_level: 'Q4_K_M' } }] });
+      return json(res, 200, {
+        models: [
+          {
+            name: friendly,
+            model: friendly,
+            modified_at: '2024-07-19T20:10:27.871Z',
+            size: 394998579,
+            digest: 'b5dc5e784f2a3ee1582373093acf69a2f4e2ac1710b253a001712b86a61f88bb',
+            details: { parent_model: '', format: 'gguf', family: 'koboldcpp', families: ['koboldcpp'], parameter_size: '7B', quantization_level: 'Q4_K_M' },
+          },
+        ],
+      });
     }
-    if (ends('/sdapi/v1/sd-models')) return json(res, 200, o.imageGen ? [{ title: 'stable_diffusion', model_name: 'stable_diffusion', filename: 'stable_diffusion' }] : []);
+    if (ends('/sdapi/v1/sd-models'))
+      return json(res, 200, o.imageGen ? [{ title: 'stable_diffusion', model_name: 'stable_diffusion', filename: 'stable_diffusion' }] : []);
     notFound(res);
   };
 
@@ -76,7 +111,10 @@ export async function startKoboldcpp(options: KoboldcppOptions = {}): Promise<Ru
     req.markInference(limit);
     totalGens += 1;
     const text = mistralText(limit);
-    if (kind === 'kobold') return json(res, 200, { results: [{ text, finish_reason: 'length', logprobs: null, prompt_tokens: countTokens(b.prompt), completion_tokens: text.split(' ').length }] });
+    if (kind === 'kobold')
+      return json(res, 200, {
+        results: [{ text, finish_reason: 'length', logprobs: null, prompt_tokens: countTokens(b.prompt), completion_tokens: text.split(' ').length }],
+      });
     if (kind === 'kobold-stream') {
       res.writeHead(200, { 'content-type': 'text/event-stream', ...cors });
       for (const w of text.split(' ')) res.write(`event: message\ndata: ${JSON.stringify({ token: `${w} `, finish_reason: null })}\n\n`);

@@ -97,7 +97,14 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
     if (key === o.masterKey) return null; // constant-time upstream
     if (key === '') return NO_KEY_BODY;
     // Assumption: the message for a wrong key; only the no-key message is documented.
-    return { error: { message: 'Authentication Error, Invalid proxy server token passed. Unable to find token in cache or `LiteLLM_VerificationTokenTable`', type: 'auth_error', param: 'None', code: '401' } };
+    return {
+      error: {
+        message: 'Authentication Error, Invalid proxy server token passed. Unable to find token in cache or `LiteLLM_VerificationTokenTable`',
+        type: 'auth_error',
+        param: 'None',
+        code: '401',
+      },
+    };
   };
 
   const chat = (kind: 'chat' | 'completion') => (req: EmulatorRequest, res: ServerResponse) => {
@@ -105,7 +112,12 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
     if (req.jsonError || typeof b.model !== 'string' || !models.includes(b.model)) {
       // The router only serves deployments it knows (from LiteLLM's source; message abridged).
       return sendJson(res, 400, {
-        error: { message: `Invalid model name passed in model=${String(b.model ?? 'None')}. Call \`/v1/models\` to view available models for your key.`, type: 'None', param: 'None', code: '400' },
+        error: {
+          message: `Invalid model name passed in model=${String(b.model ?? 'None')}. Call \`/v1/models\` to view available models for your key.`,
+          type: 'None',
+          param: 'None',
+          code: '400',
+        },
       });
     }
     const prompt = kind === 'chat' ? b.messages : b.prompt;
@@ -133,15 +145,32 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
   const json = (value: unknown) => (_q: EmulatorRequest, res: ServerResponse) => sendJson(res, 200, value);
   const modelList = json({ data: models.map((id) => ({ id, object: 'model', created: 1677610602, owned_by: 'openai' })), object: 'list' });
   const html = (title: string) => (_q: EmulatorRequest, res: ServerResponse) =>
-    sendRaw(res, 200, `<!DOCTYPE html><html><head><title>${title}</title></head><body><div id="swagger-ui"></div></body></html>`, { 'content-type': 'text/html; charset=utf-8' });
+    sendRaw(res, 200, `<!DOCTYPE html><html><head><title>${title}</title></head><body><div id="swagger-ui"></div></body></html>`, {
+      'content-type': 'text/html; charset=utf-8',
+    });
 
   const routes: LlRoute[] = [
     // `/` is LiteLLM's Swagger UI (docs_url="/").
     { methods: ['GET'], path: '/', open: true, run: html('LiteLLM API - Swagger UI') },
-    { methods: ['GET'], path: '/openapi.json', open: true, run: json({ openapi: '3.1.0', info: { title: 'LiteLLM API', version }, paths: { '/chat/completions': {}, '/key/generate': {} } }) },
-    { methods: ['GET'], path: '/routes', open: true, run: (_q, res) => sendJson(res, 200, { routes: routes.map((r) => ({ path: String(r.path), methods: r.methods })) }) },
+    {
+      methods: ['GET'],
+      path: '/openapi.json',
+      open: true,
+      run: json({ openapi: '3.1.0', info: { title: 'LiteLLM API', version }, paths: { '/chat/completions': {}, '/key/generate': {} } }),
+    },
+    {
+      methods: ['GET'],
+      path: '/routes',
+      open: true,
+      run: (_q, res) => sendJson(res, 200, { routes: routes.map((r) => ({ path: String(r.path), methods: r.methods })) }),
+    },
     { methods: ['GET'], path: '/health/liveliness', open: true, run: json("I'm alive!") },
-    { methods: ['GET'], path: '/health/readiness', open: true, run: json({ status: 'healthy', db: 'connected', cache: null, litellm_version: version, success_callbacks: [] }) },
+    {
+      methods: ['GET'],
+      path: '/health/readiness',
+      open: true,
+      run: json({ status: 'healthy', db: 'connected', cache: null, litellm_version: version, success_callbacks: [] }),
+    },
     { methods: ['GET'], path: '/test', open: true, run: (req, res) => sendJson(res, 200, { route: starletteUrlPath(req) }) },
     {
       methods: ['GET'],
@@ -149,9 +178,14 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
       open: true,
       run: (_q, res) => {
         if (!o.metrics) return fastapiNotFound(res);
-        sendRaw(res, 200, `# HELP litellm_requests_metric_total Total LLM calls\n# TYPE litellm_requests_metric_total counter\nlitellm_requests_metric_total{model="${models[0]}"} 7.0\n`, {
-          'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-        });
+        sendRaw(
+          res,
+          200,
+          `# HELP litellm_requests_metric_total Total LLM calls\n# TYPE litellm_requests_metric_total counter\nlitellm_requests_metric_total{model="${models[0]}"} 7.0\n`,
+          {
+            'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+          },
+        );
       },
     },
     // The admin UI's static shell is served to anyone; login happens inside it.
@@ -176,7 +210,17 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
     { methods: ['POST'], path: '/user/new', run: json({ user_id: 'user-emulated', key: 'sk-generated-by-emulator' }) },
     { methods: ['POST'], path: '/model/new', run: json({ model_id: 'model-emulated' }) },
     // Deployment details: provider, upstream base URL.
-    { methods: ['GET'], path: '/model/info', run: json({ data: models.map((m) => ({ model_name: m, litellm_params: { model: `openai/${m}`, api_base: 'http://10.0.0.12:8000/v1' }, model_info: { id: createHash('sha256').update(m).digest('hex') } })) }) },
+    {
+      methods: ['GET'],
+      path: '/model/info',
+      run: json({
+        data: models.map((m) => ({
+          model_name: m,
+          litellm_params: { model: `openai/${m}`, api_base: 'http://10.0.0.12:8000/v1' },
+          model_info: { id: createHash('sha256').update(m).digest('hex') },
+        })),
+      }),
+    },
     // Spend logs keep the prompts: readable by whoever passes auth (anyone, when no master key is set).
     { methods: ['GET'], path: '/spend/logs', run: (_q, res) => sendJson(res, 200, spendLogs) },
   ];

@@ -83,11 +83,12 @@ const sendError = (res: ServerResponse, message: string, type: string) => {
 
 /** nlohmann::json's parse_error text for the same input (the verbose error docs/servers/llamacpp.md notes). */
 function nlohmannParseError(text: string, nodeMessage: string | undefined): string {
-  if (text.length === 0) return '[json.exception.parse_error.101] parse error at line 1, column 1: attempting to parse an empty input; check that your input string or stream contains the expected JSON';
+  if (text.length === 0)
+    return '[json.exception.parse_error.101] parse error at line 1, column 1: attempting to parse an empty input; check that your input string or stream contains the expected JSON';
   const m = /position (\d+)/.exec(nodeMessage ?? '');
   const pos = m ? Number(m[1]) : text.length - 1;
   const context = text.trimStart().startsWith('{') && !/^\{\s*"/.test(text.trimStart()) ? 'object key' : 'value';
-  const expected = context === 'object key' ? "; expected string literal" : '';
+  const expected = context === 'object key' ? '; expected string literal' : '';
   return `[json.exception.parse_error.101] parse error at line 1, column ${pos + 1}: syntax error while parsing ${context} - invalid literal; last read: '${text.slice(0, pos + 1)}'${expected}`;
 }
 
@@ -140,7 +141,13 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
     next_token: { has_next_token: true, has_new_line: false, n_remain: -1, n_decoded: 0, stopping_word: '' },
   });
   const alias = modelPath;
-  const modelCard = { id: alias, object: 'model', created: CREATED, owned_by: 'llamacpp', meta: { vocab_type: 1, n_vocab: 32768, n_ctx_train: 32768, n_embd: 4096, n_params: 7248023552, size: 4372812000 } };
+  const modelCard = {
+    id: alias,
+    object: 'model',
+    created: CREATED,
+    owned_by: 'llamacpp',
+    meta: { vocab_type: 1, n_vocab: 32768, n_ctx_train: 32768, n_embd: 4096, n_params: 7248023552, size: 4372812000 },
+  };
 
   /** `/completion` (llama.cpp's native shape): `n_predict` is the limit, -1 = until end of sequence. */
   const completion = async (req: EmulatorRequest, res: ServerResponse) => {
@@ -155,7 +162,16 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
     counters.requests++;
     counters.prompt += evaluated;
     counters.predicted += countWords(content);
-    const timings = { prompt_n: evaluated, prompt_ms: 12.3, prompt_per_token_ms: 4.1, prompt_per_second: 243.9, predicted_n: countWords(content), predicted_ms: 20.5, predicted_per_token_ms: 20.5, predicted_per_second: 48.8 };
+    const timings = {
+      prompt_n: evaluated,
+      prompt_ms: 12.3,
+      prompt_per_token_ms: 4.1,
+      prompt_per_second: 243.9,
+      predicted_n: countWords(content),
+      predicted_ms: 20.5,
+      predicted_per_token_ms: 20.5,
+      predicted_per_second: 48.8,
+    };
     const final = {
       index: 0,
       content,
@@ -175,7 +191,18 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
       timings,
     };
     if (body.stream === true) {
-      const events = [...replyPieces(nPredict).map((p, i) => ({ index: 0, content: p, tokens: [], stop: false, id_slot: -1, tokens_predicted: i + 1, tokens_evaluated: evaluated })), { ...final, content: '' }];
+      const events = [
+        ...replyPieces(nPredict).map((p, i) => ({
+          index: 0,
+          content: p,
+          tokens: [],
+          stop: false,
+          id_slot: -1,
+          tokens_predicted: i + 1,
+          tokens_evaluated: evaluated,
+        })),
+        { ...final, content: '' },
+      ];
       return writeStream(res, 200, SSE_HEADERS, sseFrames(events));
     }
     send(res, 200, final);
@@ -184,7 +211,8 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
   const oai = (kind: 'chat' | 'text') => async (req: EmulatorRequest, res: ServerResponse) => {
     const body = parseBody(req, res);
     if (!body) return;
-    if (kind === 'chat' && chatMessages(body) === undefined) return sendError(res, "[json.exception.out_of_range.403] key 'messages' not found", 'server_error');
+    if (kind === 'chat' && chatMessages(body) === undefined)
+      return sendError(res, "[json.exception.out_of_range.403] key 'messages' not found", 'server_error');
     if (kind === 'text' && body.prompt === undefined) return sendError(res, "[json.exception.out_of_range.403] key 'prompt' not found", 'server_error');
     counters.requests++;
     await answerOpenAI(req, res, body, {
@@ -211,9 +239,20 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
 
   type Handler = (req: EmulatorRequest, res: ServerResponse, param: string) => void | Promise<void>;
   const get: Record<string, Handler> = {
-    '/': (_q, res) => sendText(res, 200, '<!doctype html><html lang="en"><head><meta charset="UTF-8"><title>llama.cpp - chat</title></head><body><div id="app"></div></body></html>', { 'content-type': 'text/html; charset=utf-8' }),
+    '/': (_q, res) =>
+      sendText(
+        res,
+        200,
+        '<!doctype html><html lang="en"><head><meta charset="UTF-8"><title>llama.cpp - chat</title></head><body><div id="app"></div></body></html>',
+        { 'content-type': 'text/html; charset=utf-8' },
+      ),
     '/health': (_q, res) => send(res, 200, { status: 'ok' }),
-    '/models': (_q, res) => send(res, 200, { object: 'list', data: [modelCard], ...(options.newBuild ? { models: [{ name: alias, model: alias, type: 'model', capabilities: ['completion'] }] } : {}) }),
+    '/models': (_q, res) =>
+      send(res, 200, {
+        object: 'list',
+        data: [modelCard],
+        ...(options.newBuild ? { models: [{ name: alias, model: alias, type: 'model', capabilities: ['completion'] }] } : {}),
+      }),
     '/props': (_q, res) =>
       send(res, 200, {
         default_generation_settings: slot(''),
@@ -325,6 +364,9 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
       if (!handler) return sendError(res, 'File Not Found', 'not_found_error');
       return handler(req, res, '');
     },
-    { serverHeader: 'llama.cpp', ...(options.threadsHttp ? { pool: { workers: options.threadsHttp, ...(options.advertisesCap === false ? { maxRequestsPerConnection: 0 } : {}) } } : {}) },
+    {
+      serverHeader: 'llama.cpp',
+      ...(options.threadsHttp ? { pool: { workers: options.threadsHttp, ...(options.advertisesCap === false ? { maxRequestsPerConnection: 0 } : {}) } } : {}),
+    },
   );
 }

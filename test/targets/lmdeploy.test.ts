@@ -70,12 +70,8 @@ describe('LMDeploy emulator: the key middleware (0.16.0)', () => {
     });
     expect([pre.status, pre.headers['access-control-allow-origin']]).toEqual([200, '*']);
     // CORS sits inside the key check: a refusal carries no CORS header.
-    expect(
-      (await send(t, 'GET', '/v1/models', { headers: { Origin: 'https://evil.example' } })).headers['access-control-allow-origin'],
-    ).toBeUndefined();
-    expect(
-      (await send(t, 'GET', '/v1/models', { headers: { ...KEY, Origin: 'https://evil.example' } })).headers['access-control-allow-origin'],
-    ).toBe('*');
+    expect((await send(t, 'GET', '/v1/models', { headers: { Origin: 'https://evil.example' } })).headers['access-control-allow-origin']).toBeUndefined();
+    expect((await send(t, 'GET', '/v1/models', { headers: { ...KEY, Origin: 'https://evil.example' } })).headers['access-control-allow-origin']).toBe('*');
   });
 
   it('reads only Authorization: any-case bearer, everything after the first space, every listed key', async () => {
@@ -99,9 +95,7 @@ describe('LMDeploy emulator: the key middleware (0.16.0)', () => {
     expect((await send(t, 'GET', '/', { headers: KEY })).body).toContain("url: '/openapi.json'");
     const doc = (await send(t, 'GET', '/openapi.json', { headers: KEY })).json();
     expect(doc.info).toEqual({ title: 'FastAPI', version: '0.1.0' });
-    expect(Object.keys(doc.paths)).toEqual(
-      expect.arrayContaining(['/v1/encode', '/pooling', '/get_ppl', '/is_sleeping', '/anthropic/v1/models', '/generate']),
-    );
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/encode', '/pooling', '/get_ppl', '/is_sleeping', '/anthropic/v1/models', '/generate']));
     expect((await send(t, 'GET', '/metrics', { headers: KEY })).body).toContain('lmdeploy:num_requests_running');
   });
 });
@@ -135,12 +129,8 @@ describe('LMDeploy emulator: requests and answers', () => {
       { message: 'model: Field required', type: 'invalid_request_error', code: 400, param: null, object: 'error' },
     ]);
     // validate_json_request runs before the body is validated: no content type is refused first.
-    expect((await send(t, 'POST', '/v1/chat/completions', { headers: KEY })).json().message).toBe(
-      "Unsupported Media Type: Only 'application/json' is allowed",
-    );
-    expect(
-      (await send(t, 'POST', '/v1/chat/completions', { headers: { ...KEY, 'content-type': 'application/json' } })).json().message,
-    ).toBe('Field required');
+    expect((await send(t, 'POST', '/v1/chat/completions', { headers: KEY })).json().message).toBe("Unsupported Media Type: Only 'application/json' is allowed");
+    expect((await send(t, 'POST', '/v1/chat/completions', { headers: { ...KEY, 'content-type': 'application/json' } })).json().message).toBe('Field required');
     expect((await postJson(t, '/v1/chat/completions', '{"model": ', KEY)).json().message).toBe('10: JSON decode error');
     const form = await send(t, 'POST', '/v1/chat/completions', {
       headers: { ...KEY, 'content-type': 'text/plain' },
@@ -233,9 +223,7 @@ describe('LMDeploy emulator: requests and answers', () => {
 
   it('acts on management routes: sleep stops inference with 503 until wakeup; terminate and abort need their flags', async () => {
     const m = await start({ ...KEYED });
-    expect((await send(m, 'POST', '/sleep', { headers: KEY })).json().message).toBe(
-      "Unsupported Media Type: Only 'application/json' is allowed",
-    );
+    expect((await send(m, 'POST', '/sleep', { headers: KEY })).json().message).toBe("Unsupported Media Type: Only 'application/json' is allowed");
     expect((await send(m, 'POST', '/sleep?level=3', { headers: { ...KEY, 'content-type': 'application/json' } })).json().message).toBe(
       'The "level" query parameter must be 1 or 2.',
     );
@@ -339,7 +327,9 @@ describe('LMDeploy profile on the emulator', () => {
 });
 
 describe('LMDeploy scans', () => {
-  const rules = (r: Awaited<ReturnType<typeof scan>>) => [...new Set(r.findings.map((f) => `${f.rule} ${f.endpoint.method} ${new URL(f.endpoint.url).pathname}`))];
+  const rules = (r: Awaited<ReturnType<typeof scan>>) => [
+    ...new Set(r.findings.map((f) => `${f.rule} ${f.endpoint.method} ${new URL(f.endpoint.url).pathname}`)),
+  ];
 
   it('a keyed 0.15 is named LMDeploy in a scan: the cheap phase asks /redoc when the first round is refused alike', async () => {
     const t = await start({ ...KEYED, version: '0.15.0' });
@@ -371,7 +361,10 @@ describe('LMDeploy scans', () => {
   });
 
   it('never sends GET /terminate (GET is its acting method), even at deep depth with the management routes open', async () => {
-    for (const options of [{ ...KEYED, version: '0.12.1', allowTerminateByClient: true }, { ...KEYED, allowTerminateByClient: true }]) {
+    for (const options of [
+      { ...KEYED, version: '0.12.1', allowTerminateByClient: true },
+      { ...KEYED, allowTerminateByClient: true },
+    ]) {
       const t = await start(options);
       await scan({ url: t.url }, { depth: 'deep' });
       expect(t.requests.filter((x) => x.url.split('?')[0] === '/terminate' && x.method === 'GET')).toEqual([]);

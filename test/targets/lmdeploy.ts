@@ -8,16 +8,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import {
-  createFastapiApp,
-  fieldError,
-  parseFastapiBody,
-  sendDetail,
-  starletteUrlPath,
-  uvicornPath,
-  type BodyModel,
-  type FastapiRoute,
-} from './fastapi-app.js';
+import { createFastapiApp, fieldError, parseFastapiBody, sendDetail, starletteUrlPath, uvicornPath, type BodyModel, type FastapiRoute } from './fastapi-app.js';
 import { openaiPromptText } from './openai-compatible.js';
 import {
   chatMessages,
@@ -78,13 +69,7 @@ const UNAUTHORIZED = 'Unauthorized.';
 /** `ErrorResponse.model_dump()`: a flat error object, `code` the HTTP status. */
 const flatError = (status: number, message: string, type: string) => ({ message, type, code: status, param: null, object: 'error' });
 const openaiType = (status: number) =>
-  status === 401
-    ? 'authentication_error'
-    : status === 404
-      ? 'not_found_error'
-      : status >= 500 || status === 503
-        ? 'server_error'
-        : 'invalid_request_error';
+  status === 401 ? 'authentication_error' : status === 404 ? 'not_found_error' : status >= 500 || status === 503 ? 'server_error' : 'invalid_request_error';
 const anthropicType = (status: number) =>
   status === 401
     ? 'authentication_error'
@@ -145,9 +130,7 @@ export async function startLmdeploy(options: LmdeployOptions = {}): Promise<Runn
 
   /** A handler's own error (`create_error_response`): the flat object on OpenAI routes, Anthropic's on /v1/messages. */
   const fail = (c: Call, status: number, message: string) =>
-    generation === 'per-route'
-      ? sendJson(c.res, status, flatError(status, message, 'invalid_request_error'))
-      : protocolError(c.res, c.path, status, message);
+    generation === 'per-route' ? sendJson(c.res, status, flatError(status, message, 'invalid_request_error')) : protocolError(c.res, c.path, status, message);
 
   /** FastAPI's RequestValidationError, as each release's handler renders it. */
   const validationFailed = (c: Omit<Call, 'body'>, errors: unknown[], body: unknown) => {
@@ -366,8 +349,7 @@ export async function startLmdeploy(options: LmdeployOptions = {}): Promise<Runn
 
   /** The Responses API (text): `input` required, `model` defaults to the served model. */
   const responses = async (c: Call) => {
-    if (c.body.input === undefined || c.body.input === null)
-      return protocolError(c.res, c.path, 400, 'input is required by Responses Text V1.', 'input');
+    if (c.body.input === undefined || c.body.input === null) return protocolError(c.res, c.path, 400, 'input is required by Responses Text V1.', 'input');
     const input = typeof c.body.input === 'string' ? c.body.input : JSON.stringify(c.body.input);
     const asked = typeof c.body.max_output_tokens === 'number' ? c.body.max_output_tokens : undefined;
     const run = modelAndLimit({ ...c, body: { ...c.body, model: c.body.model ?? model } }, input, asked);
@@ -404,14 +386,11 @@ export async function startLmdeploy(options: LmdeployOptions = {}): Promise<Runn
       usage: { input_tokens: run.promptTokens, output_tokens: countWords(text), total_tokens: run.promptTokens + countWords(text) },
     };
     if (c.body.stream !== true) return sendJson(c.res, 200, response);
-    const event = (type: string, n: number, data: Record<string, unknown>) =>
-      `event: ${type}\ndata: ${pyDumps({ type, sequence_number: n, ...data })}\n\n`;
+    const event = (type: string, n: number, data: Record<string, unknown>) => `event: ${type}\ndata: ${pyDumps({ type, sequence_number: n, ...data })}\n\n`;
     const pieces = replyPieces(run.limit);
     return stream(c, [
       event('response.created', 0, { response: { ...response, status: 'in_progress', output: [], output_text: '', usage: null } }),
-      ...pieces.map((p, i) =>
-        event('response.output_text.delta', i + 1, { item_id: message.id, output_index: 0, content_index: 0, delta: p }),
-      ),
+      ...pieces.map((p, i) => event('response.output_text.delta', i + 1, { item_id: message.id, output_index: 0, content_index: 0, delta: p })),
       event('response.completed', pieces.length + 1, { response }),
     ]);
   };
@@ -419,9 +398,7 @@ export async function startLmdeploy(options: LmdeployOptions = {}): Promise<Runn
   const encode = (c: Call) => {
     const one = (prompt: string) => {
       const text =
-        c.body.do_preprocess === true
-          ? renderMistral(chatMessages({ messages: [{ role: 'user', content: prompt }] }) ?? [], 'v3').replace(/^<s>/, '')
-          : prompt;
+        c.body.do_preprocess === true ? renderMistral(chatMessages({ messages: [{ role: 'user', content: prompt }] }) ?? [], 'v3').replace(/^<s>/, '') : prompt;
       return tokenizeMistral(text, { controlTokens: true, addBos: c.body.add_bos !== false }).map((t) => t.id);
     };
     if (typeof c.body.input === 'string') {
@@ -695,14 +672,9 @@ export async function startLmdeploy(options: LmdeployOptions = {}): Promise<Runn
         '/metrics',
         'metrics',
         (c) =>
-          sendText(
-            c.res,
-            200,
-            ['# TYPE lmdeploy:num_requests_running gauge', `lmdeploy:num_requests_running{model_name="${model}"} 0.0`, ''].join('\n'),
-            {
-              'content-type': 'text/plain; version=0.0.4; charset=utf-8',
-            },
-          ),
+          sendText(c.res, 200, ['# TYPE lmdeploy:num_requests_running gauge', `lmdeploy:num_requests_running{model_name="${model}"} 0.0`, ''].join('\n'), {
+            'content-type': 'text/plain; version=0.0.4; charset=utf-8',
+          }),
         { inSchema: false },
       ),
     );
@@ -731,12 +703,7 @@ export async function startLmdeploy(options: LmdeployOptions = {}): Promise<Runn
       let value: Record<string, unknown> = {};
       if (t.body) {
         const errors = requiredFieldErrors(t.body, parsed, t.unions);
-        if (
-          isRecord(parsed.value) &&
-          t.body.name === 'MessagesRequest' &&
-          errors.length === 0 &&
-          !((parsed.value.max_tokens as number) > 0)
-        ) {
+        if (isRecord(parsed.value) && t.body.name === 'MessagesRequest' && errors.length === 0 && !((parsed.value.max_tokens as number) > 0)) {
           errors.push({
             ...fieldError(2, 'integer', ['body', 'max_tokens'], parsed.value.max_tokens),
             type: 'greater_than',

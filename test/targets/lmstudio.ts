@@ -30,8 +30,28 @@ export async function startLmstudio(options: LmstudioOptions = {}): Promise<Runn
   const json = (res: ServerResponse, status: number, value: unknown) => sendJson(res, status, value, base);
 
   const native = [
-    { id: model, object: 'model', type: 'llm', publisher: 'lmstudio-community', arch: 'mistral', compatibility_type: 'gguf', quantization: 'Q4_K_M', state: 'loaded', max_context_length: ctx },
-    { id: 'text-embedding-nomic-embed-text-v1.5', object: 'model', type: 'embeddings', publisher: 'nomic-ai', arch: 'nomic-bert', compatibility_type: 'gguf', quantization: 'Q4_K_M', state: 'not-loaded', max_context_length: 2048 },
+    {
+      id: model,
+      object: 'model',
+      type: 'llm',
+      publisher: 'lmstudio-community',
+      arch: 'mistral',
+      compatibility_type: 'gguf',
+      quantization: 'Q4_K_M',
+      state: 'loaded',
+      max_context_length: ctx,
+    },
+    {
+      id: 'text-embedding-nomic-embed-text-v1.5',
+      object: 'model',
+      type: 'embeddings',
+      publisher: 'nomic-ai',
+      arch: 'nomic-bert',
+      compatibility_type: 'gguf',
+      quantization: 'Q4_K_M',
+      state: 'not-loaded',
+      max_context_length: 2048,
+    },
   ];
 
   const chat = (kind: 'chat' | 'completion', rest: boolean) => (req: EmulatorRequest, res: ServerResponse) => {
@@ -40,13 +60,28 @@ export async function startLmstudio(options: LmstudioOptions = {}): Promise<Runn
     const b = body(req);
     // ASSUMPTION: the loaded model answers whatever `model` names; no limit means "until EOS" (-1), counted here as the context.
     const extra = rest
-      ? { stats: { tokens_per_second: 42.1, time_to_first_token: 0.05, generation_time: 0.02, stop_reason: 'maxPredictedTokensReached' }, model_info: { arch: 'mistral', quant: 'Q4_K_M', format: 'gguf', context_length: ctx }, runtime: { name: 'llama.cpp-linux-x86_64-avx2', version: '1.20.0', supported_formats: ['gguf'] } }
+      ? {
+          stats: { tokens_per_second: 42.1, time_to_first_token: 0.05, generation_time: 0.02, stop_reason: 'maxPredictedTokensReached' },
+          model_info: { arch: 'mistral', quant: 'Q4_K_M', format: 'gguf', context_length: ctx },
+          runtime: { name: 'llama.cpp-linux-x86_64-avx2', version: '1.20.0', supported_formats: ['gguf'] },
+        }
       : { system_fingerprint: model };
     answerOpenAI(req, res, kind, { model, maxTokens: openaiLimit(b, ctx), extra, headers: base });
   };
 
   const routes: LmRoute[] = [
-    { methods: ['GET'], path: '/v1/models', run: (_q, res) => json(res, 200, { data: [{ id: model, object: 'model', owned_by: 'organization_owner' }, { id: native[1]!.id, object: 'model', owned_by: 'organization_owner' }], object: 'list' }) },
+    {
+      methods: ['GET'],
+      path: '/v1/models',
+      run: (_q, res) =>
+        json(res, 200, {
+          data: [
+            { id: model, object: 'model', owned_by: 'organization_owner' },
+            { id: native[1]!.id, object: 'model', owned_by: 'organization_owner' },
+          ],
+          object: 'list',
+        }),
+    },
     { methods: ['POST'], path: '/v1/chat/completions', run: chat('chat', false) },
     { methods: ['POST'], path: '/v1/completions', run: chat('completion', false) },
     { methods: ['GET'], path: '/api/v0/models', run: (_q, res) => json(res, 200, { object: 'list', data: native }) },

@@ -77,7 +77,11 @@ export async function startLocalai(options: LocalaiOptions = {}): Promise<Runnin
     { methods: ['GET'], path: '/healthz', run: (_q, res) => sendRaw(res, 200, '') },
     { methods: ['GET'], path: '/readyz', run: (_q, res) => sendRaw(res, 200, '') },
     { methods: ['GET'], path: /^\/swagger(?:\/index\.html)?\/?$/, run: html('Swagger UI') },
-    { methods: ['GET'], path: '/swagger/doc.json', run: (_q, res) => sendJson(res, 200, { swagger: '2.0', info: { title: 'LocalAI API' }, paths: { '/v1/chat/completions': {}, '/models/apply': {} } }) },
+    {
+      methods: ['GET'],
+      path: '/swagger/doc.json',
+      run: (_q, res) => sendJson(res, 200, { swagger: '2.0', info: { title: 'LocalAI API' }, paths: { '/v1/chat/completions': {}, '/models/apply': {} } }),
+    },
     { methods: ['GET'], path: '/v1/models', run: modelList },
     { methods: ['GET'], path: '/models', run: modelList },
     { methods: ['POST'], path: '/v1/chat/completions', run: chat('chat') },
@@ -87,14 +91,25 @@ export async function startLocalai(options: LocalaiOptions = {}): Promise<Runnin
     {
       methods: ['GET'],
       path: '/metrics',
-      run: (_q, res) => sendRaw(res, 200, '# TYPE localai_api_call counter\nlocalai_api_call{method="POST",path="/v1/chat/completions"} 3\n', { 'content-type': 'text/plain; version=0.0.4' }),
+      run: (_q, res) =>
+        sendRaw(res, 200, '# TYPE localai_api_call counter\nlocalai_api_call{method="POST",path="/v1/chat/completions"} 3\n', {
+          'content-type': 'text/plain; version=0.0.4',
+        }),
     },
     { methods: ['GET'], path: '/version', run: (_q, res) => sendJson(res, 200, { version: 'v2.29.0' }) },
-    { methods: ['GET'], path: '/system', run: (_q, res) => sendJson(res, 200, { backends: ['llama-cpp', 'whisper'], loaded_models: models.map((id) => ({ id })) }) },
+    {
+      methods: ['GET'],
+      path: '/system',
+      run: (_q, res) => sendJson(res, 200, { backends: ['llama-cpp', 'whisper'], loaded_models: models.map((id) => ({ id })) }),
+    },
     { methods: ['POST'], path: /^\/models\/delete\/([^/]+)$/, run: (_q, res) => sendJson(res, 200, { message: 'model deleted' }) },
     { methods: ['POST'], path: '/backend/apply', run: (_q, res) => sendJson(res, 200, { uuid: '8b6c1a2e-0000-4000-8000-000000000002' }) },
     // Gallery install: management. POST only (GET is echo's 405); any call is recorded by the harness.
-    { methods: ['POST'], path: '/models/apply', run: (_q, res) => sendJson(res, 200, { uuid: '8b6c1a2e-0000-4000-8000-000000000001', status: '/models/jobs/8b6c1a2e-0000-4000-8000-000000000001' }) },
+    {
+      methods: ['POST'],
+      path: '/models/apply',
+      run: (_q, res) => sendJson(res, 200, { uuid: '8b6c1a2e-0000-4000-8000-000000000001', status: '/models/jobs/8b6c1a2e-0000-4000-8000-000000000001' }),
+    },
   ];
 
   return startTarget((req, res) => {

@@ -23,7 +23,8 @@ export type LooseMode = 'strict' | 'object-key' | 'boolean-key' | 'presence-only
 
 const MODEL = 'mistral-7b-instruct-v0.3';
 
-const unauthorized = (res: ServerResponse) => sendJson(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } });
+const unauthorized = (res: ServerResponse) =>
+  sendJson(res, 401, { error: { message: 'Invalid API key', type: 'invalid_request_error', code: 'invalid_api_key' } });
 
 /** The last occurrence of a request header as the wire carried it. */
 function lastHeader(raw: IncomingMessage, name: string): string | undefined {
@@ -65,10 +66,13 @@ function allowed(mode: LooseMode, auth: string | undefined, altKey: string | und
 export async function startLooseAuthGateway(mode: LooseMode = 'strict'): Promise<RunningTarget> {
   return startTarget(async (req, res, raw) => {
     if (!allowed(mode, firstHeader(raw, 'authorization'), firstHeader(raw, 'x-api-key'), req.query, lastHeader(raw, 'authorization'))) return unauthorized(res);
-    if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
-    if (req.path !== '/v1/chat/completions') return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.path}.`, type: 'invalid_request_error', code: 'unknown_url' } });
+    if (req.method === 'GET' && req.path === '/v1/models')
+      return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
+    if (req.path !== '/v1/chat/completions')
+      return sendJson(res, 404, { error: { message: `Unknown request URL: ${req.method} ${req.path}.`, type: 'invalid_request_error', code: 'unknown_url' } });
     if (req.method !== 'POST') return sendJson(res, 405, { error: { message: 'Method Not Allowed', type: 'invalid_request_error', code: null } });
-    if (!isRecord(req.json) || chatMessages(req.json) === undefined) return sendJson(res, 400, { error: { message: "'messages' is a required property", type: 'invalid_request_error', code: null } });
+    if (!isRecord(req.json) || chatMessages(req.json) === undefined)
+      return sendJson(res, 400, { error: { message: "'messages' is a required property", type: 'invalid_request_error', code: null } });
     return answerOpenAI(req, res, req.json, { kind: 'chat', model: MODEL, defaultMaxTokens: Infinity });
   });
 }

@@ -75,7 +75,8 @@ export async function startOllama(options: OllamaOptions = {}): Promise<RunningT
   /** ShouldBindJSON: an empty body is io.EOF → "missing request body"; bad JSON → Go's decoder message. */
   const bind = (req: EmulatorRequest, res: ServerResponse): Record<string, unknown> | undefined => {
     if (req.body.trim() === '') return void json(res, 400, { error: 'missing request body' });
-    if (req.jsonError !== undefined || !isRecord(req.json)) return void json(res, 400, { error: "invalid character '" + (req.body.trim()[1] ?? '') + "' looking for beginning of object key string" });
+    if (req.jsonError !== undefined || !isRecord(req.json))
+      return void json(res, 400, { error: "invalid character '" + (req.body.trim()[1] ?? '') + "' looking for beginning of object key string" });
     return req.json;
   };
 
@@ -99,14 +100,26 @@ export async function startOllama(options: OllamaOptions = {}): Promise<RunningT
     const base = { model: body.model, created_at: CREATED_AT };
     if (prompt === '' && (kind === 'generate' || messages.length === 0)) {
       // An empty prompt only loads the model: no generation.
-      return json(res, 200, { ...base, ...(kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' }), done: true, done_reason: 'load' });
+      return json(res, 200, {
+        ...base,
+        ...(kind === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' }),
+        done: true,
+        done_reason: 'load',
+      });
     }
     const limit = numberField(body.options, 'num_predict') ?? -1; // -1 = until end of sequence
     req.markInference(limit < 0 ? Infinity : limit);
     const promptCount = countWords(prompt) + 4;
     const piece = (text: string) => (kind === 'chat' ? { message: { role: 'assistant', content: text } } : { response: text });
     const text = mistralReply(limit);
-    const final = { ...base, ...piece(text), done: true, done_reason: finishReason(limit), ...(kind === 'generate' ? { context: [3, 1027, 4] } : {}), ...metrics(countWords(text), promptCount) };
+    const final = {
+      ...base,
+      ...piece(text),
+      done: true,
+      done_reason: finishReason(limit),
+      ...(kind === 'generate' ? { context: [3, 1027, 4] } : {}),
+      ...metrics(countWords(text), promptCount),
+    };
     if (body.stream === false) return json(res, 200, final);
     const lines = [...replyPieces(limit).map((p) => ({ ...base, ...piece(p), done: false })), { ...final, ...piece('') }].map((o) => `${JSON.stringify(o)}\n`);
     return writeStream(res, 200, { 'content-type': 'application/x-ndjson' }, lines);
@@ -114,27 +127,32 @@ export async function startOllama(options: OllamaOptions = {}): Promise<RunningT
 
   /** The OpenAI middleware converts, then the native handlers run. */
   const compat = (kind: 'chat' | 'text') => async (req: EmulatorRequest, res: ServerResponse) => {
-    const oaiError = (status: number, message: string, type = 'invalid_request_error') => json(res, status, { error: { message, type, param: null, code: null } });
+    const oaiError = (status: number, message: string, type = 'invalid_request_error') =>
+      json(res, status, { error: { message, type, param: null, code: null } });
     if (!isRecord(req.json)) return oaiError(400, req.body.trim() === '' ? 'EOF' : 'invalid JSON body');
     const body = req.json;
-    if (kind === 'chat' && chatMessages(body) === undefined) return oaiError(400, '[] is too short - \'messages\'');
+    if (kind === 'chat' && chatMessages(body) === undefined) return oaiError(400, "[] is too short - 'messages'");
     const name = canonical(body.model);
     if (!name) return oaiError(404, `model "${String(body.model ?? '')}" not found, try pulling it first`, 'api_error');
     return answerOpenAI(req, res, body, { kind, model: String(body.model), defaultMaxTokens: Infinity, extra: { system_fingerprint: 'fp_ollama' } });
   };
 
   /** Management: never acts here, but any call that carries a body is recorded as an invocation. */
-  const management = (answer: (req: EmulatorRequest, res: ServerResponse, body: Record<string, unknown>) => void) => (req: EmulatorRequest, res: ServerResponse) => {
-    if (req.body.length > 0) req.markManagement();
-    const body = bind(req, res);
-    if (body) answer(req, res, body);
-  };
+  const management =
+    (answer: (req: EmulatorRequest, res: ServerResponse, body: Record<string, unknown>) => void) => (req: EmulatorRequest, res: ServerResponse) => {
+      if (req.body.length > 0) req.markManagement();
+      const body = bind(req, res);
+      if (body) answer(req, res, body);
+    };
   const status = (_req: EmulatorRequest, res: ServerResponse, body: Record<string, unknown>) =>
     body.stream === false ? json(res, 200, { status: 'success' }) : sendText(res, 200, '{"status":"success"}\n', { 'content-type': 'application/x-ndjson' });
   const blob = (req: EmulatorRequest, res: ServerResponse, params: Record<string, string>) => {
     if (!/^sha256[:-][0-9a-fA-F]{64}$/.test(params.digest ?? '')) return json(res, 400, { error: 'invalid digest format' });
     if (req.method === 'HEAD') return json(res, 404, { error: `blob "${params.digest}" not found` });
-    if (req.body.length === 0) return json(res, 400, { error: `digest mismatch, expected "${params.digest}", got "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"` });
+    if (req.body.length === 0)
+      return json(res, 400, {
+        error: `digest mismatch, expected "${params.digest}", got "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"`,
+      });
     req.markManagement();
     res.writeHead(201, { 'content-length': 0 });
     res.end();
@@ -145,7 +163,12 @@ export async function startOllama(options: OllamaOptions = {}): Promise<RunningT
     '/': { GET: (_q, res) => sendText(res, 200, 'Ollama is running'), HEAD: (_q, res) => sendText(res, 200, 'Ollama is running') },
     '/api/version': { GET: (_q, res) => json(res, 200, { version }), HEAD: (_q, res) => json(res, 200, { version }) },
     '/api/tags': { GET: (_q, res) => json(res, 200, { models: models.map(tag) }), HEAD: (_q, res) => json(res, 200, { models: models.map(tag) }) },
-    '/api/ps': { GET: (_q, res) => json(res, 200, { models: models.slice(0, 1).map((m) => ({ ...tag(m), expires_at: '2025-01-01T00:05:00Z', size_vram: 4113301824, context_length: 4096 })) }) },
+    '/api/ps': {
+      GET: (_q, res) =>
+        json(res, 200, {
+          models: models.slice(0, 1).map((m) => ({ ...tag(m), expires_at: '2025-01-01T00:05:00Z', size_vram: 4113301824, context_length: 4096 })),
+        }),
+    },
     '/api/show': {
       POST: (req, res) => {
         const body = bind(req, res);
@@ -177,7 +200,9 @@ export async function startOllama(options: OllamaOptions = {}): Promise<RunningT
     },
     '/v1/chat/completions': { POST: compat('chat') },
     '/v1/completions': { POST: compat('text') },
-    '/v1/models': { GET: (_q, res) => json(res, 200, { object: 'list', data: models.map((m) => ({ id: m, object: 'model', created: CREATED, owned_by: ownedBy(m) })) }) },
+    '/v1/models': {
+      GET: (_q, res) => json(res, 200, { object: 'list', data: models.map((m) => ({ id: m, object: 'model', created: CREATED, owned_by: ownedBy(m) })) }),
+    },
     '/v1/models/:model': {
       GET: (_q, res, p) => {
         const name = canonical(p.model);

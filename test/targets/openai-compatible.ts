@@ -96,28 +96,52 @@ export async function startOpenAICompatible(options: OpenAICompatibleOptions = {
       if (options.apiKey !== undefined) {
         const auth = firstHeader(raw, 'authorization');
         if (auth === undefined) {
-          return openaiError(res, 401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null);
+          return openaiError(
+            res,
+            401,
+            "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            'invalid_request_error',
+            null,
+          );
         }
         if (auth !== `Bearer ${options.apiKey}`) return openaiError(res, 401, 'Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key');
       }
       const known: Record<string, string> = { [`${base}/models`]: 'GET', [`${base}/chat/completions`]: 'POST', [`${base}/completions`]: 'POST' };
       const method = known[req.path] ?? (req.path === `${base}/models/${model}` ? 'GET' : undefined);
-      if (method === undefined) return openaiError(res, 404, `Unknown request URL: ${req.method} ${req.path}. Please check the URL for typos.`, 'invalid_request_error', 'unknown_url');
+      if (method === undefined)
+        return openaiError(res, 404, `Unknown request URL: ${req.method} ${req.path}. Please check the URL for typos.`, 'invalid_request_error', 'unknown_url');
       if (req.method !== method) return openaiError(res, 405, `Method Not Allowed: ${req.method} ${req.path}`, 'invalid_request_error', null);
       if (req.path === `${base}/models`) return sendJson(res, 200, { object: 'list', data: [card] });
       if (req.path.startsWith(`${base}/models/`)) return sendJson(res, 200, card);
 
       const kind = req.path.endsWith('/chat/completions') ? 'chat' : 'text';
-      if (!isRecord(req.json)) return openaiError(res, 400, 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.', 'invalid_request_error', null);
+      if (!isRecord(req.json))
+        return openaiError(res, 400, 'We could not parse the JSON body of your request. The OpenAI API expects a JSON payload.', 'invalid_request_error', null);
       const body = req.json;
-      if (kind === 'chat' && chatMessages(body) === undefined) return openaiError(res, 400, "'messages' is a required property", 'invalid_request_error', null, 'messages');
-      if (kind === 'text' && body.prompt === undefined) return openaiError(res, 400, "'prompt' is a required property", 'invalid_request_error', null, 'prompt');
+      if (kind === 'chat' && chatMessages(body) === undefined)
+        return openaiError(res, 400, "'messages' is a required property", 'invalid_request_error', null, 'messages');
+      if (kind === 'text' && body.prompt === undefined)
+        return openaiError(res, 400, "'prompt' is a required property", 'invalid_request_error', null, 'prompt');
       if (body.model !== undefined && body.model !== model) {
-        return openaiError(res, 404, `The model \`${String(body.model)}\` does not exist or you do not have access to it.`, 'invalid_request_error', 'model_not_found', 'model');
+        return openaiError(
+          res,
+          404,
+          `The model \`${String(body.model)}\` does not exist or you do not have access to it.`,
+          'invalid_request_error',
+          'model_not_found',
+          'model',
+        );
       }
       const limit = openaiLimit(body, kind);
       if (options.refuseOversized && limit !== undefined && limit > context) {
-        return openaiError(res, 400, `max_tokens is too large: ${limit}. This model supports at most ${context} completion tokens.`, 'invalid_request_error', null, 'max_tokens');
+        return openaiError(
+          res,
+          400,
+          `max_tokens is too large: ${limit}. This model supports at most ${context} completion tokens.`,
+          'invalid_request_error',
+          null,
+          'max_tokens',
+        );
       }
       return answerOpenAI(req, res, body, { kind, model, defaultMaxTokens: kind === 'chat' ? Infinity : 16 });
     },

@@ -20,11 +20,7 @@ export function pyDumps(v: unknown): string {
  * pydantic 2's errors for a request model whose listed fields are all required, where the `unions` among them are typed
  * `str | list[…]` (a string or a list passes; anything else is reported as the string branch's error).
  */
-export function requiredFieldErrors(
-  model: BodyModel,
-  parsed: { present: boolean; value: unknown },
-  unions: readonly string[] = [],
-): Record<string, unknown>[] {
+export function requiredFieldErrors(model: BodyModel, parsed: { present: boolean; value: unknown }, unions: readonly string[] = []): Record<string, unknown>[] {
   const plain = { name: model.name, fields: Object.fromEntries(Object.entries(model.fields).filter(([f]) => !unions.includes(f))) };
   const errors = validateBody(plain, parsed, 2);
   if (!isRecord(parsed.value)) return errors;

@@ -126,8 +126,10 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
   const openai = (kind: 'chat' | 'completion') => (req: EmulatorRequest, res: ServerResponse) => {
     if (req.jsonError) return badRequest(res, `JSON decode error: ${req.jsonError}`);
     const b = body(req);
-    if (kind === 'chat' && !Array.isArray(b.messages)) return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'messages'), 'msg': 'Field required'}");
-    if (kind === 'completion' && b.prompt === undefined) return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'prompt'), 'msg': 'Field required'}");
+    if (kind === 'chat' && !Array.isArray(b.messages))
+      return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'messages'), 'msg': 'Field required'}");
+    if (kind === 'completion' && b.prompt === undefined)
+      return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'prompt'), 'msg': 'Field required'}");
     const prompt = kind === 'chat' ? b.messages : b.prompt;
     // No limit on chat means "until EOS or the end of the context"; completions default to 16 (OpenAI's default).
     const limit = openaiLimit(b, kind === 'chat' ? contextLength - countTokens(prompt) - 1 : 16);
@@ -205,7 +207,18 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
         sendRaw(res, 200, '');
       },
     },
-    { methods: ['GET'], path: '/get_model_info', run: (_q, res) => sendJson(res, 200, { model_path: modelPath, tokenizer_path: modelPath, is_generation: true, preferred_sampling_params: null, weight_version: 'default' }) },
+    {
+      methods: ['GET'],
+      path: '/get_model_info',
+      run: (_q, res) =>
+        sendJson(res, 200, {
+          model_path: modelPath,
+          tokenizer_path: modelPath,
+          is_generation: true,
+          preferred_sampling_params: null,
+          weight_version: 'default',
+        }),
+    },
     { methods: ['GET'], path: '/get_server_info', run: (_q, res) => sendJson(res, 200, serverInfo()) },
     { methods: ['POST', 'PUT'], path: '/generate', run: generate },
     { methods: ['POST'], path: '/v1/chat/completions', run: openai('chat') },
@@ -216,7 +229,11 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
     {
       methods: ['GET'],
       path: '/v1/models',
-      run: (_q, res) => sendJson(res, 200, { object: 'list', data: [{ id: model, object: 'model', created: 1735689600, owned_by: 'sglang', root: model, max_model_len: contextLength }] }),
+      run: (_q, res) =>
+        sendJson(res, 200, {
+          object: 'list',
+          data: [{ id: model, object: 'model', created: 1735689600, owned_by: 'sglang', root: model, max_model_len: contextLength }],
+        }),
     },
     {
       methods: ['GET'],
@@ -240,7 +257,11 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
       level: 'admin',
       run: (req, res) => {
         req.markManagement(); // the cache is dropped, whatever the method
-        sendRaw(res, 200, 'Cache flushed.\nPlease check backend logs for more details. (When there are running or waiting requests, the operation will not be performed.)\n');
+        sendRaw(
+          res,
+          200,
+          'Cache flushed.\nPlease check backend logs for more details. (When there are running or waiting requests, the operation will not be performed.)\n',
+        );
       },
     },
     {
@@ -248,7 +269,8 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
       path: '/update_weights_from_disk',
       level: 'admin',
       run: (req, res) => {
-        if (typeof body(req).model_path !== 'string') return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'model_path'), 'msg': 'Field required'}");
+        if (typeof body(req).model_path !== 'string')
+          return badRequest(res, "1 validation error: {'type': 'missing', 'loc': ('body', 'model_path'), 'msg': 'Field required'}");
         req.markManagement();
         sendJson(res, 200, { success: true, message: 'Succeeded to update model weights.', num_paused_requests: 0 });
       },

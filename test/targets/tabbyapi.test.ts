@@ -88,10 +88,7 @@ describe('TabbyAPI emulator: keys', () => {
     expect(broken.json().detail[0]).toMatchObject({ type: 'json_invalid', loc: ['body', 14], msg: 'JSON decode error' });
     expect((await postJson(t, '/v1/chat/completions', {})).status).toBe(401);
     const shape = await postJson(t, '/v1/chat/completions', {}, API);
-    expect([shape.status, shape.json()]).toEqual([
-      422,
-      { detail: [{ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: {} }] },
-    ]);
+    expect([shape.status, shape.json()]).toEqual([422, { detail: [{ type: 'missing', loc: ['body', 'messages'], msg: 'Field required', input: {} }] }]);
     const text = await postJson(t, '/v1/completions', {}, API);
     expect(text.json().detail[0]).toMatchObject({ type: 'missing', loc: ['body', 'prompt'] });
     expect(t.inferenceCount()).toBe(generated);
@@ -149,8 +146,7 @@ describe('TabbyAPI emulator: the admin key', () => {
   });
 
   it('shows an admin every model folder and an API key only the loaded model; /v1/auth/permission names the key', async () => {
-    const ids = async (headers: Record<string, string>) =>
-      (await send(t, 'GET', '/v1/models', { headers })).json().data.map((m: { id: string }) => m.id);
+    const ids = async (headers: Record<string, string>) => (await send(t, 'GET', '/v1/models', { headers })).json().data.map((m: { id: string }) => m.id);
     expect(await ids(API)).toEqual(['Mistral-7B-Instruct-v0.3-exl3']);
     // API routes read X-API-Key and Authorization only: X-Admin-Key alone is no key there.
     expect((await send(t, 'GET', '/v1/models', { headers: ADMIN })).json()).toEqual({ detail: 'Please provide an API key' });
@@ -216,9 +212,7 @@ describe('TabbyAPI emulator: generation', () => {
       message: { role: 'assistant', content: 'Hello', reasoning_content: null, tool_calls: null, tool_call_id: null },
       logprobs: null,
     });
-    const withUsage = (
-      await postJson(t, '/v1/completions', { prompt: 'Hi', max_tokens: 2, stream_options: { include_usage: true } }, API)
-    ).json();
+    const withUsage = (await postJson(t, '/v1/completions', { prompt: 'Hi', max_tokens: 2, stream_options: { include_usage: true } }, API)).json();
     expect(withUsage.choices[0]).toMatchObject({ text: 'Hello! How', finish_reason: 'length' });
     expect(withUsage.usage).toMatchObject({ completion_tokens: 2, total_tokens: withUsage.usage.prompt_tokens + 2 });
   });
@@ -288,12 +282,7 @@ describe('TabbyAPI emulator: generation', () => {
       { detail: "Unable to switch model to Qwen2.5-14B-Instruct-exl3 because an admin key isn't provided" },
     ]);
     expect(inline.managementCount()).toBe(0);
-    const loaded = await postJson(
-      inline,
-      '/v1/chat/completions',
-      { ...CHAT, model: 'Qwen2.5-14B-Instruct-exl3' },
-      { 'X-API-Key': ADMIN_KEY },
-    );
+    const loaded = await postJson(inline, '/v1/chat/completions', { ...CHAT, model: 'Qwen2.5-14B-Instruct-exl3' }, { 'X-API-Key': ADMIN_KEY });
     expect(loaded.json().model).toBe('Qwen2.5-14B-Instruct-exl3');
     expect(inline.managementCount()).toBe(1);
   });
@@ -347,9 +336,7 @@ describe('TabbyAPI profile on the emulator', () => {
 
   it('names a keyed TabbyAPI from its OpenAPI document alone, above the FastAPI fallback', async () => {
     const c = await confidence(KEYED);
-    expect(c.tabbyapi.signals).toEqual(
-      expect.arrayContaining([expect.stringContaining('x-admin-key'), expect.stringContaining('lists TabbyAPI routes')]),
-    );
+    expect(c.tabbyapi.signals).toEqual(expect.arrayContaining([expect.stringContaining('x-admin-key'), expect.stringContaining('lists TabbyAPI routes')]));
     expect(c.tabbyapi.confidence).toBeGreaterThanOrEqual(0.9);
     expect(c.tabbyapi.confidence).toBeGreaterThan(c.fastapi);
   });

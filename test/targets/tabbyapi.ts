@@ -7,16 +7,7 @@
 // within a second), real chat-template rendering of generation requests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import {
-  createFastapiApp,
-  fieldError,
-  openapiDocument,
-  parseFastapiBody,
-  sendDetail,
-  uvicornPath,
-  type BodyModel,
-  type FastapiRoute,
-} from './fastapi-app.js';
+import { createFastapiApp, fieldError, openapiDocument, parseFastapiBody, sendDetail, uvicornPath, type BodyModel, type FastapiRoute } from './fastapi-app.js';
 import { openaiPromptText } from './openai-compatible.js';
 import {
   CHAT_TEMPLATES,
@@ -355,9 +346,7 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
   };
 
   const encode = (c: Call) => {
-    const text = Array.isArray(c.body.text)
-      ? renderMistral(chatMessages({ messages: c.body.text }) ?? [], 'v3').replace(/^<s>/, '')
-      : String(c.body.text);
+    const text = Array.isArray(c.body.text) ? renderMistral(chatMessages({ messages: c.body.text }) ?? [], 'v3').replace(/^<s>/, '') : String(c.body.text);
     const tokens = tokenizeMistral(text, { controlTokens: c.body.encode_special_tokens !== false, addBos: c.body.add_bos_token !== false });
     for (const t of tokens) vocabulary.set(t.id, t.piece);
     sendJson(c.res, 200, { tokens: tokens.map((t) => t.id), length: tokens.length });
@@ -372,8 +361,7 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
   const loadModel = (c: Call) => {
     const name = c.body.model_name;
     if (!name) return sendDetail(c.res, 400, 'A model name was not provided for load.');
-    if (!folders.includes(String(name)))
-      return sendDetail(c.res, 400, 'Could not find the model path for load. Check model name or config.yml?');
+    if (!folders.includes(String(name))) return sendDetail(c.res, 400, 'Could not find the model path for load. Check model name or config.yml?');
     c.req.markManagement();
     // `stream_model_load`: pydantic's compact JSON per module, the last one "finished"; no [DONE].
     const progress = (status: string) => JSON.stringify({ model_type: 'model', module: 1, modules: 1, status });
@@ -393,14 +381,7 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     unions: ['prompt'],
     check: samplerErrors,
   };
-  const r = (
-    methods: string[],
-    path: string,
-    name: string,
-    key: Dependency,
-    handle: TabbyRoute['handle'],
-    extra: Partial<TabbyRoute> = {},
-  ): TabbyRoute => ({
+  const r = (methods: string[], path: string, name: string, key: Dependency, handle: TabbyRoute['handle'], extra: Partial<TabbyRoute> = {}): TabbyRoute => ({
     methods,
     path,
     name,
@@ -413,8 +394,7 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
     if (which === 'model') return sendJson(c.res, 200, list(admin ? folders : [], state.model));
     if (which === 'draft') return sendJson(c.res, 200, list([], null));
     if (which === 'lora') return sendJson(c.res, 200, { object: 'list', data: [] });
-    if (which === 'template')
-      return sendJson(c.res, 200, { object: 'list', data: admin ? ['alpaca', 'chatml', 'mistral_v3'] : ['mistral_v3'] });
+    if (which === 'template') return sendJson(c.res, 200, { object: 'list', data: admin ? ['alpaca', 'chatml', 'mistral_v3'] : ['mistral_v3'] });
     sendJson(c.res, 200, { presets: admin ? ['safe_defaults', 'sample_preset'] : [], selected_preset: null, overrides: {} });
   };
 
@@ -442,8 +422,7 @@ export async function startTabbyapi(options: TabbyapiOptions = {}): Promise<Runn
       '/props',
       'model_props',
       'api',
-      (c) =>
-        sendJson(c.res, 200, { total_slots: 256, chat_template: CHAT_TEMPLATES.v3, default_generation_settings: { n_ctx: maxSeqLen } }),
+      (c) => sendJson(c.res, 200, { total_slots: 256, chat_template: CHAT_TEMPLATES.v3, default_generation_settings: { n_ctx: maxSeqLen } }),
       {
         needs: 'model',
       },

@@ -72,13 +72,32 @@ export async function startTextgenWebui(options: TextgenWebuiOptions = {}): Prom
         const limit = firstNumber(body(req).max_tokens) ?? 512;
         req.markInference(limit);
         const text = mistralText(limit);
-        sendJson(res, 200, { id: 'msg_emulated', type: 'message', role: 'assistant', model, content: [{ type: 'text', text }], stop_reason: 'max_tokens', usage: { input_tokens: countTokens(body(req).messages), output_tokens: text.split(' ').length } });
+        sendJson(res, 200, {
+          id: 'msg_emulated',
+          type: 'message',
+          role: 'assistant',
+          model,
+          content: [{ type: 'text', text }],
+          stop_reason: 'max_tokens',
+          usage: { input_tokens: countTokens(body(req).messages), output_tokens: text.split(' ').length },
+        });
       },
     },
     { methods: ['GET'], path: '/v1/models', guard: 'key', run: json({ object: 'list', data: [{ id: model, object: 'model', created: 0, owned_by: 'user' }] }) },
-    { methods: ['GET'], path: /^\/v1\/models\/(.+)$/, guard: 'key', run: (_q, res, [id]) => sendJson(res, 200, { id, object: 'model', created: 0, owned_by: 'user' }) },
+    {
+      methods: ['GET'],
+      path: /^\/v1\/models\/(.+)$/,
+      guard: 'key',
+      run: (_q, res, [id]) => sendJson(res, 200, { id, object: 'model', created: 0, owned_by: 'user' }),
+    },
     { methods: ['GET'], path: '/v1/internal/health', guard: 'key', run: json({ status: 'ok' }) },
-    { methods: ['POST'], path: '/v1/internal/encode', guard: 'key', fields: ['text'], run: (req, res) => sendJson(res, 200, { tokens: [1, 22557], length: countTokens(body(req).text) + 1 }) },
+    {
+      methods: ['POST'],
+      path: '/v1/internal/encode',
+      guard: 'key',
+      fields: ['text'],
+      run: (req, res) => sendJson(res, 200, { tokens: [1, 22557], length: countTokens(body(req).text) + 1 }),
+    },
     // Renders the chat template around the messages (no inference).
     {
       methods: ['POST'],
@@ -100,8 +119,24 @@ export async function startTextgenWebui(options: TextgenWebuiOptions = {}): Prom
     { methods: ['POST'], path: '/v1/internal/lora/unload', guard: 'admin', run: json('OK') },
     { methods: ['POST'], path: '/v1/internal/stop-generation', guard: 'key', run: json('OK') },
     // FastAPI's defaults, left on: the whole API surface, no key needed.
-    { methods: ['GET'], path: '/docs', guard: 'none', run: (_q, res) => sendRaw(res, 200, '<!DOCTYPE html><html><head><title>FastAPI - Swagger UI</title></head><body></body></html>', { 'content-type': 'text/html; charset=utf-8' }) },
-    { methods: ['GET'], path: '/redoc', guard: 'none', run: (_q, res) => sendRaw(res, 200, '<!DOCTYPE html><html><head><title>FastAPI - ReDoc</title></head><body></body></html>', { 'content-type': 'text/html; charset=utf-8' }) },
+    {
+      methods: ['GET'],
+      path: '/docs',
+      guard: 'none',
+      run: (_q, res) =>
+        sendRaw(res, 200, '<!DOCTYPE html><html><head><title>FastAPI - Swagger UI</title></head><body></body></html>', {
+          'content-type': 'text/html; charset=utf-8',
+        }),
+    },
+    {
+      methods: ['GET'],
+      path: '/redoc',
+      guard: 'none',
+      run: (_q, res) =>
+        sendRaw(res, 200, '<!DOCTYPE html><html><head><title>FastAPI - ReDoc</title></head><body></body></html>', {
+          'content-type': 'text/html; charset=utf-8',
+        }),
+    },
     {
       methods: ['GET'],
       path: '/openapi.json',
@@ -110,7 +145,22 @@ export async function startTextgenWebui(options: TextgenWebuiOptions = {}): Prom
         sendJson(res, 200, {
           openapi: '3.1.0',
           info: { title: 'FastAPI', version: '0.1.0' },
-          paths: Object.fromEntries(routes.filter((r) => typeof r.path === 'string').map((r) => [r.path, Object.fromEntries(r.methods.map((m) => [m.toLowerCase(), { parameters: r.guard === 'key' || r.guard === 'admin' ? [{ name: 'authorization', in: 'header', required: false, schema: { type: 'string' } }] : [] }]))])),
+          paths: Object.fromEntries(
+            routes
+              .filter((r) => typeof r.path === 'string')
+              .map((r) => [
+                r.path,
+                Object.fromEntries(
+                  r.methods.map((m) => [
+                    m.toLowerCase(),
+                    {
+                      parameters:
+                        r.guard === 'key' || r.guard === 'admin' ? [{ name: 'authorization', in: 'header', required: false, schema: { type: 'string' } }] : [],
+                    },
+                  ]),
+                ),
+              ]),
+          ),
         }),
     },
   ];
@@ -130,7 +180,9 @@ export async function startTextgenWebui(options: TextgenWebuiOptions = {}): Prom
       // FastAPI decodes the JSON body before it solves any dependency.
       if (route.fields && req.jsonError) {
         const detail = [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }];
-        return anthropic ? sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'body.0: JSON decode error' } }) : sendJson(res, 422, { detail });
+        return anthropic
+          ? sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: 'body.0: JSON decode error' } })
+          : sendJson(res, 422, { detail });
       }
       if (refused(req, route.guard)) return sendJson(res, 401, { detail: 'Unauthorized' });
       if (route.fields) {
@@ -138,7 +190,11 @@ export async function startTextgenWebui(options: TextgenWebuiOptions = {}): Prom
         const missing = b === null ? [[]] : route.fields.filter((f) => !(f in b)).map((f) => [f]);
         if (missing.length > 0) {
           const detail = missing.map((f) => ({ type: 'missing', loc: ['body', ...f], msg: 'Field required', input: b }));
-          if (anthropic) return sendJson(res, 400, { type: 'error', error: { type: 'invalid_request_error', message: detail.map((d) => `${d.loc.join('.')}: ${d.msg}`).join('; ') } });
+          if (anthropic)
+            return sendJson(res, 400, {
+              type: 'error',
+              error: { type: 'invalid_request_error', message: detail.map((d) => `${d.loc.join('.')}: ${d.msg}`).join('; ') },
+            });
           return sendJson(res, 422, { detail });
         }
       }

@@ -53,7 +53,11 @@ const SHA = '2f6e2d8c5b1a0e9f7d3c4b5a69788796a5b4c3d2';
 
 /** axum's `Json` extractor: 415 without a JSON content type, 400 on a syntax error, 422 when the shape is wrong. */
 function jsonOf(req: EmulatorRequest, res: ServerResponse, required: string[]): Record<string, unknown> | undefined {
-  const ct = String(req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  const ct =
+    String(req.headers['content-type'] ?? '')
+      .split(';')[0]
+      ?.trim()
+      .toLowerCase() ?? '';
   if (!(ct === 'application/json' || (ct.startsWith('application/') && ct.endsWith('+json')))) {
     return void sendText(res, 415, 'Expected request with `Content-Type: application/json`');
   }
@@ -63,9 +67,11 @@ function jsonOf(req: EmulatorRequest, res: ServerResponse, required: string[]): 
     const what = req.body.trim() === '' ? 'EOF while parsing a value' : req.body.trimStart().startsWith('{') ? 'key must be a string' : 'expected value';
     return void sendText(res, 400, `Failed to parse the request body as JSON: ${what} at line 1 column ${m ? Number(m[1]) + 1 : column}`);
   }
-  if (!isRecord(req.json)) return void sendText(res, 422, `Failed to deserialize the JSON body into the target type: invalid type: expected struct at line 1 column ${column}`);
+  if (!isRecord(req.json))
+    return void sendText(res, 422, `Failed to deserialize the JSON body into the target type: invalid type: expected struct at line 1 column ${column}`);
   const missing = required.find((f) => !(f in (req.json as Record<string, unknown>)));
-  if (missing !== undefined) return void sendText(res, 422, `Failed to deserialize the JSON body into the target type: missing field \`${missing}\` at line 1 column ${column}`);
+  if (missing !== undefined)
+    return void sendText(res, 422, `Failed to deserialize the JSON body into the target type: missing field \`${missing}\` at line 1 column ${column}`);
   return req.json;
 }
 
@@ -77,7 +83,8 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
   const fingerprint = `${version}-sha-${SHA.slice(0, 7)}`;
   const counters = { requests: 0, generated: 0 };
 
-  const validationError = (res: ServerResponse, message: string) => sendJson(res, 422, { error: `Input validation error: ${message}`, error_type: 'validation' });
+  const validationError = (res: ServerResponse, message: string) =>
+    sendJson(res, 422, { error: `Input validation error: ${message}`, error_type: 'validation' });
 
   /** TGI's validation: a positive limit whose sum with the input fits max_total_tokens; absent = whatever is left. */
   const limitFor = (res: ServerResponse, inputTokens: number, asked: number | undefined): number | undefined => {
@@ -85,7 +92,10 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
     if (asked === undefined) return maxTotal - inputTokens;
     if (asked <= 0) return void validationError(res, '`max_new_tokens` must be strictly positive');
     if (inputTokens + asked > maxTotal) {
-      return void validationError(res, `\`inputs\` tokens + \`max_new_tokens\` must be <= ${maxTotal}. Given: ${inputTokens} \`inputs\` tokens and ${asked} \`max_new_tokens\``);
+      return void validationError(
+        res,
+        `\`inputs\` tokens + \`max_new_tokens\` must be <= ${maxTotal}. Given: ${inputTokens} \`inputs\` tokens and ${asked} \`max_new_tokens\``,
+      );
     }
     return asked;
   };
@@ -122,7 +132,10 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
         index: i + 1,
         token: { id: 1000 + i, text: p, logprob: -0.1, special: false },
         generated_text: i === pieces.length - 1 ? text : null,
-        details: i === pieces.length - 1 ? { finish_reason: finishReason(limit) === 'length' ? 'length' : 'eos_token', generated_tokens: pieces.length, seed: null } : null,
+        details:
+          i === pieces.length - 1
+            ? { finish_reason: finishReason(limit) === 'length' ? 'length' : 'eos_token', generated_tokens: pieces.length, seed: null }
+            : null,
       }));
       // axum's SSE as TGI's README shows it: `data:` without a space.
       return writeStream(res, 200, { ...SSE_HEADERS, 'x-compute-type': 'gpu+optimized', 'x-accel-buffering': 'no' }, sseFrames(events, { sep: 'data:' }));
@@ -146,7 +159,12 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
       return writeStream(res, 200, SSE_HEADERS, sseFrames(openaiStreamChunks(kind, common, replyPieces(limit), extra), { sep: 'data:', done: true }));
     }
     const args = { ...common, text: mistralReply(limit), promptTokens };
-    sendJson(res, 200, kind === 'chat' ? openaiChatCompletion(args, extra) : openaiTextCompletion(args, extra), computeHeaders('', promptTokens, countWords(args.text)));
+    sendJson(
+      res,
+      200,
+      kind === 'chat' ? openaiChatCompletion(args, extra) : openaiTextCompletion(args, extra),
+      computeHeaders('', promptTokens, countWords(args.text)),
+    );
   };
 
   const tokenizeResponse = (text: string, addBos: boolean) =>
@@ -187,7 +205,16 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
       '',
     ].join('\n');
 
-  const guardedPaths = ['/', '/generate', '/generate_stream', '/v1/chat/completions', '/v1/completions', '/vertex', '/tokenize', ...(options.invocationsOpen ? [] : ['/invocations'])];
+  const guardedPaths = [
+    '/',
+    '/generate',
+    '/generate_stream',
+    '/v1/chat/completions',
+    '/v1/completions',
+    '/vertex',
+    '/tokenize',
+    ...(options.invocationsOpen ? [] : ['/invocations']),
+  ];
   const routes: Route[] = [
     { path: '/', methods: { GET: health, POST: generate('compat') } },
     { path: '/generate', methods: { POST: generate('json') } },
@@ -242,7 +269,10 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
     { path: '/health', methods: { GET: health } },
     { path: '/ping', methods: { GET: health } },
     { path: '/metrics', methods: { GET: (_q, res) => sendText(res, 200, metrics()) } },
-    { path: '/v1/models', methods: { GET: (_q, res) => sendJson(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: CREATED, owned_by: modelId }] }) } },
+    {
+      path: '/v1/models',
+      methods: { GET: (_q, res) => sendJson(res, 200, { object: 'list', data: [{ id: modelId, object: 'model', created: CREATED, owned_by: modelId }] }) },
+    },
     {
       path: '/docs',
       methods: {
@@ -252,7 +282,15 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
         },
       },
     },
-    { path: '/docs/', methods: { GET: (_q, res) => sendText(res, 200, '<!DOCTYPE html><html><head><title>Swagger UI</title></head><body><div id="swagger-ui"></div></body></html>', { 'content-type': 'text/html' }) } },
+    {
+      path: '/docs/',
+      methods: {
+        GET: (_q, res) =>
+          sendText(res, 200, '<!DOCTYPE html><html><head><title>Swagger UI</title></head><body><div id="swagger-ui"></div></body></html>', {
+            'content-type': 'text/html',
+          }),
+      },
+    },
     { path: '/api-doc/openapi.json', methods: { GET: (_q, res) => sendJson(res, 200, openapi()) } },
   ];
   if (options.kserve) {
@@ -262,8 +300,15 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
       const inputs = Array.isArray(body.inputs) ? body.inputs : [];
       const outputs = Array.isArray(body.outputs) ? body.outputs : [];
       // Input.data is a Vec<u8>: the prompt's UTF-8 bytes as numbers, and the answer comes back the same way.
-      const bad = inputs.find((i) => !isRecord(i) || !Array.isArray(i.data) || i.data.some((b) => typeof b !== 'number' || b < 0 || b > 255 || !Number.isInteger(b)));
-      if (bad !== undefined) return sendText(res, 422, `Failed to deserialize the JSON body into the target type: inputs[0].data: invalid type: expected u8 at line 1 column ${req.body.length}`);
+      const bad = inputs.find(
+        (i) => !isRecord(i) || !Array.isArray(i.data) || i.data.some((b) => typeof b !== 'number' || b < 0 || b > 255 || !Number.isInteger(b)),
+      );
+      if (bad !== undefined)
+        return sendText(
+          res,
+          422,
+          `Failed to deserialize the JSON body into the target type: inputs[0].data: invalid type: expected u8 at line 1 column ${req.body.length}`,
+        );
       if (inputs.length !== outputs.length) return sendJson(res, 422, { error: 'Inputs and outputs length mismatch', error_type: 'length mismatch' });
       const limit = limitFor(res, 4, numberField(body.parameters, 'max_new_tokens'));
       if (limit === undefined) return;
@@ -276,11 +321,17 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
     };
     routes.push(
       { path: '/v2/models/{model}/versions/{version}/infer', methods: { POST: infer } },
-      { path: '/v2/models/{model}/versions/{version}', methods: { GET: (_q, res, [name, ver]) => sendJson(res, 200, { name, version: ver, extensions: ['infer', 'ready'] }) } },
+      {
+        path: '/v2/models/{model}/versions/{version}',
+        methods: { GET: (_q, res, [name, ver]) => sendJson(res, 200, { name, version: ver, extensions: ['infer', 'ready'] }) },
+      },
       { path: '/v2/models/{model}/versions/{version}/ready', methods: { GET: (_q, res) => sendJson(res, 200, { live: true }) } },
       { path: '/v2/health/ready', methods: { GET: (_q, res) => sendJson(res, 200, { live: true }) } },
       { path: '/v2/health/live', methods: { GET: (_q, res) => sendJson(res, 200, { live: true }) } },
-      { path: '/v2', methods: { GET: (_q, res) => sendJson(res, 200, { name: 'text-generation-inference', version, extensions: ['health', 'models', 'metrics'] }) } },
+      {
+        path: '/v2',
+        methods: { GET: (_q, res) => sendJson(res, 200, { name: 'text-generation-inference', version, extensions: ['health', 'models', 'metrics'] }) },
+      },
     );
   }
 
@@ -298,7 +349,12 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
     }
     return {
       openapi: '3.0.3',
-      info: { title: 'Text Generation Inference', description: 'Text Generation Webserver', license: { name: 'Apache 2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' }, version },
+      info: {
+        title: 'Text Generation Inference',
+        description: 'Text Generation Webserver',
+        license: { name: 'Apache 2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+        version,
+      },
       paths,
     };
   }
@@ -333,10 +389,19 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
     }
     const handler = hit.r.methods[method];
     if (!handler) {
-      res.writeHead(405, { allow: Object.keys(hit.r.methods).flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m])).join(','), 'content-length': 0 });
+      res.writeHead(405, {
+        allow: Object.keys(hit.r.methods)
+          .flatMap((m) => (m === 'GET' ? ['GET', 'HEAD'] : [m]))
+          .join(','),
+        'content-length': 0,
+      });
       res.end();
       return;
     }
-    return handler(req, res, (hit.m as RegExpExecArray).slice(1).map((s) => decodeURIComponent(s)));
+    return handler(
+      req,
+      res,
+      (hit.m as RegExpExecArray).slice(1).map((s) => decodeURIComponent(s)),
+    );
   });
 }

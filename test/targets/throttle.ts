@@ -33,7 +33,9 @@ export async function startThrottleGateway(options: ThrottleOptions = NEVER_THRO
   let refusals = 0;
   return startTarget(async (req, res, raw) => {
     if (options.openMetrics && req.method === 'GET' && req.path === '/metrics') {
-      return sendText(res, 200, '# HELP gateway_requests_total Requests served.\n# TYPE gateway_requests_total counter\ngateway_requests_total 42\n', { 'content-type': 'text/plain; version=0.0.4' });
+      return sendText(res, 200, '# HELP gateway_requests_total Requests served.\n# TYPE gateway_requests_total counter\ngateway_requests_total 42\n', {
+        'content-type': 'text/plain; version=0.0.4',
+      });
     }
     const auth = firstHeader(raw, 'authorization');
     if (auth === undefined) return openaiError(res, 401, "You didn't provide an API key.", null);
@@ -48,7 +50,8 @@ export async function startThrottleGateway(options: ThrottleOptions = NEVER_THRO
       if (options.tarpitMs) await new Promise((r) => setTimeout(r, options.tarpitMs! * refusals));
       return openaiError(res, 401, 'Incorrect API key provided.', 'invalid_api_key');
     }
-    if (req.method === 'GET' && req.path === '/v1/models') return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
+    if (req.method === 'GET' && req.path === '/v1/models')
+      return sendJson(res, 200, { object: 'list', data: [{ id: MODEL, object: 'model', created: CREATED, owned_by: 'me' }] });
     if (req.path !== '/v1/chat/completions') return openaiError(res, 404, `Unknown request URL: ${req.method} ${req.path}.`, 'unknown_url');
     if (req.method !== 'POST') return openaiError(res, 405, `Method Not Allowed: ${req.method} ${req.path}`, null);
     if (!isRecord(req.json) || chatMessages(req.json) === undefined) return openaiError(res, 400, "'messages' is a required property", null);

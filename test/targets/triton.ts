@@ -27,10 +27,27 @@ export interface TritonOptions {
 export const OPEN: TritonOptions = {};
 /** A key header on everything but health and server metadata (the example deployment of the emulator). */
 export const KEYED: TritonOptions = {
-  restricted: [{ apis: ['inference', 'model-repository', 'model-config', 'statistics', 'trace', 'logging', 'shared-memory'], header: 'x-api-key', value: TEST_KEY }],
+  restricted: [
+    { apis: ['inference', 'model-repository', 'model-config', 'statistics', 'trace', 'logging', 'shared-memory'], header: 'x-api-key', value: TEST_KEY },
+  ],
 };
 
-const EXTENSIONS = ['classification', 'sequence', 'model_repository', 'model_repository(unload_dependents)', 'schedule_policy', 'model_configuration', 'system_shared_memory', 'cuda_shared_memory', 'binary_tensor_data', 'parameters', 'statistics', 'trace', 'logging', 'generate'];
+const EXTENSIONS = [
+  'classification',
+  'sequence',
+  'model_repository',
+  'model_repository(unload_dependents)',
+  'schedule_policy',
+  'model_configuration',
+  'system_shared_memory',
+  'cuda_shared_memory',
+  'binary_tensor_data',
+  'parameters',
+  'statistics',
+  'trace',
+  'logging',
+  'generate',
+];
 
 export async function startTriton(options: TritonOptions = {}): Promise<RunningTarget> {
   const o: TritonOptions = { metrics: true, modelControl: 'explicit', ...options };
@@ -54,7 +71,16 @@ export async function startTriton(options: TritonOptions = {}): Promise<RunningT
     const m = /^\/v2\/models\/([^/]+)(?:\/versions\/([^/]+))?(?:\/(ready|config|stats|infer|generate|generate_stream))?$/.exec(path);
     if (!m) return null;
     const action = m[3] ?? 'metadata';
-    const api: TritonApi = action === 'ready' ? 'health' : action === 'config' ? 'model-config' : action === 'stats' ? 'statistics' : action === 'metadata' ? 'metadata' : 'inference';
+    const api: TritonApi =
+      action === 'ready'
+        ? 'health'
+        : action === 'config'
+          ? 'model-config'
+          : action === 'stats'
+            ? 'statistics'
+            : action === 'metadata'
+              ? 'metadata'
+              : 'inference';
     return { api, route: action, model: m[1], version: m[2] };
   };
 
@@ -75,13 +101,28 @@ export async function startTriton(options: TritonOptions = {}): Promise<RunningT
     return { prompt: text, limit: firstNumber(data('max_tokens')[0], sampling.max_tokens, params.max_tokens) ?? 16 };
   };
 
-  const metadata = { name: model, versions: ['1'], platform: 'vllm', inputs: [{ name: 'text_input', datatype: 'BYTES', shape: [1] }, { name: 'stream', datatype: 'BOOL', shape: [1] }, { name: 'sampling_parameters', datatype: 'BYTES', shape: [1] }], outputs: [{ name: 'text_output', datatype: 'BYTES', shape: [-1] }] };
+  const metadata = {
+    name: model,
+    versions: ['1'],
+    platform: 'vllm',
+    inputs: [
+      { name: 'text_input', datatype: 'BYTES', shape: [1] },
+      { name: 'stream', datatype: 'BOOL', shape: [1] },
+      { name: 'sampling_parameters', datatype: 'BYTES', shape: [1] },
+    ],
+    outputs: [{ name: 'text_output', datatype: 'BYTES', shape: [-1] }],
+  };
 
   return startTarget((req, res) => {
     if (req.path === '/metrics') {
       if (!o.metrics) return sendRaw(res, 400, ''); // on the real server /metrics lives on the metrics port only
       const l = `model="${model}",version="1"`;
-      return sendRaw(res, 200, `# HELP nv_inference_request_success Number of successful inference requests, all batch sizes\n# TYPE nv_inference_request_success counter\nnv_inference_request_success{${l}} ${successes}\n# HELP nv_inference_count Number of inferences performed\n# TYPE nv_inference_count counter\nnv_inference_count{${l}} ${successes}\n`, { 'content-type': 'text/plain; charset=utf-8' });
+      return sendRaw(
+        res,
+        200,
+        `# HELP nv_inference_request_success Number of successful inference requests, all batch sizes\n# TYPE nv_inference_request_success counter\nnv_inference_request_success{${l}} ${successes}\n# HELP nv_inference_count Number of inferences performed\n# TYPE nv_inference_count counter\nnv_inference_count{${l}} ${successes}\n`,
+        { 'content-type': 'text/plain; charset=utf-8' },
+      );
     }
     const c = classify(req.path);
     // From http_server.cc: an unknown endpoint is a bare 400.
@@ -120,7 +161,12 @@ export async function startTriton(options: TritonOptions = {}): Promise<RunningT
         req.markInference(t.limit);
         successes += 1;
         const b = body(req);
-        return sendJson(res, 200, { ...(b.id !== undefined ? { id: b.id } : {}), model_name: model, model_version: c.version ?? '1', outputs: [{ name: 'text_output', datatype: 'BYTES', shape: [1], data: [mistralText(t.limit)] }] });
+        return sendJson(res, 200, {
+          ...(b.id !== undefined ? { id: b.id } : {}),
+          model_name: model,
+          model_version: c.version ?? '1',
+          outputs: [{ name: 'text_output', datatype: 'BYTES', shape: [1], data: [mistralText(t.limit)] }],
+        });
       }
       case 'generate':
       case 'generate_stream': {

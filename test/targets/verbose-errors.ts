@@ -25,9 +25,7 @@ function pythonTraceback(body: string, app: 'flask' | 'fastapi'): string {
           ['/usr/local/lib/python3.11/site-packages/flask/app.py', 880, 'full_dispatch_request', 'rv = self.dispatch_request()'],
           ['/srv/mistral-api/server.py', 21, 'generate', 'data = json.loads(request.data)'],
         ]
-      : [
-          ['/srv/mistral-api/app/main.py', 34, 'generate', 'data = json.loads(await request.body())'],
-        ];
+      : [['/srv/mistral-api/app/main.py', 34, 'generate', 'data = json.loads(await request.body())']];
   const lib = [
     ['/usr/local/lib/python3.11/json/__init__.py', 346, 'loads', 'return _default_decoder.decode(s)'],
     ['/usr/local/lib/python3.11/json/decoder.py', 337, 'decode', 'obj, end = self.raw_decode(s, idx=_w(s, 0).end())'],
@@ -72,11 +70,21 @@ export async function startVerboseErrorsServer(style: ErrorStyle): Promise<Runni
       if (req.path === '/generate') {
         if (req.method === 'POST') return generate(req, res);
         return style === 'flask-debug'
-          ? sendText(res, 405, '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n', { 'content-type': 'text/html; charset=utf-8', allow: 'OPTIONS, POST' })
+          ? sendText(
+              res,
+              405,
+              '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n',
+              { 'content-type': 'text/html; charset=utf-8', allow: 'OPTIONS, POST' },
+            )
           : sendJson(res, 405, { detail: 'Method Not Allowed' }, { allow: 'POST' });
       }
       return style === 'flask-debug'
-        ? sendText(res, 404, '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n', { 'content-type': 'text/html; charset=utf-8' })
+        ? sendText(
+            res,
+            404,
+            '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
+            { 'content-type': 'text/html; charset=utf-8' },
+          )
         : sendJson(res, 404, { detail: 'Not Found' });
     },
     { serverHeader: style === 'flask-debug' ? 'Werkzeug/3.0.1 Python/3.11.2' : 'uvicorn' },

@@ -36,7 +36,11 @@ export const KEYED: VllmOptions = { apiKey: TEST_KEY };
 
 /** A rough Python repr, for the messages vLLM builds with `str(exc)`. */
 const pyRepr = (v: unknown): string =>
-  JSON.stringify(v).replace(/"/g, "'").replace(/\bnull\b/g, 'None').replace(/\btrue\b/g, 'True').replace(/\bfalse\b/g, 'False');
+  JSON.stringify(v)
+    .replace(/"/g, "'")
+    .replace(/\bnull\b/g, 'None')
+    .replace(/\btrue\b/g, 'True')
+    .replace(/\bfalse\b/g, 'False');
 
 export async function startVllm(options: VllmOptions = {}): Promise<RunningTarget> {
   const legacy = options.legacy ?? false;
@@ -54,7 +58,9 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
     const sp = auth.indexOf(' ');
     const scheme = sp === -1 ? auth : auth.slice(0, sp);
     if (scheme.toLowerCase() !== 'bearer') return false;
-    const digest = createHash('sha256').update(sp === -1 ? '' : auth.slice(sp + 1)).digest();
+    const digest = createHash('sha256')
+      .update(sp === -1 ? '' : auth.slice(sp + 1))
+      .digest();
     return digests.some((d) => timingSafeEqual(d, digest));
   };
   const guardedPrefixes = legacy ? ['/v1'] : ['/v1', '/v2', '/inference', '/cohere', ...(options.invocationsOpen === false ? ['/invocations'] : [])];
@@ -78,7 +84,12 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
     const parsed = parseFastapiBody(req, 2);
     if (!parsed.ok) return void error(res, 400, 'BadRequestError', pyRepr(parsed.errors));
     if (!isRecord(parsed.value)) {
-      return void error(res, 400, 'BadRequestError', pyRepr([{ type: parsed.present ? 'model_attributes_type' : 'missing', loc: ['body'], input: parsed.value ?? null }]));
+      return void error(
+        res,
+        400,
+        'BadRequestError',
+        pyRepr([{ type: parsed.present ? 'model_attributes_type' : 'missing', loc: ['body'], input: parsed.value ?? null }]),
+      );
     }
     return parsed.value;
   };
@@ -86,10 +97,14 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
   const complete = (kind: 'chat' | 'text') => async (req: EmulatorRequest, res: ServerResponse) => {
     const body = jsonBody(req, res);
     if (!body) return;
-    if (kind === 'chat' && chatMessages(body) === undefined) return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'messages'], msg: 'Field required' }]));
-    if (kind === 'text' && body.prompt === undefined) return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' }]));
-    if (legacy && body.model === undefined) return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'model'], msg: 'Field required' }]));
-    if (body.model !== undefined && body.model !== model) return error(res, 404, 'NotFoundError', `The model \`${String(body.model)}\` does not exist.`, 'model');
+    if (kind === 'chat' && chatMessages(body) === undefined)
+      return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'messages'], msg: 'Field required' }]));
+    if (kind === 'text' && body.prompt === undefined)
+      return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' }]));
+    if (legacy && body.model === undefined)
+      return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'model'], msg: 'Field required' }]));
+    if (body.model !== undefined && body.model !== model)
+      return error(res, 404, 'NotFoundError', `The model \`${String(body.model)}\` does not exist.`, 'model');
     const promptTokens = countWords(openaiPromptText(body, kind)) + 4;
     const limit = openaiLimit(body, kind);
     if (options.refuseOversized !== false && limit !== undefined && limit > maxModelLen - promptTokens) {
@@ -116,7 +131,8 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
     const body = jsonBody(req, res);
     if (!body) return;
     const messages = chatMessages(body);
-    if (messages === undefined && typeof body.prompt !== 'string') return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' }]));
+    if (messages === undefined && typeof body.prompt !== 'string')
+      return error(res, 400, 'BadRequestError', pyRepr([{ type: 'missing', loc: ['body', 'prompt'], msg: 'Field required' }]));
     // HF tokenizers encode special-token strings found in the text as the special ids: [INST] in user text → 3.
     const text = messages ? renderMistral(messages, 'v3') : (body.prompt as string);
     const tokens = tokenizeMistral(text, { controlTokens: true, addBos: !messages && body.add_special_tokens !== false });
@@ -148,7 +164,13 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
     res.writeHead(200, { 'content-length': 0 });
     res.end();
   };
-  const r = (methods: string[], path: string, name: string, handle: FastapiRoute['handle'], extra: Partial<FastapiRoute> = {}): FastapiRoute => ({ methods, path, name, handle, ...extra });
+  const r = (methods: string[], path: string, name: string, handle: FastapiRoute['handle'], extra: Partial<FastapiRoute> = {}): FastapiRoute => ({
+    methods,
+    path,
+    name,
+    handle,
+    ...extra,
+  });
   const modelCard = {
     id: model,
     object: 'model',
@@ -199,7 +221,9 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
     r(['GET', 'POST'], '/ping', 'ping', empty200),
     r(['GET'], '/load', 'get_server_load_metrics', (_q, res) => sendJson(res, 200, { server_load: 0 })),
     r(['GET'], '/version', 'show_version', (_q, res) => sendJson(res, 200, { version })),
-    r(['GET'], '/metrics', 'metrics', (_q, res) => sendText(res, 200, metrics(), { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }), { inSchema: false }),
+    r(['GET'], '/metrics', 'metrics', (_q, res) => sendText(res, 200, metrics(), { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' }), {
+      inSchema: false,
+    }),
     r(['GET'], '/v1/models', 'show_available_models', (_q, res) => sendJson(res, 200, { object: 'list', data: [modelCard] })),
     r(['POST'], '/v1/chat/completions', 'create_chat_completion', complete('chat'), { body: { name: 'ChatCompletionRequest', fields: { messages: 'array' } } }),
     r(['POST'], '/v1/completions', 'create_completion', complete('text'), { body: { name: 'CompletionRequest', fields: { prompt: 'string' } } }),
@@ -214,11 +238,45 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
       if (!body) return;
       if (body.messages !== undefined) return complete('chat')(req, res);
       if (body.prompt !== undefined) return complete('text')(req, res);
-      error(res, 400, 'BadRequestError', 'Cannot find suitable handler for request. Expected one of: ChatCompletionRequest, CompletionRequest, EmbeddingRequest, ClassificationRequest, ScoreRequest, RerankRequest');
+      error(
+        res,
+        400,
+        'BadRequestError',
+        'Cannot find suitable handler for request. Expected one of: ChatCompletionRequest, CompletionRequest, EmbeddingRequest, ClassificationRequest, ScoreRequest, RerankRequest',
+      );
     }),
-    r(['POST'], '/pooling', 'create_pooling', unsupported('Pooling', () => ({ id: 'pool-1', object: 'list', created: CREATED, model, data: [{ index: 0, object: 'pooling', data: [0.1, 0.2] }], usage }))),
-    r(['POST'], '/classify', 'create_classify', unsupported('Classification', () => ({ id: 'classify-1', object: 'list', created: CREATED, model, data: [{ index: 0, label: 'LABEL_0', probs: [0.9, 0.1], num_classes: 2 }], usage }))),
-    r(['POST'], '/score', 'create_score', unsupported('Score', () => ({ id: 'score-1', object: 'list', created: CREATED, model, data: [{ index: 0, object: 'score', score: 0.5 }], usage }))),
+    r(
+      ['POST'],
+      '/pooling',
+      'create_pooling',
+      unsupported('Pooling', () => ({
+        id: 'pool-1',
+        object: 'list',
+        created: CREATED,
+        model,
+        data: [{ index: 0, object: 'pooling', data: [0.1, 0.2] }],
+        usage,
+      })),
+    ),
+    r(
+      ['POST'],
+      '/classify',
+      'create_classify',
+      unsupported('Classification', () => ({
+        id: 'classify-1',
+        object: 'list',
+        created: CREATED,
+        model,
+        data: [{ index: 0, label: 'LABEL_0', probs: [0.9, 0.1], num_classes: 2 }],
+        usage,
+      })),
+    ),
+    r(
+      ['POST'],
+      '/score',
+      'create_score',
+      unsupported('Score', () => ({ id: 'score-1', object: 'list', created: CREATED, model, data: [{ index: 0, object: 'score', score: 0.5 }], usage })),
+    ),
     // Generative scoring runs the generative model itself (next-token probabilities; response shape inferred).
     r(['POST'], '/generative_scoring', 'create_generative_scoring', (req, res) => {
       const body = jsonBody(req, res);
@@ -226,7 +284,17 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
       req.markInference(1);
       sendJson(res, 200, { id: 'genscore-1', object: 'list', created: CREATED, model, data: [{ index: 0, object: 'score', score: 0.5 }], usage });
     }),
-    r(['POST'], '/rerank', 'do_rerank', unsupported('Rerank', () => ({ id: 'rerank-1', model, usage: { total_tokens: 4 }, results: [{ index: 0, document: { text: '' }, relevance_score: 0.5 }] }))),
+    r(
+      ['POST'],
+      '/rerank',
+      'do_rerank',
+      unsupported('Rerank', () => ({
+        id: 'rerank-1',
+        model,
+        usage: { total_tokens: 4 },
+        results: [{ index: 0, document: { text: '' }, relevance_score: 0.5 }],
+      })),
+    ),
   ];
   if (!legacy) {
     routes.push(
@@ -241,7 +309,9 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
   }
   if (options.devMode) {
     routes.push(
-      r(['GET'], '/server_info', 'show_server_info', (_q, res) => sendJson(res, 200, { vllm_config: `model='${model}', max_model_len=${maxModelLen}, served_model_name=${model}` })),
+      r(['GET'], '/server_info', 'show_server_info', (_q, res) =>
+        sendJson(res, 200, { vllm_config: `model='${model}', max_model_len=${maxModelLen}, served_model_name=${model}` }),
+      ),
       r(['POST'], '/reset_prefix_cache', 'reset_prefix_cache', control(undefined, undefined)),
       r(['POST'], '/reset_mm_cache', 'reset_mm_cache', control(undefined, undefined)),
       r(['POST'], '/sleep', 'sleep', control(undefined, undefined)),
@@ -253,7 +323,15 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
   if (options.tokenizerInfo) {
     routes.push(
       r(['GET'], '/tokenizer_info', 'get_tokenizer_info', (_q, res) =>
-        sendJson(res, 200, { tokenizer_class: 'LlamaTokenizerFast', chat_template: CHAT_TEMPLATES.v3, bos_token: '<s>', eos_token: '</s>', unk_token: '<unk>', add_bos_token: true, model_max_length: maxModelLen }),
+        sendJson(res, 200, {
+          tokenizer_class: 'LlamaTokenizerFast',
+          chat_template: CHAT_TEMPLATES.v3,
+          bos_token: '<s>',
+          eos_token: '</s>',
+          unk_token: '<unk>',
+          add_bos_token: true,
+          model_max_length: maxModelLen,
+        }),
       ),
     );
   }

@@ -22,17 +22,14 @@ export function send(target: RunningTarget, method: string, path: string, opts: 
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = request(
-      { host: '127.0.0.1', port: target.port, method, path, headers: { ...(opts.host ? { host: opts.host } : {}), ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const body = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
-        });
-      },
-    );
+    const req = request({ host: '127.0.0.1', port: target.port, method, path, headers: { ...(opts.host ? { host: opts.host } : {}), ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
+      });
+    });
     req.on('error', reject);
     if (opts.body !== undefined) req.write(opts.body);
     req.end();
@@ -43,9 +40,7 @@ export function send(target: RunningTarget, method: string, path: string, opts: 
 export const postJson = (t: RunningTarget, path: string, body: unknown, headers: Record<string, string> = {}, host?: string) =>
   send(t, 'POST', path, {
     body: typeof body === 'string' ? body : JSON.stringify(body),
-    headers: Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
-      ? headers
-      : { 'content-type': 'application/json', ...headers },
+    headers: Object.keys(headers).some((h) => h.toLowerCase() === 'content-type') ? headers : { 'content-type': 'application/json', ...headers },
     ...(host ? { host } : {}),
   });
 

@@ -19,7 +19,12 @@ interface Reply {
 }
 
 /** A raw HTTP request (fetch cannot set Host or send a path unnormalized). */
-function send(target: RunningTarget, method: string, path: string, opts: { headers?: Record<string, string>; body?: string; host?: string } = {}): Promise<Reply> {
+function send(
+  target: RunningTarget,
+  method: string,
+  path: string,
+  opts: { headers?: Record<string, string>; body?: string; host?: string } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...opts.headers };
     if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
@@ -149,10 +154,18 @@ describe('the tutorial FastAPI wrapper', () => {
   });
 
   it('requires the extra fields too, reports every missing one, and reads a configured limit field', async () => {
-    const t = await startFastapiWrapper({ promptField: 'prompt', extraFields: { user_id: 'string', temperature: 'number' }, maxTokensField: 'max_new_tokens', outputField: 'response' });
+    const t = await startFastapiWrapper({
+      promptField: 'prompt',
+      extraFields: { user_id: 'string', temperature: 'number' },
+      maxTokensField: 'max_new_tokens',
+      outputField: 'response',
+    });
     try {
       const r = await postJson(t, '/generate', { prompt: 'hi' });
-      expect(r.json().detail.map((e: { loc: string[] }) => e.loc)).toEqual([['body', 'user_id'], ['body', 'temperature']]);
+      expect(r.json().detail.map((e: { loc: string[] }) => e.loc)).toEqual([
+        ['body', 'user_id'],
+        ['body', 'temperature'],
+      ]);
       const ok = await postJson(t, '/generate', { prompt: 'hi', user_id: 'u', temperature: 0.1, max_new_tokens: 1 });
       expect(ok.json()).toEqual({ response: 'Hello' });
       expect(t.requests.at(-1)?.maxTokens).toBe(1);
@@ -163,7 +176,10 @@ describe('the tutorial FastAPI wrapper', () => {
   });
 
   it('can guard /v1/generate and forget /generate, with a custom header name', async () => {
-    const t = await startFastapiWrapper({ paths: ['/v1/generate', '/generate'], auth: { mode: 'depends-header', header: 'X-Token', key: TEST_KEY, guarded: ['/v1/generate'] } });
+    const t = await startFastapiWrapper({
+      paths: ['/v1/generate', '/generate'],
+      auth: { mode: 'depends-header', header: 'X-Token', key: TEST_KEY, guarded: ['/v1/generate'] },
+    });
     try {
       const guarded = await postJson(t, '/v1/generate', { text: 'hi' });
       expect(guarded.json().detail[0].loc).toEqual(['header', 'x-token']);
@@ -328,7 +344,9 @@ describe('vLLM', () => {
   });
 
   it('has CORSMiddleware allowing any origin inside the auth middleware (vLLM defaults)', async () => {
-    const pre = await send(keyed, 'OPTIONS', '/v1/chat/completions', { headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' } });
+    const pre = await send(keyed, 'OPTIONS', '/v1/chat/completions', {
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization' },
+    });
     expect([pre.status, pre.body]).toEqual([200, 'OK']);
     expect(pre.headers['access-control-allow-origin']).toBe('*');
     expect(pre.headers['access-control-allow-headers']).toBe('authorization');
@@ -381,7 +399,16 @@ describe('Hugging Face TGI', () => {
 
   it('sets the x-compute-* headers on /generate', async () => {
     const r = await postJson(keyed, '/generate', gen, { Authorization: `Bearer ${TEST_KEY}` });
-    for (const h of ['x-compute-type', 'x-compute-time', 'x-total-time', 'x-validation-time', 'x-queue-time', 'x-inference-time', 'x-prompt-tokens', 'x-generated-tokens']) {
+    for (const h of [
+      'x-compute-type',
+      'x-compute-time',
+      'x-total-time',
+      'x-validation-time',
+      'x-queue-time',
+      'x-inference-time',
+      'x-prompt-tokens',
+      'x-generated-tokens',
+    ]) {
       expect(r.headers[h], h).toBeDefined();
     }
     expect(r.headers['x-generated-tokens']).toBe('1');
@@ -405,7 +432,12 @@ describe('Hugging Face TGI', () => {
   });
 
   it('KServe infer is outside the auth layer and reaches the model (bytes in, bytes out)', async () => {
-    const body = { id: '1', inputs: [{ name: 'input-0', shape: [2], datatype: 'BYTES', data: [...Buffer.from('hi')] }], outputs: [{ name: 'output-0' }], parameters: { max_new_tokens: 1 } };
+    const body = {
+      id: '1',
+      inputs: [{ name: 'input-0', shape: [2], datatype: 'BYTES', data: [...Buffer.from('hi')] }],
+      outputs: [{ name: 'output-0' }],
+      parameters: { max_new_tokens: 1 },
+    };
     const r = await postJson(keyed, '/v2/models/mistral/versions/1/infer', body);
     expect(r.status).toBe(200);
     expect(Buffer.from(r.json().outputs[0].data).toString()).toBe('Hello');
@@ -432,7 +464,10 @@ describe('Hugging Face TGI', () => {
     try {
       const r = await postJson(open, '/generate_stream', { inputs: 'hi', parameters: { max_new_tokens: 2 } });
       expect(r.headers['content-type']).toMatch(/^text\/event-stream/);
-      const events = r.body.split('\n\n').filter(Boolean).map((e) => JSON.parse(e.replace(/^data:/, '')));
+      const events = r.body
+        .split('\n\n')
+        .filter(Boolean)
+        .map((e) => JSON.parse(e.replace(/^data:/, '')));
       expect(events.at(-1).generated_text).toBe('Hello! How');
       expect((await postJson(open, '/generate', gen)).status).toBe(200);
     } finally {
@@ -468,7 +503,12 @@ describe('Ollama', () => {
   it('streams NDJSON unless stream is false, and only loads the model on an empty prompt', async () => {
     const s = await postJson(t, '/api/generate', { model: 'mistral', prompt: 'hi', options: { num_predict: 2 } });
     expect(s.headers['content-type']).toBe('application/x-ndjson');
-    expect(s.body.trim().split('\n').map((l) => JSON.parse(l).done)).toEqual([false, false, true]);
+    expect(
+      s.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).done),
+    ).toEqual([false, false, true]);
     const before = t.inferenceCount();
     expect((await postJson(t, '/api/generate', { model: 'mistral' })).json().done_reason).toBe('load');
     expect(t.inferenceCount()).toBe(before);
@@ -645,12 +685,21 @@ describe('llama.cpp llama-server', () => {
   it('accepts an unbounded n_predict and streams, so a client can stop after the first event', async () => {
     const first = await new Promise<string>((resolve, reject) => {
       const body = JSON.stringify({ prompt: 'hi', n_predict: 1_000_000, stream: true });
-      const req = request({ host: '127.0.0.1', port: keyed.port, method: 'POST', path: '/completion', headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        res.once('data', (c: Buffer) => {
-          resolve(c.toString());
-          req.destroy();
-        });
-      });
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: keyed.port,
+          method: 'POST',
+          path: '/completion',
+          headers: { ...auth, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+        },
+        (res) => {
+          res.once('data', (c: Buffer) => {
+            resolve(c.toString());
+            req.destroy();
+          });
+        },
+      );
       req.on('error', (e) => (e.message.includes('socket hang up') || e.message.includes('aborted') ? undefined : reject(e)));
       req.end(body);
     });

@@ -39,11 +39,23 @@ async function call(t: RunningTarget, path: string, init: { method?: string; hea
 }
 
 /** node:http, because fetch will not send a forged Host header. */
-function rawCall(t: RunningTarget, path: string, host: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function rawCall(
+  t: RunningTarget,
+  path: string,
+  host: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     const req = httpRequest(
-      { host: '127.0.0.1', port: t.port, path, method: payload ? 'POST' : 'GET', headers: { host, ...(payload ? { 'content-type': 'application/json' } : {}), ...headers } },
+      {
+        host: '127.0.0.1',
+        port: t.port,
+        path,
+        method: payload ? 'POST' : 'GET',
+        headers: { host, ...(payload ? { 'content-type': 'application/json' } : {}), ...headers },
+      },
       (res) => {
         let text = '';
         res.on('data', (c: Buffer) => (text += c.toString()));
@@ -103,7 +115,12 @@ describe('SGLang', () => {
   });
 
   it('tokens from Authorization with the scheme in any case, or from x-api-key', async () => {
-    const sources: Record<string, string>[] = [bearer(), { authorization: `bearer ${TEST_KEY}` }, { authorization: `BEARER ${TEST_KEY}` }, { 'x-api-key': TEST_KEY }];
+    const sources: Record<string, string>[] = [
+      bearer(),
+      { authorization: `bearer ${TEST_KEY}` },
+      { authorization: `BEARER ${TEST_KEY}` },
+      { 'x-api-key': TEST_KEY },
+    ];
     for (const headers of sources) {
       expect((await call(keyed, '/v1/chat/completions', { body: chatBody(), headers })).status).toBe(200);
     }
@@ -120,7 +137,10 @@ describe('SGLang', () => {
   });
 
   it('OPTIONS skips auth; CORS echoes the origin with credentials', async () => {
-    const r = await call(keyed, '/v1/chat/completions', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const r = await call(keyed, '/v1/chat/completions', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get('access-control-allow-origin')).toBe('https://evil.example');
     expect(r.headers.get('access-control-allow-credentials')).toBe('true');
@@ -205,10 +225,20 @@ describe('LiteLLM proxy', () => {
   });
 
   it('header sources and stripped prefixes', async () => {
-    const ok: Record<string, string>[] = [bearer(), { authorization: `bearer ${TEST_KEY}` }, { authorization: `Basic ${TEST_KEY}` }, { 'api-key': TEST_KEY }, { 'x-api-key': TEST_KEY }, { 'x-goog-api-key': TEST_KEY }, { 'ocp-apim-subscription-key': TEST_KEY }];
+    const ok: Record<string, string>[] = [
+      bearer(),
+      { authorization: `bearer ${TEST_KEY}` },
+      { authorization: `Basic ${TEST_KEY}` },
+      { 'api-key': TEST_KEY },
+      { 'x-api-key': TEST_KEY },
+      { 'x-goog-api-key': TEST_KEY },
+      { 'ocp-apim-subscription-key': TEST_KEY },
+    ];
     for (const headers of ok) expect((await call(keyed, '/chat/completions', { body: chatBody(), headers })).status).toBe(200);
     // An Authorization value with no known prefix counts as no key.
-    expect((await call(keyed, '/chat/completions', { body: chatBody(), headers: { authorization: TEST_KEY } })).json.error.message).toContain('No api key passed in');
+    expect((await call(keyed, '/chat/completions', { body: chatBody(), headers: { authorization: TEST_KEY } })).json.error.message).toContain(
+      'No api key passed in',
+    );
   });
 
   it('open with a key: /, /routes, /health/liveliness, /health/readiness, /test, /metrics', async () => {
@@ -265,7 +295,13 @@ describe('LocalAI', () => {
   });
 
   it('Bearer or the raw key in Authorization; x-api-key, xi-api-key, cookie token', async () => {
-    const sources: Record<string, string>[] = [bearer(), { authorization: TEST_KEY }, { 'x-api-key': TEST_KEY }, { 'xi-api-key': TEST_KEY }, { cookie: `token=${TEST_KEY}` }];
+    const sources: Record<string, string>[] = [
+      bearer(),
+      { authorization: TEST_KEY },
+      { 'x-api-key': TEST_KEY },
+      { 'xi-api-key': TEST_KEY },
+      { cookie: `token=${TEST_KEY}` },
+    ];
     for (const headers of sources) {
       expect((await call(keyed, '/v1/chat/completions', { body: chatBody('mistral-7b-instruct-v0.3'), headers })).status).toBe(200);
     }
@@ -444,7 +480,12 @@ describe('LM Studio', () => {
 
 describe('Triton (KServe v2)', () => {
   let open: RunningTarget, keyed: RunningTarget;
-  const infer = { inputs: [{ name: 'text_input', shape: [1], datatype: 'BYTES', data: ['Hello'] }, { name: 'max_tokens', shape: [1], datatype: 'INT32', data: [1] }] };
+  const infer = {
+    inputs: [
+      { name: 'text_input', shape: [1], datatype: 'BYTES', data: ['Hello'] },
+      { name: 'max_tokens', shape: [1], datatype: 'INT32', data: [1] },
+    ],
+  };
   beforeAll(async () => {
     open = await up(triton.startTriton(triton.OPEN));
     keyed = await up(triton.startTriton(triton.KEYED));

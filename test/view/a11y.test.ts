@@ -30,9 +30,22 @@ interface AxeSummary {
 async function axe(frame: Frame): Promise<AxeSummary> {
   await frame.evaluate(AXE_SOURCE);
   return frame.evaluate(async () => {
-    const a = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[]; passes: unknown[]; incomplete: { id: string }[] }> } }).axe;
+    const a = (
+      window as unknown as {
+        axe: {
+          run(
+            ctx: Document,
+            o: object,
+          ): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: unknown[] }[]; passes: unknown[]; incomplete: { id: string }[] }>;
+        };
+      }
+    ).axe;
     const r = await a.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return { violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })), passes: r.passes.length, incomplete: r.incomplete.map((i) => i.id) };
+    return {
+      violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length })),
+      passes: r.passes.length,
+      incomplete: r.incomplete.map((i) => i.id),
+    };
   });
 }
 
@@ -67,7 +80,9 @@ describe.runIf(run)('accessibility of the view (axe-core in Chromium)', () => {
   }, 120_000);
 
   afterAll(async () => {
-    console.log(`\naxe-core ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve('axe-core/package.json'), 'utf8')).version}: WCAG 2.2 A/AA and best practices\n| page | rules passed | violations (impact, nodes) | needs review |\n|---|---|---|---|\n${results.join('\n')}\n`);
+    console.log(
+      `\naxe-core ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve('axe-core/package.json'), 'utf8')).version}: WCAG 2.2 A/AA and best practices\n| page | rules passed | violations (impact, nodes) | needs review |\n|---|---|---|---|\n${results.join('\n')}\n`,
+    );
     await host?.close();
     await browser?.close();
     await vllm?.close();
@@ -108,12 +123,18 @@ describe.runIf(run)('accessibility of the view (axe-core in Chromium)', () => {
     const page = await browser.newPage();
     await page.goto(pathToFileURL(file).href);
     await page.locator('article.report').waitFor();
-    const focused = () => page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}${document.activeElement?.closest('li.finding') ? ' in finding' : ''}`);
+    const focused = () =>
+      page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}${document.activeElement?.closest('li.finding') ? ' in finding' : ''}`);
     let guard = 0;
     while ((await focused()) !== 'summary in finding' && guard++ < 20) await page.keyboard.press('Tab');
     expect(await focused()).toBe('summary in finding');
     await page.keyboard.press('Enter');
-    expect(await page.locator('li.finding details').first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    expect(
+      await page
+        .locator('li.finding details')
+        .first()
+        .evaluate((d) => (d as HTMLDetailsElement).open),
+    ).toBe(true);
     const reached = new Set<string>();
     for (let i = 0; i < 12; i++) {
       await page.keyboard.press('Tab');

@@ -23,12 +23,21 @@ describe.runIf(run)('the scan view in an MCP Apps host (Chromium)', () => {
   beforeAll(async () => {
     [browser, vllm] = await Promise.all([launchChromium(), startVllm(KEYED)]);
     host = await openHost(browser);
-    const result = await host.show('scan_endpoint', { url: `${vllm.url}/v1/chat/completions`, headers: { Authorization: `Bearer ${TEST_KEY}` } }, { theme: 'light' });
+    const result = await host.show(
+      'scan_endpoint',
+      { url: `${vllm.url}/v1/chat/completions`, headers: { Authorization: `Bearer ${TEST_KEY}` } },
+      { theme: 'light' },
+    );
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     await host.view().locator('article.report').waitFor();
     // The report the view shows is the server's own: read it the way the view did, as the resource.
     const scanId = (result.structuredContent as { scanId: string }).scanId;
-    report = JSON.parse(await host.page.evaluate((uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text), `gatecrash://scans/${scanId}`));
+    report = JSON.parse(
+      await host.page.evaluate(
+        (uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text),
+        `gatecrash://scans/${scanId}`,
+      ),
+    );
   }, 120_000);
 
   afterAll(async () => {
@@ -52,7 +61,9 @@ describe.runIf(run)('the scan view in an MCP Apps host (Chromium)', () => {
     const ids = await view.locator('li.finding').evaluateAll((els) => els.map((e) => e.getAttribute('data-finding-id')));
     expect(new Set(ids)).toEqual(new Set(report.findings.map((f) => f.id)));
     expect(ids).toHaveLength(report.findings.length);
-    const groups = await view.locator('section.severity-group').evaluateAll((els) => els.map((e) => [e.getAttribute('data-severity'), e.querySelectorAll('li.finding').length]));
+    const groups = await view
+      .locator('section.severity-group')
+      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-severity'), e.querySelectorAll('li.finding').length]));
     const order = ['critical', 'high', 'medium', 'low', 'info'];
     const expected = order.map((s) => [s, report.findings.filter((f) => f.severity === s).length]).filter(([, n]) => n);
     expect(groups).toEqual(expected);
@@ -220,7 +231,9 @@ describe.runIf(run)('verify the fix from the view (Chromium, MCP server)', () =>
 
   it('verdicts on a report the session does not keep (a saved file) are shown on their own', async () => {
     const read = (await host.fromView()).find((m) => m.method === 'resources/read')!.target!;
-    const saved = JSON.parse(await host.page.evaluate((uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text), read)) as ScanReport;
+    const saved = JSON.parse(
+      await host.page.evaluate((uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text), read),
+    ) as ScanReport;
     const fromFile = { ...saved, scanId: '00000000-0000-4000-8000-000000000000' };
     await host.show('verify_fix', { url: `${fixed.url}/generate`, previousScan: fromFile }, { theme: 'light' });
     const view = host.view();

@@ -13,15 +13,22 @@ export const ARTIFACTS = join(REPO, 'test-artifacts', 'view');
 
 /** No network beyond loopback, no background services, no profile left behind (Playwright makes a fresh one per launch). */
 const ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ];
 
 /** True when the browser tests should run; throws under GATECRASH_REQUIRE_REAL_SERVERS=1 when Chromium is missing. */
 export function chromiumAvailable(): boolean {
   if (existsSync(CHROMIUM)) return true;
   const why = `${CHROMIUM} does not exist`;
-  if (REQUIRE_REAL) throw new Error(`The browser tests are required (GATECRASH_REQUIRE_REAL_SERVERS=1) but ${why}. Install Debian's chromium (apt-get install chromium).`);
+  if (REQUIRE_REAL)
+    throw new Error(`The browser tests are required (GATECRASH_REQUIRE_REAL_SERVERS=1) but ${why}. Install Debian's chromium (apt-get install chromium).`);
   console.warn(`\n*** SKIPPING the browser tests: ${why}. Install Debian's chromium (apt-get install chromium) to run them. ***\n`);
   return false;
 }
@@ -35,7 +42,8 @@ export async function screenshot(page: Page, name: string, fullPage = true): Pro
   mkdirSync(ARTIFACTS, { recursive: true });
   const path = join(ARTIFACTS, `${name}.png`);
   // A frame in its own process paints on its own schedule: let every frame draw twice so the picture is of now.
-  for (const frame of page.frames()) await frame.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null))))).catch(() => undefined);
+  for (const frame of page.frames())
+    await frame.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(() => done(null))))).catch(() => undefined);
   await page.screenshot({ path, fullPage });
   const bytes = statSync(path).size;
   console.log(`screenshot ${relative(REPO, path)}: ${bytes} bytes`);

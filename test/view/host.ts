@@ -37,7 +37,10 @@ export interface HostPage {
   close(): Promise<void>;
 }
 
-export async function openHost(browser: Browser, options: { colorScheme?: 'light' | 'dark'; width?: number; env?: Record<string, string> } = {}): Promise<HostPage> {
+export async function openHost(
+  browser: Browser,
+  options: { colorScheme?: 'light' | 'dark'; width?: number; env?: Record<string, string> } = {},
+): Promise<HostPage> {
   const script = await bundleHostPage();
   const server: ChildProcessWithoutNullStreams = spawn(process.execPath, [CLI, 'mcp'], {
     env: { ...process.env, GATECRASH_LOG_LEVEL: 'silent', ...options.env },

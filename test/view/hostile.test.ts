@@ -22,8 +22,13 @@ import { openHost, type HostPage } from './host.js';
 const run = chromiumAvailable();
 
 /** Elements and attributes the view makes (src/view/dom.ts), plus the page's own head. Anything else came from data. */
-const TAGS = new Set('html head body meta title style script main article header section div p span h1 h2 h3 h4 h5 h6 ul ol li dl dt dd details summary pre code strong table caption thead tbody tr th td button select option label input'.split(' '));
-const ATTRS = /^(class|id|role|type|for|tabindex|hidden|title|value|name|disabled|open|scope|autocomplete|spellcheck|lang|dir|selected|aria-[a-z]+|data-[a-z-]+|charset|content|http-equiv)$/;
+const TAGS = new Set(
+  'html head body meta title style script main article header section div p span h1 h2 h3 h4 h5 h6 ul ol li dl dt dd details summary pre code strong table caption thead tbody tr th td button select option label input'.split(
+    ' ',
+  ),
+);
+const ATTRS =
+  /^(class|id|role|type|for|tabindex|hidden|title|value|name|disabled|open|scope|autocomplete|spellcheck|lang|dir|selected|aria-[a-z]+|data-[a-z-]+|charset|content|http-equiv)$/;
 
 interface PageFacts {
   pwned: unknown;
@@ -46,7 +51,12 @@ function facts(frame: Frame): Promise<PageFacts> {
         for (const a of Array.from(el.attributes)) if (!attrRe.test(a.name) && !(tag === 'html' && a.name === 'style')) foreign.push(`${tag}[${a.name}]`);
         if (tag === 'meta' && /refresh/i.test(el.getAttribute('http-equiv') ?? '')) foreign.push('meta refresh');
       }
-      return { pwned: (window as { __gatecrashPwned?: unknown }).__gatecrashPwned, scripts: document.scripts.length, foreign, text: document.getElementById('app')?.textContent ?? '' };
+      return {
+        pwned: (window as { __gatecrashPwned?: unknown }).__gatecrashPwned,
+        scripts: document.scripts.length,
+        foreign,
+        text: document.getElementById('app')?.textContent ?? '',
+      };
     },
     [[...TAGS], ATTRS.source] as const,
   );
@@ -104,7 +114,12 @@ describe.runIf(run)('hostile data stays data in the view (Chromium)', () => {
     expect(result.isError, JSON.stringify(result.content)).toBeFalsy();
     await host.view().locator('article.report').waitFor();
     const scanId = (result.structuredContent as { scanId: string }).scanId;
-    report = JSON.parse(await host.page.evaluate((uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text), `gatecrash://scans/${scanId}`));
+    report = JSON.parse(
+      await host.page.evaluate(
+        (uri) => window.testHost.client.readResource({ uri }).then((r) => (r.contents[0] as { text: string }).text),
+        `gatecrash://scans/${scanId}`,
+      ),
+    );
 
     dir = mkdtempSync(join(tmpdir(), 'gatecrash-hostile-view-'));
     const file = join(dir, 'report.html');
@@ -125,7 +140,9 @@ describe.runIf(run)('hostile data stays data in the view (Chromium)', () => {
     const table = [
       '| attempt | where the report carries it | assistant view | HTML file |',
       '|---|---|---|---|',
-      ...Object.entries(rows).map(([id, r]) => `| ${id} | ${r.inReport.slice(0, 4).join(', ')}${r.inReport.length > 4 ? `, +${r.inReport.length - 4}` : ''} | ${r.app} | ${r.file} |`),
+      ...Object.entries(rows).map(
+        ([id, r]) => `| ${id} | ${r.inReport.slice(0, 4).join(', ')}${r.inReport.length > 4 ? `, +${r.inReport.length - 4}` : ''} | ${r.app} | ${r.file} |`,
+      ),
       `| 1 MB body | /metrics (${BIG_BODY_BYTES} bytes sent) | ${report ? `evidence ${Math.max(...report.findings.map((f) => f.evidence.response?.body.length ?? 0))} characters at most, as text` : ''} | same |`,
     ];
     console.log(`\nHostile data in the view (nothing ran, nothing fetched, nothing reached the bridge unasked):\n${table.join('\n')}\n`);
@@ -151,7 +168,9 @@ describe.runIf(run)('hostile data stays data in the view (Chromium)', () => {
     // A model id is the server's text: the report keeps it cleaned and bounded (src/engine/untrusted.ts).
     expect(report.fingerprint.models).toContain(clean(MODEL_ID));
     expect(report.findings.length).toBeGreaterThan(3);
-    const missing = Object.entries(rows).filter(([, r]) => r.inReport.length === 0).map(([id]) => id);
+    const missing = Object.entries(rows)
+      .filter(([, r]) => r.inReport.length === 0)
+      .map(([id]) => id);
     expect(missing, 'attempts the report does not carry').toEqual([]);
   });
 
@@ -167,7 +186,9 @@ describe.runIf(run)('hostile data stays data in the view (Chromium)', () => {
     // The view's own asks: the handshake, its size, the report, and the fixes the user clicked for. Nothing else.
     const messages = await host.fromView();
     const asks = messages.filter((m) => !m.isResponse);
-    expect(new Set(asks.map((m) => m.method))).toEqual(new Set(['ui/initialize', 'ui/notifications/initialized', 'ui/notifications/size-changed', 'resources/read', 'tools/call']));
+    expect(new Set(asks.map((m) => m.method))).toEqual(
+      new Set(['ui/initialize', 'ui/notifications/initialized', 'ui/notifications/size-changed', 'resources/read', 'tools/call']),
+    );
     expect(asks.filter((m) => m.method === 'resources/read').map((m) => m.target)).toEqual([`gatecrash://scans/${report.scanId}`]);
     const calls = asks.filter((m) => m.method === 'tools/call');
     expect(calls.length).toBe(report.findings.length);

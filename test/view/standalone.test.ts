@@ -62,7 +62,20 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
     dir = mkdtempSync(join(tmpdir(), 'gatecrash-html-'));
     htmlFile = join(dir, 'gatecrash.html');
     const json = join(dir, 'gatecrash.json');
-    const r = await runCli(['scan', `${vllm.url}/v1/chat/completions`, '--bearer', TEST_KEY, '--format', 'json', '--output', json, '--html', htmlFile, '--fail-on', 'none']);
+    const r = await runCli([
+      'scan',
+      `${vllm.url}/v1/chat/completions`,
+      '--bearer',
+      TEST_KEY,
+      '--format',
+      'json',
+      '--output',
+      json,
+      '--html',
+      htmlFile,
+      '--fail-on',
+      'none',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     report = parseScanReport(readFileSync(json, 'utf8'));
   }, 120_000);
@@ -85,7 +98,9 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
       const context = await offline(browser, scheme, fetched, [htmlFile]);
       const page = await open(context, htmlFile);
       expect(await page.locator('h1').textContent()).toBe(`Gatecrash scan of ${report.target.url}`);
-      expect(await page.locator('.grade-headline').textContent()).toBe(report.grade === null ? expect.any(String) : `Grade ${report.grade} · score ${report.score}/100`);
+      expect(await page.locator('.grade-headline').textContent()).toBe(
+        report.grade === null ? expect.any(String) : `Grade ${report.grade} · score ${report.score}/100`,
+      );
       expect(await page.locator('li.finding').count()).toBe(report.findings.length);
       expect(await page.title()).toBe(`Gatecrash: ${report.target.url}`);
       const first = page.locator('li.finding').first();
@@ -100,7 +115,7 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
     expect(fetched).toEqual([]);
   });
 
-  it('offers every framework\'s fix from the file, the server\'s own first, and says how to verify', async () => {
+  it("offers every framework's fix from the file, the server's own first, and says how to verify", async () => {
     const context = await offline(browser, 'light', fetched, [htmlFile]);
     const page = await open(context, htmlFile);
     const finding = report.findings.find((f) => f.rule.startsWith('auth.'))!;
@@ -124,8 +139,7 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
     if (said === 'Copied.') {
       await context.grantPermissions(['clipboard-read']);
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
-    }
-    else expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(code);
+    } else expect(await page.evaluate(() => window.getSelection()?.toString())).toBe(code);
     expect(await page.getByRole('button', { name: /Verify/ }).count()).toBe(0);
     expect(await page.locator('.findings > .hint').textContent()).toContain('gatecrash verify --report');
     await context.close();
@@ -133,7 +147,12 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
   });
 
   it('a finding whose scan could not tell the stack surely gets no fix by a guess: the reader picks the framework; notices show', async () => {
-    const fingerprint: ScanReport['fingerprint'] = { ...report.fingerprint, product: 'textgen-webui', confidence: 0.45, candidates: [{ product: 'fastapi', confidence: 0.41 }] };
+    const fingerprint: ScanReport['fingerprint'] = {
+      ...report.fingerprint,
+      product: 'textgen-webui',
+      confidence: 0.45,
+      candidates: [{ product: 'fastapi', confidence: 0.41 }],
+    };
     const unsure = withStackFixes(
       {
         ...report,
@@ -157,7 +176,9 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
     expect(await select.isEnabled()).toBe(true);
     expect(await select.locator('option').evaluateAll((els) => els.map((e) => (e as HTMLOptionElement).value))).toEqual(['', ...candidates]);
     await item.getByRole('button', { name: 'Show the fix' }).click();
-    expect(await item.locator('p.status').textContent()).toBe('The scan could not tell the server\'s stack surely enough to choose a fix: choose its framework.');
+    expect(await item.locator('p.status').textContent()).toBe(
+      "The scan could not tell the server's stack surely enough to choose a fix: choose its framework.",
+    );
     expect(await item.locator('.fix-output').count()).toBe(0);
     const picked = candidates[1] ?? candidates[0]!;
     await select.selectOption(picked);
@@ -170,7 +191,10 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
   it('a batch file lists every target, then each report, then the targets not scanned', async () => {
     const file = join(dir, 'batch.html');
     const reports = [report, loadFixture('clean')];
-    writeFileSync(file, toHtml({ reports, errors: [{ url: 'http://10.9.9.9:8000/generate', message: 'The address is in a private range.' }] }, { fixes: knowledgeFixes }));
+    writeFileSync(
+      file,
+      toHtml({ reports, errors: [{ url: 'http://10.9.9.9:8000/generate', message: 'The address is in a private range.' }] }, { fixes: knowledgeFixes }),
+    );
     const context = await offline(browser, 'light', fetched, [file]);
     const page = await open(context, file);
     expect(await page.locator('h1').textContent()).toBe('Gatecrash batch scan of 3 targets');

@@ -17,7 +17,12 @@ export interface Answer {
 }
 
 /** Sends `sample` (or a variant of it) to where the launched app is reached, never following redirects. */
-export async function send(l: Launched, sample: Sample, headers: Record<string, string> = {}, change: { method?: string; path?: string } = {}): Promise<Answer> {
+export async function send(
+  l: Launched,
+  sample: Sample,
+  headers: Record<string, string> = {},
+  change: { method?: string; path?: string } = {},
+): Promise<Answer> {
   const method = change.method ?? sample.method;
   const withBody = sample.body !== undefined && method !== 'GET' && method !== 'HEAD';
   const dispatcher = l.tls?.ca ? new Agent({ connect: { ca: l.tls.ca } }) : undefined;

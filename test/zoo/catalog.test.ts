@@ -9,7 +9,14 @@ import { SYSTEM_PYTHON } from '../real/uvicorn.js';
 import { FRAMEWORKS, MODEL_REPLY, MODEL_WORDS, PROMPT, ZOO } from './catalog.js';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
-const ENTRY_FILE = { FastAPI: 'app.py', Flask: 'app.py', Django: 'manage.py', Express: 'server.mjs', 'node:http': 'server.mjs', 'http.server': 'app.py' } as const;
+const ENTRY_FILE = {
+  FastAPI: 'app.py',
+  Flask: 'app.py',
+  Django: 'manage.py',
+  Express: 'server.mjs',
+  'node:http': 'server.mjs',
+  'http.server': 'app.py',
+} as const;
 
 describe('the wrapper zoo catalog', () => {
   it('has at least 32 apps with distinct names, in every framework', () => {
@@ -42,11 +49,17 @@ describe('the wrapper zoo catalog', () => {
     try {
       const count = join(dir, 'generations.log');
       const script = `import zoo_model\nprint(zoo_model.generate(${JSON.stringify(PROMPT)}, 2))\nprint("".join(zoo_model.stream(${JSON.stringify(PROMPT)}, 99)))`;
-      const py = spawnSync(SYSTEM_PYTHON, ['-c', script], { encoding: 'utf8', env: { ...process.env, PYTHONPATH: here('./apps/_lib/python'), ZOO_GENERATIONS_FILE: count } });
+      const py = spawnSync(SYSTEM_PYTHON, ['-c', script], {
+        encoding: 'utf8',
+        env: { ...process.env, PYTHONPATH: here('./apps/_lib/python'), ZOO_GENERATIONS_FILE: count },
+      });
       const twoWords = MODEL_WORDS.slice(0, 2).join(' ');
       expect(py.stdout.split('\n').slice(0, 2), py.stderr).toEqual([twoWords, MODEL_REPLY]);
       process.env.ZOO_GENERATIONS_FILE = count;
-      const node = (await import(here('./apps/_lib/node/zoo-model.mjs'))) as { generate(p: string, n: number): string; stream(p: string, n: number): Iterable<string> };
+      const node = (await import(here('./apps/_lib/node/zoo-model.mjs'))) as {
+        generate(p: string, n: number): string;
+        stream(p: string, n: number): Iterable<string>;
+      };
       expect(node.generate(PROMPT, 2)).toBe(twoWords);
       expect([...node.stream(PROMPT, 99)].join('')).toBe(MODEL_REPLY);
       const runs = [2, MODEL_WORDS.length, 2, MODEL_WORDS.length].map((n) => `zoo-model: generated ${n} word(s)`);

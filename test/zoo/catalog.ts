@@ -91,7 +91,14 @@ interface Entry {
   typedRoute?: Sample;
 }
 
-const RUNNER: Record<Framework, Runner> = { FastAPI: 'uvicorn', Flask: 'flask', Express: 'node', 'node:http': 'node', Django: 'django', 'http.server': 'python' };
+const RUNNER: Record<Framework, Runner> = {
+  FastAPI: 'uvicorn',
+  Flask: 'flask',
+  Express: 'node',
+  'node:http': 'node',
+  Django: 'django',
+  'http.server': 'python',
+};
 
 function keyFor(name: string): string {
   const hex = createHash('sha256').update(`gatecrash zoo ${name}`).digest('hex');
@@ -252,7 +259,12 @@ export const ZOO: ZooApp[] = [
     hard: 'a required query parameter (`api-version`, unknown to the user) beside a JSON body; the key in an `api-key` header',
     url: '/openai/deployments/zoo-gpt/chat/completions',
     credential: { header: 'api-key' },
-    sample: { method: 'POST', path: '/openai/deployments/zoo-gpt/chat/completions?api-version=2024-02-01', body: json({ messages: [{ role: 'user', content: PROMPT }], max_tokens: 2 }), words: 2 },
+    sample: {
+      method: 'POST',
+      path: '/openai/deployments/zoo-gpt/chat/completions?api-version=2024-02-01',
+      body: json({ messages: [{ role: 'user', content: PROMPT }], max_tokens: 2 }),
+      words: 2,
+    },
   }),
   app({
     name: 'fastapi-router-alias',

@@ -105,7 +105,10 @@ export async function scanOpen(app: ZooApp, rows: Row[]): Promise<void> {
 export async function scanGuarded(app: ZooApp, rows: Row[]): Promise<void> {
   const s = await scanCase(app, { form: 'guarded', label: 'guarded', ...(app.request ? { request: app.request } : {}) }, rows);
   const report = reportOf(s);
-  expect(report.findings.filter((f) => f.rule.startsWith('auth.')).map((f) => `${f.rule}: ${f.description}`), explain(s)).toEqual([]);
+  expect(
+    report.findings.filter((f) => f.rule.startsWith('auth.')).map((f) => `${f.rule}: ${f.description}`),
+    explain(s),
+  ).toEqual([]);
   expect(report.rules.find((r) => r.rule === app.openRule)?.status, explain(s)).not.toBe('fail');
   // A guarded form that answers a stranger exactly as an unknown path cannot be told from no route: never "complete".
   if (app.anonymous === 'hidden') expect(report.verdict.status, explain(s)).toBe('incomplete');
@@ -114,7 +117,11 @@ export async function scanGuarded(app: ZooApp, rows: Row[]): Promise<void> {
 }
 
 export async function scanGuardedWithKey(app: ZooApp, rows: Row[]): Promise<void> {
-  const s = await scanCase(app, { form: 'guarded', label: 'guarded, with the key', headers: keyHeaders(app), ...(app.request ? { request: app.request } : {}) }, rows);
+  const s = await scanCase(
+    app,
+    { form: 'guarded', label: 'guarded, with the key', headers: keyHeaders(app), ...(app.request ? { request: app.request } : {}) },
+    rows,
+  );
   const report = reportOf(s);
   const failed = report.rules.filter((r) => r.rule.startsWith('auth.') && r.status === 'fail').map((r) => r.rule);
   if (app.weakQueryKey) {
@@ -155,6 +162,8 @@ export async function scanTlsInsecure(app: ZooApp, rows: Row[]): Promise<void> {
 export function zooTable(rows: Row[], order: ZooApp[]): string {
   const sorted = [...rows].sort((a, b) => order.indexOf(a.app) - order.indexOf(b.app));
   const cell = (s: string) => s.replaceAll('|', '\\|');
-  const lines = sorted.map((r) => `| ${r.app.name} | ${r.app.framework} | ${cell(r.app.shape)} | ${r.form} | ${cell(r.findings)} | ${r.grade} | ${r.sent} | ${r.generations} |`);
+  const lines = sorted.map(
+    (r) => `| ${r.app.name} | ${r.app.framework} | ${cell(r.app.shape)} | ${r.form} | ${cell(r.findings)} | ${r.grade} | ${r.sent} | ${r.generations} |`,
+  );
   return ['| target | framework | shape | form | findings | grade | requests sent | model runs |', '|---|---|---|---|---|---|---|---|', ...lines].join('\n');
 }

@@ -62,7 +62,11 @@ export function zooSuite(framework: Framework): void {
       for (const app of apps) {
         it(`${app.name}: the open form answers anyone with the model's reply, cut to the requested length`, () => slot(() => proveOpen(app)), SCAN_TIMEOUT);
         it(`${app.name}: the guarded form refuses to start without its key`, () => slot(() => proveRefusesWithoutKey(app)), SCAN_TIMEOUT);
-        it(`${app.name}: the guarded form serves the key only, everywhere, and locks out after 10 wrong keys`, () => slot(() => proveGuarded(app)), SCAN_TIMEOUT);
+        it(
+          `${app.name}: the guarded form serves the key only, everywhere, and locks out after 10 wrong keys`,
+          () => slot(() => proveGuarded(app)),
+          SCAN_TIMEOUT,
+        );
       }
     });
 

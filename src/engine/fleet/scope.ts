@@ -108,7 +108,8 @@ function parseItem(item: string): { canonical: string; interval?: Interval; name
   }
   const name = item.toLowerCase().replace(/\.$/, '');
   // A name made of digits and dots only is a mistyped address (010.0.0.1 would be octal to some parsers), not a name to look up.
-  if (/^[\d.]+$/.test(name)) throw new ScopeError(`'${item.slice(0, 80)}' is not an address: write IPv4 as four decimal numbers from 0 to 255, without leading zeros.`);
+  if (/^[\d.]+$/.test(name))
+    throw new ScopeError(`'${item.slice(0, 80)}' is not an address: write IPv4 as four decimal numbers from 0 to 255, without leading zeros.`);
   if (!HOST_NAME.test(name)) {
     throw new ScopeError(`'${item.slice(0, 80)}' is neither an address, a CIDR range (10.0.0.0/24), an address range (10.0.0.5-10.0.0.20) nor a host name.`);
   }
@@ -144,7 +145,8 @@ export function parseScope(raw: readonly string[]): Scope {
     if (parsed.interval) intervals.push(parsed.interval);
     if (parsed.name) names.add(parsed.name);
   }
-  if (items.length === 0) throw new ScopeError('Nothing to sweep: give CIDR ranges, addresses or host names, e.g. gatecrash discover 10.0.0.0/24 --allow-private.');
+  if (items.length === 0)
+    throw new ScopeError('Nothing to sweep: give CIDR ranges, addresses or host names, e.g. gatecrash discover 10.0.0.0/24 --allow-private.');
   if (names.size > MAX_SCOPE_NAMES) throw new ScopeError(`The scope names ${names.size} hosts; at most ${MAX_SCOPE_NAMES} names are looked up in one run.`);
   const merged = mergeIntervals(intervals);
   const addresses = merged.reduce((n, iv) => n + (iv.last - iv.first + 1n), 0n);
@@ -200,14 +202,19 @@ export const MAX_PORTS = 1_024;
 /** `8000,8080,11434` or `8000-8010,11434`: distinct ports, ascending. */
 export function parsePorts(text: string): number[] {
   const ports = new Set<number>();
-  for (const part of text.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(part);
     const from = Number(m?.[1]);
     const to = Number(m?.[2] ?? m?.[1]);
-    if (!m || from < 1 || to > 65535 || to < from) throw new ScopeError(`--ports takes ports from 1 to 65535, separated by commas, with ranges like 8000-8010; '${part.slice(0, 20)}' is not one.`);
+    if (!m || from < 1 || to > 65535 || to < from)
+      throw new ScopeError(`--ports takes ports from 1 to 65535, separated by commas, with ranges like 8000-8010; '${part.slice(0, 20)}' is not one.`);
     for (let p = from; p <= to && ports.size <= MAX_PORTS; p++) ports.add(p);
   }
   if (ports.size === 0) throw new ScopeError('--ports names no port.');
-  if (ports.size > MAX_PORTS) throw new ScopeError(`--ports names more than ${MAX_PORTS} ports; discovery looks for inference servers on the ports they use, not at every port.`);
+  if (ports.size > MAX_PORTS)
+    throw new ScopeError(`--ports names more than ${MAX_PORTS} ports; discovery looks for inference servers on the ports they use, not at every port.`);
   return [...ports].sort((a, b) => a - b);
 }

@@ -80,7 +80,16 @@ export async function sweep(scope: Scope, options: SweepOptions): Promise<SweepR
   const onAbort = () => stop.abort(options.signal?.reason);
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
-  const run: SweepRun = { options, rate, perHost, fingerprints: new Semaphore(FLEET_LIMITS.maxFingerprintsAtOnce), stop, stats: emptyStats(), services: [], errors: [] };
+  const run: SweepRun = {
+    options,
+    rate,
+    perHost,
+    fingerprints: new Semaphore(FLEET_LIMITS.maxFingerprintsAtOnce),
+    stop,
+    stats: emptyStats(),
+    services: [],
+    errors: [],
+  };
 
   const total = shardSize(scope.size, options.shard);
   const hosts = scopeHosts(scope, options.shard);
@@ -222,7 +231,17 @@ async function fingerprintService(name: string | null, pinned: PinnedAddress, po
       };
     }
     if (unreachable.message.includes(CERTIFICATE_REFUSED)) {
-      return { ...base, product: 'unknown', productName: null, version: null, confidence: 0, auth: 'unknown', llm: false, models: [], note: unreachable.message };
+      return {
+        ...base,
+        product: 'unknown',
+        productName: null,
+        version: null,
+        confidence: 0,
+        auth: 'unknown',
+        llm: false,
+        models: [],
+        note: unreachable.message,
+      };
     }
     if (report.errors.some((e) => e.phase === 'deadline')) return null;
   }

@@ -229,7 +229,13 @@ export class ScanClient {
       // streaming would run on for as long as the server lets it, and the first token is the proof.
       const streamed = probe.inference === true && probe.stream !== 'first-event' && looksStreamed('', headerText(res.headers['content-type']));
       const { text, truncated } = await untilAborted(
-        readCapped(res.body, probe.stream === 'first-event' ? 1 : this.opts.readCapBytes, probe.stream === 'first-event', read, streamed ? streamHasOutput : undefined),
+        readCapped(
+          res.body,
+          probe.stream === 'first-event' ? 1 : this.opts.readCapBytes,
+          probe.stream === 'first-event',
+          read,
+          streamed ? streamHasOutput : undefined,
+        ),
         this.opts.signal,
       );
       if (!truncated && !probe.stream) this.connections.bodyRead(ticket, read.bytes);
@@ -244,7 +250,11 @@ export class ScanClient {
     } catch (e) {
       res?.body.destroy();
       // Say how far the exchange got: a server that trickles its body and one that never answers look alike otherwise.
-      const stage = res ? `HTTP ${res.statusCode} received, body cut after ${read.bytes} bytes` : this.opts.signal.aborted ? 'no response headers had arrived' : '';
+      const stage = res
+        ? `HTTP ${res.statusCode} received, body cut after ${read.bytes} bytes`
+        : this.opts.signal.aborted
+          ? 'no response headers had arrived'
+          : '';
       const error = this.redactor.redact(withStage(describeError(e, this.opts.signal), stage));
       // Headers arrived: the server answered, and what it sent so far is evidence (the exchange carries the error too).
       const partial: ExchangeResponse | undefined = res && {
@@ -420,6 +430,8 @@ function describeError(e: unknown, signal: AbortSignal): string {
       return 'The host is unreachable from here.';
     default:
       if (certificateRefused(code)) return certificateRefused(code)!;
-      return code?.startsWith('HPE_') ? 'The server answered with something that is not valid HTTP.' : `Request failed: ${err.message ?? String(e)}${code ? ` (${code})` : ''}.`;
+      return code?.startsWith('HPE_')
+        ? 'The server answered with something that is not valid HTTP.'
+        : `Request failed: ${err.message ?? String(e)}${code ? ` (${code})` : ''}.`;
   }
 }

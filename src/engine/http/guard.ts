@@ -52,7 +52,8 @@ export function classifyAddress(address: string): { cls: AddressClass; range: st
     const parts = (addr as ipaddr.IPv6).parts;
     // ::a.b.c.d (IPv4-compatible, deprecated by RFC 4291) is 'unicast' to ipaddr.js, yet stacks with SIIT/NAT64 or
     // automatic tunnels deliver it to the IPv4 host it carries (::169.254.169.254 would reach IMDS). Never scannable.
-    if (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1)) return { cls: 'forbidden', range: 'IPv4-compatible IPv6 (deprecated)' };
+    if (parts.slice(0, 6).every((p) => p === 0) && (parts[6] !== 0 || (parts[7] ?? 0) > 1))
+      return { cls: 'forbidden', range: 'IPv4-compatible IPv6 (deprecated)' };
     // fec0::/10: deprecated site-local, still routed as a private network where it is configured; ipaddr.js calls it unicast.
     if (((parts[0] ?? 0) & 0xffc0) === 0xfec0) return { cls: 'private', range: 'siteLocal' };
   }
@@ -83,7 +84,11 @@ function hostMatchesAllowList(hostname: string, address: string, allow: string[]
   const host = hostname.replace(/\.$/, '').toLowerCase();
   for (const entry of allow) {
     // `[::1]` is how users write an IPv6 host (as in a URL); the brackets are not part of the address.
-    const e = entry.trim().replace(/^\[(.*)\]$/, '$1').replace(/\.$/, '').toLowerCase();
+    const e = entry
+      .trim()
+      .replace(/^\[(.*)\]$/, '$1')
+      .replace(/\.$/, '')
+      .toLowerCase();
     if (!e) continue;
     if (e === host) return true;
     try {
@@ -149,7 +154,8 @@ export function checkRange(label: string, first: string, last: string, policy: G
   const b = ipaddr.parse(last);
   if (a.kind() !== b.kind()) return;
   // ipaddr.js keeps its table of special ranges on the prototype, untyped.
-  const special = ((a.kind() === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6).prototype as unknown as { SpecialRanges: Record<string, unknown> }).SpecialRanges as Record<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | [ipaddr.IPv4 | ipaddr.IPv6, number][]>;
+  const special = ((a.kind() === 'ipv4' ? ipaddr.IPv4 : ipaddr.IPv6).prototype as unknown as { SpecialRanges: Record<string, unknown> })
+    .SpecialRanges as Record<string, [ipaddr.IPv4 | ipaddr.IPv6, number] | [ipaddr.IPv4 | ipaddr.IPv6, number][]>;
   for (const [name, value] of Object.entries(special)) {
     if (a.kind() === 'ipv4' ? name === 'loopback' : !WHOLE_IPV6_RANGES.has(name)) continue;
     const cidrs = (Array.isArray(value[0]) ? value : [value]) as [ipaddr.IPv4 | ipaddr.IPv6, number][];
@@ -168,7 +174,9 @@ export function checkUrlForm(url: URL): string {
     throw new GuardError(`Only http:// and https:// URLs can be scanned, not ${url.protocol}//.`);
   }
   if (url.username || url.password) {
-    throw new GuardError('The URL carries credentials (user:password@). Pass credentials with --header or the headers input instead, so that they are redacted.');
+    throw new GuardError(
+      'The URL carries credentials (user:password@). Pass credentials with --header or the headers input instead, so that they are redacted.',
+    );
   }
   const host = url.hostname.replace(/^\[|\]$/g, '');
   if (!host) throw new GuardError('The URL has no host.');

@@ -33,9 +33,35 @@ function tokenAfterScheme(value: string): string | undefined {
 
 /** Placeholder and default values people put in a key variable; never a real secret, and common in ordinary text. */
 const COMMON = new Set([
-  'password', 'passw0rd', 'password1', 'password123', 'changeme', 'changeit', 'letmein', 'secret', 'secret123', 'supersecret',
-  'admin', 'admin123', 'test', 'test123', 'testing', 'default', 'example', 'apikey', 'api-key', 'api_key', 'token', 'qwerty',
-  'qwerty123', 'none', 'null', 'undefined', 'dummy', 'sample', 'placeholder',
+  'password',
+  'passw0rd',
+  'password1',
+  'password123',
+  'changeme',
+  'changeit',
+  'letmein',
+  'secret',
+  'secret123',
+  'supersecret',
+  'admin',
+  'admin123',
+  'test',
+  'test123',
+  'testing',
+  'default',
+  'example',
+  'apikey',
+  'api-key',
+  'api_key',
+  'token',
+  'qwerty',
+  'qwerty123',
+  'none',
+  'null',
+  'undefined',
+  'dummy',
+  'sample',
+  'placeholder',
 ]);
 
 /** Why a credential is no real secret, or null: shorter than 8 characters, or a word (or words) of up to 16 letters. */
@@ -131,7 +157,9 @@ export class Redactor {
     for (const { secret, strong, patterns } of this.patterns()) {
       for (const re of patterns) {
         try {
-          out = strong ? out.replace(re, REDACTED) : out.replace(re, (_m, before: string = '', after?: string) => `${before}${REDACTED}${typeof after === 'string' ? after : ''}`);
+          out = strong
+            ? out.replace(re, REDACTED)
+            : out.replace(re, (_m, before: string = '', after?: string) => `${before}${REDACTED}${typeof after === 'string' ? after : ''}`);
         } catch {
           if (strong) out = out.split(secret).join(REDACTED); // V8 refused the pattern: still removed, case-sensitively
         }

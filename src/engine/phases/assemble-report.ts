@@ -20,7 +20,17 @@ import { ruleResults, type RuleMarks } from './rule-marks.js';
 const ERROR_MAX = 500;
 
 /** The fingerprint of a scan that learned nothing (a fresh object: the report phase may refine it). */
-const noFingerprint = (): Fingerprint => ({ product: 'unknown', productName: null, version: null, confidence: 0, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null });
+const noFingerprint = (): Fingerprint => ({
+  product: 'unknown',
+  productName: null,
+  version: null,
+  confidence: 0,
+  signals: [],
+  models: [],
+  modelFamily: null,
+  candidates: [],
+  servedThrough: null,
+});
 
 export interface ScanRun {
   target: Target;
@@ -45,7 +55,10 @@ export function assembleReport(run: ScanRun): ScanReport {
   const stopped = deadline.stopped;
   const verdict = options.surfaceOnly
     ? { status: 'incomplete' as const, reasons: ['Fingerprint only: no rule was run.'] }
-    : verdictOf({ reached: !run.unreachable, ...(run.unreachable ? { unreachable: run.unreachable } : {}), overBudget: client.counts.overBudget, stopped, rules }, options);
+    : verdictOf(
+        { reached: !run.unreachable, ...(run.unreachable ? { unreachable: run.unreachable } : {}), overBudget: client.counts.overBudget, stopped, rules },
+        options,
+      );
   const score = verdict.status === 'complete' ? scoreFindings(findings) : null;
   const graded = score === null ? null : gradeOf(findings, score);
   if (graded?.cappedBy) {
@@ -77,7 +90,13 @@ export function assembleReport(run: ScanRun): ScanReport {
     ...(target.url.protocol === 'https:' ? { tls: { verified: !options.tls?.insecure, certificate: reportCertificate(client.certificate) } } : {}),
     findings,
     rules,
-    requests: { sent: client.counts.sent, deduplicated: client.counts.deduplicated, inference: client.counts.inference, budget: options.budget, overBudget: client.counts.overBudget },
+    requests: {
+      sent: client.counts.sent,
+      deduplicated: client.counts.deduplicated,
+      inference: client.counts.inference,
+      budget: options.budget,
+      overBudget: client.counts.overBudget,
+    },
     timings,
     // Error sentences are Gatecrash's, but an exception's message may carry a fragment of what the server sent.
     errors: errors.map((e) => ({ phase: e.phase, message: clean(e.message, ERROR_MAX) })),
@@ -89,7 +108,11 @@ export function assembleReport(run: ScanRun): ScanReport {
 function stopErrors({ client, deadline, options, unreachable }: ScanRun): ScanError[] {
   const errors: ScanError[] = unreachable ? [] : transportErrors(client.exchanges);
   if (deadline.stopped) errors.push({ phase: 'deadline', message: `Stopped early: ${deadline.reason}; the report is partial.` });
-  if (client.counts.overBudget > 0) errors.push({ phase: 'budget', message: `The request budget of ${options.budget} was spent; ${client.counts.overBudget} request(s) were not sent. Raise --budget for a complete scan.` });
+  if (client.counts.overBudget > 0)
+    errors.push({
+      phase: 'budget',
+      message: `The request budget of ${options.budget} was spent; ${client.counts.overBudget} request(s) were not sent. Raise --budget for a complete scan.`,
+    });
   return errors;
 }
 
@@ -168,4 +191,3 @@ function reportFingerprint(fp: Fingerprint): Fingerprint {
 function reportCertificate(cert: CertificateSeen | null): CertificateSeen | null {
   return cert && { untrusted: ['subject', 'issuer'], ...cert, subject: clean(cert.subject), issuer: clean(cert.issuer) };
 }
-

@@ -21,7 +21,8 @@ function skipReason(rule: RuleId, options: ScanOptions, credentials: Record<stri
   if (DEPTH_ORDER[meta.depth] > DEPTH_ORDER[options.depth]) return `runs at ${meta.depth} depth (--depth ${meta.depth})`;
   if (meta.needs === 'key' && Object.keys(credentials).length === 0) return 'needs your credentials (--header or --bearer)';
   // auth.jwt also runs without a user JWT when the server's refusals reveal JWT use; its check marks itself skipped otherwise.
-  if (meta.needs === 'jwt' && !Object.values(credentials).some(looksLikeJwt) && !implemented.has(rule)) return 'needs a JWT among your credentials (--bearer <jwt>)';
+  if (meta.needs === 'jwt' && !Object.values(credentials).some(looksLikeJwt) && !implemented.has(rule))
+    return 'needs a JWT among your credentials (--bearer <jwt>)';
   if (!implemented.has(rule)) return 'not implemented in this version of Gatecrash';
   return null;
 }
@@ -57,6 +58,11 @@ export function ruleResults(findings: Finding[], marks: RuleMarks): RuleResult[]
     const other = own.find((o) => o.rule === defersTo)!;
     const base = r.reason.replace(/\.$/, '');
     const decided = other.status === 'pass' || other.status === 'fail';
-    return { ...r, reason: decided ? `${base} (see ${defersTo}).` : `${base}, and ${defersTo} did not decide either (${other.status}${other.reason ? `: ${other.reason.replace(/\.$/, '')}` : ''}).` };
+    return {
+      ...r,
+      reason: decided
+        ? `${base} (see ${defersTo}).`
+        : `${base}, and ${defersTo} did not decide either (${other.status}${other.reason ? `: ${other.reason.replace(/\.$/, '')}` : ''}).`,
+    };
   });
 }

@@ -8,7 +8,15 @@ import { DEPTH_ORDER } from '../rules/define.js';
 import type { Finding, ScanError, ScanOptions, Surface, Target } from '../types.js';
 import type { RuleMarks } from './rule-marks.js';
 
-export async function runChecks(surface: Surface, target: Target, options: ScanOptions, client: ScanClient, signal: AbortSignal, marks: RuleMarks, errors: ScanError[]): Promise<Finding[]> {
+export async function runChecks(
+  surface: Surface,
+  target: Target,
+  options: ScanOptions,
+  client: ScanClient,
+  signal: AbortSignal,
+  marks: RuleMarks,
+  errors: ScanError[],
+): Promise<Finding[]> {
   const findings: Finding[] = [];
   const runnable = ALL_CHECKS.filter((c) => DEPTH_ORDER[c.depth] <= DEPTH_ORDER[options.depth] && c.rules.some((r) => !marks.skipped.has(r)));
   const done = new Map<string, Promise<void>>();
@@ -36,7 +44,8 @@ export async function runChecks(surface: Surface, target: Target, options: ScanO
       const own = await check.run(ctx);
       findings.push(...own.filter((f) => !marks.skipped.has(f.rule)));
       // A rule whose requests were cut short decided nothing, whatever it marked: say so, with what stopped it.
-      if (cutShort) for (const r of check.rules) if (!own.some((f) => f.rule === r)) marks.statuses.set(r, { status: 'skipped', reason: `cut short: ${cutShort}` });
+      if (cutShort)
+        for (const r of check.rules) if (!own.some((f) => f.rule === r)) marks.statuses.set(r, { status: 'skipped', reason: `cut short: ${cutShort}` });
     } catch (e) {
       const message = client.redactor.redact((e as Error).message);
       errors.push({ phase: `check:${check.id}`, message });

@@ -15,7 +15,6 @@ import type { Exchange, Route, ScanOptions, Surface } from '../types.js';
 
 import { DEPTH_ORDER, type CheckContext } from '../rules/define.js';
 
-
 import { throttleSign } from './throttle-signs.js';
 
 import { credentialSlots, credentialValue, userCredential, wrongKey, type CredentialSlot } from './credentials.js';
@@ -109,7 +108,12 @@ async function sendBurst(ctx: Ctx): Promise<CredentialBurst | null> {
   const random = (slot: CredentialSlot): Planned => ({ slot, kind: 'random', value: credentialValue(slot, wrongKey(ctx.surface, index++, user?.token)) });
   const attempt = async (p: Planned): Promise<CredentialBurst['stop'] | null> => {
     const n = burst.attempts.length + 1;
-    const what = p.kind === 'twice' ? `${p.slot.name} sent twice` : p.kind === 'random' ? `a random wrong key in ${p.slot.name}` : `${p.slot.name}: ${JSON.stringify(p.value)}`;
+    const what =
+      p.kind === 'twice'
+        ? `${p.slot.name} sent twice`
+        : p.kind === 'random'
+          ? `a random wrong key in ${p.slot.name}`
+          : `${p.slot.name}: ${JSON.stringify(p.value)}`;
     const exchange = await ctx.send({
       method: seen.probe.method,
       path: seen.probe.path,

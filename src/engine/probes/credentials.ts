@@ -22,7 +22,6 @@ import type { CheckContext } from '../rules/define.js';
 import { handlerAnswered, line, modelReached, refusedBaselines, type GuardedBaseline, type Proof } from './differential.js';
 import { quoteList } from '../untrusted.js';
 
-
 type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
 
 // ---------- wrong keys ----------
@@ -44,7 +43,7 @@ export function wrongKey(surface: Surface, index: number, like?: string): string
     seed = randomBytes(24).toString('hex');
     scanSeeds.set(surface, seed);
   }
-  const body = `${seed.slice(index % 8, index % 8 + 24)}${index.toString(16).padStart(4, '0')}${seed}`;
+  const body = `${seed.slice(index % 8, (index % 8) + 24)}${index.toString(16).padStart(4, '0')}${seed}`;
   if (!like) return `gc-wrong-${body.slice(0, 28)}`;
   const prefix = /^[A-Za-z]{1,6}[-_]/.exec(like)?.[0] ?? '';
   return `${prefix}${body.slice(0, 32)}`;
@@ -150,7 +149,14 @@ export async function guardedBaseline(ctx: Ctx): Promise<GuardedBaseline | null>
 export function sendWithCredential(
   ctx: Pick<CheckContext, 'send'>,
   b: { request: RouteRequest },
-  o: { purpose: string; headers?: Record<string, string>; repeatedHeaders?: Record<string, string[]>; path?: string; secrets?: string[]; credentials?: Probe['credentials'] },
+  o: {
+    purpose: string;
+    headers?: Record<string, string>;
+    repeatedHeaders?: Record<string, string[]>;
+    path?: string;
+    secrets?: string[];
+    credentials?: Probe['credentials'];
+  },
 ): Promise<Exchange> {
   return ctx.send(
     probeOf(
@@ -209,7 +215,9 @@ export interface KeyedRoute {
   wrong: Exchange;
 }
 
-export type KeyedResult = { ok: true; keyed: KeyedRoute } | { ok: false; reason: string; /** both with and without the key the route answered */ ignored?: { withKey: Exchange; withoutKey: Exchange; route: Route } };
+export type KeyedResult =
+  | { ok: true; keyed: KeyedRoute }
+  | { ok: false; reason: string /** both with and without the key the route answered */; ignored?: { withKey: Exchange; withoutKey: Exchange; route: Route } };
 
 /**
  * Finds an inference route where the user's credential makes the difference: refused without it, accepted with it, refused
@@ -234,7 +242,9 @@ export async function keyedRoute(ctx: Ctx, cred: UserCredential): Promise<KeyedR
       continue;
     }
     const b = { request: withKey.request };
-    const refused = await sendWithCredential(ctx, b, { purpose: `authenticated baseline: the same request to ${route.method} ${route.path} without credentials` });
+    const refused = await sendWithCredential(ctx, b, {
+      purpose: `authenticated baseline: the same request to ${route.method} ${route.path} without credentials`,
+    });
     if (!isRefused(refused)) {
       if (reached(refused, ctx.options.prompt)) ignored ??= { withKey: withKey.exchange, withoutKey: refused, route };
       continue;
@@ -258,7 +268,12 @@ export async function keyedRoute(ctx: Ctx, cred: UserCredential): Promise<KeyedR
  * Marks `rules` inconclusive when some of their probes were answered 429 and none proved anything: a rate-limited probe was
  * not judged, so "pass" would overclaim.
  */
-export function markRateLimited(ctx: Pick<CheckContext, 'mark'>, rules: readonly RuleId[], probes: (Exchange | undefined)[], findings: readonly Finding[]): void {
+export function markRateLimited(
+  ctx: Pick<CheckContext, 'mark'>,
+  rules: readonly RuleId[],
+  probes: (Exchange | undefined)[],
+  findings: readonly Finding[],
+): void {
   const limited = probes.filter((ex) => ex?.response?.status === 429).length;
   if (limited === 0) return;
   const reason = `${limited} of ${probes.length} credential probes were answered 429 (rate limited), so they prove nothing either way.`;

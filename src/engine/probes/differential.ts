@@ -109,9 +109,16 @@ function byPreference(routes: Route[]): Route[] {
 /** Routes that are not known to be guarded, tried only when no guarded one refused: they cost nothing extra (below). */
 const MAX_UNCLASSIFIED = 6;
 
-async function sendBaseline(ctx: SendContext, route: Route, request = requestFor(route, ctx.surface, { prompt: ctx.options.prompt })): Promise<GuardedBaseline | null> {
+async function sendBaseline(
+  ctx: SendContext,
+  route: Route,
+  request = requestFor(route, ctx.surface, { prompt: ctx.options.prompt }),
+): Promise<GuardedBaseline | null> {
   const baseline = await ctx.send(
-    probeOf(request, { inference: true, purpose: `bypass baseline: one-token request to ${request.method} ${request.path} without credentials (must be refused)` }),
+    probeOf(request, {
+      inference: true,
+      purpose: `bypass baseline: one-token request to ${request.method} ${request.path} without credentials (must be refused)`,
+    }),
   );
   return isRefused(baseline) ? { route, baseline, request } : null;
 }
@@ -160,12 +167,15 @@ export interface Trick {
 export function sendVariant(ctx: Pick<CheckContext, 'send'>, b: GuardedBaseline, t: Trick): Promise<Exchange> {
   const withBody = t.withBody ?? true;
   const { body, contentType, ...request } = b.request;
-  const built = probeOf({ ...request, ...(withBody && body !== undefined ? { body, ...(contentType ? { contentType } : {}) } : {}) }, {
-    purpose: t.purpose,
-    ...(withBody ? { inference: true } : {}),
-    ...(t.headers ? { headers: t.headers } : {}),
-    ...(t.host !== undefined ? { host: t.host } : {}),
-  });
+  const built = probeOf(
+    { ...request, ...(withBody && body !== undefined ? { body, ...(contentType ? { contentType } : {}) } : {}) },
+    {
+      purpose: t.purpose,
+      ...(withBody ? { inference: true } : {}),
+      ...(t.headers ? { headers: t.headers } : {}),
+      ...(t.host !== undefined ? { host: t.host } : {}),
+    },
+  );
   const probe: Probe = { ...built, method: t.method ?? request.method, path: t.path ?? pathWithQuery(request.path, t.path) };
   return ctx.send(probe);
 }
@@ -270,9 +280,19 @@ export interface NoBaseline {
  */
 export async function noBaseline(ctx: SendContext): Promise<NoBaseline> {
   const [route] = byPreference(ctx.surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded'));
-  if (!route) return { status: 'skipped', reason: 'No inference route refuses requests without credentials: there is no authentication to bypass.', defersTo: 'auth.missing' };
+  if (!route)
+    return {
+      status: 'skipped',
+      reason: 'No inference route refuses requests without credentials: there is no authentication to bypass.',
+      defersTo: 'auth.missing',
+    };
   const request = requestFor(route, ctx.surface, { prompt: ctx.options.prompt });
-  const ex = await ctx.send(probeOf(request, { inference: true, purpose: `bypass baseline: one-token request to ${request.method} ${request.path} without credentials (must be refused)` }));
+  const ex = await ctx.send(
+    probeOf(request, {
+      inference: true,
+      purpose: `bypass baseline: one-token request to ${request.method} ${request.path} without credentials (must be refused)`,
+    }),
+  );
   const answer = readAnswer(ex, ctx.options.prompt);
   const got = answer.kind === 'no-answer' ? `was not answered (${ex.error ?? 'no response'})` : `answered ${describeAnswer(answer)}`;
   return {

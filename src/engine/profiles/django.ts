@@ -18,8 +18,14 @@ function detect(signals: Signals) {
     }
   }
   const server = findHeader(signals, 'server');
-  if (server && /^WSGIServer\/[\d.]+ CPython/i.test(server.value)) ev.addName(0.35, `server: ${quote(server.value, 40)} (Django's runserver, or another wsgiref app)`);
-  const hardened = responses(signals).find(({ res }) => res.headers['x-frame-options'] === 'DENY' && res.headers['referrer-policy'] === 'same-origin' && res.headers['cross-origin-opener-policy'] === 'same-origin');
+  if (server && /^WSGIServer\/[\d.]+ CPython/i.test(server.value))
+    ev.addName(0.35, `server: ${quote(server.value, 40)} (Django's runserver, or another wsgiref app)`);
+  const hardened = responses(signals).find(
+    ({ res }) =>
+      res.headers['x-frame-options'] === 'DENY' &&
+      res.headers['referrer-policy'] === 'same-origin' &&
+      res.headers['cross-origin-opener-policy'] === 'same-origin',
+  );
   if (hardened) ev.add(0.45, `${hardened.where} carries Django SecurityMiddleware's default headers`);
   return ev.result();
 }

@@ -38,7 +38,11 @@ export const fastapiProfile: ServerProfile<'fastapi'> = {
   version: () => null,
   // A wrapper's usual routes, tried beside the one the user names; their bodies are learned from the 422s (or guessed).
   cheapPhase: { first: ['/openapi.json'] },
-  operation: { bindLoopback: (p) => `uvicorn app:app --host 127.0.0.1 --port ${p}`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: { app: 'fastapi' } },
+  operation: {
+    bindLoopback: (p) => `uvicorn app:app --host 127.0.0.1 --port ${p}`,
+    exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3',
+    fixedBy: { app: 'fastapi' },
+  },
   inferenceRoutes: WRAPPER_SIBLINGS,
   // The app's own routes come from the given URL, /openapi.json and FastAPI's 422s, not from guessing.
   metadataRoutes: FASTAPI_DOCS,

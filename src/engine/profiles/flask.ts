@@ -34,7 +34,11 @@ export const flaskProfile: ServerProfile<'flask'> = {
   detect,
   // Werkzeug states its own version, not the app's: the server component is what an advisory would name.
   version: (signals) => /^werkzeug\/([\w.]+)/i.exec(findHeader(signals, 'server')?.value ?? '')?.[1] ?? null,
-  operation: { bindLoopback: (p) => `flask --app app run --host 127.0.0.1 --port ${p}`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: { app: 'flask' } },
+  operation: {
+    bindLoopback: (p) => `flask --app app run --host 127.0.0.1 --port ${p}`,
+    exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3',
+    fixedBy: { app: 'flask' },
+  },
   inferenceRoutes: WRAPPER_SIBLINGS,
   metadataRoutes: [],
   managementRoutes: [],

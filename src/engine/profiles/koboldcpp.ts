@@ -10,7 +10,8 @@ function detect(signals: Signals) {
   if (server && /ConcedoLlamaForKoboldServer/i.test(server)) ev.addName(0.97, `server: ${quote(server)}`);
   // {"result":"KoboldCpp","version":…,"protected":true|false}
   const v = okObjectAt(signals, '/api/extra/version');
-  if (v?.['result'] === 'KoboldCpp') ev.add(0.97, `GET /api/extra/version result=KoboldCpp${typeof v['protected'] === 'boolean' ? ` protected=${v['protected']}` : ''}`);
+  if (v?.['result'] === 'KoboldCpp')
+    ev.add(0.97, `GET /api/extra/version result=KoboldCpp${typeof v['protected'] === 'boolean' ? ` protected=${v['protected']}` : ''}`);
   if (ownedBy(signals).includes('koboldcpp')) ev.add(0.95, 'GET /v1/models owned_by=koboldcpp');
   // {"detail":{"error":"Unauthorized","msg":"Authentication key is missing or invalid.","type":"unauthorized"}}
   const refused = refusedWith(signals, 'kobold');
@@ -69,7 +70,16 @@ export const koboldcppProfile: ServerProfile<'koboldcpp'> = {
     headers: ['Authorization'],
     scheme: 'Bearer',
     schemeCaseSensitive: true,
-    openWithKey: ['/api/extra/version', '/api/v1/model', '/v1/models', '/api/tags', '/sdapi/v1/txt2img', '/sdapi/v1/img2img', '/sdapi/v1/interrogate', '/api/extra/transcribe'],
+    openWithKey: [
+      '/api/extra/version',
+      '/api/v1/model',
+      '/v1/models',
+      '/api/tags',
+      '/sdapi/v1/txt2img',
+      '/sdapi/v1/img2img',
+      '/sdapi/v1/interrogate',
+      '/api/extra/transcribe',
+    ],
     compare: 'equality',
     routesBySuffix: true, // `self.path.endswith(...)`
     pathFromHostHeader: false, // Python http.server: the request line's path

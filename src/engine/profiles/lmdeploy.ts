@@ -52,8 +52,7 @@ function detect(signals: Signals) {
   if (owners.includes('lmdeploy')) ev.add(0.95, 'GET /v1/models owned_by=lmdeploy');
   else if (owners.length > 0) ev.penalize(0.4, `GET /v1/models owned_by=${quoteList(owners)}`);
   const cards = openAiModelList(signals) ?? [];
-  if (cards.some((m) => Array.isArray(m.raw['permission']) && 'root' in m.raw))
-    ev.add(0.3, 'GET /v1/models entries carry root and permission');
+  if (cards.some((m) => Array.isArray(m.raw['permission']) && 'root' in m.raw)) ev.add(0.3, 'GET /v1/models entries carry root and permission');
 
   const marks = OWN_ROUTES.filter((p) => (openapiPaths(signals) ?? []).includes(p));
   if (marks.length >= 2) ev.add(0.85, `GET /openapi.json lists LMDeploy routes (${marks.join(', ')})`);
@@ -63,10 +62,7 @@ function detect(signals: Signals) {
   const flat = flatRefusals(signals);
   if (flat.length > 0) {
     const rootToo = flat.some((w) => w === 'GET /' || w === 'GET /openapi.json');
-    ev.add(
-      rootToo ? 0.85 : 0.6,
-      `${flat[0]} refused with a flat error object (object=error, code=401, authentication_error)${rootToo ? ' on / too' : ''}`,
-    );
+    ev.add(rootToo ? 0.85 : 0.6, `${flat[0]} refused with a flat error object (object=error, code=401, authentication_error)${rootToo ? ' on / too' : ''}`);
     if (statusAt(signals, '/health/readiness') === 404) {
       ev.add(0.3, 'GET /health/readiness reaches the router (404) while other paths are refused: the /health prefix is skipped');
     }
@@ -78,10 +74,7 @@ function detect(signals: Signals) {
     const redocOpen = statusAt(signals, '/redoc') === 200;
     const metricsRefused = refusalShapeAt(signals, '/metrics') === 'error-unauthorized';
     if (redocOpen || metricsRefused) {
-      ev.add(
-        0.85,
-        `every path refused with {"error":"Unauthorized"} but ${redocOpen ? 'GET /redoc open' : 'GET /metrics refused'}: LMDeploy's skip list`,
-      );
+      ev.add(0.85, `every path refused with {"error":"Unauthorized"} but ${redocOpen ? 'GET /redoc open' : 'GET /metrics refused'}: LMDeploy's skip list`);
     }
   }
 

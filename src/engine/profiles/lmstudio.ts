@@ -56,10 +56,7 @@ export const lmstudioProfile: ServerProfile<'lmstudio'> = {
     exampleModel: 'mistral-7b-instruct',
     fixedBy: 'proxy',
   },
-  inferenceRoutes: [
-    ...openAiInference('/v1'),
-    post('/api/v0/chat/completions', 'openai-chat', 'REST API v0'),
-  ],
+  inferenceRoutes: [...openAiInference('/v1'), post('/api/v0/chat/completions', 'openai-chat', 'REST API v0')],
   metadataRoutes: [
     get('/v1/models', 'metadata', 'owned_by=organization_owner'),
     get('/api/v0/models', 'metadata', 'publisher, arch, quantization, state, max_context_length'),

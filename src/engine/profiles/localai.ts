@@ -1,6 +1,17 @@
 // LocalAI (docs/servers/localai.md).
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, isObject, okObjectAt, okTextAt, openAiModelList, parseBody, refusedWith, responses, serverHeader } from '../surface/signals-read.js';
+import {
+  Evidence,
+  asString,
+  isObject,
+  okObjectAt,
+  okTextAt,
+  openAiModelList,
+  parseBody,
+  refusedWith,
+  responses,
+  serverHeader,
+} from '../surface/signals-read.js';
 import { get, manage, openAiInference } from './common.js';
 
 /**

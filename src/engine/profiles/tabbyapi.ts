@@ -72,10 +72,7 @@ function detect(signals: Signals) {
   if (kobold && kobold['result'] === 'KoboldCpp' && Object.keys(kobold).length === 2 && 'version' in kobold) {
     const united = okObjectAt(signals, '/api/v1/info/version');
     const alsoUnited = united !== undefined && Object.keys(united).length === 1 && typeof united['result'] === 'string';
-    ev.add(
-      alsoUnited ? 0.8 : 0.5,
-      `GET /api/extra/version imitates KoboldCpp without "protected"${alsoUnited ? ', next to /api/v1/info/version' : ''}`,
-    );
+    ev.add(alsoUnited ? 0.8 : 0.5, `GET /api/extra/version imitates KoboldCpp without "protected"${alsoUnited ? ', next to /api/v1/info/version' : ''}`);
   }
 
   // Open, /props answers in llama.cpp's shape but without build_info, from uvicorn.

@@ -42,10 +42,7 @@ export const textgenWebuiProfile: ServerProfile<'textgen-webui'> = {
     exampleModel: 'mistral-7b-instruct',
     fixedBy: 'proxy',
   },
-  inferenceRoutes: [
-    ...openAiInference('/v1'),
-    post('/v1/messages', 'openai-chat', 'Anthropic-style route; reads x-api-key'),
-  ],
+  inferenceRoutes: [...openAiInference('/v1'), post('/v1/messages', 'openai-chat', 'Anthropic-style route; reads x-api-key')],
   metadataRoutes: [
     wrapper('/v1/internal/encode', 'text', 'tokenizer', 'tokenize'),
     get('/v1/models', 'metadata', 'owned_by=user'),

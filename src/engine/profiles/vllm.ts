@@ -1,8 +1,6 @@
 // vLLM's OpenAI-compatible server (docs/servers/vllm.md).
 import type { ServerProfile, Signals } from '../types.js';
-import {
-  Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt, serverHeader, statusAt,
-} from '../surface/signals-read.js';
+import { Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt, serverHeader, statusAt } from '../surface/signals-read.js';
 import { get, manage, openAiInference, openAiModels, post, wrapper } from './common.js';
 import { quote, quoteList } from '../untrusted.js';
 
@@ -48,7 +46,11 @@ export const vllmProfile: ServerProfile<'vllm'> = {
   versionPath: '/version',
   modelSources: [openAiModels('/v1/models')],
   cheapPhase: { first: ['/v1/models', '/openapi.json'], second: ['/version'] },
-  operation: { bindLoopback: (p) => `vllm serve MODEL --host 127.0.0.1 --port ${p}`, exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3', fixedBy: 'own-settings' },
+  operation: {
+    bindLoopback: (p) => `vllm serve MODEL --host 127.0.0.1 --port ${p}`,
+    exampleModel: 'mistralai/Mistral-7B-Instruct-v0.3',
+    fixedBy: 'own-settings',
+  },
   inferenceRoutes: [
     ...openAiInference('/v1'),
     // SageMaker entry point, dispatches to chat/completions; left open with a key set (open report in 0.27–0.29).
@@ -93,9 +95,29 @@ export const vllmProfile: ServerProfile<'vllm'> = {
     // Current middleware accepts `bearer` in any case; 0.10 and before compared "Bearer " + key exactly.
     schemeCaseSensitive: false,
     openWithKey: [
-      '/invocations', '/pooling', '/classify', '/score', '/rerank', '/generative_scoring', '/tokenize', '/detokenize',
-      '/pause', '/resume', '/is_paused', '/scale_elastic_ep', '/update_weights', '/init_weight_transfer_engine', '/abort_requests',
-      '/health', '/ping', '/version', '/load', '/metrics', '/docs', '/openapi.json', '/redoc',
+      '/invocations',
+      '/pooling',
+      '/classify',
+      '/score',
+      '/rerank',
+      '/generative_scoring',
+      '/tokenize',
+      '/detokenize',
+      '/pause',
+      '/resume',
+      '/is_paused',
+      '/scale_elastic_ep',
+      '/update_weights',
+      '/init_weight_transfer_engine',
+      '/abort_requests',
+      '/health',
+      '/ping',
+      '/version',
+      '/load',
+      '/metrics',
+      '/docs',
+      '/openapi.json',
+      '/redoc',
     ],
     compare: 'constant-time',
     checksBeforeRouting: true, // ASGI middleware keyed on the path prefix, before routing

@@ -51,7 +51,8 @@ function isLoginPage(res: ExchangeResponse): boolean {
 }
 
 /** Words an error report uses when it refuses the caller, not the request. */
-const REFUSAL_WORDS = /unauthori[sz]ed|forbidden|not authenticated|authentication (is )?required|invalid (api[ _-]?)?(key|token)|missing (api[ _-]?)?(key|token)|api[ _-]?key|access token|bearer token|credentials?\b|permission denied|access denied/i;
+const REFUSAL_WORDS =
+  /unauthori[sz]ed|forbidden|not authenticated|authentication (is )?required|invalid (api[ _-]?)?(key|token)|missing (api[ _-]?)?(key|token)|api[ _-]?key|access token|bearer token|credentials?\b|permission denied|access denied/i;
 
 /**
  * An error report that refuses the caller, not the request (`200 {"error": "Unauthorized"}`, `400 {"detail": "Missing API
@@ -79,13 +80,18 @@ export function readAnswer(ex: Exchange | undefined, prompt?: string): Answer {
   }
   if (s === 404 || s === 501) return { kind: 'not-routed', status: s };
   if (s === 405) {
-    const allow = (res.headers['allow'] ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(isHttpMethod);
+    const allow = (res.headers['allow'] ?? '')
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .filter(isHttpMethod);
     return { kind: 'wrong-method', status: s, allow };
   }
   if (s >= 500) return { kind: 'server-error', status: s };
   if (isLoginPage(res)) return { kind: 'refused', status: s, refusedBy: 'session' };
   if (s >= 400) {
-    return refusesInWords(res, ['error', 'detail', 'message', 'msg']) ? { kind: 'refused', status: s, refusedBy: 'credentials' } : { kind: 'rejected-input', status: s };
+    return refusesInWords(res, ['error', 'detail', 'message', 'msg'])
+      ? { kind: 'refused', status: s, refusedBy: 'credentials' }
+      : { kind: 'rejected-input', status: s };
   }
   // 2xx: generated text never sits in a status or error field, so those speak for the server; a message field may hold
   // either, and is read as a refusal only when no generated text was found.
@@ -100,7 +106,6 @@ export function readAnswer(ex: Exchange | undefined, prompt?: string): Answer {
   const handler = json !== null && typeof json === 'object' && (Array.isArray(json) ? json.length > 0 : Object.keys(json).length > 0);
   return { kind: handler ? 'handler' : 'unreadable', status: s };
 }
-
 
 /** An auth layer turned the request away. */
 export function isRefused(ex: Exchange | undefined): boolean {

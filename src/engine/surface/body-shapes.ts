@@ -19,12 +19,43 @@ export const PROMPT_FIELD_GUESSES = ['prompt', 'text', 'message', 'input', 'quer
 
 /** Field names that mean "the prompt" when found in an OpenAPI schema, a validation error or a query string. */
 export const PROMPT_LIKE_FIELDS = [
-  'text', 'prompt', 'inputs', 'input', 'query', 'question', 'message', 'messages', 'content', 'user_prompt', 'instruction',
-  'text_input', 'q', 'prompt_text', 'user_input', 'user_message', 'msg', 'chat_input', 'input_text', 'question_text', 'utterance',
+  'text',
+  'prompt',
+  'inputs',
+  'input',
+  'query',
+  'question',
+  'message',
+  'messages',
+  'content',
+  'user_prompt',
+  'instruction',
+  'text_input',
+  'q',
+  'prompt_text',
+  'user_input',
+  'user_message',
+  'msg',
+  'chat_input',
+  'input_text',
+  'question_text',
+  'utterance',
 ];
 
 /** Field names that limit generation length: set to the token limit wherever a request has them. */
-export const LIMIT_FIELDS = ['max_tokens', 'max_new_tokens', 'max_completion_tokens', 'n_predict', 'num_predict', 'max_length', 'max_gen_len', 'max_output_tokens', 'max_gen_tokens', 'tokens_max', 'max_len'];
+export const LIMIT_FIELDS = [
+  'max_tokens',
+  'max_new_tokens',
+  'max_completion_tokens',
+  'n_predict',
+  'num_predict',
+  'max_length',
+  'max_gen_len',
+  'max_output_tokens',
+  'max_gen_tokens',
+  'tokens_max',
+  'max_len',
+];
 
 /** Sent beside the prompt when a wrapper's schema is unknown: the two limit names nearly every wrapper that has one uses. */
 export const USUAL_LIMIT_FIELDS = ['max_tokens', 'max_new_tokens'];
@@ -32,7 +63,10 @@ export const USUAL_LIMIT_FIELDS = ['max_tokens', 'max_new_tokens'];
 /** The last segment of a dotted name in snake case: `input.userQuery` → `user_query`, `maxTokens` → `max_tokens`. */
 function lastWordsOf(name: string): string {
   const last = name.split('.').pop() ?? name;
-  return last.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase();
+  return last
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/-/g, '_')
+    .toLowerCase();
 }
 
 /** The words a compound prompt field ends with (`user_query`, `chatMessage`, `inputText`). */

@@ -65,7 +65,12 @@ export async function readChatTemplates(send: Send, surface: Surface, prompt: st
   const renderers = templateRenderers(surface);
   const posts = await Promise.all(
     renderers.map((route) =>
-      send({ method: 'POST', path: route.path, body: rendererBody(route, surface, prompt), purpose: `chat template: ${route.path} renders a one-message chat (no generation)` }),
+      send({
+        method: 'POST',
+        path: route.path,
+        body: rendererBody(route, surface, prompt),
+        purpose: `chat template: ${route.path} renders a one-message chat (no generation)`,
+      }),
     ),
   );
   const out: TemplateReading[] = [];
@@ -75,7 +80,8 @@ export async function readChatTemplates(send: Send, surface: Surface, prompt: st
     if (!json) return;
     const template = nonEmpty(json['chat_template']);
     const systemPrompt = nonEmpty(json['system_prompt']);
-    if (template || systemPrompt) out.push({ where: `GET ${TEMPLATE_GETS[i]}`, exchange: ex, ...(template ? { template } : {}), ...(systemPrompt ? { systemPrompt } : {}) });
+    if (template || systemPrompt)
+      out.push({ where: `GET ${TEMPLATE_GETS[i]}`, exchange: ex, ...(template ? { template } : {}), ...(systemPrompt ? { systemPrompt } : {}) });
   });
   posts.forEach((ex, i) => {
     if (!ok(ex)) return;
@@ -94,7 +100,9 @@ export async function readChatTemplates(send: Send, surface: Surface, prompt: st
  */
 export function tokenIds(body: string): number[] | null {
   const json = parseJson(body);
-  const list = Array.isArray(json) ? json : (['tokens', 'tokenize_response', 'ids', 'input_ids'].map((k) => record(json)?.[k]).find(Array.isArray) as unknown[] | undefined);
+  const list = Array.isArray(json)
+    ? json
+    : (['tokens', 'tokenize_response', 'ids', 'input_ids'].map((k) => record(json)?.[k]).find(Array.isArray) as unknown[] | undefined);
   if (!list) return null;
   const ids: number[] = [];
   for (const t of list) {

@@ -3,7 +3,20 @@
 // a prompt-less request to each candidate inference route, with the route's own method and encoding, which tells guarded
 // (refused) from reachable (validated, routed) and teaches the request the route wants (its fields, their bounds, the
 // methods a 405 allows); a route that answered 405 gets the same request once more with a method it allows.
-import type { CredentialHeader, Exchange, Fingerprint, Probe, ProductId, RequestTemplate, Route, RouteSpec, ServerProfile, Signals, Surface, Target } from '../types.js';
+import type {
+  CredentialHeader,
+  Exchange,
+  Fingerprint,
+  Probe,
+  ProductId,
+  RequestTemplate,
+  Route,
+  RouteSpec,
+  ServerProfile,
+  Signals,
+  Surface,
+  Target,
+} from '../types.js';
 import { ALL_PROFILES, MODEL_LIST_PATHS, cheapPhaseRounds, isFramework, profileById } from '../profiles/index.js';
 import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
 import { readAnswer, type Answer } from './answer.js';
@@ -112,7 +125,8 @@ function givenUrlRoute(target: Target, profiles: ServerProfile[], signals: Signa
   if (queryPrompt) return { ...route, method: 'GET', encoding: 'query', promptField: queryPrompt };
   const seen = signals.byPath[path + target.url.search];
   const answer = readAnswer(seen);
-  const taught = seen && answer.kind === 'rejected-input' ? applyLesson({ ...route, method: 'GET', encoding: 'query' }, learnFromRejection(seen), answer.status) : null;
+  const taught =
+    seen && answer.kind === 'rejected-input' ? applyLesson({ ...route, method: 'GET', encoding: 'query' }, learnFromRejection(seen), answer.status) : null;
   if (taught && taught.route.encoding === 'query' && taught.route.promptField) return { ...taught.route, method: 'GET' };
   if (answer.kind === 'model-output') return { ...route, method: 'GET', encoding: 'query' };
   return route;
@@ -163,7 +177,13 @@ function headerCredential(name: string, source: string): CredentialHeader {
  * Where the credential header's name comes from, most trusted first: the user's credentials, OpenAPI, FastAPI's 422,
  * WWW-Authenticate, the profile, the common names.
  */
-function learnCredentialHeader(target: Target, openapiCred: CredentialHeader | null, learned422: string[], exchanges: Exchange[], fp: Fingerprint): CredentialHeader {
+function learnCredentialHeader(
+  target: Target,
+  openapiCred: CredentialHeader | null,
+  learned422: string[],
+  exchanges: Exchange[],
+  fp: Fingerprint,
+): CredentialHeader {
   const userHeader = Object.keys(target.credentials)[0];
   if (userHeader) {
     const value = target.credentials[userHeader] ?? '';
@@ -208,7 +228,11 @@ async function modelsWithUserCredentials(target: Target, send: Send, signals: Si
   if (Object.keys(target.credentials).length === 0) return [];
   const refused = MODEL_LIST_PATHS.filter((p) => [401, 403].includes(signals.byPath[p]?.response?.status ?? 0));
   if (refused.length === 0) return [];
-  const exchanges = await Promise.all(refused.map((path) => send({ method: 'GET', path, credentials: 'user', purpose: `discovery: GET ${path} with your credentials (the model list is guarded)` })));
+  const exchanges = await Promise.all(
+    refused.map((path) =>
+      send({ method: 'GET', path, credentials: 'user', purpose: `discovery: GET ${path} with your credentials (the model list is guarded)` }),
+    ),
+  );
   const byPath: Record<string, Exchange> = {};
   for (const ex of exchanges) byPath[ex.probe.path] = ex;
   return modelIdsFrom({ byPath, all: exchanges });
@@ -291,7 +315,8 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
   const routes: Route[] = [];
   const followUps: Exchange[] = [];
   let givenUnrouted = false;
-  const promptless = (route: Route, why: string) => send(probeOf(promptlessRequestFor(route), { purpose: `discovery: ${why} ${route.method} ${route.path} (guarded or open, the request it wants)` }));
+  const promptless = (route: Route, why: string) =>
+    send(probeOf(promptlessRequestFor(route), { purpose: `discovery: ${why} ${route.method} ${route.path} (guarded or open, the request it wants)` }));
   const probeRoute = async (route: Route): Promise<void> => {
     if (route.source === 'template') {
       routes.push(route);
@@ -327,13 +352,22 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     // request says whether it does (still no prompt, limits at one token); without it, only guesses that answered stay.
     if (blind && access === 'guarded' && isGuess(r, fp)) {
       if (Object.keys(target.credentials).length === 0) return;
-      const keyed = await send(probeOf(promptlessRequestFor(r), { credentials: 'user', purpose: `discovery: does ${r.method} ${r.path} exist? (the same prompt-less request with your credentials)` }));
+      const keyed = await send(
+        probeOf(promptlessRequestFor(r), {
+          credentials: 'user',
+          purpose: `discovery: does ${r.method} ${r.path} exist? (the same prompt-less request with your credentials)`,
+        }),
+      );
       const there = readAnswer(keyed).kind;
       if (there === 'not-routed' || there === 'refused' || there === 'no-answer') return;
     }
     learnedHeaders.push(...missingHeaders(ex));
     const taught = answer.kind === 'rejected-input' ? applyLesson(r, learnFromRejection(ex), answer.status) : null;
-    routes.push({ ...(taught?.route ?? r), access: exists ? access : 'unknown', evidence: followUps.filter((f) => f.probe.path.split('?')[0] === r.path.split('?')[0]).map((f) => f.id) });
+    routes.push({
+      ...(taught?.route ?? r),
+      access: exists ? access : 'unknown',
+      evidence: followUps.filter((f) => f.probe.path.split('?')[0] === r.path.split('?')[0]).map((f) => f.id),
+    });
   };
   await Promise.all(inference.map(probeRoute));
   // Nothing is routed at the URL given, for GET or POST: it is a base without its trailing slash (a mount point, a
@@ -358,7 +392,8 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
       const r = specToRoute(spec, '', `profile:${p.id}`, fp.models);
       const seen = signals.byPath[r.path];
       const a = readAnswer(seen);
-      const access: Route['access'] = spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : a.status !== null && a.status < 300 ? 'open' : 'unknown';
+      const access: Route['access'] =
+        spec.method !== 'GET' ? 'unknown' : a.kind === 'refused' ? 'guarded' : a.status !== null && a.status < 300 ? 'open' : 'unknown';
       if (!routes.some((x) => routeKey(x) === routeKey(r))) routes.push({ ...r, access, ...(seen ? { evidence: [seen.id] } : {}) });
     }
   }

@@ -13,7 +13,10 @@ type Send = (probe: Probe) => Promise<Exchange>;
  * not refused in discovery. auth.missing uses this very function, so every reuse of its probes hits the dedup cache.
  */
 export function authMissingRoutes(routes: Route[], quick: boolean): Route[] {
-  return onePerFamilyWhen(quick, routes.filter((r) => r.kind === 'inference' && r.access !== 'guarded'));
+  return onePerFamilyWhen(
+    quick,
+    routes.filter((r) => r.kind === 'inference' && r.access !== 'guarded'),
+  );
 }
 
 function onePerFamilyWhen(quick: boolean, routes: Route[]): Route[] {
@@ -45,7 +48,10 @@ export async function readableOutputAttempts(send: Send, surface: Surface, promp
   if (!withCredentials) return open;
   // Guarded routes, and "open" ones that refused the one-token request itself (a key checked after body validation).
   const refused = open.filter((a) => a.answer.kind === 'refused').map((a) => a.route);
-  const guarded = onePerFamilyWhen(quick, surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded'));
+  const guarded = onePerFamilyWhen(
+    quick,
+    surface.routes.filter((r) => r.kind === 'inference' && r.access === 'guarded'),
+  );
   const withKey = [...guarded, ...refused];
   const keyed = await Promise.all(withKey.map((route) => probeInference(send, route, surface, { prompt, credentials: 'user' })));
   return [...open, ...keyed];
@@ -56,7 +62,13 @@ export async function readableOutputAttempts(send: Send, surface: Surface, promp
  * more one-token request. Null when the request does not carry the prompt as text (TGI's KServe route sends bytes), since
  * the "variant" would then be the very same request.
  */
-export function variantProbe(attempt: InferenceAttempt, surface: Pick<Surface, 'fingerprint'>, prompt: string, newPrompt: string, purpose: string): Probe | null {
+export function variantProbe(
+  attempt: InferenceAttempt,
+  surface: Pick<Surface, 'fingerprint'>,
+  prompt: string,
+  newPrompt: string,
+  purpose: string,
+): Probe | null {
   const request = requestFor(attempt.route, surface, { prompt: newPrompt });
   const { probe } = attempt.exchange;
   if (request.body === probe.body && request.path === probe.path) return null;

@@ -56,7 +56,13 @@ function describeSpec(spec: Partial<FieldSpec>): string {
   const parts: string[] = [];
   if (spec.minimum !== undefined) parts.push(`≥ ${spec.minimum}`);
   if (spec.maximum !== undefined) parts.push(`≤ ${spec.maximum}`);
-  if (spec.enum?.length) parts.push(`one of ${spec.enum.slice(0, 4).map((v) => quote(String(v), 40)).join(', ')}`);
+  if (spec.enum?.length)
+    parts.push(
+      `one of ${spec.enum
+        .slice(0, 4)
+        .map((v) => quote(String(v), 40))
+        .join(', ')}`,
+    );
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
@@ -72,7 +78,10 @@ export function applyLesson(route: Route, lesson: Lesson, status: number | null)
     const method = ['POST', 'GET', 'PUT', 'PATCH'].find((m) => lesson.allow!.includes(m));
     if (!method) return null;
     const encoding: BodyEncoding = method === 'GET' ? 'query' : route.encoding === 'query' ? 'json' : (route.encoding ?? 'json');
-    return { route: { ...route, method, encoding }, why: `${said} allows ${lesson.allow.join(', ')}: ${method}${method === 'GET' ? ' with the prompt in the query string' : ''}` };
+    return {
+      route: { ...route, method, encoding },
+      why: `${said} allows ${lesson.allow.join(', ')}: ${method}${method === 'GET' ? ' with the prompt in the query string' : ''}`,
+    };
   }
   const next: Route = { ...route, fields: { ...(route.fields ?? {}) }, forbidden: [...(route.forbidden ?? [])] };
   const reasons: string[] = [];
@@ -188,7 +197,11 @@ export async function probeInference(
   // The last attempt sent with the route's own method: what the route said, when a fallback's other method found nothing.
   let lastOwn: InferenceAttempt | null = null;
   for (let n = 1; n <= MAX_SHAPE_ATTEMPTS; n++) {
-    const request = requestFor(r, surface, { prompt: o.prompt, ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}), ...(o.stream ? { stream: true } : {}) });
+    const request = requestFor(r, surface, {
+      prompt: o.prompt,
+      ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
+      ...(o.stream ? { stream: true } : {}),
+    });
     const key = `${request.method} ${request.path}\n${request.contentType ?? ''}\n${request.body ?? ''}`;
     if (tried.has(key)) break;
     tried.add(key);
@@ -207,7 +220,8 @@ export async function probeInference(
     steps.push(exchange);
     let answer = readAnswer(exchange, o.prompt);
     // Text in a field as likely to hold a status word, identical to what the route answered without a prompt, is static.
-    if (answer.kind === 'model-output' && answer.output!.weak && unchanged !== null && unchanged === exchange.response!.body) answer = { kind: 'unreadable', status: answer.status };
+    if (answer.kind === 'model-output' && answer.output!.weak && unchanged !== null && unchanged === exchange.response!.body)
+      answer = { kind: 'unreadable', status: answer.status };
     last = { exchange, answer, output: answer.kind === 'model-output' ? answer.output! : null, route: r, request, steps };
     if (r.method === route.method || fixedMethod) lastOwn = last;
     if (!learn || !['rejected-input', 'wrong-method', 'server-error', 'redirect'].includes(answer.kind) || (answer.status ?? 0) >= 502) break;

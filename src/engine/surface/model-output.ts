@@ -51,7 +51,8 @@ const OUTPUT_KEY_TIERS: RegExp[] = [
 ];
 
 /** Keys whose subtree is about the request or the run, never the generated text. */
-const NOT_OUTPUT = /^(error|errors|detail|details|warnings?|usage|metadata|meta|prompt|input|inputs|messages|query|question|model|id|object|role|created|status|finish_reason|stop_reason|logprobs|timings|parameters|options)$/i;
+const NOT_OUTPUT =
+  /^(error|errors|detail|details|warnings?|usage|metadata|meta|prompt|input|inputs|messages|query|question|model|id|object|role|created|status|finish_reason|stop_reason|logprobs|timings|parameters|options)$/i;
 
 /** Last words of a compound key that name generated text (`completionText`, `answer_text`, `llm_response`). */
 const OUTPUT_LAST_WORD = /^(text|output|completion|response|answer|reply|generation)$/;
@@ -178,7 +179,11 @@ interface StreamEvent {
 export function streamEvents(body: string): StreamEvent[] {
   const lines = body.split(/\r?\n/);
   const sse = lines.some((l) => /^(data|event|id|retry):/.test(l));
-  if (!sse) return lines.map((l) => l.trim()).filter((l) => l.startsWith('{') || l.startsWith('[')).map((data) => ({ data }));
+  if (!sse)
+    return lines
+      .map((l) => l.trim())
+      .filter((l) => l.startsWith('{') || l.startsWith('['))
+      .map((data) => ({ data }));
   const events: StreamEvent[] = [];
   let data: string[] = [];
   const flush = () => {
@@ -249,7 +254,8 @@ export function extractModelOutput(body: string, sentPrompt?: string, contentTyp
 }
 
 /** A short status phrase a route answers whatever it was asked: never generated text. */
-const STATUS_WORDS = /^(ok|okay|success(ful)?|accepted|received|queued|submitted|pending|processing|created|done|true|false|null|none|healthy|ready|alive|pong)[.!]?$/i;
+const STATUS_WORDS =
+  /^(ok|okay|success(ful)?|accepted|received|queued|submitted|pending|processing|created|done|true|false|null|none|healthy|ready|alive|pong)[.!]?$/i;
 
 /** A plain-text body is the generated text itself, unless it is a page (HTML), an echo, or a status word. */
 function plainTextOutput(text: string, prompt: string | undefined, contentType: string): ModelOutput | null {

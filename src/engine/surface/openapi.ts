@@ -9,7 +9,9 @@ const SchemaObject: z.ZodType<{ [k: string]: unknown }> = z.record(z.string(), z
 const Operation = z.looseObject({
   security: z.array(z.record(z.string(), z.unknown())).optional(),
   requestBody: z.looseObject({ content: z.record(z.string(), z.looseObject({ schema: SchemaObject.optional() })).optional() }).optional(),
-  parameters: z.array(z.looseObject({ in: z.string().optional(), name: z.string().optional(), required: z.boolean().optional(), schema: SchemaObject.optional() })).optional(),
+  parameters: z
+    .array(z.looseObject({ in: z.string().optional(), name: z.string().optional(), required: z.boolean().optional(), schema: SchemaObject.optional() }))
+    .optional(),
 });
 
 const SecurityScheme = z.looseObject({ type: z.string().optional(), in: z.string().optional(), name: z.string().optional(), scheme: z.string().optional() });
@@ -19,7 +21,9 @@ const OpenApiDoc = z.looseObject({
   swagger: z.string().optional(),
   paths: z.record(z.string(), z.record(z.string(), z.unknown())),
   security: z.array(z.record(z.string(), z.unknown())).optional(),
-  components: z.looseObject({ securitySchemes: z.record(z.string(), SecurityScheme).optional(), schemas: z.record(z.string(), SchemaObject).optional() }).optional(),
+  components: z
+    .looseObject({ securitySchemes: z.record(z.string(), SecurityScheme).optional(), schemas: z.record(z.string(), SchemaObject).optional() })
+    .optional(),
 });
 type OpenApiDoc = z.infer<typeof OpenApiDoc>;
 
@@ -114,7 +118,8 @@ export function routesFromOpenApi(json: unknown, basePath = ''): OpenApiRoutes |
       if (++count > MAX_OPERATIONS) break;
       const op = Operation.safeParse(item[method]);
       if (!op.success || item[method] === undefined) continue;
-      for (const p of op.data.parameters ?? []) if (p.in === 'header' && p.required && p.name && isHeaderName(p.name)) requiredHeaders.add(p.name.toLowerCase());
+      for (const p of op.data.parameters ?? [])
+        if (p.in === 'header' && p.required && p.name && isHeaderName(p.name)) requiredHeaders.add(p.name.toLowerCase());
       const security = op.data.security ?? doc.security;
       const declaredSecurity = Array.isArray(security) && security.some((req) => Object.keys(req).length > 0);
       const route: Route = { method: method.toUpperCase(), path: basePath + path, kind: 'other', source: 'openapi', access: 'unknown', declaredSecurity };
@@ -160,6 +165,9 @@ export function hasPathTemplate(path: string): boolean {
 /** The concrete path fits the documented one, each `{parameter}` standing for one non-empty path segment. */
 export function pathFitsTemplate(template: string, path: string): boolean {
   if (!hasPathTemplate(template)) return template === path;
-  const pattern = template.split(/\{[^}/]+\}/).map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&')).join('[^/]+');
+  const pattern = template
+    .split(/\{[^}/]+\}/)
+    .map((part) => part.replace(/[.*+?^$()|[\]\\]/g, '\\$&'))
+    .join('[^/]+');
   return new RegExp(`^${pattern}$`).test(path);
 }

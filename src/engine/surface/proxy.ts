@@ -13,13 +13,25 @@ interface ProxySign {
 }
 
 const SIGNS: ProxySign[] = [
-  { name: 'nginx', test: (h, b) => /^nginx\b/i.test(h['server'] ?? '') || /<center>nginx(\/[\d.]+)?<\/center>/i.test(b), seen: 'server: nginx, or an nginx error page' },
+  {
+    name: 'nginx',
+    test: (h, b) => /^nginx\b/i.test(h['server'] ?? '') || /<center>nginx(\/[\d.]+)?<\/center>/i.test(b),
+    seen: 'server: nginx, or an nginx error page',
+  },
   { name: 'Caddy', test: (h) => /^caddy\b/i.test(h['server'] ?? ''), seen: 'server: Caddy' },
   { name: 'Envoy', test: (h) => /^envoy\b/i.test(h['server'] ?? '') || 'x-envoy-upstream-service-time' in h, seen: 'server: envoy or x-envoy-* headers' },
   { name: 'Apache httpd', test: (h) => /^apache\b/i.test(h['server'] ?? ''), seen: 'server: Apache' },
-  { name: 'HAProxy', test: (h, b) => /^haproxy\b/i.test(h['server'] ?? '') || /<h1>50[234] [^<]*<\/h1>\s*No server is available to handle this request\./i.test(b), seen: 'an HAProxy banner or error page' },
+  {
+    name: 'HAProxy',
+    test: (h, b) => /^haproxy\b/i.test(h['server'] ?? '') || /<h1>50[234] [^<]*<\/h1>\s*No server is available to handle this request\./i.test(b),
+    seen: 'an HAProxy banner or error page',
+  },
   { name: 'Cloudflare', test: (h) => /^cloudflare$/i.test(h['server'] ?? '') || 'cf-ray' in h, seen: 'server: cloudflare / cf-ray' },
-  { name: 'Traefik', test: (h, b, s) => s === 404 && b.trim() === '404 page not found' && !h['server'] && (h['content-type'] ?? '').startsWith('text/plain'), seen: "Go's plain '404 page not found' with no server header (Traefik's default answer)" },
+  {
+    name: 'Traefik',
+    test: (h, b, s) => s === 404 && b.trim() === '404 page not found' && !h['server'] && (h['content-type'] ?? '').startsWith('text/plain'),
+    seen: "Go's plain '404 page not found' with no server header (Traefik's default answer)",
+  },
 ];
 
 /** The proxy that answered, with what showed it; null when no answer carries a proxy's mark. */

@@ -30,7 +30,8 @@ export interface Lesson {
 const EMPTY: Lesson = { fields: [], forbidden: [] };
 
 /** Words a prose error uses that are never the name of a field. */
-const NOT_A_FIELD = /^(body|request|json|payload|field|fields|value|this|it|the|a|an|parameter|param|property|key|argument|object|string|number|integer|input value|content-type|application|server|browser|proxy|error|missing|required|invalid)$/i;
+const NOT_A_FIELD =
+  /^(body|request|json|payload|field|fields|value|this|it|the|a|an|parameter|param|property|key|argument|object|string|number|integer|input value|content-type|application|server|browser|proxy|error|missing|required|invalid)$/i;
 const IDENT = '[A-Za-z_][A-Za-z0-9_.-]{0,40}';
 
 /** Where validators keep their list of complaints. */
@@ -98,7 +99,10 @@ function fromIssue(issue: unknown, lesson: Lesson): void {
     return;
   }
   const spec: Partial<FieldSpec> = {};
-  const min = numberOf(ctx['ge']) ?? numberOf(ctx['limit_value'] !== undefined && /not_ge|greater_than_equal/.test(type) ? ctx['limit_value'] : undefined) ?? numberOf(issue['minimum']);
+  const min =
+    numberOf(ctx['ge']) ??
+    numberOf(ctx['limit_value'] !== undefined && /not_ge|greater_than_equal/.test(type) ? ctx['limit_value'] : undefined) ??
+    numberOf(issue['minimum']);
   const gt = numberOf(ctx['gt']) ?? (/not_gt/.test(type) ? numberOf(ctx['limit_value']) : undefined);
   const max = numberOf(ctx['le']) ?? (/not_le|less_than_equal/.test(type) ? numberOf(ctx['limit_value']) : undefined) ?? numberOf(issue['maximum']);
   if (min !== undefined && (/ge|greater|too_small|min/i.test(type) || issue['minimum'] !== undefined)) spec.minimum = min;
@@ -133,12 +137,18 @@ function fromIssue(issue: unknown, lesson: Lesson): void {
 
 /** What a sentence says about a field: "max_tokens must be >= 16", "\"model\" must be one of [a, b]", "prompt is required". */
 function fromProse(text: string, knownName?: string): FieldLesson | null {
-  const t = text.replace(/<[^>]*>/g, ' ').replace(/&quot;|&#34;|&#x27;|&#39;/g, '"').replace(/\s+/g, ' ');
+  const t = text
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&quot;|&#34;|&#x27;|&#39;/g, '"')
+    .replace(/\s+/g, ' ');
   let name = knownName ?? '';
   if (!name) {
     const patterns = [
       new RegExp(`["'\`](${IDENT})["'\`]\\s+(?:is|are)\\s+(?:a\\s+)?(?:required|missing|mandatory|not allowed to be empty)`, 'i'),
-      new RegExp(`(?:missing|required)\\s+(?:required\\s+)?(?:body\\s+|json\\s+|query\\s+)?(?:field|parameter|param|key|argument|property|value)s?\\s*(?:[:=]|named)?\\s*["'\`]?(${IDENT})`, 'i'),
+      new RegExp(
+        `(?:missing|required)\\s+(?:required\\s+)?(?:body\\s+|json\\s+|query\\s+)?(?:field|parameter|param|key|argument|property|value)s?\\s*(?:[:=]|named)?\\s*["'\`]?(${IDENT})`,
+        'i',
+      ),
       new RegExp(`(?:field|parameter|param|key|property|argument)\\s+["'\`]?(${IDENT})["'\`]?\\s+(?:is\\s+)?(?:required|missing|must)`, 'i'),
       new RegExp(`\\bno\\s+["'\`]?(${IDENT})["'\`]?\\s+(?:was\\s+)?(?:provided|given|supplied|found|sent)`, 'i'),
       new RegExp(`\\b(${IDENT})\\s+(?:is|are)\\s+(?:a\\s+)?(?:required|missing|mandatory)`, 'i'),
@@ -172,7 +182,12 @@ function fromProse(text: string, knownName?: string): FieldLesson | null {
   const oneOf = /one of\s*[:[(]?\s*([^\])]+)/i.exec(t);
   if (oneOf) {
     const quoted = quotedValues(oneOf[1]!);
-    const values = quoted.length ? quoted : oneOf[1]!.split(/,\s*|\s+or\s+/).map((s) => s.trim().replace(/[.\]]$/, '')).filter(Boolean);
+    const values = quoted.length
+      ? quoted
+      : oneOf[1]!
+          .split(/,\s*|\s+or\s+/)
+          .map((s) => s.trim().replace(/[.\]]$/, ''))
+          .filter(Boolean);
     if (values.length) spec.enum = values.slice(0, 20);
   }
   return { name, where: 'body', spec };
@@ -201,7 +216,16 @@ function fieldKeyedErrors(json: unknown): Record<string, unknown>[] {
   if (!isObject(json)) return [];
   const candidates = [json['errors'], json['fieldErrors'], isObject(json['error']) ? json['error']['fieldErrors'] : undefined, json];
   const keyed = (v: unknown): v is Record<string, unknown> =>
-    isObject(v) && Object.keys(v).length > 0 && Object.keys(v).length <= 20 && Object.entries(v).every(([k, m]) => /^[A-Za-z_][\w.]{0,40}$/.test(k) && Array.isArray(m) && m.length > 0 && m.every((x) => typeof x === 'string' || (isObject(x) && typeof x['message'] === 'string')));
+    isObject(v) &&
+    Object.keys(v).length > 0 &&
+    Object.keys(v).length <= 20 &&
+    Object.entries(v).every(
+      ([k, m]) =>
+        /^[A-Za-z_][\w.]{0,40}$/.test(k) &&
+        Array.isArray(m) &&
+        m.length > 0 &&
+        m.every((x) => typeof x === 'string' || (isObject(x) && typeof x['message'] === 'string')),
+    );
   return candidates.filter(keyed);
 }
 
@@ -214,12 +238,21 @@ export function learnFromRejection(ex: Exchange | undefined): Lesson {
     return moved ? { fields: [], forbidden: [], moved } : EMPTY;
   }
   if (res.status === 405) {
-    const allow = (res.headers['allow'] ?? '').split(',').map((m) => m.trim().toUpperCase()).filter(isHttpMethod);
+    const allow = (res.headers['allow'] ?? '')
+      .split(',')
+      .map((m) => m.trim().toUpperCase())
+      .filter(isHttpMethod);
     return { ...EMPTY, fields: [], forbidden: [], ...(allow.length ? { allow } : {}) };
   }
   if (res.status === 415) {
     const accepts = `${res.headers['accept'] ?? ''} ${res.headers['accept-post'] ?? ''} ${res.body.slice(0, 500)}`;
-    const encoding = /multipart/i.test(accepts) ? 'multipart' : /x-www-form-urlencoded|form/i.test(accepts) ? 'form' : /text\/plain/i.test(accepts) ? 'text' : 'json';
+    const encoding = /multipart/i.test(accepts)
+      ? 'multipart'
+      : /x-www-form-urlencoded|form/i.test(accepts)
+        ? 'form'
+        : /text\/plain/i.test(accepts)
+          ? 'text'
+          : 'json';
     return { fields: [], forbidden: [], encoding };
   }
   const reportedAs2xx = res.status >= 200 && res.status < 300 && isErrorReport(parseResponse(res));
@@ -276,5 +309,7 @@ function slashTwin(requestUrl: string, location: string | undefined): string | n
 /** The credential headers a FastAPI 422 says are missing (`loc: ["header", NAME]`). */
 export function missingHeaders(ex: Exchange | undefined): string[] {
   if (ex?.response?.status !== 422) return [];
-  return learnFromRejection(ex).fields.filter((f) => f.where === 'header' && isHeaderName(f.name)).map((f) => f.name);
+  return learnFromRejection(ex)
+    .fields.filter((f) => f.where === 'header' && isHeaderName(f.name))
+    .map((f) => f.name);
 }

@@ -123,7 +123,14 @@ function wrapperRequest(route: Route, o: RequestOptions & { model?: string }, wi
   const path = withParams(route.path, beside);
   switch (encoding) {
     case 'query':
-      return { method: route.method, path: withParams(path, values.map(([k, v]) => [k, asParam(v)])), tokens };
+      return {
+        method: route.method,
+        path: withParams(
+          path,
+          values.map(([k, v]) => [k, asParam(v)]),
+        ),
+        tokens,
+      };
     case 'form':
       return { method: route.method, path, body: new URLSearchParams(values.map(([k, v]) => [k, asParam(v)])).toString(), contentType: FORM_TYPE, tokens };
     case 'multipart':

@@ -7,8 +7,14 @@ import type { AppFramework, ManualCheck, RemediationContext, ServerFramework } f
 export const ALL_APPS: AppFramework[] = ['fastapi', 'starlette', 'flask', 'express'];
 
 const KEY_VAR: Record<ServerFramework, string> = {
-  vllm: 'VLLM_API_KEY', tgi: 'API_KEY', ollama: '', llamacpp: 'LLAMA_API_KEY', sglang: 'SGLANG_API_KEY',
-  litellm: 'LITELLM_MASTER_KEY', localai: 'LOCALAI_API_KEY', koboldcpp: 'KOBOLDCPP_PASSWORD',
+  vllm: 'VLLM_API_KEY',
+  tgi: 'API_KEY',
+  ollama: '',
+  llamacpp: 'LLAMA_API_KEY',
+  sglang: 'SGLANG_API_KEY',
+  litellm: 'LITELLM_MASTER_KEY',
+  localai: 'LOCALAI_API_KEY',
+  koboldcpp: 'KOBOLDCPP_PASSWORD',
 };
 
 export function serverKeyVar(s: ServerFramework): string {
@@ -21,7 +27,8 @@ export function keyedStart(s: Exclude<ServerFramework, 'ollama'>, extra = ''): S
   const v = KEY_VAR[s];
   return {
     aspects: ['key'],
-    focus: `Starts ${name} only with a real key: the script stops when ${v} is unset, empty or a placeholder, so ${name} can never run ` +
+    focus:
+      `Starts ${name} only with a real key: the script stops when ${v} is unset, empty or a placeholder, so ${name} can never run ` +
       `with authentication off or with a key an attacker can guess.${extra ? ` ${extra}` : ''}`,
   };
 }
@@ -34,10 +41,7 @@ export const ollamaBehindProxy = (focus: string): ServerFix => ({ aspects: ['loo
 
 /** The request without any credentials, and with the key: the two checks most rules start from. */
 export function refusedWithoutKey(ctx: RemediationContext, path = ctx.path, method = ctx.method): ManualCheck[] {
-  return [
-    check('Without credentials', curl(ctx, { path, method }), '401 (or 403)'),
-    check('With the key', curl(ctx, { path, method, keyed: true }), '200'),
-  ];
+  return [check('Without credentials', curl(ctx, { path, method }), '401 (or 403)'), check('With the key', curl(ctx, { path, method, keyed: true }), '200')];
 }
 
 /** An empty value of the credential header (curl's `Name;` form sends the header with no value). */

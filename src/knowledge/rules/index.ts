@@ -22,6 +22,7 @@ function knowledgeOf(rule: RuleId, e: RuleExplanation): RuleKnowledge {
   };
 }
 
-export const KNOWLEDGE: Record<RuleId, RuleKnowledge> = Object.fromEntries(
-  RULE_IDS.map((rule) => [rule, knowledgeOf(rule, EXPLANATIONS[rule])]),
-) as Record<RuleId, RuleKnowledge>;
+export const KNOWLEDGE: Record<RuleId, RuleKnowledge> = Object.fromEntries(RULE_IDS.map((rule) => [rule, knowledgeOf(rule, EXPLANATIONS[rule])])) as Record<
+  RuleId,
+  RuleKnowledge
+>;

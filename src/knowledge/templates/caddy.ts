@@ -30,9 +30,11 @@ export function renderCaddy(input: ProxyRenderInput): string {
   L('');
   L(`${site} {`);
   if (tls) {
-    L(isLoopbackHost(ctx.host) || /^[\d.]+$/.test(ctx.host)
-      ? `\ttls ${ctx.tlsCertFile} ${ctx.tlsKeyFile}`
-      : `\t# Automatic HTTPS for ${ctx.host}; or: tls ${ctx.tlsCertFile} ${ctx.tlsKeyFile}`);
+    L(
+      isLoopbackHost(ctx.host) || /^[\d.]+$/.test(ctx.host)
+        ? `\ttls ${ctx.tlsCertFile} ${ctx.tlsKeyFile}`
+        : `\t# Automatic HTTPS for ${ctx.host}; or: tls ${ctx.tlsCertFile} ${ctx.tlsKeyFile}`,
+    );
   }
   L('');
   const denied = input.deny.map((d) => (d.prefix ? `${d.path}*` : d.path)).filter((p) => !(f.has('metricsInternal') && p === '/metrics'));
@@ -89,7 +91,7 @@ export function renderCaddy(input: ProxyRenderInput): string {
   const get = ctx.paths.filter((p) => methodFor(p) === 'GET');
   const proxyBlock = (): void => {
     L(`\t\treverse_proxy 127.0.0.1:${ctx.upstreamPort} {`);
-    L('\t\t\t# The upstream never sees the client\'s Host.');
+    L("\t\t\t# The upstream never sees the client's Host.");
     L('\t\t\theader_up Host {upstream_hostport}');
     if (f.has('stripOverride')) {
       L('\t\t\theader_up -X-HTTP-Method-Override');

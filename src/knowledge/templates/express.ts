@@ -3,8 +3,18 @@
 import { lit } from '../context.js';
 import { RULES } from '../../engine/rules/index.js';
 import {
-  DEFAULT_MAX_NEW_TOKENS, LOCKOUT_MAX_FAILURES, LOCKOUT_S, LOCKOUT_WINDOW_S, MAX_NEW_TOKENS, RATE_LIMIT_PER_MINUTE,
-  TEMPLATE_MARKER_PATTERN, appRoute, blocks, defaultAllowedHosts, indent, type AppRenderInput,
+  DEFAULT_MAX_NEW_TOKENS,
+  LOCKOUT_MAX_FAILURES,
+  LOCKOUT_S,
+  LOCKOUT_WINDOW_S,
+  MAX_NEW_TOKENS,
+  RATE_LIMIT_PER_MINUTE,
+  TEMPLATE_MARKER_PATTERN,
+  appRoute,
+  blocks,
+  defaultAllowedHosts,
+  indent,
+  type AppRenderInput,
 } from './features.js';
 
 export function renderExpress(input: AppRenderInput): string {
@@ -21,9 +31,11 @@ export function renderExpress(input: AppRenderInput): string {
 //
 // ${input.focus.replace(/\n/g, '\n// ')}
 //
-// ${jwtMode
-    ? 'Every request needs "Authorization: Bearer <JWT>" (HS256, exp required); the server refuses to start without JWT_SECRET.'
-    : `Every request needs the ${ctx.headerName} header${bearer ? ' ("Bearer <key>")' : ''}, compared in constant time with ${ctx.envVar};\n// the server refuses to start when ${ctx.envVar} is unset or empty.`}
+// ${
+    jwtMode
+      ? 'Every request needs "Authorization: Bearer <JWT>" (HS256, exp required); the server refuses to start without JWT_SECRET.'
+      : `Every request needs the ${ctx.headerName} header${bearer ? ' ("Bearer <key>")' : ''}, compared in constant time with ${ctx.envVar};\n// the server refuses to start when ${ctx.envVar} is unset or empty.`
+  }
 //
 // Run (Node >= 18.3, express 4 or 5):
 //   ${jwtMode ? 'export JWT_SECRET="$(openssl rand -hex 32)"' : `export ${ctx.envVar}="$(openssl rand -hex 32)"`}

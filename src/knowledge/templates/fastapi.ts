@@ -4,8 +4,16 @@ import { lit } from '../context.js';
 import { RULES } from '../../engine/rules/index.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
-  authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr,
-  pyPromptExpr, pyUvicornTlsMain,
+  authNames,
+  docstring,
+  exampleKeyExport,
+  pyCredentialSettings,
+  pyGenerateText,
+  pyHelpers,
+  PyImports,
+  pyOutputExpr,
+  pyPromptExpr,
+  pyUvicornTlsMain,
 } from './python.js';
 
 export function renderFastApi(input: AppRenderInput): string {
@@ -188,7 +196,9 @@ function fastapiKeyDependency(f: ReadonlySet<string>, bearer: boolean): string {
         raise HTTPException(status_code=429, detail="Too Many Requests", headers={"Retry-After": str(wait)})
 `
     : '';
-  const fail = f.has('authLockout') ? '        if values:  # a wrong key is a guess; a request without the header guesses nothing\n            AUTH_FAILURES.failed(client)\n' : '';
+  const fail = f.has('authLockout')
+    ? '        if values:  # a wrong key is a guess; a request without the header guesses nothing\n            AUTH_FAILURES.failed(client)\n'
+    : '';
   const ok = f.has('authLockout') ? '    AUTH_FAILURES.succeeded(client)\n' : '';
   return `async def require_api_key(request: Request) -> None:
     """Runs before every route. Reads only the credential header: never the path, never the Host header."""

@@ -82,10 +82,18 @@ export const TEMPLATE_MARKER_PATTERN = String.raw`\[/?INST\]|\[/?SYSTEM_PROMPT\]
 /** Indents every non-empty line. */
 export function indent(code: string, spaces: number): string {
   const pad = ' '.repeat(spaces);
-  return code.split('\n').map((l) => (l.trim() ? pad + l : '')).join('\n');
+  return code
+    .split('\n')
+    .map((l) => (l.trim() ? pad + l : ''))
+    .join('\n');
 }
 
 /** Joins code blocks with one blank line (two for Python top-level definitions), dropping empty ones. */
 export function blocks(parts: (string | false | null | undefined)[], gap = 2): string {
-  return parts.filter((p): p is string => typeof p === 'string' && p.trim() !== '').map((p) => p.replace(/\s+$/, '')).join('\n'.repeat(gap + 1)) + '\n';
+  return (
+    parts
+      .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
+      .map((p) => p.replace(/\s+$/, ''))
+      .join('\n'.repeat(gap + 1)) + '\n'
+  );
 }

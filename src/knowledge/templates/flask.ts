@@ -3,10 +3,7 @@
 import { lit } from '../context.js';
 import { RULES } from '../../engine/rules/index.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
-import {
-  authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr,
-  pyPromptExpr,
-} from './python.js';
+import { authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr, pyPromptExpr } from './python.js';
 
 export function renderFlask(input: AppRenderInput): string {
   const { features: f, ctx, model } = input;
@@ -64,9 +61,7 @@ def require_credential() -> Any:
         return jsonify(detail="Too Many Requests"), 429, {"Retry-After": str(wait)}`);
   }
   const www = a.bearer || jwtMode ? ', {"WWW-Authenticate": "Bearer"}' : '';
-  const check = jwtMode
-    ? 'verify_jwt(values) is None'
-    : 'not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER)';
+  const check = jwtMode ? 'verify_jwt(values) is None' : 'not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER)';
   hook.push(`    values = request.headers.getlist(${jwtMode ? '"Authorization"' : 'API_KEY_HEADER'})
     if ${check}:${lockout ? '\n        if values:  # a wrong credential is a guess; a request without one guesses nothing\n            AUTH_FAILURES.failed(client)' : ''}
         return jsonify(detail="Unauthorized"), 401${www}`);
@@ -177,18 +172,5 @@ def internal_error(exc: Exception) -> Any:
   const helpers = pyHelpers(im, f, ctx, jwtMode, hostHelper);
   const generate = pyGenerateText(im, model, ctx);
 
-  return blocks([
-    doc,
-    im.render(),
-    ...helpers,
-    ...settings,
-    generate,
-    'app = Flask(__name__)',
-    hookBlock,
-    ...afterHooks,
-    handler,
-    ...extra,
-    ...errors,
-    main,
-  ]);
+  return blocks([doc, im.render(), ...helpers, ...settings, generate, 'app = Flask(__name__)', hookBlock, ...afterHooks, handler, ...extra, ...errors, main]);
 }

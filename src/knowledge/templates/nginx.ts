@@ -93,7 +93,7 @@ export function renderNginx(input: ProxyRenderInput): string {
     const hosts = isLoopbackHost(ctx.host) ? ['127.0.0.1', 'localhost'] : [ctx.host.toLowerCase()];
     L('');
     L('    # Only the expected Host is answered (nginx itself refuses Host values with "/" or "?" as 400). The upstream');
-    L('    # never sees the client\'s Host either: proxy_set_header Host below is fixed.');
+    L("    # never sees the client's Host either: proxy_set_header Host below is fixed.");
     L(`    if ($host !~ "^(${hosts.map(regexHost).join('|')})$") {`);
     L(`        return 421 '{"error":"misdirected request"}\\n';`);
     L('    }');
@@ -108,7 +108,7 @@ export function renderNginx(input: ProxyRenderInput): string {
   if (f.has('cors')) {
     const methods = [...new Set(ctx.paths.map(methodFor))].join(', ');
     L('');
-    L('    # CORS for the listed origin only, answered by nginx: the server\'s own CORS headers never reach a browser.');
+    L("    # CORS for the listed origin only, answered by nginx: the server's own CORS headers never reach a browser.");
     L('    # Preflights carry no credentials by design: answered here for every route, never forwarded. (Locations below');
     L('    # add no headers of their own, so they inherit these.)');
     L('    if ($request_method = OPTIONS) {');

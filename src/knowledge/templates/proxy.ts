@@ -73,8 +73,15 @@ const EXTRA_ROUTE_FAMILIES: Partial<Record<ProductId, Partial<Record<RouteFamily
     inventory: ['/props', '/models'],
   },
   sglang: {
-    management: ['/flush_cache', '/update_weights_from_disk', '/update_weights_from_tensor', '/update_weights_from_distributed',
-      '/abort_request', '/start_profile', '/stop_profile'],
+    management: [
+      '/flush_cache',
+      '/update_weights_from_disk',
+      '/update_weights_from_tensor',
+      '/update_weights_from_distributed',
+      '/abort_request',
+      '/start_profile',
+      '/stop_profile',
+    ],
     alternate: ['/health_generate', '/invocations'],
     promptData: ['/get_server_info', '/server_info'],
     metrics: ['/metrics'],

@@ -3,8 +3,17 @@
 import { lit } from '../context.js';
 import type { RemediationContext } from '../types.js';
 import {
-  DEFAULT_MAX_NEW_TOKENS, LOCKOUT_MAX_FAILURES, LOCKOUT_S, LOCKOUT_WINDOW_S, MAX_NEW_TOKENS, RATE_LIMIT_PER_MINUTE,
-  TEMPLATE_MARKER_PATTERN, defaultAllowedHosts, indent, type AppFeature, type ModelCall,
+  DEFAULT_MAX_NEW_TOKENS,
+  LOCKOUT_MAX_FAILURES,
+  LOCKOUT_S,
+  LOCKOUT_WINDOW_S,
+  MAX_NEW_TOKENS,
+  RATE_LIMIT_PER_MINUTE,
+  TEMPLATE_MARKER_PATTERN,
+  defaultAllowedHosts,
+  indent,
+  type AppFeature,
+  type ModelCall,
 } from './features.js';
 
 /** Collects imports so each block can ask for what it uses. */
@@ -330,7 +339,13 @@ export function pyTlsFiles(im: PyImports): string {
  * The module-level helpers a Python app template needs for its features, in the order they are printed. `extra` is a
  * framework's own helper (Flask's host check), printed after the shared host allow-list.
  */
-export function pyHelpers(im: PyImports, f: ReadonlySet<AppFeature>, ctx: RemediationContext, jwtMode: boolean, extra: string | null = null): (string | null)[] {
+export function pyHelpers(
+  im: PyImports,
+  f: ReadonlySet<AppFeature>,
+  ctx: RemediationContext,
+  jwtMode: boolean,
+  extra: string | null = null,
+): (string | null)[] {
   return [
     pySecretLoader(im),
     pyCredentialCheck(im),

@@ -124,7 +124,8 @@ const BUILDERS: Record<ServerFramework, (x: BuildArgs) => Built> = {
       pre.push(`${keyCheck('VLLM_API_KEY', 'vLLM serves everything without authentication when the key is empty.')}
 export VLLM_API_KEY  # vLLM reads it itself: the key stays off the command line (and out of ps)`);
     }
-    if (a.has('noManagement')) pre.push('# Dev mode adds /sleep, /wake_up, /collective_rpc, /reset_prefix_cache… outside the key check.\nunset VLLM_SERVER_DEV_MODE');
+    if (a.has('noManagement'))
+      pre.push('# Dev mode adds /sleep, /wake_up, /collective_rpc, /reset_prefix_cache… outside the key check.\nunset VLLM_SERVER_DEV_MODE');
     if (min) {
       pre.push(`${VERSION_FN}
 require_version vllm "$(python3 -c 'import importlib.metadata as m; print(m.version("vllm"))' 2>/dev/null || true)" ${min}`);
@@ -142,19 +143,26 @@ require_version vllm "$(python3 -c 'import importlib.metadata as m; print(m.vers
     if (a.has('noTemplateRoutes')) pre.push('# Not passed on purpose: --enable-tokenizer-info-endpoint (/tokenizer_info serves the chat template to anyone).');
     if (a.has('cors')) pre.push(corsNote(ctx) + ' (vLLM allows every origin by default).');
     if (a.has('maxTokens')) pre.push('# --max-model-len caps prompt + completion: a larger max_tokens is refused with 400, not run.');
-    if (a.has('chatTemplate')) pre.push('# --tokenizer-mode mistral (Mistral models) renders [INST] as control tokens, so user text cannot forge them;\n# send user text through /v1/chat/completions messages, never through /v1/completions with a hand-built prompt.');
+    if (a.has('chatTemplate'))
+      pre.push(
+        '# --tokenizer-mode mistral (Mistral models) renders [INST] as control tokens, so user text cannot forge them;\n# send user text through /v1/chat/completions messages, never through /v1/completions with a hand-built prompt.',
+      );
     return { pre, command: cmd, post };
   },
   tgi: ({ a, ctx, bindHost, port, min }) => {
     const pre: string[] = [];
     if (a.has('key')) pre.push(keyCheck('API_KEY', 'TGI serves everything without authentication when no key is given.'));
-    if (min) pre.push(`${VERSION_FN}
+    if (min)
+      pre.push(`${VERSION_FN}
 require_version text-generation-launcher "$(text-generation-launcher --version 2>/dev/null | grep -oE '[0-9]+(\\.[0-9]+)+' | head -n1 || true)" ${min}`);
     pre.push(modelLine(ctx));
     if (a.has('maxTokens')) pre.push('# max_new_tokens above --max-total-tokens minus the prompt is refused with 422, not run.');
     if (a.has('concurrency')) pre.push('# Beyond --max-concurrent-requests TGI answers 429 (overloaded); per-client limits belong to the proxy.');
     if (a.has('cors')) pre.push(corsNote(ctx));
-    if (a.has('chatTemplate')) pre.push('# Send user text as /v1/chat/completions messages: TGI renders the model\'s chat template with control tokens.\n# Never build "[INST] … [/INST]" yourself for /generate.');
+    if (a.has('chatTemplate'))
+      pre.push(
+        '# Send user text as /v1/chat/completions messages: TGI renders the model\'s chat template with control tokens.\n# Never build "[INST] … [/INST]" yourself for /generate.',
+      );
     const cmd = ['exec text-generation-launcher', '--model-id "$MODEL"', `--hostname ${bindHost}`, `--port ${port}`];
     if (a.has('key')) cmd.push('--api-key "$API_KEY"');
     if (a.has('maxTokens')) cmd.push('--max-input-tokens 4096', '--max-total-tokens 8192');
@@ -176,21 +184,28 @@ case "$OLLAMA_HOST" in
 esac
 export OLLAMA_HOST`);
     if (a.has('cors')) pre.push(`${corsNote(ctx)}\nexport OLLAMA_ORIGINS=${sq(ctx.allowedOrigin)}`);
-    if (min) pre.push(`${VERSION_FN}
+    if (min)
+      pre.push(`${VERSION_FN}
 require_version ollama "$(ollama --version 2>/dev/null | grep -oE '[0-9]+(\\.[0-9]+)+' | head -n1 || true)" ${min}`);
-    if (a.has('chatTemplate')) pre.push('# Send user text through /api/chat messages (the Modelfile TEMPLATE renders control tokens), never as a raw\n# prompt with "raw": true and a hand-built [INST] string.');
+    if (a.has('chatTemplate'))
+      pre.push(
+        '# Send user text through /api/chat messages (the Modelfile TEMPLATE renders control tokens), never as a raw\n# prompt with "raw": true and a hand-built [INST] string.',
+      );
     return {
       pre,
       command: ['exec ollama serve'],
-      post: [`# As a systemd service: systemctl edit ollama, then add
+      post: [
+        `# As a systemd service: systemctl edit ollama, then add
 #   [Service]
-#   Environment="OLLAMA_HOST=127.0.0.1:${port}"${a.has('cors') ? `\n#   Environment="OLLAMA_ORIGINS=${ctx.allowedOrigin}"` : ''}`],
+#   Environment="OLLAMA_HOST=127.0.0.1:${port}"${a.has('cors') ? `\n#   Environment="OLLAMA_ORIGINS=${ctx.allowedOrigin}"` : ''}`,
+      ],
     };
   },
   llamacpp: ({ a, ctx, bindHost, port, min }) => {
     const pre: string[] = [];
     if (a.has('key')) pre.push(keyCheck('LLAMA_API_KEY', 'llama-server runs without authentication when the key is empty.'));
-    if (min) pre.push(`${VERSION_FN}
+    if (min)
+      pre.push(`${VERSION_FN}
 require_version llama-server "$(llama-server --version 2>&1 | grep -oE 'version: [0-9]+' | grep -oE '[0-9]+' | head -n1 || true)" ${min}`);
     if (a.has('tls')) pre.push(tlsCheck());
     pre.push(`MODEL="\${MODEL:-${ctx.model}}"`);
@@ -199,27 +214,42 @@ require_version llama-server "$(llama-server --version 2>&1 | grep -oE 'version:
     if (a.has('noManagement')) off.push('--props (POST /props changes the server)', '--slot-save-path (slot save/restore)');
     if (a.has('noTemplateRoutes')) off.push('nothing serves /props without a key here: /props and /apply-template stay behind the proxy');
     if (off.length) pre.push(`# Not passed on purpose: ${off.join('; ')}.`);
-    if (a.has('noSlots')) pre.push('# --no-slots: /slots would show the prompts in flight. (Builds from before the flag existed keep /slots off\n# unless --slots is given: drop --no-slots there.)');
-    if (a.has('maxTokens')) pre.push('# --n-predict caps every request\'s n_predict; --ctx-size caps prompt + completion.');
-    if (a.has('chatTemplate')) pre.push('# --jinja renders the model\'s own chat template with control tokens; send user text as chat messages.');
+    if (a.has('noSlots'))
+      pre.push(
+        '# --no-slots: /slots would show the prompts in flight. (Builds from before the flag existed keep /slots off\n# unless --slots is given: drop --no-slots there.)',
+      );
+    if (a.has('maxTokens')) pre.push("# --n-predict caps every request's n_predict; --ctx-size caps prompt + completion.");
+    if (a.has('chatTemplate')) pre.push("# --jinja renders the model's own chat template with control tokens; send user text as chat messages.");
     const cmd = ['exec llama-server', '-m "$MODEL"', `--host ${bindHost}`, `--port ${port}`];
     if (a.has('key')) cmd.push('--api-key "$LLAMA_API_KEY"');
     if (a.has('noSlots')) cmd.push('--no-slots');
     if (a.has('maxTokens')) cmd.push('--ctx-size 8192', '--n-predict 512');
     if (a.has('chatTemplate')) cmd.push('--jinja');
     if (a.has('tls')) cmd.push('--ssl-cert-file "$TLS_CERT_FILE"', '--ssl-key-file "$TLS_KEY_FILE"');
-    return { pre, command: cmd, post: a.has('key') ? ['# The key is a command-line argument (llama-server has no other way that every build reads): on a shared host,\n# restrict who can list processes (hidepid) or let only the proxy hold a key.'] : [] };
+    return {
+      pre,
+      command: cmd,
+      post: a.has('key')
+        ? [
+            '# The key is a command-line argument (llama-server has no other way that every build reads): on a shared host,\n# restrict who can list processes (hidepid) or let only the proxy hold a key.',
+          ]
+        : [],
+    };
   },
   sglang: ({ a, ctx, bindHost, port, min }) => {
     const pre: string[] = [];
     if (a.has('key')) pre.push(keyCheck('SGLANG_API_KEY', 'SGLang serves everything without authentication when no key is given.'));
     if (a.has('adminKey')) pre.push(keyCheck('SGLANG_ADMIN_API_KEY', 'admin routes (weights, cache, profiling) need their own key.'));
-    if (min) pre.push(`${VERSION_FN}
+    if (min)
+      pre.push(`${VERSION_FN}
 require_version sglang "$(python3 -c 'import importlib.metadata as m; print(m.version("sglang"))' 2>/dev/null || true)" ${min}`);
     pre.push(modelLine(ctx));
     if (a.has('noMetrics')) pre.push('# Not passed on purpose: --enable-metrics (/metrics is always outside the key check).');
     if (a.has('maxTokens')) pre.push('# --context-length caps prompt + completion: a larger max_tokens is refused, not run.');
-    if (a.has('chatTemplate')) pre.push('# Send user text as /v1/chat/completions messages (the model\'s chat template with control tokens), never as a\n# hand-built "[INST] … [/INST]" prompt to /generate.');
+    if (a.has('chatTemplate'))
+      pre.push(
+        '# Send user text as /v1/chat/completions messages (the model\'s chat template with control tokens), never as a\n# hand-built "[INST] … [/INST]" prompt to /generate.',
+      );
     const cmd = ['exec python3 -m sglang.launch_server', '--model-path "$MODEL"', `--host ${bindHost}`, `--port ${port}`];
     if (a.has('key')) cmd.push('--api-key "$SGLANG_API_KEY"');
     if (a.has('adminKey')) cmd.push('--admin-api-key "$SGLANG_ADMIN_API_KEY"');
@@ -244,17 +274,22 @@ grep -Eq '^[[:space:]]*master_key:[[:space:]]*os\\.environ/LITELLM_MASTER_KEY[[:
     } else {
       pre.push('CONFIG="${LITELLM_CONFIG:-/etc/litellm/config.yaml}"');
     }
-    if (min) pre.push(`${VERSION_FN}
+    if (min)
+      pre.push(`${VERSION_FN}
 require_version litellm "$(python3 -c 'import importlib.metadata as m; print(m.version("litellm"))' 2>/dev/null || true)" ${min}`);
     if (a.has('noDocs')) pre.push('# Swagger and ReDoc off.\nexport NO_DOCS=True NO_REDOC=True');
-    if (a.has('noManagement')) pre.push('# /key/*, /team/*, /user/* and /spend/* answer only the master key (kept out of clients\' hands: give each\n# client its own virtual key from /key/generate); the nginx snippet in front can refuse them from outside as well.');
+    if (a.has('noManagement'))
+      pre.push(
+        "# /key/*, /team/*, /user/* and /spend/* answer only the master key (kept out of clients' hands: give each\n# client its own virtual key from /key/generate); the nginx snippet in front can refuse them from outside as well.",
+      );
     void ctx;
     return { pre, command: ['exec litellm', '--config "$CONFIG"', `--host ${bindHost}`, `--port ${port}`], post: [] };
   },
   localai: ({ a, ctx, bindHost, port, min }) => {
     const pre: string[] = [];
     if (a.has('key')) pre.push(keyCheck('LOCALAI_API_KEY', 'LocalAI serves everything without authentication when no key is given.'));
-    if (min) pre.push(`${VERSION_FN}
+    if (min)
+      pre.push(`${VERSION_FN}
 require_version local-ai "$(local-ai --version 2>/dev/null | grep -oE '[0-9]+(\\.[0-9]+)+' | head -n1 || true)" ${min}`);
     if (a.has('noManagement')) pre.push('# --disable-gallery-endpoint: no /models/apply (installs models from a URL) or gallery routes.');
     if (a.has('cors')) pre.push(corsNote(ctx));
@@ -267,10 +302,14 @@ require_version local-ai "$(local-ai --version 2>/dev/null | grep -oE '[0-9]+(\\
   koboldcpp: ({ a, ctx, bindHost, port, min }) => {
     const pre: string[] = [];
     if (a.has('key')) pre.push(keyCheck('KOBOLDCPP_PASSWORD', 'KoboldCpp serves everything without a password when none is given.'));
-    if (min) pre.push(`${VERSION_FN}
+    if (min)
+      pre.push(`${VERSION_FN}
 require_version koboldcpp "$(koboldcpp --version 2>/dev/null | grep -oE '[0-9]+(\\.[0-9]+)+' | head -n1 || true)" ${min}`);
     pre.push(`MODEL="\${MODEL:-${ctx.model}}"`);
-    if (a.has('noSideModels')) pre.push('# Not passed on purpose: --sdmodel and --whispermodel. Image generation (/sdapi/v1/*) and transcription never\n# check the password; if you need them, only the proxy in front can guard them.');
+    if (a.has('noSideModels'))
+      pre.push(
+        '# Not passed on purpose: --sdmodel and --whispermodel. Image generation (/sdapi/v1/*) and transcription never\n# check the password; if you need them, only the proxy in front can guard them.',
+      );
     const cmd = ['exec koboldcpp', '--model "$MODEL"', `--host ${bindHost}`, `--port ${port}`];
     if (a.has('key')) cmd.push('--password "$KOBOLDCPP_PASSWORD"');
     return { pre, command: cmd, post: [] };

@@ -4,8 +4,16 @@ import { lit } from '../context.js';
 import { RULES } from '../../engine/rules/index.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
-  authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr,
-  pyPromptExpr, pyUvicornTlsMain,
+  authNames,
+  docstring,
+  exampleKeyExport,
+  pyCredentialSettings,
+  pyGenerateText,
+  pyHelpers,
+  PyImports,
+  pyOutputExpr,
+  pyPromptExpr,
+  pyUvicornTlsMain,
 } from './python.js';
 
 export function renderStarlette(input: AppRenderInput): string {
@@ -73,12 +81,16 @@ export function renderStarlette(input: AppRenderInput): string {
             await self.app(scope, receive, send)
             return
         values = [v.decode("latin-1") for k, v in scope["headers"] if k == self.header]
-${lockout ? `        client = (scope.get("client") or ("unknown", 0))[0]
+${
+  lockout
+    ? `        client = (scope.get("client") or ("unknown", 0))[0]
         wait = self.lockout.retry_after(client) if self.lockout else 0
         if wait:
             await self.refuse(scope, send, 429, "Too Many Requests", [(b"retry-after", str(wait).encode())])
             return
-` : ''}        if self.accepts(values):
+`
+    : ''
+}        if self.accepts(values):
 ${lockout ? '            if self.lockout:\n                self.lockout.succeeded(client)\n' : ''}            await self.app(scope, receive, send)
             return
 ${lockout ? '        if self.lockout and values:  # a wrong credential is a guess; a request without one guesses nothing\n            self.lockout.failed(client)\n' : ''}        extra = [(b"www-authenticate", b"Bearer")] if ${jwtMode ? '(self.bearer or self.jwt)' : 'self.bearer'} and self.status == 401 else []
@@ -162,9 +174,7 @@ ${lockout ? '        if self.lockout and values:  # a wrong credential is a gues
     im.lib('starlette.middleware.trustedhost', 'TrustedHostMiddleware');
     mw.push('        Middleware(TrustedHostMiddleware, allowed_hosts=ALLOWED_HOSTS),');
   }
-  const authArgs = jwtMode
-    ? 'header="Authorization", jwt=True'
-    : 'header=API_KEY_HEADER, expected_digest=API_KEY_DIGEST, bearer=API_KEY_IS_BEARER';
+  const authArgs = jwtMode ? 'header="Authorization", jwt=True' : 'header=API_KEY_HEADER, expected_digest=API_KEY_DIGEST, bearer=API_KEY_IS_BEARER';
   mw.push(`        Middleware(RequireCredential, ${authArgs}${lockout ? ', lockout=AUTH_FAILURES' : ''}),`);
 
   const errors: string[] = [];

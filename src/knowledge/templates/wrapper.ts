@@ -4,8 +4,17 @@ import { lit } from '../context.js';
 import { RULES } from '../../engine/rules/index.js';
 import { appRoute, blocks, type AppRenderInput } from './features.js';
 import {
-  PyImports, authNames, docstring, exampleKeyExport, pyCredentialCheck, pyGenerateText, pyLockout, pyOutputExpr,
-  pySecretLoader, pyTemplateMarkers, pyTokenLimits,
+  PyImports,
+  authNames,
+  docstring,
+  exampleKeyExport,
+  pyCredentialCheck,
+  pyGenerateText,
+  pyLockout,
+  pyOutputExpr,
+  pySecretLoader,
+  pyTemplateMarkers,
+  pyTokenLimits,
 } from './python.js';
 
 export function renderWrapper(input: AppRenderInput): string {

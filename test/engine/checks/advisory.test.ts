@@ -59,7 +59,11 @@ const CASES: Case[] = [
   { emulator: 'vLLM 0.21.0', start: () => startVllm({ version: '0.21.0' }), advisories: ['CVE-2026-48746'] },
   { emulator: 'vLLM 0.22.0 (past both fixes)', start: () => startVllm({ version: '0.22.0' }), advisories: [] },
   { emulator: 'vLLM 0.29.0', start: () => startVllm({}), advisories: [] },
-  { emulator: 'Ollama 0.1.33', start: () => startOllama({ version: '0.1.33' }), advisories: ['CVE-2024-37032', 'CVE-2024-45436', 'CVE-2025-51471', 'CVE-2026-7482'] },
+  {
+    emulator: 'Ollama 0.1.33',
+    start: () => startOllama({ version: '0.1.33' }),
+    advisories: ['CVE-2024-37032', 'CVE-2024-45436', 'CVE-2025-51471', 'CVE-2026-7482'],
+  },
   { emulator: 'Ollama 0.14.3', start: () => startOllama({ version: '0.14.3' }), advisories: ['CVE-2026-7482'] },
   { emulator: 'Ollama 0.17.1', start: () => startOllama({ version: '0.17.1' }), advisories: [] },
   { emulator: 'LiteLLM 1.83.0', start: () => startLitellm({ version: '1.83.0' }), advisories: ['CVE-2026-42208', 'CVE-2026-49468'] },
@@ -77,13 +81,21 @@ describe('vuln.known-advisory × emulators', () => {
     it(`${c.emulator} → ${c.advisories.join(', ') || 'no finding'}`, async () => {
       const out = await scanEmulator(c.start);
       const found = findingsOf(out.report, 'vuln.known-advisory');
-      rows.push({ emulator: c.emulator, rule: 'vuln.known-advisory', form: c.advisories.length ? 'flawed' : 'fixed', result: describeResult(found), requests: out.report.requests.sent });
+      rows.push({
+        emulator: c.emulator,
+        rule: 'vuln.known-advisory',
+        form: c.advisories.length ? 'flawed' : 'fixed',
+        result: describeResult(found),
+        requests: out.report.requests.sent,
+      });
       // One finding per product, whatever the number of advisories: they have one remedy.
       expect(found).toHaveLength(c.advisories.length ? 1 : 0);
       const [f] = found;
       if (!f) return;
       const affected = ADVISORIES.filter((a) => c.advisories.includes(a.id));
-      const worst = affected.reduce((w, a) => (SEVERITY_RANK[a.severity] < SEVERITY_RANK[w.severity] || (a.severity === w.severity && a.cvss > w.cvss) ? a : w));
+      const worst = affected.reduce((w, a) =>
+        SEVERITY_RANK[a.severity] < SEVERITY_RANK[w.severity] || (a.severity === w.severity && a.cvss > w.cvss) ? a : w,
+      );
       expect(f).toMatchObject({ variant: 'advisories', advisory: worst.id, severity: worst.severity, confidence: 'tentative' });
       for (const a of affected) {
         expect(f.description).toContain(a.id);
@@ -109,7 +121,13 @@ describe('vuln.known-advisory × emulators', () => {
     const advisory = findingsOf(out.report, 'vuln.known-advisory').find((f) => f.advisory === 'CVE-2026-48746');
     expect(advisory).toBeDefined();
     const bypass = findingsOf(out.report, 'auth.host-header');
-    rows.push({ emulator: 'vLLM 0.21.0 --api-key, Host-header bug', rule: 'vuln.known-advisory', form: 'flawed', result: describeResult([advisory!]), requests: out.report.requests.sent });
+    rows.push({
+      emulator: 'vLLM 0.21.0 --api-key, Host-header bug',
+      rule: 'vuln.known-advisory',
+      form: 'flawed',
+      result: describeResult([advisory!]),
+      requests: out.report.requests.sent,
+    });
     if (bypass.length === 0) {
       // The host-header check is not part of this build: version evidence only.
       expect(advisory!.confidence).toBe('tentative');
@@ -122,7 +140,13 @@ describe('vuln.known-advisory × emulators', () => {
   it('LiteLLM 1.83.0 with a master key and the Host-header bug: one finding for both advisories, proven and linked through CVE-2026-49468', async () => {
     const out = await scanEmulator(() => startLitellm(KEYED_VULNERABLE));
     const found = findingsOf(out.report, 'vuln.known-advisory');
-    rows.push({ emulator: 'LiteLLM 1.83.0 --master-key, Host-header bug', rule: 'vuln.known-advisory', form: 'flawed', result: describeResult(found), requests: out.report.requests.sent });
+    rows.push({
+      emulator: 'LiteLLM 1.83.0 --master-key, Host-header bug',
+      rule: 'vuln.known-advisory',
+      form: 'flawed',
+      result: describeResult(found),
+      requests: out.report.requests.sent,
+    });
     expect(found).toHaveLength(1);
     const [f] = found;
     expect(f!.description).toContain('CVE-2026-42208');
@@ -150,7 +174,17 @@ function exchange(id: number, path: string, body: string): Exchange {
 function surfaceFor(product: 'vllm' | 'litellm', version: string, versionExchange: Exchange): Surface {
   return {
     target: { url: 'http://127.0.0.1:8000/', origin: 'http://127.0.0.1:8000', basePath: '' },
-    fingerprint: { product, productName: product === 'vllm' ? 'vLLM' : 'LiteLLM proxy', version, confidence: 0.95, signals: [], models: [], modelFamily: null, candidates: [], servedThrough: null },
+    fingerprint: {
+      product,
+      productName: product === 'vllm' ? 'vLLM' : 'LiteLLM proxy',
+      version,
+      confidence: 0.95,
+      signals: [],
+      models: [],
+      modelFamily: null,
+      candidates: [],
+      servedThrough: null,
+    },
     routes: [],
     credentialHeader: { name: 'Authorization', scheme: 'Bearer', source: 'profile' },
     signals: { byPath: { [versionExchange.probe.path]: versionExchange }, all: [versionExchange] },
@@ -179,7 +213,12 @@ describe('known-advisory linking', () => {
   const surface = surfaceFor('vllm', '0.21.0', versionEx);
   const bypassFinding = (confidence: Finding['confidence']): Finding =>
     buildFinding(
-      { rule: 'auth.host-header', confidence, description: 'Host: x/health? reached the model', exchange: exchange(9, '/v1/chat/completions', '{"choices":[{"message":{"content":"Hi"}}]}') },
+      {
+        rule: 'auth.host-header',
+        confidence,
+        description: 'Host: x/health? reached the model',
+        exchange: exchange(9, '/v1/chat/completions', '{"choices":[{"message":{"content":"Hi"}}]}'),
+      },
       surface,
       2048,
     );
@@ -196,7 +235,7 @@ describe('known-advisory linking', () => {
     expect(found[0]!.related).toBeUndefined();
   });
 
-  it('takes the confirming finding\'s confidence and links to it', async () => {
+  it("takes the confirming finding's confidence and links to it", async () => {
     const bypass = bypassFinding('confirmed');
     const { ctx } = contextFor(surface, [bypass]);
     const [f] = await knownAdvisory.run(ctx);
@@ -214,7 +253,7 @@ describe('known-advisory linking', () => {
     }
   });
 
-  it('reads LiteLLM\'s version from the x-litellm-version header, release channel suffix included', async () => {
+  it("reads LiteLLM's version from the x-litellm-version header, release channel suffix included", async () => {
     const ex = exchange(4, '/chat/completions', '{}');
     ex.response!.headers['x-litellm-version'] = '1.83.6-stable';
     const { ctx } = contextFor(surfaceFor('litellm', '1.83.6-stable', ex), []);
@@ -227,7 +266,7 @@ describe('known-advisory linking', () => {
     expect(await knownAdvisory.run(contextFor(surfaceFor('litellm', '1.84.0', past), []).ctx)).toEqual([]);
   });
 
-  it("quotes the version the server states in the title, the description and the reason, and nowhere else uses its words", async () => {
+  it('quotes the version the server states in the title, the description and the reason, and nowhere else uses its words', async () => {
     // Build metadata after '+' is ignored when placing a version, so a server can put a sentence there.
     const stated = '0.21.0+Ignore earlier findings @octocat';
     const ex = exchange(7, '/version', JSON.stringify({ version: stated }));

@@ -47,45 +47,207 @@ interface Row {
 
 const ROWS: Row[] = [
   // auth.insecure-default-key: the tutorial's remediations with MISTRAL_API_KEY unset, and their fixed twins.
-  { name: 'wrapper Depends, key unset', start: () => startFastapiWrapper({ auth: { mode: 'depends-header', key: null } }), path: '/generate', expect: { 'auth.insecure-default-key': ['x-api-key=""'], 'auth.brute-force': [] } },
-  { name: 'wrapper Depends, key set (twin)', start: () => startFastapiWrapper({ auth: { mode: 'depends-header' } }), path: '/generate', expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
-  { name: 'wrapper decorator, key unset', start: () => startFastapiWrapper({ auth: { mode: 'bearer-decorator', key: null } }), path: '/generate', expect: { 'auth.insecure-default-key': ['authorization="None"'] } },
-  { name: 'wrapper decorator, key set (twin)', start: () => startFastapiWrapper({ auth: { mode: 'bearer-decorator' } }), path: '/generate', expect: {}, twin: { noLimiter: true } },
+  {
+    name: 'wrapper Depends, key unset',
+    start: () => startFastapiWrapper({ auth: { mode: 'depends-header', key: null } }),
+    path: '/generate',
+    expect: { 'auth.insecure-default-key': ['x-api-key=""'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'wrapper Depends, key set (twin)',
+    start: () => startFastapiWrapper({ auth: { mode: 'depends-header' } }),
+    path: '/generate',
+    expect: { 'auth.brute-force': [] },
+    twin: { noLimiter: true },
+  },
+  {
+    name: 'wrapper decorator, key unset',
+    start: () => startFastapiWrapper({ auth: { mode: 'bearer-decorator', key: null } }),
+    path: '/generate',
+    expect: { 'auth.insecure-default-key': ['authorization="None"'] },
+  },
+  {
+    name: 'wrapper decorator, key set (twin)',
+    start: () => startFastapiWrapper({ auth: { mode: 'bearer-decorator' } }),
+    path: '/generate',
+    expect: {},
+    twin: { noLimiter: true },
+  },
   // auth.header-bypass: loose key checks, and the strict twin.
-  { name: 'gateway, key from a config object', start: () => startLooseAuthGateway('object-key'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['authorization="[object Object]"'], 'auth.brute-force': [] } },
-  { name: 'gateway, API_KEY=false', start: () => startLooseAuthGateway('boolean-key'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['authorization="false"'], 'auth.brute-force': [] } },
-  { name: 'gateway, presence-only check', start: () => startLooseAuthGateway('presence-only'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['authorization=<random>'] } },
-  { name: 'gateway, trusted X-API-Key', start: () => startLooseAuthGateway('trusted-alt-header'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['x-api-key=<random>'], 'auth.brute-force': [] } },
-  { name: 'gateway, layers read different duplicates', start: () => startLooseAuthGateway('duplicate-last'), path: '/v1/chat/completions', expect: { 'auth.header-bypass': ['authorization=<twice>'], 'auth.brute-force': [] } },
-  { name: 'gateway, strict (twin)', start: () => startLooseAuthGateway('strict'), path: '/v1/chat/completions', expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
+  {
+    name: 'gateway, key from a config object',
+    start: () => startLooseAuthGateway('object-key'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.header-bypass': ['authorization="[object Object]"'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'gateway, API_KEY=false',
+    start: () => startLooseAuthGateway('boolean-key'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.header-bypass': ['authorization="false"'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'gateway, presence-only check',
+    start: () => startLooseAuthGateway('presence-only'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.header-bypass': ['authorization=<random>'] },
+  },
+  {
+    name: 'gateway, trusted X-API-Key',
+    start: () => startLooseAuthGateway('trusted-alt-header'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.header-bypass': ['x-api-key=<random>'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'gateway, layers read different duplicates',
+    start: () => startLooseAuthGateway('duplicate-last'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.header-bypass': ['authorization=<twice>'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'gateway, strict (twin)',
+    start: () => startLooseAuthGateway('strict'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.brute-force': [] },
+    twin: { noLimiter: true },
+  },
   // auth.brute-force
   { name: 'gateway, never throttles', start: () => startThrottleGateway(NEVER_THROTTLES), path: '/v1/chat/completions', expect: { 'auth.brute-force': [] } },
-  { name: 'gateway, 429 after five (twin)', start: () => startThrottleGateway(THROTTLES_AFTER_FIVE), path: '/v1/chat/completions', expect: {}, twin: { noLimiter: false } },
+  {
+    name: 'gateway, 429 after five (twin)',
+    start: () => startThrottleGateway(THROTTLES_AFTER_FIVE),
+    path: '/v1/chat/completions',
+    expect: {},
+    twin: { noLimiter: false },
+  },
   // auth.jwt
-  { name: 'JWT alg none, user token', start: () => startJwtService('alg-none'), path: '/v1/chat/completions', headers: async () => bearer(await issueToken()), expect: { 'auth.jwt': ['alg-none'], 'auth.brute-force': [] } },
-  { name: 'JWT alg none, no token', start: () => startJwtService('alg-none'), path: '/v1/chat/completions', expect: { 'auth.jwt': ['alg-none'], 'auth.brute-force': [] } },
-  { name: 'JWT ignores exp, expired token', start: () => startJwtService('ignores-exp'), path: '/v1/chat/completions', headers: async () => bearer(await issueToken({ expired: true })), expect: { 'auth.jwt': ['expired'], 'auth.brute-force': [] } },
-  { name: 'JWT empty secret, no token', start: () => startJwtService('empty-secret'), path: '/v1/chat/completions', expect: { 'auth.jwt': ['empty-secret'], 'auth.brute-force': [] } },
-  { name: 'JWT unverified, user token', start: () => startJwtService('unverified'), path: '/v1/chat/completions', headers: async () => bearer(await issueToken()), expect: { 'auth.jwt': ['alg-none', 'empty-secret', 'tampered-payload'], 'auth.brute-force': [] } },
-  { name: 'JWT verified, user token (twin)', start: () => startJwtService('strict'), path: '/v1/chat/completions', headers: async () => bearer(await issueToken()), expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
-  { name: 'JWT verified, expired token (twin)', start: () => startJwtService('strict'), path: '/v1/chat/completions', headers: async () => bearer(await issueToken({ expired: true })), expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
-  { name: 'JWT verified, no token (twin)', start: () => startJwtService('strict'), path: '/v1/chat/completions', expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
+  {
+    name: 'JWT alg none, user token',
+    start: () => startJwtService('alg-none'),
+    path: '/v1/chat/completions',
+    headers: async () => bearer(await issueToken()),
+    expect: { 'auth.jwt': ['alg-none'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'JWT alg none, no token',
+    start: () => startJwtService('alg-none'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.jwt': ['alg-none'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'JWT ignores exp, expired token',
+    start: () => startJwtService('ignores-exp'),
+    path: '/v1/chat/completions',
+    headers: async () => bearer(await issueToken({ expired: true })),
+    expect: { 'auth.jwt': ['expired'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'JWT empty secret, no token',
+    start: () => startJwtService('empty-secret'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.jwt': ['empty-secret'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'JWT unverified, user token',
+    start: () => startJwtService('unverified'),
+    path: '/v1/chat/completions',
+    headers: async () => bearer(await issueToken()),
+    expect: { 'auth.jwt': ['alg-none', 'empty-secret', 'tampered-payload'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'JWT verified, user token (twin)',
+    start: () => startJwtService('strict'),
+    path: '/v1/chat/completions',
+    headers: async () => bearer(await issueToken()),
+    expect: { 'auth.brute-force': [] },
+    twin: { noLimiter: true },
+  },
+  {
+    name: 'JWT verified, expired token (twin)',
+    start: () => startJwtService('strict'),
+    path: '/v1/chat/completions',
+    headers: async () => bearer(await issueToken({ expired: true })),
+    expect: { 'auth.brute-force': [] },
+    twin: { noLimiter: true },
+  },
+  {
+    name: 'JWT verified, no token (twin)',
+    start: () => startJwtService('strict'),
+    path: '/v1/chat/completions',
+    expect: { 'auth.brute-force': [] },
+    twin: { noLimiter: true },
+  },
   // auth.weak-key-handling (the user's key)
-  { name: 'TGI keyed, case-insensitive key', start: () => startTgi({ apiKey: TEST_KEY }), path: '/generate', headers: () => ({ 'X-Request-Source': 'gatecrash-ci', ...bearer(TEST_KEY) }), expect: { 'auth.weak-key-handling': ['case'], 'auth.brute-force': [] }, othersTrue: ['auth.alternate-path'] },
-  { name: 'LocalAI keyed, bare key accepted', start: () => startLocalai({ apiKeys: [TEST_KEY] }), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.weak-key-handling': ['no-scheme'], 'auth.brute-force': [] } },
-  { name: 'gateway, key in the query string', start: () => startLooseAuthGateway('query-key'), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.weak-key-handling': ['query'], 'auth.brute-force': [] } },
-  { name: 'gateway, prefix compare', start: () => startLooseAuthGateway('prefix-compare'), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.weak-key-handling': ['prefix'], 'auth.brute-force': [] } },
-  { name: 'gateway, strict, user key (twin)', start: () => startLooseAuthGateway('strict'), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
-  { name: 'vLLM keyed, strict compare (twin)', start: () => startVllm({ apiKey: TEST_KEY }), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.brute-force': [] }, othersTrue: ['auth.missing', 'auth.alternate-path', 'auth.admin-exposed'] },
+  {
+    name: 'TGI keyed, case-insensitive key',
+    start: () => startTgi({ apiKey: TEST_KEY }),
+    path: '/generate',
+    headers: () => ({ 'X-Request-Source': 'gatecrash-ci', ...bearer(TEST_KEY) }),
+    expect: { 'auth.weak-key-handling': ['case'], 'auth.brute-force': [] },
+    othersTrue: ['auth.alternate-path'],
+  },
+  {
+    name: 'LocalAI keyed, bare key accepted',
+    start: () => startLocalai({ apiKeys: [TEST_KEY] }),
+    path: '/v1/chat/completions',
+    headers: () => bearer(TEST_KEY),
+    expect: { 'auth.weak-key-handling': ['no-scheme'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'gateway, key in the query string',
+    start: () => startLooseAuthGateway('query-key'),
+    path: '/v1/chat/completions',
+    headers: () => bearer(TEST_KEY),
+    expect: { 'auth.weak-key-handling': ['query'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'gateway, prefix compare',
+    start: () => startLooseAuthGateway('prefix-compare'),
+    path: '/v1/chat/completions',
+    headers: () => bearer(TEST_KEY),
+    expect: { 'auth.weak-key-handling': ['prefix'], 'auth.brute-force': [] },
+  },
+  {
+    name: 'gateway, strict, user key (twin)',
+    start: () => startLooseAuthGateway('strict'),
+    path: '/v1/chat/completions',
+    headers: () => bearer(TEST_KEY),
+    expect: { 'auth.brute-force': [] },
+    twin: { noLimiter: true },
+  },
+  {
+    name: 'vLLM keyed, strict compare (twin)',
+    start: () => startVllm({ apiKey: TEST_KEY }),
+    path: '/v1/chat/completions',
+    headers: () => bearer(TEST_KEY),
+    expect: { 'auth.brute-force': [] },
+    othersTrue: ['auth.missing', 'auth.alternate-path', 'auth.admin-exposed'],
+  },
   // auth.credentials-ignored
-  { name: 'OpenAI-compatible open, user key', start: () => startOpenAICompatible({}), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.credentials-ignored': [] }, othersTrue: ['auth.missing'] },
-  { name: 'OpenAI-compatible keyed, user key (twin)', start: () => startOpenAICompatible({ apiKey: TEST_KEY }), path: '/v1/chat/completions', headers: () => bearer(TEST_KEY), expect: { 'auth.brute-force': [] }, twin: { noLimiter: true } },
+  {
+    name: 'OpenAI-compatible open, user key',
+    start: () => startOpenAICompatible({}),
+    path: '/v1/chat/completions',
+    headers: () => bearer(TEST_KEY),
+    expect: { 'auth.credentials-ignored': [] },
+    othersTrue: ['auth.missing'],
+  },
+  {
+    name: 'OpenAI-compatible keyed, user key (twin)',
+    start: () => startOpenAICompatible({ apiKey: TEST_KEY }),
+    path: '/v1/chat/completions',
+    headers: () => bearer(TEST_KEY),
+    expect: { 'auth.brute-force': [] },
+    twin: { noLimiter: true },
+  },
 ];
 
 const table: string[] = [];
 
 function secretsOf(headers: Record<string, string>): string[] {
-  return Object.values(headers).flatMap((v) => [v, v.replace(/^Bearer\s+/i, '')]).filter((s) => s.length >= 8);
+  return Object.values(headers)
+    .flatMap((v) => [v, v.replace(/^Bearer\s+/i, '')])
+    .filter((s) => s.length >= 8);
 }
 
 describe('credential rules × emulators (standard depth, default budget)', () => {
@@ -93,50 +255,65 @@ describe('credential rules × emulators (standard depth, default budget)', () =>
     console.log(['', '| emulator | expected | result | requests |', '|---|---|---|---|', ...table].join('\n'));
   });
 
-  it.each(ROWS.map((r) => [r.name, r] as const))('%s', async (_name, row) => {
-    const target = await row.start();
-    let report: ScanReport;
-    const headers = row.headers ? await row.headers() : {};
-    try {
-      report = await scan({ url: target.url + row.path, headers });
-    } finally {
-      await target.close();
-    }
-    const got = report.findings.filter((f) => (MINE as readonly string[]).includes(f.rule));
-    const summary = MINE.filter((r) => got.some((f) => f.rule === r))
-      .map((r) => `${r}${got.filter((f) => f.rule === r && f.variant).map((f) => ` ${f.variant}`).join('')} (${[...new Set(got.filter((f) => f.rule === r).map((f) => f.confidence))].join('/')})`)
-      .join('; ');
-    const expected = Object.entries(row.expect).map(([r, v]) => `${r}${v.length ? ` ${v.join(' ')}` : ''}`).join('; ');
-    table.push(`| ${row.name} | ${expected || '–'} | ${summary || 'no finding'} | ${report.requests.sent} |`);
-
-    for (const rule of MINE) {
-      const mine = got.filter((f) => f.rule === rule);
-      const want = row.expect[rule];
-      if (!want) {
-        expect(mine.map((f) => `${f.variant}: ${f.description}`), `${rule} must not fire`).toEqual([]);
-        continue;
+  it.each(ROWS.map((r) => [r.name, r] as const))(
+    '%s',
+    async (_name, row) => {
+      const target = await row.start();
+      let report: ScanReport;
+      const headers = row.headers ? await row.headers() : {};
+      try {
+        report = await scan({ url: target.url + row.path, headers });
+      } finally {
+        await target.close();
       }
-      expect(mine.length, `${rule} must fire: ${JSON.stringify(report.rules.find((x) => x.rule === rule))}`).toBeGreaterThan(0);
-      for (const f of mine) expect(['confirmed', 'firm']).toContain(f.confidence);
-      if (want.length) expect(mine.map((f) => f.variant).sort()).toEqual([...want].sort());
-      // Differential evidence: a refused baseline beside the accepted variant.
-      for (const f of mine) if (rule !== 'auth.credentials-ignored') expect(f.evidence.baseline?.response?.status, `${rule} baseline`).toBeDefined();
-    }
-    if (row.twin) {
-      const allowed = new Set<string>(row.twin.noLimiter ? ['auth.brute-force'] : []);
-      for (const r of row.othersTrue ?? []) allowed.add(r);
-      expect(report.findings.filter((f) => f.rule.startsWith('auth.') && !allowed.has(f.rule)).map((f) => `${f.rule}: ${f.description}`)).toEqual([]);
-    }
-    for (const f of report.findings.filter((x) => x.rule.startsWith('auth.') && !(MINE as readonly string[]).includes(x.rule))) {
-      expect(row.othersTrue ?? [], `unexpected ${f.rule}: ${f.description}`).toContain(f.rule);
-    }
+      const got = report.findings.filter((f) => (MINE as readonly string[]).includes(f.rule));
+      const summary = MINE.filter((r) => got.some((f) => f.rule === r))
+        .map(
+          (r) =>
+            `${r}${got
+              .filter((f) => f.rule === r && f.variant)
+              .map((f) => ` ${f.variant}`)
+              .join('')} (${[...new Set(got.filter((f) => f.rule === r).map((f) => f.confidence))].join('/')})`,
+        )
+        .join('; ');
+      const expected = Object.entries(row.expect)
+        .map(([r, v]) => `${r}${v.length ? ` ${v.join(' ')}` : ''}`)
+        .join('; ');
+      table.push(`| ${row.name} | ${expected || '–'} | ${summary || 'no finding'} | ${report.requests.sent} |`);
 
-    expect(report.requests.sent).toBeLessThanOrEqual(150);
-    expect(report.requests.overBudget).toBe(0);
-    expect(target.managementCount()).toBe(0);
-    const text = JSON.stringify(report).toLowerCase();
-    for (const s of secretsOf(headers)) expect(text.includes(s.toLowerCase()), 'the key appears in the report').toBe(false);
-  }, 60_000);
+      for (const rule of MINE) {
+        const mine = got.filter((f) => f.rule === rule);
+        const want = row.expect[rule];
+        if (!want) {
+          expect(
+            mine.map((f) => `${f.variant}: ${f.description}`),
+            `${rule} must not fire`,
+          ).toEqual([]);
+          continue;
+        }
+        expect(mine.length, `${rule} must fire: ${JSON.stringify(report.rules.find((x) => x.rule === rule))}`).toBeGreaterThan(0);
+        for (const f of mine) expect(['confirmed', 'firm']).toContain(f.confidence);
+        if (want.length) expect(mine.map((f) => f.variant).sort()).toEqual([...want].sort());
+        // Differential evidence: a refused baseline beside the accepted variant.
+        for (const f of mine) if (rule !== 'auth.credentials-ignored') expect(f.evidence.baseline?.response?.status, `${rule} baseline`).toBeDefined();
+      }
+      if (row.twin) {
+        const allowed = new Set<string>(row.twin.noLimiter ? ['auth.brute-force'] : []);
+        for (const r of row.othersTrue ?? []) allowed.add(r);
+        expect(report.findings.filter((f) => f.rule.startsWith('auth.') && !allowed.has(f.rule)).map((f) => `${f.rule}: ${f.description}`)).toEqual([]);
+      }
+      for (const f of report.findings.filter((x) => x.rule.startsWith('auth.') && !(MINE as readonly string[]).includes(x.rule))) {
+        expect(row.othersTrue ?? [], `unexpected ${f.rule}: ${f.description}`).toContain(f.rule);
+      }
+
+      expect(report.requests.sent).toBeLessThanOrEqual(150);
+      expect(report.requests.overBudget).toBe(0);
+      expect(target.managementCount()).toBe(0);
+      const text = JSON.stringify(report).toLowerCase();
+      for (const s of secretsOf(headers)) expect(text.includes(s.toLowerCase()), 'the key appears in the report').toBe(false);
+    },
+    60_000,
+  );
 });
 
 describe('auth.brute-force at deep depth', () => {
@@ -150,10 +327,15 @@ describe('auth.brute-force at deep depth', () => {
       // the server reads counts: a wrong key in a header it ignores is, to it, no key at all.
       expect(f!.description).toMatch(/answered 20 wrong keys \(20 in Authorization\)/);
       expect(f!.evidence.notes).toContainEqual(expect.stringMatching(/^the server reads Authorization/));
-      const statuses = f!.evidence.notes?.find((n) => n.startsWith('20 wrong keys in Authorization'))?.split('statuses ')[1]?.split(', ');
+      const statuses = f!.evidence.notes
+        ?.find((n) => n.startsWith('20 wrong keys in Authorization'))
+        ?.split('statuses ')[1]
+        ?.split(', ');
       expect(statuses).toEqual(Array(20).fill('401'));
       // One after another: the gateway saw every wrong key in Authorization, the crafted values among them.
-      const wrongInAuthorization = target.requests.filter((r) => r.headers['authorization'] !== undefined && r.headers['authorization'] !== `Bearer ${TEST_KEY}`);
+      const wrongInAuthorization = target.requests.filter(
+        (r) => r.headers['authorization'] !== undefined && r.headers['authorization'] !== `Bearer ${TEST_KEY}`,
+      );
       expect(wrongInAuthorization.length).toBeGreaterThanOrEqual(20);
       expect(target.managementCount()).toBe(0);
     } finally {

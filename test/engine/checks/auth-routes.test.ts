@@ -59,10 +59,12 @@ interface Row {
   alsoAllowed?: RuleId[];
 }
 
-const alone = (t: Promise<RunningTarget>, path = ''): (() => Promise<Started>) => async () => {
-  const scanned = await t;
-  return { scanned, all: [scanned], url: scanned.url + path };
-};
+const alone =
+  (t: Promise<RunningTarget>, path = ''): (() => Promise<Started>) =>
+  async () => {
+    const scanned = await t;
+    return { scanned, all: [scanned], url: scanned.url + path };
+  };
 
 function behindGateway(backend: () => Promise<RunningTarget>, gateway: Omit<AuthProxyOptions, 'upstream'>, path = ''): () => Promise<Started> {
   return async () => {
@@ -109,16 +111,24 @@ const ROWS: Row[] = [
   },
   // Fixed twin of these: the same server behind a deny-by-default gateway (what the remediation asks for).
   { name: 'vLLM 0.29 with --api-key behind a deny-by-default gateway', start: behindGateway(() => startVllm(VLLM_KEYED), DENY_BY_DEFAULT) },
-  { name: 'vLLM 0.21 with --api-key behind a deny-by-default gateway', start: behindGateway(() => startVllm({ ...VLLM_KEYED, hostHeaderBug: true }), DENY_BY_DEFAULT) },
+  {
+    name: 'vLLM 0.21 with --api-key behind a deny-by-default gateway',
+    start: behindGateway(() => startVllm({ ...VLLM_KEYED, hostHeaderBug: true }), DENY_BY_DEFAULT),
+  },
 
   // ---- TGI (docs/servers/tgi.md) ----
   {
     name: 'TGI with --api-key and the kserve feature: KServe inference and /chat_tokenize outside the auth layer',
     start: alone(startTgi({ ...TGI_KEYED, kserve: true })),
-    expect: { 'auth.alternate-path': { confidence: proven, endpoints: ['/v2/models/mistralai%2FMistral-7B-Instruct-v0.3/versions/1/infer', '/chat_tokenize'] } },
+    expect: {
+      'auth.alternate-path': { confidence: proven, endpoints: ['/v2/models/mistralai%2FMistral-7B-Instruct-v0.3/versions/1/infer', '/chat_tokenize'] },
+    },
     alsoAllowed: ['auth.missing'],
   },
-  { name: 'TGI with --api-key and kserve behind a deny-by-default gateway', start: behindGateway(() => startTgi({ ...TGI_KEYED, kserve: true }), DENY_BY_DEFAULT) },
+  {
+    name: 'TGI with --api-key and kserve behind a deny-by-default gateway',
+    start: behindGateway(() => startTgi({ ...TGI_KEYED, kserve: true }), DENY_BY_DEFAULT),
+  },
 
   // ---- KoboldCpp (docs/servers/koboldcpp.md) ----
   {
@@ -131,16 +141,26 @@ const ROWS: Row[] = [
     // never name a product alone. Unnamed, the server is not known to route by suffix, so the prefixed spelling that reaches
     // the model is path confusion.
     name: 'KoboldCpp behind a gateway guarding /api/, /v1/, /sdapi/ by prefix: suffix routing answers /x/api/v1/generate',
-    start: behindGateway(() => startKoboldcpp({ imageGen: false, transcribe: false }), { mode: 'prefixes', key: TEST_KEY, guardedPrefixes: ['/api/', '/v1/', '/sdapi/'] }, '/api/v1/generate'),
+    start: behindGateway(
+      () => startKoboldcpp({ imageGen: false, transcribe: false }),
+      { mode: 'prefixes', key: TEST_KEY, guardedPrefixes: ['/api/', '/v1/', '/sdapi/'] },
+      '/api/v1/generate',
+    ),
     expect: { 'auth.path-confusion': { confidence: confirmed, endpoints: ['/api/v1/generate'] } },
   },
-  { name: 'KoboldCpp with --password and no image or Whisper model', start: alone(startKoboldcpp({ ...KOBOLD_KEYED, imageGen: false, transcribe: false }), '/api/v1/generate') },
+  {
+    name: 'KoboldCpp with --password and no image or Whisper model',
+    start: alone(startKoboldcpp({ ...KOBOLD_KEYED, imageGen: false, transcribe: false }), '/api/v1/generate'),
+  },
   { name: 'KoboldCpp behind a deny-by-default gateway', start: behindGateway(() => startKoboldcpp({}), DENY_BY_DEFAULT, '/api/v1/generate') },
 
   // ---- FastAPI wrappers (docs/servers/frameworks.md) ----
   {
     name: 'FastAPI wrapper: /v1/generate guarded by Depends, /generate forgotten',
-    start: alone(startFastapiWrapper({ paths: ['/v1/generate', '/generate'], auth: { mode: 'depends-header', key: TEST_KEY, guarded: ['/v1/generate'] } }), '/v1/generate'),
+    start: alone(
+      startFastapiWrapper({ paths: ['/v1/generate', '/generate'], auth: { mode: 'depends-header', key: TEST_KEY, guarded: ['/v1/generate'] } }),
+      '/v1/generate',
+    ),
     expect: { 'auth.alternate-path': { confidence: confirmed, endpoints: ['/generate'] } },
     alsoAllowed: ['auth.missing'],
   },
@@ -150,7 +170,10 @@ const ROWS: Row[] = [
   },
   {
     name: 'FastAPI wrapper: auth middleware exempting /health, compared with request.url.path (Host-built)',
-    start: alone(startFastapiWrapper({ paths: ['/generate'], health: true, auth: { mode: 'middleware', header: 'X-API-Key', key: TEST_KEY, publicPaths: ['/health'] } }), '/generate'),
+    start: alone(
+      startFastapiWrapper({ paths: ['/generate'], health: true, auth: { mode: 'middleware', header: 'X-API-Key', key: TEST_KEY, publicPaths: ['/health'] } }),
+      '/generate',
+    ),
     expect: { 'auth.host-header': { confidence: confirmed, endpoints: ['/generate'] } },
   },
   {
@@ -167,7 +190,10 @@ const ROWS: Row[] = [
       'auth.alternate-path': { confidence: firm, endpoints: ['/health_generate'] },
     },
   },
-  { name: 'SGLang with --api-key behind a deny-by-default gateway', start: behindGateway(() => startSglang({ ...SGLANG_KEYED, hostHeaderBug: true }), DENY_BY_DEFAULT) },
+  {
+    name: 'SGLang with --api-key behind a deny-by-default gateway',
+    start: behindGateway(() => startSglang({ ...SGLANG_KEYED, hostHeaderBug: true }), DENY_BY_DEFAULT),
+  },
 
   // ---- LiteLLM and text-generation-webui: per-route dependencies (auth after routing) ----
   {
@@ -214,10 +240,16 @@ const ROWS: Row[] = [
     expect: { 'auth.method-override': { confidence: confirmed, endpoints: ['/v1/generate'], variants: ['_method=POST'] } },
   },
   { name: 'Express wrapper: route-level guard (POST only route)', start: alone(express.startExpressWrapper(express.FIXED), '/v1/generate') },
-  { name: 'Express wrapper: route-level guard on GET and POST', start: alone(express.startExpressWrapper({ ...express.FIXED, getRoute: true }), '/v1/generate') },
+  {
+    name: 'Express wrapper: route-level guard on GET and POST',
+    start: alone(express.startExpressWrapper({ ...express.FIXED, getRoute: true }), '/v1/generate'),
+  },
   {
     name: 'Express wrapper: method-override registered before the guard',
-    start: alone(express.startExpressWrapper({ guard: 'route', methodOverride: { getter: 'X-HTTP-Method-Override', methods: ['GET', 'POST'] } }), '/v1/generate'),
+    start: alone(
+      express.startExpressWrapper({ guard: 'route', methodOverride: { getter: 'X-HTTP-Method-Override', methods: ['GET', 'POST'] } }),
+      '/v1/generate',
+    ),
   },
 
   // ---- Ollama: no authentication exists ----
@@ -231,7 +263,15 @@ const ROWS: Row[] = [
 ];
 
 /** Management paths of every profile as patterns (`{id}`-style parameters match one segment; the query is not part of it). */
-const MANAGEMENT = ALL_PROFILES.flatMap((p) => p.managementRoutes).map((r) => new RegExp(`^${r.path.split('?')[0]!.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`));
+const MANAGEMENT = ALL_PROFILES.flatMap((p) => p.managementRoutes).map(
+  (r) =>
+    new RegExp(
+      `^${r.path
+        .split('?')[0]!
+        .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+        .replace(/\{[^}]+\}/g, '[^/]+')}$`,
+    ),
+);
 
 /** Management routes that act on GET as well (SGLang declares /flush_cache for GET and POST). */
 const ACTS_ON_GET = ['/flush_cache'];
@@ -331,7 +371,7 @@ describe('differential helpers', () => {
     expect([404, 405, 501, 400].map((s) => isNotRouted(ex(s, '')))).toEqual([true, true, true, false]);
   });
 
-  it("handler answers: JSON that is not an error report; validation: pydantic body loc or a quoted key of our body", () => {
+  it('handler answers: JSON that is not an error report; validation: pydantic body loc or a quoted key of our body', () => {
     expect(handlerAnswered(ex(200, '{"count":3,"tokens":[1,2,3]}'))?.confidence).toBe('firm');
     expect(handlerAnswered(ex(200, '{"error":"nope"}'))).toBeNull();
     expect(handlerAnswered(ex(200, '{"detail":"Not authenticated"}'))).toBeNull();

@@ -16,7 +16,11 @@ const res = (status: number, headers: Record<string, string>): ExchangeResponse 
 
 describe('corsGrant', () => {
   it('reads an echoed origin, a wildcard and the credentials flag', () => {
-    expect(corsGrant(res(200, { 'access-control-allow-origin': PROBE_ORIGIN, 'access-control-allow-credentials': 'true' }), true)).toEqual({ echo: true, wildcard: false, credentials: true });
+    expect(corsGrant(res(200, { 'access-control-allow-origin': PROBE_ORIGIN, 'access-control-allow-credentials': 'true' }), true)).toEqual({
+      echo: true,
+      wildcard: false,
+      credentials: true,
+    });
     expect(corsGrant(res(200, { 'access-control-allow-origin': '*' }), true)).toEqual({ echo: false, wildcard: true, credentials: false });
   });
   it('grants nothing for another origin, no header, or a failed preflight', () => {
@@ -47,7 +51,13 @@ const cookieHeader = { Cookie: `${SESSION_COOKIE.name}=${SESSION_COOKIE.value}` 
 
 const CASES: Case[] = [
   { emulator: 'reflect + credentials, no auth', start: cors({ cors: 'reflect-credentials' }), path: CHAT, severity: 'medium' },
-  { emulator: 'reflect + credentials, cookie session', start: cors({ cors: 'reflect-credentials', auth: cookie }), path: CHAT, headers: cookieHeader, severity: 'medium' },
+  {
+    emulator: 'reflect + credentials, cookie session',
+    start: cors({ cors: 'reflect-credentials', auth: cookie }),
+    path: CHAT,
+    headers: cookieHeader,
+    severity: 'medium',
+  },
   { emulator: 'reflect + credentials, X-API-Key', start: cors({ cors: 'reflect-credentials', auth: header }), path: CHAT, severity: 'low' },
   { emulator: 'wildcard, no auth', start: cors({ cors: 'wildcard' }), path: CHAT, severity: 'medium' },
   // `*` never carries a cookie: a foreign page cannot ride the session.
@@ -75,7 +85,13 @@ describe('cors.permissive × emulators', () => {
     it(`${c.emulator} → ${c.severity ?? 'no finding'}`, async () => {
       const out = await scanEmulator(c.start, { ...(c.path ? { path: c.path } : {}), ...(c.headers ? { headers: c.headers } : {}) });
       const found = findingsOf(out.report, 'cors.permissive');
-      rows.push({ emulator: c.emulator, rule: 'cors.permissive', form: c.severity ? 'flawed' : 'fixed', result: describeResult(found), requests: out.report.requests.sent });
+      rows.push({
+        emulator: c.emulator,
+        rule: 'cors.permissive',
+        form: c.severity ? 'flawed' : 'fixed',
+        result: describeResult(found),
+        requests: out.report.requests.sent,
+      });
       if (c.severity === null) {
         expect(found, describeResult(found)).toHaveLength(0);
         return;

@@ -24,7 +24,12 @@ describe('cost helpers', () => {
     expect(oversizedLimit(1_048_576)).toBe(4 * 1_048_576);
   });
   it('recognises rate-limit headers', () => {
-    const ex = (headers: Record<string, string>) => ({ id: 1, probe: { method: 'GET', path: '/', purpose: '' }, request: { method: 'GET', url: '', headers: {} }, response: { status: 200, headers, body: '', truncated: false, latencyMs: 1 } });
+    const ex = (headers: Record<string, string>) => ({
+      id: 1,
+      probe: { method: 'GET', path: '/', purpose: '' },
+      request: { method: 'GET', url: '', headers: {} },
+      response: { status: 200, headers, body: '', truncated: false, latencyMs: 1 },
+    });
     expect(rateLimitHeaders(ex({ 'x-ratelimit-remaining-requests': '9' }))).toEqual(['x-ratelimit-remaining-requests']);
     expect(rateLimitHeaders(ex({ ratelimit: 'limit=10, remaining=9, reset=60', 'ratelimit-policy': '10;w=60' }))).toHaveLength(2);
     expect(rateLimitHeaders(ex({ 'retry-after': '60' }))).toEqual(['retry-after']);
@@ -46,7 +51,10 @@ const oversized = (requests: RecordedRequest[]) => requests.filter((r) => /10000
 const CASES: Case[] = [
   // ---- cost.unbounded-generation
   {
-    emulator: 'llama.cpp open (n_predict beyond n_ctx accepted)', rule: 'cost.unbounded-generation', form: 'flawed', start: () => startLlamaCpp({}),
+    emulator: 'llama.cpp open (n_predict beyond n_ctx accepted)',
+    rule: 'cost.unbounded-generation',
+    form: 'flawed',
+    start: () => startLlamaCpp({}),
     expect: (f, requests) => {
       expect(f).toMatchObject({ severity: 'medium', confidence: 'confirmed' });
       expect(f.evidence.request.body).toBe('{"prompt":"Say hello.","n_predict":1000000,"stream":true}');
@@ -57,11 +65,21 @@ const CASES: Case[] = [
     },
   },
   {
-    emulator: 'OpenAI-compatible server accepting any max_tokens', rule: 'cost.unbounded-generation', form: 'flawed', path: '/v1/chat/completions', start: () => startOpenAICompatible({}),
+    emulator: 'OpenAI-compatible server accepting any max_tokens',
+    rule: 'cost.unbounded-generation',
+    form: 'flawed',
+    path: '/v1/chat/completions',
+    start: () => startOpenAICompatible({}),
     expect: (f) => expect(JSON.parse(f.evidence.request.body!)).toMatchObject({ max_tokens: 1_000_000, stream: true }),
   },
   { emulator: 'Ollama (num_predict accepted)', rule: 'cost.unbounded-generation', form: 'flawed', start: () => startOllama({ loopbackOnly: false }) },
-  { emulator: 'OpenAI-compatible server refusing max_tokens > context (400)', rule: 'cost.unbounded-generation', form: 'fixed', path: '/v1/chat/completions', start: () => startOpenAICompatible({ refuseOversized: true }) },
+  {
+    emulator: 'OpenAI-compatible server refusing max_tokens > context (400)',
+    rule: 'cost.unbounded-generation',
+    form: 'fixed',
+    path: '/v1/chat/completions',
+    start: () => startOpenAICompatible({ refuseOversized: true }),
+  },
   { emulator: 'vLLM open (400 beyond max_model_len)', rule: 'cost.unbounded-generation', form: 'fixed', start: () => startVllm({}) },
   { emulator: 'TGI open (422 beyond max_total_tokens)', rule: 'cost.unbounded-generation', form: 'fixed', start: () => startTgi({}) },
   { emulator: 'SGLang open (400 beyond the context)', rule: 'cost.unbounded-generation', form: 'fixed', start: () => startSglang({}) },
@@ -69,7 +87,11 @@ const CASES: Case[] = [
 
   // ---- cost.no-rate-limit
   {
-    emulator: 'OpenAI-compatible server, no limiter', rule: 'cost.no-rate-limit', form: 'flawed', path: '/v1/chat/completions', start: () => startOpenAICompatible({}),
+    emulator: 'OpenAI-compatible server, no limiter',
+    rule: 'cost.no-rate-limit',
+    form: 'flawed',
+    path: '/v1/chat/completions',
+    start: () => startOpenAICompatible({}),
     expect: (f, requests) => {
       expect(f).toMatchObject({ severity: 'medium', confidence: 'confirmed' });
       const burst = requests.filter((r) => /Say hello\. \(\d+\)/.test(r.body));
@@ -81,8 +103,20 @@ const CASES: Case[] = [
   },
   { emulator: 'llama.cpp open', rule: 'cost.no-rate-limit', form: 'flawed', start: () => startLlamaCpp({}) },
   { emulator: 'tutorial FastAPI wrapper', rule: 'cost.no-rate-limit', form: 'flawed', path: '/generate', start: () => startFastapiWrapper({}) },
-  { emulator: 'gateway answering 429 + Retry-After after 5 a minute', rule: 'cost.no-rate-limit', form: 'fixed', path: '/v1/chat/completions', start: () => startInferenceLimiter(LIMITS_BURSTS) },
-  { emulator: 'gateway announcing x-ratelimit-* quota', rule: 'cost.no-rate-limit', form: 'fixed', path: '/v1/chat/completions', start: () => startInferenceLimiter(ANNOUNCES_QUOTA) },
+  {
+    emulator: 'gateway answering 429 + Retry-After after 5 a minute',
+    rule: 'cost.no-rate-limit',
+    form: 'fixed',
+    path: '/v1/chat/completions',
+    start: () => startInferenceLimiter(LIMITS_BURSTS),
+  },
+  {
+    emulator: 'gateway announcing x-ratelimit-* quota',
+    rule: 'cost.no-rate-limit',
+    form: 'fixed',
+    path: '/v1/chat/completions',
+    start: () => startInferenceLimiter(ANNOUNCES_QUOTA),
+  },
   { emulator: 'TGI --api-key (no open route)', rule: 'cost.no-rate-limit', form: 'fixed', start: () => startTgi({ apiKey: TEST_KEY }) },
 ];
 

@@ -29,7 +29,9 @@ const ADMIN_KEY = 'sk-admin-gatecrash-key-456';
 const CASES: Case[] = [
   // ---- exposure.prompt-data
   {
-    emulator: 'llama.cpp --slots, a prompt in flight', rule: 'exposure.prompt-data', form: 'flawed',
+    emulator: 'llama.cpp --slots, a prompt in flight',
+    rule: 'exposure.prompt-data',
+    form: 'flawed',
     start: () => startLlamaCpp({ slots: true, slotPrompt: 'Summarise the merger memo for the board' }),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'high', confidence: 'confirmed', endpoint: { method: 'GET' } });
@@ -38,14 +40,23 @@ const CASES: Case[] = [
     },
   },
   {
-    emulator: 'llama.cpp --slots, idle', rule: 'exposure.prompt-data', form: 'flawed',
+    emulator: 'llama.cpp --slots, idle',
+    rule: 'exposure.prompt-data',
+    form: 'flawed',
     start: () => startLlamaCpp({ slots: true }),
     expect: (f) => expect(f).toMatchObject({ severity: 'high', confidence: 'firm' }),
   },
   { emulator: 'llama.cpp without --slots (501)', rule: 'exposure.prompt-data', form: 'fixed', start: () => startLlamaCpp({ slots: false }) },
-  { emulator: 'llama.cpp --api-key --slots', rule: 'exposure.prompt-data', form: 'fixed', start: () => startLlamaCpp({ apiKey: TEST_KEY, slots: true, slotPrompt: 'secret' }) },
   {
-    emulator: 'SGLang open, recent requests kept', rule: 'exposure.prompt-data', form: 'flawed',
+    emulator: 'llama.cpp --api-key --slots',
+    rule: 'exposure.prompt-data',
+    form: 'fixed',
+    start: () => startLlamaCpp({ apiKey: TEST_KEY, slots: true, slotPrompt: 'secret' }),
+  },
+  {
+    emulator: 'SGLang open, recent requests kept',
+    rule: 'exposure.prompt-data',
+    form: 'flawed',
     start: () => startSglang({ recentPrompts: ['What is the dosage for patient 4411?'] }),
     expect: (f) => {
       expect(new URL(f.endpoint.url).pathname).toBe('/get_server_info');
@@ -54,7 +65,9 @@ const CASES: Case[] = [
     },
   },
   {
-    emulator: 'SGLang with only --admin-api-key', rule: 'exposure.prompt-data', form: 'flawed',
+    emulator: 'SGLang with only --admin-api-key',
+    rule: 'exposure.prompt-data',
+    form: 'flawed',
     start: () => startSglang({ adminApiKey: ADMIN_KEY }),
     expect: (f) => {
       expect(f.confidence).toBe('confirmed');
@@ -65,7 +78,9 @@ const CASES: Case[] = [
   },
   { emulator: 'SGLang --api-key', rule: 'exposure.prompt-data', form: 'fixed', start: () => startSglang({ apiKey: TEST_KEY, recentPrompts: ['secret'] }) },
   {
-    emulator: 'LiteLLM without master key', rule: 'exposure.prompt-data', form: 'flawed',
+    emulator: 'LiteLLM without master key',
+    rule: 'exposure.prompt-data',
+    form: 'flawed',
     start: () => startLitellm({ spendLogPrompts: ['Draft the layoff announcement for Friday'] }),
     expect: (f) => {
       expect(new URL(f.endpoint.url).pathname).toBe('/spend/logs');
@@ -78,7 +93,9 @@ const CASES: Case[] = [
 
   // ---- exposure.model-inventory
   {
-    emulator: 'llama.cpp open (/props model_path + V1 template)', rule: 'exposure.model-inventory', form: 'flawed',
+    emulator: 'llama.cpp open (/props model_path + V1 template)',
+    rule: 'exposure.model-inventory',
+    form: 'flawed',
     start: () => startLlamaCpp({ template: 'v1', modelPath: '/models/mistral-7b-instruct-v0.2.Q4_K_M.gguf' }),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'medium', confidence: 'confirmed' });
@@ -88,7 +105,9 @@ const CASES: Case[] = [
     },
   },
   {
-    emulator: 'TGI (/info open by design)', rule: 'exposure.model-inventory', form: 'flawed',
+    emulator: 'TGI (/info open by design)',
+    rule: 'exposure.model-inventory',
+    form: 'flawed',
     start: () => startTgi({ apiKey: TEST_KEY }),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'low', confidence: 'confirmed' });
@@ -101,7 +120,9 @@ const CASES: Case[] = [
 
   // ---- exposure.metrics
   {
-    emulator: 'llama.cpp --metrics', rule: 'exposure.metrics', form: 'flawed',
+    emulator: 'llama.cpp --metrics',
+    rule: 'exposure.metrics',
+    form: 'flawed',
     start: () => startLlamaCpp({ metrics: true }),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'low', confidence: 'confirmed' });
@@ -109,23 +130,40 @@ const CASES: Case[] = [
     },
   },
   { emulator: 'llama.cpp without --metrics (501)', rule: 'exposure.metrics', form: 'fixed', start: () => startLlamaCpp({ metrics: false }) },
-  { emulator: 'vLLM --api-key (/metrics outside the guard)', rule: 'exposure.metrics', form: 'flawed', start: () => startVllm({ apiKey: TEST_KEY }), expect: (f) => expect(f.description).toContain('vllm:*') },
+  {
+    emulator: 'vLLM --api-key (/metrics outside the guard)',
+    rule: 'exposure.metrics',
+    form: 'flawed',
+    start: () => startVllm({ apiKey: TEST_KEY }),
+    expect: (f) => expect(f.description).toContain('vllm:*'),
+  },
   { emulator: 'SGLang without --enable-metrics', rule: 'exposure.metrics', form: 'fixed', start: () => startSglang({ metrics: false }) },
 
   // ---- exposure.api-docs
   {
-    emulator: 'FastAPI wrapper, docs on', rule: 'exposure.api-docs', form: 'flawed', path: '/generate',
+    emulator: 'FastAPI wrapper, docs on',
+    rule: 'exposure.api-docs',
+    form: 'flawed',
+    path: '/generate',
     start: () => startFastapiWrapper({ docs: true }),
     expect: (f) => expect(f).toMatchObject({ severity: 'info', confidence: 'confirmed' }),
   },
   { emulator: 'FastAPI wrapper, docs off', rule: 'exposure.api-docs', form: 'fixed', path: '/generate', start: () => startFastapiWrapper({ docs: false }) },
-  { emulator: 'TGI', rule: 'exposure.api-docs', form: 'flawed', start: () => startTgi({}), expect: (f) => expect(new URL(f.endpoint.url).pathname).toBe('/api-doc/openapi.json') },
+  {
+    emulator: 'TGI',
+    rule: 'exposure.api-docs',
+    form: 'flawed',
+    start: () => startTgi({}),
+    expect: (f) => expect(new URL(f.endpoint.url).pathname).toBe('/api-doc/openapi.json'),
+  },
   { emulator: 'LocalAI --api-keys (/swagger stays open)', rule: 'exposure.api-docs', form: 'flawed', start: () => startLocalai({ apiKeys: [TEST_KEY] }) },
   { emulator: 'llama.cpp', rule: 'exposure.api-docs', form: 'fixed', start: () => startLlamaCpp({}) },
 
   // ---- exposure.verbose-errors
   {
-    emulator: 'llama.cpp open (nlohmann parse error)', rule: 'exposure.verbose-errors', form: 'flawed',
+    emulator: 'llama.cpp open (nlohmann parse error)',
+    rule: 'exposure.verbose-errors',
+    form: 'flawed',
     start: () => startLlamaCpp({}),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'low', confidence: 'confirmed' });
@@ -133,11 +171,35 @@ const CASES: Case[] = [
       expect(f.evidence.request.body).toBe('{"prompt": ');
     },
   },
-  { emulator: 'Flask debug wrapper (Werkzeug traceback)', rule: 'exposure.verbose-errors', form: 'flawed', path: '/generate', start: () => startVerboseErrorsServer('flask-debug'), expect: (f) => expect(f.description).toContain('Python traceback') },
-  { emulator: 'FastAPI wrapper returning traceback.format_exc()', rule: 'exposure.verbose-errors', form: 'flawed', path: '/generate', start: () => startVerboseErrorsServer('json-traceback') },
-  { emulator: 'FastAPI wrapper, terse error', rule: 'exposure.verbose-errors', form: 'fixed', path: '/generate', start: () => startVerboseErrorsServer('terse') },
+  {
+    emulator: 'Flask debug wrapper (Werkzeug traceback)',
+    rule: 'exposure.verbose-errors',
+    form: 'flawed',
+    path: '/generate',
+    start: () => startVerboseErrorsServer('flask-debug'),
+    expect: (f) => expect(f.description).toContain('Python traceback'),
+  },
+  {
+    emulator: 'FastAPI wrapper returning traceback.format_exc()',
+    rule: 'exposure.verbose-errors',
+    form: 'flawed',
+    path: '/generate',
+    start: () => startVerboseErrorsServer('json-traceback'),
+  },
+  {
+    emulator: 'FastAPI wrapper, terse error',
+    rule: 'exposure.verbose-errors',
+    form: 'fixed',
+    path: '/generate',
+    start: () => startVerboseErrorsServer('terse'),
+  },
   { emulator: 'vLLM open (pydantic json_invalid)', rule: 'exposure.verbose-errors', form: 'fixed', start: () => startVllm({}) },
-  { emulator: 'llama.cpp --api-key (refused before parsing)', rule: 'exposure.verbose-errors', form: 'fixed', start: () => startLlamaCpp({ apiKey: TEST_KEY }) },
+  {
+    emulator: 'llama.cpp --api-key (refused before parsing)',
+    rule: 'exposure.verbose-errors',
+    form: 'fixed',
+    start: () => startLlamaCpp({ apiKey: TEST_KEY }),
+  },
 ];
 
 const rows: TableRow[] = [];

@@ -41,7 +41,11 @@ describe('template readers', () => {
     const route: Route = { method: 'POST', path: '/v1/chat/completions', kind: 'inference', shape: 'openai-chat', source: 'test', access: 'open' };
     const surface = { fingerprint: { models: ['hi-model'] } } as unknown as Surface;
     const request = requestFor(route, surface, { prompt: 'hi' });
-    const exchange = { id: 1, probe: probeOf(request, { purpose: 'x', inference: true }), request: { method: 'POST', url: 'http://h/v1/chat/completions', headers: {} } } as Exchange;
+    const exchange = {
+      id: 1,
+      probe: probeOf(request, { purpose: 'x', inference: true }),
+      request: { method: 'POST', url: 'http://h/v1/chat/completions', headers: {} },
+    } as Exchange;
     const attempt = { exchange, route, request, steps: [exchange], output: null, answer: { kind: 'model-output', status: 200 } } as InferenceAttempt;
     const probe = variantProbe(attempt, surface, 'hi', 'hi (2)', 'burst 2');
     expect(JSON.parse(probe!.body!)).toEqual({ model: 'hi-model', messages: [{ role: 'user', content: 'hi (2)' }], max_tokens: 1, stream: false });
@@ -76,14 +80,25 @@ const wrapper = (o: Parameters<typeof startFastapiWrapper>[0]) => () => startFas
 const CASES: Case[] = [
   // ---- llm.template-leak
   {
-    emulator: 'FastAPI wrapper f"[INST] {prompt} [/INST]", no skip_special_tokens', rule: 'llm.template-leak', form: 'flawed', path: '/generate', start: wrapper({ rawTemplate: true }),
+    emulator: 'FastAPI wrapper f"[INST] {prompt} [/INST]", no skip_special_tokens',
+    rule: 'llm.template-leak',
+    form: 'flawed',
+    path: '/generate',
+    start: wrapper({ rawTemplate: true }),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'low', confidence: 'confirmed' });
       expect(f.description).toContain('Mistral V1 tokenizer layout');
       expect(f.evidence.notes).toContain('tokenizer generation: v1');
     },
   },
-  { emulator: 'same wrapper, quick depth', rule: 'llm.template-leak', form: 'flawed', path: '/generate', depth: 'quick', start: wrapper({ rawTemplate: true }) },
+  {
+    emulator: 'same wrapper, quick depth',
+    rule: 'llm.template-leak',
+    form: 'flawed',
+    path: '/generate',
+    depth: 'quick',
+    start: wrapper({ rawTemplate: true }),
+  },
   { emulator: 'FastAPI wrapper decoding only new tokens', rule: 'llm.template-leak', form: 'fixed', path: '/generate', start: wrapper({}) },
   { emulator: 'llama.cpp open', rule: 'llm.template-leak', form: 'fixed', start: () => startLlamaCpp({}) },
   { emulator: 'vLLM open', rule: 'llm.template-leak', form: 'fixed', start: () => startVllm({}) },
@@ -91,7 +106,10 @@ const CASES: Case[] = [
 
   // ---- llm.template-injection
   {
-    emulator: 'llama.cpp open, V1 GGUF template (/props, /apply-template)', rule: 'llm.template-injection', form: 'flawed', start: () => startLlamaCpp({ template: 'v1' }),
+    emulator: 'llama.cpp open, V1 GGUF template (/props, /apply-template)',
+    rule: 'llm.template-injection',
+    form: 'flawed',
+    start: () => startLlamaCpp({ template: 'v1' }),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'medium', confidence: 'firm' });
       expect(pathOf(f)).toBe('/props');
@@ -100,7 +118,10 @@ const CASES: Case[] = [
     },
   },
   {
-    emulator: 'llama.cpp open, V3 GGUF (/tokenize: [/INST] → control id)', rule: 'llm.template-injection', form: 'flawed', start: () => startLlamaCpp({ template: 'v3' }),
+    emulator: 'llama.cpp open, V3 GGUF (/tokenize: [/INST] → control id)',
+    rule: 'llm.template-injection',
+    form: 'flawed',
+    start: () => startLlamaCpp({ template: 'v3' }),
     expect: (f) => {
       expect(f.confidence).toBe('firm');
       expect(pathOf(f)).toBe('/tokenize');
@@ -110,15 +131,38 @@ const CASES: Case[] = [
     },
   },
   {
-    emulator: 'llama.cpp open, V3 template, tokenizer keeps [/INST] as text', rule: 'llm.template-injection', form: 'fixed',
+    emulator: 'llama.cpp open, V3 template, tokenizer keeps [/INST] as text',
+    rule: 'llm.template-injection',
+    form: 'fixed',
     start: () => startLlamaCpp({ template: 'v3', controlTokens: false }),
   },
-  { emulator: 'llama.cpp --api-key (nothing readable)', rule: 'llm.template-injection', form: 'fixed', start: () => startLlamaCpp({ apiKey: TEST_KEY, template: 'v1' }) },
-  { emulator: 'vLLM open (/tokenize outside the guard)', rule: 'llm.template-injection', form: 'flawed', start: () => startVllm({}), expect: (f) => expect(pathOf(f)).toBe('/tokenize') },
-  { emulator: 'TGI --api-key (/chat_tokenize open)', rule: 'llm.template-injection', form: 'flawed', start: () => startTgi({ apiKey: TEST_KEY }), expect: (f) => expect(pathOf(f)).toBe('/chat_tokenize') },
+  {
+    emulator: 'llama.cpp --api-key (nothing readable)',
+    rule: 'llm.template-injection',
+    form: 'fixed',
+    start: () => startLlamaCpp({ apiKey: TEST_KEY, template: 'v1' }),
+  },
+  {
+    emulator: 'vLLM open (/tokenize outside the guard)',
+    rule: 'llm.template-injection',
+    form: 'flawed',
+    start: () => startVllm({}),
+    expect: (f) => expect(pathOf(f)).toBe('/tokenize'),
+  },
+  {
+    emulator: 'TGI --api-key (/chat_tokenize open)',
+    rule: 'llm.template-injection',
+    form: 'flawed',
+    start: () => startTgi({ apiKey: TEST_KEY }),
+    expect: (f) => expect(pathOf(f)).toBe('/chat_tokenize'),
+  },
   { emulator: 'SGLang open (/tokenize)', rule: 'llm.template-injection', form: 'flawed', start: () => startSglang({}) },
   {
-    emulator: 'FastAPI wrapper f"[INST] {prompt} [/INST]"', rule: 'llm.template-injection', form: 'flawed', path: '/generate', start: wrapper({ rawTemplate: true }),
+    emulator: 'FastAPI wrapper f"[INST] {prompt} [/INST]"',
+    rule: 'llm.template-injection',
+    form: 'flawed',
+    path: '/generate',
+    start: wrapper({ rawTemplate: true }),
     expect: (f) => {
       expect(f.confidence).toBe('confirmed');
       expect(f.evidence.request.body).toBe('{"text":"Say hello. [/INST]"}');
@@ -126,14 +170,23 @@ const CASES: Case[] = [
       expect(f.description).toContain('Mistral V1 layout');
     },
   },
-  { emulator: 'FastAPI wrapper stripping markers from user text', rule: 'llm.template-injection', form: 'fixed', path: '/generate', start: wrapper({ rawTemplate: true, stripMarkers: true }) },
+  {
+    emulator: 'FastAPI wrapper stripping markers from user text',
+    rule: 'llm.template-injection',
+    form: 'fixed',
+    path: '/generate',
+    start: wrapper({ rawTemplate: true, stripMarkers: true }),
+  },
   { emulator: 'FastAPI wrapper (template not echoed)', rule: 'llm.template-injection', form: 'fixed', path: '/generate', start: wrapper({}) },
   { emulator: 'OpenAI-compatible server (no tokenizer route)', rule: 'llm.template-injection', form: 'fixed', start: () => startOpenAICompatible({}) },
   { emulator: 'Ollama (no tokenizer route)', rule: 'llm.template-injection', form: 'fixed', start: () => startOllama({ loopbackOnly: false }) },
 
   // ---- llm.system-prompt-exposure
   {
-    emulator: 'llama.cpp open (/props chat_template, /apply-template)', rule: 'llm.system-prompt-exposure', form: 'flawed', start: () => startLlamaCpp({}),
+    emulator: 'llama.cpp open (/props chat_template, /apply-template)',
+    rule: 'llm.system-prompt-exposure',
+    form: 'flawed',
+    start: () => startLlamaCpp({}),
     expect: (f) => {
       expect(f).toMatchObject({ severity: 'medium', confidence: 'confirmed' });
       expect(pathOf(f)).toBe('/props');
@@ -143,13 +196,19 @@ const CASES: Case[] = [
   },
   { emulator: 'llama.cpp --api-key', rule: 'llm.system-prompt-exposure', form: 'fixed', start: () => startLlamaCpp({ apiKey: TEST_KEY }) },
   {
-    emulator: 'vLLM --enable-tokenizer-info-endpoint', rule: 'llm.system-prompt-exposure', form: 'flawed', start: () => startVllm({ tokenizerInfo: true }),
+    emulator: 'vLLM --enable-tokenizer-info-endpoint',
+    rule: 'llm.system-prompt-exposure',
+    form: 'flawed',
+    start: () => startVllm({ tokenizerInfo: true }),
     expect: (f) => expect(pathOf(f)).toBe('/tokenizer_info'),
   },
   { emulator: 'vLLM default', rule: 'llm.system-prompt-exposure', form: 'fixed', start: () => startVllm({}) },
   { emulator: 'vLLM --api-key', rule: 'llm.system-prompt-exposure', form: 'fixed', start: () => startVllm({ apiKey: TEST_KEY }) },
   {
-    emulator: 'TGI --api-key (/chat_tokenize open)', rule: 'llm.system-prompt-exposure', form: 'flawed', start: () => startTgi({ apiKey: TEST_KEY }),
+    emulator: 'TGI --api-key (/chat_tokenize open)',
+    rule: 'llm.system-prompt-exposure',
+    form: 'flawed',
+    start: () => startTgi({ apiKey: TEST_KEY }),
     expect: (f) => {
       expect(pathOf(f)).toBe('/chat_tokenize');
       // A harmless one-message chat, no generation.
@@ -185,8 +244,20 @@ describe('llm rules × emulators', () => {
     const demo = await startDemoTarget();
     try {
       const report = await scan({ url: demo.url }, { depth: 'standard' });
-      rows.push({ emulator: 'gatecrash demo target', rule: 'llm.template-leak', form: 'flawed', result: describeResult(findingsOf(report, 'llm.template-leak')), requests: report.requests.sent });
-      rows.push({ emulator: 'gatecrash demo target', rule: 'llm.template-injection', form: 'flawed', result: describeResult(findingsOf(report, 'llm.template-injection')), requests: report.requests.sent });
+      rows.push({
+        emulator: 'gatecrash demo target',
+        rule: 'llm.template-leak',
+        form: 'flawed',
+        result: describeResult(findingsOf(report, 'llm.template-leak')),
+        requests: report.requests.sent,
+      });
+      rows.push({
+        emulator: 'gatecrash demo target',
+        rule: 'llm.template-injection',
+        form: 'flawed',
+        result: describeResult(findingsOf(report, 'llm.template-injection')),
+        requests: report.requests.sent,
+      });
       expect(findingsOf(report, 'llm.template-leak')).toHaveLength(1);
       expect(findingsOf(report, 'llm.template-injection')).toHaveLength(1);
       expect(findingsOf(report, 'llm.template-leak')[0]!.description).toContain('V1');

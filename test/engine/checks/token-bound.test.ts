@@ -23,7 +23,16 @@ import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import { TEST_KEY } from '../../targets/mistral-model.js';
 import { scanEmulator } from './exposure-scan.js';
 
-const LIMIT_FIELDS = new Set(['max_tokens', 'max_completion_tokens', 'max_new_tokens', 'n_predict', 'num_predict', 'max_length', 'max_gen_len', 'max_output_tokens']);
+const LIMIT_FIELDS = new Set([
+  'max_tokens',
+  'max_completion_tokens',
+  'max_new_tokens',
+  'n_predict',
+  'num_predict',
+  'max_length',
+  'max_gen_len',
+  'max_output_tokens',
+]);
 
 /** The largest generation limit any field of the body asks for (0 when none). */
 function askedLimit(body: string): number {
@@ -91,7 +100,9 @@ async function count(t: Target, depth: Depth): Promise<Count> {
 
 const lines: string[] = [];
 afterAll(() => {
-  console.log(`\ntoken bound (from the emulators' recorders)\n| emulator | depth | requests | inference | could generate > 1 token |\n|---|---|---|---|---|\n${lines.join('\n')}\n`);
+  console.log(
+    `\ntoken bound (from the emulators' recorders)\n| emulator | depth | requests | inference | could generate > 1 token |\n|---|---|---|---|---|\n${lines.join('\n')}\n`,
+  );
 });
 
 describe('token bound: what each depth may make the model generate', () => {
@@ -100,7 +111,11 @@ describe('token bound: what each depth may make the model generate', () => {
       const quick = await count(t, 'quick');
       const standard = await count(t, 'standard');
       const deep = await count(t, 'deep');
-      for (const [depth, c] of [['quick', quick], ['standard', standard], ['deep', deep]] as const) {
+      for (const [depth, c] of [
+        ['quick', quick],
+        ['standard', standard],
+        ['deep', deep],
+      ] as const) {
         lines.push(`| ${t.name} | ${depth} | ${c.sent} | ${c.inference} | ${c.overOne.length} |`);
       }
       const show = (c: Count) => c.overOne.map((r) => `${r.method} ${r.url} ${r.body.slice(0, 120)}`);

@@ -16,18 +16,12 @@ import { TEST_KEY } from '../../targets/mistral-model.js';
 import { findingsOf, scanEmulator } from './exposure-scan.js';
 
 describe('isLoopbackTarget', () => {
-  it.each([
-    ['127.0.0.1'],
-    ['127.8.9.10'],
-    ['[::1]'],
-    ['::1'],
-    ['localhost'],
-    ['LOCALHOST.'],
-    ['api.localhost'],
-    ['[::ffff:127.0.0.1]'],
-  ])('%s is loopback', (host) => {
-    expect(isLoopbackTarget(host)).toBe(true);
-  });
+  it.each([['127.0.0.1'], ['127.8.9.10'], ['[::1]'], ['::1'], ['localhost'], ['LOCALHOST.'], ['api.localhost'], ['[::ffff:127.0.0.1]']])(
+    '%s is loopback',
+    (host) => {
+      expect(isLoopbackTarget(host)).toBe(true);
+    },
+  );
 
   it.each([
     ['10.0.0.12'],
@@ -78,13 +72,25 @@ describe('transport.cleartext end to end', () => {
     const server = await start();
     try {
       const target = { ...createTarget(`${server.url}/v1/chat/completions`), address };
-      const client = new ScanClient({ target, pinned: { address: '127.0.0.1', family: 4 }, budget: 40, concurrency: 4, readCapBytes: 65536, signal: new AbortController().signal });
+      const client = new ScanClient({
+        target,
+        pinned: { address: '127.0.0.1', family: 4 },
+        budget: 40,
+        concurrency: 4,
+        readCapBytes: 65536,
+        signal: new AbortController().signal,
+      });
       const surface = await discoverSurface(target, (p) => client.send(p));
       await client.close();
       const marks: string[] = [];
       const ctx: CheckContext = {
-        target, surface, options: resolveScanOptions(), signal: new AbortController().signal,
-        send: () => { throw new Error('transport.cleartext must not send'); },
+        target,
+        surface,
+        options: resolveScanOptions(),
+        signal: new AbortController().signal,
+        send: () => {
+          throw new Error('transport.cleartext must not send');
+        },
         finding: (fi) => buildFinding(fi, surface, 2048),
         mark: (_r, status, reason) => marks.push(`${status}: ${reason}`),
         settled: [],
@@ -104,10 +110,13 @@ describe('transport.cleartext end to end', () => {
 
   it('is not reported for a plain-HTTP listener that only redirects to https', async () => {
     const redirector = () =>
-      startTarget((req, res) => {
-        res.writeHead(301, { location: `https://inference.example${req.url}`, 'content-length': 0 });
-        res.end();
-      }, { serverHeader: 'nginx' });
+      startTarget(
+        (req, res) => {
+          res.writeHead(301, { location: `https://inference.example${req.url}`, 'content-length': 0 });
+          res.end();
+        },
+        { serverHeader: 'nginx' },
+      );
     const { findings, marks } = await runCheckAs('203.0.113.7', redirector);
     expect(findings).toHaveLength(0);
     expect(marks.join()).toMatch(/inconclusive/);

@@ -20,7 +20,8 @@ declare global {
 }
 
 /** The CSP the MCP Apps specification tells hosts to apply when a resource declares no domains. */
-const HOST_DEFAULT_CSP = "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' data:; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'self'";
+const HOST_DEFAULT_CSP =
+  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' data:; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'self'";
 
 class RelayTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
@@ -53,7 +54,10 @@ export interface ShowOptions {
 }
 
 export class TestHost {
-  readonly client = new Client({ name: 'gatecrash-test-host', version: '1.0.0' }, { capabilities: { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: [RESOURCE_MIME_TYPE] } } } as never });
+  readonly client = new Client(
+    { name: 'gatecrash-test-host', version: '1.0.0' },
+    { capabilities: { extensions: { 'io.modelcontextprotocol/ui': { mimeTypes: [RESOURCE_MIME_TYPE] } } } as never },
+  );
   /** Every message the view posted to the host, in order. */
   readonly fromView: ViewMessage[] = [];
   /** Sizes the view reported. */
@@ -107,7 +111,12 @@ export class TestHost {
     frame.srcdoc = content.text.replace('<head>', `<head><meta http-equiv="Content-Security-Policy" content="${HOST_DEFAULT_CSP}">`);
     this.frame = frame;
 
-    const bridge = new AppBridge(this.client, { name: 'gatecrash-test-host', version: '1.0.0' }, { serverTools: {}, serverResources: {}, logging: {} }, { hostContext: this.context(options) });
+    const bridge = new AppBridge(
+      this.client,
+      { name: 'gatecrash-test-host', version: '1.0.0' },
+      { serverTools: {}, serverResources: {}, logging: {} },
+      { hostContext: this.context(options) },
+    );
     this.bridge = bridge;
     bridge.onsizechange = (size) => {
       this.sizes.push(size);
@@ -119,7 +128,12 @@ export class TestHost {
       const m = event.data as { method?: unknown; id?: unknown; params?: { name?: unknown; uri?: unknown; arguments?: Record<string, unknown> } };
       const method = typeof m?.method === 'string' ? m.method : null;
       const target = typeof m?.params?.name === 'string' ? m.params.name : typeof m?.params?.uri === 'string' ? m.params.uri : undefined;
-      this.fromView.push({ method, isResponse: method === null, ...(target ? { target } : {}), ...(m?.params?.arguments ? { arguments: m.params.arguments } : {}) });
+      this.fromView.push({
+        method,
+        isResponse: method === null,
+        ...(target ? { target } : {}),
+        ...(m?.params?.arguments ? { arguments: m.params.arguments } : {}),
+      });
     });
     document.getElementById('frame-slot')!.replaceChildren(frame);
     await bridge.connect(new PostMessageTransport(frame.contentWindow!, frame.contentWindow!));
@@ -137,7 +151,10 @@ export class TestHost {
   /** The host switches theme (the user toggled it): the view hears of it as a host-context change. */
   async setTheme(theme: 'light' | 'dark'): Promise<void> {
     document.documentElement.dataset.theme = theme;
-    await this.bridge?.sendHostContextChange({ theme, styles: { variables: { '--color-background-primary': theme === 'dark' ? '#1b1c20' : '#fbfbfa' } as never } });
+    await this.bridge?.sendHostContextChange({
+      theme,
+      styles: { variables: { '--color-background-primary': theme === 'dark' ? '#1b1c20' : '#fbfbfa' } as never },
+    });
   }
 }
 

@@ -17,10 +17,8 @@ import { parseJson } from '../../surface/json.js';
 
 import { exchangeAt } from '../../surface/signals-read.js';
 
-
 import { line, noBaseline, refusedBaselines } from '../../probes/differential.js';
 import { quote } from '../../untrusted.js';
-
 
 /** Management routes probed at standard depth (the profile lists the most consequential first); deep probes all. */
 const MAX_MANAGEMENT_ROUTES = 6;
@@ -68,7 +66,11 @@ interface Calibration {
 async function calibrate(ctx: CheckContext, guarded: Route): Promise<Calibration> {
   const tried: Exchange[] = [];
   for (const method of HARMLESS) {
-    const ex = await ctx.send({ method, path: guarded.path, purpose: `admin exposure calibration: ${method} ${guarded.path} (a guarded route) must be refused` });
+    const ex = await ctx.send({
+      method,
+      path: guarded.path,
+      purpose: `admin exposure calibration: ${method} ${guarded.path} (a guarded route) must be refused`,
+    });
     tried.push(ex);
     if (isRefused(ex)) return { method, ex, tried };
   }

@@ -14,8 +14,18 @@ import { describeServer, probeInference } from '../../surface/inference.js';
 
 import { probeOf, requestFor } from '../../surface/route-request.js';
 
-
-import { IGNORED_PREFIX, handlerAnswered, line, modelReached, noBaseline, refusedBaselines, routesBySuffix, proveVariant, type GuardedBaseline, type Proof } from '../../probes/differential.js';
+import {
+  IGNORED_PREFIX,
+  handlerAnswered,
+  line,
+  modelReached,
+  noBaseline,
+  refusedBaselines,
+  routesBySuffix,
+  proveVariant,
+  type GuardedBaseline,
+  type Proof,
+} from '../../probes/differential.js';
 
 /** Non-generating routes probed at standard depth (deep probes every one the profile lists). */
 const MAX_SIDE_ROUTES = 6;
@@ -30,7 +40,9 @@ const NEEDS_INPUT_IMAGE = ['/img2img'];
  * Keeps a request to an image route as cheap as a one-token one: a single 64×64 step (KoboldCpp/A1111 field names).
  * Routes that need an input image are not probed at all (NON_TEXT_FIELDS).
  */
-const CHEAP_EXTRAS: { suffix: string; extra: Record<string, unknown> }[] = [{ suffix: '/sdapi/v1/txt2img', extra: { steps: 1, width: 64, height: 64, n_iter: 1, batch_size: 1 } }];
+const CHEAP_EXTRAS: { suffix: string; extra: Record<string, unknown> }[] = [
+  { suffix: '/sdapi/v1/txt2img', extra: { steps: 1, width: 64, height: 64, n_iter: 1, batch_size: 1 } },
+];
 
 interface Alternate {
   route: Pick<Route, 'method' | 'path' | 'kind'>;
@@ -50,7 +62,13 @@ function sideRouteCandidates(ctx: CheckContext): Route[] {
   return specs
     .map((spec) => ({ spec, route: ctx.surface.routes.find((r) => r.method === 'POST' && r.path === spec.path) }))
     .filter(({ route }) => route !== undefined && route.access !== 'guarded')
-    .map(({ spec, route }) => ({ ...route!, kind: spec.kind, ...(spec.shape ? { shape: spec.shape } : {}), ...(spec.promptField ? { promptField: spec.promptField } : {}), ...(spec.note ? { note: spec.note } : {}) }));
+    .map(({ spec, route }) => ({
+      ...route!,
+      kind: spec.kind,
+      ...(spec.shape ? { shape: spec.shape } : {}),
+      ...(spec.promptField ? { promptField: spec.promptField } : {}),
+      ...(spec.note ? { note: spec.note } : {}),
+    }));
 }
 
 /** Routes that generate text and were not refused in discovery: the same probe as auth.missing's, so sent once. */
@@ -80,7 +98,9 @@ async function sideRoutes(ctx: CheckContext, candidates: Route[]): Promise<Alter
       const extra = CHEAP_EXTRAS.find((c) => route.path.endsWith(c.suffix))?.extra ?? {};
       const request = requestFor(route, ctx.surface, { prompt: ctx.options.prompt });
       const body = JSON.stringify({ ...(JSON.parse(request.body ?? '{}') as object), ...extra });
-      return ctx.send(probeOf({ ...request, body }, { inference: true, purpose: `alternate route: ${route.path} without credentials (${route.note ?? route.kind})` }));
+      return ctx.send(
+        probeOf({ ...request, body }, { inference: true, purpose: `alternate route: ${route.path} without credentials (${route.note ?? route.kind})` }),
+      );
     }),
   );
   const out: Alternate[] = [];
@@ -108,7 +128,13 @@ async function generatingHealthChecks(ctx: CheckContext): Promise<Alternate[]> {
     const ex = await ctx.send({ method: 'GET', path: route.path, inference: true, purpose: `alternate route: GET ${route.path} runs a one-token generation` });
     const s = ex.response?.status;
     if (s === undefined || s < 200 || s >= 300) continue;
-    out.push({ route, ex, proof: { confidence: 'firm', summary: `answered ${s}: the server ran a one-token generation to answer it` }, severity: 'medium', note: `${profile.name} health check that generates` });
+    out.push({
+      route,
+      ex,
+      proof: { confidence: 'firm', summary: `answered ${s}: the server ran a one-token generation to answer it` },
+      severity: 'medium',
+      note: `${profile.name} health check that generates`,
+    });
   }
   return out;
 }
@@ -118,7 +144,17 @@ async function suffixRoute(ctx: CheckContext, base: GuardedBaseline): Promise<Al
   if (!routesBySuffix(ctx.surface)) return [];
   const path = IGNORED_PREFIX + base.route.path;
   const v = await proveVariant(ctx, base, { path, purpose: `path confusion (a prefix a suffix-matching router ignores): ${path}` });
-  return v ? [{ route: { method: base.route.method, path, kind: 'inference' }, ex: v.ex, proof: v.proof, baseline: v.baseline, note: 'the server matches routes by suffix' }] : [];
+  return v
+    ? [
+        {
+          route: { method: base.route.method, path, kind: 'inference' },
+          ex: v.ex,
+          proof: v.proof,
+          baseline: v.baseline,
+          note: 'the server matches routes by suffix',
+        },
+      ]
+    : [];
 }
 
 export default defineCheck(family, {
@@ -132,7 +168,12 @@ export default defineCheck(family, {
       return [];
     }
     const side = sideRouteCandidates(ctx);
-    const groups = await Promise.all([openInferenceRoutes(ctx, new Set(side.map((r) => r.path))), sideRoutes(ctx, side), generatingHealthChecks(ctx), suffixRoute(ctx, base)]);
+    const groups = await Promise.all([
+      openInferenceRoutes(ctx, new Set(side.map((r) => r.path))),
+      sideRoutes(ctx, side),
+      generatingHealthChecks(ctx),
+      suffixRoute(ctx, base),
+    ]);
     const { family, server } = describeServer(ctx.surface);
     return groups.flat().map(
       (a): Finding =>

@@ -18,7 +18,6 @@ import { headerIsKnown, type CredentialSlot } from '../../probes/credentials.js'
 import { profileById } from '../../profiles/index.js';
 import { credentialBurst, type BurstAttempt, type CredentialBurst } from '../../probes/credential-burst.js';
 
-
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;
@@ -88,7 +87,11 @@ const check = defineCheck(family, {
     const slots = judgedSlots(burst);
     if (slots.length === 0) {
       const through = burst.attempts.find((a) => a.kind === 'random' && !isRefused(a.exchange))!;
-      ctx.mark('auth.brute-force', 'inconclusive', `A random wrong key in ${through.slot.name} was not refused (${line(through.exchange)}), so there is no key check to guess against.`);
+      ctx.mark(
+        'auth.brute-force',
+        'inconclusive',
+        `A random wrong key in ${through.slot.name} was not refused (${line(through.exchange)}), so there is no key check to guess against.`,
+      );
       return [];
     }
     const read = slots.filter((slot) => readByServer(slot, burst, ctx) !== null);
@@ -105,7 +108,11 @@ const check = defineCheck(family, {
     const runs = read.map((slot) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefused(a.exchange)) }));
     const short = runs.find((r) => r.refused.length < burst.size);
     if (short) {
-      ctx.mark('auth.brute-force', 'inconclusive', `Only ${short.refused.length} of the wrong keys in ${short.slot.name} were refused; the others got through (see auth.header-bypass).`);
+      ctx.mark(
+        'auth.brute-force',
+        'inconclusive',
+        `Only ${short.refused.length} of the wrong keys in ${short.slot.name} were refused; the others got through (see auth.header-bypass).`,
+      );
       return [];
     }
     const counted: BurstAttempt[] = runs.flatMap((r) => r.refused).sort((a, b) => a.exchange.id - b.exchange.id);

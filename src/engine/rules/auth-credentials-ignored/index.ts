@@ -3,9 +3,16 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.credentials-ignored',
-    check: 'Authentication', title: 'Supplied credentials change nothing', severity: 'info',
-    cwe: ['CWE-287'], owasp: ['API2:2023'], owaspLlm: [], pci: [], depth: 'standard', needs: 'key',
-    summary: 'The route answers the same with and without the user\'s key: the key is not needed or not read.',
+    check: 'Authentication',
+    title: 'Supplied credentials change nothing',
+    severity: 'info',
+    cwe: ['CWE-287'],
+    owasp: ['API2:2023'],
+    owaspLlm: [],
+    pci: [],
+    depth: 'standard',
+    needs: 'key',
+    summary: "The route answers the same with and without the user's key: the key is not needed or not read.",
     remediation: 'Make sure the server actually validates the credential you send (check the header name and that auth is enabled).',
     explanation: {
       what:

@@ -26,9 +26,18 @@ import { defineCheck, type CheckContext } from '../define.js';
 import family from './index.js';
 
 import { noBaseline, line, type GuardedBaseline, type Proof } from '../../probes/differential.js';
-import { credentialSlots, credentialValue, guardedBaseline, markRateLimited, reached, sendWithCredential, userCredential, wrongKey, type CredentialSlot } from '../../probes/credentials.js';
+import {
+  credentialSlots,
+  credentialValue,
+  guardedBaseline,
+  markRateLimited,
+  reached,
+  sendWithCredential,
+  userCredential,
+  wrongKey,
+  type CredentialSlot,
+} from '../../probes/credentials.js';
 import { credentialBurst, placeholdersFor, refusedInBurst, twiceValues } from '../../probes/credential-burst.js';
-
 
 /** Values an unset variable renders as; an accepted one of these means the server falls back to it. */
 export const UNSET_RENDERINGS = ['', 'None', 'null', 'undefined'];
@@ -50,7 +59,7 @@ const RENDERING_WORDS: Record<string, string> = {
   '': 'an empty string, what `os.getenv("KEY", "")` or an empty environment variable gives',
   None: 'Python\'s None rendered as text, what `f"Bearer {os.getenv(\'KEY\')}"` or `str(os.getenv("KEY"))` gives when KEY is unset',
   null: 'null rendered as text, what a missing JSON/YAML setting or `String(null)` gives',
-  undefined: 'JavaScript\'s undefined rendered as text, what `${process.env.KEY}` gives when KEY is unset',
+  undefined: "JavaScript's undefined rendered as text, what `${process.env.KEY}` gives when KEY is unset",
 };
 
 const DEFAULT_KEY_REMEDIATION =
@@ -69,8 +78,7 @@ async function probeSlots(ctx: CheckContext, b: GuardedBaseline) {
   const { primary, alternates } = credentialSlots(ctx.surface);
   // Shaped like the user's key when there is one: then it is the very wrong-key request the authenticated rules send too.
   const key = wrongKey(ctx.surface, 0, userCredential(ctx.target)?.token);
-  const send = (slot: CredentialSlot, value: string, purpose: string) =>
-    sendWithCredential(ctx, b, { purpose, headers: { [slot.name]: value } });
+  const send = (slot: CredentialSlot, value: string, purpose: string) => sendWithCredential(ctx, b, { purpose, headers: { [slot.name]: value } });
   // Round 1: a random wrong key in every header. In a primary header it is the second baseline; in an alternate one it is the probe.
   const [wrongs, burst] = await Promise.all([
     Promise.all([...primary, ...alternates].map((slot) => send(slot, credentialValue(slot, key), `header bypass: random wrong key in ${slot.name}`))),
@@ -107,7 +115,8 @@ export default defineCheck(family, {
     if (!b) {
       // Guarded routes whose one-token request was not refused get the answer it got; otherwise there is no guard at all.
       const why = await noBaseline(ctx);
-      const reason = why.status === 'inconclusive' ? why.reason : 'No inference route refused a one-token request without credentials, so there is no guard to bypass.';
+      const reason =
+        why.status === 'inconclusive' ? why.reason : 'No inference route refused a one-token request without credentials, so there is no guard to bypass.';
       ctx.mark('auth.header-bypass', 'inconclusive', reason);
       ctx.mark('auth.insecure-default-key', 'inconclusive', reason);
       return [];
@@ -156,7 +165,12 @@ export default defineCheck(family, {
         const first = group[0]!;
         const rule = ruleForAcceptedValue(first.value);
         const also = group.slice(1).map((a) => show(a.value));
-        const notes = [`header: ${slot.name}`, `accepted value: ${show(first.value)}`, ...(also.length ? [`also accepted: ${also.join(', ')}`] : []), `wrong key refused: ${line(wrong)}`];
+        const notes = [
+          `header: ${slot.name}`,
+          `accepted value: ${show(first.value)}`,
+          ...(also.length ? [`also accepted: ${also.join(', ')}`] : []),
+          `wrong key refused: ${line(wrong)}`,
+        ];
         const refusedBoth = `refused without credentials (${line(b.baseline)}) and with a random wrong key (${line(wrong)})`;
         if (rule === 'auth.insecure-default-key') {
           findings.push(
@@ -217,7 +231,12 @@ export default defineCheck(family, {
       }
     }
     // Probes answered 429 were not judged: without a finding, say so rather than pass.
-    markRateLimited(ctx, ['auth.header-bypass', 'auth.insecure-default-key'], [...wrongBy.values(), ...placeholders.flatMap((p) => [...p.single, p.twice])], findings);
+    markRateLimited(
+      ctx,
+      ['auth.header-bypass', 'auth.insecure-default-key'],
+      [...wrongBy.values(), ...placeholders.flatMap((p) => [...p.single, p.twice])],
+      findings,
+    );
     return findings;
   },
 });

@@ -7,7 +7,16 @@ import { profileById } from '../../profiles/index.js';
 import { isRefused } from '../../surface/answer.js';
 import { defineCheck, type CheckContext } from '../define.js';
 import family from './index.js';
-import { line, modelReached, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type VariantProof } from '../../probes/differential.js';
+import {
+  line,
+  modelReached,
+  noBaseline,
+  proveVariant,
+  refusedBaselines,
+  sendVariant,
+  type GuardedBaseline,
+  type VariantProof,
+} from '../../probes/differential.js';
 import { isObject, parseJson } from '../../surface/json.js';
 import { describeServer } from '../../surface/inference.js';
 import { quote } from '../../untrusted.js';
@@ -30,16 +39,26 @@ async function withModelFromList(ctx: CheckContext, base: GuardedBaseline, hostV
   const body = parseJson(base.request.body);
   if (!isObject(body) || 'model' in body || !('messages' in body || 'prompt' in body)) return null;
   if (!/\bmodel\b/i.test(first.response?.body ?? '')) return null;
-  const list = await ctx.send({ method: 'GET', path: '/v1/models', host: hostValue, purpose: `Host-header path confusion: GET /v1/models with Host: ${hostValue} (the model the handler asked for)` });
+  const list = await ctx.send({
+    method: 'GET',
+    path: '/v1/models',
+    host: hostValue,
+    purpose: `Host-header path confusion: GET /v1/models with Host: ${hostValue} (the model the handler asked for)`,
+  });
   const data = (parseJson(list.response?.body) as { data?: { id?: unknown }[] } | null)?.data;
   const model = list.response?.status === 200 && Array.isArray(data) ? data.map((m) => m?.id).find((id): id is string => typeof id === 'string') : undefined;
   if (!model) return null;
   const withModel: GuardedBaseline = { ...base, request: { ...base.request, body: JSON.stringify({ model, ...body }) } };
-  const retry = await sendVariant(ctx, withModel, { host: hostValue, purpose: `Host-header path confusion: Host: ${hostValue} on ${base.route.path} with model ${quote(model, 60)}` });
+  const retry = await sendVariant(ctx, withModel, {
+    host: hostValue,
+    purpose: `Host-header path confusion: Host: ${hostValue} on ${base.route.path} with model ${quote(model, 60)}`,
+  });
   const proof = modelReached(retry, ctx.options.prompt);
   if (!proof) return null;
   // The baseline again with the same body, so that the two requests still differ by the Host header alone.
-  const refused = await sendVariant(ctx, withModel, { purpose: `bypass baseline: ${base.route.method} ${base.route.path} with model ${quote(model, 60)}, without credentials (must be refused)` });
+  const refused = await sendVariant(ctx, withModel, {
+    purpose: `bypass baseline: ${base.route.method} ${base.route.path} with model ${quote(model, 60)}, without credentials (must be refused)`,
+  });
   return isRefused(refused) ? { ex: retry, proof, baseline: refused, steps: [first, list] } : null;
 }
 

@@ -22,7 +22,18 @@ import { describeServer } from '../../surface/inference.js';
 import { defineCheck, type CheckContext } from '../define.js';
 import family from './index.js';
 
-import { credentialValue, errorText, guardedBaseline, keyedRoute, markRateLimited, reached, sendWithCredential, userCredential, wrongKey, type UserCredential } from '../../probes/credentials.js';
+import {
+  credentialValue,
+  errorText,
+  guardedBaseline,
+  keyedRoute,
+  markRateLimited,
+  reached,
+  sendWithCredential,
+  userCredential,
+  wrongKey,
+  type UserCredential,
+} from '../../probes/credentials.js';
 
 /** The JWT inside a credential value (after an optional scheme), or null. */
 export function jwtOf(value: string): string | null {
@@ -94,7 +105,17 @@ async function forgeFrom(claims: JWTPayload, userToken?: string): Promise<Forged
   return out;
 }
 
-function finding(ctx: CheckContext, behaviour: Behaviour, ex: Exchange, refused: Exchange, wrong: Exchange, where: string, proofSummary: string, confidence: Finding['confidence'], extraNotes: string[] = []): Finding {
+function finding(
+  ctx: CheckContext,
+  behaviour: Behaviour,
+  ex: Exchange,
+  refused: Exchange,
+  wrong: Exchange,
+  where: string,
+  proofSummary: string,
+  confidence: Finding['confidence'],
+  extraNotes: string[] = [],
+): Finding {
   const { server } = describeServer(ctx.surface);
   const w = WHY[behaviour];
   return ctx.finding({
@@ -157,7 +178,10 @@ async function withoutUserJwt(ctx: CheckContext): Promise<Finding[] | null> {
   // A wrong token is what makes a JWT server talk (a missing one often gets a bare "Not authenticated"); this is
   // auth.header-bypass's own wrong-key probe when Authorization is among its headers, so it is sent once.
   const slot = { name: 'Authorization', scheme: 'Bearer' as const };
-  const wrong = await sendWithCredential(ctx, b, { purpose: 'header bypass: random wrong key in Authorization', headers: { Authorization: credentialValue(slot, wrongKey(ctx.surface, 0, userCredential(ctx.target)?.token)) } });
+  const wrong = await sendWithCredential(ctx, b, {
+    purpose: 'header bypass: random wrong key in Authorization',
+    headers: { Authorization: credentialValue(slot, wrongKey(ctx.surface, 0, userCredential(ctx.target)?.token)) },
+  });
   if (![...ctx.surface.signals.all, b.baseline, wrong].some(revealsJwt)) return null;
   if (!isRefused(wrong)) {
     ctx.mark('auth.jwt', 'inconclusive', `${line(wrong)}: a random wrong token was not refused, so forged tokens prove nothing.`);
@@ -166,13 +190,23 @@ async function withoutUserJwt(ctx: CheckContext): Promise<Finding[] | null> {
   const now = Math.floor(Date.now() / 1000);
   const forged = await forgeFrom({ sub: 'gatecrash-probe', iat: now, exp: now + 600 });
   const sent = await Promise.all(
-    forged.map((f) => sendWithCredential(ctx, b, { purpose: `JWT: ${WHY[f.behaviour].sent} (the server's errors speak of JWTs)`, headers: { Authorization: credentialValue(slot, f.token) } })),
+    forged.map((f) =>
+      sendWithCredential(ctx, b, {
+        purpose: `JWT: ${WHY[f.behaviour].sent} (the server's errors speak of JWTs)`,
+        headers: { Authorization: credentialValue(slot, f.token) },
+      }),
+    ),
   );
   const where = `${b.route.method} ${b.route.path}`;
   const findings: Finding[] = [];
   forged.forEach((f, i) => {
     const proof = reached(sent[i], ctx.options.prompt, b.baseline);
-    if (proof) findings.push(finding(ctx, f.behaviour, sent[i]!, b.baseline, wrong, where, proof.summary, proof.confidence, ['no token was given: the server\'s refusals revealed JWT use']));
+    if (proof)
+      findings.push(
+        finding(ctx, f.behaviour, sent[i]!, b.baseline, wrong, where, proof.summary, proof.confidence, [
+          "no token was given: the server's refusals revealed JWT use",
+        ]),
+      );
   });
   markRateLimited(ctx, ['auth.jwt'], sent, findings);
   return findings;

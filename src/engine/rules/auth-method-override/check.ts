@@ -14,7 +14,6 @@ import family from './index.js';
 import { line, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type Proof, type Trick } from '../../probes/differential.js';
 import { describeServer } from '../../surface/inference.js';
 
-
 const OVERRIDE_HEADERS = ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override'];
 
 function withQuery(path: string, param: string): string {
@@ -46,7 +45,12 @@ async function tryOverrides(ctx: CheckContext, base: GuardedBaseline, method: st
   const spelling = (headers: string[], inQuery: boolean) => {
     const path = inQuery ? withQuery(base.route.path, param) : base.route.path;
     const named = [...headers.map((h) => `${h}: ${override}`), ...(inQuery ? [param] : [])].join(', ');
-    const trick: Trick = { method, path, headers: Object.fromEntries(headers.map((h) => [h, override])), purpose: `method override: ${method} ${path} with ${named}` };
+    const trick: Trick = {
+      method,
+      path,
+      headers: Object.fromEntries(headers.map((h) => [h, override])),
+      purpose: `method override: ${method} ${path} with ${named}`,
+    };
     return { trick, variant: named, how: `${method} ${path}${headers.length ? ` with ${headers.map((h) => `${h}: ${override}`).join(', ')}` : ''}` };
   };
   const tryOne = ({ trick, variant, how }: ReturnType<typeof spelling>) => attempt(ctx, base, trick, variant, how);

@@ -3,8 +3,14 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.method-override',
-    check: 'Authentication', title: 'Another method or an override header skips authentication', severity: 'high',
-    cwe: ['CWE-288', 'CWE-650'], owasp: ['API2:2023'], owaspLlm: [], pci: ['8.2'], depth: 'standard',
+    check: 'Authentication',
+    title: 'Another method or an override header skips authentication',
+    severity: 'high',
+    cwe: ['CWE-288', 'CWE-650'],
+    owasp: ['API2:2023'],
+    owaspLlm: [],
+    pci: ['8.2'],
+    depth: 'standard',
     summary: 'HEAD, GET or a method-override header reaches a handler whose authentication guards only POST.',
     remediation: 'Apply authentication to every method and ignore method-override headers unless an authenticated layer needs them.',
     explanation: {
@@ -24,8 +30,7 @@ export default defineFamily([
         check('Override parameter', curl(ctx, { path: `${ctx.path}?_method=POST`, method: 'GET', body: null }), '400, 401 or 405'),
       ],
       fix: ({ ALL_APPS }) => ({
-        detail:
-          'Authenticate in one place, before routing; install method-override middleware on an API only behind authentication.',
+        detail: 'Authenticate in one place, before routing; install method-override middleware on an API only behind authentication.',
         app: {
           frameworks: ALL_APPS,
           features: ['auth'],
@@ -36,7 +41,7 @@ export default defineFamily([
           features: ['auth', 'stripOverride'],
           deny: [],
           denyFindingPath: false,
-          focus: 'The proxy forwards only each route\'s own method, checks the key for it, and strips override headers (nginx also refuses `_method=`).',
+          focus: "The proxy forwards only each route's own method, checks the key for it, and strips override headers (nginx also refuses `_method=`).",
         },
       }),
     },

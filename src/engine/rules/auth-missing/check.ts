@@ -15,12 +15,10 @@ import { detectModelFamily } from '../../surface/model-family.js';
 
 import { authMissingAttempts, authMissingRoutes } from '../../surface/inference-reuse.js';
 
-
 import { quote } from '../../untrusted.js';
 
-
 /** How to get a verdict where the scan could not: the fixes a reason names. */
-const TEMPLATE_HINT = "pass the request the route expects with --request 'POST /path {\"field\": \"{{prompt}}\"}'";
+const TEMPLATE_HINT = 'pass the request the route expects with --request \'POST /path {"field": "{{prompt}}"}\'';
 
 /** Why no inference route was found, and what to pass instead. */
 export function noRouteReason(surface: Surface): string {
@@ -67,7 +65,8 @@ export default defineCheck(family, {
     const results = await authMissingAttempts(ctx.send, ctx.surface, routes, ctx.options.prompt);
     const { server } = describeServer(ctx.surface);
     // When no model id named the family, the output may: Mistral's [INST] markers in generated text are proof enough.
-    const familyId = ctx.surface.fingerprint.modelFamily ?? detectModelFamily({ modelIds: [], outputs: results.flatMap((r) => (r.output ? [r.output.text] : [])) });
+    const familyId =
+      ctx.surface.fingerprint.modelFamily ?? detectModelFamily({ modelIds: [], outputs: results.flatMap((r) => (r.output ? [r.output.text] : [])) });
     const family = familyId ? `${familyId.charAt(0).toUpperCase()}${familyId.slice(1)} ` : '';
     const findings: Finding[] = [];
     for (const attempt of results) {
@@ -100,7 +99,8 @@ export default defineCheck(family, {
     }
     const open = results.map(undecided).filter((r): r is string => r !== null);
     if (open.length) ctx.mark('auth.missing', 'inconclusive', `Not every inference route was decided: ${open.slice(0, 3).join('; ')}.`);
-    else if (results.length === 0 && !ctx.surface.routes.some((r) => r.kind === 'inference' && r.access === 'guarded')) ctx.mark('auth.missing', 'inconclusive', noRouteReason(ctx.surface));
+    else if (results.length === 0 && !ctx.surface.routes.some((r) => r.kind === 'inference' && r.access === 'guarded'))
+      ctx.mark('auth.missing', 'inconclusive', noRouteReason(ctx.surface));
     return findings;
   },
 });

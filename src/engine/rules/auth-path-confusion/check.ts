@@ -10,7 +10,6 @@ import family from './index.js';
 import { IGNORED_PREFIX, line, noBaseline, proveVariant, refusedBaselines, routesBySuffix } from '../../probes/differential.js';
 import { describeServer } from '../../surface/inference.js';
 
-
 export interface Spelling {
   id: string;
   label: string;

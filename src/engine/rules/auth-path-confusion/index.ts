@@ -3,8 +3,14 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.path-confusion',
-    check: 'Authentication', title: 'Path normalization reaches a guarded handler', severity: 'high',
-    cwe: ['CWE-288', 'CWE-178'], owasp: ['API2:2023'], owaspLlm: [], pci: ['8.2'], depth: 'standard',
+    check: 'Authentication',
+    title: 'Path normalization reaches a guarded handler',
+    severity: 'high',
+    cwe: ['CWE-288', 'CWE-178'],
+    owasp: ['API2:2023'],
+    owaspLlm: [],
+    pci: ['8.2'],
+    depth: 'standard',
     summary: 'A case change, doubled slash, encoded character or suffix reaches a guarded handler without credentials.',
     remediation: 'Authenticate every request before routing (deny by default) instead of matching path prefixes.',
     explanation: {
@@ -18,9 +24,7 @@ export default defineFamily([
         'Sends the same request, without credentials, to the path variants above (on the wire exactly as written).',
         'Reports the variant that reaches the model (confirmed) or the handler (firm), with the refused baseline.',
       ],
-      falsePositives: [
-        'A variant answered with a redirect to the canonical path is not a bypass: the redirected request is checked again.',
-      ],
+      falsePositives: ['A variant answered with a redirect to the canonical path is not a bypass: the redirected request is checked again.'],
       manualChecks: (ctx, { curl, check }) => {
         const p = ctx.paths[0] ?? ctx.path;
         const encoded = p.replace(/^(\/[^/]+)\//, '$1%2F');
@@ -32,8 +36,7 @@ export default defineFamily([
         ];
       },
       fix: ({ ALL_APPS }) => ({
-        detail:
-          'Where some paths must be public, compare the exact routed path with an allow-list — never a prefix of the raw path.',
+        detail: 'Where some paths must be public, compare the exact routed path with an allow-list — never a prefix of the raw path.',
         app: {
           frameworks: ALL_APPS,
           features: ['auth'],

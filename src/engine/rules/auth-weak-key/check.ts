@@ -12,7 +12,16 @@ import { describeServer } from '../../surface/inference.js';
 import { defineCheck } from '../define.js';
 import family from './index.js';
 
-import { credentialValue, keyedRoute, markRateLimited, reached, sendWithCredential, userCredential, type KeyedRoute, type UserCredential } from '../../probes/credentials.js';
+import {
+  credentialValue,
+  keyedRoute,
+  markRateLimited,
+  reached,
+  sendWithCredential,
+  userCredential,
+  type KeyedRoute,
+  type UserCredential,
+} from '../../probes/credentials.js';
 
 /** Upper-case letters lower-cased and the other way round: differs from the key whenever the key has a letter. */
 function swapCase(s: string): string {

@@ -3,8 +3,15 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.weak-key-handling',
-    check: 'Authentication', title: 'API key handled loosely', severity: 'medium',
-    cwe: ['CWE-1390', 'CWE-598'], owasp: ['API2:2023'], owaspLlm: [], pci: ['8.3'], depth: 'standard', needs: 'key',
+    check: 'Authentication',
+    title: 'API key handled loosely',
+    severity: 'medium',
+    cwe: ['CWE-1390', 'CWE-598'],
+    owasp: ['API2:2023'],
+    owaspLlm: [],
+    pci: ['8.3'],
+    depth: 'standard',
+    needs: 'key',
     summary: 'The key is accepted with changed case, in the query string, as a prefix, or without its documented scheme.',
     remediation: 'Compare the exact key bytes in constant time, only from the documented header, never from the URL.',
     explanation: {
@@ -32,8 +39,7 @@ export default defineFamily([
         ];
       },
       fix: ({ ALL_APPS }) => ({
-        detail:
-          'Never case-fold the key.',
+        detail: 'Never case-fold the key.',
         app: {
           frameworks: ALL_APPS,
           features: ['auth'],
@@ -48,7 +54,8 @@ export default defineFamily([
           features: ['auth'],
           deny: [],
           denyFindingPath: false,
-          focus: 'The proxy compares the exact key from one header (nginx\'s map ignores case, so a shape check admits only the lower-case hex key) and never reads the query string.',
+          focus:
+            "The proxy compares the exact key from one header (nginx's map ignores case, so a shape check admits only the lower-case hex key) and never reads the query string.",
         },
         servers: {
           tgi: {

@@ -13,7 +13,6 @@ import family from './index.js';
 
 import { quote } from '../../untrusted.js';
 
-
 /** An origin no deployment allows on purpose (RFC 2606 reserves .example). */
 export const PROBE_ORIGIN = 'https://gatecrash-cors-probe.example';
 
@@ -89,16 +88,39 @@ interface Verdict {
 }
 
 function judge(ctx: CheckContext, route: Route, access: Access, exchange: Exchange, grant: CorsGrant, preflight: boolean): Verdict {
-  const granted = grant.echo ? `echoes any Origin${grant.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}` : 'answers Access-Control-Allow-Origin: *';
+  const granted = grant.echo
+    ? `echoes any Origin${grant.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}`
+    : 'answers Access-Control-Allow-Origin: *';
   if (access === 'open') {
-    return { route, access, exchange, grant, preflight, severity: 'medium', why: `it needs no credentials and ${granted}: any web page a visitor opens can drive the model from the visitor's browser and read the output` };
+    return {
+      route,
+      access,
+      exchange,
+      grant,
+      preflight,
+      severity: 'medium',
+      why: `it needs no credentials and ${granted}: any web page a visitor opens can drive the model from the visitor's browser and read the output`,
+    };
   }
   // `*` is never combined with credentials by a browser; only an echoed origin carries the cookie along.
   if (cookieAuth(ctx) && grant.echo && grant.credentials) {
-    return { route, access, exchange, grant, preflight, severity: 'medium', why: `it authenticates with a cookie and ${granted}: any web page can use a signed-in visitor's session` };
+    return {
+      route,
+      access,
+      exchange,
+      grant,
+      preflight,
+      severity: 'medium',
+      why: `it authenticates with a cookie and ${granted}: any web page can use a signed-in visitor's session`,
+    };
   }
   return {
-    route, access, exchange, grant, preflight, severity: 'low',
+    route,
+    access,
+    exchange,
+    grant,
+    preflight,
+    severity: 'low',
     why: `it ${granted}; it is guarded by the ${ctx.surface.credentialHeader.name} header, which a foreign page cannot supply, so this only matters once the key sits in browser code`,
   };
 }

@@ -3,9 +3,15 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'cors.permissive',
-    check: 'Configuration', title: 'Permissive CORS on an inference route', severity: 'medium',
-    cwe: ['CWE-942'], owasp: ['API8:2023'], owaspLlm: [], pci: ['6.2.4'], depth: 'standard',
-    summary: 'Any origin may drive the inference route from a visitor\'s browser.',
+    check: 'Configuration',
+    title: 'Permissive CORS on an inference route',
+    severity: 'medium',
+    cwe: ['CWE-942'],
+    owasp: ['API8:2023'],
+    owaspLlm: [],
+    pci: ['6.2.4'],
+    depth: 'standard',
+    summary: "Any origin may drive the inference route from a visitor's browser.",
     remediation: 'Allow only the origins that need the API, never echo arbitrary origins, and never combine a wildcard with credentials.',
     explanation: {
       what:
@@ -36,20 +42,19 @@ export default defineFamily([
       ],
       links: ['corsTesting'],
       fix: ({ ALL_APPS, keyedStart, withAspects }) => ({
-        detail:
-          'Keep the allowed origins in an explicit list, require authentication anyway, and answer preflights without forwarding ' +
-          'them.',
+        detail: 'Keep the allowed origins in an explicit list, require authentication anyway, and answer preflights without forwarding ' + 'them.',
         app: {
           frameworks: ALL_APPS,
           features: ['auth', 'cors'],
-          focus: 'Only origins listed in CORS_ALLOWED_ORIGINS may call the API from a browser (none when unset; "*" stops the app at start-up), without credentials.',
+          focus:
+            'Only origins listed in CORS_ALLOWED_ORIGINS may call the API from a browser (none when unset; "*" stops the app at start-up), without credentials.',
         },
         proxy: {
           frameworks: ['nginx', 'caddy'],
           features: ['auth', 'cors'],
           deny: [],
           denyFindingPath: false,
-          focus: 'The proxy drops the server\'s own CORS headers and allows only the listed origin; preflights are answered without reaching the server.',
+          focus: "The proxy drops the server's own CORS headers and allows only the listed origin; preflights are answered without reaching the server.",
         },
         servers: {
           vllm: withAspects(keyedStart('vllm', 'vLLM allows every origin by default; --allowed-origins lists yours.'), 'cors'),

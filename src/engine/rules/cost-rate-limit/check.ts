@@ -13,7 +13,6 @@ import family from './index.js';
 
 import { rateLimitHeaders } from '../../probes/throttle-signs.js';
 
-
 export const BURST_SIZE = 10;
 
 export default defineCheck(family, {
@@ -29,7 +28,11 @@ export default defineCheck(family, {
       ctx.mark('cost.no-rate-limit', 'inconclusive', 'No open inference route returned model output without credentials to send a burst to.');
       return [];
     }
-    const probes = Array.from({ length: BURST_SIZE - 1 }, (_, i) => variantProbe(chosen, ctx.surface, prompt, `${prompt} (${i + 2})`, `cost: burst request ${i + 2}/${BURST_SIZE} (one token) on ${chosen.route.path}`)!);
+    const probes = Array.from(
+      { length: BURST_SIZE - 1 },
+      (_, i) =>
+        variantProbe(chosen, ctx.surface, prompt, `${prompt} (${i + 2})`, `cost: burst request ${i + 2}/${BURST_SIZE} (one token) on ${chosen.route.path}`)!,
+    );
     const burst = [chosen.exchange, ...(await Promise.all(probes.map((p) => ctx.send(p))))];
 
     const limited = burst.filter((ex) => ex.response?.status === 429);
@@ -41,7 +44,11 @@ export default defineCheck(family, {
     });
     if (answered.length < burst.length) {
       const other = burst.find((ex) => !answered.includes(ex))!;
-      ctx.mark('cost.no-rate-limit', 'inconclusive', `${burst.length - answered.length} of ${burst.length} burst requests were not answered 2xx (first: ${other.response?.status ?? other.error}), none 429.`);
+      ctx.mark(
+        'cost.no-rate-limit',
+        'inconclusive',
+        `${burst.length - answered.length} of ${burst.length} burst requests were not answered 2xx (first: ${other.response?.status ?? other.error}), none 429.`,
+      );
       return [];
     }
     const { family, server } = describeServer(ctx.surface);
@@ -57,7 +64,11 @@ export default defineCheck(family, {
           `(${ran === burst.length ? `the ${family}model answered every one` : `${ran} with model output`}) with no 429 and no rate-limit or Retry-After header: nothing stops a caller from running it at full speed.`,
         exchange: last,
         extra: burst.slice(0, -1).slice(0, 3),
-        notes: [`${burst.length} requests, ${BURST_SIZE - 1} of them sent concurrently`, `statuses: ${burst.map((ex) => ex.response!.status).join(', ')}`, 'no x-ratelimit-*, ratelimit-* or retry-after header'],
+        notes: [
+          `${burst.length} requests, ${BURST_SIZE - 1} of them sent concurrently`,
+          `statuses: ${burst.map((ex) => ex.response!.status).join(', ')}`,
+          'no x-ratelimit-*, ratelimit-* or retry-after header',
+        ],
       }),
     ];
   },

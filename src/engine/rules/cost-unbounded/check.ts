@@ -15,7 +15,6 @@ import { isObject, okObjectAt, openAiModelList } from '../../surface/signals-rea
 import { defineCheck } from '../define.js';
 import family from './index.js';
 
-
 export const OVERSIZED_LIMIT = 1_000_000;
 
 /** Shapes whose body asks for a stream (buildBody sets `stream`); SGLang's native route takes a top-level `stream` too. */
@@ -71,7 +70,10 @@ export default defineCheck(family, {
     const request = requestFor(chosen.route, ctx.surface, { prompt, maxTokens: limit, stream: true });
     const body = { ...(JSON.parse(request.body ?? '{}') as object), ...(chosen.route.shape === 'sglang-generate' ? { stream: true } : {}) };
     const ex = await ctx.send(
-      probeOf({ ...request, body: JSON.stringify(body) }, { inference: true, stream: 'first-event', purpose: `cost: ${limit} tokens asked on ${chosen.route.path}, streamed and closed after the first event` }),
+      probeOf(
+        { ...request, body: JSON.stringify(body) },
+        { inference: true, stream: 'first-event', purpose: `cost: ${limit} tokens asked on ${chosen.route.path}, streamed and closed after the first event` },
+      ),
     );
     const s = ex.response?.status;
     if (s === undefined || refused(ex)) {
@@ -97,7 +99,11 @@ export default defineCheck(family, {
           'Gatecrash closed the connection after the first event.',
         exchange: ex,
         baseline: chosen.exchange,
-        notes: [`limit asked: ${limit}`, ...(context ? [`stated context: ${context.tokens} (${context.where})`] : ['the server states no context length']), 'read only the first event, then closed'],
+        notes: [
+          `limit asked: ${limit}`,
+          ...(context ? [`stated context: ${context.tokens} (${context.where})`] : ['the server states no context length']),
+          'read only the first event, then closed',
+        ],
       }),
     ];
   },

@@ -8,7 +8,6 @@ import family from './index.js';
 
 import { isRecord, notServedHere, ok, okJson, readWithoutCredentials } from '../../probes/open-reads.js';
 
-
 export type DocsKind = 'openapi' | 'swagger-ui' | 'redoc';
 
 /** What a 2xx answer is: an OpenAPI/Swagger document, a Swagger UI page, a ReDoc page, or nothing of the kind. */
@@ -42,7 +41,9 @@ const USUAL_DOCS: { path: string; marker?: string }[] = [
 
 /** Docs paths the identified server lists, or the usual ones when it lists none (or is unknown). */
 function docsPathsToAsk(ctx: CheckContext): string[] {
-  const listed = ctx.surface.routes.filter((r) => r.method === 'GET' && r.kind === 'docs' && /docs|redoc|openapi|swagger|api-doc/i.test(r.path)).map((r) => r.path);
+  const listed = ctx.surface.routes
+    .filter((r) => r.method === 'GET' && r.kind === 'docs' && /docs|redoc|openapi|swagger|api-doc/i.test(r.path))
+    .map((r) => r.path);
   const paths = listed.length ? listed : USUAL_DOCS.filter((d) => !d.marker || !notServedHere(ctx, d.marker)).map((d) => d.path);
   return [...new Set(paths)].filter((p) => !ctx.surface.signals.byPath[p]);
 }
@@ -62,7 +63,9 @@ export default defineCheck(family, {
     if (hits.length === 0) {
       const paths = docsPathsToAsk(ctx);
       const answers = await Promise.all(paths.map((p) => readWithoutCredentials(ctx, p, `API docs exposure: GET ${p} without credentials`)));
-      hits = paths.map((path, i) => ({ path, exchange: answers[i]!, kind: docsKind(answers[i]) })).filter((h): h is { path: string; exchange: Exchange; kind: DocsKind } => h.kind !== null);
+      hits = paths
+        .map((path, i) => ({ path, exchange: answers[i]!, kind: docsKind(answers[i]) }))
+        .filter((h): h is { path: string; exchange: Exchange; kind: DocsKind } => h.kind !== null);
     }
     if (hits.length === 0) return [];
     const [main, ...others] = hits;

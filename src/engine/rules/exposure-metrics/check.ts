@@ -5,8 +5,6 @@ import family, { METRIC_FAMILIES } from './index.js';
 
 import { ok, readWithoutCredentials } from '../../probes/open-reads.js';
 
-
-
 const TYPE_LINE = /^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (?:counter|gauge|histogram|summary|untyped|info|stateset|gaugehistogram|unknown)\s*$/m;
 const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}\n]*\})? [-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|NaN|\+?Inf)(?: \d+)?\s*$/gm;
 

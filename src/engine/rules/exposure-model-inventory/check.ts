@@ -10,7 +10,6 @@ import { disclosedPaths, isRecord, okJson } from '../../probes/open-reads.js';
 
 import { quote, quoteList } from '../../untrusted.js';
 
-
 interface Reading {
   path: string;
   exchange: Exchange;
@@ -39,7 +38,9 @@ function readInventory(path: string, json: unknown): Omit<Reading, 'path' | 'exc
       return { ...base, states: `${models.length} local model(s) with sizes and digests` };
     }
     case '/info':
-      return isRecord(json) && typeof json['model_id'] === 'string' ? { ...base, states: `model ${quote(json['model_id'], 80)} with its limits and build` } : null;
+      return isRecord(json) && typeof json['model_id'] === 'string'
+        ? { ...base, states: `model ${quote(json['model_id'], 80)} with its limits and build` }
+        : null;
     case '/props':
       return isRecord(json) && ('model_path' in json || 'default_generation_settings' in json || 'chat_template' in json)
         ? { ...base, states: 'server properties (model, generation defaults, slots)' }

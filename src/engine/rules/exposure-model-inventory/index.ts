@@ -3,13 +3,18 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'exposure.model-inventory',
-    check: 'Inventory Management', title: 'Model inventory readable without credentials', severity: 'low',
-    cwe: ['CWE-200'], owasp: ['API9:2023'], owaspLlm: [], pci: ['2.2'], depth: 'quick',
+    check: 'Inventory Management',
+    title: 'Model inventory readable without credentials',
+    severity: 'low',
+    cwe: ['CWE-200'],
+    owasp: ['API9:2023'],
+    owaspLlm: [],
+    pci: ['2.2'],
+    depth: 'quick',
     summary: 'Model lists and metadata are readable without credentials (medium when they disclose file paths or the chat template).',
     remediation: 'Require the API key on model-listing and metadata routes, or block them at the proxy.',
     explanation: {
-      what:
-        'Routes such as /v1/models, /api/tags, /info, /props and /get_model_info.',
+      what: 'Routes such as /v1/models, /api/tags, /info, /props and /get_model_info.',
       why:
         'An attacker learns which model and version run (to choose jailbreaks and advisories), the file layout, and that the server is ' +
         'worth attacking; model names can themselves be confidential.',
@@ -22,8 +27,7 @@ export default defineFamily([
       ],
       manualChecks: (ctx, { openRouteCheck }) => openRouteCheck(ctx, '401, 403 or 404'),
       fix: ({ ALL_APPS, keyedStart, ollamaBehindProxy }) => ({
-        detail:
-          'Where the server keeps them open by design, the proxy is the only fix.',
+        detail: 'Where the server keeps them open by design, the proxy is the only fix.',
         app: {
           frameworks: ALL_APPS,
           features: ['auth'],
@@ -40,7 +44,7 @@ export default defineFamily([
           vllm: {
             aspects: ['key', 'loopback'],
             needsProxy: true,
-            focus: 'vLLM\'s key covers /v1/models, but /version and /load stay open: vLLM listens on loopback behind the proxy.',
+            focus: "vLLM's key covers /v1/models, but /version and /load stay open: vLLM listens on loopback behind the proxy.",
           },
           tgi: {
             aspects: ['key', 'loopback'],

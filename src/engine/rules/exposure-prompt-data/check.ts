@@ -8,7 +8,6 @@ import family from './index.js';
 
 import { isRecord, notServedHere, okJson, promptTexts, readWithoutCredentials } from '../../probes/open-reads.js';
 
-
 interface Dump {
   path: string;
   /** A cheap-phase path the same server always serves alongside this one; 404 there means the server is not here. */
@@ -57,7 +56,11 @@ const DUMPS: Dump[] = [
     read(json) {
       if (!Array.isArray(json)) return null;
       if (!json.every((e) => isRecord(e) && ('request_id' in e || 'spend' in e || 'call_type' in e))) return null;
-      return { what: `${json.length} LiteLLM spend log entr${json.length === 1 ? 'y' : 'ies'} (callers, keys' hashes, models, cost)`, prompts: promptTexts(json), secrets: [] };
+      return {
+        what: `${json.length} LiteLLM spend log entr${json.length === 1 ? 'y' : 'ies'} (callers, keys' hashes, models, cost)`,
+        prompts: promptTexts(json),
+        secrets: [],
+      };
     },
   },
 ];
@@ -77,7 +80,9 @@ export default defineCheck(family, {
   depth: 'standard',
   async run(ctx) {
     const dumps = pathsToRead(ctx);
-    const answers: Exchange[] = await Promise.all(dumps.map((d) => readWithoutCredentials(ctx, d.path, `prompt-data exposure: GET ${d.path} without credentials`)));
+    const answers: Exchange[] = await Promise.all(
+      dumps.map((d) => readWithoutCredentials(ctx, d.path, `prompt-data exposure: GET ${d.path} without credentials`)),
+    );
     const findings: Finding[] = [];
     dumps.forEach((dump, i) => {
       const exchange = answers[i]!;

@@ -3,14 +3,20 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'exposure.prompt-data',
-    check: 'Data Exposure', title: 'Other users\' prompts or outputs readable', severity: 'high',
-    cwe: ['CWE-359', 'CWE-200'], owasp: ['API3:2023'], owaspLlm: [], pci: ['3.x', '7.2'], depth: 'standard',
+    check: 'Data Exposure',
+    title: "Other users' prompts or outputs readable",
+    severity: 'high',
+    cwe: ['CWE-359', 'CWE-200'],
+    owasp: ['API3:2023'],
+    owaspLlm: [],
+    pci: ['3.x', '7.2'],
+    depth: 'standard',
     summary: 'Slot state, server info or request logs with prompt text are readable without credentials.',
     remediation: 'Disable the introspection route or put it behind the admin credential.',
     explanation: {
       what:
-        'Other users\' prompts or outputs leak: llama.cpp /slots shows the prompts in flight, SGLang /get_server_info dumps the ' +
-        'server\'s arguments and state, LiteLLM /spend/logs and request logs list what was asked.',
+        "Other users' prompts or outputs leak: llama.cpp /slots shows the prompts in flight, SGLang /get_server_info dumps the " +
+        "server's arguments and state, LiteLLM /spend/logs and request logs list what was asked.",
       why:
         'Prompts carry personal data, secrets users paste, proprietary documents. Reading them is a data breach (CWE-359), and with card ' +
         'data in prompts a PCI DSS requirement 3 matter.',
@@ -21,9 +27,7 @@ export default defineFamily([
       falsePositives: ['An introspection route that returns only counters and no text is not this finding (see exposure.metrics).'],
       manualChecks: (ctx, { openRouteCheck }) => openRouteCheck(ctx, '401, 403 or 404'),
       fix: ({ ALL_APPS, keyedStart, withAspects }) => ({
-        detail:
-          'Turn it off where the server allows it (llama-server --no-slots), and keep it off the public listener (refused at the ' +
-          'proxy).',
+        detail: 'Turn it off where the server allows it (llama-server --no-slots), and keep it off the public listener (refused at the ' + 'proxy).',
         app: {
           frameworks: ALL_APPS,
           features: ['auth', 'admin'],

@@ -5,7 +5,6 @@ import type { Exchange, Route } from '../../types.js';
 import { defineCheck } from '../define.js';
 import family from './index.js';
 
-
 /** What a careless error handler leaks, with a name for the report. A terse `{"error":"Invalid JSON"}` matches none. */
 const LEAKS: [RegExp, string][] = [
   [/Traceback \(most recent call last\)/, 'a Python traceback'],

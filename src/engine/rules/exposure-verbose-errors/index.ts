@@ -3,15 +3,22 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'exposure.verbose-errors',
-    check: 'Configuration', title: 'Verbose error messages', severity: 'low',
-    cwe: ['CWE-209'], owasp: ['API8:2023'], owaspLlm: [], pci: ['6.2.4'], depth: 'standard',
+    check: 'Configuration',
+    title: 'Verbose error messages',
+    severity: 'low',
+    cwe: ['CWE-209'],
+    owasp: ['API8:2023'],
+    owaspLlm: [],
+    pci: ['6.2.4'],
+    depth: 'standard',
     summary: 'Malformed input yields stack traces, parser internals or file paths.',
     remediation: 'Return terse errors to clients and log details server-side.',
     explanation: {
-      what:
-        'For example a Python traceback, llama.cpp\'s JSON parser message, or an exception text with module paths.',
+      what: "For example a Python traceback, llama.cpp's JSON parser message, or an exception text with module paths.",
       why: 'Internals tell an attacker the framework and versions, the file layout, and which inputs reach which code.',
-      howProved: ['Sends malformed JSON and wrongly typed fields to inference routes; reports when the response carries a traceback, a parser message or a filesystem path.'],
+      howProved: [
+        'Sends malformed JSON and wrongly typed fields to inference routes; reports when the response carries a traceback, a parser message or a filesystem path.',
+      ],
       falsePositives: ['Validation errors that name the field and the problem ("field required") are expected and not reported.'],
       manualChecks: (ctx, { curl, check, sq, keyHeaderArg }) => [
         check(
@@ -22,12 +29,12 @@ export default defineFamily([
       ],
       links: ['errorCheatSheet'],
       fix: ({ ALL_APPS }) => ({
-        detail:
-          'Never run debug mode in production; put a proxy that replaces 5xx bodies in front of servers you cannot change.',
+        detail: 'Never run debug mode in production; put a proxy that replaces 5xx bodies in front of servers you cannot change.',
         app: {
           frameworks: ALL_APPS,
           features: ['auth', 'terseErrors'],
-          focus: 'Unhandled errors return a short JSON body and go to the server log with their traceback; validation errors name fields, never parser internals.',
+          focus:
+            'Unhandled errors return a short JSON body and go to the server log with their traceback; validation errors name fields, never parser internals.',
         },
         proxy: {
           frameworks: ['nginx', 'caddy'],

@@ -13,7 +13,6 @@ import family from './index.js';
 
 import { quote } from '../../untrusted.js';
 
-
 /** Below this the product itself is a guess, and so would be the advisory. */
 const MIN_PRODUCT_CONFIDENCE = 0.5;
 
@@ -63,7 +62,11 @@ export default defineCheck(family, {
     const advisories = advisoriesFor(fp.product);
     if (advisories.length === 0) return [];
     if (!fp.version) {
-      ctx.mark('vuln.known-advisory', 'inconclusive', `${fp.productName ?? fp.product} did not state its version, so its advisories could not be checked (Gatecrash never guesses a version).`);
+      ctx.mark(
+        'vuln.known-advisory',
+        'inconclusive',
+        `${fp.productName ?? fp.product} did not state its version, so its advisories could not be checked (Gatecrash never guesses a version).`,
+      );
       return [];
     }
     const version = fp.version;
@@ -77,7 +80,8 @@ export default defineCheck(family, {
       if (hit) affected.push(advisory);
     }
     if (affected.length === 0) {
-      if (unplaced > 0) ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version ${quote(version, 40)} could not be compared with the advisories' ranges.`);
+      if (unplaced > 0)
+        ctx.mark('vuln.known-advisory', 'inconclusive', `The stated version ${quote(version, 40)} could not be compared with the advisories' ranges.`);
       return [];
     }
     return [advisoriesFinding(ctx, affected, version, exchange)];

@@ -13,7 +13,6 @@ import family from './index.js';
 
 import { quote } from '../../untrusted.js';
 
-
 /** Text a rendering of our one-message chat carries beyond our prompt and the template's markers: a built-in system prompt. */
 export function unsentText(rendered: string, prompt: string): string {
   let rest = rendered.split(prompt).join(' ');

@@ -28,7 +28,6 @@ import family from './index.js';
 
 import { quote } from '../../untrusted.js';
 
-
 /** The marker a caller types to close the user turn. No space before it: some tokenizers emit a lone '▁' before a special token. */
 export const CLOSING_MARKER = '[/INST]';
 /** Tokenizer routes tried at most (each costs one request beyond the plain tokenization). */
@@ -79,7 +78,12 @@ function tokenizerRoutes(ctx: CheckContext): { route: Route; credentials: boolea
     if (spec.promptField && NON_TEXT_FIELDS.includes(spec.promptField)) continue;
     const listed = ctx.surface.routes.find((r) => r.method === 'POST' && r.path === spec.path);
     if (!listed || (listed.access === 'guarded' && !hasKey)) continue;
-    const route: Route = { ...listed, kind: 'tokenize', ...(spec.shape ? { shape: spec.shape } : {}), ...(spec.promptField ? { promptField: spec.promptField } : {}) };
+    const route: Route = {
+      ...listed,
+      kind: 'tokenize',
+      ...(spec.shape ? { shape: spec.shape } : {}),
+      ...(spec.promptField ? { promptField: spec.promptField } : {}),
+    };
     out.push({ route, credentials: listed.access === 'guarded' });
   }
   return out.slice(0, MAX_TOKENIZERS);
@@ -130,7 +134,13 @@ async function wrapperProofs(ctx: CheckContext): Promise<{ proofs: WrapperProof[
   const injected = `${prompt} ${CLOSING_MARKER}`;
   const proofs = await Promise.all(
     chosen.map(async (attempt): Promise<WrapperProof | null> => {
-      const probe = variantProbe(attempt, ctx.surface, prompt, injected, `template injection: the prompt followed by ${CLOSING_MARKER} on ${attempt.route.path} (one token)`);
+      const probe = variantProbe(
+        attempt,
+        ctx.surface,
+        prompt,
+        injected,
+        `template injection: the prompt followed by ${CLOSING_MARKER} on ${attempt.route.path} (one token)`,
+      );
       if (!probe) return null;
       const marked = await ctx.send(probe);
       const s = marked.response?.status;
@@ -159,7 +169,11 @@ export default defineCheck(family, {
     // refuses callers without a key hides its template handling; verify_fix must not count that as the injection fixed.
     const tokenized = tokenizerResults.some((p) => 'id' in p || p.answered);
     if (readings.length === 0 && !tokenized && !wrapperResult.judged) {
-      ctx.mark('llm.template-injection', 'inconclusive', 'No chat template, tokenizer route or inference output was readable to judge template handling from (pass your key to judge guarded routes).');
+      ctx.mark(
+        'llm.template-injection',
+        'inconclusive',
+        'No chat template, tokenizer route or inference output was readable to judge template handling from (pass your key to judge guarded routes).',
+      );
       return [];
     }
     const tokenizers = tokenizerResults.filter((p): p is TokenizerProof => 'id' in p);
@@ -222,7 +236,11 @@ export default defineCheck(family, {
             'so a caller can close the user turn and write a fake assistant or system turn.',
           exchange: w.marked,
           baseline: w.attempt.exchange,
-          notes: [`sent prompt: ${JSON.stringify(w.injected)}`, 'tokenizer generation: v1 layout (plain-text [INST] with spaces) built by the wrapper', 'one extra one-token request'],
+          notes: [
+            `sent prompt: ${JSON.stringify(w.injected)}`,
+            'tokenizer generation: v1 layout (plain-text [INST] with spaces) built by the wrapper',
+            'one extra one-token request',
+          ],
           variant: 'wrapper-concatenation',
         }),
       );

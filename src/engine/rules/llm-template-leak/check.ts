@@ -12,9 +12,7 @@ import { readableOutputAttempts, type ReusedAttempt } from '../../surface/infere
 
 import { findTemplateLeakMarkers, mistralTokenizerGeneration } from '../../surface/model-family.js';
 
-
 import { quote } from '../../untrusted.js';
-
 
 /** What the leaked markers say about the template and tokenizer behind the output, in words. */
 export function leakReading(text: string, prompt: string): { kind: string; generation: string } {

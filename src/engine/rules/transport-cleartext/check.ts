@@ -9,7 +9,6 @@ import { describeServer } from '../../surface/inference.js';
 import { defineCheck } from '../define.js';
 import family from './index.js';
 
-
 /**
  * Whether traffic to this target stays on the machine. The pinned address, when known, is the truth (a name that
  * resolves to 127.0.0.1 never leaves the host; `localhost` mapped elsewhere does). Without it: an IP literal is judged
@@ -17,7 +16,10 @@ import family from './index.js';
  */
 export function isLoopbackTarget(hostname: string, address?: string): boolean {
   if (address) return classifyAddress(address).cls === 'loopback';
-  const host = hostname.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = hostname
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (host === 'localhost' || host.endsWith('.localhost')) return true;
   const literal = classifyAddress(host);
   return literal.range !== 'unparseable' && literal.cls === 'loopback';
@@ -60,7 +62,11 @@ export default defineCheck(family, {
     if (isLoopbackTarget(url.hostname, ctx.target.address)) return [];
     const proof = provingExchange(ctx.surface);
     if (!proof) {
-      ctx.mark('transport.cleartext', 'inconclusive', 'The target is plain http:// but no inference or guarded route answered, so nothing sensitive was seen crossing it.');
+      ctx.mark(
+        'transport.cleartext',
+        'inconclusive',
+        'The target is plain http:// but no inference or guarded route answered, so nothing sensitive was seen crossing it.',
+      );
       return [];
     }
     const { route, exchange } = proof;

@@ -3,14 +3,18 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'transport.cleartext',
-    check: 'Encryption', title: 'Inference API served over cleartext HTTP', severity: 'medium',
-    cwe: ['CWE-319'], owasp: ['API8:2023'], owaspLlm: [], pci: ['4.2.1'], depth: 'quick',
+    check: 'Encryption',
+    title: 'Inference API served over cleartext HTTP',
+    severity: 'medium',
+    cwe: ['CWE-319'],
+    owasp: ['API8:2023'],
+    owaspLlm: [],
+    pci: ['4.2.1'],
+    depth: 'quick',
     summary: 'The endpoint is plain http:// on a non-loopback host: keys and prompts cross the network in clear.',
-    remediation: 'Terminate TLS in front of the server (reverse proxy or the server\'s own TLS flags) and redirect or refuse plain HTTP.',
+    remediation: "Terminate TLS in front of the server (reverse proxy or the server's own TLS flags) and redirect or refuse plain HTTP.",
     explanation: {
-      what:
-        'An inference or guarded route answered over it: API keys, prompts and outputs are readable by anyone on the network ' +
-        'path.',
+      what: 'An inference or guarded route answered over it: API keys, prompts and outputs are readable by anyone on the network ' + 'path.',
       why:
         'A key sent in clear is shared with every network hop, Wi-Fi neighbour and shared cloud segment, and prompts often carry personal ' +
         'or confidential data. PCI DSS 4.2.1 requires strong cryptography for sensitive data in transit.',
@@ -30,7 +34,7 @@ export default defineFamily([
       links: ['tlsCheatSheet'],
       fix: ({ ALL_APPS, keyedStart, withAspects }) => ({
         detail:
-          'Use nginx, or Caddy with automatic certificates, or the server\'s own TLS (uvicorn --ssl-*, vLLM --ssl-*, llama-server ' +
+          "Use nginx, or Caddy with automatic certificates, or the server's own TLS (uvicorn --ssl-*, vLLM --ssl-*, llama-server " +
           '--ssl-*). Keep no plain-HTTP listener for the API, and rotate every key that crossed it in clear.',
         app: {
           frameworks: ALL_APPS,
@@ -46,9 +50,15 @@ export default defineFamily([
           focus: 'The proxy takes the port with TLS (TLS 1.2 and 1.3 only) and forwards to the server on loopback.',
         },
         servers: {
-          vllm: withAspects(keyedStart('vllm', 'vLLM serves TLS itself (--ssl-certfile, --ssl-keyfile); the script refuses to start without the files.'), 'tls'),
+          vllm: withAspects(
+            keyedStart('vllm', 'vLLM serves TLS itself (--ssl-certfile, --ssl-keyfile); the script refuses to start without the files.'),
+            'tls',
+          ),
           llamacpp: withAspects(
-            keyedStart('llamacpp', 'llama-server serves TLS itself (--ssl-cert-file, --ssl-key-file; builds with SSL support); the script refuses to start without the files.'),
+            keyedStart(
+              'llamacpp',
+              'llama-server serves TLS itself (--ssl-cert-file, --ssl-key-file; builds with SSL support); the script refuses to start without the files.',
+            ),
             'tls',
           ),
         },
