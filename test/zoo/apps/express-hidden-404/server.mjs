@@ -11,12 +11,7 @@ const throttle = new FailedKeyThrottle();
 
 function notFound(req, res) {
   const path = req.path.replace(/[<>&"]/g, '');
-  res
-    .status(404)
-    .type('html')
-    .send(
-      `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${req.method} ${path}</pre>\n</body>\n</html>\n`,
-    );
+  res.status(404).type('html').send(`<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${req.method} ${path}</pre>\n</body>\n</html>\n`);
 }
 
 const app = express();

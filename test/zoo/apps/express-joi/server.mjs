@@ -14,10 +14,7 @@ const authenticate = OPEN
   : (req, res, next) => {
       const retryAfter = lockout.retryAfter(req.ip);
       if (retryAfter !== null) {
-        return res
-          .status(429)
-          .set('Retry-After', String(retryAfter))
-          .json({ statusCode: 429, error: 'Too Many Requests', message: 'Too many failed attempts' });
+        return res.status(429).set('Retry-After', String(retryAfter)).json({ statusCode: 429, error: 'Too Many Requests', message: 'Too many failed attempts' });
       }
       if (req.headers.authorization === undefined) {
         return res.status(401).json({ statusCode: 401, error: 'Unauthorized', message: 'Missing authentication' });

@@ -8,8 +8,7 @@ import { FailedKeyThrottle, apiKeyFromEnv, keysEqual } from './zoo-guard.mjs';
 const OPEN = process.env.ZOO_FORM === 'open';
 const KEY = OPEN ? null : apiKeyFromEnv();
 const throttle = new FailedKeyThrottle();
-const FORBIDDEN =
-  '<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+const FORBIDDEN = '<html>\r\n<head><title>403 Forbidden</title></head>\r\n<body>\r\n<center><h1>403 Forbidden</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 const app = express();
 app.use((req, res, next) => {

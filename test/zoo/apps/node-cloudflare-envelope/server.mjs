@@ -28,8 +28,7 @@ createServer((req, res) => {
     }
   }
   const { pathname } = new URL(req.url, 'http://x');
-  if (!pathname.startsWith('/ai/run/'))
-    return fail(res, 404, 7003, 'Could not route to ' + pathname.replace(/[^\w/@.-]/g, '') + ', perhaps your object identifier is invalid?');
+  if (!pathname.startsWith('/ai/run/')) return fail(res, 404, 7003, 'Could not route to ' + pathname.replace(/[^\w/@.-]/g, '') + ', perhaps your object identifier is invalid?');
   if (pathname !== '/ai/run/@cf/zoo/mini') return fail(res, 400, 5007, 'No such model');
   if (req.method !== 'POST') return fail(res, 405, 7001, 'Method not allowed', { Allow: 'POST' });
   let raw = '';

@@ -17,12 +17,12 @@ function gate(req, res) {
   if (OPEN) return true;
   const addr = req.socket.remoteAddress;
   const wait = failedKeys.retryAfter(addr);
-  if (wait !== null) return (text(res, 429, 'Too Many Requests', { 'Retry-After': String(wait) }), false);
+  if (wait !== null) return text(res, 429, 'Too Many Requests', { 'Retry-After': String(wait) }), false;
   const presented = req.headers['x-api-key'];
-  if (presented === undefined) return (text(res, 401, 'Unauthorized: X-API-Key required'), false);
+  if (presented === undefined) return text(res, 401, 'Unauthorized: X-API-Key required'), false;
   if (!keysEqual(presented, KEY)) {
     failedKeys.failed(addr);
-    return (text(res, 401, 'Unauthorized: invalid X-API-Key'), false);
+    return text(res, 401, 'Unauthorized: invalid X-API-Key'), false;
   }
   return true;
 }

@@ -44,14 +44,6 @@ createServer((req, res) => {
     const maxTokens = body.max_tokens ?? 16;
     const text = generate(body.prompt, maxTokens);
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        id: 'cmpl-zoo',
-        object: 'text_completion',
-        created: Math.floor(Date.now() / 1000),
-        model: engine,
-        choices: [{ text, index: 0, logprobs: null, finish_reason: 'length' }],
-      }),
-    );
+    res.end(JSON.stringify({ id: 'cmpl-zoo', object: 'text_completion', created: Math.floor(Date.now() / 1000), model: engine, choices: [{ text, index: 0, logprobs: null, finish_reason: 'length' }] }));
   });
 }).listen(Number(process.env.PORT), process.env.HOST);

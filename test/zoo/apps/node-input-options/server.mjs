@@ -44,12 +44,12 @@ function authorize(req, res) {
   if (OPEN) return true;
   const ip = req.socket.remoteAddress;
   const wait = throttle.retryAfter(ip);
-  if (wait !== null) return (send(res, 429, { error: 'too many failed attempts' }, { 'Retry-After': String(wait) }), false);
+  if (wait !== null) return send(res, 429, { error: 'too many failed attempts' }, { 'Retry-After': String(wait) }), false;
   const key = req.headers['x-api-key'];
-  if (key === undefined) return (send(res, 401, { error: 'missing X-API-Key' }), false);
+  if (key === undefined) return send(res, 401, { error: 'missing X-API-Key' }), false;
   if (!keysEqual(key, API_KEY)) {
     throttle.failed(ip);
-    return (send(res, 401, { error: 'invalid X-API-Key' }), false);
+    return send(res, 401, { error: 'invalid X-API-Key' }), false;
   }
   return true;
 }
