@@ -15,12 +15,10 @@
 // BENCH_FLEET_BITS=16, BENCH_FLEET_SERVERS=256, BENCH_VIEW_FINDINGS=10,100,1000,
 // BENCH_ONLY=scans,pool,cold,context,batch,fleet,view (a subset, comma-separated).
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { emulatorsBuilt, startEmulator, testKey } from './emulators..js';
 import { BENCH_KEY, startSlowTarget } from './slow-target..js';
 import { benchView } from './view..js';

@@ -83,7 +83,7 @@ export async function startSlowTarget(options = {}) {
     let body;
     try {
       body = raw.length ? JSON.parse(raw) : undefined;
-    } catch (e) {
+    } catch {
       return validationError(res, [{ type: 'json_invalid', loc: ['body', 0], msg: 'JSON decode error', input: {}, ctx: { error: 'Expecting value' } }]);
     }
     const errors = [];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Writes schemas/scan-report.schema.json from the zod ScanReportSchema (via the built dist/). `--check` only compares and
 // exits 1 when the published file is stale (for CI). Run after `npm run build`.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 

@@ -5,14 +5,14 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod/v4';
+import { DEFAULT_PARALLEL, MAX_PARALLEL } from './batch-limits.js';
 import { inShard, type Shard } from './engine/fleet/shard.js';
 import { GuardError } from './engine/http/guard.js';
 import { Redactor, secretsFromCredentials } from './engine/http/redact.js';
 import { scan } from './engine/scan.js';
-import { TargetError, checkHeader } from './engine/target.js';
+import { checkHeader, TargetError } from './engine/target.js';
 import type { ScanOptions, ScanReport } from './engine/types.js';
 import type { BatchError, BatchReport } from './report/batch.js';
-import { DEFAULT_PARALLEL, MAX_PARALLEL } from './batch-limits.js';
 
 /** A problem with the targets file itself (unreadable, malformed): a usage error, the batch does not start. */
 export class TargetsFileError extends Error {

@@ -1,7 +1,7 @@
 // A directory of JSON records, one file per id: written atomically (a reader never sees half a file), private to the user
 // (0700, files 0600: a record can hold what a target leaked), bounded by count and age, pruned whenever one is saved.
 // The scan store and the batch store are two of these; each says how its record is named, written and read back.
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface StoreLimits {

@@ -1,8 +1,9 @@
 // Process-wide scan state shared by every MCP server instance (the HTTP handler builds one per request): the global
 // concurrency limit, the session's scans (newest 50, in memory) and the local scan store on disk (src/scan-store.ts),
 // so a scan id or finding id from an earlier process still resolves.
-import type { ScanHooks, ScanInput } from './engine/scan.js';
+
 import { Semaphore } from './engine/http/limits.js';
+import type { ScanHooks, ScanInput } from './engine/scan.js';
 import type { Finding, ScanOptions, ScanReport } from './engine/types.js';
 import { log } from './log.js';
 import { ScanStore } from './scan-store.js';

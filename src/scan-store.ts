@@ -9,8 +9,8 @@
 import { homedir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ScanReport } from './engine/types.js';
-import { JsonFileStore, isRecordId } from './json-file-store.js';
-import { BatchSummarySchema, type BatchSummary } from './report/batch-summary.js';
+import { isRecordId, JsonFileStore } from './json-file-store.js';
+import { type BatchSummary, BatchSummarySchema } from './report/batch-summary.js';
 import { parseScanReport, toJson } from './report/json.js';
 
 export const STORE_MAX_SCANS = 100;

@@ -1,6 +1,7 @@
 // createServer(): one McpServer with every tool, resource and prompt. Built per connection (stdio) or per request (HTTP).
-import { McpServer } from '@modelcontextprotocol/server';
+
 import { registerAppTool } from '@modelcontextprotocol/ext-apps/server';
+import { McpServer } from '@modelcontextprotocol/server';
 import { acceptsTasks, canAskForm, clientCapabilities, TASKS_EXTENSION } from './client-capabilities.js';
 import { consentGate } from './consent/gate.js';
 import { ConsentLedger } from './consent/ledger.js';
@@ -8,17 +9,17 @@ import { rememberedApprovals } from './consent/remembered.js';
 import { localhostStaysLocal } from './consent/resolver.js';
 import { ScopeError } from './engine/fleet/scope.js';
 import { GuardError, type Resolver } from './engine/http/guard.js';
-import { GATECRASH_VERSION } from './engine/release.js';
 import { DEFAULT_SCAN_OPTIONS } from './engine/options.js';
+import { GATECRASH_VERSION } from './engine/release.js';
 import { TargetError } from './engine/target.js';
+import { clean, UNTRUSTED_NOTICE } from './engine/untrusted.js';
 import { log } from './log.js';
 import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import { createTaskResult, registerTaskMethods } from './tasks/protocol.js';
 import { startTask } from './tasks/runner.js';
-import { toolError, type ToolContext, type ToolDefinition, type ToolSettings } from './tools/define.js';
+import { type ToolContext, type ToolDefinition, type ToolSettings, toolError } from './tools/define.js';
 import { ALL_TOOLS } from './tools/index.js';
-import { UNTRUSTED_NOTICE, clean } from './engine/untrusted.js';
 import { wireSchema } from './tools/wire-schema.js';
 
 /** The CLI turns the local scan store off here (--no-store) before serving. */

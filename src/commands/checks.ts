@@ -2,9 +2,9 @@
 import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { explainRule, renderExplanationMarkdown, renderExplanationText } from '../knowledge/index.js';
+import type { CommandContext } from './context.js';
 import { closest } from './flags.js';
 import { choiceFlag } from './options.js';
-import type { CommandContext } from './context.js';
 import { UsageError } from './usage-error.js';
 
 const FORMATS = ['text', 'markdown', 'json'] as const;
@@ -19,7 +19,7 @@ export function ruleArgument(typed: string): RuleId {
 
 function catalogMarkdown(): string {
   const rows = Object.values(RULES).map((r) => `| \`${r.id}\` | ${r.severity} | ${r.depth} | ${r.title} |`);
-  return ['| rule | severity | depth | title |', '|---|---|---|---|', ...rows].join('\n') + '\n';
+  return `${['| rule | severity | depth | title |', '|---|---|---|---|', ...rows].join('\n')}\n`;
 }
 
 export function runChecks(ctx: CommandContext): number {

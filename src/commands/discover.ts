@@ -1,19 +1,19 @@
 // gatecrash discover: sweep a scope for LLM servers, write the inventory, and with --scan, scan every LLM server found.
 import { readFileSync, statSync } from 'node:fs';
-import { runBatch, DEFAULT_PARALLEL, MAX_PARALLEL } from '../batch.js';
+import { DEFAULT_PARALLEL, MAX_PARALLEL, runBatch } from '../batch.js';
 import { credentialHeaders } from '../config.js';
-import { parsePorts, parseScope, ScopeError, type Scope } from '../engine/fleet/scope.js';
-import { parseShard, ShardError, type Shard } from '../engine/fleet/shard.js';
+import { parsePorts, parseScope, type Scope, ScopeError } from '../engine/fleet/scope.js';
+import { parseShard, type Shard, ShardError } from '../engine/fleet/shard.js';
 import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS, FLEET_LIMITS, sweep } from '../engine/fleet/sweep.js';
 import type { FleetService } from '../engine/fleet/types.js';
-import { LocalResourceError } from '../engine/http/port-probe.js';
 import { RateLimiter, Semaphore } from '../engine/http/limits.js';
-import { scan, GATECRASH_VERSION } from '../engine/scan.js';
+import { LocalResourceError } from '../engine/http/port-probe.js';
+import { GATECRASH_VERSION, scan } from '../engine/scan.js';
 import { ruleHelp } from '../knowledge/index.js';
-import { batchExitCode, type BatchReport } from '../report/batch.js';
+import { type BatchReport, batchExitCode } from '../report/batch.js';
 import { gateLine } from '../report/gate.js';
-import { buildInventory, InventoryFormatError, renderInventory, SARIF_NEEDS_SCANS, type InventoryFormat } from '../report/inventory.js';
-import { chooseFormat, emit, progressLine, type CommandContext } from './context.js';
+import { buildInventory, type InventoryFormat, InventoryFormatError, renderInventory, SARIF_NEEDS_SCANS } from '../report/inventory.js';
+import { type CommandContext, chooseFormat, emit, progressLine } from './context.js';
 import { keepScans } from './keep-scans.js';
 import { durationFlag, numberFlag } from './options.js';
 import { UsageError } from './usage-error.js';

@@ -4,7 +4,7 @@
 import type { BatchTarget } from '../batch.js';
 import { createTarget } from '../engine/target.js';
 import type { ScanReport } from '../engine/types.js';
-import { knowledgeFixes, ruleHelp, withStackFixes, type FixCommand } from '../knowledge/index.js';
+import { type FixCommand, knowledgeFixes, ruleHelp, withStackFixes } from '../knowledge/index.js';
 import type { RenderOptions, ReportFormat } from '../report/render.js';
 import type { SourceLocation } from '../report/sarif.js';
 import type { CommandContext } from './context.js';

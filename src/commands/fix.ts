@@ -2,26 +2,25 @@
 // saved report, or of a scan kept in the local scan store), a rule, or every finding of a scan, on one framework, with
 // the steps to apply it and the commands that show it holds.
 import { readFileSync } from 'node:fs';
-import type { Finding, ScanReport } from '../engine/types.js';
+import type { Finding, RuleId, ScanReport } from '../engine/types.js';
 import {
-  FRAMEWORK_INFO,
   applicableFrameworks,
   chooseFramework,
   contextFromFinding,
   defaultFrameworkFor,
+  FRAMEWORK_INFO,
+  type Framework,
   isFramework,
+  type RemediationSnippet,
   remediationFor,
   remediationForRules,
   renderRemediationMarkdown,
   renderRemediationText,
-  type Framework,
-  type RemediationSnippet,
 } from '../knowledge/index.js';
-import type { RuleId } from '../engine/types.js';
 import { parseBatchReport } from '../report/batch.js';
 import { ScanStore } from '../scan-store.js';
 import { ruleArgument } from './checks.js';
-import { emit, type CommandContext } from './context.js';
+import { type CommandContext, emit } from './context.js';
 import { closest } from './flags.js';
 import { choiceFlag } from './options.js';
 import { readReportFile, storedFinding, storedScan } from './saved-scans.js';

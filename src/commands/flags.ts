@@ -198,7 +198,7 @@ export function parseFlags(command: Command, args: readonly string[]): ParsedArg
       let value = inline;
       if (value === undefined) {
         const next = args[i + 1];
-        const nextIsFlag = next !== undefined && next.startsWith('-') && (own.includes(next.replace(/^--?/, '').split('=')[0]!) || SHORT.has(next.slice(1)));
+        const nextIsFlag = next?.startsWith('-') && (own.includes(next.replace(/^--?/, '').split('=')[0]!) || SHORT.has(next.slice(1)));
         if (next === undefined || nextIsFlag) throw new UsageError(`${typed} needs a value (${spec.takes}).`);
         value = next;
         i++;

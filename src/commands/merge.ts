@@ -3,12 +3,12 @@ import { readFileSync, statSync } from 'node:fs';
 import * as z from 'zod/v4';
 import type { ScanReport } from '../engine/types.js';
 import { ruleHelp } from '../knowledge/index.js';
-import { batchExitCode, parseBatchReport, renderBatch, type BatchFormat, type BatchReport } from '../report/batch.js';
+import { type BatchFormat, type BatchReport, batchExitCode, parseBatchReport, renderBatch } from '../report/batch.js';
 import { batchGateLine } from '../report/gate.js';
-import { parseInventory, renderInventory, InventoryFormatError, type Inventory, type InventoryFormat } from '../report/inventory.js';
+import { type Inventory, type InventoryFormat, InventoryFormatError, parseInventory, renderInventory } from '../report/inventory.js';
 import { parseScanReport } from '../report/json.js';
 import { MergeError, mergeBatches, mergeInventories } from '../report/merge.js';
-import { chooseFormat, emit, say, type CommandContext } from './context.js';
+import { type CommandContext, chooseFormat, emit, say } from './context.js';
 import { reportFaces } from './faces.js';
 import { UsageError } from './usage-error.js';
 

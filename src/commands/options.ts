@@ -1,10 +1,10 @@
 // From flags and GATECRASH_* variables to one Config. Every value is read by one parser that knows what is allowed, so
 // a bad value is answered in one sentence naming the flag as typed (or the variable), what it takes and what it got.
 // Flags win over the environment; credentials are never echoed.
-import { ConfigSchema, type Config } from '../config.js';
-import { TargetError, parseHeaderLine } from '../engine/target.js';
+import { type Config, ConfigSchema } from '../config.js';
+import { parseHeaderLine, TargetError } from '../engine/target.js';
 import { PRODUCT_IDS } from '../engine/types.js';
-import { closest, spelling, type FlagName, type ParsedArgs } from './flags.js';
+import { closest, type FlagName, type ParsedArgs, spelling } from './flags.js';
 import { UsageError } from './usage-error.js';
 
 /** What a parser says when a value is not allowed: the phrase after "takes". */

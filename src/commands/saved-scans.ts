@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod/v4';
 import type { Finding, ScanReport } from '../engine/types.js';
 import { parseScanReport } from '../report/json.js';
-import { ScanStore, isScanId } from '../scan-store.js';
+import { isScanId, ScanStore } from '../scan-store.js';
 import { UsageError } from './usage-error.js';
 
 /** A saved JSON report, or a sentence saying why the file is not one. */

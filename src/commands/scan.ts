@@ -3,8 +3,8 @@ import { credentialHeaders } from '../config.js';
 import { scan } from '../engine/scan.js';
 import type { ScanReport } from '../engine/types.js';
 import { batchGateLine, gateCode, gateLine } from '../report/gate.js';
-import { renderReport, type ReportFormat } from '../report/render.js';
-import { chooseFormat, emit, say, type CommandContext } from './context.js';
+import { type ReportFormat, renderReport } from '../report/render.js';
+import { type CommandContext, chooseFormat, emit, say } from './context.js';
 import { reportFaces } from './faces.js';
 import { keepScans } from './keep-scans.js';
 import { numberFlag } from './options.js';
@@ -44,8 +44,8 @@ async function scanBatch(ctx: CommandContext, file: string): Promise<number> {
   const { batchExitCode, renderBatch } = await import('../report/batch.js');
   const parallel = numberFlag(args, 'parallel', 'GATECRASH_PARALLEL', 1, MAX_PARALLEL, 'scans at once') ?? DEFAULT_PARALLEL;
   const format = chooseFormat(args, FORMATS, config.output);
-  let targets;
-  let shard;
+  let targets: ReturnType<typeof readTargetsFile>;
+  let shard: ReturnType<typeof parseShard> | undefined;
   try {
     targets = readTargetsFile(file);
     shard = typeof args.values.shard === 'string' ? parseShard(args.values.shard) : undefined;

@@ -1,10 +1,10 @@
 // gatecrash mcp | serve: the MCP server over stdio, or over Streamable HTTP on loopback. This module is bundled with the
 // server (scripts/bundle-cli.mjs); the server loads the engine, the renderers and the knowledge base on a tool's first
 // call, so `gatecrash mcp` answers tools/list fast.
-import { serveStdio, StdioServerTransport } from '@modelcontextprotocol/server/stdio';
+import { StdioServerTransport, serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createServer, useScanStore } from '../server.js';
 import { takeMcpHandshake } from '../transport/stdio-fast-start.js';
-import { toolSettingsOf, type CommandContext } from './context.js';
+import { type CommandContext, toolSettingsOf } from './context.js';
 import { UsageError } from './usage-error.js';
 
 export async function runMcp(ctx: CommandContext): Promise<number> {

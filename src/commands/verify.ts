@@ -2,7 +2,7 @@
 import { credentialHeaders } from '../config.js';
 import { scan } from '../engine/scan.js';
 import type { ScanReport } from '../engine/types.js';
-import { chooseFormat, emit, say, type CommandContext } from './context.js';
+import { type CommandContext, chooseFormat, emit, say } from './context.js';
 import { keepScans } from './keep-scans.js';
 import { readReportFile, storedScan } from './saved-scans.js';
 import { UsageError } from './usage-error.js';

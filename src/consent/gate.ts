@@ -5,7 +5,7 @@
 // Never asked: loopback (127.0.0.0/8, ::1, localhost), and everything when the operator set an allow-list (--allow,
 // GATECRASH_ALLOW or the server's start-up settings): the guard then refuses whatever is not on it. Approval lasts for
 // the session (ledger.ts), or longer when the person asks (remembered.ts).
-import { inputRequired, inputResponse, type InputRequiredResult } from '@modelcontextprotocol/server';
+import { type InputRequiredResult, inputRequired, inputResponse } from '@modelcontextprotocol/server';
 import type { GuardPolicy } from '../engine/http/guard.js';
 import type { ConsentLedger } from './ledger.js';
 import { consentQuestion, rememberFor } from './question.js';

@@ -2,7 +2,7 @@
 // host or header name as the parsers accept them (letters, digits, dots, dashes, colons; an IDN as punycode): no free
 // text a model or a target wrote can dress the question up.
 import type { Reach } from './reach.js';
-import { subjectLabel, subjectSize, type Subject } from './subjects.js';
+import { type Subject, subjectLabel, subjectSize } from './subjects.js';
 
 export const REMEMBER_CHOICES = { session: 0, '24h': 24 * 60 * 60_000 } as const;
 export type RememberChoice = keyof typeof REMEMBER_CHOICES;

@@ -1,5 +1,5 @@
 // What a call reaches and does there, worked out from its arguments before anything is sent: the subject of the question.
-import { subjectLabel, subjectOfUrl, type Subject } from './subjects.js';
+import { type Subject, subjectLabel, subjectOfUrl } from './subjects.js';
 
 /** What a call will do, for the question: where (hosts with the origins it will contact) and what (one line each). */
 export interface Reach {

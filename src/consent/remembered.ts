@@ -106,5 +106,6 @@ let processApprovals: RememberedApprovals | undefined;
 /** The process's remembered approvals, shared by every session: the file the environment names, or memory only. */
 export function rememberedApprovals(): RememberedApprovals {
   const path = approvalsFile();
-  return (processApprovals ??= path ? new FileApprovals(path) : new MemoryApprovals());
+  processApprovals ??= path ? new FileApprovals(path) : new MemoryApprovals();
+  return processApprovals;
 }

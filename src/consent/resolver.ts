@@ -1,6 +1,6 @@
 // `localhost` is never asked about because it is this machine; a resolver (or a hosts file) that says otherwise is
 // not believed: only its loopback answers are kept, and a localhost name with none is refused.
-import { classifyAddress, GuardError, systemResolver, type Resolver } from '../engine/http/guard.js';
+import { classifyAddress, GuardError, type Resolver, systemResolver } from '../engine/http/guard.js';
 import { isLocalhostName } from './subjects.js';
 
 export function localhostStaysLocal(resolver: Resolver = systemResolver): Resolver {

@@ -1,7 +1,7 @@
 // What a tool call will reach, read from its arguments alone: host names, addresses and address ranges, the things a
 // person approves. Nothing here looks a name up or opens a connection; a name's address is only known after approval.
 import ipaddr from 'ipaddr.js';
-import { intervalBounds, parseScope, type Interval, type Scope } from '../engine/fleet/scope.js';
+import { type Interval, intervalBounds, parseScope, type Scope } from '../engine/fleet/scope.js';
 import { checkAddress, checkRange, checkUrlForm, type GuardPolicy } from '../engine/http/guard.js';
 import { createTarget } from '../engine/target.js';
 

@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { RULES } from './rules/index.js';
 import type { Confidence, Evidence, EvidenceMessage, Exchange, Finding, RuleId, Severity, Surface } from './types.js';
-import { VERSION_MAX, clean, visible } from './untrusted.js';
+import { clean, VERSION_MAX, visible } from './untrusted.js';
 
 export interface FindingInput {
   rule: RuleId;

@@ -1,9 +1,9 @@
 // One scan, in named phases: prepare (options, target, template) → guard (resolve and pin) → surface (fingerprint and
 // discovery) → checks (concurrently, one shared budgeted client) → report (findings, rule statuses, verdict, grade).
 // Each phase past the guard lives in `phases/`; this file only runs them in order and keeps the clock.
-import { ALL_CHECKS } from './rules/checks.js';
+
 import { ScanClient } from './http/client.js';
-import { resolveAndPin, type Resolver } from './http/guard.js';
+import { type Resolver, resolveAndPin } from './http/guard.js';
 import type { RateLimiter } from './http/limits.js';
 import { resolveScanOptions } from './options.js';
 import { assembleReport, type ScanRun } from './phases/assemble-report.js';
@@ -12,14 +12,14 @@ import { initialMarks, skipTheRest } from './phases/rule-marks.js';
 import { runChecks } from './phases/run-checks.js';
 import { ALL_PROFILES } from './profiles/index.js';
 import { GATECRASH_VERSION } from './release.js';
+import { ALL_CHECKS } from './rules/checks.js';
 import { discoverSurface } from './surface/discover.js';
 import { createTarget, parseRequestTemplate } from './target.js';
 import type { Exchange, ProgressEvent, ScanOptions, ScanReport, Surface } from './types.js';
 
-export { GATECRASH_VERSION };
-
 /** The most wrong credentials a scan's burst sends at a depth: what a person is told before approving a scan. */
 export { burstCeiling } from './probes/credential-burst.js';
+export { GATECRASH_VERSION };
 
 export interface ScanInput {
   url: string;

@@ -1,7 +1,7 @@
 // The untrusted-text rule (untrusted.ts) for Markdown, shared by the reports and the knowledge base. GitHub renders
 // Markdown, and so may an assistant's client: a server value there is a code span, where no link, image, mention, issue
 // reference or HTML tag can form, and Gatecrash's own prose is escaped. Pure.
-import { QUOTE_CLOSE, QUOTE_OPEN, neutralizeControls, spans } from './untrusted.js';
+import { neutralizeControls, QUOTE_CLOSE, QUOTE_OPEN, spans } from './untrusted.js';
 
 /**
  * A Markdown code span no content can close early: the fence is one backtick longer than any run inside, and padded when
@@ -27,14 +27,14 @@ const URL_LIKE = /(?:https?:\/\/|www\.)[^\s<>]+?(?=[.,:;!?*_~'")\]]*(?:[\s<>]|$)
  */
 export function escapeMarkdown(text: string): string {
   const flat = neutralizeControls(text.replace(/\r?\n|\r/g, ' '));
-  const escape = (t: string) => t.replace(/[\\`*_[\]<>|~@&$#]/g, (c) => `\\${c}`);
+  const escapeMarkdown = (t: string) => t.replace(/[\\`*_[\]<>|~@&$#]/g, (c) => `\\${c}`);
   let out = '';
   let last = 0;
   for (const m of flat.matchAll(URL_LIKE)) {
-    out += escape(flat.slice(last, m.index)) + codeSpan(m[0], true);
+    out += escapeMarkdown(flat.slice(last, m.index)) + codeSpan(m[0], true);
     last = m.index + m[0].length;
   }
-  return out + escape(flat.slice(last));
+  return out + escapeMarkdown(flat.slice(last));
 }
 
 /** As escapeMarkdown, for text that starts a paragraph or a list item, where `-`, `+`, `>`, `=` and `1.` would open a block. */
@@ -44,9 +44,9 @@ export function escapeMarkdownBlock(text: string): string {
     .replace(/^(\s*)(\d+)([.)])/, '$1$2\\$3');
 }
 
-/** Prose for Markdown: each quoted server value ⟦…⟧ becomes a code span (quote marks kept), the rest goes through `escape`. */
-export function markdownProse(text: string, escape: (own: string) => string = (own) => own, inTable = false): string {
+/** Prose for Markdown: each quoted server value ⟦…⟧ becomes a code span (quote marks kept), the rest goes through `escapeOwn`. */
+export function markdownProse(text: string, escapeOwn: (own: string) => string = (own) => own, inTable = false): string {
   return spans(text)
-    .map((s) => (s.quoted ? codeSpan(`${QUOTE_OPEN}${s.text}${QUOTE_CLOSE}`, inTable) : escape(s.text)))
+    .map((s) => (s.quoted ? codeSpan(`${QUOTE_OPEN}${s.text}${QUOTE_CLOSE}`, inTable) : escapeOwn(s.text)))
     .join('');
 }

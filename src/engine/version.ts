@@ -60,7 +60,7 @@ export function parseVersion(input: string | null | undefined): ParsedVersion | 
 
   // One pre-/post-release tag, with an optional separator and number: rc2, -rc.2, .post1, -beta.2, a1, .dev12.
   const tag = /^[-._]?([a-z]+)[-._]?(\d*)/i.exec(rest);
-  if (tag && tag[1]) {
+  if (tag?.[1]) {
     const word = tag[1].toLowerCase();
     const mapped = PRE_TAGS[word];
     if (mapped) {

@@ -1,8 +1,9 @@
 // Remediation contexts: the values snippet templates are filled from, learned from a finding or defaulted per framework.
 // Values from a finding come from a scanned (possibly hostile) server, so each one must match a strict pattern before it
 // can appear in generated code; anything else falls back to the default.
-import type { RuleId } from '../engine/types.js';
+
 import { ADVISORIES } from '../engine/advisories.js';
+import type { RuleId } from '../engine/types.js';
 import { compareVersions } from '../engine/version.js';
 import { FRAMEWORK_INFO, frameworkForFinding, isServerFramework, productFacts } from './frameworks.js';
 import type { FindingLike, Framework, RemediationContext } from './types.js';
@@ -14,7 +15,7 @@ const ENV_VAR = /^[A-Z_][A-Z0-9_]{0,63}$/;
 /** A path safe inside generated code and configuration: no quotes, spaces, braces, `;`, `%`, doubled slashes or dot segments. */
 const STRICT_PATH = /^\/(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*(?:\/(?=[A-Za-z0-9_~-]))?)*\/?$/;
 /** A path safe inside a quoted shell word or Markdown code: printable, no quote, backslash, backtick, `!` or `$`. */
-const LOOSE_PATH = /^\/[#%&(-\[\]-_a-~]{0,300}$/;
+const LOOSE_PATH = /^\/[#%&(-[\]-_a-~]{0,300}$/;
 const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62})(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}))*\.?|\[[0-9A-Fa-f:.]+\])$/;
 const MODEL = /^[A-Za-z0-9._:/@+-]{1,200}$/;
 const FIELD = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;

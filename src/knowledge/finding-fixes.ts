@@ -1,7 +1,8 @@
 // A finding's fixes as the HTML report carries them: every framework a fix exists for, the finding's own stack first,
 // each filled from the finding as suggest_remediation fills it (its URL, credential header, port and product).
-import { FRAMEWORK_INFO } from './frameworks.js';
+
 import { contextFromFinding } from './context.js';
+import { FRAMEWORK_INFO } from './frameworks.js';
 import { applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
 import { chooseFramework } from './stack-fix.js';
 import type { FindingLike, Framework } from './types.js';

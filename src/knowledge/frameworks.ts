@@ -1,8 +1,9 @@
 // Frameworks a fix can be written for, and what the knowledge base knows about each product it may meet.
-import type { AppFramework, Framework, FindingLike, ProxyFramework, ServerFramework, SnippetLanguage } from './types.js';
-import { FRAMEWORKS } from './types.js';
+
 import { PRODUCT_IDS, profileById } from '../engine/profiles/index.js';
 import type { ProductId, ServerProfile } from '../engine/types.js';
+import type { AppFramework, FindingLike, Framework, ProxyFramework, ServerFramework, SnippetLanguage } from './types.js';
+import { FRAMEWORKS } from './types.js';
 
 export interface FrameworkInfo {
   id: Framework;

@@ -1,13 +1,13 @@
 // Markdown and plain-text renderings of explanations and snippets (pure).
 import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
-import { FRAMEWORK_INFO } from './frameworks.js';
-import { explainRule } from './explain.js';
-import { applicableFrameworks } from './remediation.js';
-import { FRAMEWORKS } from './types.js';
-import type { Explanation, Reference, RemediationSnippet } from './types.js';
-import { codeSpan, escapeMarkdown, markdownProse } from '../engine/untrusted-markdown.js';
 import { quote } from '../engine/untrusted.js';
+import { codeSpan, escapeMarkdown, markdownProse } from '../engine/untrusted-markdown.js';
+import { explainRule } from './explain.js';
+import { FRAMEWORK_INFO } from './frameworks.js';
+import { applicableFrameworks } from './remediation.js';
+import type { Explanation, Reference, RemediationSnippet } from './types.js';
+import { FRAMEWORKS } from './types.js';
 
 /** A fence longer than any backtick run in the code, so code with ``` inside still renders. */
 function fence(code: string, lang: string): string {
@@ -60,7 +60,7 @@ export function renderExplanationMarkdown(e: Explanation): string {
   for (const r of e.references.pci) refs.push(`- ${r.id}: ${r.name}`);
   for (const l of e.references.links) refs.push(`- [${l.title}](${l.url})`);
   if (refs.length) out.push('### References', refs.join('\n'));
-  return out.join('\n\n') + '\n';
+  return `${out.join('\n\n')}\n`;
 }
 
 export function renderExplanationText(e: Explanation): string {
@@ -77,7 +77,7 @@ export function renderExplanationText(e: Explanation): string {
     ...e.references.pci.map((r) => r.id),
   ];
   if (maps.length) out.push('', `Mappings: ${maps.join(', ')}`);
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }
 
 export function renderRemediationMarkdown(s: RemediationSnippet): string {
@@ -89,7 +89,7 @@ export function renderRemediationMarkdown(s: RemediationSnippet): string {
   out.push('### Apply', s.apply.map((a, i) => `${i + 1}. ${a}`).join('\n'));
   out.push('### Verify', fence(s.verify.join('\n'), 'bash'));
   if (s.notes.length) out.push('### Notes', s.notes.map((n) => `- ${n}`).join('\n'));
-  return out.join('\n\n') + '\n';
+  return `${out.join('\n\n')}\n`;
 }
 
 /** The snippet for a terminal: the code as it is (to copy or redirect), the steps numbered, the checks with what to expect. */
@@ -132,5 +132,5 @@ export function coverageTableMarkdown(): string {
     const fws = new Set(applicableFrameworks(r));
     return `| \`${r}\` | ${FRAMEWORKS.map((f) => (fws.has(f) ? '✓' : '')).join(' | ')} |`;
   });
-  return [head, sep, ...rows].join('\n') + '\n';
+  return `${[head, sep, ...rows].join('\n')}\n`;
 }

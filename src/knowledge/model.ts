@@ -1,12 +1,12 @@
 // The shape of one rule's knowledge: the explanation as data, and which features close it on which framework.
 import type { RuleId } from '../engine/types.js';
+import type { sq } from './context.js';
+import type { check, curl, keyHeaderArg } from './curl.js';
+import type { COMMON_LINKS } from './references.js';
+import type * as common from './rules/common.js';
 import type { AppFeature } from './templates/features.js';
 import type { ProxyFeature, RouteFamily } from './templates/proxy.js';
 import type { ServerAspect } from './templates/servers.js';
-import type { check, curl, keyHeaderArg } from './curl.js';
-import type { sq } from './context.js';
-import type { COMMON_LINKS } from './references.js';
-import type * as common from './rules/common.js';
 import type { AppFramework, Link, ManualCheck, ProxyFramework, RemediationContext, ServerFramework } from './types.js';
 
 export interface ServerFix {

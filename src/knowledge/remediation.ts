@@ -1,4 +1,6 @@
 // Remediation snippets: one rule (or several) on one framework, filled from a context, with apply and verify steps.
+
+import { profileById } from '../engine/profiles/index.js';
 import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { applyOverrides, defaultContext } from './context.js';
@@ -13,13 +15,12 @@ import type { AppFeature, AppRenderInput, ModelCall } from './templates/features
 import { appRoute } from './templates/features.js';
 import { renderFlask } from './templates/flask.js';
 import { renderNginx } from './templates/nginx.js';
-import { denyRoutes, routeFamilies, type DenyRoute, type ProxyFeature, type RouteFamily } from './templates/proxy.js';
+import { type DenyRoute, denyRoutes, type ProxyFeature, type RouteFamily, routeFamilies } from './templates/proxy.js';
 import { renderServerScript, type ServerAspect } from './templates/servers.js';
 import { renderStarlette } from './templates/starlette.js';
 import { renderWrapper } from './templates/wrapper.js';
 import type { AppFramework, FindingLike, Framework, ProxyFramework, RemediationContext, RemediationSnippet, ServerFramework } from './types.js';
 import { FRAMEWORKS } from './types.js';
-import { profileById } from '../engine/profiles/index.js';
 
 /** A rule id the catalog does not know. */
 export class UnknownRuleError extends Error {

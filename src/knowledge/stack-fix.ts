@@ -2,10 +2,11 @@
 //
 // A fix written for the wrong stack is worse than none (nginx in front of a server that is not there, an Ollama script
 // for a FastAPI app), so a guess never chooses: below FIX_MIN_CONFIDENCE the answer is the candidates and how to name one.
+
+import { profileById } from '../engine/profiles/index.js';
 import type { Finding, Fingerprint, RuleId, ScanReport, StackFix } from '../engine/types.js';
 import { contextFromFinding } from './context.js';
 import { FRAMEWORK_INFO, frameworkForFinding, productFacts } from './frameworks.js';
-import { profileById } from '../engine/profiles/index.js';
 import { appFocus, applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
 import type { AppFramework, FindingLike, Framework } from './types.js';
 

@@ -1,8 +1,8 @@
 // audit_inference_endpoint: walks an assistant through scan → explain → fix → verify with Gatecrash's tools.
 import { completable, type McpServer } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
-import { FRAMEWORKS } from '../knowledge/types.js';
 import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';
+import { FRAMEWORKS } from '../knowledge/types.js';
 
 export const auditArgs = z.object({
   url: z.string().min(1).max(2048).describe('The inference endpoint or server base URL, e.g. http://127.0.0.1:8000/generate'),

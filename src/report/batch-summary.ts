@@ -2,8 +2,8 @@
 // with the scan's id to read the full report from. Pure, like the rest of report/.
 import * as z from 'zod/v4';
 import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';
-import { sortFindings, countBySeverity, plural, SEVERITIES } from './format.js';
 import { BatchErrorSchema, type BatchReport } from './batch.js';
+import { countBySeverity, plural, SEVERITIES, sortFindings } from './format.js';
 import { ConfidenceSchema, GradeSchema, RuleIdSchema, SeveritySchema, VerdictSchema } from './schema.js';
 
 const count = z.number().int().min(0);

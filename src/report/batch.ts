@@ -7,11 +7,11 @@ import * as z from 'zod/v4';
 import type { ScanReport } from '../engine/types.js';
 import { countBySeverity, gradeCell, neutralizeControls, plural } from './format.js';
 import { batchGateCode, type FailOn, type GateCode } from './gate.js';
-import { toHtml, type HtmlOptions } from './html.js';
+import { type HtmlOptions, toHtml } from './html.js';
 import { toJson } from './json.js';
 import { escapeMarkdown, toMarkdown } from './markdown.js';
 import { toPretty } from './pretty.js';
-import { sarifText, toSarif, type SarifLog, type SarifOptions } from './sarif.js';
+import { type SarifLog, type SarifOptions, sarifText, toSarif } from './sarif.js';
 import { ScanReportSchema } from './schema.js';
 
 export const BatchErrorSchema = z.object({

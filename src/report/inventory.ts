@@ -3,11 +3,11 @@
 // Every string of a service but its address and scheme came from the target (product version, model names, notes): CSV
 // cells are defused against spreadsheet formulas, Markdown cells escaped, terminal text stripped of control characters.
 import * as z from 'zod/v4';
+import type { Shard } from '../engine/fleet/shard.js';
+import type { FleetService, SweepError, SweepStats } from '../engine/fleet/types.js';
 import { PRODUCT_IDS } from '../engine/types.js';
 import { quote } from '../engine/untrusted.js';
-import type { FleetService, SweepError, SweepStats } from '../engine/fleet/types.js';
-import type { Shard } from '../engine/fleet/shard.js';
-import { BatchReportSchema, toBatchJson, toBatchMarkdown, toBatchSarifJson, type BatchReport } from './batch.js';
+import { type BatchReport, BatchReportSchema, toBatchJson, toBatchMarkdown, toBatchSarifJson } from './batch.js';
 import { neutralizeControls, plural } from './format.js';
 import { codeSpan, escapeMarkdown } from './markdown.js';
 import type { SarifOptions } from './sarif.js';

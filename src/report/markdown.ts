@@ -5,22 +5,22 @@
 // engine quotes as ⟦…⟧, is set in a code span (no link, image, mention or HTML tag can form inside one); endpoints are code
 // spans too; evidence sits in fenced blocks whose fence is longer than any backtick run inside.
 import type { EvidenceMessage, Finding, ScanReport } from '../engine/types.js';
+import { quote, spans, UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 import { codeSpan, escapeMarkdown, escapeMarkdownBlock, markdownProse } from '../engine/untrusted-markdown.js';
-import { UNTRUSTED_NOTICE, quote, spans } from '../engine/untrusted.js';
 import {
-  RULE_STATUSES,
-  SEVERITIES,
   countBySeverity,
   countByStatus,
   formatDuration,
+  gradeCell,
+  gradeHeadline,
   httpRequestText,
   httpResponseText,
   neutralizeControls,
   plural,
+  RULE_STATUSES,
+  SEVERITIES,
   serverLabel,
   sortFindings,
-  gradeCell,
-  gradeHeadline,
   verdictReasons,
 } from './format.js';
 

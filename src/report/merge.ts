@@ -56,8 +56,8 @@ export function mergeBatches(inputs: readonly (BatchReport | ScanReport)[]): Bat
         `Shard ${b.shard!.index}/${b.shard!.count} does not list a place for each of its reports and errors; it was not written by gatecrash.`,
       );
     }
-    b.reports.forEach((report, i) => placed.push({ at: positions.reports[i]!, report }));
-    b.errors.forEach((error, i) => placed.push({ at: positions.errors[i]!, error }));
+    for (const [i, report] of b.reports.entries()) placed.push({ at: positions.reports[i]!, report });
+    for (const [i, error] of b.errors.entries()) placed.push({ at: positions.errors[i]!, error });
   }
   placed.sort((a, b) => a.at - b.at);
   return {

@@ -4,17 +4,17 @@
 import type { EvidenceMessage, Finding, RuleStatus, ScanReport, Severity } from '../engine/types.js';
 import { quote } from '../engine/untrusted.js';
 import {
-  RULE_STATUSES,
-  SEVERITIES,
   countBySeverity,
   countByStatus,
   exchangeOneLiner,
   formatDuration,
+  gradeHeadline,
   neutralizeControls,
   plural,
+  RULE_STATUSES,
+  SEVERITIES,
   serverLabel,
   sortFindings,
-  gradeHeadline,
   verdictReasons,
 } from './format.js';
 

@@ -1,10 +1,10 @@
 // One report in any of the formats the CLI writes. Pure.
 import type { ScanReport } from '../engine/types.js';
-import { toHtml, type HtmlOptions } from './html.js';
+import { type HtmlOptions, toHtml } from './html.js';
 import { toJson } from './json.js';
 import { toMarkdown } from './markdown.js';
 import { toPretty } from './pretty.js';
-import { toSarifJson, type SarifOptions } from './sarif.js';
+import { type SarifOptions, toSarifJson } from './sarif.js';
 
 export type ReportFormat = 'pretty' | 'json' | 'sarif' | 'markdown' | 'html';
 

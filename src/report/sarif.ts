@@ -18,11 +18,12 @@
 //   alerts instead of duplicating them.
 // - Message texts are plain text where SARIF reads `[text](target)` as a link: every bracket in them is escaped (`\[`), so
 //   no value a server wrote (which the engine quotes as ⟦…⟧) can become one; control characters are made visible.
+
+import type { RuleMeta } from '../engine/rules/define.js';
+import { RULES } from '../engine/rules/index.js';
 import type { Finding, RuleId, ScanReport, Severity } from '../engine/types.js';
 import { RULE_IDS } from '../engine/types.js';
-import { RULES } from '../engine/rules/index.js';
-import { type RuleMeta } from '../engine/rules/define.js';
-import { SECURITY_SEVERITY, exchangeOneLiner, findingSecurityScore, neutralizeControls, pathOf, reasonPhrase } from './format.js';
+import { exchangeOneLiner, findingSecurityScore, neutralizeControls, pathOf, reasonPhrase, SECURITY_SEVERITY } from './format.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** Where Gatecrash lives; an integrator may point it elsewhere through `SarifOptions.informationUri`. */

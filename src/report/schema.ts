@@ -2,6 +2,18 @@
 // (schemas/scan-report.schema.json). It mirrors src/engine/types.ts exactly; the checks at the bottom fail the build
 // when the two drift apart, so change both together.
 import * as z from 'zod/v4';
+import type {
+  CredentialHeader,
+  Evidence,
+  EvidenceMessage,
+  ExchangeRequest,
+  Finding,
+  Fingerprint,
+  RuleResult,
+  ScanError,
+  ScanReport,
+  StackFix,
+} from '../engine/types.js';
 import {
   BODY_SHAPE_IDS,
   CONFIDENCES,
@@ -15,18 +27,6 @@ import {
   RULE_STATUSES,
   SEVERITIES,
   VERDICT_STATUSES,
-} from '../engine/types.js';
-import type {
-  CredentialHeader,
-  Evidence,
-  EvidenceMessage,
-  ExchangeRequest,
-  Finding,
-  Fingerprint,
-  RuleResult,
-  ScanError,
-  ScanReport,
-  StackFix,
 } from '../engine/types.js';
 
 const headers = z.record(z.string(), z.string());

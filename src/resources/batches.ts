@@ -1,9 +1,9 @@
 // gatecrash://batches/{id} (a scan_targets batch in brief, JSON) and gatecrash://batches/{id}/report.md (its Markdown
 // report): the batches of this process and of the local batch store (src/batch-history.ts), a cancelled batch's partial results included.
-import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import { type McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
 import { batches } from '../batch-history.js';
 import type { ScanReport } from '../engine/types.js';
-import { toBatchMarkdown, type BatchError } from '../report/batch.js';
+import { type BatchError, toBatchMarkdown } from '../report/batch.js';
 import type { BatchSummary } from '../report/batch-summary.js';
 import { scanById } from '../scan-runner.js';
 import type { ResourceLinkContent } from '../tools/define.js';

@@ -1,5 +1,5 @@
 // gatecrash://checks/{rule}: the page of each rule in the catalog (see rule-page.ts for where the text comes from).
-import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import { type McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
 import { RULES } from '../engine/rules/index.js';
 import { RULE_IDS, type RuleId } from '../engine/types.js';
 import type { RulePageRenderer } from './rule-page.js';

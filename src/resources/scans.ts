@@ -1,9 +1,9 @@
 // gatecrash://scans/{id} (the ScanReport as JSON) and gatecrash://scans/{id}/report.md (the Markdown report): every scan
 // of this session (newest 50) and of the local scan store (src/scan-runner.ts). The renderers load on the first read.
-import { ResourceNotFoundError, ResourceTemplate, type McpServer } from '@modelcontextprotocol/server';
+import { type McpServer, ResourceNotFoundError, ResourceTemplate } from '@modelcontextprotocol/server';
 import type { ScanReport } from '../engine/types.js';
 import { recentScans, scanById } from '../scan-runner.js';
-import { SCAN_MARKDOWN_URI_TEMPLATE, SCAN_URI_TEMPLATE, describeScan, scanMarkdownUri, scanUri } from './scan-links.js';
+import { describeScan, SCAN_MARKDOWN_URI_TEMPLATE, SCAN_URI_TEMPLATE, scanMarkdownUri, scanUri } from './scan-links.js';
 
 function idVariable(variables: Record<string, string | string[]>): string {
   const raw = variables.id;

@@ -3,11 +3,11 @@
 // polls `tasks/get`, answers `tasks/update` (never needed here: consent is settled before a task starts) and may send
 // `tasks/cancel`. The SDK (@modelcontextprotocol/server 2.x) routes these names to handlers registered with explicit
 // schemas but ships no task runtime, and @modelcontextprotocol/ext-tasks is requester-side: this file is the server's.
-import { ProtocolError, ProtocolErrorCode, type McpServer } from '@modelcontextprotocol/server';
+import { type McpServer, ProtocolError, ProtocolErrorCode } from '@modelcontextprotocol/server';
 import * as z from 'zod/v4';
 import { acceptsTasks, TASKS_EXTENSION } from '../client-capabilities.js';
 import { cancelTask } from './runner.js';
-import { tasks, type TaskRecord } from './store.js';
+import { type TaskRecord, tasks } from './store.js';
 
 /** -32021 Missing Required Client Capability: task methods are for clients that declared the extension. */
 const MISSING_CLIENT_CAPABILITY = -32021;

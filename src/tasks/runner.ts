@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { log } from '../log.js';
 import type { ToolContext, ToolDefinition, ToolResult } from '../tools/define.js';
-import { tasks, type TaskRecord } from './store.js';
+import { type TaskRecord, tasks } from './store.js';
 
 /** How long a task and its result are kept after creation. */
 export const TASK_TTL_MS = 24 * 60 * 60_000;

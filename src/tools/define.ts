@@ -11,9 +11,7 @@ export interface ToolAnnotations {
   openWorldHint?: boolean;
 }
 
-export interface ToolProgress {
-  (progress: number, total: number | undefined, message: string): void;
-}
+export type ToolProgress = (progress: number, total: number | undefined, message: string) => void;
 
 /** Operator settings, fixed when the server starts. A model calling a tool can never lift them (SSRF guard). */
 export interface ToolSettings {

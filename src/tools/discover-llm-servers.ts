@@ -3,8 +3,8 @@
 // them, blocking with progress otherwise. The result is the inventory (InventorySchema) with its text face.
 import * as z from 'zod/v4';
 import { subjectsOfScope } from '../consent/subjects.js';
-import { parseScope, ScopeError, type Scope } from '../engine/fleet/scope.js';
 import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS } from '../engine/fleet/defaults.js';
+import { parseScope, type Scope, ScopeError } from '../engine/fleet/scope.js';
 import { LocalResourceError } from '../engine/http/port-probe.js';
 import { GATECRASH_VERSION } from '../engine/release.js';
 import { UNTRUSTED_NOTICE } from '../engine/untrusted.js';

@@ -3,7 +3,7 @@
 import * as z from 'zod/v4';
 import { reachOfUrls } from '../consent/reach.js';
 import { FINGERPRINT_SERVER_TEXT, PRODUCT_IDS } from '../engine/types.js';
-import { UNTRUSTED_NOTICE, quoteList } from '../engine/untrusted.js';
+import { quoteList, UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 import { neutralizeControls, serverLabel } from '../report/format.js';
 import { scanUri } from '../resources/scan-links.js';
 import { runScan } from '../scan-runner.js';

@@ -1,12 +1,12 @@
 // scan_endpoint: black-box scan of an inference API. Talks to the outside world, changes nothing there.
 // Returns the scan in brief (scan-result.ts); the full report is a resource. The engine is loaded by the first scan.
 import * as z from 'zod/v4';
-import { TargetError, checkHeader } from '../engine/target.js';
-import { PRODUCT_IDS } from '../engine/types.js';
 import { reachOfUrls } from '../consent/reach.js';
+import { checkHeader, TargetError } from '../engine/target.js';
+import { PRODUCT_IDS } from '../engine/types.js';
+import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
 import { scanResourceLinks, scanUri } from '../resources/scan-links.js';
 import { runScan } from '../scan-runner.js';
-import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
 import { scanActions } from './scan-reach.js';
 import { ScanResultSchema, scanResult } from './scan-result.js';

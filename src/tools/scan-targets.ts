@@ -3,11 +3,11 @@
 // each full report is a scan resource, and the batch stays readable at gatecrash://batches/{id}, a cancelled one too.
 import { randomUUID } from 'node:crypto';
 import * as z from 'zod/v4';
+import type { BatchTarget } from '../batch.js';
 import { batches } from '../batch-history.js';
 import { DEFAULT_PARALLEL } from '../batch-limits.js';
-import type { BatchTarget } from '../batch.js';
 import { reachOfUrls } from '../consent/reach.js';
-import { batchSummaryText, BatchSummarySchema, summarizeBatch } from '../report/batch-summary.js';
+import { BatchSummarySchema, batchSummaryText, summarizeBatch } from '../report/batch-summary.js';
 import { batchResourceLinks, batchUri } from '../resources/batches.js';
 import { runScan } from '../scan-runner.js';
 import { defineTool, operatorOptions, toolError } from './define.js';

@@ -2,7 +2,7 @@
 // the other tools take. Every line is Gatecrash's own words; what the server said (its version, its model ids, output
 // quoted in a description) appears only inside ⟦ ⟧, after the fixed sentence that says so.
 import type { ScanReport } from '../engine/types.js';
-import { UNTRUSTED_NOTICE, quoteList } from '../engine/untrusted.js';
+import { quoteList, UNTRUSTED_NOTICE } from '../engine/untrusted.js';
 import { gradeHeadline, serverLabel } from '../report/format.js';
 
 export function scanSummary(report: ScanReport): string {

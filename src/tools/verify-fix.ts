@@ -3,17 +3,17 @@
 // resolves the previous scan (by id from this session or the local scan store, or a saved report object), runs the
 // re-scans through the session's runner and shapes the result.
 import * as z from 'zod/v4';
+import { reachOfUrls } from '../consent/reach.js';
 import { TargetError } from '../engine/target.js';
 import type { ScanReport } from '../engine/types.js';
+import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
 import { scanResourceLinks } from '../resources/scan-links.js';
 import { recentScans, runScan, scanById } from '../scan-runner.js';
 import type { VerifyResult } from '../verify.js';
-import { reachOfUrls } from '../consent/reach.js';
-import { VIEW_RESOURCE_URI } from '../report/view-payload.js';
 import { defineTool, operatorOptions, toolError } from './define.js';
-import { compactFinding } from './scan-result.js';
 import { headerNames, isInputError, validateHeaders } from './scan-endpoint.js';
 import { scanActions } from './scan-reach.js';
+import { compactFinding } from './scan-result.js';
 
 const count = z.number();
 

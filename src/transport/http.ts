@@ -3,9 +3,9 @@
 // Origin check (a web page in the user's browser), bearer token, body cap — before any MCP code runs.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname as osHostname, networkInterfaces } from 'node:os';
-import { createMcpHandler, isLegacyRequest, localhostAllowedHostnames } from '@modelcontextprotocol/server';
+import { networkInterfaces, hostname as osHostname } from 'node:os';
 import { hostHeaderValidation, localhostHostValidation, localhostOriginValidation, originValidation, toNodeHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, isLegacyRequest, localhostAllowedHostnames } from '@modelcontextprotocol/server';
 import ipaddr from 'ipaddr.js';
 import type { Config } from '../config.js';
 import { ConsentLedger } from '../consent/ledger.js';
@@ -14,10 +14,10 @@ import type { Resolver } from '../engine/http/guard.js';
 import { log } from '../log.js';
 import { createServer } from '../server.js';
 import type { ToolSettings } from '../tools/define.js';
-import { MAX_BODY_BYTES, declaredTooLarge, jsonRpcError, tooLarge } from './body.js';
+import { declaredTooLarge, jsonRpcError, MAX_BODY_BYTES, tooLarge } from './body.js';
 import { createLegacySessions } from './legacy-sessions.js';
 import { createLegacySse, type LegacySse } from './legacy-sse.js';
-import { MIN_TOKEN_LENGTH, generateToken, requireBearer } from './token.js';
+import { generateToken, MIN_TOKEN_LENGTH, requireBearer } from './token.js';
 
 export const MCP_PATH = '/mcp';
 

@@ -4,7 +4,7 @@
 // (2026-era clients cancel by closing the request's stream, which the per-request modern leg already honours.)
 // Requests without a session id that are not `initialize` (curl, probes) are still served statelessly.
 import { randomUUID } from 'node:crypto';
-import { isInitializeRequest, legacyStatelessFallback, WebStandardStreamableHTTPServerTransport, type McpServer } from '@modelcontextprotocol/server';
+import { isInitializeRequest, legacyStatelessFallback, type McpServer, WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/server';
 import { log } from '../log.js';
 
 /** Bounds the memory a caller can pin with sessions: past it, the least recently used session is closed. */

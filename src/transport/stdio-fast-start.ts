@@ -4,7 +4,7 @@
 // they still match). Everything after the handshake, and any opening the manifest does not cover, is the SDK's: it is
 // handed every byte read so far and reads the rest itself; its answers to the requests already answered are dropped.
 import { readFileSync } from 'node:fs';
-import { PassThrough, Writable, type Readable } from 'node:stream';
+import { PassThrough, type Readable, Writable } from 'node:stream';
 
 export interface StdioManifest {
   /** The protocol versions the server echoes back in its initialize result. */

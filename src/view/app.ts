@@ -6,7 +6,7 @@ import type { McpUiHostCapabilities, McpUiHostContext, McpUiInitializeResult } f
 import type { Finding, ScanReport } from '../engine/types.js';
 import type { ViewFix, ViewVerifyResult } from '../report/view-payload.js';
 import type { FixChoice, ViewActions } from './actions.js';
-import { BridgeError, PROTOCOL_VERSION, connectHost, type Bridge } from './bridge.js';
+import { type Bridge, BridgeError, connectHost, PROTOCOL_VERSION } from './bridge.js';
 import { h, untrusted } from './dom.js';
 import { frameworkName } from './fix-panel.js';
 import { renderReport } from './report.js';

@@ -2,12 +2,12 @@
 // that opens, by click or keyboard, onto its description, evidence, fix and verification. A body is built the first
 // time it opens, so a report of hundreds of findings costs a few hundred lines to show, not hundreds of evidence panes.
 import type { Finding, ScanReport, Severity } from '../engine/types.js';
-import { SEVERITIES, pathOf, sortFindings } from '../report/format.js';
+import { pathOf, SEVERITIES, sortFindings } from '../report/format.js';
 import type { ViewActions } from './actions.js';
 import { h, heading, uid, untrusted } from './dom.js';
 import { renderEvidence } from './evidence.js';
 import { renderFixPanel } from './fix-panel.js';
-import { renderFindingVerify, verdictBadge, type Verdicts, type VerifyControls } from './verify-panel.js';
+import { renderFindingVerify, type Verdicts, type VerifyControls, verdictBadge } from './verify-panel.js';
 
 export interface FindingsContext {
   actions: ViewActions;

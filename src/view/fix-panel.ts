@@ -29,12 +29,13 @@ function fixOutput(fix: ViewFix, level: number): HTMLElement {
       sel?.addRange(range);
       code.focus();
     };
+    const selectInstead = () => {
+      select();
+      done('Copying is not allowed here: the code is selected, copy it with your keyboard.');
+    };
     const clipboard = navigator.clipboard as Clipboard | undefined;
-    if (!clipboard) return (select(), done('Copying is not allowed here: the code is selected, copy it with your keyboard.'));
-    clipboard.writeText(fix.code).then(
-      () => done('Copied.'),
-      () => (select(), done('Copying is not allowed here: the code is selected, copy it with your keyboard.')),
-    );
+    if (!clipboard) return selectInstead();
+    clipboard.writeText(fix.code).then(() => done('Copied.'), selectInstead);
   });
   return h(
     'div',

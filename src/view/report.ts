@@ -1,13 +1,13 @@
 // One report, or a batch of them, as the page shows it.
 import type { ScanReport } from '../engine/types.js';
-import type { ViewVerifyResult } from '../report/view-payload.js';
 import { gradeCell } from '../report/format.js';
+import type { ViewVerifyResult } from '../report/view-payload.js';
 import type { ViewActions } from './actions.js';
 import { h, heading, uid, untrusted } from './dom.js';
 import { renderFindings } from './findings.js';
 import { renderErrors, renderRules } from './rules.js';
 import { renderSummary } from './summary.js';
-import { VerifyControls, Verdicts } from './verify-panel.js';
+import { Verdicts, VerifyControls } from './verify-panel.js';
 
 export interface RenderOptions {
   actions: ViewActions;

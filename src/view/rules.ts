@@ -1,6 +1,6 @@
 // Every rule's status (what was checked, not only what failed) and the scan's errors.
 import type { ScanReport } from '../engine/types.js';
-import { RULE_STATUSES, countByStatus } from '../report/format.js';
+import { countByStatus, RULE_STATUSES } from '../report/format.js';
 import { h, heading, uid, untrusted } from './dom.js';
 
 export function renderRules(report: ScanReport, level: number): HTMLElement {

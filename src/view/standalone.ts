@@ -9,7 +9,7 @@ import { renderBatch, renderReport } from './report.js';
 /** The payload a standalone report carries, or null inside an assistant (where the host brings the report). */
 export function readPayload(doc: Document): ViewPayload | null {
   const el = doc.getElementById(VIEW_DATA_ELEMENT_ID);
-  if (!el || el.getAttribute('type') !== 'application/json') return null;
+  if (el?.getAttribute('type') !== 'application/json') return null;
   const data: unknown = JSON.parse(el.textContent ?? '');
   if (typeof data !== 'object' || data === null || !Array.isArray((data as ViewPayload).reports))
     throw new Error('The report data in this file is not a Gatecrash report.');

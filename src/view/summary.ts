@@ -1,6 +1,6 @@
 // The top of a report: what was scanned, the grade (or why there is none), the counts, and the facts of the scan.
 import type { ScanReport } from '../engine/types.js';
-import { SEVERITIES, countBySeverity, formatDuration, gradeHeadline, serverLabel, verdictReasons } from '../report/format.js';
+import { countBySeverity, formatDuration, gradeHeadline, SEVERITIES, serverLabel, verdictReasons } from '../report/format.js';
 import { h, heading, untrusted } from './dom.js';
 
 function fact(term: string, ...value: (Node | string)[]): HTMLElement[] {

@@ -4,12 +4,12 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { consentGate, type ConsentRequest } from '../../src/consent/gate.js';
+import { type ConsentRequest, consentGate } from '../../src/consent/gate.js';
 import { ConsentLedger, MemoryApprovals } from '../../src/consent/ledger.js';
-import { reachOfUrls, type Reach } from '../../src/consent/reach.js';
+import { type Reach, reachOfUrls } from '../../src/consent/reach.js';
 import { approvalsFile, FileApprovals, MAX_REMEMBER_MS } from '../../src/consent/remembered.js';
 import { localhostStaysLocal } from '../../src/consent/resolver.js';
-import { covers, distinct, isLoopback, refusalWithoutLookup, subjectLabel, subjectOfUrl, subjectsOfScope, type Subject } from '../../src/consent/subjects.js';
+import { covers, distinct, isLoopback, refusalWithoutLookup, type Subject, subjectLabel, subjectOfUrl, subjectsOfScope } from '../../src/consent/subjects.js';
 import { callDigest, mintTicket, redeemTicket, TICKET_TTL_MS } from '../../src/consent/ticket.js';
 import { parseScope } from '../../src/engine/fleet/scope.js';
 import { GuardError } from '../../src/engine/http/guard.js';

@@ -4,11 +4,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { uploadBlockers } from '../report/helpers.js';
 import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
-import { uploadBlockers } from '../report/helpers.js';
-import { ROOT, runAction, type ActionRun } from './action-run.js';
+import { type ActionRun, ROOT, runAction } from './action-run.js';
 
 /** The secret may appear only inside the ::add-mask:: commands that hide it. */
 function expectMaskedOnly(run: ActionRun, secret: string): void {

@@ -1,4 +1,3 @@
-import { runCli } from './cli-run.js';
 // gatecrash scan --targets: the targets file formats, the bounded runner, and the built CLI over 20 emulators on loopback
 // plus a target that is down and one the guard refuses.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_TARGETS, mergeHeaders, parseTargets, runBatch, TargetsFileError } from '../../src/batch.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { BatchReportSchema, batchExitCode, batchReportJsonSchema, toBatchMarkdown, toBatchSarif } from '../../src/report/batch.js';
-import { startFastapiWrapper, OPEN as WRAPPER_OPEN, KEYED as WRAPPER_KEYED } from '../targets/fastapi-wrapper.js';
+import { compileReportJsonSchema, validateSarif } from '../report/helpers.js';
+import { liveMarkup } from '../report/markdown-live.js';
+import { startFastapiWrapper, KEYED as WRAPPER_KEYED, OPEN as WRAPPER_OPEN } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import * as kobold from '../targets/koboldcpp.js';
 import * as litellm from '../targets/litellm.js';
@@ -21,8 +22,7 @@ import * as sglang from '../targets/sglang.js';
 import * as textgen from '../targets/textgen-webui.js';
 import * as triton from '../targets/triton.js';
 import * as vllm from '../targets/vllm.js';
-import { compileReportJsonSchema, validateSarif } from '../report/helpers.js';
-import { liveMarkup } from '../report/markdown-live.js';
+import { runCli } from './cli-run.js';
 
 describe('targets file', () => {
   it('reads one URL per line with # comments (a # inside a URL is kept)', () => {

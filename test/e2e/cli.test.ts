@@ -1,4 +1,3 @@
-import { runCli, type CliRun } from './cli-run.js';
 // The built CLI as a user and a CI job see it: formats, --output, exit codes (also when SARIF is written), usage errors,
 // the rule catalog. Emulated FastAPI wrappers on loopback stand in for the tutorial's app.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +12,7 @@ import { ScanReportSchema } from '../../src/report/schema.js';
 import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
+import { type CliRun, runCli } from './cli-run.js';
 
 /** One `gatecrash: …` sentence on stderr, no stack trace. */
 function expectSentence(run: CliRun, pattern: RegExp): void {

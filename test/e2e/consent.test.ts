@@ -1,15 +1,16 @@
 // Consent before scanning someone else's server, with a real SDK client at both protocol eras (2025-era push
 // elicitation through the SDK's shim, 2026-07-28 multi-round-trip). The resolver is stubbed: a "public" name resolves to
 // a loopback listener that counts connections, so no packet leaves the machine and every lookup is counted.
-import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
+
 import type { AddressInfo } from 'node:net';
+import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import type { Client, ElicitRequest, ElicitResult } from '@modelcontextprotocol/client';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client as SdkClient, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigSchema } from '../../src/config.js';
 import { ConsentLedger, MemoryApprovals } from '../../src/consent/ledger.js';
-import { serveHttp } from '../../src/transport/http.js';
 import type { Resolver } from '../../src/engine/http/guard.js';
+import { serveHttp } from '../../src/transport/http.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { startOpenAICompatible } from '../targets/openai-compatible.js';

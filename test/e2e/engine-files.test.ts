@@ -4,19 +4,19 @@
 // loopback fleet, with `npx gatecrash@…` standing in for the Gatecrash of this checkout: the merged result must be
 // what one run of discover gives.
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NoOperationTraceWriter, convertWorkflowTemplate, parseWorkflow } from '@actions/workflow-parser';
+import { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } from '@actions/workflow-parser';
 import { Job } from 'kubernetes-models/batch/v1';
 import { PersistentVolumeClaim } from 'kubernetes-models/v1';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { InventorySchema, type Inventory } from '../../src/report/inventory.js';
-import { FLEET_KINDS, startFleet, type Fleet } from '../targets/fleet.js';
-import { CLI } from './mcp-client.js';
+import { type Inventory, InventorySchema } from '../../src/report/inventory.js';
+import { FLEET_KINDS, type Fleet, startFleet } from '../targets/fleet.js';
 import { runCli } from './cli-run.js';
+import { CLI } from './mcp-client.js';
 import { batchVerdicts } from './verdicts.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -84,6 +84,7 @@ afterAll(async () => {
 
 describe('deploy/kubernetes/gatecrash-fleet.yaml', () => {
   const docs = parseAllDocuments(readFileSync(JOB_FILE, 'utf8')).map(
+    // biome-ignore lint/suspicious/noExplicitAny: a parsed manifest, read by the paths the assertions name
     (d) => d.toJS() as { apiVersion: string; kind: string; metadata: { name: string }; spec: Record<string, any> },
   );
   const discover = docs.find((d) => d.metadata.name === 'gatecrash-fleet-discover')!;
@@ -138,6 +139,7 @@ describe('deploy/kubernetes/gatecrash-fleet.yaml', () => {
 
 describe('deploy/github/gatecrash-fleet.yml', () => {
   const text = readFileSync(WORKFLOW_FILE, 'utf8');
+  // biome-ignore lint/suspicious/noExplicitAny: a parsed workflow, read by the paths the assertions name
   const workflow = parseYaml(text) as { env: Record<string, string>; jobs: Record<string, any> };
 
   it("is valid to GitHub's own workflow parser, with a matrix of 1..SHARDS and a merge job after it", async () => {

@@ -3,22 +3,22 @@
 // is there; four shards merged must be the single run, byte for byte; the pace and the per-host limit must hold at the
 // servers; memory must not grow with the scope. Prints the found/expected table and the shards/single table.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import v8 from 'node:v8';
 import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseScope, sweep } from '../../src/engine/fleet/index.js';
 import type { FleetService } from '../../src/engine/fleet/types.js';
-import { BatchReportSchema, type BatchReport } from '../../src/report/batch.js';
-import { InventorySchema, type Inventory } from '../../src/report/inventory.js';
+import { type BatchReport, BatchReportSchema } from '../../src/report/batch.js';
+import { type Inventory, InventorySchema } from '../../src/report/inventory.js';
 import { validateSarif } from '../report/helpers.js';
+import { FLEET_KINDS, type Fleet, freePorts, random, startFleet, startIntranetPage } from '../targets/fleet.js';
+import { TEST_KEY } from '../targets/mistral-model.js';
 import { runCli } from './cli-run.js';
 import { batchVerdicts } from './verdicts.js';
-import { FLEET_KINDS, freePorts, random, startFleet, startIntranetPage, type Fleet } from '../targets/fleet.js';
-import { TEST_KEY } from '../targets/mistral-model.js';
-import { createServer, type Server } from 'node:net';
 
 const ADDRESSES = 512;
 const PER_KIND = 6;
@@ -124,7 +124,7 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
         '| run | shard | hosts | probes | open | services | LLM servers |',
         '|---|---|---:|---:|---:|---:|---:|',
         ...parts.map(
-          (p, i) =>
+          (p) =>
             `| shard | ${p.shard!.index}/${p.shard!.count} | ${p.stats.hosts} | ${p.stats.probes} | ${p.stats.open} | ${p.stats.services} | ${p.stats.llm} |`,
         ),
         `| 4 shards summed | — | ${parts.reduce((n, p) => n + p.stats.hosts, 0)} | ${parts.reduce((n, p) => n + p.stats.probes, 0)} | ${parts.reduce((n, p) => n + p.stats.open, 0)} | ${parts.reduce((n, p) => n + p.stats.services, 0)} | ${parts.reduce((n, p) => n + p.stats.llm, 0)} |`,

@@ -6,7 +6,7 @@
 // Safety: fuzzed URLs must never reach a non-loopback address. Generated hosts are loopback (with a port we own),
 // names under the reserved .invalid TLD, or literal addresses the guard refuses; every string is confined again before
 // sending (confine()), and the server runs with an operator allow-list of loopback only, so the guard is a second wall.
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { Client, InMemoryTransport } from '@modelcontextprotocol/client';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { ConfigSchema } from '../../src/config.js';
 import { classifyAddress } from '../../src/engine/http/guard.js';
 import { PRODUCT_IDS } from '../../src/engine/types.js';
 import { createServer } from '../../src/server.js';
-import { serveHttp, type RunningHttpServer } from '../../src/transport/http.js';
+import { type RunningHttpServer, serveHttp } from '../../src/transport/http.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 

@@ -5,11 +5,11 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Client } from '@modelcontextprotocol/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../src/engine/types.js';
 import { OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
-import { sendJson, startTarget, type RunningTarget } from '../targets/harness.js';
+import { type RunningTarget, sendJson, startTarget } from '../targets/harness.js';
 import { mistralReply } from '../targets/mistral-model.js';
 import { runAction } from './action-run.js';
 import { runCli } from './cli-run.js';

@@ -1,7 +1,7 @@
 // The MCP server in this process, served the way `gatecrash mcp` serves it (the SDK's serveStdio, which picks the
 // protocol era from the opening message) over an in-memory pipe, and a real SDK client at either era. In process, so
 // that a test can stub the server's resolver and count every lookup.
-import { Client, InMemoryTransport, type ElicitRequest, type ElicitResult } from '@modelcontextprotocol/client';
+import { Client, type ElicitRequest, type ElicitResult, InMemoryTransport } from '@modelcontextprotocol/client';
 import { serveStdio } from '@modelcontextprotocol/server/stdio';
 import { createServer, type ServerOptions } from '../../src/server.js';
 

@@ -4,10 +4,10 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanResultSchema } from '../../src/tools/scan-result.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
-import { sendJson, startTarget, type RunningTarget } from '../targets/harness.js';
+import { type RunningTarget, sendJson, startTarget } from '../targets/harness.js';
 import { startSilentServer } from '../targets/silent.js';
 import { scannedReport } from './mcp-client.js';
-import { connectHttp, connectSse, startServe, type ServeProcess } from './serve-process.js';
+import { connectHttp, connectSse, type ServeProcess, startServe } from './serve-process.js';
 
 const KEY = 'sk-e2e-http-secret-value-7';
 const MAX_SCANS = 3;

@@ -5,8 +5,8 @@ import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { viewHtml } from '../../src/report/html.js';
 import { VIEW_RESOURCE_URI } from '../../src/report/view-payload.js';
-import type { RunningTarget } from '../targets/harness.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
+import type { RunningTarget } from '../targets/harness.js';
 import { connectStdio } from './mcp-client.js';
 
 describe('the scan view over MCP (stdio)', () => {

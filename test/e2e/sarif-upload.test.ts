@@ -11,7 +11,7 @@ import { endpointArtifactUri } from '../../src/report/sarif.js';
 import { uploadBlockers, validateSarif } from '../report/helpers.js';
 import { OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
-import { runCli, type CliRun } from './cli-run.js';
+import { type CliRun, runCli } from './cli-run.js';
 
 interface Result {
   ruleId: string;

@@ -2,7 +2,7 @@
 // --format json writes them) under $XDG_CACHE_HOME/gatecrash/scans, bounded in count and age; the next process finds
 // them by scan id or finding id (verify_fix, explain_finding, the scan resources, `gatecrash verify --scan`).
 // Every case here points XDG_CACHE_HOME at a directory of its own.
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';

@@ -1,5 +1,5 @@
 // Spawns `gatecrash serve` (the built CLI) and learns its URL and token from stderr, as a user would.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { Client, SSEClientTransport, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { CLI } from './mcp-client.js';
 

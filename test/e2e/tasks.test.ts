@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { createTaskSessionFromClient, type RawClientDispatch, type TaskEnabledSession } from '@modelcontextprotocol/ext-tasks/client';
-import { taskId as toTaskId, type TaskId } from '@modelcontextprotocol/ext-tasks/core';
+import { type TaskId, taskId as toTaskId } from '@modelcontextprotocol/ext-tasks/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BatchSummarySchema, type BatchSummary } from '../../src/report/batch-summary.js';
+import { type BatchSummary, BatchSummarySchema } from '../../src/report/batch-summary.js';
 import { InventorySchema } from '../../src/report/inventory.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
-import { connectHttp, startServe, type ServeProcess } from './serve-process.js';
+import { connectHttp, type ServeProcess, startServe } from './serve-process.js';
 
 const PROTOCOL = '2026-07-28';
 const TARGETS = 50;
@@ -109,7 +109,7 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
   it('a batch over 50 emulators runs as a task, polled to completion, with progress in its status; reconnect and fetch it', async () => {
     const c = await connectTasks(serve);
     const statuses: string[] = [];
-    let reference;
+    let reference: Parameters<TaskEnabledSession['resumeTask']>[0] | undefined;
     try {
       const execution = await c.session.callTool('scan_targets', { targets: urls(), parallel: 8 });
       expect(execution.kind).toBe('task');
@@ -117,7 +117,9 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
       // The client goes away while the task runs: it keeps the reference, as the spec says it should.
       const first = await c.session.task(execution.handle.taskId).snapshot();
       expect(first.status).toBe('working');
-      await execution.handoff((r) => void (reference = r));
+      await execution.handoff((r) => {
+        reference = r;
+      });
       // ext-tasks 0.2.2 still cancels a handed-off task when the session closes before the execution has noticed the
       // handoff: let it settle locally first.
       await execution.result().catch(() => undefined);

@@ -12,14 +12,14 @@ import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Finding, ScanReport } from '../../src/engine/types.js';
-import { UNTRUSTED_NOTICE, spans, unquoted } from '../../src/engine/untrusted.js';
-import { toJson, parseScanReport } from '../../src/report/json.js';
+import { spans, UNTRUSTED_NOTICE, unquoted } from '../../src/engine/untrusted.js';
+import { parseScanReport, toJson } from '../../src/report/json.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toPretty } from '../../src/report/pretty.js';
 import { toSarif } from '../../src/report/sarif.js';
 import { createServer } from '../../src/server.js';
-import { SENTINELS, startPromptInjectionTarget, type PromptInjectionTarget } from '../targets/prompt-injection.js';
 import { liveMarkup } from '../report/markdown-live.js';
+import { type PromptInjectionTarget, SENTINELS, startPromptInjectionTarget } from '../targets/prompt-injection.js';
 import { runCli } from './cli-run.js';
 
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;
@@ -78,7 +78,7 @@ function expectSafeStructure(label: string, value: unknown, path = '$', marked =
     return 0;
   }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => (carried += expectSafeStructure(label, v, `${path}[${i}]`, marked)));
+    for (const [i, v] of value.entries()) carried += expectSafeStructure(label, v, `${path}[${i}]`, marked);
     return carried;
   }
   if (value && typeof value === 'object') {

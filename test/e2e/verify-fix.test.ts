@@ -7,27 +7,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ScanReportSchema } from '../../src/report/schema.js';
-import { toJson } from '../../src/report/json.js';
 import { stableFindingId } from '../../src/engine/findings.js';
-import { RULE_IDS, type Finding, type RuleResult, type ScanOptions, type ScanReport } from '../../src/engine/types.js';
+import { type Finding, RULE_IDS, type RuleResult, type ScanOptions, type ScanReport } from '../../src/engine/types.js';
+import { toJson } from '../../src/report/json.js';
+import { ScanReportSchema } from '../../src/report/schema.js';
 import { VerifyOutputSchema, type verifyOutput } from '../../src/tools/verify-fix.js';
 import {
   MAX_FOLLOW_UPS,
-  VerifyInputError,
-  VerifyUnreachableError,
   planVerification,
   rebaseUrl,
-  verifyExitCode,
-  verifyFix,
+  VerifyInputError,
   type VerifyResult,
   type VerifyScan,
+  VerifyUnreachableError,
+  verifyExitCode,
+  verifyFix,
 } from '../../src/verify.js';
+import { freePort } from '../real/uvicorn.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
 import { CLI, connectStdio, scannedReport } from './mcp-client.js';
-import { freePort } from '../real/uvicorn.js';
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
 /** verify_fix's structuredContent: valid against the advertised schema, and the whole result as the tool builds it. */
@@ -275,14 +275,14 @@ function scripted(
     const step = steps[calls.length];
     calls.push({ url: input.url, options });
     if (!step) throw new Error('unexpected extra scan');
-    step.reached.forEach(([url, status], i) =>
+    for (const [i, [url, status]] of step.reached.entries()) {
       onExchange({
         id: i,
         probe: { method: 'GET', path: new URL(url).pathname, purpose: 'test' },
         request: { method: 'GET', url, headers: {} },
         response: { status, headers: {}, body: '', truncated: false, latencyMs: 1 },
-      }),
-    );
+      });
+    }
     return step.report(input.url);
   }) as VerifyScan & { calls: typeof calls };
   fn.calls = calls;

@@ -1,9 +1,9 @@
 // What an answer means, and where generated text sits: the one definition every rule reads (surface/answer.ts,
 // surface/model-output.ts). Each row is an answer a real server or a hand-written wrapper gives.
 import { describe, expect, it } from 'vitest';
-import type { Exchange } from '../../src/engine/types.js';
-import { readAnswer, type AnswerKind } from '../../src/engine/surface/answer.js';
+import { type AnswerKind, readAnswer } from '../../src/engine/surface/answer.js';
 import { extractModelOutput, streamHasOutput } from '../../src/engine/surface/model-output.js';
+import type { Exchange } from '../../src/engine/types.js';
 
 const PROMPT = 'Say hello.';
 

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burstCeiling, scan } from '../../src/engine/scan.js';
 import type { Depth, Exchange } from '../../src/engine/types.js';
-import { sendJson, startTarget, type RunningTarget } from '../targets/harness.js';
+import { type RunningTarget, sendJson, startTarget } from '../targets/harness.js';
 import { KEYED, startOpenAICompatible } from '../targets/openai-compatible.js';
 
 /** A wrapper whose key check refuses long (random) keys and no key at all, and answers 400 to a short crafted value. */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import { OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
-import { startTarget, sendJson } from '../targets/harness.js';
+import { sendJson, startTarget } from '../targets/harness.js';
 
 describe('a cancelled scan', () => {
   it('cancelled before the target answered: incomplete, no grade, no reach error', async () => {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ScanClient } from '../../src/engine/http/client.js';
 import { createTarget } from '../../src/engine/target.js';
-import { startTarget, type RunningTarget } from '../targets/harness.js';
+import { type RunningTarget, startTarget } from '../targets/harness.js';
 
 let target: RunningTarget;
 let closedEarly = 0;

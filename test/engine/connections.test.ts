@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectionPolicy, forgetConnectionPolicies } from '../../src/engine/http/connections.js';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
-import { startLlamaCpp, KEYED, OPEN, type LlamaCppOptions } from '../targets/llamacpp.js';
+import { KEYED, type LlamaCppOptions, OPEN, startLlamaCpp } from '../targets/llamacpp.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
 
 afterEach(() => forgetConnectionPolicies());

@@ -6,7 +6,7 @@ import { exposureKey } from '../../src/engine/findings.js';
 import { scan } from '../../src/engine/scan.js';
 import { scoreFindings } from '../../src/engine/score.js';
 import type { Finding, ScanReport } from '../../src/engine/types.js';
-import { sendJson, sendText, startTarget, type RunningTarget } from '../targets/harness.js';
+import { type RunningTarget, sendJson, sendText, startTarget } from '../targets/harness.js';
 import { startVllm, KEYED as VLLM_KEYED } from '../targets/vllm.js';
 
 const f = (rule: string, severity: Finding['severity'], url = 'http://h/invocations') =>

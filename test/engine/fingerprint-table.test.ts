@@ -4,8 +4,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { ProductId, ScanReport } from '../../src/engine/types.js';
-import type { RunningTarget } from '../targets/harness.js';
 import * as fastapi from '../targets/fastapi-wrapper.js';
+import type { RunningTarget } from '../targets/harness.js';
 import * as koboldcpp from '../targets/koboldcpp.js';
 import * as litellm from '../targets/litellm.js';
 import * as llamacpp from '../targets/llamacpp.js';

@@ -1,9 +1,9 @@
 // Fingerprinting from hand-built cheap-phase signals: every product open and keyed, imitators, LiteLLM fronting a backend,
 // hints, versions, model ids and families. Every answer below follows docs/servers/<product>.md.
 import { describe, expect, it } from 'vitest';
-import { PRODUCT_IDS, type Exchange, type ProductId, type Signals } from '../../src/engine/types.js';
 import { cheapPhasePaths, profileById } from '../../src/engine/profiles/index.js';
-import { MIN_CONFIDENCE, fingerprint, modelIdsFrom } from '../../src/engine/surface/fingerprint.js';
+import { fingerprint, MIN_CONFIDENCE, modelIdsFrom } from '../../src/engine/surface/fingerprint.js';
+import { type Exchange, PRODUCT_IDS, type ProductId, type Signals } from '../../src/engine/types.js';
 
 // ---------- fakes: a per-server table of (path → status, headers, body), turned into Signals as discovery builds them ----------
 interface FakeAnswer {

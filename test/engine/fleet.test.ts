@@ -3,7 +3,7 @@
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { authStateOf, isLlmServer } from '../../src/engine/fleet/auth-state.js';
-import { MAX_SCOPE_ADDRESSES, parsePorts, parseScope, scopeHosts, ScopeError, shardSize } from '../../src/engine/fleet/scope.js';
+import { MAX_SCOPE_ADDRESSES, parsePorts, parseScope, ScopeError, scopeHosts, shardSize } from '../../src/engine/fleet/scope.js';
 import { inShard, parseShard, ShardError } from '../../src/engine/fleet/shard.js';
 import { checkRange, GuardError } from '../../src/engine/http/guard.js';
 import { RateLimiter } from '../../src/engine/http/limits.js';
@@ -48,7 +48,7 @@ describe('scope', () => {
       expect(new Set(shares.flat()).size).toBe(all.length);
       const sizes = shares.map((s) => s.length);
       expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1);
-      shares.forEach((s, i) => expect(s.length).toBe(shardSize(scope.size, { index: i + 1, count })));
+      for (const [i, s] of shares.entries()) expect(s.length).toBe(shardSize(scope.size, { index: i + 1, count }));
     }
     // Deterministic: the same shard twice is the same list.
     expect(hostsOf(scope, { index: 2, count: 5 })).toEqual(hostsOf(scope, { index: 2, count: 5 }));

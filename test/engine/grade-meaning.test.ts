@@ -6,10 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanOptions, ScanReport, Severity } from '../../src/engine/types.js';
 import { gateCode } from '../../src/report/gate.js';
-import { OPEN as WRAPPER_OPEN, KEYED as WRAPPER_KEYED, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
+import { startFastapiWrapper, KEYED as WRAPPER_KEYED, OPEN as WRAPPER_OPEN } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { OPEN as OLLAMA_OPEN, startOllama } from '../targets/ollama.js';
-import { THROTTLES_AFTER_FIVE, startThrottleGateway } from '../targets/throttle.js';
+import { startThrottleGateway, THROTTLES_AFTER_FIVE } from '../targets/throttle.js';
 
 interface Row {
   grade: ScanReport['grade'];

@@ -1,6 +1,6 @@
 // The SSRF guard: metadata always refused, private only when allowed, every resolved answer checked, URL tricks normalized.
 import { describe, expect, it } from 'vitest';
-import { classifyAddress, GuardError, resolveAndPin, type Resolver } from '../../src/engine/http/guard.js';
+import { classifyAddress, GuardError, type Resolver, resolveAndPin } from '../../src/engine/http/guard.js';
 
 const policy = { allowPrivate: false, allow: [] as string[] };
 const resolverFor =

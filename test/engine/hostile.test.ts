@@ -9,7 +9,7 @@ import { scan } from '../../src/engine/scan.js';
 import type { Exchange, ScanReport } from '../../src/engine/types.js';
 import { recentScans, scanById } from '../../src/scan-runner.js';
 import { createServer } from '../../src/server.js';
-import { GIB, GZIP_BOMB_MEMBERS, startHostile, type HostileKind, type HostileTarget } from '../targets/hostile.js';
+import { GIB, GZIP_BOMB_MEMBERS, type HostileKind, type HostileTarget, startHostile } from '../targets/hostile.js';
 
 const DEADLINE_MS = 4000;
 const SLACK_MS = 1000;

@@ -1,11 +1,11 @@
 // Profiles as data: every product has one, routes are well-formed, management routes are the ones docs/servers/
 // names, the cheap phase stays small, and the model-family / Mistral template helpers behave as docs/chat-templates.md describes.
 import { describe, expect, it } from 'vitest';
-import { PRODUCT_IDS, type Exchange, type Signals } from '../../src/engine/types.js';
 import { ALL_PROFILES, cheapPhasePaths, profileById, profileSpecificity } from '../../src/engine/profiles/index.js';
-import { TEMPLATE_LEAK_MARKERS, detectModelFamily, findTemplateLeakMarkers, mistralTokenizerGeneration } from '../../src/engine/surface/model-family.js';
+import { detectModelFamily, findTemplateLeakMarkers, mistralTokenizerGeneration, TEMPLATE_LEAK_MARKERS } from '../../src/engine/surface/model-family.js';
 import { refusalShape } from '../../src/engine/surface/signals-read.js';
-import { PRODUCT_FACTS, frameworkForProduct, isServerFramework } from '../../src/knowledge/frameworks.js';
+import { type Exchange, PRODUCT_IDS, type Signals } from '../../src/engine/types.js';
+import { frameworkForProduct, isServerFramework, PRODUCT_FACTS } from '../../src/knowledge/frameworks.js';
 
 function res(status: number, body: unknown, headers: Record<string, string> = {}) {
   return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), truncated: false, latencyMs: 1 };

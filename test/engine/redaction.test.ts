@@ -1,4 +1,3 @@
-import { runCli as runCliQuiet } from '../e2e/cli-run.js';
 // Credentials never appear in any output (docs/architecture.md, "Prove, don't guess"): a scan with a key against a server that echoes whatever it
 // is sent, and that accepts the key's derived variants (changed case, query string, prefix), so that the key and every
 // value derived from it travel in requests, responses, headers and evidence. Every output is then searched: the engine's
@@ -16,9 +15,10 @@ import { toJson } from '../../src/report/json.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toPretty } from '../../src/report/pretty.js';
 import { toSarif } from '../../src/report/sarif.js';
-import { firstHeader, sendJson, startTarget, type RunningTarget } from '../targets/harness.js';
-import { answerOpenAI } from '../targets/openai-compatible.js';
+import { runCli as runCliQuiet } from '../e2e/cli-run.js';
+import { firstHeader, type RunningTarget, sendJson, startTarget } from '../targets/harness.js';
 import { chatMessages, isRecord } from '../targets/mistral-model.js';
+import { answerOpenAI } from '../targets/openai-compatible.js';
 
 /** Debug logging on: the key must stay out of the logs too. */
 const runCliLoud = (args: string[], env: Record<string, string> = {}) => runCliQuiet(args, { GATECRASH_LOG_LEVEL: 'debug', ...env });
@@ -139,6 +139,7 @@ describe('credential redaction in every output', () => {
 
   describe.runIf(existsSync(CLI))('the built CLI (node dist/cli.js)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatecrash-redaction-'));
+    // biome-ignore lint/suspicious/noDuplicateTestHooks: this hook belongs to the nested describe, not the outer one
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
     it.each(['json', 'sarif', 'markdown', 'html', 'pretty'])(

@@ -5,11 +5,11 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import { MAX_SHAPE_ATTEMPTS } from '../../src/engine/surface/inference.js';
-import { startExpressWrapper, FIXED as EXPRESS_FIXED } from '../targets/express-wrapper.js';
-import { startFastapiWrapper, KEYED, OPEN, type FastapiWrapperOptions } from '../targets/fastapi-wrapper.js';
+import { FIXED as EXPRESS_FIXED, startExpressWrapper } from '../targets/express-wrapper.js';
+import { type FastapiWrapperOptions, KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
-import { startUnknownShapeWrapper } from '../targets/unknown-shape-wrapper.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
+import { startUnknownShapeWrapper } from '../targets/unknown-shape-wrapper.js';
 
 const SINGLE_ROUTE_CEILING = 60;
 const OPEN_CEILING = 40;

@@ -1,13 +1,13 @@
 // Calling a route the way it wants: what rejections teach (surface/rejection.ts), how each request is built
 // (surface/route-request.ts), the user's template, and the bounded attempt loop (surface/inference.ts).
 import { describe, expect, it } from 'vitest';
-import type { Exchange, Probe, Route, Surface } from '../../src/engine/types.js';
-import { learnFromRejection } from '../../src/engine/surface/rejection.js';
 import { isLimitField, isPromptLike } from '../../src/engine/surface/body-shapes.js';
-import { pathFitsTemplate } from '../../src/engine/surface/openapi.js';
-import { fillTemplate, promptlessRequestFor, requestFor } from '../../src/engine/surface/route-request.js';
 import { MAX_SHAPE_ATTEMPTS, probeInference } from '../../src/engine/surface/inference.js';
+import { pathFitsTemplate } from '../../src/engine/surface/openapi.js';
+import { learnFromRejection } from '../../src/engine/surface/rejection.js';
+import { fillTemplate, promptlessRequestFor, requestFor } from '../../src/engine/surface/route-request.js';
 import { parseRequestTemplate, TargetError } from '../../src/engine/target.js';
+import type { Exchange, Probe, Route, Surface } from '../../src/engine/types.js';
 
 function answer(status: number, body: unknown, headers: Record<string, string> = {}): Exchange {
   const text = typeof body === 'string' ? body : JSON.stringify(body);

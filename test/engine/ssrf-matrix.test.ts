@@ -11,13 +11,13 @@ import { Client } from '@modelcontextprotocol/client';
 import { InMemoryTransport } from '@modelcontextprotocol/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configFrom } from '../../src/commands/options.js';
-import { classifyAddress, GuardError, resolveAndPin, type Resolver } from '../../src/engine/http/guard.js';
+import { classifyAddress, GuardError, type Resolver, resolveAndPin } from '../../src/engine/http/guard.js';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanOptions } from '../../src/engine/types.js';
 import { createServer } from '../../src/server.js';
 import { CLI } from '../e2e/mcp-client.js';
 import { startFastapiWrapper } from '../targets/fastapi-wrapper.js';
-import { startTarget, type RunningTarget } from '../targets/harness.js';
+import { type RunningTarget, startTarget } from '../targets/harness.js';
 
 // ---------- connection accounting ----------
 

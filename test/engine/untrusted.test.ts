@@ -2,25 +2,25 @@
 // control, invisible and quote character made visible; names the engine acts on only in their strict syntax.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { describeAnswer, readAnswer } from '../../src/engine/surface/answer.js';
+import type { Exchange } from '../../src/engine/types.js';
 import {
-  FIELD_MAX,
-  QUOTE_MAX,
-  UNTRUSTED_NOTICE,
   clean,
   cutProse,
+  FIELD_MAX,
   isHeaderName,
   isHttpMethod,
   isRoutePath,
+  QUOTE_MAX,
   quote,
   quoteList,
   spans,
+  UNTRUSTED_NOTICE,
   unquoted,
   visible,
 } from '../../src/engine/untrusted.js';
 import { codeSpan, escapeMarkdown, markdownProse } from '../../src/engine/untrusted-markdown.js';
-import { describeAnswer, readAnswer } from '../../src/engine/surface/answer.js';
-import type { Exchange } from '../../src/engine/types.js';
-import { HOSTILE_MODEL, INJECTION, hostile } from '../targets/prompt-injection.js';
+import { HOSTILE_MODEL, hostile, INJECTION } from '../targets/prompt-injection.js';
 
 /** Every character no reader should get from a server: controls, format characters, separators, variation selectors. */
 const INVISIBLE = /[\p{Cc}\p{Cf}\p{Cs}\u2028\u2029\uFE00-\uFE0F\u{E0100}-\u{E01EF}]/u;

@@ -3,15 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { RULES } from '../../src/engine/rules/index.js';
 import { RULE_IDS } from '../../src/engine/types.js';
 import {
-  FRAMEWORKS,
-  NotApplicableError,
-  UnknownRuleError,
   applicableFrameworks,
   explainRule,
+  FRAMEWORKS,
+  NotApplicableError,
   remediationFor,
   renderExplanationMarkdown,
   renderRemediationMarkdown,
   ruleHelp,
+  UnknownRuleError,
 } from '../../src/knowledge/index.js';
 import { KNOWLEDGE } from '../../src/knowledge/rules/index.js';
 import { allSnippets } from './helpers.js';

@@ -5,9 +5,9 @@ import {
   credentialHeaderFromFinding,
   defaultContext,
   defaultFrameworkFor,
+  type FindingLike,
   frameworkForFinding,
   remediationFor,
-  type FindingLike,
 } from '../../src/knowledge/index.js';
 
 describe('frameworkForFinding', () => {

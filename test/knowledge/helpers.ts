@@ -3,10 +3,10 @@ import { RULE_IDS, type RuleId } from '../../src/engine/types.js';
 import {
   applicableFrameworks,
   contextFromFinding,
-  remediationFor,
   type FindingLike,
   type Framework,
   type RemediationSnippet,
+  remediationFor,
 } from '../../src/knowledge/index.js';
 
 export interface Rendered {

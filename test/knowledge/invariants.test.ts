@@ -1,7 +1,7 @@
 // What every snippet must get right, checked on the code itself: fail closed at start-up, constant-time comparison, every
 // route covered, no Host-derived paths, and no value from a hostile finding leaking into generated code.
 import { describe, expect, it } from 'vitest';
-import { contextFromFinding, remediationFor, renderTutorialWrapperApp, type FindingLike, type RemediationSnippet } from '../../src/knowledge/index.js';
+import { contextFromFinding, type FindingLike, type RemediationSnippet, remediationFor, renderTutorialWrapperApp } from '../../src/knowledge/index.js';
 import { allSnippets, codeLines, type Rendered } from './helpers.js';
 
 const ALL = allSnippets();
@@ -148,7 +148,7 @@ describe('nginx and Caddy snippets', () => {
       );
       expect(s.code, where(r)).toMatch(/map \$llm_presented_key \$llm_api_key_ok \{\n\s+default 0;\n\s+""\s+0;\n\s+include \/[^;]+;\n\}/);
       expect(s.code, where(r)).toMatch(/# Deny by default: anything not listed above\.\n\s+location \/ \{\n\s+return 404/);
-      const blocks = s.code.split(/\n    location /).slice(1);
+      const blocks = s.code.split(/\n {4}location /).slice(1);
       for (const b of blocks) {
         if (!b.includes('proxy_pass')) continue;
         if (b.startsWith('= /metrics')) {

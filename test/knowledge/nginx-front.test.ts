@@ -11,7 +11,7 @@ import type { RuleId } from '../../src/engine/types.js';
 import { nginxTestMainConfig, remediationForRules } from '../../src/knowledge/index.js';
 import { freePort } from '../real/uvicorn.js';
 import type { RunningTarget } from '../targets/harness.js';
-import { startOllama, OPEN as OLLAMA_OPEN } from '../targets/ollama.js';
+import { OPEN as OLLAMA_OPEN, startOllama } from '../targets/ollama.js';
 import { startVllm, KEYED as VLLM_KEYED } from '../targets/vllm.js';
 
 const REQUIRE = process.env.GATECRASH_REQUIRE_REAL_SERVERS === '1';

@@ -4,10 +4,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildFinding } from '../../src/engine/findings.js';
 import type { Exchange, Fingerprint, Surface } from '../../src/engine/types.js';
-import { FIX_MIN_CONFIDENCE, chooseFramework, stackFixFor, type FixCommand } from '../../src/knowledge/index.js';
+import { chooseFramework, FIX_MIN_CONFIDENCE, type FixCommand, stackFixFor } from '../../src/knowledge/index.js';
+import type { ToolContext } from '../../src/tools/define.js';
 import explainFinding from '../../src/tools/explain-finding.js';
 import suggestRemediation from '../../src/tools/suggest-remediation.js';
-import type { ToolContext } from '../../src/tools/define.js';
 
 const ctx = {
   signal: new AbortController().signal,

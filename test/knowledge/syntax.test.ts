@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { nginxTestMainConfig, remediationFor, type RemediationSnippet } from '../../src/knowledge/index.js';
+import { nginxTestMainConfig, type RemediationSnippet, remediationFor } from '../../src/knowledge/index.js';
 import { allSnippets } from './helpers.js';
 
 const REQUIRE = process.env.GATECRASH_REQUIRE_REAL_SERVERS === '1';

@@ -3,9 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod/v4';
 import { ExplanationSchema, FrameworkSchema, RemediationSchema } from '../../src/knowledge/schemas.js';
+import type { ToolContext } from '../../src/tools/define.js';
 import explainFinding from '../../src/tools/explain-finding.js';
 import suggestRemediation from '../../src/tools/suggest-remediation.js';
-import type { ToolContext } from '../../src/tools/define.js';
 
 const ctx: ToolContext = {
   signal: new AbortController().signal,

@@ -9,7 +9,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import { renderTutorialWrapperApp, type TutorialWrapperFramework } from '../../src/knowledge/index.js';
-import { SYSTEM_PYTHON, freePort, realServersAvailable, startProcess, startUvicorn, type RealServer } from '../real/uvicorn.js';
+import { freePort, type RealServer, realServersAvailable, SYSTEM_PYTHON, startProcess, startUvicorn } from '../real/uvicorn.js';
 
 const KEY = 'kb-tutorial-0123456789abcdef0123456789';
 const run = realServersAvailable(['fastapi', 'uvicorn', 'flask'], "the knowledge base's fixed tutorial apps");

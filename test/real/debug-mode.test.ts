@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { startDjango, tempDir } from './servers.js';
-import { SYSTEM_PYTHON, freePort, realServersAvailable, startProcess, startUvicorn, type RealServer } from './uvicorn.js';
+import { freePort, type RealServer, realServersAvailable, SYSTEM_PYTHON, startProcess, startUvicorn } from './uvicorn.js';
 
 const KEY = 'debug-mode-test-key-0123456789';
 

@@ -2,12 +2,12 @@
 // process on an ephemeral loopback port with every file it writes in a temporary folder (never a system service, never port 80).
 // A missing binary skips loudly; with GATECRASH_REQUIRE_REAL_SERVERS=1 (CI) it fails instead.
 import { spawn, spawnSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { REQUIRE_REAL, SYSTEM_PYTHON, freePort, startProcess, type RealServer } from './uvicorn.js';
+import { freePort, REQUIRE_REAL, type RealServer, SYSTEM_PYTHON, startProcess } from './uvicorn.js';
 
 export const REPO_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
 

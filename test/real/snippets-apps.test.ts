@@ -17,14 +17,14 @@ import type { Exchange, RuleId, ScanOptions, ScanReport } from '../../src/engine
 import {
   applicableFrameworks,
   chooseFramework,
-  renderTutorialWrapperApp,
   type RemediationSnippet,
+  renderTutorialWrapperApp,
   type TutorialWrapperFramework,
 } from '../../src/knowledge/index.js';
 import { gateCode } from '../../src/report/gate.js';
-import { verifyFix, type VerifyResult } from '../../src/verify.js';
+import { type VerifyResult, verifyFix } from '../../src/verify.js';
 import { binaryAvailable, linkNodeModules, pythonAppCommand, runExpectingExit, startFlask, startNode, tempDir } from './servers.js';
-import { freePort, realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
+import { freePort, type RealServer, realServersAvailable, startUvicorn } from './uvicorn.js';
 
 const TUTORIAL_WRAPPER_DIR = fileURLToPath(new URL('./tutorial-wrapper/', import.meta.url));
 const runPython = realServersAvailable(['fastapi', 'uvicorn', 'flask', 'starlette'], 'the executed app snippets (FastAPI, Starlette, Flask, wrapper)');

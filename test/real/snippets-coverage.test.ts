@@ -3,7 +3,7 @@
 // cell is left without an executor, and prints the matrix (the per-cell outcomes are printed by each file).
 import { describe, expect, it } from 'vitest';
 import { RULE_IDS, type RuleId } from '../../src/engine/types.js';
-import { FRAMEWORKS, applicableFrameworks, type Framework } from '../../src/knowledge/index.js';
+import { applicableFrameworks, FRAMEWORKS, type Framework } from '../../src/knowledge/index.js';
 
 const APPS: Framework[] = ['fastapi', 'starlette', 'flask', 'wrapper', 'express'];
 const PROXIES: Framework[] = ['nginx', 'caddy'];

@@ -8,12 +8,12 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { Exchange, Finding, ScanOptions, ScanReport } from '../../src/engine/types.js';
-import { applicableFrameworks, contextFromFinding, nginxTestMainConfig, remediationForRules, type RemediationSnippet } from '../../src/knowledge/index.js';
-import { verifyFix, type VerifyResult } from '../../src/verify.js';
+import { applicableFrameworks, contextFromFinding, nginxTestMainConfig, type RemediationSnippet, remediationForRules } from '../../src/knowledge/index.js';
+import { type VerifyResult, verifyFix } from '../../src/verify.js';
 import type { RunningTarget } from '../targets/harness.js';
-import { startOllama, OPEN as OLLAMA_OPEN } from '../targets/ollama.js';
+import { OPEN as OLLAMA_OPEN, startOllama } from '../targets/ollama.js';
 import { startVllm } from '../targets/vllm.js';
-import { CADDY_TEST_GLOBALS, binaryAvailable, startCaddy, startNginx, tempDir } from './servers.js';
+import { binaryAvailable, CADDY_TEST_GLOBALS, startCaddy, startNginx, tempDir } from './servers.js';
 import { freePort, type RealServer } from './uvicorn.js';
 
 const haveNginx = binaryAvailable('nginx', ['-v'], 'the nginx snippets', 'nginx');

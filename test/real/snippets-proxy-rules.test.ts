@@ -12,10 +12,10 @@ import { RULES } from '../../src/engine/rules/index.js';
 import { scan } from '../../src/engine/scan.js';
 import { RULE_IDS, type RuleId, type RuleStatus } from '../../src/engine/types.js';
 import { applicableFrameworks, nginxTestMainConfig, remediationFor } from '../../src/knowledge/index.js';
-import { startOllama, OPEN as OLLAMA_OPEN } from '../targets/ollama.js';
-import { startVllm } from '../targets/vllm.js';
 import type { RunningTarget } from '../targets/harness.js';
-import { CADDY_TEST_GLOBALS, binaryAvailable, selfSignedCert, startCaddy, startNginx, tempDir } from './servers.js';
+import { OPEN as OLLAMA_OPEN, startOllama } from '../targets/ollama.js';
+import { startVllm } from '../targets/vllm.js';
+import { binaryAvailable, CADDY_TEST_GLOBALS, selfSignedCert, startCaddy, startNginx, tempDir } from './servers.js';
 import { freePort, type RealServer } from './uvicorn.js';
 
 const haveNginx = binaryAvailable('nginx', ['-v'], 'every nginx snippet (smoke)', 'nginx');

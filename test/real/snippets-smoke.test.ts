@@ -15,7 +15,7 @@ import { scan } from '../../src/engine/scan.js';
 import { RULE_IDS, type RuleId, type RuleStatus } from '../../src/engine/types.js';
 import { applicableFrameworks, renderTutorialWrapperApp, type TutorialWrapperFramework } from '../../src/knowledge/index.js';
 import { linkNodeModules, runExpectingExit, selfSignedCert, startFlask, startNode, startProcessTcp, tempDir } from './servers.js';
-import { SYSTEM_PYTHON, freePort, pythonMissing, realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
+import { freePort, pythonMissing, type RealServer, realServersAvailable, SYSTEM_PYTHON, startUvicorn } from './uvicorn.js';
 
 const TUTORIAL_WRAPPER_DIR = fileURLToPath(new URL('./tutorial-wrapper/', import.meta.url));
 const run = realServersAvailable(['fastapi', 'uvicorn', 'flask', 'starlette'], 'every app snippet, executed (smoke)');

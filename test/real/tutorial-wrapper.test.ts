@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { FIX_MIN_CONFIDENCE } from '../../src/knowledge/index.js';
-import { realServersAvailable, startUvicorn, type RealServer } from './uvicorn.js';
+import { type RealServer, realServersAvailable, startUvicorn } from './uvicorn.js';
 
 const TUTORIAL_WRAPPER_DIR = fileURLToPath(new URL('./tutorial-wrapper/', import.meta.url));
 const run = realServersAvailable(['fastapi', 'uvicorn'], 'the tutorial FastAPI app');

@@ -1,6 +1,6 @@
 // Runs real Python apps under Debian's uvicorn (or Flask) on an ephemeral loopback port, for tests that must meet the real thing.
 // Missing Python packages skip those tests loudly; with GATECRASH_REQUIRE_REAL_SERVERS=1 (set by .ci/run) they fail instead.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
 
 /** Debian's packages land in the system interpreter; a pyenv python3 earlier on PATH would not see them. */

@@ -3,7 +3,7 @@
 // schema). Below the confidence threshold each says that no framework was chosen, with the candidates.
 import { describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../src/engine/types.js';
-import { stackFixFor, type FixCommand } from '../../src/knowledge/index.js';
+import { type FixCommand, stackFixFor } from '../../src/knowledge/index.js';
 import { parseScanReport, toJson } from '../../src/report/json.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toPretty } from '../../src/report/pretty.js';

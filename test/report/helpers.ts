@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import AjvDraft04Module from 'ajv-draft-04';
 import Ajv2020Module from 'ajv/dist/2020.js';
+import AjvDraft04Module from 'ajv-draft-04';
 import type { ScanReport } from '../../src/engine/types.js';
 import { parseScanReport } from '../../src/report/json.js';
 
@@ -70,7 +70,10 @@ export function compileReportJsonSchema(schema: object): Validate {
 export function artifactUris(log: unknown): { where: string; uri: string }[] {
   const out: { where: string; uri: string }[] = [];
   const walk = (value: unknown, where: string, inLocation: boolean): void => {
-    if (Array.isArray(value)) return value.forEach((v, i) => walk(v, `${where}[${i}]`, inLocation));
+    if (Array.isArray(value)) {
+      for (const [i, v] of value.entries()) walk(v, `${where}[${i}]`, inLocation);
+      return;
+    }
     if (!value || typeof value !== 'object') return;
     const obj = value as Record<string, unknown>;
     if (inLocation && typeof obj.uri === 'string') out.push({ where, uri: obj.uri });

@@ -98,7 +98,7 @@ describe('the HTML report', () => {
   test('the MCP App resource is the same page without data', () => {
     const app = viewHtml();
     expect(parts(app).scripts).toHaveLength(1);
-    expect(app).not.toContain(VIEW_DATA_ELEMENT_ID + '"');
+    expect(app).not.toContain(`${VIEW_DATA_ELEMENT_ID}"`);
     expect(
       toHtml(report)
         .replace(/<script type="application\/json"[\s\S]*?<\/script>/, '')

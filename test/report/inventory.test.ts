@@ -4,17 +4,17 @@ import { describe, expect, it } from 'vitest';
 import { runBatch } from '../../src/batch.js';
 import type { FleetService, SweepStats } from '../../src/engine/fleet/types.js';
 import type { ScanReport } from '../../src/engine/types.js';
-import { BatchShardSchema, type BatchReport } from '../../src/report/batch.js';
+import { type BatchReport, BatchShardSchema } from '../../src/report/batch.js';
 import {
   buildInventory,
   csvField,
+  type Inventory,
   InventoryFormatError,
   InventorySchema,
   inventoryJsonSchema,
   parseInventory,
   renderInventory,
   toInventoryCsv,
-  type Inventory,
 } from '../../src/report/inventory.js';
 import { MergeError, mergeBatches, mergeInventories } from '../../src/report/merge.js';
 import { compileReportJsonSchema } from './helpers.js';

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, test } from 'vitest';
 import * as z from 'zod/v4';
+import { parseScanReport, SCAN_REPORT_SCHEMA_PATH, scanReportJsonSchema, scanReportJsonSchemaText, toJson } from '../../src/report/json.js';
 import { ScanReportSchema } from '../../src/report/schema.js';
-import { SCAN_REPORT_SCHEMA_PATH, parseScanReport, scanReportJsonSchema, scanReportJsonSchemaText, toJson } from '../../src/report/json.js';
-import { FIXTURES, compileReportJsonSchema, loadFixture, loadFixtureRaw, repoRoot } from './helpers.js';
+import { compileReportJsonSchema, FIXTURES, loadFixture, loadFixtureRaw, repoRoot } from './helpers.js';
 
 /** The same data with every object's keys in reverse order (what a different code path in the engine might build). */
 function reverseKeys(value: unknown): unknown {
@@ -81,7 +81,7 @@ describe('the published JSON Schema', () => {
     ];
     for (const b of bad) {
       expect(validate(b)).toBe(false);
-      expect(ScanReportSchema.safeParse(b).success).toBe(b === bad[4] ? true : false); // zod strips unknown keys on parse
+      expect(ScanReportSchema.safeParse(b).success).toBe(b === bad[4]); // zod strips unknown keys on parse
     }
   });
 });

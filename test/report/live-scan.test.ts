@@ -9,10 +9,10 @@ import type { ScanReport } from '../../src/engine/types.js';
 import { SCAN_REPORT_SCHEMA_PATH, toJson } from '../../src/report/json.js';
 import { toMarkdown } from '../../src/report/markdown.js';
 import { toPretty } from '../../src/report/pretty.js';
-import { ScanReportSchema } from '../../src/report/schema.js';
 import { FINGERPRINT_KEY, toSarif, toSarifJson } from '../../src/report/sarif.js';
-import type { RunningTarget } from '../targets/harness.js';
+import { ScanReportSchema } from '../../src/report/schema.js';
 import { KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
+import type { RunningTarget } from '../targets/harness.js';
 import { compileReportJsonSchema, repoRoot, validateSarif } from './helpers.js';
 
 const KEY = 'sk-report-live-0123456789abcdef';

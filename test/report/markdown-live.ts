@@ -1,8 +1,9 @@
 // What a Markdown text would turn into on GitHub, read with a real CommonMark renderer (markdown-it, with raw HTML and bare
 // URLs live, as GitHub has them): every link, image and HTML tag it would produce, and every @mention or #reference that
 // GitHub's filters would find in plain text (they skip code spans and fences, as this does).
-import MarkdownIt from 'markdown-it';
+
 import type { Token } from 'markdown-it';
+import MarkdownIt from 'markdown-it';
 
 const md = new MarkdownIt({ html: true, linkify: true });
 

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { ScanReport } from '../../src/engine/types.js';
+import { quote, UNTRUSTED_NOTICE } from '../../src/engine/untrusted.js';
 import { escapeMarkdown, escapeMarkdownBlock, fenced, toMarkdown } from '../../src/report/markdown.js';
-import { UNTRUSTED_NOTICE, quote } from '../../src/engine/untrusted.js';
 import { FIXTURES, loadFixture } from './helpers.js';
 import { liveMarkup } from './markdown-live.js';
 

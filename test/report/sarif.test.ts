@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import { RULE_IDS, type Finding, type ScanReport } from '../../src/engine/types.js';
 import { RULES } from '../../src/engine/rules/index.js';
-import { ENDPOINTS_BASE_ID, FINGERPRINT_KEY, endpointArtifactUri, toSarif, toSarifJson, type SarifLog } from '../../src/report/sarif.js';
-import { FIXTURES, VENDORED_SARIF_SCHEMA, artifactUris, compileSarifSchema, loadFixture, uploadBlockers, validateSarif } from './helpers.js';
+import { type Finding, RULE_IDS, type ScanReport } from '../../src/engine/types.js';
+import { ENDPOINTS_BASE_ID, endpointArtifactUri, FINGERPRINT_KEY, type SarifLog, toSarif, toSarifJson } from '../../src/report/sarif.js';
+import { artifactUris, compileSarifSchema, FIXTURES, loadFixture, uploadBlockers, VENDORED_SARIF_SCHEMA, validateSarif } from './helpers.js';
 
 function deepFreeze<T>(value: T): T {
   if (value && typeof value === 'object') {

@@ -5,9 +5,9 @@ import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
 import { toJson } from '../../src/report/json.js';
 import { ScanResultSchema, scanResult } from '../../src/tools/scan-result.js';
-import { startVllm, KEYED } from '../targets/vllm.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
+import { KEYED, startVllm } from '../targets/vllm.js';
 
 let target: RunningTarget;
 let report: ScanReport;

@@ -9,7 +9,7 @@
 // resolved), so doubled slashes or %2e tricks do not slip past it; the request goes upstream unchanged (`proxy_pass`
 // without a URI). Upstream status, headers and body come back as they are.
 import { request } from 'node:http';
-import { firstHeader, sendJson, startTarget, type RunningTarget } from './harness.js';
+import { firstHeader, type RunningTarget, sendJson, startTarget } from './harness.js';
 import { TEST_KEY } from './mistral-model.js';
 
 export interface AuthProxyOptions {

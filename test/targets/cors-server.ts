@@ -10,10 +10,10 @@
 // Auth is a route dependency (inside the CORS layer, as when CORSMiddleware is added last): none, a header key, or a
 // session cookie. Semantics follow starlette/middleware/cors.py.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { createFastapiApp, sendDetail, type FastapiRoute } from './fastapi-app.js';
-import { answerOpenAI } from './openai-compatible.js';
+import { createFastapiApp, type FastapiRoute, sendDetail } from './fastapi-app.js';
+import { type EmulatorRequest, type RunningTarget, sendText, startTarget } from './harness.js';
 import { isRecord, TEST_KEY } from './mistral-model.js';
+import { answerOpenAI } from './openai-compatible.js';
 
 export type CorsMode = 'reflect-credentials' | 'wildcard' | 'strict' | 'stamp-wildcard' | 'none';
 

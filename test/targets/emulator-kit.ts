@@ -2,10 +2,11 @@
 // LM Studio, Triton): a route matcher, deterministic model text, OpenAI answer shapes, Starlette's CORS and
 // URL construction. Each emulator keeps its own auth and error shapes; only what is truly common lives here.
 import type { ServerResponse } from 'node:http';
-import { sendJson, sendText, type EmulatorRequest } from './harness.js';
+import { type EmulatorRequest, sendJson, sendText } from './harness.js';
 
 // The key every KEYED preset uses and the fixed creation time of OpenAI answers: one definition for all emulators.
 import { CREATED } from './mistral-model.js';
+
 export { CREATED, TEST_KEY } from './mistral-model.js';
 
 // ---------- requests ----------

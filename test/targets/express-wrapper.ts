@@ -9,7 +9,7 @@
 // HEAD served by GET routes with the body dropped, no 405 (an unmatched method is `Cannot POST /x`, 404 HTML),
 // automatic OPTIONS answers with `Allow`, `X-Powered-By: Express`, express.json() parsing any method's JSON body.
 import type { ServerResponse } from 'node:http';
-import { firstHeader, sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendJson, startTarget } from './harness.js';
 import { isRecord, mistralReply, numberField, TEST_KEY } from './mistral-model.js';
 
 export interface ExpressWrapperOptions {

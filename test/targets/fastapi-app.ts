@@ -2,7 +2,7 @@
 // uvicorn's percent-decoded path, Starlette's routing (405 with `allow`, 307 slash redirects, 404), FastAPI's
 // 422 bodies for pydantic 1 and 2, `/docs`, `/redoc` and an `/openapi.json` generated from the routes (docs/servers/frameworks.md).
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJson, sendText, type EmulatorHandler, type EmulatorRequest } from './harness.js';
+import { type EmulatorHandler, type EmulatorRequest, sendJson, sendText } from './harness.js';
 import { isRecord } from './mistral-model.js';
 
 export type FieldType = 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'object';
@@ -294,7 +294,7 @@ export function openapiDocument(routes: FastapiRoute[], options: FastapiAppOptio
     for (const method of r.methods) {
       const op: Record<string, unknown> = {
         summary: titleCase(r.name),
-        operationId: `${r.name}${r.path}`.replace(/\W/g, '_') + `_${method.toLowerCase()}`,
+        operationId: `${`${r.name}${r.path}`.replace(/\W/g, '_')}_${method.toLowerCase()}`,
       };
       if (r.headers?.length) {
         op.parameters = r.headers.map((h) => ({
@@ -323,7 +323,8 @@ export function openapiDocument(routes: FastapiRoute[], options: FastapiAppOptio
       }
       op.responses = responses;
       if (r.security) op.security = [{ [r.security]: [] }];
-      (paths[r.path] ??= {})[method.toLowerCase()] = op;
+      paths[r.path] ??= {};
+      paths[r.path]![method.toLowerCase()] = op;
     }
   }
   if (validates) {
@@ -358,14 +359,14 @@ export function openapiDocument(routes: FastapiRoute[], options: FastapiAppOptio
 // ---------- routing ----------
 
 function compile(path: string): RegExp {
-  const escape = (t: string) => t.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
+  const escapeRegex = (t: string) => t.replace(/[.*+?^$()|[\]\\]/g, '\\$&');
   let src = '';
   let last = 0;
   for (const m of path.matchAll(/\{(\w+)(:path)?\}/g)) {
-    src += `${escape(path.slice(last, m.index))}(?<${m[1]}>${m[2] ? '.*' : '[^/]+'})`;
+    src += `${escapeRegex(path.slice(last, m.index))}(?<${m[1]}>${m[2] ? '.*' : '[^/]+'})`;
     last = (m.index ?? 0) + m[0].length;
   }
-  return new RegExp(`^${src}${escape(path.slice(last))}$`);
+  return new RegExp(`^${src}${escapeRegex(path.slice(last))}$`);
 }
 
 const allowedMethods = (r: FastapiRoute) => (r.methods.includes('GET') && !r.methods.includes('HEAD') ? [...r.methods, 'HEAD'] : r.methods);

@@ -2,19 +2,19 @@
 // (docs/tutorial-wrapper.md, docs/servers/frameworks.md). The routing, error shapes and docs come
 // from fastapi-app.ts; this file adds the author's code: the prompt model, the handler and the auth they wrote.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstHeader, sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 import {
   createFastapiApp,
+  type FastapiRoute,
+  type FieldType,
+  fieldError,
+  type Pydantic,
   parseFastapiBody,
   sendDetail,
   sendValidationError,
   starletteUrlPath,
-  fieldError,
   validateBody,
-  type FastapiRoute,
-  type FieldType,
-  type Pydantic,
 } from './fastapi-app.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendJson, startTarget } from './harness.js';
 import { mistralReply, TEST_KEY } from './mistral-model.js';
 
 /**

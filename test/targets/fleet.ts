@@ -5,12 +5,14 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AuthState } from '../../src/engine/fleet/auth-state.js';
 import type { ProductId } from '../../src/engine/types.js';
-import { sendText, startTarget, type RunningTarget } from './harness.js';
+import { startFastapiWrapper, KEYED as WRAPPER_KEYED, OPEN as WRAPPER_OPEN } from './fastapi-wrapper.js';
+import { type RunningTarget, sendText, startTarget } from './harness.js';
 import * as kobold from './koboldcpp.js';
 import * as litellm from './litellm.js';
 import * as llamacpp from './llamacpp.js';
 import * as lmstudio from './lmstudio.js';
 import * as localai from './localai.js';
+import { TEST_KEY } from './mistral-model.js';
 import * as ollama from './ollama.js';
 import * as openaiCompat from './openai-compatible.js';
 import * as sglang from './sglang.js';
@@ -18,8 +20,6 @@ import * as textgen from './textgen-webui.js';
 import * as tgi from './tgi.js';
 import * as triton from './triton.js';
 import * as vllm from './vllm.js';
-import { OPEN as WRAPPER_OPEN, KEYED as WRAPPER_KEYED, startFastapiWrapper } from './fastapi-wrapper.js';
-import { TEST_KEY } from './mistral-model.js';
 
 /** What a slot of the fleet is, and what discovery must say about it (null product: an open port that is not HTTP). */
 export interface FleetKind {

@@ -3,7 +3,7 @@
 // against it ends by its deadline, costs bounded memory and leaves the MCP server responsive.
 // Everything is generated on the fly; no case allocates more than a few KiB per connection.
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { createServer as createNetServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
 
 export const HOSTILE_KINDS = [

@@ -3,9 +3,9 @@
 // route, so requests that fail body validation never reach it), nginx `limit_req` or a hosted API do. It either answers 429
 // with Retry-After once the window's quota is spent, or only announces its quota in OpenAI's `x-ratelimit-*` headers.
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type RunningTarget } from './harness.js';
+import { type RunningTarget, sendJson, startTarget } from './harness.js';
+import { CREATED, chatMessages, isRecord } from './mistral-model.js';
 import { answerOpenAI } from './openai-compatible.js';
-import { chatMessages, CREATED, isRecord } from './mistral-model.js';
 
 export interface InferenceLimiterOptions {
   /** Completions allowed per window; the next ones get 429 with Retry-After. Default: unlimited. */

@@ -4,7 +4,7 @@
 // 1 MB metrics body. Not a real product's behaviour: it exists to prove that a report shows all of it as text and runs none
 // of it. Each attempt, if it ever ran, would set window.__gatecrashPwned to its id and post a bridge request to the host.
 import type { ServerResponse } from 'node:http';
-import { sendJson, sendText, startTarget, type RunningTarget } from './harness.js';
+import { type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
 
 /** What a payload does if it runs: marks the window and asks the host (the MCP Apps bridge) to act. */
 const RUN = (id: string) =>

@@ -9,9 +9,9 @@
 // - `unverified`: jwt.decode(token, options={"verify_signature": False}).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { compactVerify, decodeJwt, decodeProtectedHeader, jwtVerify, SignJWT, type JWTPayload } from 'jose';
-import { firstHeader, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
+import { compactVerify, decodeJwt, decodeProtectedHeader, type JWTPayload, jwtVerify, SignJWT } from 'jose';
 import { createFastapiApp, parseFastapiBody, sendDetail, sendValidationError, validateBody } from './fastapi-app.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, startTarget } from './harness.js';
 import { answerOpenAI } from './openai-compatible.js';
 
 export type JwtMode = 'strict' | 'alg-none' | 'ignores-exp' | 'empty-secret' | 'unverified';

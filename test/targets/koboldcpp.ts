@@ -2,8 +2,8 @@
 // Routes are tested with `self.path.endswith(...)`, and `self.path` is the raw request target (query included),
 // so `/anything/api/v1/generate` reaches the generator while `/api/v1/generate?x=1` reaches nothing.
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, countTokens, firstNumber, header, mistralText, openaiLimit, sendRaw } from './emulator-kit.js';
+import { answerOpenAI, body, countTokens, firstNumber, header, mistralText, openaiLimit, sendRaw, TEST_KEY } from './emulator-kit.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, startTarget } from './harness.js';
 
 export interface KoboldcppOptions {
   /** `--password`: guards text generation only. */

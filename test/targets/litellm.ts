@@ -3,9 +3,7 @@
 // an unknown path is a 404 and a wrong method a 405 even with a master key set.
 import { createHash, randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 import {
-  TEST_KEY,
   answerOpenAI,
   body,
   fastapiMethodNotAllowed,
@@ -14,11 +12,13 @@ import {
   matchRoute,
   mistralText,
   openaiLimit,
+  type RouteDef,
   sendRaw,
   starletteCors,
   starletteUrlPath,
-  type RouteDef,
+  TEST_KEY,
 } from './emulator-kit.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, startTarget } from './harness.js';
 
 export interface LitellmOptions {
   /** `general_settings.master_key`. Unset = every request is allowed, whatever key it carries. */

@@ -2,26 +2,26 @@
 // (docs/servers/llamacpp.md). A pre-routing handler echoes Origin, answers every OPTIONS, then checks the key before
 // any route is matched; management actions (`POST /props`, slot save/restore/erase, LoRA) are recorded, never run.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstHeader, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { answerOpenAI } from './openai-compatible.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendText, startTarget } from './harness.js';
 import {
   CHAT_TEMPLATES,
+  CREATED,
   chatMessages,
   countWords,
-  CREATED,
   finishReason,
   isRecord,
+  type MistralTemplate,
   mistralReply,
   numberField,
   renderMistral,
   replyPieces,
-  sseFrames,
   SSE_HEADERS,
+  sseFrames,
   TEST_KEY,
   tokenizeMistral,
   writeStream,
-  type MistralTemplate,
 } from './mistral-model.js';
+import { answerOpenAI } from './openai-compatible.js';
 
 export interface LlamaCppOptions {
   /** `--api-key`; undefined = none. `''` is a configured empty key (see keyAccepted). */

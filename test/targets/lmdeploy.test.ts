@@ -2,12 +2,12 @@
 // profile names it from what the cheap phase sees, and a scan reports its quirks as findings.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cheapPhasePaths } from '../../src/engine/profiles/index.js';
-import { scan } from '../../src/engine/scan.js';
 import { lmdeployProfile } from '../../src/engine/profiles/lmdeploy.js';
 import { sglangProfile } from '../../src/engine/profiles/sglang.js';
 import { vllmProfile } from '../../src/engine/profiles/vllm.js';
+import { scan } from '../../src/engine/scan.js';
 import type { RunningTarget } from './harness.js';
-import { KEYED, OPEN, startLmdeploy, type LmdeployOptions } from './lmdeploy.js';
+import { KEYED, type LmdeployOptions, OPEN, startLmdeploy } from './lmdeploy.js';
 import { TEST_KEY } from './mistral-model.js';
 import { observe, postJson, send } from './wire-client.js';
 

@@ -7,13 +7,12 @@
 // disaggregation connection routes (`/distserve/p2p_*`), tool calls, logprobs and `n > 1`.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { createFastapiApp, fieldError, parseFastapiBody, sendDetail, starletteUrlPath, uvicornPath, type BodyModel, type FastapiRoute } from './fastapi-app.js';
-import { openaiPromptText } from './openai-compatible.js';
+import { type BodyModel, createFastapiApp, type FastapiRoute, fieldError, parseFastapiBody, sendDetail, starletteUrlPath, uvicornPath } from './fastapi-app.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
 import {
+  CREATED,
   chatMessages,
   countWords,
-  CREATED,
   finishReason,
   isRecord,
   mistralReply,
@@ -23,6 +22,7 @@ import {
   tokenizeMistral,
   writeStream,
 } from './mistral-model.js';
+import { openaiPromptText } from './openai-compatible.js';
 import { pyDumps, requiredFieldErrors, starletteCorsWithCredentials } from './python-wire.js';
 
 export interface LmdeployOptions {

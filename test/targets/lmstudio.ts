@@ -2,8 +2,8 @@
 // Bearer tokens, `owned_by: "organization_owner"` on /v1/models, and a native REST API under /api/v0.
 // Everything marked ASSUMPTION below is a plausible choice where nothing is published.
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, header, matchRoute, openaiLimit, type RouteDef } from './emulator-kit.js';
+import { answerOpenAI, body, header, matchRoute, openaiLimit, type RouteDef, TEST_KEY } from './emulator-kit.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, startTarget } from './harness.js';
 
 export interface LmstudioOptions {
   /** "Require API token": Bearer tokens accepted on every route (default none = auth off). */

@@ -2,8 +2,8 @@
 // so with a key set an unknown path is a 401, not a 404. Wire facts: docs/servers/localai.md; key
 // extraction follows LocalAI's core/http/middleware auth (first source present wins).
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { TEST_KEY, answerOpenAI, body, cookie, header, matchRoute, openaiLimit, sendRaw, type RouteDef } from './emulator-kit.js';
+import { answerOpenAI, body, cookie, header, matchRoute, openaiLimit, type RouteDef, sendRaw, TEST_KEY } from './emulator-kit.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, startTarget } from './harness.js';
 
 export interface LocalaiOptions {
   /** `--api-keys` / `LOCALAI_API_KEY` (several allowed). Empty = no auth. */

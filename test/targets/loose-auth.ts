@@ -15,9 +15,9 @@
 // - `query-key`: also reads `?api_key=` / `?key=` (Google-style), so the key travels in URLs.
 // - `prefix-compare`: `KEY.startsWith(token)` for a non-empty token — a length-bounded compare.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstHeader, sendJson, startTarget, type RunningTarget } from './harness.js';
+import { firstHeader, type RunningTarget, sendJson, startTarget } from './harness.js';
+import { CREATED, chatMessages, isRecord, TEST_KEY } from './mistral-model.js';
 import { answerOpenAI } from './openai-compatible.js';
-import { chatMessages, CREATED, isRecord, TEST_KEY } from './mistral-model.js';
 
 export type LooseMode = 'strict' | 'object-key' | 'boolean-key' | 'presence-only' | 'trusted-alt-header' | 'duplicate-last' | 'query-key' | 'prefix-compare';
 

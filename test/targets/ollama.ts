@@ -6,9 +6,9 @@
 // known path is `405 method not allowed` (text/plain), an unknown path `404 page not found`; RedirectTrailingSlash
 // answers `/api/tags/` with 301 (GET) or 307. Global middleware (CORS, then the loopback Host check) runs first.
 import type { ServerResponse } from 'node:http';
-import { sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
+import { CREATED, chatMessages, countWords, finishReason, isRecord, mistralReply, numberField, replyPieces, writeStream } from './mistral-model.js';
 import { answerOpenAI } from './openai-compatible.js';
-import { chatMessages, countWords, CREATED, finishReason, isRecord, mistralReply, numberField, replyPieces, writeStream } from './mistral-model.js';
 
 export interface OllamaOptions {
   /** `/api/version`; default 0.17.4. */
@@ -76,7 +76,7 @@ export async function startOllama(options: OllamaOptions = {}): Promise<RunningT
   const bind = (req: EmulatorRequest, res: ServerResponse): Record<string, unknown> | undefined => {
     if (req.body.trim() === '') return void json(res, 400, { error: 'missing request body' });
     if (req.jsonError !== undefined || !isRecord(req.json))
-      return void json(res, 400, { error: "invalid character '" + (req.body.trim()[1] ?? '') + "' looking for beginning of object key string" });
+      return void json(res, 400, { error: `invalid character '${req.body.trim()[1] ?? ''}' looking for beginning of object key string` });
     return req.json;
   };
 

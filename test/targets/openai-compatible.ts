@@ -2,11 +2,11 @@
 // `/v1/chat/completions`, `/v1/completions`, SSE when `stream: true`, an optional Bearer key checked before routing.
 // `answerOpenAI` is also the completion engine of the vLLM, Ollama and llama.cpp emulators.
 import type { ServerResponse } from 'node:http';
-import { firstHeader, sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendJson, startTarget } from './harness.js';
 import {
+  CREATED,
   chatMessages,
   countWords,
-  CREATED,
   finishReason,
   isRecord,
   mistralReply,
@@ -15,8 +15,8 @@ import {
   openaiStreamChunks,
   openaiTextCompletion,
   replyPieces,
-  sseFrames,
   SSE_HEADERS,
+  sseFrames,
   TEST_KEY,
   writeStream,
 } from './mistral-model.js';

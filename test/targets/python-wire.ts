@@ -2,8 +2,8 @@
 // handlers write by hand), pydantic 2's check of fields typed `str | list[…]`, and Starlette's CORSMiddleware when
 // credentials are allowed.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { fieldError, validateBody, type BodyModel } from './fastapi-app.js';
-import { sendText, type EmulatorRequest } from './harness.js';
+import { type BodyModel, fieldError, validateBody } from './fastapi-app.js';
+import { type EmulatorRequest, sendText } from './harness.js';
 import { isRecord } from './mistral-model.js';
 
 /** Python's `json.dumps(v)` with its default separators (`', '` and `': '`); JSON.stringify writes none. */

@@ -1,9 +1,7 @@
 // SGLang (`python -m sglang.launch_server`), port 30000: FastAPI behind an ASGI API-key middleware.
 // Wire facts: docs/servers/sglang.md; the auth levels follow sglang/srt/utils/auth.py.
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 import {
-  TEST_KEY,
   answerOpenAI,
   body,
   countTokens,
@@ -15,12 +13,14 @@ import {
   mistralText,
   nextId,
   openaiLimit,
+  type RouteDef,
   sendRaw,
   sendSse,
   starletteCors,
   starletteUrlPath,
-  type RouteDef,
+  TEST_KEY,
 } from './emulator-kit.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, startTarget } from './harness.js';
 
 export interface SglangOptions {
   /** `--api-key`: guards every route except the always-open ones. */

@@ -1,11 +1,11 @@
 // The TabbyAPI emulator answers as docs/servers/tabbyapi.md says TabbyAPI does, fact by fact; the profile names it from
 // what the cheap phase sees, and a scan never changes it (no other model named, no admin route acted on).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cheapPhasePaths } from '../../src/engine/profiles/index.js';
-import { scan } from '../../src/engine/scan.js';
 import { fastapiProfile } from '../../src/engine/profiles/fastapi.js';
+import { cheapPhasePaths } from '../../src/engine/profiles/index.js';
 import { llamacppProfile } from '../../src/engine/profiles/llamacpp.js';
 import { tabbyapiProfile } from '../../src/engine/profiles/tabbyapi.js';
+import { scan } from '../../src/engine/scan.js';
 import type { RunningTarget } from './harness.js';
 import { TEST_KEY } from './mistral-model.js';
 import { ADMIN_KEY, KEYED, OPEN, startTabbyapi, type TabbyapiOptions } from './tabbyapi.js';

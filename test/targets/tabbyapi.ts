@@ -6,14 +6,13 @@
 // model (the embedding routes answer 503, as with none loaded), the SSE keep-alive comments (every stream here ends
 // within a second), real chat-template rendering of generation requests.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { createFastapiApp, fieldError, openapiDocument, parseFastapiBody, sendDetail, uvicornPath, type BodyModel, type FastapiRoute } from './fastapi-app.js';
-import { openaiPromptText } from './openai-compatible.js';
+import { type BodyModel, createFastapiApp, type FastapiRoute, fieldError, openapiDocument, parseFastapiBody, sendDetail, uvicornPath } from './fastapi-app.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
 import {
   CHAT_TEMPLATES,
+  CREATED,
   chatMessages,
   countWords,
-  CREATED,
   finishReason,
   isRecord,
   mistralReply,
@@ -23,6 +22,7 @@ import {
   tokenizeMistral,
   writeStream,
 } from './mistral-model.js';
+import { openaiPromptText } from './openai-compatible.js';
 import { pyDumps, requiredFieldErrors, starletteCorsWithCredentials } from './python-wire.js';
 
 /** The admin key of the KEYED preset (TabbyAPI generates 32 hex characters; any string works). */

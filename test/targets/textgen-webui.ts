@@ -2,9 +2,7 @@
 // Wire facts: docs/servers/textgen-webui.md; route list and dependency per modules/api/script.py.
 // Order on the wire: Host check (middleware) → CORS → routing (404/405) → JSON decode (422) → key (401) → body fields (422).
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
 import {
-  TEST_KEY,
   answerOpenAI,
   body,
   countTokens,
@@ -15,10 +13,12 @@ import {
   matchRoute,
   mistralText,
   openaiLimit,
+  type RouteDef,
   sendRaw,
   starletteCors,
-  type RouteDef,
+  TEST_KEY,
 } from './emulator-kit.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, startTarget } from './harness.js';
 
 export interface TextgenWebuiOptions {
   /** `--api-key`: checked per route as `Authorization != "Bearer " + key`. */

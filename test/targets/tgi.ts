@@ -2,12 +2,11 @@
 // (docs/servers/tgi.md): 401 with an empty body, whole Authorization value lower-cased on both sides,
 // info/health/metrics/chat_tokenize and the KServe routes left outside the layer.
 import type { ServerResponse } from 'node:http';
-import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { openaiLimit, openaiPromptText } from './openai-compatible.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
 import {
+  CREATED,
   chatMessages,
   countWords,
-  CREATED,
   finishReason,
   isRecord,
   mistralReply,
@@ -17,12 +16,13 @@ import {
   openaiTextCompletion,
   renderMistral,
   replyPieces,
-  sseFrames,
   SSE_HEADERS,
+  sseFrames,
   TEST_KEY,
   tokenizeMistral,
   writeStream,
 } from './mistral-model.js';
+import { openaiLimit, openaiPromptText } from './openai-compatible.js';
 
 export interface TgiOptions {
   /** `--api-key`; undefined = no auth. */
@@ -340,7 +340,9 @@ export async function startTgi(options: TgiOptions = {}): Promise<RunningTarget>
     for (const r of routes) {
       if (r.path.startsWith('/docs') || r.path === '/api-doc/openapi.json') continue;
       for (const m of Object.keys(r.methods)) {
-        (paths[r.path.replace(/\{model\}/, '{model_name}').replace(/\{version\}/, '{model_version}')] ??= {})[m.toLowerCase()] = {
+        const documented = r.path.replace(/\{model\}/, '{model_name}').replace(/\{version\}/, '{model_version}');
+        paths[documented] ??= {};
+        paths[documented]![m.toLowerCase()] = {
           tags: ['Text Generation Inference'],
           operationId: r.path.replace(/\W+/g, '_').replace(/^_|_$/g, '') || 'compat_generate',
           responses: { '200': { description: 'OK' } },

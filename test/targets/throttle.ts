@@ -3,9 +3,9 @@
 // every wrong key at full speed, or trips after a few failures (429 with Retry-After, as slowapi / nginx limit_req /
 // fail2ban-style limiters do), or slows each failure down (a tarpit).
 import type { ServerResponse } from 'node:http';
-import { firstHeader, sendJson, sendText, startTarget, type RunningTarget } from './harness.js';
+import { firstHeader, type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
+import { CREATED, chatMessages, isRecord, TEST_KEY } from './mistral-model.js';
 import { answerOpenAI } from './openai-compatible.js';
-import { chatMessages, CREATED, isRecord, TEST_KEY } from './mistral-model.js';
 
 export interface ThrottleOptions {
   apiKey?: string;

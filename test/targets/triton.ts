@@ -2,8 +2,8 @@
 // `--http-restricted-api=<api>[,<api>…]:<header>=<value>` makes a group of APIs demand one header (docs/servers/triton.md).
 // Errors are `{"error":"…"}`; facts not in Triton's documentation come from Triton's http_server.cc and are marked.
 import type { ServerResponse } from 'node:http';
-import { sendJson, startTarget, type RunningTarget } from './harness.js';
-import { TEST_KEY, body, firstNumber, header, mistralText, sendRaw, sendSse } from './emulator-kit.js';
+import { body, firstNumber, header, mistralText, sendRaw, sendSse, TEST_KEY } from './emulator-kit.js';
+import { type RunningTarget, sendJson, startTarget } from './harness.js';
 
 export type TritonApi = 'health' | 'metadata' | 'inference' | 'shared-memory' | 'model-config' | 'model-repository' | 'statistics' | 'trace' | 'logging';
 

@@ -1,7 +1,7 @@
 // A wrapper whose request no document or validator describes: a form-encoded `question` on `/ask`, a route the user does not name
 // (the scan is given the server's address only), terse errors that name nothing (400 {"error":"bad request"}), no
 // OpenAPI, plain Node. The hardest shape a guess still reaches; the request-count test bounds what finding it costs.
-import { sendJson, startTarget, type RunningTarget } from './harness.js';
+import { type RunningTarget, sendJson, startTarget } from './harness.js';
 import { mistralReply, TEST_KEY } from './mistral-model.js';
 
 export interface UnknownShapeOptions {

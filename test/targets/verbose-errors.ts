@@ -6,7 +6,7 @@
 // - 'terse': FastAPI with the same handler done right: `{"error":"Invalid JSON body"}`, details logged server-side.
 // POST /generate {"prompt": "…"} → {"response": "…"}; a body without a prompt is a 400 in every mode.
 import type { ServerResponse } from 'node:http';
-import { sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
+import { type EmulatorRequest, type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
 import { isRecord, mistralReply, numberField } from './mistral-model.js';
 
 export type ErrorStyle = 'flask-debug' | 'json-traceback' | 'terse';

@@ -3,10 +3,10 @@
 // them stay open with a key set; before 0.22 it read the path from a URL built with the Host header.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { firstHeader, sendJson, sendText, startTarget, type EmulatorRequest, type RunningTarget } from './harness.js';
-import { createFastapiApp, parseFastapiBody, starletteUrlPath, uvicornPath, type FastapiRoute } from './fastapi-app.js';
+import { createFastapiApp, type FastapiRoute, parseFastapiBody, starletteUrlPath, uvicornPath } from './fastapi-app.js';
+import { type EmulatorRequest, firstHeader, type RunningTarget, sendJson, sendText, startTarget } from './harness.js';
+import { CHAT_TEMPLATES, CREATED, chatMessages, countWords, isRecord, renderMistral, TEST_KEY, tokenizeMistral } from './mistral-model.js';
 import { answerOpenAI, openaiLimit, openaiPromptText } from './openai-compatible.js';
-import { CHAT_TEMPLATES, chatMessages, countWords, CREATED, isRecord, renderMistral, TEST_KEY, tokenizeMistral } from './mistral-model.js';
 
 export interface VllmOptions {
   /** `--api-key` (several allowed); undefined or '' = no auth. */

@@ -8,6 +8,7 @@ export interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test-side convenience, bodies are checked by shape where read
   json(): any;
 }
 

@@ -1,13 +1,13 @@
 // Proof that the emulators of the FastAPI wrapper, a generic OpenAI-compatible server, vLLM, TGI, Ollama and llama.cpp
 // behave like the real servers on the wire, fact by fact from docs/servers/.
 import { request } from 'node:http';
-import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEYED as FASTAPI_KEYED, startFastapiWrapper } from './fastapi-wrapper.js';
 import type { RunningTarget } from './harness.js';
+import { KEYED as LLAMACPP_KEYED, startLlamaCpp } from './llamacpp.js';
 import { TEST_KEY } from './mistral-model.js';
-import { startFastapiWrapper, KEYED as FASTAPI_KEYED } from './fastapi-wrapper.js';
-import { startOpenAICompatible, KEYED as OPENAI_KEYED } from './openai-compatible.js';
-import { startLlamaCpp, KEYED as LLAMACPP_KEYED } from './llamacpp.js';
-import { startOllama, OPEN as OLLAMA_OPEN } from './ollama.js';
+import { OPEN as OLLAMA_OPEN, startOllama } from './ollama.js';
+import { KEYED as OPENAI_KEYED, startOpenAICompatible } from './openai-compatible.js';
 import { startTgi, KEYED as TGI_KEYED, OPEN as TGI_OPEN } from './tgi.js';
 import { startVllm, KEYED as VLLM_KEYED, OPEN as VLLM_OPEN } from './vllm.js';
 
@@ -15,6 +15,7 @@ interface Reply {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test-side convenience, bodies are checked by shape where read
   json(): any;
 }
 

@@ -3,21 +3,22 @@
 // Plain fetch (and node:http where a forged Host header is needed); each assertion names the fact it pins.
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningTarget } from './harness.js';
 import { TEST_KEY } from './emulator-kit.js';
-import * as sglang from './sglang.js';
-import * as litellm from './litellm.js';
-import * as localai from './localai.js';
+import type { RunningTarget } from './harness.js';
 import * as kobold from './koboldcpp.js';
-import * as textgen from './textgen-webui.js';
+import * as litellm from './litellm.js';
 import * as lmstudio from './lmstudio.js';
+import * as localai from './localai.js';
+import * as sglang from './sglang.js';
+import * as textgen from './textgen-webui.js';
 import * as triton from './triton.js';
 
 interface Reply {
   status: number;
   headers: Headers;
   text: string;
-  json: any; // test-side convenience: bodies are checked by shape below
+  // biome-ignore lint/suspicious/noExplicitAny: test-side convenience, bodies are checked by shape below
+  json: any;
 }
 
 async function call(t: RunningTarget, path: string, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}): Promise<Reply> {

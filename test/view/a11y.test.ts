@@ -1,9 +1,8 @@
 // Accessibility, checked by axe-core (WCAG 2.x A and AA rules, best practices) in Chromium, on the assistant view and on the
 // HTML file, in light and dark, with a finding open, its evidence and its fix showing. No serious or critical violation
 // may remain; the test prints what axe found. Keyboard: every control is reached by Tab and a finding opens with Enter.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +14,7 @@ import { loadFixture } from '../report/helpers.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { KEYED, startVllm } from '../targets/vllm.js';
 import { chromiumAvailable, launchChromium } from './browser.js';
-import { openHost, type HostPage } from './host.js';
+import { type HostPage, openHost } from './host.js';
 
 const run = chromiumAvailable();
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');

@@ -10,7 +10,7 @@ import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
 import { KEYED, startVllm } from '../targets/vllm.js';
 import { chromiumAvailable, launchChromium, screenshot } from './browser.js';
-import { openHost, type HostPage } from './host.js';
+import { type HostPage, openHost } from './host.js';
 
 const run = chromiumAvailable();
 
@@ -89,9 +89,13 @@ describe.runIf(run)('the scan view in an MCP Apps host (Chromium)', () => {
     const boxes = await pair.locator('section.exchange').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
     expect(boxes[0]).toBe(boxes[1]);
     // The key the scan was given never reaches the page; where it was sent, the page says [REDACTED].
-    await view.locator('li.finding summary').evaluateAll((els) => els.forEach((e) => ((e.parentElement as HTMLDetailsElement).open = true)));
+    await view.locator('li.finding summary').evaluateAll((els) => {
+      for (const e of els) (e.parentElement as HTMLDetailsElement).open = true;
+    });
     const text = await view.locator('#app').textContent();
-    await view.locator('li.finding details').evaluateAll((els) => els.forEach((d) => ((d as HTMLDetailsElement).open = false)));
+    await view.locator('li.finding details').evaluateAll((els) => {
+      for (const d of els) (d as HTMLDetailsElement).open = false;
+    });
     expect(text).not.toContain(TEST_KEY);
     // Where the evidence carried the key (as sent by a probe that needed it), the page shows what the report shows.
     if (JSON.stringify(report.findings).includes('[REDACTED]')) expect(text).toContain('[REDACTED]');

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { REQUIRE_REAL } from '../real/uvicorn.js';
 
 export const CHROMIUM = process.env.GATECRASH_CHROMIUM ?? '/usr/bin/chromium';

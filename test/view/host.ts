@@ -1,6 +1,6 @@
 // Node's half of the test host: bundles host/host-page.ts for the browser, starts the built CLI as the MCP server
 // (`gatecrash mcp`, stdio), opens a page and relays JSON-RPC between the page's MCP client and the server, in order.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';

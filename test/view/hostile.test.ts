@@ -10,14 +10,14 @@ import { pathToFileURL } from 'node:url';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScanReport } from '../../src/engine/types.js';
-import { knowledgeFixes } from '../../src/knowledge/index.js';
 import { clean, visible } from '../../src/engine/untrusted.js';
+import { knowledgeFixes } from '../../src/knowledge/index.js';
 import { neutralizeControls } from '../../src/report/format.js';
 import { toHtml } from '../../src/report/html.js';
 import type { RunningTarget } from '../targets/harness.js';
-import { BIG_BODY_BYTES, INJECTIONS, MODEL_ID, startInjectionTarget, type InjectionId } from '../targets/injection.js';
+import { BIG_BODY_BYTES, INJECTIONS, type InjectionId, MODEL_ID, startInjectionTarget } from '../targets/injection.js';
 import { chromiumAvailable, launchChromium, screenshot } from './browser.js';
-import { openHost, type HostPage } from './host.js';
+import { type HostPage, openHost } from './host.js';
 
 const run = chromiumAvailable();
 
@@ -64,8 +64,12 @@ function facts(frame: Frame): Promise<PageFacts> {
 
 /** Opens every finding and asks for every fix, as a curious user would; waits until every fix panel has answered. */
 async function clickThrough(frame: Frame): Promise<void> {
-  await frame.locator('li.finding details').evaluateAll((els) => els.forEach((d) => ((d as HTMLDetailsElement).open = true)));
-  await frame.locator('details:not(.finding-details)').evaluateAll((els) => els.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+  await frame.locator('li.finding details').evaluateAll((els) => {
+    for (const d of els) (d as HTMLDetailsElement).open = true;
+  });
+  await frame.locator('details:not(.finding-details)').evaluateAll((els) => {
+    for (const d of els) (d as HTMLDetailsElement).open = true;
+  });
   const panels = frame.locator('.fix');
   const n = await panels.count();
   for (let i = 0; i < n; i++) {

@@ -13,10 +13,10 @@ import { knowledgeFixes, withStackFixes } from '../../src/knowledge/index.js';
 import { toHtml } from '../../src/report/html.js';
 import { parseScanReport } from '../../src/report/json.js';
 import { runCli } from '../e2e/cli-run.js';
+import { loadFixture } from '../report/helpers.js';
 import type { RunningTarget } from '../targets/harness.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
 import { KEYED, startVllm } from '../targets/vllm.js';
-import { loadFixture } from '../report/helpers.js';
 import { chromiumAvailable, launchChromium, screenshot } from './browser.js';
 
 const run = chromiumAvailable();
@@ -214,7 +214,9 @@ describe.runIf(run)('the HTML report opened from disk (Chromium)', () => {
     expect(await page.locator('li.finding').count()).toBe(100);
     // Bodies are built on first open: none yet, then all of them.
     expect(await page.locator('.finding-body').count()).toBe(0);
-    await page.locator('li.finding details').evaluateAll((els) => els.forEach((d) => ((d as HTMLDetailsElement).open = true)));
+    await page.locator('li.finding details').evaluateAll((els) => {
+      for (const d of els) (d as HTMLDetailsElement).open = true;
+    });
     expect(await page.locator('.finding-body').count()).toBe(100);
     await context.close();
     expect(fetched).toEqual([]);

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Agent, fetch } from 'undici';
 import { expect } from 'vitest';
-import { MODEL_WORDS, credentialValue, keyHeaders, type Sample, type ZooApp } from './catalog.js';
+import { credentialValue, keyHeaders, MODEL_WORDS, type Sample, type ZooApp } from './catalog.js';
 import type { Launched } from './launch.js';
 
 export interface Answer {

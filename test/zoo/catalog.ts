@@ -5,7 +5,7 @@
 // docs/zoo.md describes every entry; test/zoo/catalog.test.ts keeps the two in step.
 import { createHash } from 'node:crypto';
 import type { RuleId } from '../../src/engine/types.js';
-import { launch, type Front, type Launched, type Runner } from './launch.js';
+import { type Front, type Launched, launch, type Runner } from './launch.js';
 
 export type Framework = 'FastAPI' | 'Flask' | 'Express' | 'node:http' | 'Django' | 'http.server';
 export type Form = 'open' | 'guarded';

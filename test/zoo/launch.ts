@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nginxTestMainConfig } from '../../src/knowledge/index.js';
 import { CADDY_TEST_GLOBALS, selfSignedCert, startCaddy, startDjango, startFlask, startNginx, startNode, startPythonScript, tempDir } from '../real/servers.js';
-import { freePort, startUvicorn, type RealServer } from '../real/uvicorn.js';
+import { freePort, type RealServer, startUvicorn } from '../real/uvicorn.js';
 
 const APPS = fileURLToPath(new URL('./apps/', import.meta.url));
 

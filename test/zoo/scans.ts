@@ -9,7 +9,7 @@
 import { expect } from 'vitest';
 import { scan } from '../../src/engine/scan.js';
 import type { ScanReport } from '../../src/engine/types.js';
-import { MODEL_WORDS, keyHeaders, type ZooApp } from './catalog.js';
+import { keyHeaders, MODEL_WORDS, type ZooApp } from './catalog.js';
 import type { Launched, TlsOptions } from './launch.js';
 
 /**

@@ -4,10 +4,10 @@
 import { afterAll, describe, it } from 'vitest';
 import { binaryAvailable } from '../real/servers.js';
 import { realServersAvailable } from '../real/uvicorn.js';
-import { ZOO, type Framework, type ZooApp } from './catalog.js';
-import { stopEverything, type Front } from './launch.js';
 import { proveGuarded, proveOpen, proveRefusesWithoutKey } from './behaviour.js';
-import { scanGuarded, scanGuardedWithKey, scanOpen, scanTlsInsecure, scanTlsWithoutOptions, scanWithoutTemplate, zooTable, type Row } from './scans.js';
+import { type Framework, ZOO, type ZooApp } from './catalog.js';
+import { type Front, stopEverything } from './launch.js';
+import { type Row, scanGuarded, scanGuardedWithKey, scanOpen, scanTlsInsecure, scanTlsWithoutOptions, scanWithoutTemplate, zooTable } from './scans.js';
 
 /** The Python modules a framework's apps import, with the Debian packages that provide them. */
 const PYTHON: Partial<Record<Framework, { modules: string[]; apt: string }>> = {

@@ -1,7 +1,8 @@
 // What a fleet inventory says about each server it found, from the cheap phase alone (no credentials were sent):
 // its auth state, and whether it serves a language model at all.
-import { MODEL_LIST_PATHS } from '../surface/discover.js';
+
 import { profileById } from '../profiles/index.js';
+import { MODEL_LIST_PATHS } from '../surface/discover.js';
 import { modelIdsFrom } from '../surface/fingerprint.js';
 import type { Surface } from '../types.js';
 

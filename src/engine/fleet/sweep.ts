@@ -5,18 +5,18 @@
 // Memory stays flat: hosts are drawn from the scope lazily, and a fingerprint's exchanges are dropped once its service
 // entry is built; only the services found are kept, to be sorted.
 import { setMaxListeners } from 'node:events';
-import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS, FLEET_LIMITS } from './defaults.js';
-import { scan } from '../scan.js';
-import { checkAddress, checkRange, GuardError, LookupError, pinHost, type GuardPolicy, type PinnedAddress, type Resolver } from '../http/guard.js';
+import { checkAddress, checkRange, GuardError, type GuardPolicy, LookupError, type PinnedAddress, pinHost, type Resolver } from '../http/guard.js';
 import { RateLimiter, Semaphore } from '../http/limits.js';
-import { probePort, type PortState } from '../http/port-probe.js';
+import { type PortState, probePort } from '../http/port-probe.js';
 import { CERTIFICATE_REFUSED, type TlsSettings } from '../http/tls.js';
+import { scan } from '../scan.js';
 import type { Surface } from '../types.js';
 import { authStateOf, isLlmServer } from './auth-state.js';
-import { intervalBounds, scopeHosts, shardSize, type Scope, type ScopeHost } from './scope.js';
-import type { Shard } from './shard.js';
+import { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS, FLEET_LIMITS } from './defaults.js';
 import { compareServices } from './order.js';
-import { MAX_MODELS_LISTED, type FleetService, type SweepError, type SweepProgress, type SweepResult, type SweepStats } from './types.js';
+import { intervalBounds, type Scope, type ScopeHost, scopeHosts, shardSize } from './scope.js';
+import type { Shard } from './shard.js';
+import { type FleetService, MAX_MODELS_LISTED, type SweepError, type SweepProgress, type SweepResult, type SweepStats } from './types.js';
 
 export { DEFAULT_FLEET_PORTS, FLEET_DEFAULTS, FLEET_LIMITS };
 

@@ -1,14 +1,13 @@
 // The only code that opens sockets. One undici Agent per scan, pinned to the address the guard resolved;
 // every request goes through the budget, the deadline, the per-host limit, the dedup cache and the recorder.
 import type { Agent, Dispatcher } from 'undici';
-import type { Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
+import { looksStreamed, streamHasOutput } from '../surface/model-output.js';
+import type { CertificateSeen, Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
 import { ConnectionPolicy, type RequestTicket } from './connections.js';
 import type { PinnedAddress } from './guard.js';
-import { Semaphore, type RateLimiter } from './limits.js';
+import { type RateLimiter, Semaphore } from './limits.js';
 import { Redactor, secretsFromCredentials } from './redact.js';
-import { looksStreamed, streamHasOutput } from '../surface/model-output.js';
-import type { CertificateSeen } from '../types.js';
-import { certificateOf, certificateRefused, tlsConnectOptions, type TlsSettings } from './tls.js';
+import { certificateOf, certificateRefused, type TlsSettings, tlsConnectOptions } from './tls.js';
 
 export interface ClientOptions {
   target: Target;

@@ -18,7 +18,7 @@
 // budget and "sent once" hold), and the per-host concurrency limit is unchanged.
 // Both signs are timings read by this process, so a pause of its own event loop (a busy machine, a batch of scans) could
 // fake them: a wait that the loop's own delay over the same time explains is not counted.
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** A cheap request this much slower than the requests answered around it is waiting for a worker, not for the server. */
 const STALL_FACTOR = 8;

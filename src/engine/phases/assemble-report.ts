@@ -11,10 +11,10 @@ import { routeKey } from '../surface/inference.js';
 import { detectModelFamily } from '../surface/model-family.js';
 import type { CertificateSeen, Exchange, Finding, Fingerprint, ReportRoute, ScanError, ScanOptions, ScanReport, Surface, Target } from '../types.js';
 import { FINGERPRINT_SERVER_TEXT } from '../types.js';
-import { VERSION_MAX, clean, visible } from '../untrusted.js';
+import { clean, VERSION_MAX, visible } from '../untrusted.js';
 import { verdictOf } from '../verdict.js';
 import type { Deadline } from './deadline.js';
-import { ruleResults, type RuleMarks } from './rule-marks.js';
+import { type RuleMarks, ruleResults } from './rule-marks.js';
 
 /** Bound of an error sentence in a report (it may quote the server). */
 const ERROR_MAX = 500;

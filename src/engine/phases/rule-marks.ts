@@ -1,7 +1,8 @@
 // What each rule came to: skipped before the scan (not selected, deeper, needs a key), marked by its check (inconclusive,
 // error, cut short), failed by a finding, or passed. One table, read once into the report's rule results.
-import { RULES } from '../rules/index.js';
+
 import { DEPTH_ORDER } from '../rules/define.js';
+import { RULES } from '../rules/index.js';
 import type { Finding, RuleId, RuleResult, ScanOptions } from '../types.js';
 import { RULE_IDS } from '../types.js';
 

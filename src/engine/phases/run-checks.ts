@@ -1,9 +1,10 @@
 // The checks phase: every check whose depth is enabled, concurrently over the same surface, through the same budgeted
 // client; a check that depends on another (`after`) waits for it.
-import type { Check, CheckContext } from '../rules/define.js';
-import { ALL_CHECKS } from '../rules/checks.js';
+
 import { buildFinding, redactFinding } from '../findings.js';
 import type { ScanClient } from '../http/client.js';
+import { ALL_CHECKS } from '../rules/checks.js';
+import type { Check, CheckContext } from '../rules/define.js';
 import { DEPTH_ORDER } from '../rules/define.js';
 import type { Finding, ScanError, ScanOptions, Surface, Target } from '../types.js';
 import type { RuleMarks } from './rule-marks.js';

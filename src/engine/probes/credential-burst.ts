@@ -10,14 +10,12 @@
 //
 // The burst stops at the first sign of throttling (429, Retry-After or a rate-limit header) or at an attempt that got no
 // answer; what it did not reach, auth.header-bypass sends itself.
+
+import { type CheckContext, DEPTH_ORDER } from '../rules/define.js';
 import { isRefused } from '../surface/answer.js';
 import type { Exchange, Route, ScanOptions, Surface } from '../types.js';
-
-import { DEPTH_ORDER, type CheckContext } from '../rules/define.js';
-
+import { type CredentialSlot, credentialSlots, credentialValue, userCredential, wrongKey } from './credentials.js';
 import { throttleSign } from './throttle-signs.js';
-
-import { credentialSlots, credentialValue, userCredential, wrongKey, type CredentialSlot } from './credentials.js';
 
 type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
 

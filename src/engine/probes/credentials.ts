@@ -2,12 +2,11 @@
 // ignored credentials): per-scan wrong keys, the header a credential travels in, the user's own credential, and a guarded
 // route on which the user's credential is accepted. Route-level proof (refusal, model reached, refused baselines) comes from
 // differential.ts; this file only adds what is about the credential itself.
-import { isRefused } from '../surface/answer.js';
+
 import { randomBytes } from 'node:crypto';
-
-import type { CredentialHeader, Exchange, Finding, Probe, Route, RuleId, Surface, Target } from '../types.js';
-
 import { profileById } from '../profiles/index.js';
+import type { CheckContext } from '../rules/define.js';
+import { isRefused } from '../surface/answer.js';
 
 import { probeInference } from '../surface/inference.js';
 
@@ -16,11 +15,9 @@ import { parseJson } from '../surface/json.js';
 import { learnFromRejection } from '../surface/rejection.js';
 
 import { probeOf, type RouteRequest } from '../surface/route-request.js';
-
-import type { CheckContext } from '../rules/define.js';
-
-import { handlerAnswered, line, modelReached, refusedBaselines, type GuardedBaseline, type Proof } from './differential.js';
+import type { CredentialHeader, Exchange, Finding, Probe, Route, RuleId, Surface, Target } from '../types.js';
 import { quoteList } from '../untrusted.js';
+import { type GuardedBaseline, handlerAnswered, line, modelReached, type Proof, refusedBaselines } from './differential.js';
 
 type Ctx = Pick<CheckContext, 'send' | 'surface' | 'options' | 'target'>;
 

@@ -13,14 +13,15 @@
 //   line(ex)                 "POST /v1/chat/completions → 401", for descriptions and notes
 //   IGNORED_PREFIX, routesBySuffix(surface)   the prefixed spelling and who owns it (path-confusion vs alternate-path)
 //   noBaseline(ctx)          the status and reason to mark when there is no refused baseline, from what happened
-import type { Confidence, Exchange, Probe, Route, Surface } from '../types.js';
+
 import { profileById } from '../profiles/index.js';
+import type { CheckContext } from '../rules/define.js';
 import { describeAnswer, isRefused, modelOutputOf, readAnswer } from '../surface/answer.js';
 import { probeInference } from '../surface/inference.js';
 import { isObject, parseJson } from '../surface/json.js';
 import { learnFromRejection } from '../surface/rejection.js';
-import { probeOf, requestFor, type RouteRequest } from '../surface/route-request.js';
-import type { CheckContext } from '../rules/define.js';
+import { probeOf, type RouteRequest, requestFor } from '../surface/route-request.js';
+import type { Confidence, Exchange, Probe, Route, Surface } from '../types.js';
 import { quote, quoteList } from '../untrusted.js';
 
 export type SendContext = Pick<CheckContext, 'send' | 'surface' | 'options'>;

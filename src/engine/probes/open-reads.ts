@@ -1,7 +1,8 @@
 // Shared readers for the exposure checks (not a check itself): reuse the cheap phase's GETs, walk untrusted JSON,
 // recognise file paths and prompt text. Pure except `readWithoutCredentials`, which sends through ctx.send.
-import type { Exchange } from '../types.js';
+
 import type { CheckContext } from '../rules/define.js';
+import type { Exchange } from '../types.js';
 import { quote } from '../untrusted.js';
 
 /**
@@ -50,7 +51,7 @@ export function isRecord(v: unknown): v is Record<string, unknown> {
 export function walkStrings(value: unknown, visit: (key: string, value: string, path: string) => void, key = '', path = '', depth = 0): void {
   if (depth > 8) return;
   if (typeof value === 'string') visit(key, value, path);
-  else if (Array.isArray(value)) value.forEach((v, i) => walkStrings(v, visit, key, `${path}[${i}]`, depth + 1));
+  else if (Array.isArray(value)) for (const [i, v] of value.entries()) walkStrings(v, visit, key, `${path}[${i}]`, depth + 1);
   else if (isRecord(value)) for (const [k, v] of Object.entries(value)) walkStrings(v, visit, k, path ? `${path}.${k}` : k, depth + 1);
 }
 

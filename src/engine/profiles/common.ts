@@ -10,8 +10,9 @@
 //   probe them. None of the POST entries is ever part of the cheap phase, and none is a generation route (discovery treats a
 //   given URL that names a metadata route as not an inference route).
 // - `managementRoutes`: never invoked by the scanner; data for auth.admin-exposed (calibrated method differential only).
-import type { BodyShapeId, ModelSource, RouteKind, RouteSpec, ServerAuthModel, Signals } from '../types.js';
+
 import { okObjectAt, openAiModelList } from '../surface/signals-read.js';
+import type { BodyShapeId, ModelSource, RouteKind, RouteSpec, ServerAuthModel, Signals } from '../types.js';
 
 export function post(path: string, shape: BodyShapeId, note?: string, kind: RouteKind = 'inference'): RouteSpec {
   return { method: 'POST', path, kind, shape, ...(note ? { note } : {}) };

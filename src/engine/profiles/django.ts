@@ -1,9 +1,10 @@
 // A wrapper written in Django: its 404 pages (with or without DEBUG), the headers SecurityMiddleware adds by default, and
 // `runserver`'s WSGIServer banner.
-import type { ServerProfile, Signals } from '../types.js';
+
 import { Evidence, findHeader, responses } from '../surface/signals-read.js';
-import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { quote } from '../untrusted.js';
+import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();

@@ -1,7 +1,8 @@
 // A wrapper written in Express (Node): `X-Powered-By: Express` unless the author turned it off, and finalhandler's
 // `Cannot GET /path` page for any route it does not have.
-import type { ServerProfile, Signals } from '../types.js';
+
 import { Evidence, findHeader, responses } from '../surface/signals-read.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
 
 function detect(signals: Signals) {

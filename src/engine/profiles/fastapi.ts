@@ -2,8 +2,9 @@
 // including vLLM, SGLang, LiteLLM and text-generation-webui, shows these traits. Each trait is a separate observation of
 // the framework, so together they say "FastAPI" firmly (a plain app with three of them is named above the confidence a
 // fix needs), but never above 0.75: a product's own marker (0.85 and more) still wins over the framework it is built on.
-import type { ServerProfile, Signals } from '../types.js';
+
 import { Evidence, fastapiDetailPath, isObject, openapiPaths, parseBody, responses, serverHeader } from '../surface/signals-read.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { FASTAPI_DOCS, WRAPPER_SIBLINGS } from './common.js';
 
 function detect(signals: Signals) {

@@ -1,8 +1,9 @@
 // A wrapper written in Flask, served by Werkzeug's development server (or gunicorn): the framework's own pages and headers.
-import type { ServerProfile, Signals } from '../types.js';
+
 import { Evidence, findHeader, responses } from '../surface/signals-read.js';
-import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { quote } from '../untrusted.js';
+import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
 
 /** Werkzeug's default error pages (HTML), which Flask serves for any route the author did not write. */
 const WERKZEUG_PAGES: [RegExp, string][] = [

@@ -16,8 +16,8 @@ import { ollamaProfile } from './ollama.js';
 import { openaiCompatibleProfile } from './openai-compatible.js';
 import { sglangProfile } from './sglang.js';
 import { tabbyapiProfile } from './tabbyapi.js';
-import { tgiProfile } from './tgi.js';
 import { textgenWebuiProfile } from './textgen-webui.js';
+import { tgiProfile } from './tgi.js';
 import { tritonProfile } from './triton.js';
 import { vllmProfile } from './vllm.js';
 

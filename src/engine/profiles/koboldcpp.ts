@@ -1,8 +1,9 @@
 // KoboldCpp (docs/servers/koboldcpp.md). Imitates Ollama's /api/tags and OpenAI's /v1/models; its own markers win.
+
+import { asString, Evidence, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
-import { get, openAiInference, post, wrapper } from './common.js';
 import { quote } from '../untrusted.js';
+import { get, openAiInference, post, wrapper } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();

@@ -1,8 +1,9 @@
 // LiteLLM proxy (docs/servers/litellm.md). It fronts any backend, so its own markers win over the backend's.
-import type { ServerProfile, Signals } from '../types.js';
+
 import { asString, Evidence, findHeader, findHeaderMatching, okObjectAt, openapiPaths, openapiTitle, refusedWith } from '../surface/signals-read.js';
-import { get, manage, openAiInference } from './common.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { quote } from '../untrusted.js';
+import { get, manage, openAiInference } from './common.js';
 
 function readinessVersion(signals: Signals): string | null {
   return asString(okObjectAt(signals, '/health/readiness')?.['litellm_version']) ?? null;

@@ -1,8 +1,9 @@
 // llama.cpp `llama-server` (docs/servers/llamacpp.md; seen on a real build from early 2025).
+
+import { asString, bodyAt, Evidence, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, bodyAt, okObjectAt, ownedBy, refusedWith, serverHeader } from '../surface/signals-read.js';
-import { get, manage, modelField, openAiInference, openAiModels, post, wrapper } from './common.js';
 import { quote, quoteList } from '../untrusted.js';
+import { get, manage, modelField, openAiInference, openAiModels, post, wrapper } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();

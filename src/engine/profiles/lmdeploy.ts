@@ -5,7 +5,7 @@
 // the path from a URL Starlette rebuilds with the Host header: on Starlette before 1.0.1 `Host: x/health?` passes every
 // route. The Anthropic (`/v1/messages`) and Responses (`/v1/responses`) routes have no body shape here; they are guarded
 // like the rest.
-import type { ServerProfile, Signals } from '../types.js';
+
 import {
   Evidence,
   isObject,
@@ -18,8 +18,9 @@ import {
   responses,
   statusAt,
 } from '../surface/signals-read.js';
-import { get, manage, openAiInference, openAiModels, wrapper } from './common.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { quoteList } from '../untrusted.js';
+import { get, manage, openAiInference, openAiModels, wrapper } from './common.js';
 
 /** Routes only LMDeploy's OpenAPI document lists. */
 const OWN_ROUTES = ['/v1/encode', '/pooling', '/get_ppl', '/is_sleeping', '/wakeup', '/distserve/engine_info', '/anthropic/v1/models'];

@@ -1,6 +1,7 @@
 // LM Studio's local server (docs/servers/lmstudio.md): owned_by=organization_owner, Bearer tokens off by default.
+
+import { asString, Evidence, findHeader, isObject, okObjectAt, ownedBy, refusedWith, responses } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, findHeader, isObject, okObjectAt, ownedBy, refusedWith, responses } from '../surface/signals-read.js';
 import { get, openAiInference, openAiModels, post } from './common.js';
 
 function detect(signals: Signals) {
@@ -13,8 +14,8 @@ function detect(signals: Signals) {
   // Public LM Studio bug reports: unknown routes get 200 {"error":"Unexpected endpoint or method. (GET /x)"}
   // from an Express server.
   for (const { where, res } of responses(signals)) {
-    const e = asString((parseError(res.body) ?? {})['error']);
-    if (e && e.startsWith('Unexpected endpoint or method.')) {
+    const e = asString(parseError(res.body)?.['error']);
+    if (e?.startsWith('Unexpected endpoint or method.')) {
       ev.add(0.85, `${where} → {"error":"Unexpected endpoint or method. …"}`);
       break;
     }

@@ -1,8 +1,8 @@
 // LocalAI (docs/servers/localai.md).
-import type { ServerProfile, Signals } from '../types.js';
+
 import {
-  Evidence,
   asString,
+  Evidence,
   isObject,
   okObjectAt,
   okTextAt,
@@ -12,6 +12,7 @@ import {
   responses,
   serverHeader,
 } from '../surface/signals-read.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { get, manage, openAiInference } from './common.js';
 
 /**

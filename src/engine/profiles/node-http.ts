@@ -1,7 +1,8 @@
 // A wrapper on Node's own `node:http` server: no Server header, and the `Keep-Alive: timeout=5` Node adds to every
 // keep-alive answer. Weak on its own (any Node framework shows it), so it only names the server when nothing else does.
-import type { ServerProfile, Signals } from '../types.js';
+
 import { Evidence, findHeader, responses } from '../surface/signals-read.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { AUTHOR_WRITTEN_AUTH, WRAPPER_SIBLINGS } from './common.js';
 
 function detect(signals: Signals) {

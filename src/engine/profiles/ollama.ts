@@ -1,6 +1,7 @@
 // Ollama (docs/servers/ollama.md). KoboldCpp and Open WebUI imitate /api/tags, never the `GET /` banner.
+
+import { asString, Evidence, isObject, okObjectAt, okTextAt, ownedBy, responses, statusAt } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, isObject, okObjectAt, okTextAt, ownedBy, responses, statusAt } from '../surface/signals-read.js';
 import { get, manage, openAiInference, post } from './common.js';
 
 function detect(signals: Signals) {

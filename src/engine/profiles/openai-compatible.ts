@@ -1,9 +1,10 @@
 // A generic OpenAI-compatible server: `/v1/models` has the OpenAI list shape but no product marker. Scores above the FastAPI
 // fallback and below every product that states who it is.
-import type { ServerProfile, Signals } from '../types.js';
+
 import { Evidence, isObject, openAiModelList, ownedBy, parseBody, responseAt } from '../surface/signals-read.js';
-import { get, openAiInference, openAiModels } from './common.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { quoteList } from '../untrusted.js';
+import { get, openAiInference, openAiModels } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();

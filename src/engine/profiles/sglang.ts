@@ -1,8 +1,9 @@
 // SGLang runtime (docs/servers/sglang.md).
+
+import { asString, bodyAt, Evidence, okObjectAt, openapiPaths, ownedBy, refusalShapeAt } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt } from '../surface/signals-read.js';
-import { get, manage, modelField, openAiInference, post, wrapper } from './common.js';
 import { quoteList } from '../untrusted.js';
+import { get, manage, modelField, openAiInference, post, wrapper } from './common.js';
 
 function detect(signals: Signals) {
   const ev = new Evidence();

@@ -1,10 +1,11 @@
 // TabbyAPI, ExLlamaV3's OpenAI-compatible server (docs/servers/tabbyapi.md). Keys are FastAPI route dependencies, checked
 // after routing: a body-less GET to a generation route is a 405 either way, so access is learned from a prompt-less POST
 // (401 guarded, 422 open). A second key, the admin key, alone opens model loading and the other management routes.
+
+import { Evidence, isObject, type Json, jsonAt, okObjectAt, openapiPaths, ownedBy, serverHeader } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, isObject, jsonAt, okObjectAt, openapiPaths, ownedBy, serverHeader, type Json } from '../surface/signals-read.js';
-import { FASTAPI_DOCS, get, manage, openAiInference, openAiModels, post, wrapper } from './common.js';
 import { quoteList } from '../untrusted.js';
+import { FASTAPI_DOCS, get, manage, openAiInference, openAiModels, post, wrapper } from './common.js';
 
 /** Routes only TabbyAPI's OpenAPI document lists. */
 const OWN_ROUTES = [

@@ -1,6 +1,7 @@
 // oobabooga text-generation-webui, OpenAI-compatible API extension (docs/servers/textgen-webui.md).
-import type { ServerProfile, Signals } from '../types.js';
+
 import { Evidence, isObject, openapiPaths, ownedBy, parseBody, refusedWith, responses, statusAt } from '../surface/signals-read.js';
+import type { ServerProfile, Signals } from '../types.js';
 import { get, manage, modelField, openAiInference, post, wrapper } from './common.js';
 
 function detect(signals: Signals) {

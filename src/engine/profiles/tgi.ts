@@ -1,6 +1,7 @@
 // Hugging Face Text Generation Inference (docs/servers/tgi.md).
+
+import { asString, bodyAt, Evidence, findHeaderMatching, okObjectAt, openAiModelList, refusedWith } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, bodyAt, findHeaderMatching, okObjectAt, openAiModelList, refusedWith } from '../surface/signals-read.js';
 import { get, modelField, openAiInference, post } from './common.js';
 
 function detect(signals: Signals) {

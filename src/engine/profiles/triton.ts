@@ -1,8 +1,9 @@
 // NVIDIA Triton Inference Server, KServe v2 protocol (docs/servers/triton.md): no auth by default, opt-in shared-secret headers.
+
+import { asString, Evidence, isObject, okObjectAt, parseBody, responses } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, isObject, okObjectAt, parseBody, responses } from '../surface/signals-read.js';
-import { get, manage, post } from './common.js';
 import { quote } from '../untrusted.js';
+import { get, manage, post } from './common.js';
 
 /** `GET /v2` is the KServe v2 server metadata: {"name","version","extensions":[…]}. */
 function serverMetadata(signals: Signals) {

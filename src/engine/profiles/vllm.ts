@@ -1,8 +1,9 @@
 // vLLM's OpenAI-compatible server (docs/servers/vllm.md).
+
+import { asString, bodyAt, Evidence, okObjectAt, openapiPaths, ownedBy, refusalShapeAt, serverHeader, statusAt } from '../surface/signals-read.js';
 import type { ServerProfile, Signals } from '../types.js';
-import { Evidence, asString, bodyAt, okObjectAt, openapiPaths, ownedBy, refusalShapeAt, serverHeader, statusAt } from '../surface/signals-read.js';
-import { get, manage, openAiInference, openAiModels, post, wrapper } from './common.js';
 import { quote, quoteList } from '../untrusted.js';
+import { get, manage, openAiInference, openAiModels, post, wrapper } from './common.js';
 
 /** `/version` → {"version":"0.x.y"} (vLLM's own statement of its version). */
 function versionOf(signals: Signals): string | null {

@@ -3,7 +3,6 @@
 // id has no family, a family has no check, or a folder is not registered: never a report saying "not implemented".
 import type { RuleExplanation } from '../../knowledge/model.js';
 import { RULE_IDS, type RuleId } from '../types.js';
-import type { RuleDefinition, RuleFamily, RuleMeta } from './define.js';
 import authAdminExposed from './auth-admin-exposed/index.js';
 import authAlternatePath from './auth-alternate-path/index.js';
 import authBruteForce from './auth-brute-force/index.js';
@@ -18,12 +17,13 @@ import authWeakKey from './auth-weak-key/index.js';
 import corsPermissive from './cors-permissive/index.js';
 import costRateLimit from './cost-rate-limit/index.js';
 import costUnbounded from './cost-unbounded/index.js';
+import type { RuleDefinition, RuleFamily, RuleMeta } from './define.js';
 import exposureApiDocs from './exposure-api-docs/index.js';
+import exposureDebugMode from './exposure-debug-mode/index.js';
 import exposureMetrics from './exposure-metrics/index.js';
 import exposureModelInventory from './exposure-model-inventory/index.js';
 import exposurePromptData from './exposure-prompt-data/index.js';
 import exposureVerboseErrors from './exposure-verbose-errors/index.js';
-import exposureDebugMode from './exposure-debug-mode/index.js';
 import knownAdvisory from './known-advisory/index.js';
 import llmSystemPrompt from './llm-system-prompt/index.js';
 import llmTemplateInjection from './llm-template-injection/index.js';

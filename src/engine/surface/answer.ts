@@ -2,10 +2,10 @@
 // answered, a handler answered without generating, and so on. Discovery, auth.missing and every bypass rule read answers
 // through this module, so "refused", "routed" and "the model answered" mean the same thing everywhere.
 import type { Exchange, ExchangeResponse } from '../types.js';
+import { isHttpMethod } from '../untrusted.js';
 import { isObject, parseResponse } from './json.js';
 import { extractModelOutput, isErrorReport, type ModelOutput } from './model-output.js';
 import { missingHeaders } from './rejection.js';
-import { isHttpMethod } from '../untrusted.js';
 
 export type AnswerKind =
   /** 2xx carrying generated text. */

@@ -3,8 +3,8 @@
 // llm.system-prompt-exposure (the template is readable) and llm.template-injection (the template is Mistral V1), which ask
 // for the very same requests, so each is sent once per scan. Renderers get a harmless one-message chat, never generation.
 import type { Exchange, Probe, Route, Surface } from '../types.js';
-import { requestFor } from './route-request.js';
 import { parseJson } from './json.js';
+import { requestFor } from './route-request.js';
 
 type Send = (probe: Probe) => Promise<Exchange>;
 

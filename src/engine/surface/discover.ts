@@ -3,6 +3,9 @@
 // a prompt-less request to each candidate inference route, with the route's own method and encoding, which tells guarded
 // (refused) from reachable (validated, routed) and teaches the request the route wants (its fields, their bounds, the
 // methods a 405 allows); a route that answered 405 gets the same request once more with a method it allows.
+
+import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
+import { ALL_PROFILES, cheapPhaseRounds, isFramework, MODEL_LIST_PATHS, profileById } from '../profiles/index.js';
 import type {
   CredentialHeader,
   Exchange,
@@ -17,9 +20,7 @@ import type {
   Surface,
   Target,
 } from '../types.js';
-import { ALL_PROFILES, MODEL_LIST_PATHS, cheapPhaseRounds, isFramework, profileById } from '../profiles/index.js';
-import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
-import { readAnswer, type Answer } from './answer.js';
+import { type Answer, readAnswer } from './answer.js';
 import { isPromptLike } from './body-shapes.js';
 import { fingerprint, modelIdsFrom } from './fingerprint.js';
 import { applyLesson, routeKey } from './inference.js';

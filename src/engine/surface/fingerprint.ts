@@ -1,11 +1,11 @@
 // Fingerprinting: which server, which version, which models, from the cheap phase only (GETs, headers, refusal shapes).
 // Pure: every profile's detect runs over the same Signals; the best verdict wins, ties go to the more specific product.
-import type { Fingerprint, ProductId, Signals } from '../types.js';
+
 import { ALL_PROFILES, MODEL_SOURCES, profileById, profileSpecificity } from '../profiles/index.js';
-import type { ServerProfile } from '../types.js';
-import { NAMING_THRESHOLD, asString, okObjectAt } from './signals-read.js';
+import type { Fingerprint, ProductId, ServerProfile, Signals } from '../types.js';
 import { detectModelFamily, mistralTokenizerGeneration } from './model-family.js';
 import { servedThrough } from './proxy.js';
+import { asString, NAMING_THRESHOLD, okObjectAt } from './signals-read.js';
 
 /** Below this, no profile is named: the product is 'unknown' (the candidates still list what was considered). */
 export const MIN_CONFIDENCE = NAMING_THRESHOLD;

@@ -3,7 +3,7 @@
 // probes (same routes, same options), which the scan client answers from its dedup cache, and derive the few requests of
 // their own (a prompt with a template marker, a burst of distinct prompts) from the body that worked.
 import type { Exchange, Probe, Route, Surface } from '../types.js';
-import { probeInference, type InferenceAttempt } from './inference.js';
+import { type InferenceAttempt, probeInference } from './inference.js';
 import { probeOf, requestFor } from './route-request.js';
 
 type Send = (probe: Probe) => Promise<Exchange>;
@@ -62,13 +62,7 @@ export async function readableOutputAttempts(send: Send, surface: Surface, promp
  * more one-token request. Null when the request does not carry the prompt as text (TGI's KServe route sends bytes), since
  * the "variant" would then be the very same request.
  */
-export function variantProbe(
-  attempt: InferenceAttempt,
-  surface: Pick<Surface, 'fingerprint'>,
-  prompt: string,
-  newPrompt: string,
-  purpose: string,
-): Probe | null {
+export function variantProbe(attempt: InferenceAttempt, surface: Pick<Surface, 'fingerprint'>, newPrompt: string, purpose: string): Probe | null {
   const request = requestFor(attempt.route, surface, { prompt: newPrompt });
   const { probe } = attempt.exchange;
   if (request.body === probe.body && request.path === probe.path) return null;

@@ -4,12 +4,12 @@
 // At most MAX_SHAPE_ATTEMPTS requests per route and way of asking. Shared by every rule that needs proof that a request
 // reached the model; the attempts are deterministic, so a rule asking again gets the scan's dedup cache.
 import type { BodyEncoding, Exchange, FieldSpec, Probe, Route, Surface } from '../types.js';
-import { readAnswer, type Answer } from './answer.js';
+import { quote } from '../untrusted.js';
+import { type Answer, readAnswer } from './answer.js';
 import { isPromptLike } from './body-shapes.js';
 import type { ModelOutput } from './model-output.js';
-import { learnFromRejection, type Lesson } from './rejection.js';
-import { probeOf, requestFor, type RouteRequest } from './route-request.js';
-import { quote } from '../untrusted.js';
+import { type Lesson, learnFromRejection } from './rejection.js';
+import { probeOf, type RouteRequest, requestFor } from './route-request.js';
 
 /** "A handful" of tries per route: the known shape, what two or three rejections teach, and the other encodings. */
 export const MAX_SHAPE_ATTEMPTS = 6;
@@ -253,7 +253,7 @@ function nextFallback(fallbacks: ReturnType<typeof encodingFallbacks>, r: Route)
 /** The model and server in words, for descriptions: "Mistral inference endpoint (vLLM 0.9.2)". */
 export function describeServer(surface: Surface): { family: string; server: string } {
   const fp = surface.fingerprint;
-  const family = fp.modelFamily ? fp.modelFamily.charAt(0).toUpperCase() + fp.modelFamily.slice(1) + ' ' : '';
+  const family = fp.modelFamily ? `${fp.modelFamily.charAt(0).toUpperCase() + fp.modelFamily.slice(1)} ` : '';
   // The version is the server's own statement: quoted.
   const name = fp.productName ? ` (${fp.productName}${fp.version ? ` ${quote(fp.version, 40)}` : ''})` : '';
   return { family, server: name };

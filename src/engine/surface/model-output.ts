@@ -125,7 +125,7 @@ function outputLikeText(json: unknown, prompt: string | undefined): { text: stri
   const visit = (value: unknown, where: string, depth: number) => {
     if (depth > MAX_DEPTH) return;
     if (Array.isArray(value)) {
-      value.forEach((v, i) => visit(v, `${where}[${i}]`, depth + 1));
+      for (const [i, v] of value.entries()) visit(v, `${where}[${i}]`, depth + 1);
       return;
     }
     if (!isObject(value)) return;

@@ -1,8 +1,8 @@
 // Reading a server's OpenAPI document (untrusted JSON) into routes and a credential header.
 import * as z from 'zod/v4';
 import type { BodyEncoding, CredentialHeader, FieldSpec, Route } from '../types.js';
-import { isExactPromptName, isLimitField, isPromptLike } from './body-shapes.js';
 import { isHeaderName, isRoutePath } from '../untrusted.js';
+import { isExactPromptName, isLimitField, isPromptLike } from './body-shapes.js';
 
 const SchemaObject: z.ZodType<{ [k: string]: unknown }> = z.record(z.string(), z.unknown());
 

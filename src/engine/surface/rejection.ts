@@ -3,9 +3,9 @@
 // the rule, a hand-written 400 ("prompt is required", Flask's abort page) names the field in prose, a 405 lists the methods
 // in `Allow`, a 415 asks for another encoding. Pure: one exchange in, one lesson out.
 import type { Exchange, FieldSpec } from '../types.js';
+import { isHeaderName, isHttpMethod } from '../untrusted.js';
 import { isObject, parseResponse } from './json.js';
 import { isErrorReport } from './model-output.js';
-import { isHeaderName, isHttpMethod } from '../untrusted.js';
 
 export interface FieldLesson {
   /** Dotted for nested fields (`input.text`); array indexes dropped (`messages.0.content` → `messages`). */
@@ -201,7 +201,7 @@ function proseOf(ex: Exchange): string[] {
   const visit = (v: unknown, depth: number) => {
     if (depth > 3) return;
     if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) v.slice(0, 10).forEach((x) => visit(x, depth + 1));
+    else if (Array.isArray(v)) for (const x of v.slice(0, 10)) visit(x, depth + 1);
     else if (isObject(v)) for (const [k, x] of Object.entries(v)) if (/error|message|msg|detail|reason|description/i.test(k) || depth > 0) visit(x, depth + 1);
   };
   visit(json, 0);

@@ -1,9 +1,10 @@
 // How to call a route: the one place a request to an inference route is built. A product route takes its API's body; a
 // wrapper's route takes what it taught about itself (its method, encoding, prompt field, required fields and their bounds);
 // the user's template is used as given. Every rule that sends a prompt, and discovery's prompt-less probe, build it here.
-import type { FieldSpec, Probe, RequestTemplate, Route, Surface } from '../types.js';
-import { buildBody, isLimitField, PROMPT_FIELD_GUESSES, USUAL_LIMIT_FIELDS, validationProbeBody, type ProductShape } from './body-shapes.js';
+
 import { profileById } from '../profiles/index.js';
+import type { FieldSpec, Probe, RequestTemplate, Route, Surface } from '../types.js';
+import { buildBody, isLimitField, PROMPT_FIELD_GUESSES, type ProductShape, USUAL_LIMIT_FIELDS, validationProbeBody } from './body-shapes.js';
 
 export interface RequestOptions {
   prompt: string;

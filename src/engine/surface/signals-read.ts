@@ -1,7 +1,7 @@
 // Small pure readers over the cheap phase's Signals, shared by the profiles and by fingerprinting.
 // Nothing here does I/O; every reader tolerates a missing exchange, a transport error or a body that is not JSON.
 import type { Exchange, ExchangeResponse, Signals } from '../types.js';
-import { asString, isObject, parseResponse, type Json } from './json.js';
+import { asString, isObject, type Json, parseResponse } from './json.js';
 
 export { asString, isObject, type Json } from './json.js';
 

@@ -1,5 +1,5 @@
 // Small shared pieces for the rule files: standard server fixes and manual-check helpers.
-import { curl, check } from '../curl.js';
+import { check, curl } from '../curl.js';
 import { FRAMEWORK_INFO } from '../frameworks.js';
 import type { ServerFix } from '../model.js';
 import type { AppFramework, ManualCheck, RemediationContext, ServerFramework } from '../types.js';

@@ -1,7 +1,8 @@
 // The helpers the rule families write their manual checks and fixes with. The engine's rule modules never import the
 // knowledge base; they receive these as arguments (src/engine/rules/define.ts says why).
-import { check, curl, keyHeaderArg } from '../curl.js';
+
 import { sq } from '../context.js';
+import { check, curl, keyHeaderArg } from '../curl.js';
 import type { FixKit, ManualCheckKit } from '../model.js';
 import {
   ALL_APPS,

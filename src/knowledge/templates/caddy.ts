@@ -137,5 +137,5 @@ export function renderCaddy(input: ProxyRenderInput): string {
   L('\t\trespond `{"error":"not found"}` 404');
   L('\t}');
   L('}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -1,20 +1,21 @@
 // Express: an app-level middleware registered before body parsing and every route, so unknown paths, other methods and
 // routes added later all pass through it. Node's crypto.timingSafeEqual over SHA-256 digests (equal lengths).
-import { lit } from '../context.js';
+
 import { RULES } from '../../engine/rules/index.js';
+import { lit } from '../context.js';
 import {
+  type AppRenderInput,
+  appRoute,
+  blocks,
   DEFAULT_MAX_NEW_TOKENS,
+  defaultAllowedHosts,
+  indent,
   LOCKOUT_MAX_FAILURES,
   LOCKOUT_S,
   LOCKOUT_WINDOW_S,
   MAX_NEW_TOKENS,
   RATE_LIMIT_PER_MINUTE,
   TEMPLATE_MARKER_PATTERN,
-  appRoute,
-  blocks,
-  defaultAllowedHosts,
-  indent,
-  type AppRenderInput,
 } from './features.js';
 
 export function renderExpress(input: AppRenderInput): string {

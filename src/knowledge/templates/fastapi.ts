@@ -1,16 +1,17 @@
 // FastAPI: an app-wide dependency (every APIRoute, present and future) plus docs routes turned off, because the docs
 // routes are plain Starlette routes that app dependencies never cover.
-import { lit } from '../context.js';
+
 import { RULES } from '../../engine/rules/index.js';
-import { appRoute, blocks, type AppRenderInput } from './features.js';
+import { lit } from '../context.js';
+import { type AppRenderInput, appRoute, blocks } from './features.js';
 import {
   authNames,
   docstring,
   exampleKeyExport,
+  PyImports,
   pyCredentialSettings,
   pyGenerateText,
   pyHelpers,
-  PyImports,
   pyOutputExpr,
   pyPromptExpr,
   pyUvicornTlsMain,
@@ -112,20 +113,20 @@ async def internal_error(request: Request, exc: Exception) -> JSONResponse:
   const routeDeps = f.has('rateLimit') ? ', dependencies=[Depends(rate_limit)]' : '';
   const maxArg = f.has('maxTokens') ? ', body.max_tokens' : '';
   const promptExpr = pyPromptExpr(f, `body.${ctxField(input)}`);
-  const outputExpr = pyOutputExpr(f, 'generate_text(prompt' + maxArg + ')');
+  const outputExpr = pyOutputExpr(f, `generate_text(prompt${maxArg})`);
   const routeBlock = `@app.post(${lit(route)}${routeDeps})
 def generate(body: GenerateRequest) -> Dict[str, str]:
     # A plain def: FastAPI runs it in a thread pool, so a blocking model call does not stall the event loop.
     prompt = ${promptExpr}
     return {${lit(ctx.outputField)}: ${outputExpr}}`;
 
+  if (f.has('rateLimit')) im.lib('fastapi', 'Response');
   const rateLimitDep = f.has('rateLimit')
-    ? (im.lib('fastapi', 'Response'),
-      `def rate_limit(request: Request, response: Response) -> None:
+    ? `def rate_limit(request: Request, response: Response) -> None:
     allowed, headers = INFERENCE_LIMIT.hit(request.client.host if request.client else "unknown")
     if not allowed:
         raise HTTPException(status_code=429, detail="Too Many Requests", headers=headers)
-    response.headers.update(headers)`)
+    response.headers.update(headers)`
     : null;
 
   const extraRoutes: string[] = [];

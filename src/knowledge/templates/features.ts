@@ -90,10 +90,8 @@ export function indent(code: string, spaces: number): string {
 
 /** Joins code blocks with one blank line (two for Python top-level definitions), dropping empty ones. */
 export function blocks(parts: (string | false | null | undefined)[], gap = 2): string {
-  return (
-    parts
-      .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
-      .map((p) => p.replace(/\s+$/, ''))
-      .join('\n'.repeat(gap + 1)) + '\n'
-  );
+  return `${parts
+    .filter((p): p is string => typeof p === 'string' && p.trim() !== '')
+    .map((p) => p.replace(/\s+$/, ''))
+    .join('\n'.repeat(gap + 1))}\n`;
 }

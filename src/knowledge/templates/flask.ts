@@ -1,9 +1,10 @@
 // Flask: an app-wide before_request hook. Flask runs it for every request, including unknown paths and wrong methods
 // (the routing error is raised only at dispatch), so nothing is reached without the credential.
-import { lit } from '../context.js';
+
 import { RULES } from '../../engine/rules/index.js';
-import { appRoute, blocks, type AppRenderInput } from './features.js';
-import { authNames, docstring, exampleKeyExport, pyCredentialSettings, pyGenerateText, pyHelpers, PyImports, pyOutputExpr, pyPromptExpr } from './python.js';
+import { lit } from '../context.js';
+import { type AppRenderInput, appRoute, blocks } from './features.js';
+import { authNames, docstring, exampleKeyExport, PyImports, pyCredentialSettings, pyGenerateText, pyHelpers, pyOutputExpr, pyPromptExpr } from './python.js';
 
 export function renderFlask(input: AppRenderInput): string {
   const { features: f, ctx, model } = input;

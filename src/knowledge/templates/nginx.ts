@@ -220,7 +220,7 @@ export function renderNginx(input: ProxyRenderInput): string {
   L(`        ${NOT_FOUND}`);
   L('    }');
   L('}');
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /**

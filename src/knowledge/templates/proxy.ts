@@ -1,6 +1,7 @@
 // What a reverse-proxy snippet can contain, and the route families it refuses per product.
-import type { ProductId, RuleId } from '../../engine/types.js';
+
 import { profileById } from '../../engine/profiles/index.js';
+import type { ProductId, RuleId } from '../../engine/types.js';
 import { isStrictPath } from '../context.js';
 import type { RemediationContext } from '../types.js';
 

@@ -3,17 +3,17 @@
 import { lit } from '../context.js';
 import type { RemediationContext } from '../types.js';
 import {
+  type AppFeature,
   DEFAULT_MAX_NEW_TOKENS,
+  defaultAllowedHosts,
+  indent,
   LOCKOUT_MAX_FAILURES,
   LOCKOUT_S,
   LOCKOUT_WINDOW_S,
   MAX_NEW_TOKENS,
+  type ModelCall,
   RATE_LIMIT_PER_MINUTE,
   TEMPLATE_MARKER_PATTERN,
-  defaultAllowedHosts,
-  indent,
-  type AppFeature,
-  type ModelCall,
 } from './features.js';
 
 /** Collects imports so each block can ask for what it uses. */

@@ -3,9 +3,9 @@
 // what the server cannot. Keys go in as flags where the server might not read the variable: an unknown flag stops the
 // server (closed), an unread variable would leave it open.
 import { RULES } from '../../engine/rules/index.js';
-import { FRAMEWORK_INFO } from '../frameworks.js';
-import { safeVersionFor, sq } from '../context.js';
 import type { RuleId } from '../../engine/types.js';
+import { safeVersionFor, sq } from '../context.js';
+import { FRAMEWORK_INFO } from '../frameworks.js';
 import type { RemediationContext, ServerFramework } from '../types.js';
 import { isLoopbackHost } from './features.js';
 
@@ -103,7 +103,7 @@ export function renderServerScript(input: ServerRenderInput): string {
   }
   head.push('set -euo pipefail');
   const body = [head.join('\n'), ...b.pre, b.command.join(' \\\n  '), ...b.post];
-  return body.filter((s) => s.trim()).join('\n\n') + '\n';
+  return `${body.filter((s) => s.trim()).join('\n\n')}\n`;
 }
 
 interface BuildArgs {
@@ -141,7 +141,7 @@ require_version vllm "$(python3 -c 'import importlib.metadata as m; print(m.vers
     if (a.has('toolParser')) cmd.push('--enable-auto-tool-choice', '--tool-call-parser mistral');
     const post: string[] = [];
     if (a.has('noTemplateRoutes')) pre.push('# Not passed on purpose: --enable-tokenizer-info-endpoint (/tokenizer_info serves the chat template to anyone).');
-    if (a.has('cors')) pre.push(corsNote(ctx) + ' (vLLM allows every origin by default).');
+    if (a.has('cors')) pre.push(`${corsNote(ctx)} (vLLM allows every origin by default).`);
     if (a.has('maxTokens')) pre.push('# --max-model-len caps prompt + completion: a larger max_tokens is refused with 400, not run.');
     if (a.has('chatTemplate'))
       pre.push(

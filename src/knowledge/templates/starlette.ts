@@ -1,16 +1,17 @@
 // Starlette: a pure ASGI middleware that checks the credential before routing. It also works unchanged in front of a
 // FastAPI app (app.add_middleware(RequireCredential, …)), where it covers mounts and docs routes that dependencies miss.
-import { lit } from '../context.js';
+
 import { RULES } from '../../engine/rules/index.js';
-import { appRoute, blocks, type AppRenderInput } from './features.js';
+import { lit } from '../context.js';
+import { type AppRenderInput, appRoute, blocks } from './features.js';
 import {
   authNames,
   docstring,
   exampleKeyExport,
+  PyImports,
   pyCredentialSettings,
   pyGenerateText,
   pyHelpers,
-  PyImports,
   pyOutputExpr,
   pyPromptExpr,
   pyUvicornTlsMain,

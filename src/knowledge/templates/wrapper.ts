@@ -1,13 +1,14 @@
 // The tutorial's decorator remediation (docs/tutorial-wrapper.md), done right: a decorator on the model call itself, so every route that reaches the model
 // passes the check, whatever router it lives on. Fail closed at import, one header, constant-time compare.
-import { lit } from '../context.js';
+
 import { RULES } from '../../engine/rules/index.js';
-import { appRoute, blocks, type AppRenderInput } from './features.js';
+import { lit } from '../context.js';
+import { type AppRenderInput, appRoute, blocks } from './features.js';
 import {
-  PyImports,
   authNames,
   docstring,
   exampleKeyExport,
+  PyImports,
   pyCredentialCheck,
   pyGenerateText,
   pyLockout,

@@ -2,19 +2,19 @@
 // fix), tentative by default, confirmed and linked when a bypass rule of the same scan proved the flaw.
 import { afterAll, describe, expect, it } from 'vitest';
 import { ADVISORIES } from '../../../src/engine/advisories.js';
-import knownAdvisory, { fixingVersion } from '../../../src/engine/rules/known-advisory/check.js';
-import type { CheckContext } from '../../../src/engine/rules/define.js';
 import { buildFinding } from '../../../src/engine/findings.js';
 import { resolveScanOptions } from '../../../src/engine/options.js';
-import { RULE_IDS, PRODUCT_IDS, type Exchange, type Finding, type Surface } from '../../../src/engine/types.js';
-import { parseVersion } from '../../../src/engine/version.js';
+import type { CheckContext } from '../../../src/engine/rules/define.js';
+import knownAdvisory, { fixingVersion } from '../../../src/engine/rules/known-advisory/check.js';
+import { type Exchange, type Finding, PRODUCT_IDS, RULE_IDS, type Surface } from '../../../src/engine/types.js';
 import { unquoted } from '../../../src/engine/untrusted.js';
+import { parseVersion } from '../../../src/engine/version.js';
 import type { RunningTarget } from '../../targets/harness.js';
-import { startVllm } from '../../targets/vllm.js';
+import { KEYED_VULNERABLE, startLitellm } from '../../targets/litellm.js';
+import { TEST_KEY } from '../../targets/mistral-model.js';
 import { startOllama } from '../../targets/ollama.js';
 import { startTgi } from '../../targets/tgi.js';
-import { startLitellm, KEYED_VULNERABLE } from '../../targets/litellm.js';
-import { TEST_KEY } from '../../targets/mistral-model.js';
+import { startVllm } from '../../targets/vllm.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
 describe('advisory table', () => {

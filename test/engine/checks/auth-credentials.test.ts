@@ -3,10 +3,10 @@
 // budget, never reaches a management handler, and never shows the user's key in the report. The table printed at the end
 // is the closing note's emulator × rule result with each scan's request count.
 import { afterAll, describe, expect, it } from 'vitest';
+import { reached } from '../../../src/engine/probes/credentials.js';
 import { latencyGrows } from '../../../src/engine/rules/auth-brute-force/check.js';
 import { ruleForAcceptedValue, serverToken } from '../../../src/engine/rules/auth-header-bypass/check.js';
 import { jwtOf, revealsJwt } from '../../../src/engine/rules/auth-jwt/check.js';
-import { reached } from '../../../src/engine/probes/credentials.js';
 import { scan } from '../../../src/engine/scan.js';
 import type { Exchange, RuleId, ScanReport } from '../../../src/engine/types.js';
 import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';

@@ -3,25 +3,24 @@
 // twins. Every row is one standard-depth scan with ALL checks, so the table also proves the budget (≤ 150 requests) and
 // that no management route was ever called with a body that could act.
 import { afterAll, describe, expect, it } from 'vitest';
-import { scan } from '../../../src/engine/scan.js';
-import { ALL_PROFILES } from '../../../src/engine/profiles/index.js';
-import type { Confidence, Finding, RuleId, ScanReport } from '../../../src/engine/types.js';
 import { handlerAnswered, handlerValidated } from '../../../src/engine/probes/differential.js';
-import { isRefused, isNotRouted } from '../../../src/engine/surface/answer.js';
+import { ALL_PROFILES } from '../../../src/engine/profiles/index.js';
 import { spellings } from '../../../src/engine/rules/auth-path-confusion/check.js';
-import type { Exchange } from '../../../src/engine/types.js';
-import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
-import { TEST_KEY } from '../../targets/mistral-model.js';
-import { startVllm, KEYED as VLLM_KEYED } from '../../targets/vllm.js';
-import { startTgi, KEYED as TGI_KEYED } from '../../targets/tgi.js';
-import { startKoboldcpp, KEYED as KOBOLD_KEYED } from '../../targets/koboldcpp.js';
-import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
-import { startOllama, OPEN as OLLAMA_OPEN } from '../../targets/ollama.js';
-import { startLitellm, KEYED as LITELLM_KEYED, KEYED_VULNERABLE as LITELLM_VULNERABLE } from '../../targets/litellm.js';
-import { startTextgenWebui, KEYED as TEXTGEN_KEYED } from '../../targets/textgen-webui.js';
-import { startSglang, KEYED as SGLANG_KEYED } from '../../targets/sglang.js';
+import { scan } from '../../../src/engine/scan.js';
+import { isNotRouted, isRefused } from '../../../src/engine/surface/answer.js';
+import type { Confidence, Exchange, Finding, RuleId, ScanReport } from '../../../src/engine/types.js';
+import { type AuthProxyOptions, startAuthProxy } from '../../targets/auth-proxy.js';
 import * as express from '../../targets/express-wrapper.js';
-import { startAuthProxy, type AuthProxyOptions } from '../../targets/auth-proxy.js';
+import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
+import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
+import { KEYED as KOBOLD_KEYED, startKoboldcpp } from '../../targets/koboldcpp.js';
+import { KEYED as LITELLM_KEYED, KEYED_VULNERABLE as LITELLM_VULNERABLE, startLitellm } from '../../targets/litellm.js';
+import { TEST_KEY } from '../../targets/mistral-model.js';
+import { OPEN as OLLAMA_OPEN, startOllama } from '../../targets/ollama.js';
+import { KEYED as SGLANG_KEYED, startSglang } from '../../targets/sglang.js';
+import { startTextgenWebui, KEYED as TEXTGEN_KEYED } from '../../targets/textgen-webui.js';
+import { startTgi, KEYED as TGI_KEYED } from '../../targets/tgi.js';
+import { startVllm, KEYED as VLLM_KEYED } from '../../targets/vllm.js';
 
 const MINE = ['auth.admin-exposed', 'auth.alternate-path', 'auth.host-header', 'auth.path-confusion', 'auth.method-override'] as const;
 type Mine = (typeof MINE)[number];

@@ -1,15 +1,15 @@
 // cors.permissive: an origin-echoing server with credentials, a wildcard one, a strict one and one without CORS, each with
 // no auth, a header key or a session cookie; and the real servers' defaults (llama.cpp echoes Origin with credentials).
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ExchangeResponse, Severity } from '../../../src/engine/types.js';
 import { corsGrant, PROBE_ORIGIN } from '../../../src/engine/rules/cors-permissive/check.js';
+import type { ExchangeResponse, Severity } from '../../../src/engine/types.js';
+import { type CorsServerOptions, SESSION_COOKIE, startCorsServer } from '../../targets/cors-server.js';
 import type { RunningTarget } from '../../targets/harness.js';
-import { SESSION_COOKIE, startCorsServer, type CorsServerOptions } from '../../targets/cors-server.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
+import { TEST_KEY } from '../../targets/mistral-model.js';
+import { startOllama } from '../../targets/ollama.js';
 import { startTgi } from '../../targets/tgi.js';
 import { startVllm } from '../../targets/vllm.js';
-import { startOllama } from '../../targets/ollama.js';
-import { TEST_KEY } from '../../targets/mistral-model.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
 const res = (status: number, headers: Record<string, string>): ExchangeResponse => ({ status, headers, body: '', truncated: false, latencyMs: 1 });

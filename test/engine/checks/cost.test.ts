@@ -1,20 +1,20 @@
 // cost.unbounded-generation and cost.no-rate-limit (deep) against the emulators: every flawed form yields exactly one finding of
 // its rule, every fixed form none; both are listed as skipped below deep; each stays within its request bound.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Finding, RuleId } from '../../../src/engine/types.js';
-import { oversizedLimit, OVERSIZED_LIMIT } from '../../../src/engine/rules/cost-unbounded/check.js';
-import { BURST_SIZE } from '../../../src/engine/rules/cost-rate-limit/check.js';
 import { rateLimitHeaders } from '../../../src/engine/probes/throttle-signs.js';
+import { BURST_SIZE } from '../../../src/engine/rules/cost-rate-limit/check.js';
+import { OVERSIZED_LIMIT, oversizedLimit } from '../../../src/engine/rules/cost-unbounded/check.js';
+import type { Finding, RuleId } from '../../../src/engine/types.js';
+import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
+import { ANNOUNCES_QUOTA, LIMITS_BURSTS, startInferenceLimiter } from '../../targets/inference-limiter.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
-import { startVllm } from '../../targets/vllm.js';
-import { startTgi } from '../../targets/tgi.js';
-import { startSglang } from '../../targets/sglang.js';
+import { TEST_KEY } from '../../targets/mistral-model.js';
 import { startOllama } from '../../targets/ollama.js';
 import { startOpenAICompatible } from '../../targets/openai-compatible.js';
-import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
-import { ANNOUNCES_QUOTA, LIMITS_BURSTS, startInferenceLimiter } from '../../targets/inference-limiter.js';
-import { TEST_KEY } from '../../targets/mistral-model.js';
+import { startSglang } from '../../targets/sglang.js';
+import { startTgi } from '../../targets/tgi.js';
+import { startVllm } from '../../targets/vllm.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
 describe('cost helpers', () => {

@@ -1,7 +1,7 @@
 // line() writes exchanges into finding descriptions: it must show the request as recorded (redacted), tricks intact.
 import { describe, expect, it } from 'vitest';
-import { line } from '../../../src/engine/probes/differential.js';
 import { Redactor } from '../../../src/engine/http/redact.js';
+import { line } from '../../../src/engine/probes/differential.js';
 import type { Exchange } from '../../../src/engine/types.js';
 
 const KEY = 'sk-line-test-key-9876';

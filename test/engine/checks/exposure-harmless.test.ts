@@ -3,22 +3,22 @@
 // inference or management request, and stays within a small request count above discovery's.
 import { describe, expect, it } from 'vitest';
 import type { RuleId } from '../../../src/engine/types.js';
+import { startCorsServer } from '../../targets/cors-server.js';
+import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../../targets/harness.js';
-import { TEST_KEY } from '../../targets/mistral-model.js';
+import { startKoboldcpp } from '../../targets/koboldcpp.js';
+import { startLitellm } from '../../targets/litellm.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
-import { startVllm } from '../../targets/vllm.js';
-import { startTgi } from '../../targets/tgi.js';
+import { startLmstudio } from '../../targets/lmstudio.js';
+import { startLocalai } from '../../targets/localai.js';
+import { TEST_KEY } from '../../targets/mistral-model.js';
 import { startOllama } from '../../targets/ollama.js';
 import { startSglang } from '../../targets/sglang.js';
-import { startLitellm } from '../../targets/litellm.js';
-import { startLocalai } from '../../targets/localai.js';
-import { startKoboldcpp } from '../../targets/koboldcpp.js';
-import { startLmstudio } from '../../targets/lmstudio.js';
 import { startTextgenWebui } from '../../targets/textgen-webui.js';
+import { startTgi } from '../../targets/tgi.js';
 import { startTriton } from '../../targets/triton.js';
-import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
-import { startCorsServer } from '../../targets/cors-server.js';
 import { startVerboseErrorsServer } from '../../targets/verbose-errors.js';
+import { startVllm } from '../../targets/vllm.js';
 import { scanEmulator } from './exposure-scan.js';
 
 const PART_A: RuleId[] = [

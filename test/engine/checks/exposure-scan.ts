@@ -1,5 +1,5 @@
 // Shared by the read-only rule tests: scan one emulator, keep the report and the emulator's own request log.
-import { scan, type ScanHooks } from '../../../src/engine/scan.js';
+import { type ScanHooks, scan } from '../../../src/engine/scan.js';
 import type { Finding, RuleId, ScanOptions, ScanReport } from '../../../src/engine/types.js';
 import type { RunningTarget } from '../../targets/harness.js';
 

@@ -1,17 +1,17 @@
 // exposure.* rules against the emulators: every flawed form yields exactly one finding of its rule, every fixed form none.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding, RuleId } from '../../../src/engine/types.js';
-import type { RunningTarget } from '../../targets/harness.js';
-import { startLlamaCpp } from '../../targets/llamacpp.js';
-import { startSglang } from '../../targets/sglang.js';
-import { startLitellm } from '../../targets/litellm.js';
-import { startTgi } from '../../targets/tgi.js';
-import { startVllm } from '../../targets/vllm.js';
-import { startOllama } from '../../targets/ollama.js';
 import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
-import { startVerboseErrorsServer } from '../../targets/verbose-errors.js';
+import type { RunningTarget } from '../../targets/harness.js';
+import { startLitellm } from '../../targets/litellm.js';
+import { startLlamaCpp } from '../../targets/llamacpp.js';
 import { startLocalai } from '../../targets/localai.js';
 import { TEST_KEY } from '../../targets/mistral-model.js';
+import { startOllama } from '../../targets/ollama.js';
+import { startSglang } from '../../targets/sglang.js';
+import { startTgi } from '../../targets/tgi.js';
+import { startVerboseErrorsServer } from '../../targets/verbose-errors.js';
+import { startVllm } from '../../targets/vllm.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
 interface Case {

@@ -1,24 +1,24 @@
 // llm.template-leak, llm.template-injection, llm.system-prompt-exposure against the emulators: every flawed form yields exactly
 // one finding of its rule (with the tokenizer generation the evidence points to), every fixed form none.
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Exchange, Finding, Route, RuleId, Surface } from '../../../src/engine/types.js';
-import { scan } from '../../../src/engine/scan.js';
 import { startDemoTarget } from '../../../src/demo/target.js';
-import { addedIds, tokenIds } from '../../../src/engine/surface/chat-template.js';
-import { variantProbe } from '../../../src/engine/surface/inference-reuse.js';
-import type { InferenceAttempt } from '../../../src/engine/surface/inference.js';
-import { probeOf, requestFor } from '../../../src/engine/surface/route-request.js';
-import { leakReading } from '../../../src/engine/rules/llm-template-leak/check.js';
 import { unsentText } from '../../../src/engine/rules/llm-system-prompt/check.js';
+import { leakReading } from '../../../src/engine/rules/llm-template-leak/check.js';
+import { scan } from '../../../src/engine/scan.js';
+import { addedIds, tokenIds } from '../../../src/engine/surface/chat-template.js';
+import type { InferenceAttempt } from '../../../src/engine/surface/inference.js';
+import { variantProbe } from '../../../src/engine/surface/inference-reuse.js';
+import { probeOf, requestFor } from '../../../src/engine/surface/route-request.js';
+import type { Exchange, Finding, Route, RuleId, Surface } from '../../../src/engine/types.js';
+import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
-import { startVllm } from '../../targets/vllm.js';
-import { startTgi } from '../../targets/tgi.js';
-import { startSglang } from '../../targets/sglang.js';
+import { TEST_KEY } from '../../targets/mistral-model.js';
 import { startOllama } from '../../targets/ollama.js';
 import { startOpenAICompatible } from '../../targets/openai-compatible.js';
-import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
-import { TEST_KEY } from '../../targets/mistral-model.js';
+import { startSglang } from '../../targets/sglang.js';
+import { startTgi } from '../../targets/tgi.js';
+import { startVllm } from '../../targets/vllm.js';
 import { describeResult, findingsOf, printTable, scanEmulator, type TableRow } from './exposure-scan.js';
 
 describe('template readers', () => {
@@ -47,7 +47,7 @@ describe('template readers', () => {
       request: { method: 'POST', url: 'http://h/v1/chat/completions', headers: {} },
     } as Exchange;
     const attempt = { exchange, route, request, steps: [exchange], output: null, answer: { kind: 'model-output', status: 200 } } as InferenceAttempt;
-    const probe = variantProbe(attempt, surface, 'hi', 'hi (2)', 'burst 2');
+    const probe = variantProbe(attempt, surface, 'hi (2)', 'burst 2');
     expect(JSON.parse(probe!.body!)).toEqual({ model: 'hi-model', messages: [{ role: 'user', content: 'hi (2)' }], max_tokens: 1, stream: false });
     expect(probe!.headers).toEqual({ 'content-type': 'application/json' });
   });
@@ -279,7 +279,7 @@ describe('llm rules × emulators', () => {
   it('the template readers and the tokenizer probes never generate', async () => {
     const target = await startLlamaCpp({ template: 'v3' });
     try {
-      await scan({ url: target.url + '/' }, { depth: 'standard', rules: ['llm.template-injection', 'llm.system-prompt-exposure'] });
+      await scan({ url: `${target.url}/` }, { depth: 'standard', rules: ['llm.template-injection', 'llm.system-prompt-exposure'] });
       const side = target.requests.filter((r) => r.method === 'POST' && ['/apply-template', '/tokenize'].includes(r.url));
       expect(side.map((r) => r.url).sort()).toEqual(['/apply-template', '/tokenize', '/tokenize']);
       expect(side.some((r) => r.inference)).toBe(false);

@@ -12,15 +12,15 @@
 // it is the variant whose pydantic model requires `max_new_tokens`, which discovery learns from the 422 and sets to 1.
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Depth } from '../../../src/engine/types.js';
+import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
 import type { RecordedRequest, RunningTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
-import { startVllm } from '../../targets/vllm.js';
-import { startTgi } from '../../targets/tgi.js';
-import { startSglang } from '../../targets/sglang.js';
+import { TEST_KEY } from '../../targets/mistral-model.js';
 import { startOllama } from '../../targets/ollama.js';
 import { startOpenAICompatible } from '../../targets/openai-compatible.js';
-import { startFastapiWrapper } from '../../targets/fastapi-wrapper.js';
-import { TEST_KEY } from '../../targets/mistral-model.js';
+import { startSglang } from '../../targets/sglang.js';
+import { startTgi } from '../../targets/tgi.js';
+import { startVllm } from '../../targets/vllm.js';
 import { scanEmulator } from './exposure-scan.js';
 
 const LIMIT_FIELDS = new Set([

@@ -1,16 +1,15 @@
 // transport.cleartext: the loopback decision as a pure function (tests run on loopback, so the non-loopback inputs are
 // exercised here), the end-to-end "not reported on loopback" path, and the reported path on a real loopback surface.
 import { describe, expect, it } from 'vitest';
-import { isLoopbackTarget } from '../../../src/engine/rules/transport-cleartext/check.js';
-import transportCleartext from '../../../src/engine/rules/transport-cleartext/check.js';
-import type { CheckContext } from '../../../src/engine/rules/define.js';
 import { buildFinding } from '../../../src/engine/findings.js';
 import { ScanClient } from '../../../src/engine/http/client.js';
 import { resolveScanOptions } from '../../../src/engine/options.js';
+import type { CheckContext } from '../../../src/engine/rules/define.js';
+import transportCleartext, { isLoopbackTarget } from '../../../src/engine/rules/transport-cleartext/check.js';
 import { discoverSurface } from '../../../src/engine/surface/discover.js';
 import { createTarget } from '../../../src/engine/target.js';
 import { startCorsServer } from '../../targets/cors-server.js';
-import { startTarget, type RunningTarget } from '../../targets/harness.js';
+import { type RunningTarget, startTarget } from '../../targets/harness.js';
 import { startLlamaCpp } from '../../targets/llamacpp.js';
 import { TEST_KEY } from '../../targets/mistral-model.js';
 import { findingsOf, scanEmulator } from './exposure-scan.js';

@@ -4,8 +4,8 @@
 // the extension's own host-side bridge (AppBridge) in a sandboxed frame, under the CSP a host applies by default. Every
 // message the view posts is recorded, so the tests can say exactly what reached the bridge.
 import { Client, type JSONRPCMessage, type Transport } from '@modelcontextprotocol/client';
-import { AppBridge, PostMessageTransport, RESOURCE_MIME_TYPE, buildAllowAttribute, getToolUiResourceUri } from '@modelcontextprotocol/ext-apps/app-bridge';
 import type { McpUiHostContext, McpUiResourceMeta } from '@modelcontextprotocol/ext-apps/app-bridge';
+import { AppBridge, buildAllowAttribute, getToolUiResourceUri, PostMessageTransport, RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/app-bridge';
 
 declare global {
   interface Window {

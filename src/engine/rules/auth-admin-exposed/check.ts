@@ -5,20 +5,16 @@
 // a 404 unlike the server's generic one) did the request reach the router behind an auth layer that let it through. When
 // the guarded route answers 405/422 too, auth runs after routing (per-route FastAPI dependencies): nothing can be concluded.
 // For a server with no authentication at all (Ollama), the fingerprint plus a read-only sibling answering is the proof.
-import { isRefused } from '../../surface/answer.js';
-import type { Exchange, Finding, Route, RouteSpec, ServerProfile, Surface } from '../../types.js';
-
-import { DEPTH_ORDER, defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
-import { profileById } from '../../profiles/index.js';
-
-import { parseJson } from '../../surface/json.js';
-
-import { exchangeAt } from '../../surface/signals-read.js';
 
 import { line, noBaseline, refusedBaselines } from '../../probes/differential.js';
+import { profileById } from '../../profiles/index.js';
+import { isRefused } from '../../surface/answer.js';
+import { parseJson } from '../../surface/json.js';
+import { exchangeAt } from '../../surface/signals-read.js';
+import type { Exchange, Finding, Route, RouteSpec, ServerProfile, Surface } from '../../types.js';
 import { quote } from '../../untrusted.js';
+import { type CheckContext, DEPTH_ORDER, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** Management routes probed at standard depth (the profile lists the most consequential first); deep probes all. */
 const MAX_MANAGEMENT_ROUTES = 6;

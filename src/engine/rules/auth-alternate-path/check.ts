@@ -3,29 +3,25 @@
 // SGLang's /health_generate, KoboldCpp's image routes and suffix routing, a wrapper's forgotten second route).
 // Evidence is always the refused baseline next to the open alternate. An alternate that generates text is also an
 // auth.missing finding (same probe, sent once); this rule adds the differential that shows the key is there and is skipped.
-import type { Exchange, Finding, Route, Severity } from '../../types.js';
-
-import { DEPTH_ORDER, defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
-import { profileById } from '../../profiles/index.js';
-
-import { describeServer, probeInference } from '../../surface/inference.js';
-
-import { probeOf, requestFor } from '../../surface/route-request.js';
 
 import {
-  IGNORED_PREFIX,
+  type GuardedBaseline,
   handlerAnswered,
+  IGNORED_PREFIX,
   line,
   modelReached,
   noBaseline,
+  type Proof,
+  proveVariant,
   refusedBaselines,
   routesBySuffix,
-  proveVariant,
-  type GuardedBaseline,
-  type Proof,
 } from '../../probes/differential.js';
+import { profileById } from '../../profiles/index.js';
+import { describeServer, probeInference } from '../../surface/inference.js';
+import { probeOf, requestFor } from '../../surface/route-request.js';
+import type { Exchange, Finding, Route, Severity } from '../../types.js';
+import { type CheckContext, DEPTH_ORDER, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** Non-generating routes probed at standard depth (deep probes every one the profile lists). */
 const MAX_SIDE_ROUTES = 6;

@@ -34,7 +34,7 @@ export default defineFamily([
         check('The main route, for comparison', curl(ctx, { path: ctx.paths[0] ?? ctx.path }), '401'),
       ],
       fix: ({ ALL_APPS, ollamaBehindProxy, NOT_LOOPBACK_NOTE }) => ({
-        detail: 'Forward only the routes you serve and remove routes you do not use. ' + NOT_LOOPBACK_NOTE,
+        detail: `Forward only the routes you serve and remove routes you do not use. ${NOT_LOOPBACK_NOTE}`,
         app: {
           frameworks: ALL_APPS,
           features: ['auth'],

@@ -5,18 +5,16 @@
 // 401/403, none answered 429, none carrying Retry-After or a rate-limit header, and no growing delay (a tarpit is a
 // throttle too). The attempts repeat discovery's prompt-less request, so even a key the server wrongly accepted could not
 // generate text: this rule never sends an inference request.
+
+import { type BurstAttempt, type CredentialBurst, credentialBurst } from '../../probes/credential-burst.js';
+import { type CredentialSlot, headerIsKnown } from '../../probes/credentials.js';
 import { line } from '../../probes/differential.js';
-import { isRefused } from '../../surface/answer.js';
-import type { Exchange } from '../../types.js';
-
-import { describeServer } from '../../surface/inference.js';
-
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
-import { headerIsKnown, type CredentialSlot } from '../../probes/credentials.js';
 import { profileById } from '../../profiles/index.js';
-import { credentialBurst, type BurstAttempt, type CredentialBurst } from '../../probes/credential-burst.js';
+import { isRefused } from '../../surface/answer.js';
+import { describeServer } from '../../surface/inference.js';
+import type { Exchange } from '../../types.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

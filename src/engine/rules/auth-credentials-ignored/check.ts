@@ -2,13 +2,12 @@
 // key (the request without it is auth.missing's own probe, sent once). When no route refuses the request without the key and
 // one answers both the same way (same status, model output both times), the key is not needed or not read: info, because the
 // danger itself is auth.missing's, but the user deserves to know that the credential they configured does nothing.
-import { line } from '../../probes/differential.js';
-import { describeServer } from '../../surface/inference.js';
-
-import { defineCheck } from '../define.js';
-import family from './index.js';
 
 import { keyedRoute, reached, userCredential } from '../../probes/credentials.js';
+import { line } from '../../probes/differential.js';
+import { describeServer } from '../../surface/inference.js';
+import { defineCheck } from '../define.js';
+import family from './index.js';
 
 export default defineCheck(family, {
   id: 'auth-credentials-ignored',

@@ -17,16 +17,10 @@
 // - Every other accepted value is auth.header-bypass: "false", "0", "[object Object]" (type confusion), a wrong key accepted
 //   in another header (read without validation), a wrong key accepted in the learned header while no header is refused
 //   (presence checked, value not), and the duplicate header accepted while its empty value alone is refused.
-import { isRefused } from '../../surface/answer.js';
-import type { Exchange, Finding, RuleId } from '../../types.js';
 
-import { describeServer } from '../../surface/inference.js';
-
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
-import { noBaseline, line, type GuardedBaseline, type Proof } from '../../probes/differential.js';
+import { credentialBurst, placeholdersFor, refusedInBurst, twiceValues } from '../../probes/credential-burst.js';
 import {
+  type CredentialSlot,
   credentialSlots,
   credentialValue,
   guardedBaseline,
@@ -35,9 +29,13 @@ import {
   sendWithCredential,
   userCredential,
   wrongKey,
-  type CredentialSlot,
 } from '../../probes/credentials.js';
-import { credentialBurst, placeholdersFor, refusedInBurst, twiceValues } from '../../probes/credential-burst.js';
+import { type GuardedBaseline, line, noBaseline, type Proof } from '../../probes/differential.js';
+import { isRefused } from '../../surface/answer.js';
+import { describeServer } from '../../surface/inference.js';
+import type { Exchange, Finding, RuleId } from '../../types.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** Values an unset variable renders as; an accepted one of these means the server falls back to it. */
 export const UNSET_RENDERINGS = ['', 'None', 'null', 'undefined'];

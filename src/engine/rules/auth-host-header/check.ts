@@ -2,24 +2,25 @@
 // Starlette rebuilds `request.url` as `scheme://{Host}{path}?{query}` and splits it again, so an auth middleware that reads
 // `request.url.path` sees `/health` when the Host is `x/health?`, while the router still dispatches on the real path
 // (vLLM 0.3–0.21 CVE-2026-48746, LiteLLM before 1.84 CVE-2026-49468, suspected in SGLang).
-import type { Exchange, Finding, ProductId } from '../../types.js';
-import { profileById } from '../../profiles/index.js';
-import { isRefused } from '../../surface/answer.js';
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
+
 import {
+  type GuardedBaseline,
   line,
   modelReached,
   noBaseline,
   proveVariant,
   refusedBaselines,
   sendVariant,
-  type GuardedBaseline,
   type VariantProof,
 } from '../../probes/differential.js';
-import { isObject, parseJson } from '../../surface/json.js';
+import { profileById } from '../../profiles/index.js';
+import { isRefused } from '../../surface/answer.js';
 import { describeServer } from '../../surface/inference.js';
+import { isObject, parseJson } from '../../surface/json.js';
+import type { Exchange, Finding, ProductId } from '../../types.js';
 import { quote } from '../../untrusted.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** Public paths the affected middlewares let through, most common first. */
 const PUBLIC_PATHS = ['/health', '/ping', '/metrics', '/docs'];

@@ -9,19 +9,9 @@
 // Tokens are built with jose (UnsecuredJWT, SignJWT, base64url). One exception, on purpose: jose (through WebCrypto) refuses
 // zero-length HMAC keys, so the empty-secret token is jose's own HS256 token whose signature segment is then recomputed with
 // node:crypto's HMAC under the empty key over the same signing input.
-import { line } from '../../probes/differential.js';
-import { isRefused } from '../../surface/answer.js';
+
 import { createHmac } from 'node:crypto';
-
-import { base64url, decodeJwt, decodeProtectedHeader, SignJWT, UnsecuredJWT, type JWTPayload } from 'jose';
-
-import type { Exchange, Finding } from '../../types.js';
-
-import { describeServer } from '../../surface/inference.js';
-
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
+import { base64url, decodeJwt, decodeProtectedHeader, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
 import {
   credentialValue,
   errorText,
@@ -30,10 +20,17 @@ import {
   markRateLimited,
   reached,
   sendWithCredential,
+  type UserCredential,
   userCredential,
   wrongKey,
-  type UserCredential,
 } from '../../probes/credentials.js';
+import { line } from '../../probes/differential.js';
+import { isRefused } from '../../surface/answer.js';
+
+import { describeServer } from '../../surface/inference.js';
+import type { Exchange, Finding } from '../../types.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** The JWT inside a credential value (after an optional scheme), or null. */
 export function jwtOf(value: string): string | null {

@@ -5,14 +5,13 @@
 // serves GET/HEAD. Every request carries the baseline's one-token body (except HEAD), so a bypass is proven by model output
 // (or, firm, by the handler's own validation of that body). HEAD returns no body: it is reported as firm only when the same
 // route refuses GET (calibrated) yet answers HEAD with a JSON entity.
-import { isRefused, isNotRouted } from '../../surface/answer.js';
-import type { Exchange, Finding } from '../../types.js';
 
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
-import { line, noBaseline, proveVariant, refusedBaselines, sendVariant, type GuardedBaseline, type Proof, type Trick } from '../../probes/differential.js';
+import { type GuardedBaseline, line, noBaseline, type Proof, proveVariant, refusedBaselines, sendVariant, type Trick } from '../../probes/differential.js';
+import { isNotRouted, isRefused } from '../../surface/answer.js';
 import { describeServer } from '../../surface/inference.js';
+import type { Exchange, Finding } from '../../types.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 const OVERRIDE_HEADERS = ['X-HTTP-Method-Override', 'X-HTTP-Method', 'X-Method-Override'];
 

@@ -2,20 +2,15 @@
 // wants (surface/inference.ts) and its last answer read through surface/answer.ts: model output is the finding, a refusal
 // is a guarded route, a route that is not there is no route. Anything else (a validation error no shape satisfied, a 200
 // with nothing readable, no answer at all) decides nothing, and the rule says so instead of passing.
-import type { Finding, Surface } from '../../types.js';
-
-import { DEPTH_ORDER, defineCheck } from '../define.js';
-import family from './index.js';
 
 import { describeAnswer } from '../../surface/answer.js';
-
-import { describeServer, MAX_SHAPE_ATTEMPTS, type InferenceAttempt } from '../../surface/inference.js';
-
-import { detectModelFamily } from '../../surface/model-family.js';
-
+import { describeServer, type InferenceAttempt, MAX_SHAPE_ATTEMPTS } from '../../surface/inference.js';
 import { authMissingAttempts, authMissingRoutes } from '../../surface/inference-reuse.js';
-
+import { detectModelFamily } from '../../surface/model-family.js';
+import type { Finding, Surface } from '../../types.js';
 import { quote } from '../../untrusted.js';
+import { DEPTH_ORDER, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** How to get a verdict where the scan could not: the fixes a reason names. */
 const TEMPLATE_HINT = 'pass the request the route expects with --request \'POST /path {"field": "{{prompt}}"}\'';

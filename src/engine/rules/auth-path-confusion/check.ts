@@ -2,13 +2,12 @@
 // The bug is a guard that matches the literal path (a prefix, an exact string, a case) while the router normalizes it
 // (case-insensitive routes, optional trailing slash, collapsed slashes, decoded %2f/%2e, stripped ;params, suffix matching).
 // Proof is differential: model output (confirmed) or the handler's own validation of our body (firm), never a bare 2xx.
-import type { Finding } from '../../types.js';
-
-import { defineCheck } from '../define.js';
-import family from './index.js';
 
 import { IGNORED_PREFIX, line, noBaseline, proveVariant, refusedBaselines, routesBySuffix } from '../../probes/differential.js';
 import { describeServer } from '../../surface/inference.js';
+import type { Finding } from '../../types.js';
+import { defineCheck } from '../define.js';
+import family from './index.js';
 
 export interface Spelling {
   id: string;

@@ -4,24 +4,23 @@
 // ?key= in one request), the key minus its last character (a prefix compare), and the bare key without `Bearer ` where the
 // user sends Bearer.
 // One finding per behaviour. Every derived value is registered through Probe.secrets, so it is redacted like the key itself.
-import { line } from '../../probes/differential.js';
-import type { Exchange, Finding } from '../../types.js';
-
-import { describeServer } from '../../surface/inference.js';
-
-import { defineCheck } from '../define.js';
-import family from './index.js';
 
 import {
   credentialValue,
+  type KeyedRoute,
   keyedRoute,
   markRateLimited,
   reached,
   sendWithCredential,
-  userCredential,
-  type KeyedRoute,
   type UserCredential,
+  userCredential,
 } from '../../probes/credentials.js';
+import { line } from '../../probes/differential.js';
+
+import { describeServer } from '../../surface/inference.js';
+import type { Exchange, Finding } from '../../types.js';
+import { defineCheck } from '../define.js';
+import family from './index.js';
 
 /** Upper-case letters lower-cased and the other way round: differs from the key whenever the key has a letter. */
 function swapCase(s: string): string {

@@ -2,16 +2,13 @@
 // with Access-Control-Allow-Origin echoing a foreign origin, or `*`. How much that matters depends on what a foreign page
 // can send: nothing is needed on an open route, a browser attaches cookies by itself when credentials are allowed,
 // but a header key is something the foreign page does not have.
-import type { Exchange, ExchangeResponse, Probe, Route, Severity, Surface } from '../../types.js';
 
 import { normalizeUrlForId } from '../../findings.js';
-
 import { profileById } from '../../profiles/index.js';
-
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
+import type { Exchange, ExchangeResponse, Probe, Route, Severity, Surface } from '../../types.js';
 import { quote } from '../../untrusted.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** An origin no deployment allows on purpose (RFC 2606 reserves .example). */
 export const PROBE_ORIGIN = 'https://gatecrash-cors-probe.example';

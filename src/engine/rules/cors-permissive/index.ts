@@ -28,7 +28,7 @@ export default defineFamily([
         'A wildcard on a route that needs a header key is reported as low: a foreign page cannot send the key, but the wildcard remains a foothold.',
         'Public, read-only data meant for browsers may allow * on purpose.',
       ],
-      manualChecks: (ctx, { curl, check, sq }) => [
+      manualChecks: (ctx, { check, sq }) => [
         check(
           'A preflight from a foreign origin',
           `curl -sS -D - -o /dev/null -X OPTIONS ${sq(ctx.url)} -H 'Origin: https://evil.example' -H 'Access-Control-Request-Method: POST' | grep -i '^access-control-allow-origin'`,

@@ -2,16 +2,14 @@
 // no rate-limit header. The burst is auth.missing's own one-token request (already sent, answered from the dedup cache) plus
 // nine copies whose prompt differs by a suffix, sent concurrently: distinct, so the client really sends them, and each
 // still asks for one token. Nine new requests: with the one of cost.unbounded-generation, a deep scan adds ten.
-import { describeServer } from '../../surface/inference.js';
-
-import { modelOutputOf } from '../../surface/answer.js';
-
-import { authMissingAttempts, authMissingRoutes, variantProbe } from '../../surface/inference-reuse.js';
-
-import { defineCheck } from '../define.js';
-import family from './index.js';
 
 import { rateLimitHeaders } from '../../probes/throttle-signs.js';
+
+import { modelOutputOf } from '../../surface/answer.js';
+import { describeServer } from '../../surface/inference.js';
+import { authMissingAttempts, authMissingRoutes, variantProbe } from '../../surface/inference-reuse.js';
+import { defineCheck } from '../define.js';
+import family from './index.js';
 
 export const BURST_SIZE = 10;
 
@@ -23,15 +21,14 @@ export default defineCheck(family, {
     const attempts = await authMissingAttempts(ctx.send, ctx.surface, authMissingRoutes(ctx.surface.routes, false), prompt);
     // A server that already answered auth.missing's request 429 limits inference: nothing more to send.
     if (attempts.some((a) => a.exchange.response?.status === 429 || rateLimitHeaders(a.exchange).length > 0)) return [];
-    const chosen = attempts.find((a) => a.output && variantProbe(a, ctx.surface, prompt, `${prompt} (2)`, '') !== null);
+    const chosen = attempts.find((a) => a.output && variantProbe(a, ctx.surface, `${prompt} (2)`, '') !== null);
     if (!chosen) {
       ctx.mark('cost.no-rate-limit', 'inconclusive', 'No open inference route returned model output without credentials to send a burst to.');
       return [];
     }
     const probes = Array.from(
       { length: BURST_SIZE - 1 },
-      (_, i) =>
-        variantProbe(chosen, ctx.surface, prompt, `${prompt} (${i + 2})`, `cost: burst request ${i + 2}/${BURST_SIZE} (one token) on ${chosen.route.path}`)!,
+      (_, i) => variantProbe(chosen, ctx.surface, `${prompt} (${i + 2})`, `cost: burst request ${i + 2}/${BURST_SIZE} (one token) on ${chosen.route.path}`)!,
     );
     const burst = [chosen.exchange, ...(await Promise.all(probes.map((p) => ctx.send(p))))];
 

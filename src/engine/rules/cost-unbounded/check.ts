@@ -2,15 +2,13 @@
 // (`max_tokens: 1000000`) instead of refusing it. One request, streamed: the client reads the first event and closes the
 // connection (Probe.stream = 'first-event'), so the server never gets to generate at length. Only routes whose body can ask
 // for a stream are tried: a non-streaming route would generate everything before its first byte. A 4xx refusal is a pass.
-import type { BodyShapeId, Exchange, Signals } from '../../types.js';
 
 import { describeServer } from '../../surface/inference.js';
-
-import { probeOf, requestFor } from '../../surface/route-request.js';
-
 import { authMissingAttempts, authMissingRoutes, type ReusedAttempt } from '../../surface/inference-reuse.js';
 
+import { probeOf, requestFor } from '../../surface/route-request.js';
 import { isObject, okObjectAt, openAiModelList } from '../../surface/signals-read.js';
+import type { BodyShapeId, Exchange, Signals } from '../../types.js';
 
 import { defineCheck } from '../define.js';
 import family from './index.js';

@@ -1,12 +1,11 @@
 // exposure.api-docs — interactive docs or the OpenAPI document reachable without credentials: a map of every route,
 // including the ones the auth forgot. One finding for the family. The cheap phase already asked for `/openapi.json` and `/`
 // (LiteLLM serves Swagger UI there); only when neither is docs are the usual docs paths asked for, once each.
-import type { Exchange } from '../../types.js';
-
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
 
 import { isRecord, notServedHere, ok, okJson, readWithoutCredentials } from '../../probes/open-reads.js';
+import type { Exchange } from '../../types.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 export type DocsKind = 'openapi' | 'swagger-ui' | 'redoc';
 

@@ -1,9 +1,9 @@
 // exposure.metrics — Prometheus metrics readable without credentials: load, queue depth, token counts, model names and
 // often the launch configuration. One GET /metrics (a 501 from llama.cpp without --metrics, a 404 or a 401 is no finding).
-import { defineCheck } from '../define.js';
-import family, { METRIC_FAMILIES } from './index.js';
 
 import { ok, readWithoutCredentials } from '../../probes/open-reads.js';
+import { defineCheck } from '../define.js';
+import family, { METRIC_FAMILIES } from './index.js';
 
 const TYPE_LINE = /^# TYPE [a-zA-Z_:][a-zA-Z0-9_:]* (?:counter|gauge|histogram|summary|untyped|info|stateset|gaugehistogram|unknown)\s*$/m;
 const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(?:\{[^}\n]*\})? [-+]?(?:[0-9.]+(?:[eE][-+]?[0-9]+)?|NaN|\+?Inf)(?: \d+)?\s*$/gm;

@@ -1,14 +1,12 @@
 // exposure.model-inventory — model lists and metadata readable without credentials (low), escalated to medium when they
 // disclose file-system paths or the chat template. Reads only the cheap phase's GETs (discovery already sent them
 // without credentials): sends nothing. One finding for the whole family, naming every route that answered.
-import type { Exchange } from '../../types.js';
-
-import { defineCheck } from '../define.js';
-import family from './index.js';
 
 import { disclosedPaths, isRecord, okJson } from '../../probes/open-reads.js';
-
+import type { Exchange } from '../../types.js';
 import { quote, quoteList } from '../../untrusted.js';
+import { defineCheck } from '../define.js';
+import family from './index.js';
 
 interface Reading {
   path: string;
@@ -61,7 +59,7 @@ export default defineCheck(family, {
     const readings: Reading[] = [];
     for (const path of INVENTORY_PATHS) {
       const exchange = ctx.surface.signals.byPath[path];
-      if (!exchange || exchange.probe.method.toUpperCase() !== 'GET' || exchange.probe.credentials === 'user') continue;
+      if (exchange?.probe.method.toUpperCase() !== 'GET' || exchange.probe.credentials === 'user') continue;
       const r = readInventory(path, okJson(exchange));
       if (r) readings.push({ path, exchange, ...r });
     }

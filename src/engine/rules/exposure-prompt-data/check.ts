@@ -1,12 +1,11 @@
 // exposure.prompt-data — introspection routes that hand other users' prompts and outputs to anyone: llama.cpp `/slots`
 // (each slot keeps its last prompt and generation), SGLang `/get_server_info` (every launch argument, keys included, and
 // internal state), LiteLLM `/spend/logs` (request logs, with the prompts when prompt storage is on). One GET each, no body.
-import type { Exchange, Finding } from '../../types.js';
-
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
 
 import { isRecord, notServedHere, okJson, promptTexts, readWithoutCredentials } from '../../probes/open-reads.js';
+import type { Exchange, Finding } from '../../types.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 interface Dump {
   path: string;

@@ -12,7 +12,7 @@ const LEAKS: [RegExp, string][] = [
   [/File (?:"|&quot;)[^"\n&]+\.py(?:"|&quot;), line \d+/, 'Python source file paths with line numbers'],
   [/\[json\.exception\.[a-z_]+\.\d+\]/, "the JSON parser's exception text (nlohmann::json, as llama.cpp forwards it)"],
   [/\bat [\w$.<>]+\([\w$]+\.(?:java|kt|scala):\d+\)/, 'a Java stack trace'],
-  [/\bat (?:[\w$.<>\[\] ]+ \()?(?:file:\/\/|\/|[A-Za-z]:\\)[^\s)]+\.[cm]?[jt]s:\d+:\d+\)?/, 'a JavaScript stack trace'],
+  [/\bat (?:[\w$.<>[\] ]+ \()?(?:file:\/\/|\/|[A-Za-z]:\\)[^\s)]+\.[cm]?[jt]s:\d+:\d+\)?/, 'a JavaScript stack trace'],
   [/goroutine \d+ \[[a-z ]+\]:/, 'a Go panic trace'],
   [/panicked at [^\s]+\.rs:\d+/, 'a Rust panic location'],
   [/(?:^|[\s"'(=])(?:\/[\w.@+-]+){2,}\/[\w.@+-]+\.(?:py|pyx|cpp|cc|cxx|hpp|h|go|rs|java|rb|php|[cm]?js|ts):\d+/, 'source file paths with line numbers'],

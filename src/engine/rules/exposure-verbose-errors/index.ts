@@ -20,7 +20,7 @@ export default defineFamily([
         'Sends malformed JSON and wrongly typed fields to inference routes; reports when the response carries a traceback, a parser message or a filesystem path.',
       ],
       falsePositives: ['Validation errors that name the field and the problem ("field required") are expected and not reported.'],
-      manualChecks: (ctx, { curl, check, sq, keyHeaderArg }) => [
+      manualChecks: (ctx, { check, sq, keyHeaderArg }) => [
         check(
           'Malformed JSON',
           `curl -sS -X POST ${sq(ctx.url)} ${keyHeaderArg(ctx)} -H 'Content-Type: application/json' -d '{"broken' | grep -Ei 'traceback|exception|\\.py\\b|\\.cpp\\b|/home/|/usr/|/opt/|line [0-9]+|parse error'`,

@@ -2,16 +2,13 @@
 // product, naming the one version that fixes them all. Version evidence alone is `tentative`; when a rule of this scan
 // proved the worst advisory's flaw on the wire (a Host-header bypass for a Host-header advisory), the finding is confirmed
 // and points at the proof. Sends nothing.
+
+import { type Advisory, advisoriesFor } from '../../advisories.js';
 import type { Confidence, Exchange, Finding, Severity, Surface } from '../../types.js';
-
-import { advisoriesFor, type Advisory } from '../../advisories.js';
-
-import { compareVersions, describeRange, inRange } from '../../version.js';
-
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
 import { quote } from '../../untrusted.js';
+import { compareVersions, describeRange, inRange } from '../../version.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** Below this the product itself is a guess, and so would be the advisory. */
 const MIN_PRODUCT_CONFIDENCE = 0.5;

@@ -1,6 +1,6 @@
-import { defineFamily } from '../define.js';
 import type { ManualCheckKit } from '../../../knowledge/model.js';
 import type { RemediationContext } from '../../../knowledge/types.js';
+import { defineFamily } from '../define.js';
 
 const VERSION_SOURCES: Record<string, { path?: string; header?: string; field: string }> = {
   vllm: { path: '/version', field: 'version' },

@@ -2,16 +2,14 @@
 // chat_template and `/apply-template`, vLLM `/tokenizer_info`, TGI `/chat_tokenize`). Reads `/props` from the cheap phase;
 // template renderers get a harmless one-message chat (no generation), the same request llm.template-injection and
 // auth.alternate-path send. One finding for the whole family, naming every route that disclosed the template.
-import { describeServer } from '../../surface/inference.js';
 
 import { readChatTemplates, type TemplateReading } from '../../surface/chat-template.js';
+import { describeServer } from '../../surface/inference.js';
 
 import { findTemplateLeakMarkers, mistralTokenizerGeneration } from '../../surface/model-family.js';
-
+import { quote } from '../../untrusted.js';
 import { defineCheck } from '../define.js';
 import family from './index.js';
-
-import { quote } from '../../untrusted.js';
 
 /** Text a rendering of our one-message chat carries beyond our prompt and the template's markers: a built-in system prompt. */
 export function unsentText(rendered: string, prompt: string): string {

@@ -7,26 +7,19 @@
 //    tokenizer, the plain tokenization being auth.alternate-path's own request);
 // 3. a wrapper's one-token answer (auth.missing's) shows the prompt concatenated into `[INST] … [/INST]`; one more one-token
 //    request with `[/INST]` in the prompt shows the marker coming back unescaped inside the template (confirmed).
-import type { Exchange, Finding, Route } from '../../types.js';
-
-import { describeServer } from '../../surface/inference.js';
-
-import { probeOf, requestFor } from '../../surface/route-request.js';
-
-import { readableOutputAttempts, variantProbe, type ReusedAttempt } from '../../surface/inference-reuse.js';
-
-import { addedIds, readChatTemplates, tokenIds, type TemplateReading } from '../../surface/chat-template.js';
-
-import { mistralTokenizerGeneration, type MistralTokenizerGeneration } from '../../surface/model-family.js';
-
-import { extractModelOutput } from '../../surface/model-output.js';
 
 import { profileById } from '../../profiles/index.js';
+import { addedIds, readChatTemplates, type TemplateReading, tokenIds } from '../../surface/chat-template.js';
+import { describeServer } from '../../surface/inference.js';
 
-import { defineCheck, type CheckContext } from '../define.js';
-import family from './index.js';
-
+import { type ReusedAttempt, readableOutputAttempts, variantProbe } from '../../surface/inference-reuse.js';
+import { type MistralTokenizerGeneration, mistralTokenizerGeneration } from '../../surface/model-family.js';
+import { extractModelOutput } from '../../surface/model-output.js';
+import { probeOf, requestFor } from '../../surface/route-request.js';
+import type { Exchange, Finding, Route } from '../../types.js';
 import { quote } from '../../untrusted.js';
+import { type CheckContext, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** The marker a caller types to close the user turn. No space before it: some tokenizers emit a lone '▁' before a special token. */
 export const CLOSING_MARKER = '[/INST]';
@@ -137,7 +130,6 @@ async function wrapperProofs(ctx: CheckContext): Promise<{ proofs: WrapperProof[
       const probe = variantProbe(
         attempt,
         ctx.surface,
-        prompt,
         injected,
         `template injection: the prompt followed by ${CLOSING_MARKER} on ${attempt.route.path} (one token)`,
       );

@@ -1,6 +1,6 @@
-import { defineFamily } from '../define.js';
 import type { ManualCheckKit } from '../../../knowledge/model.js';
 import type { RemediationContext } from '../../../knowledge/types.js';
+import { defineFamily } from '../define.js';
 
 /** A tokenize request for the product, when it has a tokenize route. */
 function tokenizeCheck(ctx: RemediationContext, { check, curl }: ManualCheckKit) {

@@ -1,18 +1,14 @@
 // llm.template-leak — generated output contains raw chat-template markers: a raw concatenated prompt
 // decoded without skip_special_tokens, a missing tool parser, a fake next turn. Judged on auth.missing's own one-token answers
 // (the same probes, answered from the dedup cache) and, with the user's key, on one-token answers of the guarded routes.
-import type { Finding } from '../../types.js';
-
-import { DEPTH_ORDER, defineCheck } from '../define.js';
-import family from './index.js';
 
 import { describeServer } from '../../surface/inference.js';
-
-import { readableOutputAttempts, type ReusedAttempt } from '../../surface/inference-reuse.js';
-
+import { type ReusedAttempt, readableOutputAttempts } from '../../surface/inference-reuse.js';
 import { findTemplateLeakMarkers, mistralTokenizerGeneration } from '../../surface/model-family.js';
-
+import type { Finding } from '../../types.js';
 import { quote } from '../../untrusted.js';
+import { DEPTH_ORDER, defineCheck } from '../define.js';
+import family from './index.js';
 
 /** What the leaked markers say about the template and tokenizer behind the output, in words. */
 export function leakReading(text: string, prompt: string): { kind: string; generation: string } {

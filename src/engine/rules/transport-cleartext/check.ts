@@ -1,10 +1,9 @@
 // transport.cleartext — the API answers over plain http:// on a host other than this machine: keys and prompts cross the
 // network in clear. Decided from what discovery already observed; sends nothing.
-import type { Exchange, Route, Surface } from '../../types.js';
 
 import { classifyAddress } from '../../http/guard.js';
-
 import { describeServer } from '../../surface/inference.js';
+import type { Exchange, Route, Surface } from '../../types.js';
 
 import { defineCheck } from '../define.js';
 import family from './index.js';
