@@ -121,7 +121,9 @@ function snippetFor(ctx: CommandContext): RemediationSnippet {
 
   if (typed === undefined) {
     throw new UsageError(
-      'fix needs a finding id with its report (gatecrash fix GC-… --report r.json, or GC-… alone for a scan kept in the local scan store), a rule (gatecrash fix auth.missing --framework fastapi), or --report FILE or --scan-id ID alone for every finding.',
+      'fix needs a finding id with its report (gatecrash fix GC-… --report r.json, or GC-… alone for a scan ' +
+        'kept in the local scan store), a rule (gatecrash fix auth.missing --framework fastapi), or --report ' +
+        'FILE or --scan-id ID alone for every finding.',
     );
   }
   if (FINDING_ID.test(typed)) {

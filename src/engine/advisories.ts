@@ -45,7 +45,8 @@ export const ADVISORIES: readonly Advisory[] = [
     cwe: ['CWE-288', 'CWE-444'],
     cvss: 9.1,
     summary:
-      'The auth middleware read the path from a URL built with the Host header, so `Host: x/health?` makes a guarded /v1 request look like a public path and skips the key check.',
+      'The auth middleware read the path from a URL built with the Host header, so `Host: x/health?` makes ' +
+      'a guarded /v1 request look like a public path and skips the key check.',
     reference: nvd('CVE-2026-48746'),
     confirmedBy: ['auth.host-header'],
   },
@@ -57,7 +58,8 @@ export const ADVISORIES: readonly Advisory[] = [
     cwe: ['CWE-22'],
     cvss: 8.8,
     summary:
-      'The model digest of /api/pull was not validated, so a malicious registry manifest can write files outside the model directory (path traversal leading to code execution, "Probllama").',
+      'The model digest of /api/pull was not validated, so a malicious registry manifest can write files ' +
+      'outside the model directory (path traversal leading to code execution, "Probllama").',
     reference: nvd('CVE-2024-37032'),
   },
   {
@@ -78,7 +80,8 @@ export const ADVISORIES: readonly Advisory[] = [
     cwe: ['CWE-200'],
     cvss: 6.9,
     summary:
-      'The registry client sent its authentication token to whatever realm a WWW-Authenticate header named, so a malicious registry can steal the token during a pull.',
+      'The registry client sent its authentication token to whatever realm a WWW-Authenticate header named, ' +
+      'so a malicious registry can steal the token during a pull.',
     reference: nvd('CVE-2025-51471'),
   },
   {
@@ -89,7 +92,8 @@ export const ADVISORIES: readonly Advisory[] = [
     cwe: ['CWE-125'],
     cvss: 9.1,
     summary:
-      'A crafted GGUF file sent through /api/create makes the loader read past its heap buffer ("Bleeding Llama"): process memory with keys, prompts and conversations can be exfiltrated.',
+      'A crafted GGUF file sent through /api/create makes the loader read past its heap buffer ("Bleeding ' +
+      'Llama"): process memory with keys, prompts and conversations can be exfiltrated.',
     reference: nvd('CVE-2026-7482'),
   },
   {

@@ -48,7 +48,8 @@ export const BatchReportSchema = z
   .meta({
     title: 'Gatecrash batch report',
     description:
-      'The result of `gatecrash scan --targets FILE`: one ScanReport per scanned target and one error entry per target that could not be scanned (schemaVersion 1).',
+      'The result of `gatecrash scan --targets FILE`: one ScanReport per scanned target and one error entry ' +
+      'per target that could not be scanned (schemaVersion 1).',
   });
 
 export type BatchError = z.infer<typeof BatchErrorSchema>;

@@ -49,7 +49,8 @@ export function registerScanResources(server: McpServer): void {
     {
       title: 'Gatecrash scan report (JSON)',
       description:
-        'A ScanReport of this session or the local scan store (schemaVersion 1): findings with evidence, fingerprint, per-rule status, request counts. Credentials appear as [REDACTED].',
+        'A ScanReport of this session or the local scan store (schemaVersion 1): findings with evidence, ' +
+        'fingerprint, per-rule status, request counts. Credentials appear as [REDACTED].',
       mimeType: 'application/json',
     },
     async (uri, variables) => {

@@ -49,7 +49,8 @@ function sweepActions(scope: Scope, ports: number[], rate: number): string[] {
   const probes = scope.size * ports.length;
   return [
     `Port probes: ${scope.size.toLocaleString('en-US')} host${scope.size === 1 ? '' : 's'} × ${ports.length} port${ports.length === 1 ? '' : 's'} (${ports.join(', ')}) = at most ${probes.toLocaleString('en-US')} TCP connections, ${rate} new connections a second at most (${duration(probes / rate)} or more), 2 at once per host.`,
-    'On every port that answers HTTP: the cheap phase of a scan (about 14 GETs and a prompt-less request per candidate route). No model is run and no credential is sent.',
+    'On every port that answers HTTP: the cheap phase of a scan (about 14 GETs and a prompt-less request ' +
+      'per candidate route). No model is run and no credential is sent.',
   ];
 }
 

@@ -30,7 +30,9 @@ async function loadTransport(): Promise<typeof SSEServerTransport> {
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
       throw new LegacySseUnavailable(
-        '--legacy-sse needs the optional package @modelcontextprotocol/server-legacy: npm install @modelcontextprotocol/server-legacy (or drop --legacy-sse; Streamable HTTP at /mcp serves every current client).',
+        '--legacy-sse needs the optional package @modelcontextprotocol/server-legacy: npm install ' +
+          '@modelcontextprotocol/server-legacy (or drop --legacy-sse; Streamable HTTP at /mcp serves every ' +
+          'current client).',
       );
     }
     throw e;

@@ -291,7 +291,8 @@ describe('gatecrash scan --targets over 20 emulators', () => {
     expect(none.code, none.stderr).toBe(0);
   }, 180_000);
 
-  it('writes batch SARIF (with the unscanned targets) that validates against the official SARIF 2.1.0 schema, and JSON that validates against the batch JSON Schema', async () => {
+  it('writes batch SARIF (with the unscanned targets) that validates against the official SARIF 2.1.0 ' +
+    'schema, and JSON that validates against the batch JSON Schema', async () => {
     const file = join(dir, 'all.sarif');
     const run = await runCli(['scan', '--targets', join(dir, 'targets.yaml'), '--format', 'sarif', '--output', file, '--parallel', '8'], {
       GC_BATCH_KEY: TEST_KEY,

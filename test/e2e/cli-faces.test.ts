@@ -105,7 +105,9 @@ describe('the CLI around the report', () => {
     const asked = await runCli(['fix', id, '--report', file('unsure.json')]);
     expect(asked.code).toBe(2);
     expect(asked.stderr).toBe(
-      'gatecrash: No framework was chosen: the server looks like text-generation-webui with 45% confidence only, below the 60% Gatecrash needs to choose a fix for it; pass --framework, one of nginx (45%), fastapi (41%), flask, express, starlette, caddy.\n',
+      'gatecrash: No framework was chosen: the server looks like text-generation-webui with 45% confidence ' +
+        'only, below the 60% Gatecrash needs to choose a fix for it; pass --framework, one of nginx (45%), ' +
+        'fastapi (41%), flask, express, starlette, caddy.\n',
     );
     const named = await runCli(['fix', id, '--report', file('unsure.json'), '--framework', 'fastapi']);
     expect(named.code, named.stderr).toBe(0);

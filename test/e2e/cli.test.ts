@@ -159,7 +159,8 @@ describe('usage errors', () => {
     // A header written with '=' is named by its header name; the value, which may be a key, is never shown.
     const header = await runCli(['scan', url, '--header', 'X-API-Key=sk-live-secret-1234']);
     expect(header.stderr).toBe(
-      "gatecrash: --header takes 'Name: value' with a colon; write --header 'X-API-Key: …' instead of '=' (the value is not shown, as it may be a credential).\n",
+      "gatecrash: --header takes 'Name: value' with a colon; write --header 'X-API-Key: …' instead of '=' " +
+        '(the value is not shown, as it may be a credential).\n',
     );
     const bearer = await runCli(['scan', url, '--bearer', 'sk-live-secret-1234', '--bearer', 'sk-other-secret-5678']);
     expect(bearer.stderr).not.toMatch(/sk-live|sk-other/);

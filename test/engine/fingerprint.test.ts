@@ -457,7 +457,10 @@ interface Case {
 const WERKZEUG_404: FakeAnswer = {
   status: 404,
   headers: { 'content-type': 'text/html; charset=utf-8' },
-  body: '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
+  body:
+    '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested ' +
+    'URL was not found on the server. If you entered the URL manually please check your spelling and try ' +
+    'again.</p>\n',
 };
 const flaskWrapper = signalsFor(table({}, WERKZEUG_404), { givenPath: '/api/generate', serverHeader: 'Werkzeug/2.2.2 Python/3.11.2' });
 const expressCannot = (path: string): FakeAnswer => ({
@@ -480,7 +483,9 @@ const djangoWrapper = signalsFor(
         'referrer-policy': 'same-origin',
         'cross-origin-opener-policy': 'same-origin',
       },
-      body: '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
+      body:
+        '\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Not Found</title>\n</head>\n<body>\n  <h1>Not ' +
+        'Found</h1><p>The requested resource was not found on this server.</p>\n</body>\n</html>\n',
     },
   ),
   { givenPath: '/api/generate/', serverHeader: 'WSGIServer/0.2 CPython/3.11.2' },
@@ -540,7 +545,9 @@ describe('served through a proxy', () => {
   const nginx404: FakeAnswer = {
     status: 404,
     headers: { server: 'nginx/1.22.1', 'content-type': 'text/html' },
-    body: '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n',
+    body:
+      '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not ' +
+      'Found</h1></center>\r\n<hr><center>nginx/1.22.1</center>\r\n</body>\r\n</html>\r\n',
   };
   it('names nginx in front of a server that refuses everything, and the backend when its traits show', () => {
     const refusing = fingerprint(signalsFor(() => ({ status: 401, headers: { server: 'nginx/1.22.1' }, body: '' })));

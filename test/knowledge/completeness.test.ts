@@ -137,32 +137,36 @@ describe('remediation coverage', () => {
 describe('purity', () => {
   // The engine's pure data (types, rule catalog, advisories and the version order they use) is shared rather than copied:
   // a fix then never recommends a version the scan would still flag. Those modules must stay free of I/O themselves.
-  it("src/knowledge imports nothing but itself, the engine's pure data (types, rules, advisories, versions, the untrusted-text rule, the server profiles), and zod", async () => {
-    const { readdirSync, readFileSync, statSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const root = new URL('../../src/knowledge/', import.meta.url).pathname;
-    const files: string[] = [];
-    const walk = (d: string): void => {
-      for (const e of readdirSync(d)) {
-        const p = join(d, e);
-        if (statSync(p).isDirectory()) walk(p);
-        else if (p.endsWith('.ts')) files.push(p);
+  it(
+    "src/knowledge imports nothing but itself, the engine's pure data (types, rules, advisories, " +
+      'versions, the untrusted-text rule, the server profiles), and zod',
+    async () => {
+      const { readdirSync, readFileSync, statSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const root = new URL('../../src/knowledge/', import.meta.url).pathname;
+      const files: string[] = [];
+      const walk = (d: string): void => {
+        for (const e of readdirSync(d)) {
+          const p = join(d, e);
+          if (statSync(p).isDirectory()) walk(p);
+          else if (p.endsWith('.ts')) files.push(p);
+        }
+      };
+      walk(root);
+      expect(files.length).toBeGreaterThan(20);
+      for (const f of files) {
+        const specs = [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
+        for (const s of specs) {
+          const ok =
+            s === 'zod/v4' ||
+            (s.startsWith('.') &&
+              !/\/(tools|report|server|cli)\b/.test(s) &&
+              (!s.includes('/engine/') || /\/engine\/(types|rules\/index|profiles\/index|advisories|version|untrusted|untrusted-markdown)\.js$/.test(s)));
+          expect(ok, `${f} imports ${s}`).toBe(true);
+        }
       }
-    };
-    walk(root);
-    expect(files.length).toBeGreaterThan(20);
-    for (const f of files) {
-      const specs = [...readFileSync(f, 'utf8').matchAll(/^\s*(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]!);
-      for (const s of specs) {
-        const ok =
-          s === 'zod/v4' ||
-          (s.startsWith('.') &&
-            !/\/(tools|report|server|cli)\b/.test(s) &&
-            (!s.includes('/engine/') || /\/engine\/(types|rules\/index|profiles\/index|advisories|version|untrusted|untrusted-markdown)\.js$/.test(s)));
-        expect(ok, `${f} imports ${s}`).toBe(true);
-      }
-    }
-  });
+    },
+  );
 
   it("the engine modules the knowledge shares import only each other's types", async () => {
     const { readFileSync } = await import('node:fs');

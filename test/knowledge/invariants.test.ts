@@ -208,7 +208,8 @@ describe('the tutorial app rendered for tests', () => {
       expect(s.code).toMatch(/"generated"/);
       expect(s.code).toMatch(/require_secret\("MISTRAL_API_KEY"\)/);
       expect(s.code).toContain(
-        'def generate_text(prompt: str, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS) -> str:\n    """The model call (injected)."""\n    return "[INST] " + prompt',
+        'def generate_text(prompt: str, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS) -> str:\n    """The ' +
+          'model call (injected)."""\n    return "[INST] " + prompt',
       );
     }
     const express = renderTutorialWrapperApp('express');

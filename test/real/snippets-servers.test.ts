@@ -68,7 +68,8 @@ describe.runIf(haveBash)('every server start script executed by bash, servers st
     // python3: package versions (importlib.metadata) from STUB_VERSION, `-m sglang.launch_server` recorded.
     writeFileSync(
       join(bin, 'python3'),
-      '#!/bin/bash\nif [ "$1" = "-c" ]; then echo "${STUB_VERSION:-99.0.0}"; exit 0; fi\nif [ "$1" = "-m" ]; then printf \'%s\\n\' python3 "$@" > "$STUB_LOG"; exit 0; fi\nexit 97\n',
+      '#!/bin/bash\nif [ "$1" = "-c" ]; then echo "${STUB_VERSION:-99.0.0}"; exit 0; fi\nif [ "$1" = "-m" ' +
+        ']; then printf \'%s\\n\' python3 "$@" > "$STUB_LOG"; exit 0; fi\nexit 97\n',
     );
     chmodSync(join(bin, 'python3'), 0o755);
     writeFileSync(join(dir, 'cert.pem'), 'cert');

@@ -27,7 +27,10 @@ const JWT_SECRET = 'gc-smoke-jwt-secret-3a4b5c6d7e8f90a1b2c3d4e5f6a7b8c9';
 const APP_FRAMEWORKS: TutorialWrapperFramework[] = ['fastapi', 'starlette', 'flask', 'wrapper', 'express'];
 const PY_MODEL = {
   kind: 'code' as const,
-  body: 'from model_stub import load\n\nmodel, tokenizer = load()\ninputs = tokenizer(prompt, return_tensors="pt")\noutput_ids = model.generate(**inputs, max_new_tokens=max_new_tokens)\nreturn tokenizer.decode(output_ids[0], skip_special_tokens=True)',
+  body:
+    'from model_stub import load\n\nmodel, tokenizer = load()\ninputs = tokenizer(prompt, ' +
+    'return_tensors="pt")\noutput_ids = model.generate(**inputs, max_new_tokens=max_new_tokens)\nreturn ' +
+    'tokenizer.decode(output_ids[0], skip_special_tokens=True)',
 };
 const JS_MODEL = { kind: 'code' as const, body: 'return `[INST] ${prompt} [/INST] Hello! How can I assist you today?`;' };
 const insecureTls = new Agent({ connect: { rejectUnauthorized: false } });

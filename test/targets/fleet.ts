@@ -31,7 +31,8 @@ export interface FleetKind {
 }
 
 const NGINX_404 =
-  '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
+  '<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not ' +
+  'Found</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
 
 /** A web server that is no LLM server: nginx serving a static intranet page at `/`, its own 404 page elsewhere. */
 export const startIntranetPage = () =>

@@ -37,7 +37,8 @@ export async function startKoboldcpp(options: KoboldcppOptions = {}): Promise<Ru
     'access-control-allow-origin': '*',
     'access-control-allow-methods': '*',
     'access-control-allow-headers':
-      '*, Accept, Content-Type, Content-Length, Cache-Control, Accept-Encoding, X-CSRF-Token, Client-Agent, X-Fields, Content-Type, Authorization, X-Requested-With, X-HTTP-Method-Override, apikey, genkey',
+      '*, Accept, Content-Type, Content-Length, Cache-Control, Accept-Encoding, X-CSRF-Token, Client-Agent, ' +
+      'X-Fields, Content-Type, Authorization, X-Requested-With, X-HTTP-Method-Override, apikey, genkey',
   };
   const json = (res: ServerResponse, status: number, value: unknown) => sendJson(res, status, value, cors);
 

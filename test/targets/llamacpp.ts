@@ -84,7 +84,10 @@ const sendError = (res: ServerResponse, message: string, type: string) => {
 /** nlohmann::json's parse_error text for the same input (the verbose error docs/servers/llamacpp.md notes). */
 function nlohmannParseError(text: string, nodeMessage: string | undefined): string {
   if (text.length === 0)
-    return '[json.exception.parse_error.101] parse error at line 1, column 1: attempting to parse an empty input; check that your input string or stream contains the expected JSON';
+    return (
+      '[json.exception.parse_error.101] parse error at line 1, column 1: attempting to parse an empty ' +
+      'input; check that your input string or stream contains the expected JSON'
+    );
   const m = /position (\d+)/.exec(nodeMessage ?? '');
   const pos = m ? Number(m[1]) : text.length - 1;
   const context = text.trimStart().startsWith('{') && !/^\{\s*"/.test(text.trimStart()) ? 'object key' : 'value';

@@ -31,7 +31,11 @@ export const KEYED: OllamaOptions = { loopbackOnly: false };
 const CREATED_AT = '2025-01-01T00:00:00Z';
 const DIGEST = 'f974a74358d62a017b37c6f424fcdf2744ca02926c4f952513ddf474b2fa5091';
 const TEMPLATE =
-  '{{- if .Messages }}{{- range $index, $_ := .Messages }}{{- if eq .Role "user" }}[INST] {{ if and $.System (eq (len (slice $.Messages $index)) 1) }}{{ $.System }}\n\n{{ end }}{{ .Content }}[/INST]{{- else if eq .Role "assistant" }} {{ .Content }}</s>{{- end }}{{- end }}{{- else }}[INST] {{ if .System }}{{ .System }}\n\n{{ end }}{{ .Prompt }}[/INST]{{- end }} {{ .Response }}{{ if .Response }}</s>{{ end }}';
+  '{{- if .Messages }}{{- range $index, $_ := .Messages }}{{- if eq .Role "user" }}[INST] {{ if and ' +
+  '$.System (eq (len (slice $.Messages $index)) 1) }}{{ $.System }}\n\n{{ end }}{{ .Content ' +
+  '}}[/INST]{{- else if eq .Role "assistant" }} {{ .Content }}</s>{{- end }}{{- end }}{{- else }}[INST] ' +
+  '{{ if .System }}{{ .System }}\n\n{{ end }}{{ .Prompt }}[/INST]{{- end }} {{ .Response }}{{ if ' +
+  '.Response }}</s>{{ end }}';
 
 const json = (res: ServerResponse, status: number, body: unknown) => sendJson(res, status, body, { 'content-type': 'application/json; charset=utf-8' });
 const plain = (res: ServerResponse, status: number, text: string) => sendText(res, status, text, { 'content-type': 'text/plain' });

@@ -99,7 +99,8 @@ export async function startOpenAICompatible(options: OpenAICompatibleOptions = {
           return openaiError(
             res,
             401,
-            "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+            "You didn't provide an API key. You need to provide your API key in an Authorization header using " +
+              'Bearer auth (i.e. Authorization: Bearer YOUR_KEY).',
             'invalid_request_error',
             null,
           );

@@ -181,7 +181,8 @@ describe('TabbyAPI emulator: the admin key', () => {
     const load = await postJson(t, '/v1/model/load', { model_name: 'Llama-3.1-8B-Instruct-exl3' }, ADMIN);
     expect(load.headers['content-type']).toBe('text/event-stream; charset=utf-8');
     expect(load.body).toBe(
-      'data: {"model_type":"model","module":1,"modules":1,"status":"processing"}\r\n\r\ndata: {"model_type":"model","module":1,"modules":1,"status":"finished"}\r\n\r\n',
+      'data: {"model_type":"model","module":1,"modules":1,"status":"processing"}\r\n\r\ndata: ' +
+        '{"model_type":"model","module":1,"modules":1,"status":"finished"}\r\n\r\n',
     );
     expect((await postJson(t, '/v1/model/load', { model_name: 'missing' }, ADMIN)).json()).toEqual({
       detail: 'Could not find the model path for load. Check model name or config.yml?',

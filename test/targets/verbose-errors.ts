@@ -73,7 +73,8 @@ export async function startVerboseErrorsServer(style: ErrorStyle): Promise<Runni
           ? sendText(
               res,
               405,
-              '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n',
+              '<!doctype html>\n<html lang=en>\n<title>405 Method Not Allowed</title>\n<h1>Method Not ' +
+                'Allowed</h1>\n<p>The method is not allowed for the requested URL.</p>\n',
               { 'content-type': 'text/html; charset=utf-8', allow: 'OPTIONS, POST' },
             )
           : sendJson(res, 405, { detail: 'Method Not Allowed' }, { allow: 'POST' });
@@ -82,7 +83,9 @@ export async function startVerboseErrorsServer(style: ErrorStyle): Promise<Runni
         ? sendText(
             res,
             404,
-            '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested URL was not found on the server. If you entered the URL manually please check your spelling and try again.</p>\n',
+            '<!doctype html>\n<html lang=en>\n<title>404 Not Found</title>\n<h1>Not Found</h1>\n<p>The requested ' +
+              'URL was not found on the server. If you entered the URL manually please check your spelling and try ' +
+              'again.</p>\n',
             { 'content-type': 'text/html; charset=utf-8' },
           )
         : sendJson(res, 404, { detail: 'Not Found' });

@@ -242,7 +242,8 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
         res,
         400,
         'BadRequestError',
-        'Cannot find suitable handler for request. Expected one of: ChatCompletionRequest, CompletionRequest, EmbeddingRequest, ClassificationRequest, ScoreRequest, RerankRequest',
+        'Cannot find suitable handler for request. Expected one of: ChatCompletionRequest, CompletionRequest, ' +
+          'EmbeddingRequest, ClassificationRequest, ScoreRequest, RerankRequest',
       );
     }),
     r(

@@ -23,9 +23,11 @@ const run = chromiumAvailable();
 
 /** Elements and attributes the view makes (src/view/dom.ts), plus the page's own head. Anything else came from data. */
 const TAGS = new Set(
-  'html head body meta title style script main article header section div p span h1 h2 h3 h4 h5 h6 ul ol li dl dt dd details summary pre code strong table caption thead tbody tr th td button select option label input'.split(
-    ' ',
-  ),
+  (
+    'html head body meta title style script main article header section div p span h1 h2 h3 h4 h5 h6 ul ' +
+    'ol li dl dt dd details summary pre code strong table caption thead tbody tr th td button select ' +
+    'option label input'
+  ).split(' '),
 );
 const ATTRS =
   /^(class|id|role|type|for|tabindex|hidden|title|value|name|disabled|open|scope|autocomplete|spellcheck|lang|dir|selected|aria-[a-z]+|data-[a-z-]+|charset|content|http-equiv)$/;

@@ -77,7 +77,8 @@ export const llamacppProfile: ServerProfile<'llamacpp'> = {
     checksBeforeRouting: true, // the key check runs before routing: an unknown path is 401 with a key set
     pathFromHostHeader: false, // cpp-httplib: the request line's path
     notes:
-      'Key check before routing: with a key set an unknown path gives 401, not 404. OPTIONS answered 200 without a key, echoing Origin with credentials allowed. ' +
+      'Key check before routing: with a key set an unknown path gives 401, not 404. OPTIONS answered 200 ' +
+      'without a key, echoing Origin with credentials allowed. ' +
       'X-Api-Key in newer builds only. An empty --api-key probably leaves the server open (inference from source).',
   },
 };

@@ -64,7 +64,11 @@ def require_credential() -> Any:
   const www = a.bearer || jwtMode ? ', {"WWW-Authenticate": "Bearer"}' : '';
   const check = jwtMode ? 'verify_jwt(values) is None' : 'not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER)';
   hook.push(`    values = request.headers.getlist(${jwtMode ? '"Authorization"' : 'API_KEY_HEADER'})
-    if ${check}:${lockout ? '\n        if values:  # a wrong credential is a guess; a request without one guesses nothing\n            AUTH_FAILURES.failed(client)' : ''}
+    if ${check}:${
+      lockout
+        ? '\n        if values:  # a wrong credential is a guess; a request without one guesses nothing\n       ' + '     AUTH_FAILURES.failed(client)'
+        : ''
+    }
         return jsonify(detail="Unauthorized"), 401${www}`);
   if (f.has('admin')) {
     hook.push(`    if request.blueprint == "admin" and not credential_matches(

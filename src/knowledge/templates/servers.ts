@@ -145,7 +145,9 @@ require_version vllm "$(python3 -c 'import importlib.metadata as m; print(m.vers
     if (a.has('maxTokens')) pre.push('# --max-model-len caps prompt + completion: a larger max_tokens is refused with 400, not run.');
     if (a.has('chatTemplate'))
       pre.push(
-        '# --tokenizer-mode mistral (Mistral models) renders [INST] as control tokens, so user text cannot forge them;\n# send user text through /v1/chat/completions messages, never through /v1/completions with a hand-built prompt.',
+        '# --tokenizer-mode mistral (Mistral models) renders [INST] as control tokens, so user text cannot ' +
+          'forge them;\n# send user text through /v1/chat/completions messages, never through /v1/completions ' +
+          'with a hand-built prompt.',
       );
     return { pre, command: cmd, post };
   },
@@ -161,7 +163,8 @@ require_version text-generation-launcher "$(text-generation-launcher --version 2
     if (a.has('cors')) pre.push(corsNote(ctx));
     if (a.has('chatTemplate'))
       pre.push(
-        '# Send user text as /v1/chat/completions messages: TGI renders the model\'s chat template with control tokens.\n# Never build "[INST] … [/INST]" yourself for /generate.',
+        "# Send user text as /v1/chat/completions messages: TGI renders the model's chat template with " +
+          'control tokens.\n# Never build "[INST] … [/INST]" yourself for /generate.',
       );
     const cmd = ['exec text-generation-launcher', '--model-id "$MODEL"', `--hostname ${bindHost}`, `--port ${port}`];
     if (a.has('key')) cmd.push('--api-key "$API_KEY"');
@@ -189,7 +192,8 @@ export OLLAMA_HOST`);
 require_version ollama "$(ollama --version 2>/dev/null | grep -oE '[0-9]+(\\.[0-9]+)+' | head -n1 || true)" ${min}`);
     if (a.has('chatTemplate'))
       pre.push(
-        '# Send user text through /api/chat messages (the Modelfile TEMPLATE renders control tokens), never as a raw\n# prompt with "raw": true and a hand-built [INST] string.',
+        '# Send user text through /api/chat messages (the Modelfile TEMPLATE renders control tokens), never ' +
+          'as a raw\n# prompt with "raw": true and a hand-built [INST] string.',
       );
     return {
       pre,
@@ -216,7 +220,8 @@ require_version llama-server "$(llama-server --version 2>&1 | grep -oE 'version:
     if (off.length) pre.push(`# Not passed on purpose: ${off.join('; ')}.`);
     if (a.has('noSlots'))
       pre.push(
-        '# --no-slots: /slots would show the prompts in flight. (Builds from before the flag existed keep /slots off\n# unless --slots is given: drop --no-slots there.)',
+        '# --no-slots: /slots would show the prompts in flight. (Builds from before the flag existed keep ' +
+          '/slots off\n# unless --slots is given: drop --no-slots there.)',
       );
     if (a.has('maxTokens')) pre.push("# --n-predict caps every request's n_predict; --ctx-size caps prompt + completion.");
     if (a.has('chatTemplate')) pre.push("# --jinja renders the model's own chat template with control tokens; send user text as chat messages.");
@@ -231,7 +236,8 @@ require_version llama-server "$(llama-server --version 2>&1 | grep -oE 'version:
       command: cmd,
       post: a.has('key')
         ? [
-            '# The key is a command-line argument (llama-server has no other way that every build reads): on a shared host,\n# restrict who can list processes (hidepid) or let only the proxy hold a key.',
+            '# The key is a command-line argument (llama-server has no other way that every build reads): on a ' +
+              'shared host,\n# restrict who can list processes (hidepid) or let only the proxy hold a key.',
           ]
         : [],
     };
@@ -248,7 +254,8 @@ require_version sglang "$(python3 -c 'import importlib.metadata as m; print(m.ve
     if (a.has('maxTokens')) pre.push('# --context-length caps prompt + completion: a larger max_tokens is refused, not run.');
     if (a.has('chatTemplate'))
       pre.push(
-        '# Send user text as /v1/chat/completions messages (the model\'s chat template with control tokens), never as a\n# hand-built "[INST] … [/INST]" prompt to /generate.',
+        "# Send user text as /v1/chat/completions messages (the model's chat template with control tokens), " +
+          'never as a\n# hand-built "[INST] … [/INST]" prompt to /generate.',
       );
     const cmd = ['exec python3 -m sglang.launch_server', '--model-path "$MODEL"', `--host ${bindHost}`, `--port ${port}`];
     if (a.has('key')) cmd.push('--api-key "$SGLANG_API_KEY"');
@@ -280,7 +287,9 @@ require_version litellm "$(python3 -c 'import importlib.metadata as m; print(m.v
     if (a.has('noDocs')) pre.push('# Swagger and ReDoc off.\nexport NO_DOCS=True NO_REDOC=True');
     if (a.has('noManagement'))
       pre.push(
-        "# /key/*, /team/*, /user/* and /spend/* answer only the master key (kept out of clients' hands: give each\n# client its own virtual key from /key/generate); the nginx snippet in front can refuse them from outside as well.",
+        "# /key/*, /team/*, /user/* and /spend/* answer only the master key (kept out of clients' hands: give " +
+          'each\n# client its own virtual key from /key/generate); the nginx snippet in front can refuse them ' +
+          'from outside as well.',
       );
     void ctx;
     return { pre, command: ['exec litellm', '--config "$CONFIG"', `--host ${bindHost}`, `--port ${port}`], post: [] };
@@ -308,7 +317,8 @@ require_version koboldcpp "$(koboldcpp --version 2>/dev/null | grep -oE '[0-9]+(
     pre.push(`MODEL="\${MODEL:-${ctx.model}}"`);
     if (a.has('noSideModels'))
       pre.push(
-        '# Not passed on purpose: --sdmodel and --whispermodel. Image generation (/sdapi/v1/*) and transcription never\n# check the password; if you need them, only the proxy in front can guard them.',
+        '# Not passed on purpose: --sdmodel and --whispermodel. Image generation (/sdapi/v1/*) and ' +
+          'transcription never\n# check the password; if you need them, only the proxy in front can guard them.',
       );
     const cmd = ['exec koboldcpp', '--model "$MODEL"', `--host ${bindHost}`, `--port ${port}`];
     if (a.has('key')) cmd.push('--password "$KOBOLDCPP_PASSWORD"');

@@ -94,7 +94,12 @@ ${
 }        if self.accepts(values):
 ${lockout ? '            if self.lockout:\n                self.lockout.succeeded(client)\n' : ''}            await self.app(scope, receive, send)
             return
-${lockout ? '        if self.lockout and values:  # a wrong credential is a guess; a request without one guesses nothing\n            self.lockout.failed(client)\n' : ''}        extra = [(b"www-authenticate", b"Bearer")] if ${jwtMode ? '(self.bearer or self.jwt)' : 'self.bearer'} and self.status == 401 else []
+${
+  lockout
+    ? '        if self.lockout and values:  # a wrong credential is a guess; a request without one guesses ' +
+      'nothing\n            self.lockout.failed(client)\n'
+    : ''
+}        extra = [(b"www-authenticate", b"Bearer")] if ${jwtMode ? '(self.bearer or self.jwt)' : 'self.bearer'} and self.status == 401 else []
         await self.refuse(scope, send, self.status, "Unauthorized" if self.status == 401 else "Forbidden", extra)
 
     @staticmethod

@@ -66,7 +66,12 @@ def require_api_key(func: F) -> F:
     @functools.wraps(func)
     async def wrapper(request: Request, *args: Any, **kwargs: Any) -> Any:
 ${lockPre}        values = request.headers.getlist(API_KEY_HEADER)
-        if not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER):${lockout ? '\n            if values:  # a wrong key is a guess; a request without the header guesses nothing\n                AUTH_FAILURES.failed(client)' : ''}
+        if not credential_matches(values, API_KEY_DIGEST, API_KEY_IS_BEARER):${
+          lockout
+            ? '\n            if values:  # a wrong key is a guess; a request without the header guesses nothing\n   ' +
+              '             AUTH_FAILURES.failed(client)'
+            : ''
+        }
             raise HTTPException(status_code=401, detail="Missing or invalid API key"${www})${lockout ? '\n        AUTH_FAILURES.succeeded(client)' : ''}
         return await func(request, *args, **kwargs)
 

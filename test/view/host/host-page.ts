@@ -21,7 +21,9 @@ declare global {
 
 /** The CSP the MCP Apps specification tells hosts to apply when a resource declares no domains. */
 const HOST_DEFAULT_CSP =
-  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; media-src 'self' data:; connect-src 'none'; frame-src 'none'; object-src 'none'; base-uri 'self'";
+  "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src " +
+  "'self' data:; media-src 'self' data:; connect-src 'none'; frame-src 'none'; object-src 'none'; " +
+  "base-uri 'self'";
 
 class RelayTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;

@@ -23,13 +23,19 @@ export default defineFamily([
         '(CVE-2024-37032) — write files and run code. This is function-level authorization (OWASP API5): management needs a stronger ' +
         'credential than inference, or no public route at all.',
       howProved: [
-        'Never invokes a management route with a body that could act. It sends a harmless method (GET or OPTIONS) or an empty body to the management route and to a route known to be guarded.',
-        "Reports only when the guarded route answers 401/403 and the management route answers with a routing or validation status (405, 404 shaped like the route's own answer, 422, 400): the request got past authentication. Confidence: firm.",
-        'If the guarded route also answers 405/422 (authentication after routing, as with per-route FastAPI dependencies) the probe is inconclusive and nothing is reported.',
-        'For servers without any authentication (Ollama), the fingerprint plus a read-only sibling (/api/ps, /api/tags) answering without credentials proves it.',
+        'Never invokes a management route with a body that could act. It sends a harmless method (GET or ' +
+          'OPTIONS) or an empty body to the management route and to a route known to be guarded.',
+        'Reports only when the guarded route answers 401/403 and the management route answers with a routing ' +
+          "or validation status (405, 404 shaped like the route's own answer, 422, 400): the request got past " +
+          'authentication. Confidence: firm.',
+        'If the guarded route also answers 405/422 (authentication after routing, as with per-route FastAPI ' +
+          'dependencies) the probe is inconclusive and nothing is reported.',
+        'For servers without any authentication (Ollama), the fingerprint plus a read-only sibling (/api/ps, ' +
+          '/api/tags) answering without credentials proves it.',
       ],
       falsePositives: [
-        'A server that validates bodies before checking credentials could look reachable: the calibration against a guarded route rules this out, and says inconclusive when it cannot.',
+        'A server that validates bodies before checking credentials could look reachable: the calibration ' +
+          'against a guarded route rules this out, and says inconclusive when it cannot.',
         "A generic not-found page is not counted as a routing answer; only a 404 shaped like the route's own answer is.",
       ],
       manualChecks: (ctx, { curl, check }) => [
@@ -50,7 +56,8 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['auth', 'admin'],
           focus:
-            'Management routes live on their own router under /admin, behind a second key (ADMIN_API_KEY in X-Admin-Key) on top of the API key; both keys fail closed.',
+            'Management routes live on their own router under /admin, behind a second key (ADMIN_API_KEY in ' +
+            'X-Admin-Key) on top of the API key; both keys fail closed.',
         },
         proxy: {
           frameworks: ['nginx', 'caddy'],
@@ -82,7 +89,8 @@ export default defineFamily([
           litellm: {
             aspects: ['key', 'noManagement'],
             focus:
-              'With a master key set, /key/*, /team/* and /user/* need it; without one they are open to everyone. Clients get virtual keys, never the master key.',
+              'With a master key set, /key/*, /team/* and /user/* need it; without one they are open to everyone. ' +
+              'Clients get virtual keys, never the master key.',
           },
           localai: {
             aspects: ['key', 'noManagement'],

@@ -22,11 +22,14 @@ export default defineFamily([
         'open door. Per-route authentication fails this way every time a route is added or a server release grows a new one.',
       howProved: [
         'Establishes a baseline: the guarded route refuses a request without credentials (401/403).',
-        "Sends the same kind of request, without credentials, to the other routes that reach the model: from the server's profile, its OpenAPI document, and suffix variants such as /x/api/v1/generate.",
-        'Reports when an alternate returns model output (confirmed) or reaches the handler (firm); the evidence holds both the refused baseline and the open alternate.',
+        'Sends the same kind of request, without credentials, to the other routes that reach the model: from ' +
+          "the server's profile, its OpenAPI document, and suffix variants such as /x/api/v1/generate.",
+        'Reports when an alternate returns model output (confirmed) or reaches the handler (firm); the ' +
+          'evidence holds both the refused baseline and the open alternate.',
       ],
       falsePositives: [
-        'Health routes that run a one-token generation (SGLang /health_generate) are reported: they spend GPU time for anyone, even if the output is not shown.',
+        'Health routes that run a one-token generation (SGLang /health_generate) are reported: they spend GPU ' +
+          'time for anyone, even if the output is not shown.',
         "Tokenize routes generate nothing but run the model's tokenizer: reported as firm, lower impact than a completion route.",
       ],
       manualChecks: (ctx, { curl, check }) => [
@@ -63,22 +66,26 @@ export default defineFamily([
             aspects: ['key', 'loopback'],
             needsProxy: true,
             focus:
-              "TGI's key does not cover /chat_tokenize or the KServe routes (/v2/models/*/infer): TGI listens on loopback and the proxy forwards only the routes you serve.",
+              "TGI's key does not cover /chat_tokenize or the KServe routes (/v2/models/*/infer): TGI listens on " +
+              'loopback and the proxy forwards only the routes you serve.',
           },
           sglang: {
             aspects: ['key', 'loopback'],
             needsProxy: true,
             focus:
-              'SGLang leaves every path starting with /health open, including /health_generate, which runs the model: SGLang listens on loopback and the proxy forwards only the routes you serve.',
+              'SGLang leaves every path starting with /health open, including /health_generate, which runs the ' +
+              'model: SGLang listens on loopback and the proxy forwards only the routes you serve.',
           },
           koboldcpp: {
             aspects: ['key', 'loopback', 'noSideModels'],
             needsProxy: true,
             focus:
-              'KoboldCpp never guards image generation or transcription and matches routes by suffix: it listens on loopback without side models, and the proxy forwards exact paths only.',
+              'KoboldCpp never guards image generation or transcription and matches routes by suffix: it listens on ' +
+              'loopback without side models, and the proxy forwards exact paths only.',
           },
           ollama: ollamaBehindProxy(
-            'Ollama has no authentication, so a proxy that guards only some routes leaves the others open: Ollama listens on loopback behind the deny-by-default proxy.',
+            'Ollama has no authentication, so a proxy that guards only some routes leaves the others open: Ollama ' +
+              'listens on loopback behind the deny-by-default proxy.',
           ),
         },
       }),

@@ -21,10 +21,15 @@ export default defineFamily([
       howProved: [
         'Sends 12 wrong keys (20 at depth deep) to a guarded route that refuses before the model runs — never to a route that runs inference.',
         'Reports when none is answered 429, none carries Retry-After or a rate-limit header, and the latency does not grow.',
-        "Counts only a header the server is seen to read: the one you passed, one the server names (OpenAPI, a 422, WWW-Authenticate), the identified server's own, or one whose wrong keys are refused differently from no key. A wrong key in a header the server ignores is, to it, a request without a key, which a lock-out rightly does not count; with no such header the rule is inconclusive and asks for --header.",
+        'Counts only a header the server is seen to read: the one you passed, one the server names (OpenAPI, ' +
+          "a 422, WWW-Authenticate), the identified server's own, or one whose wrong keys are refused " +
+          'differently from no key. A wrong key in a header the server ignores is, to it, a request without a ' +
+          'key, which a lock-out rightly does not count; with no such header the rule is inconclusive and asks ' +
+          'for --header.',
       ],
       falsePositives: [
-        'A limiter keyed on something shared (one gateway address for everyone) may act later than 12 attempts: the finding shows the first 12 were not throttled.',
+        'A limiter keyed on something shared (one gateway address for everyone) may act later than 12 ' +
+          'attempts: the finding shows the first 12 were not throttled.',
         'A proxy in front may throttle instead of the app: scan through the proxy to see it.',
       ],
       manualChecks: (ctx, { curl, check, placeholderHeader }) => [

@@ -35,7 +35,8 @@ export default defineCheck(family, {
         confidence: 'confirmed',
         description:
           `${route.method} ${route.path}${server} answered the same with your ${cred.header} (${line(withKey)}) and without it (${line(withoutKey)}): ` +
-          'the key you configured is either not needed (see auth.missing) or not read, for example because the server expects another header or has authentication switched off.',
+          'the key you configured is either not needed (see auth.missing) or not read, for example because the ' +
+          'server expects another header or has authentication switched off.',
         exchange: withKey,
         extra: [withoutKey],
         notes: [`header: ${cred.header}`, 'the same one-token request, with and without your credentials'],

@@ -23,8 +23,12 @@ export default defineFamily([
         'a parser that keeps the first of two headers. Anyone who tries a handful of placeholders gets full access, and scanners try them all.',
       howProved: [
         'Runs only against a route that refuses both a request without the header and one with a random wrong key (the baseline).',
-        'Sends each crafted value in the learned credential header (from your credentials, the OpenAPI security schemes, a FastAPI 422 naming the header, WWW-Authenticate, the server profile, or the common names).',
-        'Reports the variant that reaches the model (confirmed) or the protected handler (firm). When the accepted value is exactly what an unset variable becomes ("", None, null, undefined) the finding is auth.insecure-default-key instead.',
+        'Sends each crafted value in the learned credential header (from your credentials, the OpenAPI ' +
+          'security schemes, a FastAPI 422 naming the header, WWW-Authenticate, the server profile, or the ' +
+          'common names).',
+        'Reports the variant that reaches the model (confirmed) or the protected handler (firm). When the ' +
+          'accepted value is exactly what an unset variable becomes ("", None, null, undefined) the finding is ' +
+          'auth.insecure-default-key instead.',
       ],
       falsePositives: [
         'Servers that answer 200 with an error object to everything are not counted: a variant must produce model output or a calibrated handler response.',
@@ -46,7 +50,8 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['auth'],
           focus:
-            'Exactly one header is accepted, empty and placeholder values never match, and the comparison is between SHA-256 digests in constant time (hmac.compare_digest, crypto.timingSafeEqual in Node).',
+            'Exactly one header is accepted, empty and placeholder values never match, and the comparison is ' +
+            'between SHA-256 digests in constant time (hmac.compare_digest, crypto.timingSafeEqual in Node).',
         },
         wrapper: {
           features: ['auth'],
@@ -93,7 +98,8 @@ export default defineFamily([
         'happens exactly when configuration is lost: a new container, a renamed secret, a missing .env file.',
       howProved: [
         'Same probes as auth.header-bypass, against a route that refuses requests without the header and with a random key.',
-        'Reported under this rule when the accepted value is exactly "", "None", "null" or "undefined" (with or without the Bearer scheme): the server compares against a variable that is not set.',
+        'Reported under this rule when the accepted value is exactly "", "None", "null" or "undefined" (with ' +
+          'or without the Bearer scheme): the server compares against a variable that is not set.',
         'Confirmed when the route returned model output.',
       ],
       falsePositives: ['A server whose real key happens to be "None" cannot be told apart — and is just as weak.'],
@@ -111,7 +117,8 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['auth'],
           focus:
-            'The key is read with no default; an unset, empty or placeholder ("None", "null", "undefined") value stops the app at start-up instead of becoming the key.',
+            'The key is read with no default; an unset, empty or placeholder ("None", "null", "undefined") value ' +
+            'stops the app at start-up instead of becoming the key.',
         },
         wrapper: {
           features: ['auth'],
@@ -123,7 +130,9 @@ export default defineFamily([
           deny: [],
           denyFindingPath: false,
           focus:
-            "The proxy's check cannot fail open: nginx will not start without its keys file and an empty file refuses everything; Caddy's expression needs a key of at least 32 characters, so an unset variable refuses everything.",
+            "The proxy's check cannot fail open: nginx will not start without its keys file and an empty file " +
+            "refuses everything; Caddy's expression needs a key of at least 32 characters, so an unset variable " +
+            'refuses everything.',
         },
         servers: {
           vllm: keyedStart('vllm', "An empty key turns vLLM's authentication off."),

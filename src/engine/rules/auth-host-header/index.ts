@@ -26,7 +26,8 @@ export default defineFamily([
         'Reports when a variant reaches the model (confirmed) or the protected handler (firm).',
       ],
       falsePositives: [
-        'A proxy that rejects malformed Host values (nginx answers 400 to a Host with "/") protects an affected server; vuln.known-advisory may still report its version.',
+        'A proxy that rejects malformed Host values (nginx answers 400 to a Host with "/") protects an ' +
+          'affected server; vuln.known-advisory may still report its version.',
       ],
       manualChecks: (ctx, { curl, check }) => [
         check('A Host carrying a public path', curl(ctx, { headers: [`Host: ${ctx.host}/health?`] }), '400, 401 or 421 — never 200'),
@@ -40,7 +41,8 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['auth', 'trustedHosts'],
           focus:
-            'The key check reads only the credential header, never a path or the Host; Host values other than the expected ones are refused before any handler runs.',
+            'The key check reads only the credential header, never a path or the Host; Host values other than the ' +
+            'expected ones are refused before any handler runs.',
         },
         proxy: {
           frameworks: ['nginx', 'caddy'],

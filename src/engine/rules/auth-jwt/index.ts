@@ -20,7 +20,9 @@ export default defineFamily([
         'an expired token, or one signed with an empty HMAC secret is accepted where it must be refused.',
       why: 'Whoever can forge or replay a token can be anyone: every user, every tenant, every role the token can name.',
       howProved: [
-        'Needs a JWT (--header "Authorization: Bearer …"). Builds the variants with a real JOSE library (jose): alg none, payload changed under the old signature, exp well in the past, HS256 with an empty secret.',
+        'Needs a JWT (--header "Authorization: Bearer …"). Builds the variants with a real JOSE library ' +
+          '(jose): alg none, payload changed under the old signature, exp well in the past, HS256 with an empty ' +
+          'secret.',
         "Reports each variant the server accepts where the original token's absence is refused.",
       ],
       falsePositives: ['A few minutes of clock-skew leeway is normal: the expired variant is far beyond any reasonable leeway.'],
@@ -43,9 +45,11 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['jwt'],
           focus:
-            'Tokens are verified with PyJWT (jose in Node): algorithms pinned to HS256, exp required, aud checked when set; the secret must be at least 32 bytes or the app does not start.',
+            'Tokens are verified with PyJWT (jose in Node): algorithms pinned to HS256, exp required, aud checked ' +
+            'when set; the secret must be at least 32 bytes or the app does not start.',
           notes: [
-            'For tokens issued by an identity provider, verify with its public keys (RS256/ES256 from its JWKS) instead of a shared secret, still with pinned algorithms.',
+            'For tokens issued by an identity provider, verify with its public keys (RS256/ES256 from its JWKS) ' +
+              'instead of a shared secret, still with pinned algorithms.',
           ],
         },
       }),

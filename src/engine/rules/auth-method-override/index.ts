@@ -17,7 +17,9 @@ export default defineFamily([
       what:
         'The override can be a header (X-HTTP-Method-Override, X-HTTP-Method, X-Method-Override) or a `_method=` parameter; any ' +
         'of them reaching the handler without credentials is the finding.',
-      why: 'Authentication bound to a method is bypassed by choosing another method; override middleware turns a harmless-looking request into the guarded one.',
+      why:
+        'Authentication bound to a method is bypassed by choosing another method; override middleware turns a ' +
+        'harmless-looking request into the guarded one.',
       howProved: [
         'Baseline: the guarded method without credentials is refused.',
         'Sends the other methods and each override form without credentials; reports the one that reaches the handler or the model, with the baseline.',

@@ -13,7 +13,8 @@ export default defineFamily([
     depth: 'quick',
     summary: 'An inference route returns model output to a request that carries no credentials.',
     remediation:
-      'Require an API key (or JWT/OAuth2 token) on every route before the model runs; fail closed when the key is not configured and compare it in constant time.',
+      'Require an API key (or JWT/OAuth2 token) on every route before the model runs; fail closed when the ' +
+      'key is not configured and compare it in constant time.',
     explanation: {
       what:
         "Anyone who can reach the port can run the model: the tutorial wrapper's FastAPI `/generate` with no `Depends`, or a " +
@@ -23,15 +24,24 @@ export default defineFamily([
         'or its system prompt knows; and a way into downstream tools through prompt injection. Usage limits and paid tiers mean nothing ' +
         'when the route is open. PCI DSS 8.2 asks that every access to a system component be identified and authenticated.',
       howProved: [
-        "Finds inference routes: the URL exactly as given first, then each server profile's routes under the URL's base path and the origin root, then every POST route in /openapi.json with a prompt-like field.",
-        "Builds the body for the route's shape (OpenAI chat/completions, TGI `inputs`, Ollama `prompt`, llama.cpp `prompt`, or a wrapper's fields learned from what its rejections teach: a 422 listing missing fields, a wrong method, a wrong content type), with a benign prompt and a one-token limit; " +
+        "Finds inference routes: the URL exactly as given first, then each server profile's routes under the " +
+          "URL's base path and the origin root, then every POST route in /openapi.json with a prompt-like " +
+          'field.',
+        "Builds the body for the route's shape (OpenAI chat/completions, TGI `inputs`, Ollama `prompt`, " +
+          "llama.cpp `prompt`, or a wrapper's fields learned from what its rejections teach: a 422 listing " +
+          'missing fields, a wrong method, a wrong content type), with a benign prompt and a one-token limit; ' +
           // MAX_SHAPE_ATTEMPTS (surface/inference.ts); test/engine/rules.test.ts keeps the two in step.
           'at most 6 requests per route and way of asking.',
-        'Reports only when a request carrying no credentials gets a 2xx with model output: generated text anywhere in a JSON answer (known fields such as `choices[].message.content` or `generated_text` first, then any other string field), in a stream of server-sent events or NDJSON lines, or a text/plain body. An error object, an echo of the prompt, an HTML page or an empty answer is not model output. Confidence: confirmed.',
+        'Reports only when a request carrying no credentials gets a 2xx with model output: generated text ' +
+          'anywhere in a JSON answer (known fields such as `choices[].message.content` or `generated_text` ' +
+          'first, then any other string field), in a stream of server-sent events or NDJSON lines, or a ' +
+          'text/plain body. An error object, an echo of the prompt, an HTML page or an empty answer is not ' +
+          'model output. Confidence: confirmed.',
       ],
       falsePositives: [
         'A 2xx without model output (a health page, an echo of the request, a login page or an error object) is never reported.',
-        'A route that is public on purpose (a free demo tier) is still reported: accept that risk explicitly, with a rate limit (cost.no-rate-limit) and a small generation cap (cost.unbounded-generation).',
+        'A route that is public on purpose (a free demo tier) is still reported: accept that risk explicitly, ' +
+          'with a rate limit (cost.no-rate-limit) and a small generation cap (cost.unbounded-generation).',
         'On a private network fewer people can reach the route, but everyone who can may use the model: the finding stands.',
       ],
       manualChecks: (ctx, { curl, check, refusedWithoutKey, emptyHeader }) => [

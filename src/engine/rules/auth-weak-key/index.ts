@@ -22,11 +22,14 @@ export default defineFamily([
         'Case-folding shrinks the key space; keys in URLs end up in access logs, proxies, browser history and Referer headers; prefix ' +
         'matching lets an attacker find the key one character at a time.',
       howProved: [
-        'Needs your key (--header). Sends it with its case changed, in ?api_key= and ?key=, a prefix of it, and without the scheme where Bearer is documented; the key is redacted everywhere in the report.',
+        'Needs your key (--header). Sends it with its case changed, in ?api_key= and ?key=, a prefix of it, ' +
+          'and without the scheme where Bearer is documented; the key is redacted everywhere in the report.',
         'One finding per accepted variant.',
       ],
       falsePositives: [
-        'Servers that accept the raw key without Bearer by design (LocalAI) are reported: the scheme-less form is the one that leaks into logs and tools, though the risk is lower than a case-insensitive compare.',
+        'Servers that accept the raw key without Bearer by design (LocalAI) are reported: the scheme-less ' +
+          'form is the one that leaks into logs and tools, though the risk is lower than a case-insensitive ' +
+          'compare.',
       ],
       manualChecks: (ctx, { curl, check }) => {
         const v = ctx.envVar;
@@ -55,7 +58,8 @@ export default defineFamily([
           deny: [],
           denyFindingPath: false,
           focus:
-            "The proxy compares the exact key from one header (nginx's map ignores case, so a shape check admits only the lower-case hex key) and never reads the query string.",
+            "The proxy compares the exact key from one header (nginx's map ignores case, so a shape check admits " +
+            'only the lower-case hex key) and never reads the query string.',
         },
         servers: {
           tgi: {

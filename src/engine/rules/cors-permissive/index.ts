@@ -22,7 +22,8 @@ export default defineFamily([
         'model server) or their cookies, and read the answers. With a header key, which a foreign page cannot supply, the risk is lower.',
       howProved: [
         'Sends a preflight (OPTIONS with Origin and Access-Control-Request-Method) and a simple request with an arbitrary Origin.',
-        'Reports when Access-Control-Allow-Origin echoes it or is *, on a route that needs no credentials or uses cookies with Allow-Credentials (medium), or on a route guarded by a header key (low).',
+        'Reports when Access-Control-Allow-Origin echoes it or is *, on a route that needs no credentials or ' +
+          'uses cookies with Allow-Credentials (medium), or on a route guarded by a header key (low).',
       ],
       falsePositives: [
         'A wildcard on a route that needs a header key is reported as low: a foreign page cannot send the key, but the wildcard remains a foothold.',
@@ -47,7 +48,8 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['auth', 'cors'],
           focus:
-            'Only origins listed in CORS_ALLOWED_ORIGINS may call the API from a browser (none when unset; "*" stops the app at start-up), without credentials.',
+            'Only origins listed in CORS_ALLOWED_ORIGINS may call the API from a browser (none when unset; "*" ' +
+            'stops the app at start-up), without credentials.',
         },
         proxy: {
           frameworks: ['nginx', 'caddy'],

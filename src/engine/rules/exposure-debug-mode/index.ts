@@ -57,12 +57,17 @@ export default defineFamily([
         "local variables; Werkzeug's debugger adds a Python console in the server process, guarded only by a PIN derived " +
         'from facts about the machine.',
       howProved: [
-        "Sends nothing of its own: reads the cheap phase's answers (the requests every scan makes first, without credentials) for the debug pages' own marks, which production error pages never carry (for Starlette, also a 500 whose whole body is a Python traceback: its debug handler's answer to a client that does not ask for HTML).",
+        "Sends nothing of its own: reads the cheap phase's answers (the requests every scan makes first, " +
+          "without credentials) for the debug pages' own marks, which production error pages never carry (for " +
+          "Starlette, also a 500 whose whole body is a Python traceback: its debug handler's answer to a client " +
+          'that does not ask for HTML).',
         `Reports the framework named by the mark, with its severity: ${DEBUG_PAGES.map((p) => `${p.framework} ${p.severity}`).join(', ')}. Confidence: confirmed.`,
-        'A debug page that only an exception shows (Werkzeug, Starlette) is found when one of those requests raised; a wrapper in debug mode whose cheap requests all succeed is not proven by this rule.',
+        'A debug page that only an exception shows (Werkzeug, Starlette) is found when one of those requests ' +
+          'raised; a wrapper in debug mode whose cheap requests all succeed is not proven by this rule.',
       ],
       falsePositives: [
-        "None known: the marks are the frameworks' debug templates. A debug server bound to loopback is still reported, since the finding means Gatecrash reached it from where it ran.",
+        "None known: the marks are the frameworks' debug templates. A debug server bound to loopback is still " +
+          'reported, since the finding means Gatecrash reached it from where it ran.',
       ],
       manualChecks: (ctx, { curl, check }) => [
         check(

@@ -28,7 +28,8 @@ export default defineFamily([
       why: 'They reveal load and usage patterns (when to attack, whether a cost attack works), model and hardware details, and internal names.',
       howProved: [
         "One GET /metrics without credentials (the cheap phase's own request when it already sent it).",
-        'Reports when the answer is a 2xx in Prometheus text exposition or OpenMetrics format: at least one `# TYPE` line and one sample line, and no HTML. Confidence: confirmed.',
+        'Reports when the answer is a 2xx in Prometheus text exposition or OpenMetrics format: at least one ' +
+          '`# TYPE` line and one sample line, and no HTML. Confidence: confirmed.',
         `Names the metric families it recognises (${METRIC_FAMILIES.map(([, name]) => name).join(', ')}); generic Prometheus metrics are reported all the same.`,
       ],
       falsePositives: ['Metrics on an internal-only listener are fine: the finding means Gatecrash reached them from where it ran.'],
@@ -47,7 +48,8 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['auth', 'metrics'],
           focus:
-            '/metrics is an ordinary route behind the app-wide key (Prometheus sends the key from its scrape config), never a mounted app that skips the check.',
+            '/metrics is an ordinary route behind the app-wide key (Prometheus sends the key from its scrape ' +
+            'config), never a mounted app that skips the check.',
         },
         proxy: {
           frameworks: ['nginx', 'caddy'],
@@ -76,7 +78,8 @@ export default defineFamily([
             aspects: ['key', 'loopback'],
             needsProxy: true,
             focus:
-              "LiteLLM's Prometheus route may be public depending on version and settings: LiteLLM listens on loopback and the proxy limits /metrics to the scraper.",
+              "LiteLLM's Prometheus route may be public depending on version and settings: LiteLLM listens on " +
+              'loopback and the proxy limits /metrics to the scraper.',
           },
         },
       }),

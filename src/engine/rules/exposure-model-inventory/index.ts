@@ -23,7 +23,8 @@ export default defineFamily([
         'Severity rises to medium when the body holds a model_path or a chat_template.',
       ],
       falsePositives: [
-        'Some servers keep listing routes public by design even with a key set (llama.cpp /v1/models, TGI /info, vLLM /version): the finding is accurate, and the proxy is the fix.',
+        'Some servers keep listing routes public by design even with a key set (llama.cpp /v1/models, TGI ' +
+          '/info, vLLM /version): the finding is accurate, and the proxy is the fix.',
       ],
       manualChecks: (ctx, { openRouteCheck }) => openRouteCheck(ctx, '401, 403 or 404'),
       fix: ({ ALL_APPS, keyedStart, ollamaBehindProxy }) => ({

@@ -17,7 +17,8 @@ export default defineFamily([
       what: "For example a Python traceback, llama.cpp's JSON parser message, or an exception text with module paths.",
       why: 'Internals tell an attacker the framework and versions, the file layout, and which inputs reach which code.',
       howProved: [
-        'Sends malformed JSON and wrongly typed fields to inference routes; reports when the response carries a traceback, a parser message or a filesystem path.',
+        'Sends malformed JSON and wrongly typed fields to inference routes; reports when the response carries ' +
+          'a traceback, a parser message or a filesystem path.',
       ],
       falsePositives: ['Validation errors that name the field and the problem ("field required") are expected and not reported.'],
       manualChecks: (ctx, { check, sq, keyHeaderArg }) => [

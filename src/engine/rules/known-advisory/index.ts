@@ -39,11 +39,14 @@ export default defineFamily([
       what: 'The version is the one the server states (never guessed); the advisory table ships with Gatecrash ' + '(src/engine/advisories.ts).',
       why: 'Published advisories come with enough detail to exploit them; scanners and botnets try them within days of publication.',
       howProved: [
-        'Reads the version where the server states it (/version, /info, /api/version, /props build_info, /api/extra/version, the x-litellm-version header) and compares it with the advisory table.',
+        'Reads the version where the server states it (/version, /info, /api/version, /props build_info, ' +
+          '/api/extra/version, the x-litellm-version header) and compares it with the advisory table.',
         'Confidence is tentative unless another rule confirmed the flaw itself (for example auth.host-header); the findings are then linked.',
       ],
       falsePositives: [
-        'Distributions backport fixes without changing the version, and a proxy in front may neutralize a flaw (nginx refuses Host values containing "/"). Upgrade anyway: the version is what the next scanner sees.',
+        'Distributions backport fixes without changing the version, and a proxy in front may neutralize a ' +
+          'flaw (nginx refuses Host values containing "/"). Upgrade anyway: the version is what the next ' +
+          'scanner sees.',
       ],
       manualChecks: (ctx, kit) => versionCheck(ctx, kit),
       relatedCwe: ['CWE-1395', 'CWE-22', 'CWE-208', 'CWE-89'],
@@ -59,7 +62,8 @@ export default defineFamily([
             aspects: ['loopback', 'upgrade'],
             needsProxy: true,
             focus:
-              'The script refuses to start an Ollama release older than the fixed version, and binds it to loopback behind the proxy (Ollama has no authentication).',
+              'The script refuses to start an Ollama release older than the fixed version, and binds it to loopback ' +
+              'behind the proxy (Ollama has no authentication).',
           },
           litellm: withAspects(keyedStart('litellm', 'The script refuses to start a LiteLLM release older than the fixed version.'), 'upgrade'),
           tgi: withAspects(

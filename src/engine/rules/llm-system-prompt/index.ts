@@ -15,7 +15,9 @@ export default defineFamily([
     remediation: 'Disable template and tokenizer introspection routes or require credentials for them.',
     explanation: {
       what: 'Routes such as llama.cpp /props (chat_template) and /apply-template, TGI /chat_tokenize, vLLM /tokenizer_info.',
-      why: 'System prompts hold business logic, guardrail wording and sometimes secrets; templates show how to forge turns (OWASP LLM07, system prompt leakage).',
+      why:
+        'System prompts hold business logic, guardrail wording and sometimes secrets; templates show how to ' +
+        'forge turns (OWASP LLM07, system prompt leakage).',
       howProved: [
         'Requests the template routes without credentials (a harmless body, no generation); reports when a chat template or system prompt comes back.',
       ],

@@ -44,12 +44,14 @@ export default defineFamily([
         'The model follows instructions that look like they come from the system or from its own earlier answer: system prompts and ' +
         'guardrails are bypassed (OWASP LLM01, prompt injection) and tool calls can be forged.',
       howProved: [
-        'Asks a tokenize route (/tokenize, /chat_tokenize, /apply-template) to encode user text with markers, and reports when they come back as control-token ids.',
+        'Asks a tokenize route (/tokenize, /chat_tokenize, /apply-template) to encode user text with markers, ' +
+          'and reports when they come back as control-token ids.',
         'Or reads the chat template (/props, /tokenizer_info) and reports a V1-style template with plain-text [INST]. No generation is needed.',
       ],
       falsePositives: [
         'Markers tokenized as ordinary text pieces are not control tokens and are not reported.',
-        'Mistral V3 and later tokenizers keep user text and control tokens apart when prompts are built with the chat template; the risk then comes only from code that concatenates strings.',
+        'Mistral V3 and later tokenizers keep user text and control tokens apart when prompts are built with ' +
+          'the chat template; the risk then comes only from code that concatenates strings.',
       ],
       manualChecks: (ctx, kit) => {
         const { curl, check, bodyWithPrompt } = kit;
@@ -76,7 +78,8 @@ export default defineFamily([
           frameworks: ALL_APPS,
           features: ['auth', 'neutralizeInput'],
           focus:
-            "User text is stripped of template markers (repeatedly, so none can reassemble) and the prompt is built by the tokenizer's chat template, never by string concatenation.",
+            'User text is stripped of template markers (repeatedly, so none can reassemble) and the prompt is ' +
+            "built by the tokenizer's chat template, never by string concatenation.",
         },
         wrapper: {
           features: ['auth', 'neutralizeInput'],

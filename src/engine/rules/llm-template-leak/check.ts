@@ -23,7 +23,8 @@ export function leakReading(text: string, prompt: string): { kind: string; gener
         : 'sequence markers came back as text: the server decodes without skipping special tokens';
   const generation =
     gen === 'v1'
-      ? 'Mistral V1 tokenizer layout (plain-text "[INST] … [/INST]" with spaces: Mistral-7B-Instruct v0.1/v0.2, Mixtral-8x7B), where the markers are ordinary text'
+      ? 'Mistral V1 tokenizer layout (plain-text "[INST] … [/INST]" with spaces: Mistral-7B-Instruct ' +
+        'v0.1/v0.2, Mixtral-8x7B), where the markers are ordinary text'
       : gen === 'v3'
         ? 'Mistral V3 layout ("[INST] …[/INST]"): control tokens decoded back to text'
         : gen === 'v3-tekken'
@@ -48,7 +49,8 @@ export default defineCheck(family, {
         'inconclusive',
         withKey
           ? 'No inference route returned model output, with or without your credentials, to read template markers from.'
-          : 'No open inference route returned model output (without credentials) to read template markers from; pass your key (--header or --bearer) to judge guarded routes.',
+          : 'No open inference route returned model output (without credentials) to read template markers from; ' +
+              'pass your key (--header or --bearer) to judge guarded routes.',
       );
       return [];
     }

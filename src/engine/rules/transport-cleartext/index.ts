@@ -22,7 +22,9 @@ export default defineFamily([
         'The target URL is http:// on a host that is not loopback, and an inference or guarded route answered over it. Loopback targets are never reported.',
       ],
       falsePositives: [
-        'Traffic that stays on a link protected outside HTTP (a service mesh with mutual TLS between sidecars, a WireGuard tunnel) is encrypted all the same; the finding then describes the hop Gatecrash used.',
+        'Traffic that stays on a link protected outside HTTP (a service mesh with mutual TLS between ' +
+          'sidecars, a WireGuard tunnel) is encrypted all the same; the finding then describes the hop ' +
+          'Gatecrash used.',
       ],
       manualChecks: (ctx, { curl, check }) => {
         const https = ctx.origin.replace(/^http:/, 'https:');
