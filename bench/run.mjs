@@ -175,13 +175,16 @@ async function benchPool() {
       `${(p / u).toFixed(2)}×`,
       ok(p / u <= 1.5),
       `${Math.max(...pooled.map((r) => r.ms)).toFixed(0)} ms`,
-      `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, stalls ${t.connectionStalls}, delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
+      `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, ` +
+        `stalls ${t.connectionStalls}, delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
       `${unlimited[0].report.requests.sent} / ${unlimited[0].report.findings.length}${same ? '' : ' (differs!)'}`,
     ]);
   }
   process.stderr.write('\n');
   table(
-    `A thread-pool server: llama-server's 3 HTTP threads held by kept-alive connections, split writes without TCP_NODELAY, vs. the same emulator unlimited (standard depth, each in its own process; median of ${POOL_RUNS})`,
+    `A thread-pool server: llama-server's 3 HTTP threads held by kept-alive connections, split writes ` +
+      `without TCP_NODELAY, vs. the same emulator unlimited (standard depth, each in its own process; ` +
+      `median of ${POOL_RUNS})`,
     ['target', 'unlimited', 'pool of 3', 'ratio', '≤ 1.5×', 'pool, slowest run', 'connections (last pool run)', 'requests / findings'],
     rows,
   );
@@ -294,7 +297,8 @@ async function benchContext() {
       ['what', 'bytes', '≤ 12 KiB'],
       [
         [
-          `structuredContent (${result.structuredContent.findings.length} findings, ${Object.values(result.structuredContent.rules).flat().length} rule statuses)`,
+          `structuredContent (${result.structuredContent.findings.length} findings, ` +
+            `${Object.values(result.structuredContent.rules).flat().length} rule statuses)`,
           `${structured} (${kib(structured)})`,
           ok(structured <= 12 * KIB),
         ],
@@ -393,7 +397,9 @@ async function benchFleet() {
 
 const started = performance.now();
 console.log(
-  `gatecrash bench — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} CPUs, load average ${loadavg()[0].toFixed(1)} at start; latencies ${LATENCIES.map((l) => `${l / 1000} s`).join(', ')}`,
+  `gatecrash bench — node ${process.version}, ${process.platform}/${process.arch}, ${cpus().length} ` +
+    `CPUs, load average ${loadavg()[0].toFixed(1)} at start; latencies ` +
+    `${LATENCIES.map((l) => `${l / 1000} s`).join(', ')}`,
 );
 const worst = ONLY.has('scans') ? await benchScans() : undefined;
 const poolRatio = ONLY.has('pool') ? await benchPool() : undefined;

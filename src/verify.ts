@@ -108,7 +108,8 @@ export function planVerification(previous: ScanReport, request: Pick<VerifyReque
       // Echo only id-shaped values: the rest is caller text.
       const shown = unknown.filter((id) => /^[\w-]{1,40}$/.test(id)).slice(0, 3);
       throw new VerifyInputError(
-        `Scan ${previous.scanId} has no finding ${shown.length ? shown.join(', ') : 'with the ids given'}. Its findings: ${known}${previous.findings.length > 10 ? ', …' : ''}.`,
+        `Scan ${previous.scanId} has no finding ${shown.length ? shown.join(', ') : 'with the ids given'}. ` +
+          `Its findings: ${known}${previous.findings.length > 10 ? ', …' : ''}.`,
       );
     }
     findings = previous.findings.filter((f) => wanted.includes(f.id));
@@ -340,8 +341,10 @@ const MARK: Record<VerifyStatus, string> = { fixed: 'FIXED', 'still-failing': 'S
 export function formatVerifyResult(result: VerifyResult): string {
   const s = result.summary;
   const lines = [
-    `Gatecrash verify of ${result.target} against scan ${result.previousScanId}: ${s.fixed} fixed, ${s.stillFailing} still failing, ${s.inconclusive} inconclusive, ${s.newFindings} new.`,
-    `Re-ran only ${result.rules.join(', ')} at ${result.depth} depth${result.assumedProduct ? `, treating the server as ${result.assumedProduct} as the previous scan did` : ''}.`,
+    `Gatecrash verify of ${result.target} against scan ${result.previousScanId}: ${s.fixed} fixed, ` +
+      `${s.stillFailing} still failing, ${s.inconclusive} inconclusive, ${s.newFindings} new.`,
+    `Re-ran only ${result.rules.join(', ')} at ${result.depth} ` +
+      `depth${result.assumedProduct ? `, treating the server as ${result.assumedProduct} as the previous scan did` : ''}.`,
     UNTRUSTED_NOTICE,
   ];
   for (const v of result.verdicts)

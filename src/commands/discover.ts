@@ -128,7 +128,8 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
         ? {
             onProgress: (p) =>
               progress.show(
-                `discover · ${p.done}/${p.total} hosts · ${p.probes} probes · ${p.services} services (${p.llm} LLM) · ${((rate.granted * 1000) / (performance.now() - t0)).toFixed(0)} conn/s`,
+                `discover · ${p.done}/${p.total} hosts · ${p.probes} probes · ${p.services} services (${p.llm} LLM) ` +
+                  `· ${((rate.granted * 1000) / (performance.now() - t0)).toFixed(0)} conn/s`,
               ),
           }
         : {}),
@@ -139,7 +140,9 @@ export async function runDiscover(ctx: CommandContext): Promise<number> {
     }
     const seconds = (performance.now() - t0) / 1000;
     process.stderr.write(
-      `gatecrash: ${result.stats.hosts} host(s), ${result.stats.probes} port probe(s) in ${seconds.toFixed(1)} s (${rate.granted} connections, ${(rate.granted / Math.max(seconds, 0.001)).toFixed(0)}/s); ` +
+      `gatecrash: ${result.stats.hosts} host(s), ${result.stats.probes} port probe(s) in ` +
+        `${seconds.toFixed(1)} s (${rate.granted} connections, ` +
+        `${(rate.granted / Math.max(seconds, 0.001)).toFixed(0)}/s); ` +
         `${result.stats.services} HTTP service(s), ${result.stats.llm} LLM server(s).\n`,
     );
     const scans = ctx.args.values.scan && !result.partial ? await scanServices(result.services, ctx, s, rate, controller.signal) : undefined;

@@ -147,7 +147,8 @@ function unknownFlag(command: Command, typed: string, name: string): UsageError 
   if (name in FLAGS) {
     const owners = COMMANDS.filter((c) => (COMMAND_FLAGS[c] as readonly string[]).includes(name));
     return new UsageError(
-      `${typed} is not a flag of 'gatecrash ${command}' (it belongs to ${owners.map((c) => `'${c}'`).join(', ')}); run gatecrash ${command} --help for its flags.`,
+      `${typed} is not a flag of 'gatecrash ${command}' (it belongs to ` +
+        `${owners.map((c) => `'${c}'`).join(', ')}); run gatecrash ${command} --help for its flags.`,
     );
   }
   const near = closest(name, own);

@@ -27,7 +27,8 @@ export function runScans(ctx: CommandContext): number {
   else {
     for (const r of reports)
       process.stdout.write(
-        `${r.scanId}  ${r.startedAt}  grade ${r.grade ?? '-'}  ${String(r.findings.length).padStart(2)} finding(s)${r.partial ? ' (partial)' : ''}  ${neutralizeControls(r.target.url)}\n`,
+        `${r.scanId}  ${r.startedAt}  grade ${r.grade ?? '-'}  ${String(r.findings.length).padStart(2)} ` +
+          `finding(s)${r.partial ? ' (partial)' : ''}  ${neutralizeControls(r.target.url)}\n`,
       );
   }
   return 0;

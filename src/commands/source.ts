@@ -16,7 +16,8 @@ export function parseSource(text: string, label: string, cwd = process.cwd()): S
   const path = relative(cwd, resolve(cwd, file));
   if (path === '' || path.startsWith('..') || isAbsolute(path)) {
     throw new UsageError(
-      `${label} ${file.slice(0, 120)}: the file must be inside the folder the scan runs in (the repository root), since code scanning names files relative to it.`,
+      `${label} ${file.slice(0, 120)}: the file must be inside the folder the scan runs in (the repository ` +
+        `root), since code scanning names files relative to it.`,
     );
   }
   let isFile = false;

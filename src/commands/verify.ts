@@ -40,7 +40,9 @@ export async function runVerify(ctx: CommandContext): Promise<number> {
     const s = result.summary;
     if (config.output || format === 'json')
       say(
-        `${config.output ? `wrote ${config.output} · ` : ''}${s.fixed} fixed, ${s.stillFailing} still failing, ${s.inconclusive} inconclusive, ${s.newFindings} new · ${result.allFixed ? 'every finding is proven fixed' : 'not proven fixed'}`,
+        `${config.output ? `wrote ${config.output} · ` : ''}${s.fixed} fixed, ${s.stillFailing} still ` +
+          `failing, ${s.inconclusive} inconclusive, ${s.newFindings} new · ` +
+          `${result.allFixed ? 'every finding is proven fixed' : 'not proven fixed'}`,
       );
     return verifyExitCode(result);
   } catch (e) {

@@ -69,7 +69,9 @@ export function consentGate(req: ConsentRequest, now = Date.now()): ConsentOutco
     if (answer.kind === 'elicit' && answer.action === 'decline') {
       return {
         kind: 'refuse',
-        message: `The user declined: Gatecrash sent nothing to ${hosts} (no lookup, no connection). Do not call it again for these hosts unless the user asks for it.`,
+        message:
+          `The user declined: Gatecrash sent nothing to ${hosts} (no lookup, no connection). Do not call it ` +
+          `again for these hosts unless the user asks for it.`,
       };
     }
     if (answer.kind === 'elicit') {
@@ -80,7 +82,10 @@ export function consentGate(req: ConsentRequest, now = Date.now()): ConsentOutco
   if (!req.canAsk) {
     return {
       kind: 'refuse',
-      message: `Gatecrash did not scan ${hosts}: the operator has not approved ${subjects.length === 1 ? 'this host' : 'these hosts'}, and this MCP client cannot ask the user (it does not support elicitation). Nothing was sent. ${howToApprove(subjects.map(subjectLabel))}`,
+      message:
+        `Gatecrash did not scan ${hosts}: the operator has not approved ` +
+        `${subjects.length === 1 ? 'this host' : 'these hosts'}, and this MCP client cannot ask the user (it ` +
+        `does not support elicitation). Nothing was sent. ${howToApprove(subjects.map(subjectLabel))}`,
     };
   }
   const ticket = mintTicket(digest, now);

@@ -31,12 +31,14 @@ export function verdictOf(outcome: ScanOutcome, options: Pick<ScanOptions, 'budg
   const reasons: string[] = [];
   if (outcome.overBudget > 0) {
     reasons.push(
-      `The request budget of ${options.budget} ran out before every rule finished (${outcome.overBudget} request(s) not sent): raise it, e.g. --budget ${Math.max(options.budget * 2, 150)}.`,
+      `The request budget of ${options.budget} ran out before every rule finished (${outcome.overBudget} ` +
+        `request(s) not sent): raise it, e.g. --budget ${Math.max(options.budget * 2, 150)}.`,
     );
   }
   if (outcome.stopped === 'deadline') {
     reasons.push(
-      `The scan deadline of ${seconds(options.timeoutMs)} passed before every rule finished: raise it, e.g. --timeout ${seconds(options.timeoutMs * 2)} (a cold model may need minutes).`,
+      `The scan deadline of ${seconds(options.timeoutMs)} passed before every rule finished: raise it, ` +
+        `e.g. --timeout ${seconds(options.timeoutMs * 2)} (a cold model may need minutes).`,
     );
   }
   if (outcome.stopped === 'cancelled') reasons.push('The scan was cancelled before every rule finished.');

@@ -233,8 +233,12 @@ function buildApp(rules: RuleId[], framework: AppFramework | 'wrapper', ctx: Rem
   const deps = dependencies(framework, features, model);
   const apply: string[] = [
     framework === 'wrapper'
-      ? `Save the code as ${file}: it is a complete FastAPI app built around a require_api_key decorator on the model call. Keep require_api_key on every function that calls the model, and put your model call in generate_text.`
-      : `Save the code as ${file}: it is a complete app. Put your model call in ${python ? 'generate_text' : 'generateText'} and your other routes next to ${appRoute(ctx)}; the check covers them without further code.`,
+      ? `Save the code as ${file}: it is a complete FastAPI app built around a require_api_key decorator on ` +
+        `the model call. Keep require_api_key on every function that calls the model, and put your model call ` +
+        `in generate_text.`
+      : `Save the code as ${file}: it is a complete app. Put your model call in ` +
+        `${python ? 'generate_text' : 'generateText'} and your other routes next to ${appRoute(ctx)}; the ` +
+        `check covers them without further code.`,
     `Install what it imports: ${deps}.`,
     `Create the ${jwt ? 'signing secret' : 'key'} once and keep it in your secret store (never in the code): export ${secretVar}="$(openssl rand -hex 32)"`,
   ];
@@ -305,7 +309,10 @@ function startLine(framework: AppFramework | 'wrapper', ctx: RemediationContext,
 }
 
 function failClosedCheck(framework: AppFramework | 'wrapper', ctx: RemediationContext, secretVar: string): string {
-  const expect = `# expect: exits at once with "${secretVar} ${secretVar === 'JWT_SECRET' ? 'must hold at least 32 bytes' : 'is not set'}: refusing to start…", and nothing listens`;
+  const expect =
+    `# expect: exits at once with "${secretVar} ` +
+    `${secretVar === 'JWT_SECRET' ? 'must hold at least 32 bytes' : 'is not set'}: refusing to start…", ` +
+    `and nothing listens`;
   switch (framework) {
     case 'express':
       return `env -u ${secretVar} node server.mjs  ${expect}`;
@@ -335,13 +342,18 @@ function buildProxy(rules: RuleId[], framework: ProxyFramework, ctx: Remediation
   const input = { rule: rules.length === 1 ? rules[0]! : null, features, ctx, deny: [...deny.values()], focus: focus.join('\n'), title };
   const facts = productFacts(ctx.product);
   const bearer = ctx.scheme === 'Bearer';
-  const bind = `Make ${facts.name} listen on 127.0.0.1:${ctx.upstreamPort} only (never on a public address, or clients go around the proxy): ${facts.bindLoopback(ctx.upstreamPort)}`;
+  const bind =
+    `Make ${facts.name} listen on 127.0.0.1:${ctx.upstreamPort} only (never on a public address, or ` +
+    `clients go around the proxy): ${facts.bindLoopback(ctx.upstreamPort)}`;
   const header = `${ctx.headerName}: ${bearer ? 'Bearer ' : ''}<key>`;
   if (framework === 'nginx') {
     const code = renderNginx(input);
     const apply = [
       'Save the code as /etc/nginx/conf.d/llm-api.conf (it belongs in the http context, which conf.d files are).',
-      `Create the keys file and print the key to hand to clients (32 lower-case hex characters; other shapes never match): KEY="$(openssl rand -hex 16)"; printf '"%s" 1;\\n' "$KEY" | sudo tee ${ctx.keysFile} >/dev/null; sudo chmod 640 ${ctx.keysFile}; sudo chgrp www-data ${ctx.keysFile}; echo "$KEY"`,
+      `Create the keys file and print the key to hand to clients (32 lower-case hex characters; other ` +
+        `shapes never match): KEY="$(openssl rand -hex 16)"; printf '"%s" 1;\\n' "$KEY" | sudo tee ` +
+        `${ctx.keysFile} >/dev/null; sudo chmod 640 ${ctx.keysFile}; sudo chgrp www-data ${ctx.keysFile}; ` +
+        `echo "$KEY"`,
       bind,
     ];
     if (features.has('tls')) apply.push(`Put the certificate and its private key at ${ctx.tlsCertFile} and ${ctx.tlsKeyFile}.`);
@@ -364,7 +376,8 @@ function buildProxy(rules: RuleId[], framework: ProxyFramework, ctx: Remediation
   const code = renderCaddy(input);
   const apply = [
     'Save the code as /etc/caddy/Caddyfile (or import it from yours).',
-    `Give the Caddy service the key (systemctl edit caddy → [Service] Environment=${ctx.envVar}=…, or an EnvironmentFile with mode 0600): ${ctx.envVar}="$(openssl rand -hex 32)"`,
+    `Give the Caddy service the key (systemctl edit caddy → [Service] Environment=${ctx.envVar}=…, or an ` +
+      `EnvironmentFile with mode 0600): ${ctx.envVar}="$(openssl rand -hex 32)"`,
     bind,
   ];
   if (features.has('tls'))
@@ -421,7 +434,8 @@ function buildServer(rules: RuleId[], framework: ServerFramework, ctx: Remediati
     apply.push(`Create the key once and keep it in your secret store: export ${keyVar}="${framework === 'litellm' ? 'sk-' : ''}$(openssl rand -hex 32)"`);
     if (aspects.has('adminKey')) apply.push('Create the admin key the same way: export SGLANG_ADMIN_API_KEY="$(openssl rand -hex 32)"');
     apply.push(
-      `Run the script from your service manager with the key in its environment (systemd EnvironmentFile= with mode 0600, a Docker env file or secret), not from shell history.`,
+      `Run the script from your service manager with the key in its environment (systemd EnvironmentFile= ` +
+        `with mode 0600, a Docker env file or secret), not from shell history.`,
     );
   } else {
     apply.push('Run the script from your service manager (systemd, Docker) instead of starting the server by hand.');
@@ -434,12 +448,15 @@ function buildServer(rules: RuleId[], framework: ServerFramework, ctx: Remediati
     );
     if (framework !== 'ollama' && aspects.has('key'))
       apply.push(
-        `Keep ${name}'s own key as well (defence in depth): the proxy passes the client's ${ctx.headerName} header through unchanged, so use the same key in both, or one per layer.`,
+        `Keep ${name}'s own key as well (defence in depth): the proxy passes the client's ${ctx.headerName} ` +
+          `header through unchanged, so use the same key in both, or one per layer.`,
       );
   }
   if (framework === 'litellm' && rules.includes('cost.no-rate-limit')) {
     apply.push(
-      `Give each client a virtual key with a limit: curl -sS -X POST http://127.0.0.1:${ctx.port}/key/generate -H "Authorization: Bearer $LITELLM_MASTER_KEY" -H 'Content-Type: application/json' -d '{"rpm_limit": 60}'`,
+      `Give each client a virtual key with a limit: curl -sS -X POST ` +
+        `http://127.0.0.1:${ctx.port}/key/generate -H "Authorization: Bearer $LITELLM_MASTER_KEY" -H ` +
+        `'Content-Type: application/json' -d '{"rpm_limit": 60}'`,
     );
   }
   if (aspects.has('key') || framework === 'ollama') {

@@ -19,7 +19,10 @@ export function rulesDoc(): string {
     '| --- | --- | --- | --- | --- | --- | --- |',
     ...RULE_IDS.map((id) => {
       const r = RULES[id];
-      return `| [\`${id}\`](#${id.replace(/\./g, '')}) | ${cell(r.title)} | ${r.severity} | ${r.depth} | ${r.needs ?? '—'} | ${r.cwe.join(', ') || '—'} | ${[...r.owasp, ...r.owaspLlm].join(', ') || '—'} |`;
+      return (
+        `| [\`${id}\`](#${id.replace(/\./g, '')}) | ${cell(r.title)} | ${r.severity} | ${r.depth} | ` +
+        `${r.needs ?? '—'} | ${r.cwe.join(', ') || '—'} | ${[...r.owasp, ...r.owaspLlm].join(', ') || '—'} |`
+      );
     }),
   ];
   for (const id of RULE_IDS) {

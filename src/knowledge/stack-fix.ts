@@ -52,7 +52,8 @@ export function chooseFramework(rule: RuleId, server: ServerIdentity | null): Fr
   for (const f of GENERIC) offer(f, null);
   if (seen.size === 0) offer(valid[0]!, null);
   const reason = product
-    ? `the server looks like ${productName(product)} with ${percent(confidence ?? 0)} confidence only, below the ${percent(FIX_MIN_CONFIDENCE)} Gatecrash needs to choose a fix for it`
+    ? `the server looks like ${productName(product)} with ${percent(confidence ?? 0)} confidence only, ` +
+      `below the ${percent(FIX_MIN_CONFIDENCE)} Gatecrash needs to choose a fix for it`
     : 'the server was not identified, so Gatecrash cannot choose a fix for it';
   return { framework: null, reason, candidates: [...seen].map(([framework, c]) => ({ framework, confidence: c })) };
 }
@@ -69,7 +70,9 @@ export function stackFixFor(finding: Finding, fingerprint: Pick<Fingerprint, 'pr
     return {
       framework: null,
       name: null,
-      summary: `No stack-specific fix: ${choice.reason}. Name the framework: ${command(finding, choice.candidates[0]?.framework ?? null)} (candidates: ${names}).`,
+      summary:
+        `No stack-specific fix: ${choice.reason}. Name the framework: ` +
+        `${command(finding, choice.candidates[0]?.framework ?? null)} (candidates: ${names}).`,
       apply: [],
       candidates: choice.candidates,
       command: command(finding, null),

@@ -77,7 +77,9 @@ export function batchSummaryText(s: BatchSummary, uri: string): string {
   for (const r of s.results) {
     const grade = r.grade ? `${r.grade} ${r.score}/100` : `no grade (${r.verdict})`;
     lines.push(
-      `- ${grade} · ${r.url} · ${countsText(r.findings)}${r.worst ? ` · worst: ${r.worst.rule} [${r.worst.severity}/${r.worst.confidence}]` : ''}${r.partial ? ' · partial' : ''} · scan ${r.scanId}`,
+      `- ${grade} · ${r.url} · ` +
+        `${countsText(r.findings)}${r.worst ? ` · worst: ${r.worst.rule} [${r.worst.severity}/${r.worst.confidence}]` : ''}${r.partial ? ' · partial' : ''} ` +
+        `· scan ${r.scanId}`,
     );
   }
   for (const e of s.errors) lines.push(`! not scanned: ${e.url} · ${e.message}`);

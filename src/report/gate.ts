@@ -51,7 +51,8 @@ export function batchGateLine(batch: { reports: readonly ScanReport[]; errors: r
     code === 2
       ? batch.errors.length
         ? `the gate cannot vouch: ${batch.errors.length} target(s) could not be scanned (e.g. ${batch.errors[0]!.url})`
-        : `the gate cannot vouch: ${gateSentence(batch.reports.find((r) => gateCode(r, failOn) === 2)!, failOn).replace(/^the gate cannot vouch for this target: /, '')}`
+        : `the gate cannot vouch: ` +
+          `${gateSentence(batch.reports.find((r) => gateCode(r, failOn) === 2)!, failOn).replace(/^the gate cannot vouch for this target: /, '')}`
       : code === 1
         ? gateSentence(batch.reports.find((r) => gateCode(r, failOn) === 1)!, failOn)
         : failOn === 'none'

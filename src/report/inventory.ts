@@ -227,7 +227,9 @@ export function toInventoryMarkdown(inventory: Inventory): string {
       const models = s.models.map((m) => codeSpan(quote(m, 80), true)).join(', ');
       const note = s.note ? ` (${escapeMarkdown(s.note)})` : '';
       out.push(
-        `| ${escapeMarkdown(s.address)} | ${s.port} | ${s.scheme} | ${escapeMarkdown(s.host ?? '')} | ${escapeMarkdown(product)}${note} | ${s.version ? codeSpan(quote(s.version, 40), true) : ''} | ${s.auth} | ${s.llm ? 'yes' : 'no'} | ${models} |`,
+        `| ${escapeMarkdown(s.address)} | ${s.port} | ${s.scheme} | ${escapeMarkdown(s.host ?? '')} | ` +
+          `${escapeMarkdown(product)}${note} | ${s.version ? codeSpan(quote(s.version, 40), true) : ''} | ` +
+          `${s.auth} | ${s.llm ? 'yes' : 'no'} | ${models} |`,
       );
     }
     out.push('');

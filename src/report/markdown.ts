@@ -165,13 +165,15 @@ function reportBody(report: ScanReport, level: number): string {
   parts.push(
     [
       `**${plural(report.findings.length, 'finding')}:** ${severityCounts(report.findings)}`,
-      `**requests:** ${r.sent} sent (${r.deduplicated} deduplicated, ${r.inference} inference, budget ${r.budget}${r.overBudget ? `, ${r.overBudget} over budget` : ''})`,
+      `**requests:** ${r.sent} sent (${r.deduplicated} deduplicated, ${r.inference} inference, budget ` +
+        `${r.budget}${r.overBudget ? `, ${r.overBudget} over budget` : ''})`,
       `**duration:** ${formatDuration(report.durationMs)}`,
     ].join(' · '),
   );
   parts.push(fingerprintLine(report));
   parts.push(
-    `Scan ${escapeMarkdown(report.scanId)} · ${escapeMarkdown(report.startedAt)} → ${escapeMarkdown(report.finishedAt)} · Gatecrash ${escapeMarkdown(report.tool.version)}`,
+    `Scan ${escapeMarkdown(report.scanId)} · ${escapeMarkdown(report.startedAt)} → ` +
+      `${escapeMarkdown(report.finishedAt)} · Gatecrash ${escapeMarkdown(report.tool.version)}`,
   );
 
   const findings = sortFindings(report.findings);

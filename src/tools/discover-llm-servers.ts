@@ -34,7 +34,8 @@ function scopeOf(args: z.infer<typeof input>): Scope {
   const scope = parseScope(args.scope);
   if (scope.size > MAX_MCP_SCOPE)
     throw new ScopeError(
-      `The scope holds ${scope.size.toLocaleString('en-US')} hosts; over MCP a sweep takes at most ${MAX_MCP_SCOPE.toLocaleString('en-US')} (a /16). Run gatecrash discover for a larger one.`,
+      `The scope holds ${scope.size.toLocaleString('en-US')} hosts; over MCP a sweep takes at most ` +
+        `${MAX_MCP_SCOPE.toLocaleString('en-US')} (a /16). Run gatecrash discover for a larger one.`,
     );
   return scope;
 }
@@ -48,7 +49,10 @@ function duration(seconds: number): string {
 function sweepActions(scope: Scope, ports: number[], rate: number): string[] {
   const probes = scope.size * ports.length;
   return [
-    `Port probes: ${scope.size.toLocaleString('en-US')} host${scope.size === 1 ? '' : 's'} × ${ports.length} port${ports.length === 1 ? '' : 's'} (${ports.join(', ')}) = at most ${probes.toLocaleString('en-US')} TCP connections, ${rate} new connections a second at most (${duration(probes / rate)} or more), 2 at once per host.`,
+    `Port probes: ${scope.size.toLocaleString('en-US')} host${scope.size === 1 ? '' : 's'} × ` +
+      `${ports.length} port${ports.length === 1 ? '' : 's'} (${ports.join(', ')}) = at most ` +
+      `${probes.toLocaleString('en-US')} TCP connections, ${rate} new connections a second at most ` +
+      `(${duration(probes / rate)} or more), 2 at once per host.`,
     'On every port that answers HTTP: the cheap phase of a scan (about 14 GETs and a prompt-less request ' +
       'per candidate route). No model is run and no credential is sent.',
   ];

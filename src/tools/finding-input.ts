@@ -22,7 +22,9 @@ export async function resolveFinding(args: {
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       return {
-        error: `The finding object is not a Gatecrash finding (${issue?.path.join('.') || 'finding'}: ${issue?.message}). Pass findingId, or a finding from a saved JSON report.`,
+        error:
+          `The finding object is not a Gatecrash finding (${issue?.path.join('.') || 'finding'}: ` +
+          `${issue?.message}). Pass findingId, or a finding from a saved JSON report.`,
       };
     }
     return { finding: parsed.data as FindingLike };
@@ -31,7 +33,9 @@ export async function resolveFinding(args: {
   const found = findingById(args.findingId);
   if (!found) {
     return {
-      error: `No finding ${args.findingId.slice(0, 100)} in this session's scans or the local scan store. Scan again, or pass the finding object from a saved JSON report.`,
+      error:
+        `No finding ${args.findingId.slice(0, 100)} in this session's scans or the local scan store. Scan ` +
+        `again, or pass the finding object from a saved JSON report.`,
     };
   }
   return { finding: found.finding };

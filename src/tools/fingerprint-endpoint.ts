@@ -68,9 +68,11 @@ export default defineTool({
       // Gatecrash's words only; the server's (version, model ids, what a signal saw) are quoted after the fixed sentence.
       const text = [
         UNTRUSTED_NOTICE,
-        `${fp.product === 'unknown' ? 'Unidentified server' : serverLabel(report)} (confidence ${Math.round(fp.confidence * 100)}%)${fp.models.length ? `, models: ${quoteList(fp.models, 10, 80)}` : ''}${fp.modelFamily ? ` [${fp.modelFamily}]` : ''}.`,
+        `${fp.product === 'unknown' ? 'Unidentified server' : serverLabel(report)} (confidence ` +
+          `${Math.round(fp.confidence * 100)}%)${fp.models.length ? `, models: ${quoteList(fp.models, 10, 80)}` : ''}${fp.modelFamily ? ` [${fp.modelFamily}]` : ''}.`,
         `Signals: ${fp.signals.slice(0, 6).join('; ') || 'none'}.`,
-        `Routes: ${open.length} open, ${guarded.length} guarded. Credential header: ${report.surface.credentialHeader.name} (${report.surface.credentialHeader.source}).`,
+        `Routes: ${open.length} open, ${guarded.length} guarded. Credential header: ` +
+          `${report.surface.credentialHeader.name} (${report.surface.credentialHeader.source}).`,
         `${report.requests.sent} requests, ${report.requests.inference} inference.`,
       ].join('\n');
       const { credentialHeader } = report.surface;

@@ -51,7 +51,8 @@ export default defineTool({
       if (!choice.framework) {
         const names = choice.candidates.map((c) => `${c.framework}${c.confidence !== null ? ` (${Math.round(c.confidence * 100)}%)` : ''}`);
         return toolError(
-          `No framework was chosen for this finding: ${choice.reason}. Call suggest_remediation again with framework set to the one the server runs, e.g. one of: ${names.join(', ')}.`,
+          `No framework was chosen for this finding: ${choice.reason}. Call suggest_remediation again with ` +
+            `framework set to the one the server runs, e.g. one of: ${names.join(', ')}.`,
         );
       }
       framework = choice.framework;

@@ -20,7 +20,8 @@ export function scanSummary(report: ScanReport): string {
     `Gatecrash scan ${report.scanId} of ${report.target.url}: ${gradeHeadline(report)}, ${countText}.`,
     UNTRUSTED_NOTICE,
     ...report.verdict.reasons.map((r) => `No grade: ${r}`),
-    `Server: ${server}${models}. ${report.requests.sent} requests (${report.requests.inference} inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
+    `Server: ${server}${models}. ${report.requests.sent} requests (${report.requests.inference} ` +
+      `inference) in ${report.durationMs} ms${report.partial ? ' — PARTIAL report' : ''}.`,
   ];
   for (const f of report.findings.slice(0, 5))
     lines.push(`- ${f.id} [${f.severity}/${f.confidence}] ${f.rule}: ${f.endpoint.method} ${f.endpoint.url} — ${f.title}`);

@@ -149,7 +149,8 @@ export async function serveHttp(config: Config, options: ServeHttpOptions = {}):
 
   if (remote)
     print(
-      `gatecrash: WARNING: serving MCP on ${config.host}, beyond loopback. Anyone who can reach port ${port} and holds the token can make this machine send requests; put TLS in front.`,
+      `gatecrash: WARNING: serving MCP on ${config.host}, beyond loopback. Anyone who can reach port ` +
+        `${port} and holds the token can make this machine send requests; put TLS in front.`,
     );
   if (config.token === undefined) print(`gatecrash: generated bearer token (shown once; set GATECRASH_TOKEN to choose your own): ${token}`);
   print(`gatecrash: MCP over Streamable HTTP listening on ${url}${legacy ? ` (legacy HTTP+SSE: ${url.replace(/\/mcp$/, '/sse')})` : ''}`);

@@ -231,7 +231,8 @@ describe('gatecrash scan --targets over 20 emulators', () => {
     if (timings.length) {
       const rows = timings.map(
         (t) =>
-          `| ${t.parallel} | ${t.targets} | ${(t.ms / 1000).toFixed(2)} s | ${((t.targets * 1000) / t.ms).toFixed(2)} | ${(t.scanMs / 1000).toFixed(2)} s | ${t.requests} |`,
+          `| ${t.parallel} | ${t.targets} | ${(t.ms / 1000).toFixed(2)} s | ` +
+          `${((t.targets * 1000) / t.ms).toFixed(2)} | ${(t.scanMs / 1000).toFixed(2)} s | ${t.requests} |`,
       );
       console.log(
         [

@@ -55,7 +55,9 @@ beforeAll(async () => {
   // `npx --yes gatecrash@VERSION ARGS…` → the built CLI of this checkout with ARGS; any other package is refused.
   writeFileSync(
     join(bin, 'npx'),
-    `#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in gatecrash@${VERSION}) shift; exec "${process.execPath}" "${CLI}" "$@";; -*) shift;; *) echo "npx stub: unexpected package $1" >&2; exit 97;; esac; done\necho "npx stub: no package" >&2; exit 97\n`,
+    `#!/bin/sh\nwhile [ $# -gt 0 ]; do case "$1" in gatecrash@${VERSION}) shift; exec ` +
+      `"${process.execPath}" "${CLI}" "$@";; -*) shift;; *) echo "npx stub: unexpected package $1" >&2; ` +
+      `exit 97;; esac; done\necho "npx stub: no package" >&2; exit 97\n`,
   );
   chmodSync(join(bin, 'npx'), 0o755);
   const run = await runCli([

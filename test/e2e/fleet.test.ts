@@ -64,12 +64,14 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
     });
     console.log(
       [
-        `Fleet discovery: ${fleet.cidr} (${ADDRESSES} addresses) × ports ${fleet.ports.join(', ')} = ${ADDRESSES * 3} slots, ${fleet.slots.length} open (single run, ${(run.ms / 1000).toFixed(1)} s)`,
+        `Fleet discovery: ${fleet.cidr} (${ADDRESSES} addresses) × ports ${fleet.ports.join(', ')} = ` +
+          `${ADDRESSES * 3} slots, ${fleet.slots.length} open (single run, ${(run.ms / 1000).toFixed(1)} s)`,
         '| kind | expected product | expected auth | slots | found as expected |',
         '|---|---|---|---:|---:|',
         ...rows.map(
           (r) =>
-            `| ${r.kind.name} | ${r.kind.product ?? '(not HTTP: not listed)'} | ${r.kind.product === null ? '—' : r.kind.auth} | ${r.expected} | ${r.right}/${r.expected} |`,
+            `| ${r.kind.name} | ${r.kind.product ?? '(not HTTP: not listed)'} | ` +
+            `${r.kind.product === null ? '—' : r.kind.auth} | ${r.expected} | ${r.right}/${r.expected} |`,
         ),
         `| closed | — | — | ${ADDRESSES * 3 - fleet.slots.length} | ${inventory.stats.closed}/${ADDRESSES * 3 - fleet.slots.length} |`,
       ].join('\n'),
@@ -127,7 +129,9 @@ describe(`gatecrash discover over ${ADDRESSES} loopback addresses × 3 ports`, (
           (p) =>
             `| shard | ${p.shard!.index}/${p.shard!.count} | ${p.stats.hosts} | ${p.stats.probes} | ${p.stats.open} | ${p.stats.services} | ${p.stats.llm} |`,
         ),
-        `| 4 shards summed | — | ${parts.reduce((n, p) => n + p.stats.hosts, 0)} | ${parts.reduce((n, p) => n + p.stats.probes, 0)} | ${parts.reduce((n, p) => n + p.stats.open, 0)} | ${parts.reduce((n, p) => n + p.stats.services, 0)} | ${parts.reduce((n, p) => n + p.stats.llm, 0)} |`,
+        `| 4 shards summed | — | ${parts.reduce((n, p) => n + p.stats.hosts, 0)} | ` +
+          `${parts.reduce((n, p) => n + p.stats.probes, 0)} | ${parts.reduce((n, p) => n + p.stats.open, 0)} | ` +
+          `${parts.reduce((n, p) => n + p.stats.services, 0)} | ${parts.reduce((n, p) => n + p.stats.llm, 0)} |`,
         `| single run | — | ${single.stats.hosts} | ${single.stats.probes} | ${single.stats.open} | ${single.stats.services} | ${single.stats.llm} |`,
       ].join('\n'),
     );

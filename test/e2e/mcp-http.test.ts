@@ -182,24 +182,31 @@ describe('gatecrash serve: MCP over Streamable HTTP', () => {
   }, 120_000);
 
   for (const era of ['legacy', 'auto'] as const) {
-    it(`stops every in-flight request within a second of cancellation (${era === 'legacy' ? '2025 era: notifications/cancelled' : '2026 era: stream closed'})`, async () => {
-      const silent = await startSilentServer();
-      const client = await connectHttp(serve.url, serve.token, era);
-      try {
-        const controller = new AbortController();
-        const call = client.callTool({ name: 'scan_endpoint', arguments: { url: `${silent.url}/generate`, timeoutMs: 60000 } }, { signal: controller.signal });
-        call.catch(() => undefined);
-        await until(() => silent.open() > 0, 5000);
-        expect(silent.open()).toBeGreaterThan(0);
-        controller.abort();
-        await expect(call).rejects.toThrow();
-        await until(() => silent.open() === 0, 1000);
-        expect(silent.open()).toBe(0);
-      } finally {
-        await client.close();
-        await silent.close();
-      }
-    });
+    it(
+      `stops every in-flight request within a second of cancellation ` +
+        `(${era === 'legacy' ? '2025 era: notifications/cancelled' : '2026 era: stream closed'})`,
+      async () => {
+        const silent = await startSilentServer();
+        const client = await connectHttp(serve.url, serve.token, era);
+        try {
+          const controller = new AbortController();
+          const call = client.callTool(
+            { name: 'scan_endpoint', arguments: { url: `${silent.url}/generate`, timeoutMs: 60000 } },
+            { signal: controller.signal },
+          );
+          call.catch(() => undefined);
+          await until(() => silent.open() > 0, 5000);
+          expect(silent.open()).toBeGreaterThan(0);
+          controller.abort();
+          await expect(call).rejects.toThrow();
+          await until(() => silent.open() === 0, 1000);
+          expect(silent.open()).toBe(0);
+        } finally {
+          await client.close();
+          await silent.close();
+        }
+      },
+    );
   }
 });
 

@@ -123,7 +123,9 @@ describe.each(rows)('$product ($config)', (row) => {
     full = await scan({ url: target.url }, { depth: 'quick' });
     const missing = full.findings.filter((f) => f.rule === 'auth.missing');
     table.push(
-      `${row.product.padEnd(18)} ${row.config.padEnd(6)} → ${fp.fingerprint.product.padEnd(18)} | ${String(fp.fingerprint.version).padEnd(8)} | ${fp.requests.sent} (${inferenceDuringFingerprint}) | ${missing.length ? 'fail' : 'pass'} | ${full.requests.sent}`,
+      `${row.product.padEnd(18)} ${row.config.padEnd(6)} → ${fp.fingerprint.product.padEnd(18)} | ` +
+        `${String(fp.fingerprint.version).padEnd(8)} | ${fp.requests.sent} (${inferenceDuringFingerprint}) | ` +
+        `${missing.length ? 'fail' : 'pass'} | ${full.requests.sent}`,
     );
     if (row.guarded) {
       expect(missing, JSON.stringify(missing.map((f) => f.endpoint))).toEqual([]);

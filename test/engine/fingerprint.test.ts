@@ -466,7 +466,10 @@ const flaskWrapper = signalsFor(table({}, WERKZEUG_404), { givenPath: '/api/gene
 const expressCannot = (path: string): FakeAnswer => ({
   status: 404,
   headers: { 'content-type': 'text/html; charset=utf-8', 'x-powered-by': 'Express', 'content-security-policy': "default-src 'none'" },
-  body: `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET ${path}</pre>\n</body>\n</html>\n`,
+  body:
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta ` +
+    `charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot GET ` +
+    `${path}</pre>\n</body>\n</html>\n`,
 });
 const expressWrapper = signalsFor(table({}, expressCannot), { givenPath: '/chat' });
 const nodeHttpWrapper = signalsFor(table({}, { status: 404, headers: { 'keep-alive': 'timeout=5', connection: 'keep-alive' }, body: { error: 'not found' } }), {

@@ -93,7 +93,8 @@ function printTable(): void {
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(
-    `\nHostile targets (deadline ${DEADLINE_MS} ms, bound ${DEADLINE_MS + SLACK_MS} ms, RSS limit ${RSS_LIMIT / MIB} MiB)\n${[line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n')}\n`,
+    `\nHostile targets (deadline ${DEADLINE_MS} ms, bound ${DEADLINE_MS + SLACK_MS} ms, RSS limit ` +
+      `${RSS_LIMIT / MIB} MiB)\n${[line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...body.map(line)].join('\n')}\n`,
   );
 }
 

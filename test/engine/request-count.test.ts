@@ -89,7 +89,8 @@ const CASES: Case[] = [
 const table: string[] = [];
 afterAll(() => {
   console.log(
-    `\n| single-route target | requests sent | deduplicated | inference | ceiling | auth.missing | verdict |\n|---|---|---|---|---|---|---|\n${table.join('\n')}`,
+    `\n| single-route target | requests sent | deduplicated | inference | ceiling | auth.missing | ` +
+      `verdict |\n|---|---|---|---|---|---|---|\n${table.join('\n')}`,
   );
 });
 

@@ -204,7 +204,9 @@ describe('building the request', () => {
     expect(req.contentType).toMatch(/^multipart\/form-data; boundary=/);
     const boundary = req.contentType!.split('boundary=')[1]!;
     expect(req.body).toBe(
-      `--${boundary}\r\nContent-Disposition: form-data; name="max_tokens"\r\n\r\n1\r\n--${boundary}\r\nContent-Disposition: form-data; name="prompt"\r\n\r\nhi\r\n--${boundary}--\r\n`,
+      `--${boundary}\r\nContent-Disposition: form-data; ` +
+        `name="max_tokens"\r\n\r\n1\r\n--${boundary}\r\nContent-Disposition: form-data; ` +
+        `name="prompt"\r\n\r\nhi\r\n--${boundary}--\r\n`,
     );
     expect(req.tokens).toBe(1);
   });

@@ -14,7 +14,9 @@ const KEY = 'debug-mode-test-key-0123456789';
 
 /** A Django project whose DEBUG comes from APP_DEBUG, with one POST route and an optional key middleware. */
 const DJANGO: Record<string, string> = {
-  'manage.py': `import os, sys\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\nfrom django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n`,
+  'manage.py':
+    `import os, sys\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\nfrom ` +
+    `django.core.management import execute_from_command_line\nexecute_from_command_line(sys.argv)\n`,
   'settings.py': [
     'import os',
     'SECRET_KEY = "test-only-secret-key-for-a-local-django-project"',

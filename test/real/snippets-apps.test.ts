@@ -204,12 +204,15 @@ describe.runIf(runPython && runNode)('application snippets executed under real s
         const sent = r.rescans.map((s) => s.requests.sent).join('+');
         for (const v of r.verdicts)
           rows.push(
-            `  ${rule.padEnd(26)} × ${a.framework.padEnd(9)} real ${RUNNER[a.framework].padEnd(7)} ${v.status.padEnd(13)} ${`${sent} req`.padEnd(8)} ${v.reason}`,
+            `  ${rule.padEnd(26)} × ${a.framework.padEnd(9)} real ${RUNNER[a.framework].padEnd(7)} ` +
+              `${v.status.padEnd(13)} ${`${sent} req`.padEnd(8)} ${v.reason}`,
           );
       }
     }
     console.log(
-      `\nApplication snippets, each rule's own snippet verified against the tutorial scans (${prior.vulnerable.requests.sent} + ${prior.failOpen.requests.sent} requests before):\n${rows.join('\n')}`,
+      `\nApplication snippets, each rule's own snippet verified against the tutorial scans ` +
+        `(${prior.vulnerable.requests.sent} + ${prior.failOpen.requests.sent} requests ` +
+        `before):\n${rows.join('\n')}`,
     );
   }, 300_000);
 

@@ -89,10 +89,14 @@ describe('snippet execution coverage', () => {
     console.log(
       `\nRule × framework → what executed the snippet (${cells.filter((c) => c !== '·').length} cells)\n${head}\n${rows.join('\n')}\n\n` +
         `V  executed, and the real target's prior finding proven fixed with verifyFix (${count('V')})\n` +
-        `K  executed and verified: without a key the rule cannot judge a route that refuses anonymous callers (inconclusive); with the key verifyFix proves it fixed, and a direct request shows markers neither get in nor out (${count('K')})\n` +
+        `K  executed and verified: without a key the rule cannot judge a route that refuses anonymous ` +
+        `callers (inconclusive); with the key verifyFix proves it fixed, and a direct request shows markers ` +
+        `neither get in nor out (${count('K')})\n` +
         `L  executed and verified; metrics stay readable from loopback by design (local scrapers), so a loopback re-scan still sees them (${count('L')})\n` +
-        `N  executed and verified; the scanner never sends wrong keys to a route that validates the body before the key (the decorator), so brute force is not tried (${count('N')})\n` +
-        `E  executed under the real server: refuses to start (or to serve) without its secret, serves the right key only, a scan has nothing for the rule (${count('E')})\n` +
+        `N  executed and verified; the scanner never sends wrong keys to a route that validates the body ` +
+        `before the key (the decorator), so brute force is not tried (${count('N')})\n` +
+        `E  executed under the real server: refuses to start (or to serve) without its secret, serves the ` +
+        `right key only, a scan has nothing for the rule (${count('E')})\n` +
         `T  executed with TLS (throw-away certificate): the same, but no scan (the scanner checks certificates) (${count('T')})\n` +
         `J  executed where PyJWT (python3-jwt) is installed (.ci/run installs it); elsewhere reported as not executed (${count('J')})\n` +
         `S  start script executed by bash, the server binary stubbed: refuses a missing or placeholder key, an old version, a public bind (${count('S')})\n` +

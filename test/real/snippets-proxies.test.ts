@@ -136,7 +136,8 @@ for (const proxy of ['nginx', 'caddy'] as const) {
       for (const c of cases) {
         const r = results.get(c.product)!;
         console.log(
-          `\n${proxy} in front of ${c.product} (${c.previous.requests.sent} requests before; verify: ${r.rescans.map((s) => `${s.requests.sent} requests`).join(' + ')})\n` +
+          `\n${proxy} in front of ${c.product} (${c.previous.requests.sent} requests before; verify: ` +
+            `${r.rescans.map((s) => `${s.requests.sent} requests`).join(' + ')})\n` +
             r.verdicts
               .map((v) => `  ${v.status.padEnd(13)} ${v.rule.padEnd(26)} ${v.endpoint.method} ${new URL(v.endpoint.url).pathname} — ${v.reason}`)
               .join('\n'),

@@ -174,7 +174,8 @@ for (const proxy of ['nginx', 'caddy'] as const) {
           cells
             .map(
               (c) =>
-                `  ${c.rule.padEnd(26)} × ${proxy} → ${c.product.padEnd(6)} ${c.error ? `ERROR ${c.error.slice(0, 120)}` : `key ${c.legit}, none ${c.anonymous}, wrong ${c.wrong}, no key configured ${c.keyless}; scan: ${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 60)})` : ''}`}`,
+                `  ${c.rule.padEnd(26)} × ${proxy} → ${c.product.padEnd(6)} ` +
+                `${c.error ? `ERROR ${c.error.slice(0, 120)}` : `key ${c.legit}, none ${c.anonymous}, wrong ${c.wrong}, no key configured ${c.keyless}; scan: ${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 60)})` : ''}`}`,
             )
             .join('\n'),
       );

@@ -61,7 +61,8 @@ describe.runIf(haveBash)('every server start script executed by bash, servers st
       const stub = join(bin, name);
       writeFileSync(
         stub,
-        `#!/bin/bash\ncase "$1" in --version|-v|version) echo "${name} version is \${STUB_VERSION:-99.0.0}"; exit 0 ;; esac\nprintf '%s\\n' "${name}" "$@" > "$STUB_LOG"\n`,
+        `#!/bin/bash\ncase "$1" in --version|-v|version) echo "${name} version is \${STUB_VERSION:-99.0.0}"; ` +
+          `exit 0 ;; esac\nprintf '%s\\n' "${name}" "$@" > "$STUB_LOG"\n`,
       );
       chmodSync(stub, 0o755);
     }

@@ -185,7 +185,8 @@ describe.runIf(run)('every app snippet executed under its real server (smoke)', 
       (c) =>
         `  ${c.rule.padEnd(26)} × ${c.framework.padEnd(9)} ${c.executed ? `real ${c.server}`.padEnd(32) : 'not executed'.padEnd(32)} ` +
         (c.executed
-          ? `refused w/o secret: exit ${c.refused?.status}; key ${c.legit}, none ${c.anonymous}; scan: ${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 70)})` : ''}`
+          ? `refused w/o secret: exit ${c.refused?.status}; key ${c.legit}, none ${c.anonymous}; scan: ` +
+            `${c.status ?? 'n/a (TLS)'}${c.statusReason ? ` (${c.statusReason.slice(0, 70)})` : ''}`
           : (c.why ?? c.error ?? '')),
     );
     console.log(`\nEvery app snippet, executed (rule × framework → server → outcome):\n${lines.join('\n')}`);

@@ -52,7 +52,10 @@ function routeRegex(path: string): RegExp {
 
 /** finalhandler's 404 page. */
 function cannot(res: ServerResponse, method: string, path: string): void {
-  const html = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${method} ${path}</pre>\n</body>\n</html>\n`;
+  const html =
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta ` +
+    `charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${method} ` +
+    `${path}</pre>\n</body>\n</html>\n`;
   res.writeHead(404, {
     'content-type': 'text/html; charset=utf-8',
     'content-length': Buffer.byteLength(html),

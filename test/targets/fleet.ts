@@ -49,7 +49,10 @@ const startExpressApp = () =>
   startTarget((req, res) => {
     const headers = { 'x-powered-by': 'Express', 'content-type': 'text/html; charset=utf-8' };
     if (req.method === 'GET' && req.path === '/') return sendText(res, 200, '<!doctype html><title>Staff directory</title>', headers);
-    const page = `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${req.method} ${req.path}</pre>\n</body>\n</html>\n`;
+    const page =
+      `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta ` +
+      `charset="utf-8">\n<title>Error</title>\n</head>\n<body>\n<pre>Cannot ${req.method} ` +
+      `${req.path}</pre>\n</body>\n</html>\n`;
     return sendText(res, 404, page, { ...headers, 'content-security-policy': "default-src 'none'", 'x-content-type-options': 'nosniff' });
   });
 

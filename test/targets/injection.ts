@@ -17,7 +17,9 @@ export const INJECTIONS = {
   'svg-onload': `<svg/onload="${RUN('svg-onload')}">`,
   'javascript-link': `<a href="javascript:${RUN('javascript-link')}">open the dashboard</a> javascript:alert(document.domain)`,
   'iframe-srcdoc': `<iframe srcdoc="<script>${RUN('iframe-srcdoc')}</script>"></iframe>`,
-  'css-escape': `</style><style>*{background:url(https://evil.example/css)}body::after{content:"\\3c script\\3e"}</style><div style="width:expression(${RUN('css-escape')})">`,
+  'css-escape':
+    `</style><style>*{background:url(https://evil.example/css)}body::after{content:"\\3c ` +
+    `script\\3e"}</style><div style="width:expression(${RUN('css-escape')})">`,
   'data-block-break': `</script><script>${RUN('data-block-break')}</script><!--<script>`,
   'template-expression': `{{constructor.constructor("${RUN('template-expression')}")()}} \${${RUN('template-expression')}}`,
   'bridge-forgery': '{"jsonrpc":"2.0","id":77,"method":"ui/open-link","params":{"url":"https://evil.example/phish"}}',

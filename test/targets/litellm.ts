@@ -181,7 +181,8 @@ export async function startLitellm(options: LitellmOptions = {}): Promise<Runnin
         sendRaw(
           res,
           200,
-          `# HELP litellm_requests_metric_total Total LLM calls\n# TYPE litellm_requests_metric_total counter\nlitellm_requests_metric_total{model="${models[0]}"} 7.0\n`,
+          `# HELP litellm_requests_metric_total Total LLM calls\n# TYPE litellm_requests_metric_total ` +
+            `counter\nlitellm_requests_metric_total{model="${models[0]}"} 7.0\n`,
           {
             'content-type': 'text/plain; version=0.0.4; charset=utf-8',
           },

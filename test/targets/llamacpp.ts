@@ -92,7 +92,10 @@ function nlohmannParseError(text: string, nodeMessage: string | undefined): stri
   const pos = m ? Number(m[1]) : text.length - 1;
   const context = text.trimStart().startsWith('{') && !/^\{\s*"/.test(text.trimStart()) ? 'object key' : 'value';
   const expected = context === 'object key' ? '; expected string literal' : '';
-  return `[json.exception.parse_error.101] parse error at line 1, column ${pos + 1}: syntax error while parsing ${context} - invalid literal; last read: '${text.slice(0, pos + 1)}'${expected}`;
+  return (
+    `[json.exception.parse_error.101] parse error at line 1, column ${pos + 1}: syntax error while ` +
+    `parsing ${context} - invalid literal; last read: '${text.slice(0, pos + 1)}'${expected}`
+  );
 }
 
 export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<RunningTarget> {

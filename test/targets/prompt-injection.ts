@@ -48,7 +48,11 @@ export function hostile(where: string): string {
  * (a CSI, a NEL) and the UTF-8 of a bidi override read as Latin-1 (as a client decodes header bytes).
  */
 export function hostileHeader(where: string): string {
-  return `${INJECTION} [${where}] \u009b31mC1 csi \u0085NEL ${Buffer.from('\u202e', 'utf8').toString('latin1')} [click](https://evil.example/phish) @octocat <img src=x onerror=alert(1)>`;
+  return (
+    `${INJECTION} [${where}] \u009b31mC1 csi \u0085NEL ` +
+    `${Buffer.from('\u202e', 'utf8').toString('latin1')} [click](https://evil.example/phish) @octocat ` +
+    `<img src=x onerror=alert(1)>`
+  );
 }
 
 /**

@@ -244,7 +244,8 @@ export async function startSglang(options: SglangOptions = {}): Promise<RunningT
         sendRaw(
           res,
           200,
-          `# HELP sglang:prompt_tokens_total Number of prefill tokens processed.\n# TYPE sglang:prompt_tokens_total counter\nsglang:prompt_tokens_total{${m}} 1234.0\n` +
+          `# HELP sglang:prompt_tokens_total Number of prefill tokens processed.\n# TYPE ` +
+            `sglang:prompt_tokens_total counter\nsglang:prompt_tokens_total{${m}} 1234.0\n` +
             `# HELP sglang:num_running_reqs The number of running requests.\n# TYPE sglang:num_running_reqs gauge\nsglang:num_running_reqs{${m}} 0.0\n`,
           { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
         );

@@ -120,7 +120,10 @@ export async function startTriton(options: TritonOptions = {}): Promise<RunningT
       return sendRaw(
         res,
         200,
-        `# HELP nv_inference_request_success Number of successful inference requests, all batch sizes\n# TYPE nv_inference_request_success counter\nnv_inference_request_success{${l}} ${successes}\n# HELP nv_inference_count Number of inferences performed\n# TYPE nv_inference_count counter\nnv_inference_count{${l}} ${successes}\n`,
+        `# HELP nv_inference_request_success Number of successful inference requests, all batch sizes\n# ` +
+          `TYPE nv_inference_request_success counter\nnv_inference_request_success{${l}} ${successes}\n# HELP ` +
+          `nv_inference_count Number of inferences performed\n# TYPE nv_inference_count ` +
+          `counter\nnv_inference_count{${l}} ${successes}\n`,
         { 'content-type': 'text/plain; charset=utf-8' },
       );
     }

@@ -113,7 +113,8 @@ export async function startVllm(options: VllmOptions = {}): Promise<RunningTarge
         res,
         400,
         'BadRequestError',
-        `${field} is too large: ${limit}. This model's maximum context length is ${maxModelLen} tokens and your request has ${promptTokens} input tokens (${limit} > ${maxModelLen} - ${promptTokens}).`,
+        `${field} is too large: ${limit}. This model's maximum context length is ${maxModelLen} tokens and ` +
+          `your request has ${promptTokens} input tokens (${limit} > ${maxModelLen} - ${promptTokens}).`,
       );
     }
     counters.requests++;

@@ -80,7 +80,9 @@ describe.runIf(run)('accessibility of the view (axe-core in Chromium)', () => {
 
   afterAll(async () => {
     console.log(
-      `\naxe-core ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve('axe-core/package.json'), 'utf8')).version}: WCAG 2.2 A/AA and best practices\n| page | rules passed | violations (impact, nodes) | needs review |\n|---|---|---|---|\n${results.join('\n')}\n`,
+      `\naxe-core ${JSON.parse(readFileSync(createRequire(import.meta.url).resolve('axe-core/package.json'), 'utf8')).version}: ` +
+        `WCAG 2.2 A/AA and best practices\n| page | rules passed | violations (impact, nodes) | needs review ` +
+        `|\n|---|---|---|---|\n${results.join('\n')}\n`,
     );
     await host?.close();
     await browser?.close();

@@ -149,7 +149,9 @@ describe.runIf(run)('hostile data stays data in the view (Chromium)', () => {
       ...Object.entries(rows).map(
         ([id, r]) => `| ${id} | ${r.inReport.slice(0, 4).join(', ')}${r.inReport.length > 4 ? `, +${r.inReport.length - 4}` : ''} | ${r.app} | ${r.file} |`,
       ),
-      `| 1 MB body | /metrics (${BIG_BODY_BYTES} bytes sent) | ${report ? `evidence ${Math.max(...report.findings.map((f) => f.evidence.response?.body.length ?? 0))} characters at most, as text` : ''} | same |`,
+      `| 1 MB body | /metrics (${BIG_BODY_BYTES} bytes sent) | ` +
+        `${report ? `evidence ${Math.max(...report.findings.map((f) => f.evidence.response?.body.length ?? 0))} characters at most, as text` : ''} ` +
+        `| same |`,
     ];
     console.log(`\nHostile data in the view (nothing ran, nothing fetched, nothing reached the bridge unasked):\n${table.join('\n')}\n`);
   });

@@ -48,7 +48,8 @@ describe('the wrapper zoo catalog', () => {
     const dir = mkdtempSync(join(tmpdir(), 'gatecrash-zoo-model-'));
     try {
       const count = join(dir, 'generations.log');
-      const script = `import zoo_model\nprint(zoo_model.generate(${JSON.stringify(PROMPT)}, 2))\nprint("".join(zoo_model.stream(${JSON.stringify(PROMPT)}, 99)))`;
+      const script =
+        `import zoo_model\nprint(zoo_model.generate(${JSON.stringify(PROMPT)}, ` + `2))\nprint("".join(zoo_model.stream(${JSON.stringify(PROMPT)}, 99)))`;
       const py = spawnSync(SYSTEM_PYTHON, ['-c', script], {
         encoding: 'utf8',
         env: { ...process.env, PYTHONPATH: here('./apps/_lib/python'), ZOO_GENERATIONS_FILE: count },

@@ -383,7 +383,10 @@ export const ZOO: ZooApp[] = [
     sample: {
       method: 'POST',
       path: '/generate',
-      body: `--zoo\r\nContent-Disposition: form-data; name="prompt"\r\n\r\n${PROMPT}\r\n--zoo\r\nContent-Disposition: form-data; name="max_tokens"\r\n\r\n2\r\n--zoo--\r\n`,
+      body:
+        `--zoo\r\nContent-Disposition: form-data; ` +
+        `name="prompt"\r\n\r\n${PROMPT}\r\n--zoo\r\nContent-Disposition: form-data; ` +
+        `name="max_tokens"\r\n\r\n2\r\n--zoo--\r\n`,
       type: 'multipart/form-data; boundary=zoo',
       words: 2,
     },

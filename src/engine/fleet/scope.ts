@@ -152,7 +152,8 @@ export function parseScope(raw: readonly string[]): Scope {
   const addresses = merged.reduce((n, iv) => n + (iv.last - iv.first + 1n), 0n);
   if (addresses > BigInt(MAX_SCOPE_ADDRESSES)) {
     throw new ScopeError(
-      `The scope holds ${addresses > 10n ** 12n ? 'more than a trillion' : addresses.toLocaleString('en-US')} addresses; at most ${MAX_SCOPE_ADDRESSES.toLocaleString('en-US')} ` +
+      `The scope holds ${addresses > 10n ** 12n ? 'more than a trillion' : addresses.toLocaleString('en-US')} ` +
+        `addresses; at most ${MAX_SCOPE_ADDRESSES.toLocaleString('en-US')} ` +
         '(an IPv4 /8, an IPv6 /104) are swept in one run, because a larger range is no network one run can probe politely ' +
         '(a /8 on the default ports already takes about a day at 2,000 connections a second). Split it into several runs.',
     );

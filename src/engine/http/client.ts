@@ -113,7 +113,8 @@ export class ScanClient {
   /** Open connections right now, across every agent of the scan. */
   private sampleConnections(): void {
     let open = 0;
-    for (const agent of this.agents) for (const origin of Object.values(agent.stats)) open += Number(origin.connected); // a count for a pool, a boolean for a single client
+    // `connected` is a count for a pool and a boolean for a single client: Number() reads both.
+    for (const agent of this.agents) for (const origin of Object.values(agent.stats)) open += Number(origin.connected);
     this.connectionsMax = Math.max(this.connectionsMax, open);
   }
 

@@ -298,6 +298,8 @@ export async function noBaseline(ctx: SendContext): Promise<NoBaseline> {
   const got = answer.kind === 'no-answer' ? `was not answered (${ex.error ?? 'no response'})` : `answered ${describeAnswer(answer)}`;
   return {
     status: 'inconclusive',
-    reason: `Discovery saw ${route.method} ${route.path.split('?')[0]} refuse callers without credentials, but its one-token request ${got}, so there is no refused request to compare a bypass with.`,
+    reason:
+      `Discovery saw ${route.method} ${route.path.split('?')[0]} refuse callers without credentials, but ` +
+      `its one-token request ${got}, so there is no refused request to compare a bypass with.`,
   };
 }

@@ -35,7 +35,9 @@ export function renderExpress(input: AppRenderInput): string {
 // ${
     jwtMode
       ? 'Every request needs "Authorization: Bearer <JWT>" (HS256, exp required); the server refuses to start without JWT_SECRET.'
-      : `Every request needs the ${ctx.headerName} header${bearer ? ' ("Bearer <key>")' : ''}, compared in constant time with ${ctx.envVar};\n// the server refuses to start when ${ctx.envVar} is unset or empty.`
+      : `Every request needs the ${ctx.headerName} header${bearer ? ' ("Bearer <key>")' : ''}, compared in ` +
+        `constant time with ${ctx.envVar};\n// the server refuses to start when ${ctx.envVar} is unset or ` +
+        `empty.`
   }
 //
 // Run (Node >= 18.3, express 4 or 5):

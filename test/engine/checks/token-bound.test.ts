@@ -101,7 +101,8 @@ async function count(t: Target, depth: Depth): Promise<Count> {
 const lines: string[] = [];
 afterAll(() => {
   console.log(
-    `\ntoken bound (from the emulators' recorders)\n| emulator | depth | requests | inference | could generate > 1 token |\n|---|---|---|---|---|\n${lines.join('\n')}\n`,
+    `\ntoken bound (from the emulators' recorders)\n| emulator | depth | requests | inference | could ` +
+      `generate > 1 token |\n|---|---|---|---|---|\n${lines.join('\n')}\n`,
   );
 });
 

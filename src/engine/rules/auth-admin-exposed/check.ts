@@ -166,8 +166,10 @@ async function noAuthServer(ctx: CheckContext, profile: ServerProfile): Promise<
       rule: 'auth.admin-exposed',
       confidence: 'firm',
       description:
-        `${profile.name}${fp.version ? ` ${quote(fp.version, 40)}` : ''} has no authentication at all, so its model-management routes (${list.join(', ')}) accept anyone ` +
-        `who can reach the port: the server was identified (${fp.signals[0] ?? profile.name}) and its read-only sibling ${line(sibling)} answered without credentials. ` +
+        `${profile.name}${fp.version ? ` ${quote(fp.version, 40)}` : ''} has no authentication at all, so ` +
+        `its model-management routes (${list.join(', ')}) accept anyone ` +
+        `who can reach the port: the server was identified (${fp.signals[0] ?? profile.name}) and its ` +
+        `read-only sibling ${line(sibling)} answered without credentials. ` +
         'The management routes were not invoked.',
       exchange: sibling,
       endpoint: { method: first.method, url: ctx.target.origin + concretePath(first, ctx.surface) },

@@ -99,7 +99,8 @@ const check = defineCheck(family, {
         'auth.brute-force',
         'inconclusive',
         `The wrong keys in ${names} were refused exactly as a request without a key (${line(burst.seen)}): nothing shows the server reads ` +
-          `${slots.length > 1 ? 'either header' : 'that header'}, so this does not tell whether wrong keys are throttled. Pass the header your clients send (--header 'Name: key') to judge it.`,
+          `${slots.length > 1 ? 'either header' : 'that header'}, so this does not tell whether wrong keys are ` +
+          `throttled. Pass the header your clients send (--header 'Name: key') to judge it.`,
       );
       return [];
     }
@@ -127,7 +128,8 @@ const check = defineCheck(family, {
         rule: 'auth.brute-force',
         confidence: 'firm',
         description:
-          `${seen.probe.method} ${seen.probe.path}${server} answered ${counted.length} wrong keys (${perHeader}), sent one after another, with ${statuses} every time: no 429, ` +
+          `${seen.probe.method} ${seen.probe.path}${server} answered ${counted.length} wrong keys ` +
+          `(${perHeader}), sent one after another, with ${statuses} every time: no 429, ` +
           `no Retry-After or rate-limit header, and no growing delay (latency ${latencies[0]} ms first, ${latencies[latencies.length - 1]} ms last). ` +
           'Keys can be guessed at full speed; PCI DSS 8.3.4 asks for lock-out after at most 10 failed attempts.',
         exchange: last,

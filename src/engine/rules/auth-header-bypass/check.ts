@@ -138,7 +138,8 @@ export default defineCheck(family, {
           title: alternate ? `Credential header ${slot.name} is read without validation` : `Any value of ${slot.name} is accepted`,
           description:
             `${where}${server} refused a one-token request without credentials (${line(b.baseline)}), but the same request with a random ` +
-            `wrong key in ${slot.name} ${proof.summary}: ${alternate ? 'the server reads this header and lets any value through' : 'the server checks that the header is present, not its value'}.`,
+            `wrong key in ${slot.name} ${proof.summary}: ` +
+            `${alternate ? 'the server reads this header and lets any value through' : 'the server checks that the header is present, not its value'}.`,
           exchange: ex,
           baseline: b.baseline,
           variant: `${slot.name.toLowerCase()}=<random>`,

@@ -91,7 +91,8 @@ export default defineCheck(family, {
         confidence: v.proof.confidence,
         description:
           `Authentication bypass through the Host header on the ${family}inference endpoint${server}: ${line(v.baseline)} without credentials, ` +
-          `but the same request with Host: ${hostValue} ${v.proof.summary}. The auth layer read the path from a URL built with the Host header and took the request for ${pub}.`,
+          `but the same request with Host: ${hostValue} ${v.proof.summary}. The auth layer read the path from ` +
+          `a URL built with the Host header and took the request for ${pub}.`,
         exchange: v.ex,
         baseline: v.baseline,
         ...(v.steps.length ? { extra: v.steps } : {}),

@@ -118,7 +118,9 @@ function judge(ctx: CheckContext, route: Route, access: Access, exchange: Exchan
     grant,
     preflight,
     severity: 'low',
-    why: `it ${granted}; it is guarded by the ${ctx.surface.credentialHeader.name} header, which a foreign page cannot supply, so this only matters once the key sits in browser code`,
+    why:
+      `it ${granted}; it is guarded by the ${ctx.surface.credentialHeader.name} header, which a foreign ` +
+      `page cannot supply, so this only matters once the key sits in browser code`,
   };
 }
 
@@ -184,8 +186,10 @@ export default defineCheck(family, {
         ...(others.length ? { extra: others } : {}),
         notes: [
           `probe origin: ${PROBE_ORIGIN}`,
-          `${best.preflight ? 'preflight (OPTIONS)' : 'request'} answered Access-Control-Allow-Origin: ${quote(best.exchange.response!.headers['access-control-allow-origin'] ?? '', 80)}`,
-          `Access-Control-Allow-Credentials: ${best.exchange.response!.headers['access-control-allow-credentials'] === undefined ? '(absent)' : quote(best.exchange.response!.headers['access-control-allow-credentials'], 40)}`,
+          `${best.preflight ? 'preflight (OPTIONS)' : 'request'} answered Access-Control-Allow-Origin: ` +
+            `${quote(best.exchange.response!.headers['access-control-allow-origin'] ?? '', 80)}`,
+          `Access-Control-Allow-Credentials: ` +
+            `${best.exchange.response!.headers['access-control-allow-credentials'] === undefined ? '(absent)' : quote(best.exchange.response!.headers['access-control-allow-credentials'], 40)}`,
           `route access: ${best.access}`,
         ],
       }),

@@ -32,12 +32,14 @@ export default defineFamily([
       manualChecks: (ctx, { check, sq }) => [
         check(
           'A preflight from a foreign origin',
-          `curl -sS -D - -o /dev/null -X OPTIONS ${sq(ctx.url)} -H 'Origin: https://evil.example' -H 'Access-Control-Request-Method: POST' | grep -i '^access-control-allow-origin'`,
+          `curl -sS -D - -o /dev/null -X OPTIONS ${sq(ctx.url)} -H 'Origin: https://evil.example' -H ` +
+            `'Access-Control-Request-Method: POST' | grep -i '^access-control-allow-origin'`,
           'no output (no Access-Control-Allow-Origin for a foreign origin)',
         ),
         check(
           'A preflight from the allowed origin',
-          `curl -sS -D - -o /dev/null -X OPTIONS ${sq(ctx.url)} -H ${sq(`Origin: ${ctx.allowedOrigin}`)} -H 'Access-Control-Request-Method: POST' | grep -i '^access-control-allow-origin'`,
+          `curl -sS -D - -o /dev/null -X OPTIONS ${sq(ctx.url)} -H ${sq(`Origin: ${ctx.allowedOrigin}`)} -H ` +
+            `'Access-Control-Request-Method: POST' | grep -i '^access-control-allow-origin'`,
           `access-control-allow-origin: ${ctx.allowedOrigin}`,
         ),
       ],

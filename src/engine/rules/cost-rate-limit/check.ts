@@ -44,7 +44,8 @@ export default defineCheck(family, {
       ctx.mark(
         'cost.no-rate-limit',
         'inconclusive',
-        `${burst.length - answered.length} of ${burst.length} burst requests were not answered 2xx (first: ${other.response?.status ?? other.error}), none 429.`,
+        `${burst.length - answered.length} of ${burst.length} burst requests were not answered 2xx (first: ` +
+          `${other.response?.status ?? other.error}), none 429.`,
       );
       return [];
     }
@@ -58,7 +59,9 @@ export default defineCheck(family, {
         confidence: 'confirmed',
         description:
           `${chosen.route.method} ${path}${server} answered all ${burst.length} one-token requests of a burst without credentials ` +
-          `(${ran === burst.length ? `the ${family}model answered every one` : `${ran} with model output`}) with no 429 and no rate-limit or Retry-After header: nothing stops a caller from running it at full speed.`,
+          `(${ran === burst.length ? `the ${family}model answered every one` : `${ran} with model output`}) ` +
+          `with no 429 and no rate-limit or Retry-After header: nothing stops a caller from running it at full ` +
+          `speed.`,
         exchange: last,
         extra: burst.slice(0, -1).slice(0, 3),
         notes: [

@@ -61,7 +61,8 @@ export default defineFamily([
           "without credentials) for the debug pages' own marks, which production error pages never carry (for " +
           "Starlette, also a 500 whose whole body is a Python traceback: its debug handler's answer to a client " +
           'that does not ask for HTML).',
-        `Reports the framework named by the mark, with its severity: ${DEBUG_PAGES.map((p) => `${p.framework} ${p.severity}`).join(', ')}. Confidence: confirmed.`,
+        `Reports the framework named by the mark, with its severity: ` +
+          `${DEBUG_PAGES.map((p) => `${p.framework} ${p.severity}`).join(', ')}. Confidence: confirmed.`,
         'A debug page that only an exception shows (Werkzeug, Starlette) is found when one of those requests ' +
           'raised; a wrapper in debug mode whose cheap requests all succeed is not proven by this rule.',
       ],

@@ -28,7 +28,8 @@ export default defineCheck(family, {
         rule: 'exposure.metrics',
         confidence: 'confirmed',
         description:
-          `GET /metrics serves Prometheus metrics to a request without credentials (${series} sample line(s)${families.length ? `, ${families.join(', ')}` : ''}${exchange.response!.truncated ? ', more than the read cap' : ''}): ` +
+          `GET /metrics serves Prometheus metrics to a request without credentials (${series} sample ` +
+          `line(s)${families.length ? `, ${families.join(', ')}` : ''}${exchange.response!.truncated ? ', more than the read cap' : ''}): ` +
           'load, token counts and model names are visible to anyone who can reach the port.',
         exchange,
         notes: families.length ? [`metric families: ${families.join(', ')}`] : ['generic Prometheus metrics'],

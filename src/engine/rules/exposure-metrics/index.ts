@@ -30,7 +30,8 @@ export default defineFamily([
         "One GET /metrics without credentials (the cheap phase's own request when it already sent it).",
         'Reports when the answer is a 2xx in Prometheus text exposition or OpenMetrics format: at least one ' +
           '`# TYPE` line and one sample line, and no HTML. Confidence: confirmed.',
-        `Names the metric families it recognises (${METRIC_FAMILIES.map(([, name]) => name).join(', ')}); generic Prometheus metrics are reported all the same.`,
+        `Names the metric families it recognises (${METRIC_FAMILIES.map(([, name]) => name).join(', ')}); ` +
+          `generic Prometheus metrics are reported all the same.`,
       ],
       falsePositives: ['Metrics on an internal-only listener are fine: the finding means Gatecrash reached them from where it ran.'],
       manualChecks: (ctx, { curl, check }) => [

@@ -75,7 +75,8 @@ export default defineCheck(family, {
         rule: 'exposure.verbose-errors',
         confidence: 'confirmed',
         description:
-          `A truncated JSON body to ${main.route.method} ${new URL(main.exchange.request.url).pathname} was answered (status ${main.exchange.response!.status}) with ${leaks.join(', ')}: ` +
+          `A truncated JSON body to ${main.route.method} ${new URL(main.exchange.request.url).pathname} was ` +
+          `answered (status ${main.exchange.response!.status}) with ${leaks.join(', ')}: ` +
           'internals that tell an attacker which parser, framework and files sit behind the API.',
         exchange: main.exchange,
         ...(others.length ? { extra: others.map((h) => h.exchange) } : {}),

@@ -24,7 +24,9 @@ export default defineFamily([
       manualChecks: (ctx, { check, sq, keyHeaderArg }) => [
         check(
           'Malformed JSON',
-          `curl -sS -X POST ${sq(ctx.url)} ${keyHeaderArg(ctx)} -H 'Content-Type: application/json' -d '{"broken' | grep -Ei 'traceback|exception|\\.py\\b|\\.cpp\\b|/home/|/usr/|/opt/|line [0-9]+|parse error'`,
+          `curl -sS -X POST ${sq(ctx.url)} ${keyHeaderArg(ctx)} -H 'Content-Type: application/json' -d ` +
+            `'{"broken' | grep -Ei 'traceback|exception|\\.py\\b|\\.cpp\\b|/home/|/usr/|/opt/|line [0-9]+|parse ` +
+            `error'`,
           'no output',
         ),
       ],

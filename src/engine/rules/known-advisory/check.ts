@@ -121,9 +121,12 @@ function advisoriesFinding(ctx: CheckContext, affected: Advisory[], version: str
     variant: 'advisories',
     title: affected.length === 1 ? `${name} ${stated} is affected by ${worst.id}` : `${name} ${stated} is affected by ${affected.length} published advisories`,
     description:
-      `${name} states version ${stated} (${exchange.request.method} ${where}), which ${affected.length === 1 ? 'one advisory covers' : `${affected.length} advisories cover`}: ` +
+      `${name} states version ${stated} (${exchange.request.method} ${where}), which ` +
+      `${affected.length === 1 ? 'one advisory covers' : `${affected.length} advisories cover`}: ` +
       `${list.join(' ')} ${name} ${fixed} fixes ${affected.length === 1 ? 'it' : 'all of them'}.${provenText}`,
-    remediation: `Upgrade ${name} to ${fixed} or later: the first version that fixes ${affected.length === 1 ? worst.id : `all ${affected.length} advisories (${sorted.map((a) => a.id).join(', ')})`}.`,
+    remediation:
+      `Upgrade ${name} to ${fixed} or later: the first version that fixes ` +
+      `${affected.length === 1 ? worst.id : `all ${affected.length} advisories (${sorted.map((a) => a.id).join(', ')})`}.`,
     exchange,
     endpoint: { method: exchange.request.method, url: ctx.surface.target.origin + where },
     ...(proofs.length ? { related: [...new Set(proofs.map((x) => x.proof!.id))] } : {}),

@@ -194,8 +194,11 @@ export default defineCheck(family, {
         baseline = t.plain;
         description =
           `The ${family}model's tokenizer${server} turns "${CLOSING_MARKER}" typed in user text into a single control-token id (${t.id}) on ${t.route.path}: ` +
-          `the plain prompt tokenizes to ${tokenIds(t.plain.response!.body)!.length} ids, the same prompt followed by "${CLOSING_MARKER}" to exactly one more. ` +
-          `The evidence points to ${generationWords(stated, ctx.surface.fingerprint.modelFamily === 'mistral' || ctx.surface.fingerprint.modelFamily === null)}; a caller can close the user turn and write a fake assistant or system turn.`;
+          `the plain prompt tokenizes to ${tokenIds(t.plain.response!.body)!.length} ids, the same prompt ` +
+          `followed by "${CLOSING_MARKER}" to exactly one more. ` +
+          `The evidence points to ` +
+          `${generationWords(stated, ctx.surface.fingerprint.modelFamily === 'mistral' || ctx.surface.fingerprint.modelFamily === null)}; ` +
+          `a caller can close the user turn and write a fake assistant or system turn.`;
         notes.push(`tokenizer generation: ${stated ?? 'control tokens (v3 or later)'}`);
       }
       for (const t of tokenizers) {

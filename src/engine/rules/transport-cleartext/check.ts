@@ -78,7 +78,8 @@ export default defineCheck(family, {
         confidence: 'confirmed',
         description:
           `The API${server} answers over plain HTTP on ${where}, which is not this machine: ${what} sent to ` +
-          `${route.method} ${route.path} cross the network unencrypted (${exchange.request.method} ${new URL(exchange.request.url).pathname} was answered ${exchange.response!.status} over http://).`,
+          `${route.method} ${route.path} cross the network unencrypted (${exchange.request.method} ` +
+          `${new URL(exchange.request.url).pathname} was answered ${exchange.response!.status} over http://).`,
         exchange,
         notes: [`target scheme: http:`, `resolved address: ${ctx.target.address ?? 'unknown'}`, `route learned from ${route.source}`],
       }),
