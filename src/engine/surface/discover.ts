@@ -349,6 +349,8 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     const { access, exists } = classify(answer, r);
     if (r.source === 'given-url' && answer.kind === 'not-routed') givenUnrouted = true;
     if (!exists && r.source !== 'given-url') return;
+    // A guessed path answered with a whole web page: a static site or a single-page app's catch-all, not an API route.
+    if (isGuess(r, fp) && isWebPage(ex)) return;
     // On a server that refuses every path, a refused guess may not exist at all. With the user's key, the same prompt-less
     // request says whether it does (still no prompt, limits at one token); without it, only guesses that answered stay.
     if (blind && access === 'guarded' && isGuess(r, fp)) {
@@ -409,6 +411,12 @@ export async function discoverSurface(target: Target, send: Send, opts: Discover
     signals: enriched,
     guessed,
   };
+}
+
+/** A 2xx answer that is a whole HTML document (what a static site or an app's catch-all serves for any path and method). */
+function isWebPage(ex: Exchange): boolean {
+  const status = ex.response?.status ?? 0;
+  return status >= 200 && status < 300 && /^\s*(<!doctype html|<html[\s>])/i.test(ex.response!.body);
 }
 
 /**
