@@ -3,7 +3,7 @@
 // Usage: node bench/batch.mjs '{"count":200,"parallel":16,"concurrency":8,"latencyMs":0}'
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { startSlowTarget } from './slow-target..js';
+import { startSlowTarget } from './slow-target.mjs';
 
 const { runBatch } = await import(new URL('../dist/batch.js', import.meta.url).href);
 const args = JSON.parse(process.argv[2] ?? '{}');

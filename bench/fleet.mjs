@@ -3,7 +3,7 @@
 // at the highest --rate and at a polite one. Prints one JSON line per measurement on stdout.
 // Usage: node bench/fleet.mjs '{"probeBits":16,"servers":256}'
 import { createServer } from 'node:net';
-import { startSlowTarget } from './slow-target..js';
+import { startSlowTarget } from './slow-target.mjs';
 
 const { parseScope, sweep, FLEET_LIMITS } = await import(new URL('../dist/engine/fleet/index.js', import.meta.url).href);
 const { RateLimiter } = await import(new URL('../dist/engine/http/limits.js', import.meta.url).href);

@@ -19,9 +19,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emulatorsBuilt, startEmulator, testKey } from './emulators..js';
-import { BENCH_KEY, startSlowTarget } from './slow-target..js';
-import { benchView } from './view..js';
+import { emulatorsBuilt, startEmulator, testKey } from './emulators.mjs';
+import { BENCH_KEY, startSlowTarget } from './slow-target.mjs';
+import { benchView } from './view.mjs';
 
 const DIST = new URL('../dist/', import.meta.url);
 if (!existsSync(new URL('engine/scan.js', DIST)) || !emulatorsBuilt()) {

@@ -5,7 +5,8 @@
 import { ADVISORIES } from '../engine/advisories.js';
 import type { RuleId } from '../engine/types.js';
 import { compareVersions } from '../engine/version.js';
-import { FRAMEWORK_INFO, frameworkForFinding, isServerFramework, productFacts } from './frameworks.js';
+import { FRAMEWORK_INFO, isServerFramework } from './framework-info.js';
+import { frameworkForFinding, productFacts } from './frameworks.js';
 import type { FindingLike, Framework, RemediationContext } from './types.js';
 
 // ---------- validation ----------

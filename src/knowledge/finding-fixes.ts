@@ -2,7 +2,7 @@
 // each filled from the finding as suggest_remediation fills it (its URL, credential header, port and product).
 
 import { contextFromFinding } from './context.js';
-import { FRAMEWORK_INFO } from './frameworks.js';
+import { FRAMEWORK_INFO } from './framework-info.js';
 import { applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
 import { chooseFramework } from './stack-fix.js';
 import type { FindingLike, Framework } from './types.js';

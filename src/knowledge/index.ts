@@ -11,14 +11,8 @@ export {
 } from './context.js';
 export { explainRule, referencesFor } from './explain.js';
 export { type FindingFix, fixForFinding, fixFrameworksFor, knowledgeFixes } from './finding-fixes.js';
-export {
-  FRAMEWORK_INFO,
-  type FrameworkInfo,
-  frameworkForFinding,
-  isFramework,
-  PRODUCT_FACTS,
-  productFacts,
-} from './frameworks.js';
+export { FRAMEWORK_INFO, type FrameworkInfo, isFramework } from './framework-info.js';
+export { frameworkForFinding, PRODUCT_FACTS, productFacts } from './frameworks.js';
 export {
   coverageTableMarkdown,
   renderExplanationMarkdown,

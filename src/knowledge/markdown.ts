@@ -4,7 +4,7 @@ import { RULE_IDS, type RuleId } from '../engine/types.js';
 import { quote } from '../engine/untrusted.js';
 import { codeSpan, escapeMarkdown, markdownProse } from '../engine/untrusted-markdown.js';
 import { explainRule } from './explain.js';
-import { FRAMEWORK_INFO } from './frameworks.js';
+import { FRAMEWORK_INFO } from './framework-info.js';
 import { applicableFrameworks } from './remediation.js';
 import type { Explanation, Reference, RemediationSnippet } from './types.js';
 import { FRAMEWORKS } from './types.js';

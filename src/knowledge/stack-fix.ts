@@ -6,7 +6,8 @@
 import { profileById } from '../engine/profiles/index.js';
 import type { Finding, Fingerprint, RuleId, ScanReport, StackFix } from '../engine/types.js';
 import { contextFromFinding } from './context.js';
-import { FRAMEWORK_INFO, frameworkForFinding, productFacts } from './frameworks.js';
+import { FRAMEWORK_INFO } from './framework-info.js';
+import { frameworkForFinding, productFacts } from './frameworks.js';
 import { appFocus, applicableFrameworks, defaultFrameworkFor, isRuleId, remediationFor } from './remediation.js';
 import type { AppFramework, FindingLike, Framework } from './types.js';
 

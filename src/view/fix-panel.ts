@@ -4,7 +4,7 @@
 // the target chose: it is shown as text like everything else. A finding whose scan could not tell the server's stack
 // surely enough (its `fix` names candidates, not a framework) gets no fix by a guess: the person picks the framework.
 import type { Finding } from '../engine/types.js';
-import { FRAMEWORK_INFO } from '../knowledge/frameworks.js';
+import { FRAMEWORK_INFO } from '../knowledge/framework-info.js';
 import type { Framework } from '../knowledge/types.js';
 import type { ViewFix } from '../report/view-payload.js';
 import type { FixAnswer, ViewActions } from './actions.js';

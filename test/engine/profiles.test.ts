@@ -5,7 +5,8 @@ import { ALL_PROFILES, cheapPhasePaths, profileById, profileSpecificity } from '
 import { detectModelFamily, findTemplateLeakMarkers, mistralTokenizerGeneration, TEMPLATE_LEAK_MARKERS } from '../../src/engine/surface/model-family.js';
 import { refusalShape } from '../../src/engine/surface/signals-read.js';
 import { type Exchange, PRODUCT_IDS, type Signals } from '../../src/engine/types.js';
-import { frameworkForProduct, isServerFramework, PRODUCT_FACTS } from '../../src/knowledge/frameworks.js';
+import { isServerFramework } from '../../src/knowledge/framework-info.js';
+import { frameworkForProduct, PRODUCT_FACTS } from '../../src/knowledge/frameworks.js';
 
 function res(status: number, body: unknown, headers: Record<string, string> = {}) {
   return { status, headers, body: typeof body === 'string' ? body : JSON.stringify(body), truncated: false, latencyMs: 1 };

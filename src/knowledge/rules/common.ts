@@ -1,6 +1,6 @@
 // Small shared pieces for the rule files: standard server fixes and manual-check helpers.
 import { check, curl } from '../curl.js';
-import { FRAMEWORK_INFO } from '../frameworks.js';
+import { FRAMEWORK_INFO } from '../framework-info.js';
 import type { ServerFix } from '../model.js';
 import type { AppFramework, ManualCheck, RemediationContext, ServerFramework } from '../types.js';
 

@@ -5,7 +5,7 @@
 import { RULES } from '../../engine/rules/index.js';
 import type { RuleId } from '../../engine/types.js';
 import { safeVersionFor, sq } from '../context.js';
-import { FRAMEWORK_INFO } from '../frameworks.js';
+import { FRAMEWORK_INFO } from '../framework-info.js';
 import type { RemediationContext, ServerFramework } from '../types.js';
 import { isLoopbackHost } from './features.js';
 
