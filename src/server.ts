@@ -18,7 +18,7 @@ import { registerPrompts } from './prompts/index.js';
 import { registerResources } from './resources/index.js';
 import { createTaskResult, registerTaskMethods } from './tasks/protocol.js';
 import { startTask } from './tasks/runner.js';
-import { type ToolContext, type ToolDefinition, type ToolSettings, toolError } from './tools/define.js';
+import { type ToolArgs, type ToolContext, type ToolDefinition, type ToolSettings, toolError } from './tools/define.js';
 import { ALL_TOOLS } from './tools/index.js';
 import { wireSchema } from './tools/wire-schema.js';
 
@@ -80,13 +80,13 @@ type CallContext = Parameters<typeof progressReporter>[0] & {
  * One tool call: the person's consent for the hosts it reaches (asked before any lookup), then the work, as a task
  * when the tool is long work and the client declared the Tasks extension, else blocking with progress.
  */
-async function call(tool: ToolDefinition, args: unknown, ctx: CallContext, env: CallEnvironment) {
+async function call(tool: ToolDefinition, args: ToolArgs, ctx: CallContext, env: CallEnvironment) {
   if (tool.reach) {
     const state = ctx.mcpReq.requestState();
     const outcome = consentGate({
       tool: tool.name,
       args,
-      reach: await tool.reach(args as never, env.settings),
+      reach: await tool.reach(args, env.settings),
       ledger: env.consent,
       policy: { allowPrivate: env.settings.allowPrivate, allow: env.settings.allow },
       canAsk: canAskForm(clientCapabilities(ctx.mcpReq, env.server)),
@@ -97,7 +97,7 @@ async function call(tool: ToolDefinition, args: unknown, ctx: CallContext, env: 
     if (outcome.kind === 'refuse') return toolError(outcome.message);
   }
   if (tool.task && acceptsTasks(ctx.mcpReq)) return createTaskResult(startTask(tool, args, { settings: env.settings, resolver: env.resolver }));
-  return tool.handler(args as never, { signal: ctx.mcpReq.signal, settings: env.settings, progress: progressReporter(ctx), resolver: env.resolver });
+  return tool.handler(args, { signal: ctx.mcpReq.signal, settings: env.settings, progress: progressReporter(ctx), resolver: env.resolver });
 }
 
 function register(tool: ToolDefinition, env: CallEnvironment): void {
@@ -111,7 +111,7 @@ function register(tool: ToolDefinition, env: CallEnvironment): void {
     ...(tool.task ? {} : { outputSchema: wireSchema(tool.output) }),
     annotations: tool.annotations,
   };
-  const handler = (async (args: unknown, ctx: CallContext) => {
+  const handler = (async (args: ToolArgs, ctx: CallContext) => {
     try {
       return await call(tool, args, ctx, env);
     } catch (e) {
@@ -122,6 +122,8 @@ function register(tool: ToolDefinition, env: CallEnvironment): void {
       return { content: [{ type: 'text', text: `${tool.name} failed unexpectedly: ${clean((e as Error).message, 300)}` }], isError: true };
     }
   }) as never;
+  // The SDK types a callback from the schema it is given; ours is the lean wire schema over the tool's own zod input
+  // (wire-schema.ts), already typed by ToolDefinition: the one cast is here, at the SDK boundary.
   // A tool shown in the scan view goes through the MCP Apps helper, which writes the view's URI in both spellings hosts read.
   if (tool.ui) registerAppTool(env.server, tool.name, { ...config, _meta: { ui: tool.ui } } as never, handler);
   else env.server.registerTool(tool.name, config as never, handler);

@@ -3,7 +3,7 @@
 // work as a cancelled request would; what the tool had finished is in its result (a batch keeps its finished scans).
 import { randomUUID } from 'node:crypto';
 import { log } from '../log.js';
-import type { ToolContext, ToolDefinition, ToolResult } from '../tools/define.js';
+import type { ToolArgs, ToolContext, ToolDefinition, ToolResult } from '../tools/define.js';
 import { type TaskRecord, tasks } from './store.js';
 
 /** How long a task and its result are kept after creation. */
@@ -31,7 +31,7 @@ function headline(result: ToolResult<unknown>): string | undefined {
 }
 
 /** Starts the tool's handler as a task and returns the task as created (status `working`). */
-export function startTask(tool: ToolDefinition, args: unknown, ctx: Omit<ToolContext, 'signal' | 'progress'>): TaskRecord {
+export function startTask(tool: ToolDefinition, args: ToolArgs, ctx: Omit<ToolContext, 'signal' | 'progress'>): TaskRecord {
   const created = nowIso();
   let record: TaskRecord = {
     taskId: randomUUID(),
@@ -55,7 +55,7 @@ export function startTask(tool: ToolDefinition, args: unknown, ctx: Omit<ToolCon
   };
   void (async () => {
     try {
-      const result = await tool.handler(args as never, { ...ctx, signal: controller.signal, progress });
+      const result = await tool.handler(args, { ...ctx, signal: controller.signal, progress });
       const message = headline(result);
       record = update(
         record,

@@ -77,6 +77,9 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   handler(args: z.infer<I>, ctx: ToolContext): Promise<ToolResult<z.infer<O>>>;
 }
 
+/** A tool's arguments as the SDK hands them over: already validated against the tool's own zod input. */
+export type ToolArgs = Parameters<ToolDefinition['handler']>[0];
+
 export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
   return def;
 }

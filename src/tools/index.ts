@@ -18,4 +18,4 @@ export const ALL_TOOLS: ToolDefinition[] = [
   suggestRemediation,
   verifyFix,
   listChecks,
-] as unknown as ToolDefinition[];
+];
