@@ -17,6 +17,8 @@ import { connectHttp, type ServeProcess, startServe } from './serve-process.js';
 
 const PROTOCOL = '2026-07-28';
 const TARGETS = 50;
+/** A task's status while its batch runs: "23 of 50 targets done; last: …". */
+const PROGRESS = /^\d+ of 50 targets done/;
 
 /** The host's own request path for task wire shapes the SDK client will not carry (ext-tasks asks for one). */
 function httpDispatch(url: string, token: string): RawClientDispatch {
@@ -117,6 +119,13 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
       // The client goes away while the task runs: it keeps the reference, as the spec says it should.
       const first = await c.session.task(execution.handle.taskId).snapshot();
       expect(first.status).toBe('working');
+      // Progress is in the status while it runs: poll until a progress line shows (the batch takes a second or more).
+      for (let i = 0; i < 250 && !statuses.some((m) => PROGRESS.test(m)); i++) {
+        const view = await c.session.task(execution.handle.taskId).snapshot();
+        if (view.statusMessage) statuses.push(view.statusMessage);
+        if (view.status !== 'working') break;
+        await new Promise((r) => setTimeout(r, 20));
+      }
       await execution.handoff((r) => {
         reference = r;
       });
@@ -135,7 +144,10 @@ describe('scan_targets and discover_llm_servers as MCP tasks', () => {
       const summary = summaryOf(outcome.result);
       expect(summary).toMatchObject({ state: 'complete', targets: TARGETS, scanned: TARGETS, notScanned: 0 });
       expect(summary.results.every((r) => (r.grade === 'D' || r.grade === 'F') && r.worst !== undefined)).toBe(true);
-      expect(statuses.some((s) => /^\d+ of 50 targets done/.test(s))).toBe(true);
+      expect(
+        statuses.some((m) => PROGRESS.test(m)),
+        statuses.join('\n'),
+      ).toBe(true);
       // The same result, fetched once more, and the batch as a resource, with every full report behind its scanId.
       const fetched = await again.session.task(reference!.taskId).result();
       expect(fetched.status === 'completed' && summaryOf(fetched.result).batchId).toBe(summary.batchId);

@@ -75,17 +75,20 @@ function slotFor(name: string): CredentialSlot {
 }
 
 /**
- * Where the credential probes go. `primary`: the learned header, plus, when it is only a guess (profile or default), the
- * usual two (Authorization, X-API-Key) so that a wrapper whose profile guess is wrong is still tested. `alternates`: other
+ * Where the credential probes go. `primary`: the learned header, plus, when it is only a guess (a web framework's profile
+ * or the default), the usual two (Authorization, X-API-Key) so that a wrapper whose guess is wrong is still tested. `alternates`: other
  * credential headers the server might read (the profile's and the common ones), probed with a wrong key only.
  */
 export function credentialSlots(surface: Surface): { primary: CredentialSlot[]; alternates: CredentialSlot[] } {
   const learned = surface.credentialHeader;
   const primary: CredentialSlot[] = [{ name: learned.name, scheme: learned.scheme ?? (learned.name.toLowerCase() === 'authorization' ? 'Bearer' : null) }];
   const has = (list: CredentialSlot[], name: string) => list.some((s) => s.name.toLowerCase() === name.toLowerCase());
-  if (!headerIsKnown(learned)) for (const s of COMMON_HEADERS.slice(0, 2)) if (!has(primary, s.name)) primary.push(s);
   const product = surface.fingerprint.product;
-  const profileHeaders = product === 'unknown' ? [] : (profileById(product).auth.headers ?? []);
+  const profile = product === 'unknown' ? null : profileById(product);
+  // An identified server's own header is its documented one, not a guess (a web framework's profile only guesses).
+  const documented = learned.source === 'profile' && profile?.kind === 'server';
+  if (!headerIsKnown(learned) && !documented) for (const s of COMMON_HEADERS.slice(0, 2)) if (!has(primary, s.name)) primary.push(s);
+  const profileHeaders = profile?.auth.headers ?? [];
   const alternates: CredentialSlot[] = [];
   for (const s of [...profileHeaders.map(slotFor), ...COMMON_HEADERS]) {
     if (!has(primary, s.name) && !has(alternates, s.name)) alternates.push(s);
