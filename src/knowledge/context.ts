@@ -3,6 +3,7 @@
 // can appear in generated code; anything else falls back to the default.
 
 import { ADVISORIES } from '../engine/advisories.js';
+import { RULES } from '../engine/rules/index.js';
 import type { RuleId } from '../engine/types.js';
 import { compareVersions } from '../engine/version.js';
 import { FRAMEWORK_INFO, isServerFramework } from './framework-info.js';
@@ -252,28 +253,9 @@ function pathOf(url: string | undefined): string | null {
   }
 }
 
-/** Rules whose finding sits on the inference route a fix must keep serving (not a route to close). */
-const SERVED_ROUTE_RULES: ReadonlySet<RuleId> = new Set<RuleId>([
-  'auth.missing',
-  'auth.header-bypass',
-  'auth.insecure-default-key',
-  'auth.host-header',
-  'auth.method-override',
-  'auth.brute-force',
-  'auth.weak-key-handling',
-  'auth.jwt',
-  'auth.credentials-ignored',
-  'transport.cleartext',
-  'cors.permissive',
-  'cost.unbounded-generation',
-  'cost.no-rate-limit',
-  'llm.template-injection',
-  'llm.template-leak',
-]);
-
 /** Whether the rule's finding sits on an inference route that stays (true) or on a route the fix closes (false). */
 export function isServedRouteRule(rule: RuleId): boolean {
-  return SERVED_ROUTE_RULES.has(rule);
+  return RULES[rule].onServedRoute === true;
 }
 
 /**
@@ -324,7 +306,7 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
   const baselinePath = pathOf(finding.evidence?.baseline?.request?.url);
   const served: string[] = [];
   if (baselinePath && baselinePath !== findingPath) served.push(baselinePath);
-  if (findingPath && SERVED_ROUTE_RULES.has(rule)) served.push(findingPath);
+  if (findingPath && isServedRouteRule(rule)) served.push(findingPath);
   const facts = productFacts(product);
   o.paths = [...served, ...facts.inferencePaths].filter(isStrictPath);
 
@@ -344,7 +326,7 @@ export function contextFromFinding(finding: FindingLike, options: ContextOptions
       .map(([k]) => k);
     if ((!product || product === 'fastapi') && stringFields.length === 1 && stringFields[0]) o.promptField = stringFields[0];
     // Bodies of bypass variants can carry the trick itself; only a plain one-token request is reused for manual checks.
-    if (SERVED_ROUTE_RULES.has(rule)) o.body = body;
+    if (isServedRouteRule(rule)) o.body = body;
   }
   const respBody = finding.evidence?.response?.body;
   if (respBody && (!product || product === 'fastapi')) {

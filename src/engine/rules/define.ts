@@ -28,6 +28,11 @@ export interface RuleMeta {
   depth: Depth;
   /** What the rule needs from the user beyond a URL. */
   needs?: 'key' | 'jwt';
+  /**
+   * The finding sits on an inference route a fix must keep serving (an auth or cost fix guards it), rather than on a route
+   * the fix closes (docs, metrics, management): the remediation keeps the route and proves it still answers with the key.
+   */
+  onServedRoute?: true;
   /** One sentence: what the rule finds. The explanation's "what" opens with it. */
   summary: string;
   /** One sentence: the fix, for the finding's `remediation` field. The explanation's fix opens with it. */

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.brute-force',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'Wrong keys are never throttled',
     severity: 'medium',

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.credentials-ignored',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'Supplied credentials change nothing',
     severity: 'info',

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.header-bypass',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'Crafted credential value accepted',
     severity: 'critical',
@@ -78,6 +79,7 @@ export default defineFamily([
   },
   {
     id: 'auth.insecure-default-key',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'Server accepts the key it falls back to when none is configured',
     severity: 'critical',

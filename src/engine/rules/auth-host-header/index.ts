@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.host-header',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'Authentication bypass through the Host header',
     severity: 'critical',

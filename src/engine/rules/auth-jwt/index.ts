@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.jwt',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'JSON Web Tokens not verified',
     severity: 'high',

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.method-override',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'Another method or an override header skips authentication',
     severity: 'high',

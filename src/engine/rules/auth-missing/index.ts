@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.missing',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'Missing authentication on inference endpoint',
     severity: 'high',

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'auth.weak-key-handling',
+    onServedRoute: true,
     check: 'Authentication',
     title: 'API key handled loosely',
     severity: 'medium',

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'cors.permissive',
+    onServedRoute: true,
     check: 'Configuration',
     title: 'Permissive CORS on an inference route',
     severity: 'medium',

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'cost.no-rate-limit',
+    onServedRoute: true,
     check: 'Rate Limiting',
     title: 'No rate limit on inference',
     severity: 'medium',

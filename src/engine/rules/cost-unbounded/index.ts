@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'cost.unbounded-generation',
+    onServedRoute: true,
     check: 'Rate Limiting',
     title: 'Unbounded generation length accepted',
     severity: 'medium',

@@ -25,6 +25,7 @@ function tokenizeCheck(ctx: RemediationContext, { check, curl }: ManualCheckKit)
 export default defineFamily([
   {
     id: 'llm.template-injection',
+    onServedRoute: true,
     check: 'LLM Security',
     title: 'Chat-template injection',
     severity: 'medium',

@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'llm.template-leak',
+    onServedRoute: true,
     check: 'LLM Security',
     title: 'Raw chat-template markers in model output',
     severity: 'low',

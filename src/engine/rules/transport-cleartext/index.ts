@@ -3,6 +3,7 @@ import { defineFamily } from '../define.js';
 export default defineFamily([
   {
     id: 'transport.cleartext',
+    onServedRoute: true,
     check: 'Encryption',
     title: 'Inference API served over cleartext HTTP',
     severity: 'medium',
