@@ -39,9 +39,12 @@ export class ScanStore extends JsonFileStore<ScanReport> {
     return dir ? new ScanStore(dir) : null;
   }
 
-  /** The batch store that sits beside this scan store (…/gatecrash/batches). */
+  private batchStore: BatchStore | undefined;
+
+  /** The batch store that sits beside this scan store (…/gatecrash/batches); one instance, so its parse cache lasts. */
   batches(): BatchStore {
-    return new BatchStore(join(dirname(this.dir), 'batches'));
+    this.batchStore ??= new BatchStore(join(dirname(this.dir), 'batches'));
+    return this.batchStore;
   }
 }
 
