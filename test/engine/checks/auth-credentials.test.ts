@@ -416,3 +416,20 @@ describe('credential judgements', () => {
     expect(revealsJwt(exchange(200, '{"note":"jwt"}'))).toBe(false);
   });
 });
+
+describe('auth.brute-force judges only a header the server reads', () => {
+  it('a refusal that carries a fresh request id is still the same refusal: wrong keys in an ignored header prove nothing', async () => {
+    // A gateway that reads its key from X-Token (named nowhere) and refuses everything else alike, each refusal with its
+    // own request id, as many gateways do. The scanner's wrong keys go in headers it never reads.
+    const { randomUUID } = await import('node:crypto');
+    const { sendJson, startTarget } = await import('../../targets/harness.js');
+    const target = await startTarget((req, res) => sendJson(res, 401, { error: 'unauthorized', request_id: randomUUID() }));
+    try {
+      const report = await scan({ url: `${target.url}/v1/chat/completions` });
+      expect(report.findings.filter((f) => f.rule === 'auth.brute-force')).toEqual([]);
+      expect(report.rules.find((r) => r.rule === 'auth.brute-force')?.status).not.toBe('fail');
+    } finally {
+      await target.close();
+    }
+  });
+});

@@ -44,8 +44,15 @@ function judgedSlots(burst: CredentialBurst): CredentialSlot[] {
   return refusing.includes(burst.slots[0]!) ? [burst.slots[0]!] : [];
 }
 
-/** An answer with its digits blanked (request ids, timestamps), to tell "the same refusal" from another one. */
-const refusalShape = (ex: Exchange): string => `${ex.response?.status} ${(ex.response?.body ?? '').replace(/\d+/g, '#').trim()}`;
+/**
+ * An answer with what changes from one request to the next blanked (request ids and trace ids, hex or UUIDs, tokens,
+ * timestamps, counters), to tell "the same refusal" from another one by its words alone.
+ */
+const refusalShape = (ex: Exchange): string =>
+  `${ex.response?.status} ${(ex.response?.body ?? '')
+    .replace(/[A-Za-z0-9_-]*\d[A-Za-z0-9_-]*/g, '#')
+    .replace(/\b[A-Za-z0-9_-]{24,}\b/g, '#')
+    .trim()}`;
 
 /**
  * Why the server is known to read this header, or null. A wrong key in a header the server never reads is, to it, a request
