@@ -99,7 +99,10 @@ const check = defineCheck(family, {
       );
       return [];
     }
-    const read = slots.filter((slot) => readByServer(slot, burst, ctx) !== null);
+    const read = slots.flatMap((slot) => {
+      const why = readByServer(slot, burst, ctx);
+      return why ? [{ slot, why }] : [];
+    });
     if (read.length === 0) {
       const names = slots.map((s) => s.name).join(' and ');
       ctx.mark(
@@ -111,7 +114,7 @@ const check = defineCheck(family, {
       );
       return [];
     }
-    const runs = read.map((slot) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefused(a.exchange)) }));
+    const runs = read.map(({ slot }) => ({ slot, refused: burst.attempts.filter((a) => a.slot === slot && isRefused(a.exchange)) }));
     const short = runs.find((r) => r.refused.length < burst.size);
     if (short) {
       ctx.mark(
@@ -144,7 +147,7 @@ const check = defineCheck(family, {
         notes: [
           `route ${burst.route.method} ${burst.route.path} refused discovery's prompt-less request: ${line(seen)}`,
           ...runs.map((r) => `${r.refused.length} wrong keys in ${r.slot.name}: statuses ${r.refused.map((a) => a.exchange.response!.status).join(', ')}`),
-          `the server reads ${read.map((slot) => readByServer(slot, burst, ctx)).join('; ')}`,
+          `the server reads ${read.map((r) => r.why).join('; ')}`,
           `latencies (ms): ${latencies.join(', ')}`,
         ],
       }),
