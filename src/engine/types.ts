@@ -289,7 +289,10 @@ export interface Signals {
   byPath: Record<string, Exchange>;
   /** Every exchange of the cheap phase, in order. */
   all: Exchange[];
-  /** Fingerprint paths not asked because the first round showed no known product is served here (they would be 404). */
+  /**
+   * Fingerprint paths not asked: the first round showed no known product is served here (they would be 404), refused
+   * every path alike, or named the product beyond doubt (another product's path is not served here).
+   */
   notAsked?: string[];
 }
 

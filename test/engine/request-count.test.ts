@@ -8,7 +8,9 @@ import { MAX_SHAPE_ATTEMPTS } from '../../src/engine/surface/inference.js';
 import { FIXED as EXPRESS_FIXED, startExpressWrapper } from '../targets/express-wrapper.js';
 import { type FastapiWrapperOptions, KEYED, OPEN, startFastapiWrapper } from '../targets/fastapi-wrapper.js';
 import type { RunningTarget } from '../targets/harness.js';
+import { startLlamaCpp } from '../targets/llamacpp.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
+import { startTgi } from '../targets/tgi.js';
 import { startUnknownShapeWrapper } from '../targets/unknown-shape-wrapper.js';
 
 const SINGLE_ROUTE_CEILING = 60;
@@ -154,6 +156,28 @@ describe('the cheap phase asks for product paths only when a product may be ther
     try {
       await scan({ url: `${target.url}/generate` });
       expect(asked(target)).toEqual([]);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("asks only the named product's own paths when the first round names it beyond doubt (keyed llama.cpp: its 401 body)", async () => {
+    const target = await startLlamaCpp({ apiKey: TEST_KEY });
+    try {
+      const report = await scan({ url: target.url });
+      expect(report.fingerprint.product).toBe('llamacpp');
+      expect(asked(target)).toEqual(['/props']);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it('asks every product path when the first round only leans to a product (TGI before its /info answered)', async () => {
+    const target = await startTgi();
+    try {
+      const report = await scan({ url: target.url });
+      expect(report.fingerprint.product).toBe('tgi');
+      expect(asked(target)).toEqual(secondRound);
     } finally {
       await target.close();
     }

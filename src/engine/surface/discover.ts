@@ -5,7 +5,7 @@
 // methods a 405 allows); a route that answered 405 gets the same request once more with a method it allows.
 
 import { COMMON_WRAPPER_PATHS } from '../profiles/common.js';
-import { ALL_PROFILES, cheapPhaseRounds, isFramework, MODEL_LIST_PATHS, profileById } from '../profiles/index.js';
+import { ALL_PROFILES, cheapPhaseRounds, isFramework, MODEL_LIST_PATHS, profileById, profileSpecificity } from '../profiles/index.js';
 import type {
   CredentialHeader,
   Exchange,
@@ -35,6 +35,11 @@ export { routeKey };
 export type Send = (probe: Probe) => Promise<Exchange>;
 
 const OPENAPI_PATHS = ['/openapi.json', '/api-doc/openapi.json'];
+/**
+ * The first round names a server this surely only from markers that product alone writes (llama.cpp's 401 body, its
+ * `owned_by: "llamacpp"`): then the other products' own paths could not change the answer, and are not asked.
+ */
+const NAMED_BY_FIRST_ROUND = 0.95;
 /** More candidates than this would spend the budget on guessing; OpenAPI or a fingerprint narrows them first. */
 const MAX_CANDIDATES = 20;
 
@@ -58,7 +63,22 @@ export async function cheapPhase(target: Target, send: Send): Promise<Signals> {
     const also = open.length ? record(await ask(open)) : [];
     return { byPath, all: [...firstRound, ...also], notAsked: rest.filter((p) => !open.includes(p)) };
   }
+  const named = namedByFirstRound({ byPath, all: firstRound });
+  if (named) {
+    const own = rest.filter((p) => named.cheapPhase?.second?.includes(p));
+    return { byPath, all: [...firstRound, ...record(await ask(own))], notAsked: rest.filter((p) => !own.includes(p)) };
+  }
   return { byPath, all: [...firstRound, ...record(await ask(rest))] };
+}
+
+/**
+ * The product the first round alone names beyond doubt, or null. A gateway (LiteLLM) is never such an answer: it fronts
+ * other servers, whose own paths are worth asking; nor is a web framework, which any of those servers may be built on.
+ */
+function namedByFirstRound(signals: Signals): ServerProfile | null {
+  const fp = fingerprint(signals);
+  if (fp.product === 'unknown' || fp.confidence < NAMED_BY_FIRST_ROUND) return null;
+  return profileSpecificity(fp.product) === 2 ? profileById(fp.product) : null;
 }
 
 /**

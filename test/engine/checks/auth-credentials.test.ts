@@ -423,7 +423,7 @@ describe('auth.brute-force judges only a header the server reads', () => {
     // own request id, as many gateways do. The scanner's wrong keys go in headers it never reads.
     const { randomUUID } = await import('node:crypto');
     const { sendJson, startTarget } = await import('../../targets/harness.js');
-    const target = await startTarget((req, res) => sendJson(res, 401, { error: 'unauthorized', request_id: randomUUID() }));
+    const target = await startTarget((_req, res) => sendJson(res, 401, { error: 'unauthorized', request_id: randomUUID() }));
     try {
       const report = await scan({ url: `${target.url}/v1/chat/completions` });
       expect(report.findings.filter((f) => f.rule === 'auth.brute-force')).toEqual([]);
