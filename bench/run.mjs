@@ -11,7 +11,7 @@
 //   6. Fleet discovery: addresses probed per second (a /16 of closed loopback addresses) and servers fingerprinted per
 //      second (256 loopback addresses each serving an LLM endpoint), at the highest --rate and at a polite one.
 //   7. The scan view in Chromium: HTML reports of 10, 100 and 1,000 findings, time to screen and the longest task.
-// Environment: BENCH_LATENCIES=500,2000,5000 (ms), BENCH_BATCH=200, BENCH_COLD_RUNS=5, BENCH_POOL_RUNS=7,
+// Environment: BENCH_LATENCIES=500,2000,5000 (ms), BENCH_BATCH=200, BENCH_COLD_RUNS=5, BENCH_POOL_RUNS=11,
 // BENCH_FLEET_BITS=16, BENCH_FLEET_SERVERS=256, BENCH_VIEW_FINDINGS=10,100,1000,
 // BENCH_ONLY=scans,pool,cold,context,batch,fleet,view (a subset, comma-separated).
 import { execFile } from 'node:child_process';
@@ -36,7 +36,7 @@ const FLEET = fileURLToPath(new URL('./fleet.mjs', import.meta.url));
 const LATENCIES = (process.env.BENCH_LATENCIES ?? '500,2000,5000').split(',').map(Number);
 const BATCH_SIZE = Number(process.env.BENCH_BATCH ?? 200);
 const COLD_RUNS = Number(process.env.BENCH_COLD_RUNS ?? 5);
-const POOL_RUNS = Number(process.env.BENCH_POOL_RUNS ?? 7);
+const POOL_RUNS = Number(process.env.BENCH_POOL_RUNS ?? 11);
 const KIB = 1024;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const FLEET_BITS = Number(process.env.BENCH_FLEET_BITS ?? 16);
