@@ -10,6 +10,7 @@ import { type FastapiWrapperOptions, KEYED, OPEN, startFastapiWrapper } from '..
 import type { RunningTarget } from '../targets/harness.js';
 import { startLlamaCpp } from '../targets/llamacpp.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
+import { OPEN as TABBY_OPEN, startTabbyapi } from '../targets/tabbyapi.js';
 import { startTgi } from '../targets/tgi.js';
 import { startUnknownShapeWrapper } from '../targets/unknown-shape-wrapper.js';
 
@@ -161,12 +162,27 @@ describe('the cheap phase asks for product paths only when a product may be ther
     }
   });
 
-  it("asks only the named product's own paths when the first round names it beyond doubt (keyed llama.cpp: its 401 body)", async () => {
+  it('asks only the paths the named server serves when the first round names it beyond doubt (keyed llama.cpp: its 401 body)', async () => {
     const target = await startLlamaCpp({ apiKey: TEST_KEY });
     try {
       const report = await scan({ url: target.url });
       expect(report.fingerprint.product).toBe('llamacpp');
-      expect(asked(target)).toEqual(['/props']);
+      // Its own /props, and the Ollama-style model list llama-server serves too.
+      expect(asked(target)).toEqual(['/api/tags', '/props']);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("still asks other products' paths that the named server serves too (open TabbyAPI: llama.cpp's /props)", async () => {
+    const target = await startTabbyapi(TABBY_OPEN);
+    try {
+      const report = await scan({ url: target.url });
+      expect(report.fingerprint.product).toBe('tabbyapi');
+      // llama.cpp's /props and KoboldCpp's version route, which TabbyAPI serves as well; no other product's.
+      expect(asked(target)).toEqual(['/props', '/api/extra/version']);
+      // What it discloses there (the model's path and settings) is part of the inventory finding.
+      expect(report.findings.find((f) => f.rule === 'exposure.model-inventory')?.severity).toBe('medium');
     } finally {
       await target.close();
     }

@@ -37,7 +37,8 @@ export type Send = (probe: Probe) => Promise<Exchange>;
 const OPENAPI_PATHS = ['/openapi.json', '/api-doc/openapi.json'];
 /**
  * The first round names a server this surely only from markers that product alone writes (llama.cpp's 401 body, its
- * `owned_by: "llamacpp"`): then the other products' own paths could not change the answer, and are not asked.
+ * `owned_by: "llamacpp"`): then the other products' own paths could not change the answer, and only the paths the named
+ * server serves are asked.
  */
 const NAMED_BY_FIRST_ROUND = 0.95;
 /** More candidates than this would spend the budget on guessing; OpenAPI or a fingerprint narrows them first. */
@@ -65,10 +66,23 @@ export async function cheapPhase(target: Target, send: Send): Promise<Signals> {
   }
   const named = namedByFirstRound({ byPath, all: firstRound });
   if (named) {
-    const own = rest.filter((p) => named.cheapPhase?.second?.includes(p));
+    const own = rest.filter((p) => serves(named, p));
     return { byPath, all: [...firstRound, ...record(await ask(own))], notAsked: rest.filter((p) => !own.includes(p)) };
   }
   return { byPath, all: [...firstRound, ...record(await ask(rest))] };
+}
+
+/**
+ * Whether the profile says its server answers a GET of `path`: one of its own fingerprint paths, a place it lists models,
+ * or one of its routes (TabbyAPI serves llama.cpp's `/props` too).
+ */
+function serves(profile: ServerProfile, path: string): boolean {
+  const routes = [...profile.metadataRoutes, ...profile.managementRoutes, ...profile.inferenceRoutes];
+  return (
+    Boolean(profile.cheapPhase?.second?.includes(path)) ||
+    Boolean(profile.modelSources?.some((s) => s.path === path)) ||
+    routes.some((r) => r.method === 'GET' && r.path === path)
+  );
 }
 
 /**
