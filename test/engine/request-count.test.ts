@@ -10,7 +10,7 @@ import { type FastapiWrapperOptions, KEYED, OPEN, startFastapiWrapper } from '..
 import type { RunningTarget } from '../targets/harness.js';
 import { startLlamaCpp } from '../targets/llamacpp.js';
 import { TEST_KEY } from '../targets/mistral-model.js';
-import { OPEN as TABBY_OPEN, startTabbyapi } from '../targets/tabbyapi.js';
+import { startTabbyapi, OPEN as TABBY_OPEN } from '../targets/tabbyapi.js';
 import { startTgi } from '../targets/tgi.js';
 import { startUnknownShapeWrapper } from '../targets/unknown-shape-wrapper.js';
 
