@@ -4,7 +4,8 @@
 //   1. Scans of slow inference targets (model latency L = 0.5 s, 2 s, 5 s): wall time ÷ L, requests, inference probes,
 //      model runs; against the same scan with one request at a time (the naive sequential baseline) → the gain.
 //   2. A thread-pool server (llama-server's cpp-httplib: 3 HTTP workers held by kept-alive connections, split writes
-//      without TCP_NODELAY) against the same emulator unlimited: the same scan, side by side, and the ratio.
+//      without TCP_NODELAY) against the same emulator unlimited: the same scan, side by side, and the ratio; then the
+//      same scans through the real library (a cpp-httplib front with 3 workers vs 64, when g++ and cpp-httplib are here).
 //   3. MCP cold start: spawn `node dist/cli.js mcp` to the first tools/list answer.
 //   4. What MCP puts in the model's context: tools/list bytes, and scan_endpoint's result for the largest emulator scan.
 //   5. A batch of 200 loopback targets: targets per second and peak RSS, against a sequential batch → the gain.
@@ -186,6 +187,65 @@ async function benchPool() {
       `without TCP_NODELAY, vs. the same emulator unlimited (standard depth, each in its own process; ` +
       `median of ${POOL_RUNS})`,
     ['target', 'unlimited', 'pool of 3', 'ratio', '≤ 1.5×', 'pool, slowest run', 'connections (last pool run)', 'requests / findings'],
+    rows,
+  );
+  return worst;
+}
+
+/** The same scans through llama-server's real HTTP layer (cpp-httplib from Debian, test/real/cpp-httplib.ts): 3 workers vs 64. */
+async function benchRealPool() {
+  const { cppHttplibMissing, startPoolFront } = await import(new URL('../dist-bench/test/real/cpp-httplib.js', import.meta.url).href);
+  const missing = cppHttplibMissing();
+  if (missing) {
+    console.log(`\nllama-server's real HTTP layer: skipped (${missing}; apt-get install g++ pkg-config libcpp-httplib-dev)`);
+    return undefined;
+  }
+  const key = await testKey();
+  const scanThrough = async (options, headers, threads) => {
+    const target = await startEmulator({ module: 'llamacpp', start: 'startLlamaCpp', options });
+    const front = await startPoolFront(target.url, threads);
+    try {
+      const t0 = performance.now();
+      const report = await scan({ url: front.url, headers }, { depth: 'standard' });
+      return { ms: performance.now() - t0, report };
+    } finally {
+      await front.stop();
+      await target.close();
+    }
+  };
+  await scanThrough({ apiKey: key }, {}, 3);
+  const rows = [];
+  let worst = 0;
+  for (const c of POOL_CASES) {
+    const options = c.options.apiKey ? { ...c.options, apiKey: key } : c.options;
+    const headers = c.withKey ? { Authorization: `Bearer ${key}` } : {};
+    const wide = [];
+    const narrow = [];
+    for (let i = 0; i < POOL_RUNS; i++) {
+      wide.push(await scanThrough(options, headers, 64));
+      narrow.push(await scanThrough(options, headers, 3));
+      process.stderr.write('.');
+    }
+    const w = median(wide.map((r) => r.ms));
+    const n = median(narrow.map((r) => r.ms));
+    const t = narrow.at(-1).report.timings;
+    worst = Math.max(worst, n / w);
+    rows.push([
+      c.label,
+      `${w.toFixed(0)} ms`,
+      `${n.toFixed(0)} ms`,
+      `${(n / w).toFixed(2)}×`,
+      ok(n / w <= 1.5),
+      `${Math.max(...narrow.map((r) => r.ms)).toFixed(0)} ms`,
+      `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, stalls ${t.connectionStalls}, ≤ ${t.connectionsMax} open)`,
+      `${narrow[0].report.requests.sent} / ${narrow[0].report.findings.length}`,
+    ]);
+  }
+  process.stderr.write('\n');
+  table(
+    `llama-server's real HTTP layer: cpp-httplib (Debian's) with a fixed pool of 3 workers vs 64, relaying to the same ` +
+      `emulator (standard depth; median of ${POOL_RUNS})`,
+    ['target', '64 workers', '3 workers', 'ratio', '≤ 1.5×', '3 workers, slowest run', 'connections (last run)', 'requests / findings'],
     rows,
   );
   return worst;
@@ -403,6 +463,7 @@ console.log(
 );
 const worst = ONLY.has('scans') ? await benchScans() : undefined;
 const poolRatio = ONLY.has('pool') ? await benchPool() : undefined;
+const realPoolRatio = ONLY.has('pool') ? await benchRealPool() : undefined;
 const cold = ONLY.has('cold') ? await coldStart() : undefined;
 const context = ONLY.has('context') ? await benchContext() : undefined;
 if (ONLY.has('batch')) await benchBatch();
@@ -414,6 +475,11 @@ if (worst && poolRatio !== undefined && cold !== undefined && context) {
     ['target', 'measured', 'met'],
     [
       ['thread-pool server ÷ unlimited, same scan ≤ 1.5× (open and keyed)', `${poolRatio.toFixed(2)}× (worst case)`, ok(poolRatio <= 1.5)],
+      [
+        '…the same through the real cpp-httplib, 3 workers ÷ 64',
+        realPoolRatio === undefined ? 'not measured' : `${realPoolRatio.toFixed(2)}× (worst case)`,
+        realPoolRatio === undefined ? '—' : ok(realPoolRatio <= 1.5),
+      ],
       [
         'standard-depth scan wall time ≤ 1.1 × L at L = 5 s',
         LATENCIES.includes(5000) ? `${worst.ratio.toFixed(2)} × L (worst target)` : 'not measured',

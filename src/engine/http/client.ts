@@ -3,7 +3,7 @@
 import type { Dispatcher, Pool } from 'undici';
 import { looksStreamed, streamHasOutput } from '../surface/model-output.js';
 import type { CertificateSeen, Exchange, ExchangeRequest, ExchangeResponse, Probe, Target } from '../types.js';
-import { ConnectionPolicy, type RequestTicket } from './connections.js';
+import { ConnectionPolicy, POOL_SERVER_CONNECTIONS, type RequestTicket } from './connections.js';
 import type { PinnedAddress } from './guard.js';
 import { type RateLimiter, Semaphore } from './limits.js';
 import { Redactor, secretsFromCredentials } from './redact.js';
@@ -58,7 +58,8 @@ export class ScanClient {
   constructor(private readonly opts: ClientOptions) {
     this.redactor = new Redactor(secretsFromCredentials(opts.target.credentials));
     this.limiter = new Semaphore(Math.max(1, opts.concurrency));
-    this.connections = new ConnectionPolicy({ key: `${opts.target.origin} ${opts.pinned.address}`, onSwitch: () => this.dropIdleConnections() });
+    this.connections = new ConnectionPolicy({ key: `${opts.target.origin} ${opts.pinned.address}`, onSwitch: () => this.oneRequestPerConnection() });
+    if (!this.connections.keepAlive) this.limiter.resize(Math.min(opts.concurrency, POOL_SERVER_CONNECTIONS));
   }
 
   /**
@@ -99,10 +100,12 @@ export class ScanClient {
   }
 
   /**
-   * Closes every idle connection (the server may be holding a worker for each) by retiring the pool: the next request
-   * gets a fresh one, and the retired pool closes each of its connections as soon as it has no request in flight.
+   * The switch to one request per connection (connections.ts): fewer connections at once, and every idle one closed (the
+   * server may be holding a worker for each) by retiring the pool: the next request gets a fresh one, and the retired
+   * pool closes each of its connections as soon as it has no request in flight.
    */
-  private dropIdleConnections(): void {
+  private oneRequestPerConnection(): void {
+    this.limiter.resize(Math.min(this.opts.concurrency, POOL_SERVER_CONNECTIONS));
     const old = this.pool;
     this.pool = undefined;
     void old

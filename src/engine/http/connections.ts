@@ -15,7 +15,8 @@
 // later scans of the same origin in this process: a connection that ends with its answer never holds a worker while idle,
 // and a fresh connection acknowledges at once, so the body follows its headers without waiting. Idle connections are
 // closed at the switch, which frees the workers the stalled requests are queued behind. No request is resent (the
-// budget and "sent once" hold), and the per-host concurrency limit is unchanged.
+// budget and "sent once" hold). From then on at most POOL_SERVER_CONNECTIONS requests are in flight: every one is a new
+// connection, and such a server's accept queue is short.
 // Both signs are timings read by this process, so a pause of its own event loop (a busy machine, a batch of scans) could
 // fake them: a wait that the loop's own delay over the same time explains is not counted.
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
@@ -32,6 +33,15 @@ const DELAYED_ACK_MS = { min: 30, max: 250 } as const;
 const SMALL_BODY_BYTES = 16 * 1024;
 /** A single late body can be the scanner's own event loop; two are the server's writes. */
 const DELAYED_ACKS_TO_SWITCH = 2;
+
+/**
+ * Requests in flight, each on a connection of its own, once the server showed it gives each connection a worker. cpp-httplib
+ * listens with a backlog of 5 (`CPPHTTPLIB_LISTEN_BACKLOG`): when more handshakes complete at once than its accept queue
+ * holds (6 on Linux) while its accept thread waits for a core, the kernel drops the last ACK of the excess ones and the
+ * client waits for the SYN-ACK's retransmission, a whole second. Four stays under that with room to spare, and keeps
+ * llama-server's smallest pool (3 workers) busy.
+ */
+export const POOL_SERVER_CONNECTIONS = 4;
 
 /** `Keep-Alive: timeout=5, max=100`: the server serves at most N requests on a connection (a worker per connection). */
 const CAPS_REQUESTS_PER_CONNECTION = /(^|[,;\s])max\s*=\s*\d+/i;

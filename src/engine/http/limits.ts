@@ -5,7 +5,16 @@ export class Semaphore {
   private active = 0;
   private readonly waiters: { resolve: () => void; reject: (e: unknown) => void }[] = [];
 
-  constructor(private readonly size: number) {}
+  constructor(private size: number) {}
+
+  /** Changes how many may hold it at once; a smaller size takes effect as holders release. */
+  resize(size: number): void {
+    this.size = Math.max(1, size);
+    while (this.active < this.size && this.waiters.length > 0) {
+      this.active++;
+      this.waiters.shift()?.resolve();
+    }
+  }
 
   async acquire(signal?: AbortSignal): Promise<() => void> {
     if (signal?.aborted) throw signal.reason;
@@ -29,14 +38,17 @@ export class Semaphore {
       this.waiters.push(waiter);
       signal?.addEventListener('abort', onAbort, { once: true });
     });
-    this.active++;
     return () => this.release();
   }
 
+  /** A freed place goes to the next waiter, counted as held before it wakes, so no newcomer takes it in between. */
   private release(): void {
     this.active--;
+    if (this.active >= this.size) return;
     const next = this.waiters.shift();
-    if (next) next.resolve();
+    if (!next) return;
+    this.active++;
+    next.resolve();
   }
 }
 
