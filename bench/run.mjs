@@ -135,120 +135,93 @@ const POOL_CASES = [
   { label: 'llama.cpp, keyed, key given', options: { apiKey: 'KEY' }, withKey: true },
 ];
 
-async function scanEmulator(options, headers) {
+/** The real cpp-httplib front (test/real/cpp-httplib.ts), compiled into dist-bench/ with the emulators. */
+const realFront = () => import(new URL('../dist-bench/test/real/cpp-httplib.js', import.meta.url).href);
+
+/** A standard scan of a fresh llama.cpp emulator, or of a cpp-httplib front with `frontWorkers` workers relaying to it. */
+async function scanEmulator(options, headers, frontWorkers) {
   const target = await startEmulator({ module: 'llamacpp', start: 'startLlamaCpp', options });
+  const front = frontWorkers ? await (await realFront()).startPoolFront(target.url, frontWorkers) : null;
   try {
     const t0 = performance.now();
-    const report = await scan({ url: target.url, headers }, { depth: 'standard' });
+    const report = await scan({ url: (front ?? target).url, headers }, { depth: 'standard' });
     return { ms: performance.now() - t0, report };
   } finally {
+    await front?.stop();
     await target.close();
   }
 }
 
-async function benchPool() {
+/**
+ * The three llama.cpp cases scanned two ways (`wide`, `narrow`: each returns { ms, report }), POOL_RUNS times each and
+ * interleaved; prints the medians side by side with their ratio, and returns the worst ratio.
+ */
+async function sideBySide({ title, columns, wide, narrow }) {
   const key = await testKey();
-  // Warm-up (module loading, JIT) on a target of its own: each measured scan then meets a fresh origin.
-  await scanEmulator({ apiKey: key, threadsHttp: 3 }, {});
   const rows = [];
   let worst = 0;
   for (const c of POOL_CASES) {
     const options = c.options.apiKey ? { ...c.options, apiKey: key } : c.options;
     const headers = c.withKey ? { Authorization: `Bearer ${key}` } : {};
-    const unlimited = [];
-    const pooled = [];
+    const a = [];
+    const b = [];
     for (let i = 0; i < POOL_RUNS; i++) {
-      unlimited.push(await scanEmulator(options, headers));
-      pooled.push(await scanEmulator({ ...options, threadsHttp: 3 }, headers));
+      a.push(await wide(options, headers));
+      b.push(await narrow(options, headers));
       process.stderr.write('.');
     }
-    const u = median(unlimited.map((r) => r.ms));
-    const p = median(pooled.map((r) => r.ms));
-    const t = pooled.at(-1).report.timings;
-    const same = pooled.every(
-      (r) => r.report.findings.length === unlimited[0].report.findings.length && r.report.requests.sent === unlimited[0].report.requests.sent,
-    );
-    worst = Math.max(worst, p / u);
+    const ms = (runs) => median(runs.map((r) => r.ms));
+    const ratio = ms(b) / ms(a);
+    const t = b.at(-1).report.timings;
+    const same = b.every((r) => r.report.findings.length === a[0].report.findings.length && r.report.requests.sent === a[0].report.requests.sent);
+    worst = Math.max(worst, ratio);
     rows.push([
       c.label,
-      `${u.toFixed(0)} ms`,
-      `${p.toFixed(0)} ms`,
-      `${(p / u).toFixed(2)}×`,
-      ok(p / u <= 1.5),
-      `${Math.max(...pooled.map((r) => r.ms)).toFixed(0)} ms`,
+      `${ms(a).toFixed(0)} ms`,
+      `${ms(b).toFixed(0)} ms`,
+      `${ratio.toFixed(2)}×`,
+      ok(ratio <= 1.5),
+      `${Math.max(...b.map((r) => r.ms)).toFixed(0)} ms`,
       `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, ` +
         `stalls ${t.connectionStalls}, delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
-      `${unlimited[0].report.requests.sent} / ${unlimited[0].report.findings.length}${same ? '' : ' (differs!)'}`,
+      `${a[0].report.requests.sent} / ${a[0].report.findings.length}${same ? '' : ' (differs!)'}`,
     ]);
   }
   process.stderr.write('\n');
-  table(
-    `A thread-pool server: llama-server's 3 HTTP threads held by kept-alive connections, split writes ` +
+  table(title, ['target', ...columns, 'ratio', '≤ 1.5×', `${columns[1]}, slowest run`, 'connections (last run)', 'requests / findings'], rows);
+  return worst;
+}
+
+async function benchPool() {
+  // Warm-up (module loading, JIT) on a target of its own: each measured scan then meets a fresh origin.
+  await scanEmulator({ apiKey: await testKey(), threadsHttp: 3 }, {});
+  return sideBySide({
+    title:
+      `A thread-pool server: llama-server's 3 HTTP threads held by kept-alive connections, split writes ` +
       `without TCP_NODELAY, vs. the same emulator unlimited (standard depth, each in its own process; ` +
       `median of ${POOL_RUNS})`,
-    ['target', 'unlimited', 'pool of 3', 'ratio', '≤ 1.5×', 'pool, slowest run', 'connections (last pool run)', 'requests / findings'],
-    rows,
-  );
-  return worst;
+    columns: ['unlimited', 'pool of 3'],
+    wide: (options, headers) => scanEmulator(options, headers),
+    narrow: (options, headers) => scanEmulator({ ...options, threadsHttp: 3 }, headers),
+  });
 }
 
 /** The same scans through llama-server's real HTTP layer (cpp-httplib from Debian, test/real/cpp-httplib.ts): 3 workers vs 64. */
 async function benchRealPool() {
-  const { cppHttplibMissing, startPoolFront } = await import(new URL('../dist-bench/test/real/cpp-httplib.js', import.meta.url).href);
-  const missing = cppHttplibMissing();
+  const missing = (await realFront()).cppHttplibMissing();
   if (missing) {
     console.log(`\nllama-server's real HTTP layer: skipped (${missing}; apt-get install g++ pkg-config libcpp-httplib-dev)`);
     return undefined;
   }
-  const key = await testKey();
-  const scanThrough = async (options, headers, threads) => {
-    const target = await startEmulator({ module: 'llamacpp', start: 'startLlamaCpp', options });
-    const front = await startPoolFront(target.url, threads);
-    try {
-      const t0 = performance.now();
-      const report = await scan({ url: front.url, headers }, { depth: 'standard' });
-      return { ms: performance.now() - t0, report };
-    } finally {
-      await front.stop();
-      await target.close();
-    }
-  };
-  await scanThrough({ apiKey: key }, {}, 3);
-  const rows = [];
-  let worst = 0;
-  for (const c of POOL_CASES) {
-    const options = c.options.apiKey ? { ...c.options, apiKey: key } : c.options;
-    const headers = c.withKey ? { Authorization: `Bearer ${key}` } : {};
-    const wide = [];
-    const narrow = [];
-    for (let i = 0; i < POOL_RUNS; i++) {
-      wide.push(await scanThrough(options, headers, 64));
-      narrow.push(await scanThrough(options, headers, 3));
-      process.stderr.write('.');
-    }
-    const w = median(wide.map((r) => r.ms));
-    const n = median(narrow.map((r) => r.ms));
-    const t = narrow.at(-1).report.timings;
-    worst = Math.max(worst, n / w);
-    rows.push([
-      c.label,
-      `${w.toFixed(0)} ms`,
-      `${n.toFixed(0)} ms`,
-      `${(n / w).toFixed(2)}×`,
-      ok(n / w <= 1.5),
-      `${Math.max(...narrow.map((r) => r.ms)).toFixed(0)} ms`,
-      `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, stalls ${t.connectionStalls}, ≤ ${t.connectionsMax} open)`,
-      `${narrow[0].report.requests.sent} / ${narrow[0].report.findings.length}`,
-    ]);
-  }
-  process.stderr.write('\n');
-  table(
-    `llama-server's real HTTP layer: cpp-httplib (Debian's) with a fixed pool of 3 workers vs 64, relaying to the same ` +
+  await scanEmulator({ apiKey: await testKey() }, {}, 3);
+  return sideBySide({
+    title:
+      `llama-server's real HTTP layer: cpp-httplib (Debian's) with a fixed pool of 3 workers vs 64, relaying to the same ` +
       `emulator (standard depth; median of ${POOL_RUNS})`,
-    ['target', '64 workers', '3 workers', 'ratio', '≤ 1.5×', '3 workers, slowest run', 'connections (last run)', 'requests / findings'],
-    rows,
-  );
-  return worst;
+    columns: ['64 workers', '3 workers'],
+    wide: (options, headers) => scanEmulator(options, headers, 64),
+    narrow: (options, headers) => scanEmulator(options, headers, 3),
+  });
 }
 
 // ---------- 3. MCP cold start ----------
