@@ -59,7 +59,8 @@ export class ScanClient {
     this.redactor = new Redactor(secretsFromCredentials(opts.target.credentials));
     this.limiter = new Semaphore(Math.max(1, opts.concurrency));
     this.connections = new ConnectionPolicy({ key: `${opts.target.origin} ${opts.pinned.address}`, onSwitch: () => this.oneRequestPerConnection() });
-    if (!this.connections.keepAlive) this.limiter.resize(Math.min(opts.concurrency, POOL_SERVER_CONNECTIONS));
+    // An origin learned in an earlier scan starts with one request per connection, hence with fewer in flight.
+    if (!this.connections.keepAlive) this.fewerInFlight();
   }
 
   /**
@@ -105,7 +106,7 @@ export class ScanClient {
    * pool closes each of its connections as soon as it has no request in flight.
    */
   private oneRequestPerConnection(): void {
-    this.limiter.resize(Math.min(this.opts.concurrency, POOL_SERVER_CONNECTIONS));
+    this.fewerInFlight();
     const old = this.pool;
     this.pool = undefined;
     void old
@@ -114,6 +115,11 @@ export class ScanClient {
         return pool.close();
       })
       .catch(() => undefined);
+  }
+
+  /** Each request in flight is a new connection to a server whose accept queue is short (POOL_SERVER_CONNECTIONS). */
+  private fewerInFlight(): void {
+    this.limiter.resize(Math.min(this.opts.concurrency, POOL_SERVER_CONNECTIONS));
   }
 
   /** Open connections right now, across every pool of the scan. */
