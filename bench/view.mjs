@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const CHROMIUM = process.env.GATECRASH_CHROMIUM ?? '/usr/bin/chromium';
+// The browser as the view's tests launch it (test/view/browser.ts, compiled into dist-bench/ by `npm run bench`).
+const browserKit = () => import(new URL('../dist-bench/test/view/browser.js', import.meta.url).href);
 const SIZES = (process.env.BENCH_VIEW_FINDINGS ?? '10,100,1000').split(',').map(Number);
 const RUNS = 3;
 
@@ -47,29 +48,16 @@ async function measure(browser, file, n) {
 }
 
 export async function benchView({ table, ok, dist }) {
+  const { CHROMIUM, launchChromium } = await browserKit();
   if (!existsSync(CHROMIUM)) {
     console.log(`\nScan view: skipped (${CHROMIUM} is missing; apt-get install chromium).`);
     return;
   }
-  const { chromium } = await import('playwright-core');
   const { toHtml, viewHtml } = await import(new URL('report/html.js', dist).href);
   const { knowledgeFixes } = await import(new URL('knowledge/index.js', dist).href);
   const base = JSON.parse(readFileSync(new URL('../test/fixtures/reports/many-rules.json', import.meta.url), 'utf8'));
   const dir = mkdtempSync(join(tmpdir(), 'gatecrash-bench-view-'));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   try {
     const rows = [];
     let first;

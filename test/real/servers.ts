@@ -197,11 +197,12 @@ export async function startProcessTcp(cmd: string, args: string[], cwd: string, 
 }
 
 /**
- * A self-signed certificate for 127.0.0.1 (openssl), for the TLS snippets and the zoo's https-only proxy. Null when openssl
- * is missing. The address is in the subjectAltName too: Node checks an IP host against the certificate's IP SANs, never
- * its CN, so a client given this certificate as its CA accepts the server.
+ * A self-signed certificate for 127.0.0.1 (openssl), for the TLS snippets, the zoo's https-only proxy and the hostile
+ * emulator's certificate: cert.pem and key.pem written into `dir`. Null when openssl is missing or refuses the subject
+ * (its fields separated by '/', a slash inside one written `\/`). The address is in the subjectAltName too: Node checks an
+ * IP host against the certificate's IP SANs, never its CN, so a client given this certificate as its CA accepts the server.
  */
-export function selfSignedCert(dir: string): { cert: string; key: string } | null {
+export function selfSignedCert(dir: string, subject = '/CN=127.0.0.1'): { cert: string; key: string } | null {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
   const r = spawnSync(
@@ -214,8 +215,9 @@ export function selfSignedCert(dir: string): { cert: string; key: string } | nul
       '-nodes',
       '-days',
       '1',
+      '-utf8',
       '-subj',
-      '/CN=127.0.0.1',
+      subject,
       '-addext',
       'subjectAltName=IP:127.0.0.1',
       '-keyout',
