@@ -10,43 +10,7 @@ import { OPEN as OLLAMA_OPEN, startOllama } from './ollama.js';
 import { KEYED as OPENAI_KEYED, startOpenAICompatible } from './openai-compatible.js';
 import { startTgi, KEYED as TGI_KEYED, OPEN as TGI_OPEN } from './tgi.js';
 import { startVllm, KEYED as VLLM_KEYED, OPEN as VLLM_OPEN } from './vllm.js';
-
-interface Reply {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: string;
-  // biome-ignore lint/suspicious/noExplicitAny: test-side convenience, bodies are checked by shape where read
-  json(): any;
-}
-
-/** A raw HTTP request (fetch cannot set Host or send a path unnormalized). */
-function send(
-  target: RunningTarget,
-  method: string,
-  path: string,
-  opts: { headers?: Record<string, string>; body?: string; host?: string } = {},
-): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...opts.headers };
-    if (opts.body !== undefined && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
-    // Node sends no framing for a DELETE body unless told its length.
-    if (opts.body !== undefined) headers['content-length'] = String(Buffer.byteLength(opts.body));
-    const req = request({ host: '127.0.0.1', port: target.port, method, path, headers: { ...(opts.host ? { host: opts.host } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json: () => JSON.parse(body) });
-      });
-    });
-    req.on('error', reject);
-    if (opts.body !== undefined) req.write(opts.body);
-    req.end();
-  });
-}
-
-const postJson = (t: RunningTarget, path: string, body: unknown, headers: Record<string, string> = {}, host?: string) =>
-  send(t, 'POST', path, { body: JSON.stringify(body), headers, ...(host ? { host } : {}) });
+import { postJson, send } from './wire-client.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 
@@ -538,7 +502,7 @@ describe('Ollama', () => {
   it('records a management call that carries a body', async () => {
     const m = await startOllama(OLLAMA_OPEN);
     try {
-      await send(m, 'DELETE', '/api/delete', { body: JSON.stringify({ model: 'mistral' }) });
+      await send(m, 'DELETE', '/api/delete', { body: JSON.stringify({ model: 'mistral' }), headers: { 'content-type': 'application/json' } });
       expect(m.managementCount()).toBe(1);
     } finally {
       await m.close();
