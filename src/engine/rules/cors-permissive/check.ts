@@ -85,43 +85,25 @@ interface Verdict {
 }
 
 function judge(ctx: CheckContext, route: Route, access: Access, exchange: Exchange, grant: CorsGrant, preflight: boolean): Verdict {
+  const verdict = (severity: Severity, why: string): Verdict => ({ route, access, exchange, grant, preflight, severity, why });
   const granted = grant.echo
     ? `echoes any Origin${grant.credentials ? ' with Access-Control-Allow-Credentials: true' : ''}`
     : 'answers Access-Control-Allow-Origin: *';
   if (access === 'open') {
-    return {
-      route,
-      access,
-      exchange,
-      grant,
-      preflight,
-      severity: 'medium',
-      why: `it needs no credentials and ${granted}: any web page a visitor opens can drive the model from the visitor's browser and read the output`,
-    };
+    return verdict(
+      'medium',
+      `it needs no credentials and ${granted}: any web page a visitor opens can drive the model from the visitor's browser and read the output`,
+    );
   }
   // `*` is never combined with credentials by a browser; only an echoed origin carries the cookie along.
   if (cookieAuth(ctx) && grant.echo && grant.credentials) {
-    return {
-      route,
-      access,
-      exchange,
-      grant,
-      preflight,
-      severity: 'medium',
-      why: `it authenticates with a cookie and ${granted}: any web page can use a signed-in visitor's session`,
-    };
+    return verdict('medium', `it authenticates with a cookie and ${granted}: any web page can use a signed-in visitor's session`);
   }
-  return {
-    route,
-    access,
-    exchange,
-    grant,
-    preflight,
-    severity: 'low',
-    why:
-      `it ${granted}; it is guarded by the ${ctx.surface.credentialHeader.name} header, which a foreign ` +
+  return verdict(
+    'low',
+    `it ${granted}; it is guarded by the ${ctx.surface.credentialHeader.name} header, which a foreign ` +
       `page cannot supply, so this only matters once the key sits in browser code`,
-  };
+  );
 }
 
 const RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3, info: 4 };
