@@ -38,6 +38,11 @@ export interface LlamaCppOptions {
   slots?: boolean;
   /** A prompt in flight that `/slots` shows (another user's data). */
   slotPrompt?: string;
+  /**
+   * Current builds: `/slots` (on by default there) lists each slot's counters and sampling settings, never its prompt or
+   * output; those appear only when the server runs with `LLAMA_SERVER_SLOTS_DEBUG=1`.
+   */
+  slotsMetricsOnly?: boolean;
   /** `--embeddings` (else `/embedding` is 501). */
   embeddings?: boolean;
   /** `--props`: `POST /props` may change global settings. */
@@ -136,16 +141,34 @@ export async function startLlamaCpp(options: LlamaCppOptions = {}): Promise<Runn
     stop: [],
     stream: false,
   });
-  const slot = (prompt: string) => ({
-    id: 0,
-    id_task: prompt ? 7 : -1,
-    n_ctx: 4096,
-    speculative: false,
-    is_processing: prompt !== '',
-    params: generationSettings(-1),
-    prompt,
-    next_token: { has_next_token: true, has_new_line: false, n_remain: -1, n_decoded: 0, stopping_word: '' },
-  });
+  const slot = (prompt: string) =>
+    options.slotsMetricsOnly
+      ? {
+          id: 0,
+          n_ctx: 4096,
+          speculative: false,
+          is_processing: prompt !== '',
+          ...(prompt
+            ? {
+                id_task: 7,
+                n_prompt_tokens: countWords(prompt),
+                n_prompt_tokens_processed: countWords(prompt),
+                n_prompt_tokens_cache: 0,
+                params: generationSettings(-1),
+                next_token: [{ has_next_token: true, has_new_line: false, n_remain: -1, n_decoded: 0 }],
+              }
+            : {}),
+        }
+      : {
+          id: 0,
+          id_task: prompt ? 7 : -1,
+          n_ctx: 4096,
+          speculative: false,
+          is_processing: prompt !== '',
+          params: generationSettings(-1),
+          prompt,
+          next_token: { has_next_token: true, has_new_line: false, n_remain: -1, n_decoded: 0, stopping_word: '' },
+        };
   const alias = modelPath;
   const modelCard = {
     id: alias,

@@ -58,7 +58,7 @@ export const llamacppProfile: ServerProfile<'llamacpp'> = {
     get('/models', 'metadata'),
     get('/v1/models', 'metadata', 'owned_by=llamacpp'),
     get('/api/tags', 'metadata', 'newer builds'),
-    get('/slots', 'metadata', 'per-slot state including prompts in flight (prompt-data exposure)'),
+    get('/slots', 'metadata', 'per-slot state, with the prompts in flight in older builds (prompt-data exposure)'),
     get('/metrics', 'metadata', 'llamacpp:* (needs --metrics, else 501)'),
   ],
   managementRoutes: [

@@ -220,7 +220,7 @@ require_version llama-server "$(llama-server --version 2>&1 | grep -oE 'version:
     if (off.length) pre.push(`# Not passed on purpose: ${off.join('; ')}.`);
     if (a.has('noSlots'))
       pre.push(
-        '# --no-slots: /slots would show the prompts in flight. (Builds from before the flag existed keep ' +
+        "# --no-slots: /slots would show each slot's state, and older builds the prompts in flight. (Builds from before the flag existed keep " +
           '/slots off\n# unless --slots is given: drop --no-slots there.)',
       );
     if (a.has('maxTokens')) pre.push("# --n-predict caps every request's n_predict; --ctx-size caps prompt + completion.");

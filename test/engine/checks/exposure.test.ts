@@ -46,6 +46,13 @@ const CASES: Case[] = [
     start: () => startLlamaCpp({ slots: true }),
     expect: (f) => expect(f).toMatchObject({ severity: 'high', confidence: 'firm' }),
   },
+  {
+    // Current builds: counters and sampling settings only, even with a prompt in flight.
+    emulator: 'llama.cpp current build, /slots without prompt text',
+    rule: 'exposure.prompt-data',
+    form: 'fixed',
+    start: () => startLlamaCpp({ slots: true, slotsMetricsOnly: true, slotPrompt: 'Summarise the merger memo for the board' }),
+  },
   { emulator: 'llama.cpp without --slots (501)', rule: 'exposure.prompt-data', form: 'fixed', start: () => startLlamaCpp({ slots: false }) },
   {
     emulator: 'llama.cpp --api-key --slots',

@@ -1,5 +1,6 @@
 // exposure.prompt-data — introspection routes that hand other users' prompts and outputs to anyone: llama.cpp `/slots`
-// (each slot keeps its last prompt and generation), SGLang `/get_server_info` (every launch argument, keys included, and
+// (in older builds, and in current ones started with LLAMA_SERVER_SLOTS_DEBUG=1, each slot keeps its last prompt and
+// generation), SGLang `/get_server_info` (every launch argument, keys included, and
 // internal state), LiteLLM `/spend/logs` (request logs, with the prompts when prompt storage is on). One GET each, no body.
 
 import { isRecord, notServedHere, okJson, promptTexts, readWithoutCredentials } from '../../probes/open-reads.js';
@@ -30,6 +31,9 @@ const DUMPS: Dump[] = [
     read(json) {
       if (!Array.isArray(json) || json.length === 0) return null;
       if (!json.every((s) => isRecord(s) && 'id' in s && ('n_ctx' in s || 'is_processing' in s || 'state' in s))) return null;
+      // Current builds list counters and sampling settings only, unless started with LLAMA_SERVER_SLOTS_DEBUG=1; older ones
+      // always carry a `prompt` field, empty while the slot is idle. Without one, the route shows no one's text, now or later.
+      if (!json.some((s) => 'prompt' in s || 'generated' in s)) return null;
       return { what: `the state of ${json.length} llama.cpp slot(s)`, prompts: promptTexts(json), secrets: [] };
     },
   },

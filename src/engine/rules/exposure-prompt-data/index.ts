@@ -15,14 +15,16 @@ export default defineFamily([
     remediation: 'Disable the introspection route or put it behind the admin credential.',
     explanation: {
       what:
-        "Other users' prompts or outputs leak: llama.cpp /slots shows the prompts in flight, SGLang /get_server_info dumps the " +
+        "Other users' prompts or outputs leak: llama.cpp /slots shows the prompts in flight (older builds), SGLang /get_server_info dumps the " +
         "server's arguments and state, LiteLLM /spend/logs and request logs list what was asked.",
       why:
         'Prompts carry personal data, secrets users paste, proprietary documents. Reading them is a data breach (CWE-359), and with card ' +
         'data in prompts a PCI DSS requirement 3 matter.',
       howProved: [
         'GETs the introspection routes of the fingerprinted server without credentials.',
-        'Reports when the body carries prompt text or request logs (an idle /slots with no prompt is not reported).',
+        'Reports when the body carries prompt text or request logs, or a /slots whose slots have a prompt field that is empty while ' +
+          'they are idle (firm: the next request shows). A /slots listing counters and sampling settings only (current llama-server ' +
+          'builds, unless LLAMA_SERVER_SLOTS_DEBUG is set) is not reported.',
       ],
       falsePositives: ['An introspection route that returns only counters and no text is not this finding (see exposure.metrics).'],
       manualChecks: (ctx, { openRouteCheck }) => openRouteCheck(ctx, '401, 403 or 404'),
