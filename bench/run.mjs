@@ -13,15 +13,18 @@
 //   6. Fleet discovery: addresses probed per second (a /16 of closed loopback addresses) and servers fingerprinted per
 //      second (256 loopback addresses each serving an LLM endpoint), at the highest --rate and at a polite one.
 //   7. The scan view in Chromium: HTML reports of 10, 100 and 1,000 findings, time to screen and the longest task.
+//   8. Real llama-server builds, when BENCH_LLAMA_SERVERS names them (llama-server.mjs): the same three cases.
 // Environment: BENCH_LATENCIES=500,2000,5000 (ms), BENCH_BATCH=200, BENCH_COLD_RUNS=5, BENCH_POOL_RUNS=11,
 // BENCH_FLEET_BITS=16, BENCH_FLEET_SERVERS=256, BENCH_VIEW_FINDINGS=10,100,1000,
-// BENCH_ONLY=scans,pool,cold,context,batch,fleet,view (a subset, comma-separated).
+// BENCH_LLAMA_SERVERS=label=/path/to/llama-server,… and BENCH_LLAMA_MODEL=/path/to/model.gguf (default: a tiny one),
+// BENCH_ONLY=scans,pool,cold,context,batch,fleet,view,llama (a subset, comma-separated).
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { emulatorsBuilt, startEmulator, testKey } from './emulators.mjs';
+import { benchLlamaServers } from './llama-server.mjs';
 import { BENCH_KEY, startSlowTarget } from './slow-target.mjs';
 import { benchView } from './view.mjs';
 
@@ -44,7 +47,7 @@ const KIB = 1024;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const FLEET_BITS = Number(process.env.BENCH_FLEET_BITS ?? 16);
 const FLEET_SERVERS = Number(process.env.BENCH_FLEET_SERVERS ?? 256);
-const ONLY = new Set((process.env.BENCH_ONLY ?? 'scans,pool,cold,context,batch,fleet,view').split(',').map((s) => s.trim()));
+const ONLY = new Set((process.env.BENCH_ONLY ?? 'scans,pool,cold,context,batch,fleet,view,llama').split(',').map((s) => s.trim()));
 const MIB = 1024 * 1024;
 
 const ok = (pass) => (pass ? '✓' : '✗');
@@ -208,6 +211,14 @@ async function benchPool() {
   });
 }
 
+/** A timed standard scan of a server kept running, as of a new origin: what earlier scans learned about its connections is forgotten. */
+async function timedScan(url, headers) {
+  forgetConnectionPolicies();
+  const t0 = performance.now();
+  const report = await scan({ url, headers }, { depth: 'standard' });
+  return { ms: performance.now() - t0, report };
+}
+
 /**
  * The same comparison against emulator processes kept warm across scans (one per configuration). A fresh process runs
  * its first requests as unoptimised JavaScript, which adds the same 15–20 ms to both columns and dilutes the ratio; a
@@ -216,12 +227,6 @@ async function benchPool() {
  */
 async function benchWarmPool() {
   const running = new Map();
-  const timedScan = async (url, headers) => {
-    forgetConnectionPolicies();
-    const t0 = performance.now();
-    const report = await scan({ url, headers }, { depth: 'standard' });
-    return { ms: performance.now() - t0, report };
-  };
   const warmScan = async (options, headers) => {
     const spec = JSON.stringify(options);
     if (!running.has(spec)) {
@@ -483,6 +488,7 @@ const context = ONLY.has('context') ? await benchContext() : undefined;
 if (ONLY.has('batch')) await benchBatch();
 if (ONLY.has('fleet')) await benchFleet();
 if (ONLY.has('view')) await benchView({ table, ok, dist: DIST });
+const llamaServers = ONLY.has('llama') ? await benchLlamaServers({ timedScan, table, median, runs: POOL_RUNS }) : undefined;
 if (worst && poolRatio !== undefined && cold !== undefined && context) {
   table(
     'Issue targets (shown, not asserted)',
@@ -494,6 +500,11 @@ if (worst && poolRatio !== undefined && cold !== undefined && context) {
         '…the same through the real cpp-httplib, 3 workers ÷ 64',
         realPoolRatio === undefined ? 'not measured' : `${realPoolRatio.toFixed(2)}× (worst case)`,
         realPoolRatio === undefined ? '—' : ok(realPoolRatio <= 1.5),
+      ],
+      [
+        'a real llama-server, slowest of the three cases (was 18 s open, 25–28 s keyed)',
+        llamaServers ? llamaServers.map((b) => `${b.label}: ${b.worstMs.toFixed(0)} ms`).join('; ') : 'not measured (BENCH_LLAMA_SERVERS)',
+        '—',
       ],
       [
         'standard-depth scan wall time ≤ 1.1 × L at L = 5 s',

@@ -1,0 +1,151 @@
+// Real llama-server builds, scanned like the emulator: open, keyed without the key, keyed with it. The machine has no
+// llama-server of its own, so the table runs only when BENCH_LLAMA_SERVERS names builds: `label=/path/to/llama-server`,
+// comma-separated (a bare path is labelled by its directory). Each build serves a model, BENCH_LLAMA_MODEL or else a
+// tiny random one written by tiny-gguf.mjs, with one slot (-np 1), as in the slow scans that motivated the thread-pool
+// work. The servers stay up across scans, as a real one does, and what a scan learned about the origin is forgotten
+// before each scan. The last column is the same case against the llama.cpp emulator (unlimited, also kept warm).
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import { startEmulator } from './emulators.mjs';
+import { tinyGguf } from './tiny-gguf.mjs';
+
+const CASES = [
+  { label: 'open', keyed: false, withKey: false },
+  { label: 'keyed, no key given', keyed: true, withKey: false },
+  { label: 'keyed, key given', keyed: true, withKey: true },
+];
+const KEY = 'sk-bench-llama-server-0123456789';
+
+/** `label=path,label=path` → [{ label, path }]. */
+export function llamaServerBuilds(spec = process.env.BENCH_LLAMA_SERVERS ?? '') {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      const eq = entry.indexOf('=');
+      return eq > 0 ? { label: entry.slice(0, eq), path: entry.slice(eq + 1) } : { label: basename(dirname(entry)), path: entry };
+    });
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startLlamaServer(binary, model, apiKey) {
+  const port = await freePort();
+  const args = ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-c', '2048', '-np', '1', ...(apiKey ? ['--api-key', apiKey] : [])];
+  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.on('data', (d) => {
+    log = (log + d).slice(-4000);
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${binary} exited (${child.exitCode}): ${log.slice(-500)}`);
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
+    if (ok) break;
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`${binary} did not answer /health within 60 s: ${log.slice(-500)}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const stop = () =>
+    new Promise((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill();
+    });
+  return { url, stop };
+}
+
+/**
+ * @param {{ timedScan: (url: string, headers: object) => Promise<{ ms: number, report: object }>, table: Function, median: Function, runs: number }} bench
+ * @returns {Promise<{ label: string, worstMs: number }[] | undefined>} the slowest median per build, or undefined when skipped
+ */
+export async function benchLlamaServers({ timedScan, table, median, runs }) {
+  const builds = llamaServerBuilds();
+  if (builds.length === 0) {
+    console.log('\nA real llama-server: skipped (BENCH_LLAMA_SERVERS names no build: label=/path/to/llama-server, comma-separated)');
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'gatecrash-bench-llama-'));
+  const model = process.env.BENCH_LLAMA_MODEL ?? join(dir, 'tiny.gguf');
+  if (!process.env.BENCH_LLAMA_MODEL) writeFileSync(model, tinyGguf());
+  /** Two unmeasured scans (the server's first requests and the scanner's JIT), then `runs` measured ones. */
+  const measure = async (url, headers) => {
+    for (let i = 0; i < 2; i++) await timedScan(url, headers);
+    const out = [];
+    for (let i = 0; i < runs; i++) out.push(await timedScan(url, headers));
+    process.stderr.write('.');
+    return out;
+  };
+  const rows = [];
+  const summary = [];
+  try {
+    const emulatorMs = new Map();
+    for (const keyed of [false, true]) {
+      const emulator = await startEmulator({ module: 'llamacpp', start: 'startLlamaCpp', options: keyed ? { apiKey: KEY } : {} });
+      try {
+        for (const c of CASES.filter((x) => x.keyed === keyed)) {
+          emulatorMs.set(c.label, median((await measure(emulator.url, c.withKey ? { Authorization: `Bearer ${KEY}` } : {})).map((r) => r.ms)));
+        }
+      } finally {
+        await emulator.close();
+      }
+    }
+    for (const build of builds) {
+      let worstMs = 0;
+      for (const keyed of [false, true]) {
+        const server = await startLlamaServer(build.path, model, keyed ? KEY : undefined);
+        try {
+          for (const c of CASES.filter((x) => x.keyed === keyed)) {
+            const results = await measure(server.url, c.withKey ? { Authorization: `Bearer ${KEY}` } : {});
+            const ms = median(results.map((r) => r.ms));
+            worstMs = Math.max(worstMs, ms);
+            const last = results.at(-1).report;
+            const t = last.timings;
+            rows.push([
+              build.label,
+              c.label,
+              `${ms.toFixed(0)} ms`,
+              `${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`,
+              `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, stalls ${t.connectionStalls}, ` +
+                `delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
+              `${last.requests.sent} / ${last.findings.length} (${last.grade?.letter ?? last.grade})`,
+              `${emulatorMs.get(c.label).toFixed(0)} ms (${(ms / emulatorMs.get(c.label)).toFixed(2)}×)`,
+            ]);
+          }
+        } finally {
+          await server.stop();
+        }
+      }
+      summary.push({ label: build.label, worstMs });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  process.stderr.write('\n');
+  table(
+    `A real llama-server (${process.env.BENCH_LLAMA_MODEL ? basename(model) : 'a tiny random model'}, -np 1, kept running; ` +
+      `standard depth, median of ${runs})`,
+    ['build', 'case', 'median', 'slowest', 'connections (last run)', 'requests / findings (grade)', 'the emulator, unlimited'],
+    rows,
+  );
+  return summary;
+}
