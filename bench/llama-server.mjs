@@ -3,7 +3,8 @@
 // comma-separated (a bare path is labelled by its directory). Each build serves a model, BENCH_LLAMA_MODEL or else a
 // tiny random one written by tiny-gguf.mjs, with one slot (-np 1), as in the slow scans that motivated the thread-pool
 // work. The servers stay up across scans, as a real one does, and what a scan learned about the origin is forgotten
-// before each scan. The last column is the same case against the llama.cpp emulator (unlimited, also kept warm).
+// before each scan. Each later build is divided by the first one named (a current build first, then one shaped like the
+// older releases, gives the thread-pool ratio on the real server); the last column is the llama.cpp emulator, unlimited.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -76,7 +77,8 @@ async function startLlamaServer(binary, model, apiKey) {
 
 /**
  * @param {{ timedScan: (url: string, headers: object) => Promise<{ ms: number, report: object }>, table: Function, median: Function, runs: number }} bench
- * @returns {Promise<{ label: string, worstMs: number }[] | undefined>} the slowest median per build, or undefined when skipped
+ * @returns {Promise<{ label: string, worstMs: number, worstRatio: number }[] | undefined>} per build, the slowest median and
+ *   the worst ratio to the first build (0 for the first); undefined when skipped
  */
 export async function benchLlamaServers({ timedScan, table, median, runs }) {
   const builds = llamaServerBuilds();
@@ -87,64 +89,61 @@ export async function benchLlamaServers({ timedScan, table, median, runs }) {
   const dir = mkdtempSync(join(tmpdir(), 'gatecrash-bench-llama-'));
   const model = process.env.BENCH_LLAMA_MODEL ?? join(dir, 'tiny.gguf');
   if (!process.env.BENCH_LLAMA_MODEL) writeFileSync(model, tinyGguf());
-  /** Two unmeasured scans (the server's first requests and the scanner's JIT), then `runs` measured ones. */
-  const measure = async (url, headers) => {
-    for (let i = 0; i < 2; i++) await timedScan(url, headers);
-    const out = [];
-    for (let i = 0; i < runs; i++) out.push(await timedScan(url, headers));
-    process.stderr.write('.');
-    return out;
-  };
+  // Every server runs at once, and each case's scans go round them in turn, so a slower moment of the machine falls on
+  // all of them alike. The emulator is the reference column; the first build named is the one the others are divided by.
+  const targets = [
+    { label: 'the emulator, unlimited', start: (key) => startEmulator({ module: 'llamacpp', start: 'startLlamaCpp', options: key ? { apiKey: key } : {} }) },
+  ];
+  for (const build of builds) targets.push({ label: build.label, start: (key) => startLlamaServer(build.path, model, key) });
+  const running = [];
   const rows = [];
-  const summary = [];
+  const summary = builds.map((b) => ({ label: b.label, worstMs: 0, worstRatio: 0 }));
   try {
-    const emulatorMs = new Map();
-    for (const keyed of [false, true]) {
-      const emulator = await startEmulator({ module: 'llamacpp', start: 'startLlamaCpp', options: keyed ? { apiKey: KEY } : {} });
-      try {
-        for (const c of CASES.filter((x) => x.keyed === keyed)) {
-          emulatorMs.set(c.label, median((await measure(emulator.url, c.withKey ? { Authorization: `Bearer ${KEY}` } : {})).map((r) => r.ms)));
-        }
-      } finally {
-        await emulator.close();
-      }
+    for (const t of targets) {
+      const open = await t.start(undefined);
+      running.push(open);
+      const keyed = await t.start(KEY);
+      running.push(keyed);
+      t.urls = { open: open.url, keyed: keyed.url };
     }
-    for (const build of builds) {
-      let worstMs = 0;
-      for (const keyed of [false, true]) {
-        const server = await startLlamaServer(build.path, model, keyed ? KEY : undefined);
-        try {
-          for (const c of CASES.filter((x) => x.keyed === keyed)) {
-            const results = await measure(server.url, c.withKey ? { Authorization: `Bearer ${KEY}` } : {});
-            const ms = median(results.map((r) => r.ms));
-            worstMs = Math.max(worstMs, ms);
-            const last = results.at(-1).report;
-            const t = last.timings;
-            rows.push([
-              build.label,
-              c.label,
-              `${ms.toFixed(0)} ms`,
-              `${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`,
-              `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, stalls ${t.connectionStalls}, ` +
-                `delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
-              `${last.requests.sent} / ${last.findings.length} (${last.grade?.letter ?? last.grade})`,
-              `${emulatorMs.get(c.label).toFixed(0)} ms (${(ms / emulatorMs.get(c.label)).toFixed(2)}×)`,
-            ]);
-          }
-        } finally {
-          await server.stop();
-        }
-      }
-      summary.push({ label: build.label, worstMs });
+    for (const c of CASES) {
+      const headers = c.withKey ? { Authorization: `Bearer ${KEY}` } : {};
+      const url = (t) => (c.keyed ? t.urls.keyed : t.urls.open);
+      // Two unmeasured scans each: the servers' first requests and the scanner's JIT.
+      for (let i = 0; i < 2; i++) for (const t of targets) await timedScan(url(t), headers);
+      const results = targets.map(() => []);
+      for (let i = 0; i < runs; i++) for (let k = 0; k < targets.length; k++) results[k].push(await timedScan(url(targets[k]), headers));
+      process.stderr.write('.');
+      const ms = results.map((r) => median(r.map((x) => x.ms)));
+      builds.forEach((build, b) => {
+        const k = b + 1;
+        const last = results[k].at(-1).report;
+        const t = last.timings;
+        const ratio = ms[k] / ms[1];
+        summary[b].worstMs = Math.max(summary[b].worstMs, ms[k]);
+        if (b > 0) summary[b].worstRatio = Math.max(summary[b].worstRatio, ratio);
+        rows.push([
+          build.label,
+          c.label,
+          `${ms[k].toFixed(0)} ms`,
+          `${Math.max(...results[k].map((r) => r.ms)).toFixed(0)} ms`,
+          b === 0 ? '—' : `${ratio.toFixed(2)}×`,
+          `${t.keepAlive ? 'kept alive' : 'one per request'} (capped ${t.connectionsCapped ? 'yes' : 'no'}, stalls ${t.connectionStalls}, ` +
+            `delayed ACKs ${t.delayedAcks}, ≤ ${t.connectionsMax} open)`,
+          `${last.requests.sent} / ${last.findings.length} (${last.grade?.letter ?? last.grade})`,
+          `${ms[0].toFixed(0)} ms (${(ms[k] / ms[0]).toFixed(2)}×)`,
+        ]);
+      });
     }
   } finally {
+    await Promise.all(running.map((r) => (r.stop ?? r.close)()));
     rmSync(dir, { recursive: true, force: true });
   }
   process.stderr.write('\n');
   table(
     `A real llama-server (${process.env.BENCH_LLAMA_MODEL ? basename(model) : 'a tiny random model'}, -np 1, kept running; ` +
       `standard depth, median of ${runs})`,
-    ['build', 'case', 'median', 'slowest', 'connections (last run)', 'requests / findings (grade)', 'the emulator, unlimited'],
+    ['build', 'case', 'median', 'slowest', `÷ ${builds[0].label}`, 'connections (last run)', 'requests / findings (grade)', 'the emulator, unlimited'],
     rows,
   );
   return summary;

@@ -502,6 +502,16 @@ if (worst && poolRatio !== undefined && cold !== undefined && context) {
         realPoolRatio === undefined ? '—' : ok(realPoolRatio <= 1.5),
       ],
       [
+        '…the same on real llama-server builds, each ÷ the first named',
+        llamaServers?.length > 1
+          ? llamaServers
+              .slice(1)
+              .map((b) => `${b.label}: ${b.worstRatio.toFixed(2)}× (worst case)`)
+              .join('; ')
+          : 'not measured (BENCH_LLAMA_SERVERS names fewer than two builds)',
+        llamaServers?.length > 1 ? ok(llamaServers.slice(1).every((b) => b.worstRatio <= 1.5)) : '—',
+      ],
+      [
         'a real llama-server, slowest of the three cases (was 18 s open, 25–28 s keyed)',
         llamaServers ? llamaServers.map((b) => `${b.label}: ${b.worstMs.toFixed(0)} ms`).join('; ') : 'not measured (BENCH_LLAMA_SERVERS)',
         '—',
