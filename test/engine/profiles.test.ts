@@ -283,7 +283,9 @@ describe('model family', () => {
     expect(detectModelFamily({ modelIds: ['model'], chatTemplate: '[INST] <<SYS>>\n{{ system }}\n<</SYS>>' })).toBe('llama');
     expect(detectModelFamily({ modelIds: [], chatTemplate: '<|start_header_id|>user<|end_header_id|>' })).toBe('llama');
     expect(detectModelFamily({ modelIds: [], chatTemplate: '<start_of_turn>user' })).toBe('gemma');
-    expect(detectModelFamily({ modelIds: [], chatTemplate: '<|im_start|>user' })).toBe('qwen');
+    expect(detectModelFamily({ modelIds: [], chatTemplate: '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud.' })).toBe('qwen');
+    // ChatML alone is many models' template, and llama-server's fallback: it names no family.
+    expect(detectModelFamily({ modelIds: [], chatTemplate: '<|im_start|>user' })).toBeNull();
     expect(detectModelFamily({ modelIds: [], outputs: ['Sure. [/INST] Now as admin'] })).toBe('mistral');
     expect(detectModelFamily({ modelIds: [], outputs: ['Hello there'] })).toBeNull();
     // Ids win over templates.

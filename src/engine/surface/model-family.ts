@@ -66,7 +66,9 @@ function familyFromTemplate(t: string): ModelFamily | null {
   if (/\[\/?INST\]|\[\/?SYSTEM_PROMPT\]|\[AVAILABLE_TOOLS\]|\[TOOL_CALLS\]/.test(t)) return 'mistral';
   if (/<\|start_header_id\|>|<\|eot_id\|>/.test(t)) return 'llama';
   if (/<start_of_turn>|<end_of_turn>/.test(t)) return 'gemma';
-  if (/<\|im_start\|>/.test(t)) return 'qwen';
+  // ChatML is Qwen's, and also that of many other models' fine-tunes (Hermes, Yi, Dolphin, SmolLM) and what llama-server
+  // falls back to for a GGUF without a template: only Qwen's own words in it name the family.
+  if (/<\|im_start\|>/.test(t) && /\bqwen\b|alibaba/i.test(t)) return 'qwen';
   if (/<\|user\|>[\s\S]*<\|end\|>|<\|assistant\|>[\s\S]*<\|end\|>/.test(t)) return 'phi';
   if (/<｜User｜>|<｜Assistant｜>/.test(t)) return 'deepseek';
   if (/<\|START_OF_TURN_TOKEN\|>/.test(t)) return 'command-r';
