@@ -31,10 +31,12 @@ const DUMPS: Dump[] = [
     read(json) {
       if (!Array.isArray(json) || json.length === 0) return null;
       if (!json.every((s) => isRecord(s) && 'id' in s && ('n_ctx' in s || 'is_processing' in s || 'state' in s))) return null;
+      const prompts = promptTexts(json);
       // Current builds list counters and sampling settings only, unless started with LLAMA_SERVER_SLOTS_DEBUG=1; older ones
-      // always carry a `prompt` field, empty while the slot is idle. Without one, the route shows no one's text, now or later.
-      if (!json.some((s) => 'prompt' in s || 'generated' in s)) return null;
-      return { what: `the state of ${json.length} llama.cpp slot(s)`, prompts: promptTexts(json), secrets: [] };
+      // always carry a `prompt` field, empty while the slot is idle. With no text and no such field, the route shows no
+      // one's text, now or later.
+      if (prompts.length === 0 && !json.some((s) => 'prompt' in s || 'generated' in s)) return null;
+      return { what: `the state of ${json.length} llama.cpp slot(s)`, prompts, secrets: [] };
     },
   },
   {
