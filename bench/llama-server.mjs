@@ -5,9 +5,7 @@
 // work. The servers stay up across scans, as a real one does, and what a scan learned about the origin is forgotten
 // before each scan. Each later build is divided by the first one named (a current build first, then one shaped like the
 // older releases, gives the thread-pool ratio on the real server); the last column is the llama.cpp emulator, unlimited.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { startEmulator } from './emulators.mjs';
@@ -21,7 +19,7 @@ const CASES = [
 const KEY = 'sk-bench-llama-server-0123456789';
 
 /** `label=path,label=path` → [{ label, path }]. */
-export function llamaServerBuilds(spec = process.env.BENCH_LLAMA_SERVERS ?? '') {
+function llamaServerBuilds(spec = process.env.BENCH_LLAMA_SERVERS ?? '') {
   return spec
     .split(',')
     .map((s) => s.trim())
@@ -32,47 +30,29 @@ export function llamaServerBuilds(spec = process.env.BENCH_LLAMA_SERVERS ?? '') 
     });
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address();
-      s.close(() => resolve(port));
-    });
-  });
-}
+/** The test suite's process helpers (test/real/uvicorn.ts), compiled into dist-bench/ with the emulators. */
+const realServers = () => import(new URL('../dist-bench/test/real/uvicorn.js', import.meta.url).href);
 
 async function startLlamaServer(binary, model, apiKey) {
+  const { freePort, startProcess } = await realServers();
   const port = await freePort();
   const args = ['-m', model, '--host', '127.0.0.1', '--port', String(port), '-c', '2048', '-np', '1', ...(apiKey ? ['--api-key', apiKey] : [])];
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => {
-    log = (log + d).slice(-4000);
-  });
-  const url = `http://127.0.0.1:${port}`;
+  const server = await startProcess(binary, args, process.cwd(), process.env, port);
+  // llama-server listens before its model is loaded, and answers 503 until it is.
   const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${binary} exited (${child.exitCode}): ${log.slice(-500)}`);
-    const ok = await fetch(`${url}/health`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) break;
+  while (
+    (await fetch(`${server.url}/health`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (Date.now() > deadline) {
-      child.kill();
-      throw new Error(`${binary} did not answer /health within 60 s: ${log.slice(-500)}`);
+      await server.stop();
+      throw new Error(`${binary} did not load ${model} within 60 s:\n${server.output().slice(-500)}`);
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  const stop = () =>
-    new Promise((done) => {
-      if (child.exitCode !== null) return done();
-      child.once('exit', () => done());
-      child.kill();
-    });
-  return { url, stop };
+  return server;
 }
 
 /**
